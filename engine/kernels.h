@@ -1,0 +1,40 @@
+/* kernels.h - the numeric kernels of the model, forward and backward.
+ *
+ * Argument order everywhere: outputs, saved-for-backward, inputs, weights,
+ * dimensions. Matrices are row-major. A linear layer is y = x W^T + b as in
+ * PyTorch (W is [out, in]). Dimension letters as in model.h; N = rows.
+ * Each backward ADDS into its gradient outputs (so callers zero them first).
+ */
+#ifndef KERNELS_H
+#define KERNELS_H
+
+/* y[N, O] = x[N, I] W[O, I]^T + b[O]  (b may be NULL) */
+void kern_linear(float *y, const float *x, const float *w, const float *b, int n, int in, int out);
+/* dx[N, I] += dy W;  dw[O, I] += dy^T x;  db[O] += sum_n dy  (any of dx, dw, db may be NULL) */
+void kern_linear_backward(float *dx, float *dw, float *db, const float *dy, const float *x, const float *w,
+                          int n, int in, int out);
+
+/* c[N, M] = a[N, K] b[M, K]^T  (plain matmul with b transposed, no bias) */
+void kern_matmul_nt(float *c, const float *a, const float *b, int n, int k, int m);
+
+/* Softmax of each of n rows of length m, in place safe (y may equal x).
+ * -INFINITY entries give exactly 0; a row that is all -INFINITY gives all 0. */
+void kern_softmax_rows(float *y, const float *x, int n, int m);
+/* dx[N, M] += y * (dy - sum(dy * y)) per row */
+void kern_softmax_rows_backward(float *dx, const float *dy, const float *y, int n, int m);
+
+/* LayerNorm of each row: y = (x - mean) / sqrt(var + eps) * g + b (biased var).
+ * mean[N], rstd[N] (1 / sqrt(var + eps)) are saved for the backward. */
+void kern_layernorm(float *y, float *mean, float *rstd, const float *x, const float *g, const float *b,
+                    int n, int d, float eps);
+void kern_layernorm_backward(float *dx, float *dg, float *db, const float *dy, const float *x,
+                             const float *mean, const float *rstd, const float *g, int n, int d);
+
+/* y = max(0, x) */
+void kern_relu(float *y, const float *x, int n);
+void kern_relu_backward(float *dx, const float *dy, const float *y, int n);
+
+/* pe[L, D]: PE(pos, 2i) = sin(pos / 10000^(2i/D)), PE(pos, 2i+1) = cos(same), pos from 0. */
+void kern_positional_encoding(float *pe, int len, int d);
+
+#endif

@@ -1,0 +1,293 @@
+/* params.c - the one parameter block: its table of named tensors, allocation,
+ * views over other buffers (gradients, Adam moments) and seeded random init.
+ * It knows nothing of files (see weights.c) nor of the forward pass. */
+#include "model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+model_config model_config_default(int vocab_size)
+{
+    model_config c;
+    memset(&c, 0, sizeof c);
+    c.d_model = 64;
+    c.n_heads = 4;
+    c.n_enc_layers = 2;
+    c.n_dec_layers = 2;
+    c.d_ff = 256;
+    c.vocab_size = vocab_size;
+    c.max_len = 32;
+    c.ln_eps = 1e-5f;
+    c.has_final_norm = 0;
+    return c;
+}
+
+int model_config_check(const model_config *c, char *err, size_t err_len)
+{
+    const char *why = NULL;
+    if (c->d_model < 1 || c->d_model > 4096) why = "d_model must be between 1 and 4096";
+    else if (c->n_heads < 1 || c->n_heads > 64) why = "nhead must be between 1 and 64";
+    else if (c->d_model % c->n_heads != 0) why = "d_model must be a multiple of nhead";
+    else if (c->n_enc_layers < 1 || c->n_enc_layers > 16) why = "num_encoder_layers must be between 1 and 16";
+    else if (c->n_dec_layers < 1 || c->n_dec_layers > 16) why = "num_decoder_layers must be between 1 and 16";
+    else if (c->d_ff < 1 || c->d_ff > 65536) why = "dim_feedforward must be between 1 and 65536";
+    else if (c->vocab_size < 5 || c->vocab_size > 1000000) why = "vocab_size must be between 5 and 1000000";
+    else if (c->max_len < 2 || c->max_len > 1024) why = "max_len must be between 2 and 1024";
+    else if (!(c->ln_eps > 0.0f && c->ln_eps < 1.0f)) why = "layer_norm_eps must be in (0, 1)";
+    if (why) {
+        if (err && err_len) snprintf(err, err_len, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Table building: one pass that appends entries and counts floats. */
+typedef struct {
+    model_params *p;
+    size_t next;
+    int overflow;
+} table_builder;
+
+static void add_tensor(table_builder *b, const char *name, int rows, int cols)
+{
+    model_params *p = b->p;
+    if (p->n_tensors >= MODEL_MAX_TENSORS) {
+        b->overflow = 1;
+        return;
+    }
+    model_tensor *t = &p->tensors[p->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->ndim = cols > 0 ? 2 : 1;
+    t->shape[0] = rows;
+    t->shape[1] = cols > 0 ? cols : 0;
+    t->count = (size_t)rows * (size_t)(cols > 0 ? cols : 1);
+    t->offset = b->next;
+    b->next += t->count;
+}
+
+static void add_attn(table_builder *b, const char *prefix, int D)
+{
+    char name[MODEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s.in_proj_weight", prefix);
+    add_tensor(b, name, 3 * D, D);
+    snprintf(name, sizeof name, "%s.in_proj_bias", prefix);
+    add_tensor(b, name, 3 * D, 0);
+    snprintf(name, sizeof name, "%s.out_proj.weight", prefix);
+    add_tensor(b, name, D, D);
+    snprintf(name, sizeof name, "%s.out_proj.bias", prefix);
+    add_tensor(b, name, D, 0);
+}
+
+static void add_ffn_norms(table_builder *b, const char *prefix, int D, int F, int n_norms)
+{
+    char name[MODEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s.linear1.weight", prefix);
+    add_tensor(b, name, F, D);
+    snprintf(name, sizeof name, "%s.linear1.bias", prefix);
+    add_tensor(b, name, F, 0);
+    snprintf(name, sizeof name, "%s.linear2.weight", prefix);
+    add_tensor(b, name, D, F);
+    snprintf(name, sizeof name, "%s.linear2.bias", prefix);
+    add_tensor(b, name, D, 0);
+    for (int i = 1; i <= n_norms; i++) {
+        snprintf(name, sizeof name, "%s.norm%d.weight", prefix, i);
+        add_tensor(b, name, D, 0);
+        snprintf(name, sizeof name, "%s.norm%d.bias", prefix, i);
+        add_tensor(b, name, D, 0);
+    }
+}
+
+static float *ptr_of(model_params *p, const char *name)
+{
+    const model_tensor *t = model_params_find(p, name);
+    return t ? p->memory + t->offset : NULL;
+}
+
+static void bind_attn(model_params *p, model_attn_params *a, const char *prefix)
+{
+    char name[MODEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s.in_proj_weight", prefix);
+    a->in_proj_weight = ptr_of(p, name);
+    snprintf(name, sizeof name, "%s.in_proj_bias", prefix);
+    a->in_proj_bias = ptr_of(p, name);
+    snprintf(name, sizeof name, "%s.out_proj.weight", prefix);
+    a->out_proj_weight = ptr_of(p, name);
+    snprintf(name, sizeof name, "%s.out_proj.bias", prefix);
+    a->out_proj_bias = ptr_of(p, name);
+}
+
+#define BIND(field, fmt, ...) do { snprintf(name, sizeof name, fmt, __VA_ARGS__); field = ptr_of(p, name); } while (0)
+
+static void bind_all(model_params *p)
+{
+    const model_config *c = &p->cfg;
+    char name[MODEL_NAME_MAX], prefix[MODEL_NAME_MAX];
+    p->embedding = ptr_of(p, "embedding.weight");
+    for (int l = 0; l < c->n_enc_layers; l++) {
+        model_enc_layer *e = &p->enc[l];
+        snprintf(prefix, sizeof prefix, "encoder.layers.%d.self_attn", l);
+        bind_attn(p, &e->self_attn, prefix);
+        BIND(e->linear1_weight, "encoder.layers.%d.linear1.weight", l);
+        BIND(e->linear1_bias, "encoder.layers.%d.linear1.bias", l);
+        BIND(e->linear2_weight, "encoder.layers.%d.linear2.weight", l);
+        BIND(e->linear2_bias, "encoder.layers.%d.linear2.bias", l);
+        BIND(e->norm1_weight, "encoder.layers.%d.norm1.weight", l);
+        BIND(e->norm1_bias, "encoder.layers.%d.norm1.bias", l);
+        BIND(e->norm2_weight, "encoder.layers.%d.norm2.weight", l);
+        BIND(e->norm2_bias, "encoder.layers.%d.norm2.bias", l);
+    }
+    for (int l = 0; l < c->n_dec_layers; l++) {
+        model_dec_layer *d = &p->dec[l];
+        snprintf(prefix, sizeof prefix, "decoder.layers.%d.self_attn", l);
+        bind_attn(p, &d->self_attn, prefix);
+        snprintf(prefix, sizeof prefix, "decoder.layers.%d.multihead_attn", l);
+        bind_attn(p, &d->cross_attn, prefix);
+        BIND(d->linear1_weight, "decoder.layers.%d.linear1.weight", l);
+        BIND(d->linear1_bias, "decoder.layers.%d.linear1.bias", l);
+        BIND(d->linear2_weight, "decoder.layers.%d.linear2.weight", l);
+        BIND(d->linear2_bias, "decoder.layers.%d.linear2.bias", l);
+        BIND(d->norm1_weight, "decoder.layers.%d.norm1.weight", l);
+        BIND(d->norm1_bias, "decoder.layers.%d.norm1.bias", l);
+        BIND(d->norm2_weight, "decoder.layers.%d.norm2.weight", l);
+        BIND(d->norm2_bias, "decoder.layers.%d.norm2.bias", l);
+        BIND(d->norm3_weight, "decoder.layers.%d.norm3.weight", l);
+        BIND(d->norm3_bias, "decoder.layers.%d.norm3.bias", l);
+    }
+    p->enc_norm_weight = ptr_of(p, "encoder.norm.weight");
+    p->enc_norm_bias = ptr_of(p, "encoder.norm.bias");
+    p->dec_norm_weight = ptr_of(p, "decoder.norm.weight");
+    p->dec_norm_bias = ptr_of(p, "decoder.norm.bias");
+}
+
+static int build_table(model_params *p, const model_config *cfg)
+{
+    memset(p, 0, sizeof *p);
+    if (model_config_check(cfg, NULL, 0) != 0) return -1;
+    p->cfg = *cfg;
+    const int D = cfg->d_model, F = cfg->d_ff;
+    table_builder b = { p, 0, 0 };
+    char prefix[MODEL_NAME_MAX];
+    add_tensor(&b, "embedding.weight", cfg->vocab_size, D);
+    for (int l = 0; l < cfg->n_enc_layers; l++) {
+        snprintf(prefix, sizeof prefix, "encoder.layers.%d.self_attn", l);
+        add_attn(&b, prefix, D);
+        snprintf(prefix, sizeof prefix, "encoder.layers.%d", l);
+        add_ffn_norms(&b, prefix, D, F, 2);
+    }
+    if (cfg->has_final_norm) {
+        add_tensor(&b, "encoder.norm.weight", D, 0);
+        add_tensor(&b, "encoder.norm.bias", D, 0);
+    }
+    for (int l = 0; l < cfg->n_dec_layers; l++) {
+        snprintf(prefix, sizeof prefix, "decoder.layers.%d.self_attn", l);
+        add_attn(&b, prefix, D);
+        snprintf(prefix, sizeof prefix, "decoder.layers.%d.multihead_attn", l);
+        add_attn(&b, prefix, D);
+        snprintf(prefix, sizeof prefix, "decoder.layers.%d", l);
+        add_ffn_norms(&b, prefix, D, F, 3);
+    }
+    if (cfg->has_final_norm) {
+        add_tensor(&b, "decoder.norm.weight", D, 0);
+        add_tensor(&b, "decoder.norm.bias", D, 0);
+    }
+    if (b.overflow) return -1;
+    p->n_floats = b.next;
+    p->enc = calloc((size_t)cfg->n_enc_layers, sizeof *p->enc);
+    p->dec = calloc((size_t)cfg->n_dec_layers, sizeof *p->dec);
+    if (!p->enc || !p->dec) return -1;
+    return 0;
+}
+
+int model_params_init(model_params *p, const model_config *cfg)
+{
+    if (build_table(p, cfg) != 0) {
+        model_params_free(p);
+        return -1;
+    }
+    p->memory = calloc(p->n_floats, sizeof(float));
+    if (!p->memory) {
+        model_params_free(p);
+        return -1;
+    }
+    p->owns_memory = 1;
+    bind_all(p);
+    return 0;
+}
+
+int model_params_init_view(model_params *p, const model_config *cfg, float *memory)
+{
+    if (!memory || build_table(p, cfg) != 0) {
+        model_params_free(p);
+        return -1;
+    }
+    p->memory = memory;
+    p->owns_memory = 0;
+    bind_all(p);
+    return 0;
+}
+
+void model_params_free(model_params *p)
+{
+    if (!p) return;
+    if (p->owns_memory) free(p->memory);
+    free(p->enc);
+    free(p->dec);
+    memset(p, 0, sizeof *p);
+}
+
+const model_tensor *model_params_find(const model_params *p, const char *name)
+{
+    for (int i = 0; i < p->n_tensors; i++)
+        if (strcmp(p->tensors[i].name, name) == 0) return &p->tensors[i];
+    return NULL;
+}
+
+/* splitmix64: small, good, and the same on every machine. */
+static unsigned long long rng_next(unsigned long long *s)
+{
+    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static float rng_uniform(unsigned long long *s) /* [0, 1) */
+{
+    return (float)((rng_next(s) >> 40) * (1.0 / 16777216.0));
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+void model_params_init_random(model_params *p, unsigned long long seed)
+{
+    unsigned long long s = seed;
+    const float emb_std = 1.0f / sqrtf((float)p->cfg.d_model);
+    for (int i = 0; i < p->n_tensors; i++) {
+        const model_tensor *t = &p->tensors[i];
+        float *w = p->memory + t->offset;
+        if (strcmp(t->name, "embedding.weight") == 0) {
+            /* Box-Muller normal, std D^-1/2 so that x*sqrt(D) has unit scale. */
+            for (size_t j = 0; j < t->count; j++) {
+                float u1 = rng_uniform(&s), u2 = rng_uniform(&s);
+                if (u1 < 1e-7f) u1 = 1e-7f;
+                w[j] = emb_std * sqrtf(-2.0f * logf(u1)) * cosf(6.2831853f * u2);
+            }
+        } else if (t->ndim == 2) {
+            /* Xavier uniform; in_proj counts as three [D, D] matrices like PyTorch. */
+            int fan_out = t->shape[0], fan_in = t->shape[1];
+            if (ends_with(t->name, "in_proj_weight")) fan_out /= 3;
+            float a = sqrtf(6.0f / (float)(fan_in + fan_out));
+            for (size_t j = 0; j < t->count; j++) w[j] = (2.0f * rng_uniform(&s) - 1.0f) * a;
+        } else if (strstr(t->name, "norm") && ends_with(t->name, ".weight")) {
+            for (size_t j = 0; j < t->count; j++) w[j] = 1.0f;
+        } else {
+            for (size_t j = 0; j < t->count; j++) w[j] = 0.0f;
+        }
+    }
+}

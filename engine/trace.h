@@ -1,0 +1,135 @@
+/* trace.h - one run of the model on one sentence, with every intermediate
+ * tensor kept, named and shaped. The forward pass (model.c) fills it; lessons
+ * only read it and never recompute model math.
+ *
+ * Layout: every sequence buffer has capacity L = cfg.max_len rows. Token-wise
+ * tensors are row-major [L, width] (row i at i * width); attention matrices are
+ * [H, L, L] with element (h, q, k) at (h * L + q) * L + k. Only rows and
+ * columns below the live lengths (n_src, n_tgt) are meaningful.
+ *
+ * Decoding: greedy, one token at a time, writing row t of every decoder tensor
+ * at step t (earlier rows are never rewritten because of the causal mask), so
+ * the finished trace holds every decoding step: step t is rows 0..t. After
+ * decoding, the upper triangle of the decoder's self-attention raw and scaled
+ * scores is filled in as well (q_t . k_j for j > t), so a lesson can show the
+ * scores before masking; masked scores there are -INFINITY and weights exactly 0.
+ *
+ * Dimension letters as in model.h.
+ */
+#ifndef TRACE_H
+#define TRACE_H
+
+#include "model.h"
+#include "tok.h"
+
+/* One multi-head attention sub-layer. q_len = rows of Q, k_len = rows of K/V. */
+typedef struct {
+    float *q;        /* [H, L, K] per head: X W_q^T + b, split by head */
+    float *k;        /* [H, L, K] */
+    float *v;        /* [H, L, K] */
+    float *scores;   /* [H, L, L] raw Q K^T */
+    float *scaled;   /* [H, L, L] scores / sqrt(K) */
+    float *masked;   /* [H, L, L] scaled + mask (0 or -INFINITY) */
+    float *weights;  /* [H, L, L] softmax of each row: one query's distribution over keys */
+    float *heads;    /* [H, L, K] weights . V */
+    float *concat;   /* [L, D]    heads side by side */
+    float *out;      /* [L, D]    concat W_O^T + b_O */
+} trace_attn;
+
+/* x + Sublayer(x), then LayerNorm, with per-token statistics. */
+typedef struct {
+    float *sum;      /* [L, D] the residual sum x + Sublayer(x) */
+    float *mean;     /* [L]    mean of each row of sum */
+    float *std;      /* [L]    sqrt(var + eps) of each row of sum (biased variance) */
+    float *out;      /* [L, D] (sum - mean) / std * gamma + beta */
+} trace_addnorm;
+
+typedef struct {
+    float *hidden;   /* [L, F] max(0, x W1^T + b1) */
+    float *out;      /* [L, D] hidden W2^T + b2 */
+} trace_ffn;
+
+typedef struct {
+    float *input;        /* [L, D] what the layer reads */
+    trace_attn self;
+    trace_addnorm norm1;
+    trace_ffn ffn;
+    trace_addnorm norm2; /* norm2.out is the layer's output */
+} trace_enc_layer;
+
+typedef struct {
+    float *input;        /* [L, D] */
+    trace_attn self;     /* causal */
+    trace_addnorm norm1;
+    trace_attn cross;    /* Q from norm1.out, K and V from the encoder memory */
+    trace_addnorm norm2;
+    trace_ffn ffn;
+    trace_addnorm norm3; /* norm3.out is the layer's output */
+} trace_dec_layer;
+
+/* What the run was asked to do. */
+typedef struct {
+    int no_causal_mask;  /* 1: the decoder may read the future ("break it" demo); never in normal use */
+    int max_steps;       /* greedy steps at most; 0 means L - 1 */
+} trace_opts;
+
+typedef struct {
+    model_config cfg;    /* sizes of the model that made it */
+    trace_opts opts;
+
+    /* Source side. */
+    char *sentence;               /* the text as typed (owned copy) */
+    tok_token src_tokens[1024];   /* the words (no specials), n_words of them */
+    int n_words;                  /* words kept */
+    int n_words_total;            /* words in the text; > n_words means truncated */
+    int truncated;                /* 1 when words were cut to fit L (never silent) */
+    int n_unk;                    /* how many words are <unk> */
+    int src_ids[1024];            /* [S] ids fed to the encoder: words then <eos> */
+    int n_src;                    /* S */
+
+    /* Encoder. */
+    float *enc_embed;             /* [L, D] E[id] * sqrt(D) */
+    float *enc_pe;                /* [L, D] sinusoidal PE */
+    float *enc_x;                 /* [L, D] embed + PE: layer 0's input */
+    trace_enc_layer *enc;         /* [n_enc_layers] */
+    float *memory;                /* [L, D] encoder output (after encoder.norm when present) */
+
+    /* Decoder, teacher-forced or greedy. */
+    int tgt_ids[1024];            /* [T] decoder input: <bos> then the tokens produced */
+    int n_tgt;                    /* T: decoder rows computed */
+    int out_ids[1024];            /* [T] the token predicted at each row (argmax) */
+    int n_out;                    /* tokens produced, <eos> excluded */
+    int finished;                 /* 1 when <eos> was produced, 0 when L was reached */
+    float *dec_embed;             /* [L, D] */
+    float *dec_pe;                /* [L, D] */
+    float *dec_x;                 /* [L, D] */
+    trace_dec_layer *dec;         /* [n_dec_layers] */
+    float *dec_out;               /* [L, D] last decoder vector per row (after decoder.norm when present) */
+    float *logits;                /* [L, V] row t: prediction after tgt[0..t] = dec_out[t] E^T */
+    float *probs;                 /* [L, V] softmax of each logits row */
+
+    float *block;                 /* the one allocation every pointer above points into */
+    size_t block_floats;
+} trace;
+
+/* Allocates a trace for a model of these sizes. 0 on success, -1 on no memory. */
+int trace_init(trace *t, const model_config *cfg);
+void trace_free(trace *t);        /* accepts NULL */
+
+/* Tokenizes sentence with vocab, runs the encoder, then greedy decoding until
+ * <eos> or L rows. Returns 0 on success, -1 with a message in err. */
+int model_translate(const model_params *p, const tok_vocab *vocab, const char *sentence,
+                    const trace_opts *opts, trace *t, char *err, size_t err_len);
+
+/* Runs given ids, no specials added: the encoder on src_ids[n_src], the decoder
+ * teacher-forced on tgt_ids[n_tgt] (logits row t = prediction after tgt[0..t]). */
+int model_run_ids(const model_params *p, const int *src_ids, int n_src, const int *tgt_ids, int n_tgt,
+                  const trace_opts *opts, trace *t, char *err, size_t err_len);
+
+/* The translation of a finished trace as text. */
+int trace_output_text(const trace *t, const tok_vocab *vocab, char *dst, size_t dst_len);
+
+/* Element (h, q, k) of an attention matrix of this trace. */
+float trace_attn_at(const trace *t, const float *m, int h, int q, int k);
+
+#endif
