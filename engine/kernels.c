@@ -13,9 +13,16 @@ void kern_linear(float *y, const float *x, const float *w, const float *b, int n
         float *yi = y + (size_t)i * out;
         for (int o = 0; o < out; o++) {
             const float *wo = w + (size_t)o * in;
-            float s = b ? b[o] : 0.0f;
-            for (int k = 0; k < in; k++) s += xi[k] * wo[k];
-            yi[o] = s;
+            /* Eight independent partial sums: without them the dot product is one
+             * serial chain of additions that -O2 cannot vectorise (float addition
+             * is not associative), about 3x slower on the default model. */
+            float acc[8] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
+            int k = 0;
+            for (; k + 8 <= in; k += 8)
+                for (int u = 0; u < 8; u++) acc[u] += xi[k + u] * wo[k + u];
+            float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+            for (; k < in; k++) s += xi[k] * wo[k];
+            yi[o] = b ? s + b[o] : s;
         }
     }
 }
