@@ -1,0 +1,67 @@
+/* json.h - a small, strict, bounded JSON parser (RFC 8259), used for the
+ * safetensors header and the vocabulary stored in it.
+ *
+ * Usage:
+ *     json_doc doc;
+ *     if (json_parse(&doc, text, len, err, sizeof err) != 0) { show err; }
+ *     const json_value *shape = json_get(json_get(doc.root, "embedding.weight"), "shape");
+ *     json_free(&doc);
+ *
+ * The whole tree lives in one arena owned by the json_doc (a chain of blocks),
+ * so one json_free releases everything. Strings are decoded to UTF-8 (escapes,
+ * \uXXXX and surrogate pairs included) and NUL-terminated; str_len gives the
+ * true length, since "\u0000" may put a NUL inside a string.
+ *
+ * Strict: the input must be valid UTF-8; no comments, no trailing commas, no
+ * leading zeros, no NaN/Infinity, no numbers that overflow a double, no lone
+ * surrogates, no duplicate keys in one object, nothing but white space after
+ * the value; nesting deeper than JSON_MAX_DEPTH is refused. Any input, however
+ * malformed, gives either a tree or an error message with its byte offset:
+ * never a crash nor undefined behaviour. It must not grow features (no
+ * writer, no comments, no lenient mode).
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+
+#define JSON_MAX_DEPTH 64
+
+typedef enum { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } json_type;
+
+typedef struct json_value json_value;
+struct json_value {
+    json_type type;
+    double number;          /* JSON_NUMBER: the value */
+    const char *num_text;   /* JSON_NUMBER: the literal text as written, NUL-terminated */
+    const char *str;        /* JSON_STRING: decoded UTF-8, NUL-terminated */
+    size_t str_len;         /* JSON_STRING: bytes in str, without the terminating NUL */
+    const char *key;        /* member of an object: its decoded key (NULL in an array) */
+    size_t key_len;
+    json_value *child;      /* JSON_ARRAY / JSON_OBJECT: first element or member */
+    json_value *next;       /* next sibling in the parent */
+    size_t n_children;      /* JSON_ARRAY / JSON_OBJECT: how many */
+};
+
+struct json_block;
+typedef struct {
+    json_value *root;       /* NULL until parsed */
+    struct json_block *blocks; /* the arena */
+} json_doc;
+
+/* Parses len bytes of text (no NUL needed). 0 on success; -1 with a message
+ * in err otherwise (doc is then empty and safe to free). */
+int json_parse(json_doc *doc, const char *text, size_t len, char *err, size_t err_len);
+void json_free(json_doc *doc);                       /* accepts NULL */
+
+/* The member of obj named key, or NULL (also when obj is NULL or not an object). */
+const json_value *json_get(const json_value *obj, const char *key);
+/* Element i of an array (or member i of an object), or NULL. */
+const json_value *json_at(const json_value *v, size_t i);
+/* 1 when v is a number that is an integer in [min, max] (written without a
+ * fraction or exponent), stored in *out; 0 otherwise. */
+int json_get_int64(const json_value *v, long long min, long long max, long long *out);
+/* "null", "false", "true", "number", "string", "array" or "object". */
+const char *json_type_name(json_type t);
+
+#endif

@@ -1,0 +1,905 @@
+/* weights.c - load and save a model as safetensors (see weights.h and
+ * docs/weights.md for the format, the tensor names and every rejection).
+ *
+ * Loading is all-or-nothing: the file is read whole, the header parsed with
+ * the strict json module, every tensor checked against the table that
+ * model_params_init builds for the sizes in __metadata__, and only then is the
+ * model handed back. On any failure the output is zeroed and a message names
+ * the problem and the tensor. Saving goes through "<path>.tmp-<pid>", fsync and
+ * rename, so an interrupted save never leaves a half-written file in place.
+ *
+ * This file must not know the forward pass, and must never exit() or print.
+ */
+#include "weights.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "json.h"
+
+#define WEIGHTS_MAX_HEADER ((uint64_t)100 * 1024 * 1024)   /* bytes of JSON header at most */
+#define WEIGHTS_MAX_FILE ((uint64_t)4 * 1024 * 1024 * 1024) /* bytes of file weights_load reads at most */
+/* Above this many bytes of parameters, the block is allocated only when the
+ * file really holds that much data (so a tiny malformed file cannot make us
+ * allocate gigabytes before it is rejected). */
+#define WEIGHTS_ALLOC_CAP ((uint64_t)256 * 1024 * 1024)
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+    if (!err || err_len == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+}
+
+/* A JSON key or string made safe to quote in a message: printable ASCII and
+ * UTF-8 kept, control bytes and NULs as '?', cut at 80 bytes. */
+static const char *printable(char *dst, size_t n, const char *s, size_t len)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len && j + 1 < n && i < 80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        dst[j++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    dst[j] = '\0';
+    return dst;
+}
+
+static uint64_t read_u64le(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
+static float read_f32le(const unsigned char *p)
+{
+    uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static void write_f32le(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    p[0] = (unsigned char)u;
+    p[1] = (unsigned char)(u >> 8);
+    p[2] = (unsigned char)(u >> 16);
+    p[3] = (unsigned char)(u >> 24);
+}
+
+static void shape_str(char *dst, size_t n, const model_tensor *t)
+{
+    if (t->ndim == 2) snprintf(dst, n, "[%d, %d]", t->shape[0], t->shape[1]);
+    else snprintf(dst, n, "[%d]", t->shape[0]);
+}
+
+/* ---- metadata --------------------------------------------------------- */
+
+static int meta_int(const json_value *meta, const char *key, int min, int max, int *out, char *err, size_t err_len)
+{
+    const json_value *v = json_get(meta, key);
+    if (!v) {
+        set_err(err, err_len, "metadata \"%s\" is missing from __metadata__", key);
+        return -1;
+    }
+    /* Strictly an optional '-' and decimal digits, nothing else. */
+    const char *s = v->str;
+    size_t i = 0, len = v->str_len;
+    int neg = 0;
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    long long acc = 0;
+    int ok = i < len;
+    for (; ok && i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') ok = 0;
+        else if (acc > 1000000000LL) ok = 0; /* far past any size we accept */
+        else acc = acc * 10 + (s[i] - '0');
+    }
+    char buf[100];
+    if (!ok) {
+        set_err(err, err_len, "metadata \"%s\" is \"%s\", not an integer", key, printable(buf, sizeof buf, s, len));
+        return -1;
+    }
+    if (neg) acc = -acc;
+    if (acc < min || acc > max) {
+        set_err(err, err_len, "metadata \"%s\" is %lld: absurd (must be between %d and %d)", key, acc, min, max);
+        return -1;
+    }
+    *out = (int)acc;
+    return 0;
+}
+
+static int meta_float(const json_value *meta, const char *key, float *out, char *err, size_t err_len)
+{
+    const json_value *v = json_get(meta, key);
+    if (!v) {
+        set_err(err, err_len, "metadata \"%s\" is missing from __metadata__", key);
+        return -1;
+    }
+    char *end = NULL;
+    double d = 0.0;
+    int ok = v->str_len > 0 && v->str_len < 64 && strlen(v->str) == v->str_len &&
+             (v->str[0] == '-' || v->str[0] == '.' || (v->str[0] >= '0' && v->str[0] <= '9'));
+    if (ok) {
+        d = strtod(v->str, &end);
+        ok = end == v->str + v->str_len && isfinite(d);
+    }
+    if (!ok) {
+        char buf[100];
+        set_err(err, err_len, "metadata \"%s\" is \"%s\", not a number", key, printable(buf, sizeof buf, v->str, v->str_len));
+        return -1;
+    }
+    *out = (float)d;
+    return 0;
+}
+
+/* ---- tensor names ----------------------------------------------------- */
+
+static const char *const weights_prefixes[] = { "model.", "transformer." };
+
+/* Index in p's table of the tensor a header key stands for (exact name, or
+ * the name with one wrapper prefix), or -1. */
+static int resolve_name(const model_params *p, const char *key, size_t key_len)
+{
+    if (strlen(key) != key_len) return -1; /* a NUL inside the name */
+    for (int i = 0; i < p->n_tensors; i++)
+        if (strcmp(p->tensors[i].name, key) == 0) return i;
+    for (size_t k = 0; k < sizeof weights_prefixes / sizeof *weights_prefixes; k++) {
+        size_t n = strlen(weights_prefixes[k]);
+        if (key_len > n && strncmp(key, weights_prefixes[k], n) == 0)
+            for (int i = 0; i < p->n_tensors; i++)
+                if (strcmp(p->tensors[i].name, key + n) == 0) return i;
+    }
+    return -1;
+}
+
+/* The header member for a name, exact or prefixed, or NULL. */
+static const json_value *find_member(const json_value *root, const char *name)
+{
+    const json_value *v = json_get(root, name);
+    for (size_t k = 0; !v && k < sizeof weights_prefixes / sizeof *weights_prefixes; k++) {
+        char buf[MODEL_NAME_MAX + 32];
+        snprintf(buf, sizeof buf, "%s%s", weights_prefixes[k], name);
+        v = json_get(root, buf);
+    }
+    return v;
+}
+
+/* Floats the table for cfg needs (the same arithmetic as params.c's table). */
+static uint64_t expected_floats(const model_config *c)
+{
+    uint64_t D = (uint64_t)c->d_model, F = (uint64_t)c->d_ff, V = (uint64_t)c->vocab_size;
+    uint64_t attn = 4 * D * D + 4 * D;
+    uint64_t ffn = 2 * F * D + F + D;
+    uint64_t enc = attn + ffn + 4 * D, dec = 2 * attn + ffn + 6 * D;
+    return V * D + (uint64_t)c->n_enc_layers * enc + (uint64_t)c->n_dec_layers * dec + (c->has_final_norm ? 4 * D : 0);
+}
+
+/* ---- vocabulary ------------------------------------------------------- */
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int find_id(const char *const *words, int n, const char *w, int skip)
+{
+    for (int i = 0; i < n; i++)
+        if (i != skip && strcmp(words[i], w) == 0) return i;
+    return -1;
+}
+
+static int load_vocab(weights_model *m, const json_value *meta, char *err, size_t err_len)
+{
+    const int V = m->params.cfg.vocab_size;
+    static const char *const specials[4] = { "<pad>", "<bos>", "<eos>", "<unk>" };
+    const json_value *vs = json_get(meta, "vocab");
+    const char **words = calloc((size_t)V, sizeof *words);
+    char *names = NULL;
+    json_doc doc = { 0 };
+    int rc = -1;
+    char buf[100];
+    if (!words) {
+        set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
+        return -1;
+    }
+    if (vs) {
+        char jerr[200];
+        if (json_parse(&doc, vs->str, vs->str_len, jerr, sizeof jerr) != 0) {
+            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings: %s", jerr);
+            goto done;
+        }
+        if (doc.root->type != JSON_ARRAY) {
+            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings (it is a %s)",
+                    json_type_name(doc.root->type));
+            goto done;
+        }
+        if (doc.root->n_children != (size_t)V) {
+            set_err(err, err_len, "vocab has %zu words but vocab_size is %d", doc.root->n_children, V);
+            goto done;
+        }
+        int i = 0;
+        for (const json_value *w = doc.root->child; w; w = w->next, i++) {
+            if (w->type != JSON_STRING) {
+                set_err(err, err_len, "vocab word %d is a %s, not a string", i, json_type_name(w->type));
+                goto done;
+            }
+            if (w->str_len == 0 || w->str_len >= TOK_WORD_MAX || strlen(w->str) != w->str_len) {
+                set_err(err, err_len, "vocab word %d (\"%s\") is empty, longer than %d bytes or holds a NUL", i,
+                        printable(buf, sizeof buf, w->str, w->str_len), TOK_WORD_MAX - 1);
+                goto done;
+            }
+            words[i] = w->str;
+        }
+        for (i = 0; i < 4; i++)
+            if (strcmp(words[i], specials[i]) != 0) {
+                set_err(err, err_len, "vocab must start with <pad> <bos> <eos> <unk>, but id %d is \"%s\"", i,
+                        printable(buf, sizeof buf, words[i], strlen(words[i])));
+                goto done;
+            }
+        /* Duplicates: sort a copy of the pointers, compare neighbours. */
+        const char **sorted = malloc((size_t)V * sizeof *sorted);
+        if (!sorted) {
+            set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
+            goto done;
+        }
+        memcpy(sorted, words, (size_t)V * sizeof *sorted);
+        qsort(sorted, (size_t)V, sizeof *sorted, str_ptr_cmp);
+        const char *dup = NULL;
+        for (i = 1; i < V && !dup; i++)
+            if (strcmp(sorted[i - 1], sorted[i]) == 0) dup = sorted[i];
+        free(sorted);
+        if (dup) {
+            int a = find_id(words, V, dup, -1);
+            set_err(err, err_len, "vocab word \"%s\" appears twice (ids %d and %d)",
+                    printable(buf, sizeof buf, dup, strlen(dup)), a, find_id(words, V, dup, a));
+            goto done;
+        }
+        m->has_vocab = 1;
+    } else {
+        /* No vocabulary: "#<id>" names after the four specials. */
+        names = malloc((size_t)V * 12);
+        if (!names) {
+            set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
+            goto done;
+        }
+        for (int i = 0; i < V; i++) {
+            if (i < 4) {
+                words[i] = specials[i];
+            } else {
+                snprintf(names + (size_t)i * 12, 12, "#%d", i);
+                words[i] = names + (size_t)i * 12;
+            }
+        }
+    }
+    char verr[200];
+    if (tok_vocab_init(&m->vocab, words, V, verr, sizeof verr) != 0) {
+        set_err(err, err_len, "vocab: %s", verr);
+        goto done;
+    }
+    rc = 0;
+done:
+    json_free(&doc);
+    free(names);
+    free(words);
+    return rc;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+typedef struct {
+    int index;             /* into the table */
+    uint64_t begin, end;   /* byte offsets into the data section */
+} span;
+
+static int span_cmp(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+/* Checks one header entry against table entry t; fills its span. */
+static int check_entry(const json_value *e, const char *key, const model_tensor *t, const model_config *cfg,
+                       uint64_t data_len, span *out, char *err, size_t err_len)
+{
+    char want[48];
+    shape_str(want, sizeof want, t);
+    if (e->type != JSON_OBJECT) {
+        set_err(err, err_len, "tensor \"%s\": its header entry is a %s, not an object", key, json_type_name(e->type));
+        return -1;
+    }
+    const json_value *dtype = json_get(e, "dtype"), *shape = json_get(e, "shape"), *offs = json_get(e, "data_offsets");
+    if (!dtype || dtype->type != JSON_STRING) {
+        set_err(err, err_len, "tensor \"%s\": no \"dtype\" string", key);
+        return -1;
+    }
+    if (strcmp(dtype->str, "F32") != 0 || dtype->str_len != 3) {
+        char buf[40];
+        set_err(err, err_len, "tensor \"%s\": dtype is %s, but only F32 is supported", key,
+                printable(buf, sizeof buf, dtype->str, dtype->str_len));
+        return -1;
+    }
+    if (!shape || shape->type != JSON_ARRAY) {
+        set_err(err, err_len, "tensor \"%s\": no \"shape\" array", key);
+        return -1;
+    }
+    long long dims[2] = { -1, -1 };
+    int ok = shape->n_children == (size_t)t->ndim;
+    for (size_t i = 0; i < shape->n_children && i < 2; i++)
+        if (!json_get_int64(json_at(shape, i), 0, LLONG_MAX, &dims[i])) ok = 0;
+    if (ok) ok = dims[0] == t->shape[0] && (t->ndim == 1 || dims[1] == t->shape[1]);
+    if (!ok) {
+        char got[64] = "[";
+        size_t n = 1;
+        for (size_t i = 0; i < shape->n_children && i < 4 && n < sizeof got; i++) {
+            const json_value *d = json_at(shape, i);
+            n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", i ? ", " : "",
+                                  d->type == JSON_NUMBER ? d->num_text : json_type_name(d->type));
+        }
+        if (n < sizeof got) snprintf(got + n, sizeof got - n, "%s]", shape->n_children > 4 ? ", ..." : "");
+        if (strcmp(t->name, "embedding.weight") == 0 && shape->n_children == 2 && dims[0] != t->shape[0] &&
+            dims[1] == t->shape[1])
+            set_err(err, err_len, "tensor \"%s\": shape %s has %lld rows but vocab_size is %d", key, got, dims[0],
+                    cfg->vocab_size);
+        else
+            set_err(err, err_len,
+                    "tensor \"%s\": shape %s does not match %s implied by __metadata__ (d_model %d, dim_feedforward %d, "
+                    "vocab_size %d)",
+                    key, got, want, cfg->d_model, cfg->d_ff, cfg->vocab_size);
+        return -1;
+    }
+    long long b = -1, en = -1;
+    if (!offs || offs->type != JSON_ARRAY || offs->n_children != 2 ||
+        !json_get_int64(json_at(offs, 0), 0, LLONG_MAX, &b) || !json_get_int64(json_at(offs, 1), 0, LLONG_MAX, &en)) {
+        set_err(err, err_len, "tensor \"%s\": data_offsets must be [begin, end] with two non-negative integers", key);
+        return -1;
+    }
+    if (en < b) {
+        set_err(err, err_len, "tensor \"%s\": data_offsets [%lld, %lld] end before they begin", key, b, en);
+        return -1;
+    }
+    if ((uint64_t)(en - b) != (uint64_t)t->count * 4) {
+        set_err(err, err_len, "tensor \"%s\": data_offsets [%lld, %lld] hold %lld bytes, but F32 %s needs %zu", key, b,
+                en, en - b, want, t->count * 4);
+        return -1;
+    }
+    if ((uint64_t)en > data_len) {
+        set_err(err, err_len,
+                "tensor \"%s\": data_offsets [%lld, %lld] run past the end of the data section (%llu bytes): file "
+                "truncated?",
+                key, b, en, (unsigned long long)data_len);
+        return -1;
+    }
+    out->begin = (uint64_t)b;
+    out->end = (uint64_t)en;
+    return 0;
+}
+
+static int load_parsed(weights_model *m, const json_value *root, const unsigned char *data, uint64_t data_len,
+                       char *err, size_t err_len)
+{
+    char buf[100], buf2[100];
+    if (root->type != JSON_OBJECT) {
+        set_err(err, err_len, "header is not a JSON object (it is a %s)", json_type_name(root->type));
+        return -1;
+    }
+    const json_value *meta = json_get(root, "__metadata__");
+    if (!meta) {
+        set_err(err, err_len, "header has no __metadata__ (the model's sizes are kept there)");
+        return -1;
+    }
+    if (meta->type != JSON_OBJECT) {
+        set_err(err, err_len, "__metadata__ is a %s, not an object", json_type_name(meta->type));
+        return -1;
+    }
+    for (const json_value *kv = meta->child; kv; kv = kv->next)
+        if (kv->type != JSON_STRING) {
+            set_err(err, err_len, "metadata \"%s\" is a %s, not a string (safetensors metadata values are all strings)",
+                    printable(buf, sizeof buf, kv->key, kv->key_len), json_type_name(kv->type));
+            return -1;
+        }
+
+    /* Sizes. The bounds here only keep the arithmetic sane; model_config_check has the real limits. */
+    model_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (meta_int(meta, "d_model", 1, 1000000, &cfg.d_model, err, err_len) ||
+        meta_int(meta, "nhead", 1, 1000000, &cfg.n_heads, err, err_len) ||
+        meta_int(meta, "num_encoder_layers", 1, 1000000, &cfg.n_enc_layers, err, err_len) ||
+        meta_int(meta, "num_decoder_layers", 1, 1000000, &cfg.n_dec_layers, err, err_len) ||
+        meta_int(meta, "dim_feedforward", 1, 1000000000, &cfg.d_ff, err, err_len) ||
+        meta_int(meta, "max_len", 1, 1000000, &cfg.max_len, err, err_len) ||
+        meta_int(meta, "vocab_size", 1, 1000000000, &cfg.vocab_size, err, err_len) ||
+        meta_float(meta, "layer_norm_eps", &cfg.ln_eps, err, err_len))
+        return -1;
+
+    /* Final norms: all four tensors or none. */
+    static const char *const final_norms[4] = { "encoder.norm.weight", "encoder.norm.bias", "decoder.norm.weight",
+                                                "decoder.norm.bias" };
+    int n_final = 0, missing_final = -1;
+    for (int i = 0; i < 4; i++) {
+        if (find_member(root, final_norms[i])) n_final++;
+        else if (missing_final < 0) missing_final = i;
+    }
+    if (n_final > 0 && n_final < 4) {
+        set_err(err, err_len, "missing tensor \"%s\" (encoder.norm.* and decoder.norm.* come together: all four or none)",
+                final_norms[missing_final]);
+        return -1;
+    }
+    cfg.has_final_norm = n_final == 4;
+
+    char cerr[200];
+    if (model_config_check(&cfg, cerr, sizeof cerr) != 0) {
+        set_err(err, err_len, "absurd sizes in __metadata__: %s", cerr);
+        return -1;
+    }
+    uint64_t need = expected_floats(&cfg) * 4;
+    if (need > data_len && need > WEIGHTS_ALLOC_CAP) {
+        set_err(err, err_len,
+                "file is truncated or its sizes are absurd: __metadata__ asks for %llu bytes of tensors, the data "
+                "section has %llu",
+                (unsigned long long)need, (unsigned long long)data_len);
+        return -1;
+    }
+    if (model_params_init(&m->params, &cfg) != 0) {
+        set_err(err, err_len, "out of memory for %llu bytes of parameters", (unsigned long long)need);
+        return -1;
+    }
+    model_params *p = &m->params;
+
+    /* Every header entry must be a model tensor, once. */
+    const json_value *found[MODEL_MAX_TENSORS];
+    span spans[MODEL_MAX_TENSORS];
+    memset(found, 0, sizeof found);
+    for (const json_value *e = root->child; e; e = e->next) {
+        if (e->key_len == 12 && memcmp(e->key, "__metadata__", 12) == 0) continue;
+        const char *key = printable(buf, sizeof buf, e->key, e->key_len);
+        int idx = resolve_name(p, e->key, e->key_len);
+        if (idx < 0) {
+            set_err(err, err_len,
+                    "unknown tensor \"%s\": not part of a model with these sizes (the names are listed in "
+                    "docs/weights.md)",
+                    key);
+            return -1;
+        }
+        if (found[idx]) {
+            set_err(err, err_len, "tensor \"%s\" appears twice (as \"%s\" and \"%s\")", p->tensors[idx].name,
+                    printable(buf2, sizeof buf2, found[idx]->key, found[idx]->key_len), key);
+            return -1;
+        }
+        found[idx] = e;
+        spans[idx].index = idx;
+        if (check_entry(e, key, &p->tensors[idx], &cfg, data_len, &spans[idx], err, err_len) != 0) return -1;
+    }
+    char want[48];
+    for (int i = 0; i < p->n_tensors; i++)
+        if (!found[i]) {
+            shape_str(want, sizeof want, &p->tensors[i]);
+            set_err(err, err_len, "missing tensor \"%s\" (F32 %s)", p->tensors[i].name, want);
+            return -1;
+        }
+
+    /* The spans must tile the data section exactly: no overlap, no gap, nothing after. */
+    span sorted[MODEL_MAX_TENSORS];
+    memcpy(sorted, spans, (size_t)p->n_tensors * sizeof *sorted);
+    qsort(sorted, (size_t)p->n_tensors, sizeof *sorted, span_cmp);
+    uint64_t at = 0;
+    for (int i = 0; i < p->n_tensors; i++) {
+        const span *s = &sorted[i];
+        const char *name = p->tensors[s->index].name;
+        if (s->begin < at) {
+            const span *prev = &sorted[i - 1];
+            set_err(err, err_len, "tensors \"%s\" [%llu, %llu] and \"%s\" [%llu, %llu] overlap in the data section",
+                    p->tensors[prev->index].name, (unsigned long long)prev->begin, (unsigned long long)prev->end,
+                    name, (unsigned long long)s->begin, (unsigned long long)s->end);
+            return -1;
+        }
+        if (s->begin > at) {
+            set_err(err, err_len, "data section has %llu unused bytes before tensor \"%s\"",
+                    (unsigned long long)(s->begin - at), name);
+            return -1;
+        }
+        at = s->end;
+    }
+    if (at != data_len) {
+        set_err(err, err_len, "%llu bytes of trailing data after the last tensor (the data section must hold exactly "
+                "the tensors)", (unsigned long long)(data_len - at));
+        return -1;
+    }
+
+    /* Copy, refusing NaN and infinity. */
+    for (int i = 0; i < p->n_tensors; i++) {
+        const model_tensor *t = &p->tensors[i];
+        const unsigned char *src = data + spans[i].begin;
+        float *dst = p->memory + t->offset;
+        for (size_t j = 0; j < t->count; j++) {
+            float f = read_f32le(src + 4 * j);
+            if (!isfinite(f)) {
+                set_err(err, err_len, "tensor \"%s\": element %zu is %s (the file holds a broken model)", t->name, j,
+                        isnan(f) ? "NaN" : "infinite");
+                return -1;
+            }
+            dst[j] = f;
+        }
+    }
+
+    if (load_vocab(m, meta, err, err_len) != 0) return -1;
+
+    const json_value *task = json_get(meta, "task");
+    if (task) {
+        if (task->str_len >= sizeof m->task || strlen(task->str) != task->str_len) {
+            set_err(err, err_len, "metadata \"task\" is longer than %zu bytes or holds a NUL", sizeof m->task - 1);
+            return -1;
+        }
+        memcpy(m->task, task->str, task->str_len + 1);
+    }
+    return 0;
+}
+
+int weights_load_bytes(weights_model *m, const unsigned char *data, size_t len, char *err, size_t err_len)
+{
+    if (err && err_len) err[0] = '\0';
+    if (!m) {
+        set_err(err, err_len, "no model to load into");
+        return -1;
+    }
+    memset(m, 0, sizeof *m);
+    if (!data || len == 0) {
+        set_err(err, err_len, "file is empty (a safetensors file starts with an 8-byte header length)");
+        return -1;
+    }
+    if (len < 8) {
+        set_err(err, err_len, "file is truncated: %zu bytes, shorter than the 8-byte header length", len);
+        return -1;
+    }
+    uint64_t n = read_u64le(data);
+    if (n > WEIGHTS_MAX_HEADER) {
+        set_err(err, err_len, "header length %llu is absurd (more than 100 MB): not a safetensors file?",
+                (unsigned long long)n);
+        return -1;
+    }
+    if (n > (uint64_t)(len - 8)) {
+        set_err(err, err_len, "file is truncated: the header length %llu runs past the end of the file (%zu bytes)",
+                (unsigned long long)n, len);
+        return -1;
+    }
+    json_doc doc;
+    char jerr[200];
+    if (json_parse(&doc, (const char *)data + 8, (size_t)n, jerr, sizeof jerr) != 0) {
+        set_err(err, err_len, "header is not valid JSON: %s", jerr);
+        return -1;
+    }
+    int rc = load_parsed(m, doc.root, data + 8 + n, (uint64_t)(len - 8 - n), err, err_len);
+    json_free(&doc);
+    if (rc != 0) weights_model_free(m);
+    return rc;
+}
+
+int weights_load(weights_model *m, const char *path, char *err, size_t err_len)
+{
+    if (m) memset(m, 0, sizeof *m);
+    if (err && err_len) err[0] = '\0';
+    if (!m || !path) {
+        set_err(err, err_len, "no model or no path");
+        return -1;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, err_len, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = -1;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : (size_t)1 << 20;
+            if ((uint64_t)ncap > WEIGHTS_MAX_FILE + 1) ncap = (size_t)(WEIGHTS_MAX_FILE + 1);
+            if (ncap <= cap) {
+                set_err(err, err_len, "%s: file is larger than %llu bytes: refusing to load it", path,
+                        (unsigned long long)WEIGHTS_MAX_FILE);
+                goto done;
+            }
+            unsigned char *nb = realloc(buf, ncap);
+            if (!nb) {
+                set_err(err, err_len, "%s: out of memory reading the file (%zu bytes so far)", path, len);
+                goto done;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0 || len < cap) {
+            if (ferror(f)) {
+                set_err(err, err_len, "cannot read %s: %s", path, strerror(errno));
+                goto done;
+            }
+            if (feof(f)) break;
+        }
+    }
+    char lerr[400];
+    rc = weights_load_bytes(m, buf, len, lerr, sizeof lerr);
+    if (rc != 0) set_err(err, err_len, "%s: %s", path, lerr);
+done:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+void weights_model_free(weights_model *m)
+{
+    if (!m) return;
+    model_params_free(&m->params);
+    tok_vocab_free(&m->vocab);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- saving ----------------------------------------------------------- */
+
+/* A growing string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} strbuf;
+
+static void sb_put(strbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 4096;
+        while (ncap < b->len + n + 1) ncap *= 2;
+        char *ns = realloc(b->s, ncap);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = ncap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_printf(strbuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        b->oom = 1;
+        return;
+    }
+    sb_put(b, tmp, (size_t)n);
+}
+
+/* s as a JSON string literal, quotes included. */
+static void sb_json_string(strbuf *b, const char *s, size_t n)
+{
+    sb_put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"') sb_put(b, "\\\"", 2);
+        else if (c == '\\') sb_put(b, "\\\\", 2);
+        else if (c == '\n') sb_put(b, "\\n", 2);
+        else if (c == '\t') sb_put(b, "\\t", 2);
+        else if (c < 0x20 || c == 0x7F) sb_printf(b, "\\u%04x", c);
+        else sb_put(b, (const char *)&c, 1);
+    }
+    sb_put(b, "\"", 1);
+}
+
+static void sb_meta(strbuf *b, const char *key, const char *value)
+{
+    sb_put(b, ",", 1);
+    sb_json_string(b, key, strlen(key));
+    sb_put(b, ":", 1);
+    sb_json_string(b, value, strlen(value));
+}
+
+static void sb_meta_int(strbuf *b, const char *key, int v)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%d", v);
+    sb_meta(b, key, tmp);
+}
+
+/* The shortest %g text that reads back as exactly f. */
+static void float_text(char *dst, size_t n, float f)
+{
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(dst, n, "%.*g", prec, (double)f);
+        if (strtof(dst, NULL) == f) return;
+    }
+}
+
+/* The header for params, padded with spaces to a multiple of 8 bytes. */
+static int build_header(strbuf *h, const model_params *p, const tok_vocab *vocab, const char *task)
+{
+    const model_config *c = &p->cfg;
+    char eps[32];
+    float_text(eps, sizeof eps, c->ln_eps);
+    sb_put(h, "{\"__metadata__\":{\"format\":\"pt\"", 30);
+    sb_meta_int(h, "d_model", c->d_model);
+    sb_meta_int(h, "nhead", c->n_heads);
+    sb_meta_int(h, "num_encoder_layers", c->n_enc_layers);
+    sb_meta_int(h, "num_decoder_layers", c->n_dec_layers);
+    sb_meta_int(h, "dim_feedforward", c->d_ff);
+    sb_meta(h, "layer_norm_eps", eps);
+    sb_meta_int(h, "max_len", c->max_len);
+    sb_meta_int(h, "vocab_size", c->vocab_size);
+    if (task && task[0]) sb_meta(h, "task", task);
+    if (vocab) {
+        strbuf v = { 0 };
+        sb_put(&v, "[", 1);
+        for (int i = 0; i < vocab->size; i++) {
+            if (i) sb_put(&v, ",", 1);
+            sb_json_string(&v, vocab->words[i], strlen(vocab->words[i]));
+        }
+        sb_put(&v, "]", 1);
+        if (v.oom) h->oom = 1;
+        else sb_meta(h, "vocab", v.s);
+        free(v.s);
+    }
+    sb_put(h, "}", 1);
+    size_t off = 0;
+    for (int i = 0; i < p->n_tensors; i++) {
+        const model_tensor *t = &p->tensors[i];
+        sb_put(h, ",", 1);
+        sb_json_string(h, t->name, strlen(t->name));
+        if (t->ndim == 2) sb_printf(h, ":{\"dtype\":\"F32\",\"shape\":[%d,%d]", t->shape[0], t->shape[1]);
+        else sb_printf(h, ":{\"dtype\":\"F32\",\"shape\":[%d]", t->shape[0]);
+        sb_printf(h, ",\"data_offsets\":[%zu,%zu]}", off, off + t->count * 4);
+        off += t->count * 4;
+    }
+    sb_put(h, "}", 1);
+    while (!h->oom && h->len % 8 != 0) sb_put(h, " ", 1);
+    return h->oom ? -1 : 0;
+}
+
+static int write_all(FILE *f, const void *buf, size_t n)
+{
+    return fwrite(buf, 1, n, f) == n ? 0 : -1;
+}
+
+/* Best effort: make the rename itself durable. */
+static void fsync_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+    if (!slash) dir = strdup(".");
+    else if (slash == path) dir = strdup("/");
+    else {
+        dir = malloc((size_t)(slash - path) + 1);
+        if (dir) {
+            memcpy(dir, path, (size_t)(slash - path));
+            dir[slash - path] = '\0';
+        }
+    }
+    if (!dir) return;
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int weights_save(const char *path, const model_params *params, const tok_vocab *vocab, const char *task, char *err,
+                 size_t err_len)
+{
+    if (err && err_len) err[0] = '\0';
+    if (!path || !path[0] || !params || !params->memory || params->n_tensors == 0) {
+        set_err(err, err_len, "nothing to save (no path or an empty model)");
+        return -1;
+    }
+    const model_params *p = params;
+    if (vocab && vocab->size != p->cfg.vocab_size) {
+        set_err(err, err_len, "cannot save %s: the vocabulary has %d words but the model's vocab_size is %d", path,
+                vocab->size, p->cfg.vocab_size);
+        return -1;
+    }
+    if (task && strlen(task) >= sizeof((weights_model *)0)->task) {
+        set_err(err, err_len, "cannot save %s: task is longer than %zu bytes", path,
+                sizeof((weights_model *)0)->task - 1);
+        return -1;
+    }
+    for (int i = 0; i < p->n_tensors; i++) {
+        const model_tensor *t = &p->tensors[i];
+        for (size_t j = 0; j < t->count; j++)
+            if (!isfinite(p->memory[t->offset + j])) {
+                set_err(err, err_len, "cannot save %s: tensor \"%s\" element %zu is %s (the model is broken)", path,
+                        t->name, j, isnan(p->memory[t->offset + j]) ? "NaN" : "infinite");
+                return -1;
+            }
+    }
+    strbuf h = { 0 };
+    if (build_header(&h, p, vocab, task) != 0) {
+        free(h.s);
+        set_err(err, err_len, "cannot save %s: out of memory building the header", path);
+        return -1;
+    }
+
+    size_t tmp_len = strlen(path) + 32;
+    char *tmp = malloc(tmp_len);
+    if (!tmp) {
+        free(h.s);
+        set_err(err, err_len, "cannot save %s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, tmp_len, "%s.tmp-%ld", path, (long)getpid());
+
+    int rc = -1, saved_errno = 0;
+    const char *what = "create";
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        saved_errno = errno;
+        set_err(err, err_len, "cannot save %s: cannot create %s: %s", path, tmp, strerror(saved_errno));
+        free(tmp);
+        free(h.s);
+        return -1;
+    }
+    unsigned char len8[8];
+    for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.len >> (8 * i));
+    what = "write";
+    int ok = write_all(f, len8, 8) == 0 && write_all(f, h.s, h.len) == 0;
+    unsigned char chunk[4096 * 4];
+    for (int i = 0; ok && i < p->n_tensors; i++) {
+        const model_tensor *t = &p->tensors[i];
+        const float *src = p->memory + t->offset;
+        for (size_t j = 0; ok && j < t->count; j += 4096) {
+            size_t n = t->count - j < 4096 ? t->count - j : 4096;
+            for (size_t k = 0; k < n; k++) write_f32le(chunk + 4 * k, src[j + k]);
+            ok = write_all(f, chunk, 4 * n) == 0;
+        }
+    }
+    if (ok) {
+        what = "flush";
+        ok = fflush(f) == 0;
+    }
+    if (ok) {
+        what = "sync";
+        ok = fsync(fileno(f)) == 0;
+    }
+    if (!ok) saved_errno = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        what = "close";
+        saved_errno = errno;
+    }
+    if (ok) {
+        what = "rename";
+        ok = rename(tmp, path) == 0;
+        if (!ok) saved_errno = errno;
+    }
+    if (ok) {
+        fsync_parent_dir(path);
+        rc = 0;
+    } else {
+        unlink(tmp);
+        set_err(err, err_len, "cannot save %s: %s of %s failed: %s", path, what, tmp,
+                saved_errno ? strerror(saved_errno) : "unknown error");
+    }
+    free(tmp);
+    free(h.s);
+    return rc;
+}
