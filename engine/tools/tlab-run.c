@@ -1,0 +1,392 @@
+/* tlab-run - the engine on the command line: loads a model, translates a
+ * sentence (or runs given ids) and prints the tokens and the translation,
+ * optionally the whole run as JSON (ids, tokens, logits, every attention map).
+ *
+ *   tlab-run [--model FILE] [options] "the dog sees the cat"
+ *   tlab-run [--model FILE] --src-ids 5,17,2 --tgt-ids 1,9 [--trace-json FILE]
+ *
+ * Exit status: 0 done, 1 the model could not be loaded or the run failed,
+ * 2 bad arguments. It must not do model math of its own (model.c does), nor
+ * draw anything.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "tok.h"
+#include "trace.h"
+#include "weights.h"
+
+#ifndef TLAB_ASSETS_DIR
+#define TLAB_ASSETS_DIR "assets"
+#endif
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: tlab-run [--model FILE] [options] \"sentence\"\n"
+            "       tlab-run [--model FILE] --src-ids 5,17,2 --tgt-ids 1,9 [options]\n"
+            "Translates an English sentence with the Transformer and prints the tokens and the translation.\n"
+            "  --model FILE        weights (default: " TLAB_ASSETS_DIR "/model.safetensors, or\n"
+            "                      model-untrained.safetensors beside it when there is no trained model;\n"
+            "                      the directory can be changed with the TLAB_ASSETS environment variable)\n"
+            "  --src-ids LIST      run these encoder ids (comma-separated, no specials added)\n"
+            "  --tgt-ids LIST      teacher-forced decoder ids for --src-ids (e.g. 1,9: <bos> then words)\n"
+            "  --trace-json FILE   write the run as JSON (ids, tokens, logits, attention); '-' = stdout\n"
+            "  --max-steps N       greedy decoding steps at most (default: max_len)\n"
+            "  --no-causal-mask    let the decoder see the future (a demo of what the mask prevents)\n"
+            "  --help              this text\n"
+            "Exit status: 0 done, 1 model not loadable or run failed, 2 bad arguments.\n");
+}
+
+static int bad_args(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tlab-run: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fprintf(stderr, "usage: tlab-run [--model FILE] [--trace-json FILE] \"sentence\" | --src-ids LIST --tgt-ids LIST "
+                    "(try --help)\n");
+    return 2;
+}
+
+/* Parses "5,17,42" into ids (at most cap). Returns the count, or -1. */
+static int parse_ids(const char *s, int *ids, int cap)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (errno || end == p || v < 0 || v > 100000000 || n >= cap) return -1;
+        ids[n++] = (int)v;
+        p = end;
+        while (*p == ' ') p++;
+        if (*p == ',') {
+            p++;
+            if (!*p) return -1;
+        } else if (*p) {
+            return -1;
+        }
+    }
+    return n > 0 ? n : -1;
+}
+
+/* ---------- JSON output ---------- */
+
+/* Writes s as a JSON string; invalid UTF-8 bytes become U+FFFD so the output
+ * is always valid JSON. */
+static void json_str(FILE *f, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    fputc('"', f);
+    while (*u) {
+        unsigned char c = *u;
+        if (c == '"' || c == '\\') {
+            fprintf(f, "\\%c", c);
+            u++;
+        } else if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+            u++;
+        } else if (c < 0x80) {
+            fputc(c, f);
+            u++;
+        } else {
+            int len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+            int ok = len > 0;
+            unsigned cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+            for (int i = 1; ok && i < len; i++) {
+                if ((u[i] & 0xC0) != 0x80) ok = 0;
+                else cp = (cp << 6) | (u[i] & 0x3Fu);
+            }
+            if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))))
+                ok = 0;
+            if (ok) {
+                fwrite(u, 1, (size_t)len, f);
+                u += len;
+            } else {
+                fputs("\\ufffd", f);
+                u++;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_float(FILE *f, float x)
+{
+    if (isfinite(x)) fprintf(f, "%.9g", (double)x);
+    else fputs("null", f); /* JSON has no infinities; post-softmax weights never are */
+}
+
+static void json_ints(FILE *f, const int *x, int n)
+{
+    fputc('[', f);
+    for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? "," : "", x[i]);
+    fputc(']', f);
+}
+
+/* m[H][L][L] restricted to the live rows nq and columns nk. */
+static void json_attn(FILE *f, const trace *t, const float *m, int nq, int nk)
+{
+    fputc('[', f);
+    for (int h = 0; h < t->cfg.n_heads; h++) {
+        fputs(h ? ",[" : "[", f);
+        for (int q = 0; q < nq; q++) {
+            fputs(q ? ",[" : "[", f);
+            for (int k = 0; k < nk; k++) {
+                if (k) fputc(',', f);
+                json_float(f, trace_attn_at(t, m, h, q, k));
+            }
+            fputc(']', f);
+        }
+        fputc(']', f);
+    }
+    fputc(']', f);
+}
+
+static int write_json(const char *path, const trace *t, const tok_vocab *vocab, int sentence_mode, const char *model_path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "tlab-run: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    const model_config *c = &t->cfg;
+    const int S = t->n_src, T = t->n_tgt, V = c->vocab_size;
+    fputs("{\n\"model\":", f);
+    json_str(f, model_path);
+    fprintf(f,
+            ",\n\"config\":{\"d_model\":%d,\"n_heads\":%d,\"n_enc_layers\":%d,\"n_dec_layers\":%d,\"d_ff\":%d,"
+            "\"vocab_size\":%d,\"max_len\":%d,\"has_final_norm\":%d}",
+            c->d_model, c->n_heads, c->n_enc_layers, c->n_dec_layers, c->d_ff, c->vocab_size, c->max_len,
+            c->has_final_norm);
+    fprintf(f, ",\n\"no_causal_mask\":%s", t->opts.no_causal_mask ? "true" : "false");
+    if (sentence_mode) {
+        fputs(",\n\"sentence\":", f);
+        json_str(f, t->sentence);
+        fputs(",\n\"tokens\":[", f);
+        for (int i = 0; i < t->n_words; i++) {
+            const tok_token *k = &t->src_tokens[i];
+            fputs(i ? ",{\"text\":" : "{\"text\":", f);
+            json_str(f, k->text);
+            fprintf(f, ",\"id\":%d,\"unk\":%s,\"byte_start\":%d,\"byte_len\":%d}", k->id, k->is_unk ? "true" : "false",
+                    k->byte_start, k->byte_len);
+        }
+        fprintf(f, "],\n\"n_words\":%d,\"n_words_total\":%d,\"truncated\":%s,\"n_unk\":%d", t->n_words,
+                t->n_words_total, t->truncated ? "true" : "false", t->n_unk);
+        char text[4096];
+        trace_output_text(t, vocab, text, sizeof text);
+        fputs(",\n\"translation\":", f);
+        json_str(f, text);
+    }
+    fputs(",\n\"src_ids\":", f);
+    json_ints(f, t->src_ids, S);
+    fputs(",\n\"src_words\":[", f);
+    for (int i = 0; i < S; i++) {
+        if (i) fputc(',', f);
+        json_str(f, tok_vocab_word(vocab, t->src_ids[i]));
+    }
+    fputs("],\n\"tgt_ids\":", f);
+    json_ints(f, t->tgt_ids, T);
+    fputs(",\n\"tgt_words\":[", f);
+    for (int i = 0; i < T; i++) {
+        if (i) fputc(',', f);
+        json_str(f, tok_vocab_word(vocab, t->tgt_ids[i]));
+    }
+    fputs("],\n\"out_ids\":", f);
+    json_ints(f, t->out_ids, T);
+    fprintf(f, ",\n\"n_out\":%d,\"finished\":%s", t->n_out, t->finished ? "true" : "false");
+    fputs(",\n\"logits\":[", f);
+    for (int r = 0; r < T; r++) {
+        fputs(r ? ",\n[" : "\n[", f);
+        for (int v = 0; v < V; v++) {
+            if (v) fputc(',', f);
+            json_float(f, t->logits[(size_t)r * V + v]);
+        }
+        fputc(']', f);
+    }
+    fputs("],\n\"attention\":{\"encoder\":[", f);
+    for (int l = 0; l < c->n_enc_layers; l++) {
+        fputs(l ? ",\n{\"self\":" : "\n{\"self\":", f);
+        json_attn(f, t, t->enc[l].self.weights, S, S);
+        fputc('}', f);
+    }
+    fputs("],\n\"decoder\":[", f);
+    for (int l = 0; l < c->n_dec_layers; l++) {
+        fputs(l ? ",\n{\"self\":" : "\n{\"self\":", f);
+        json_attn(f, t, t->dec[l].self.weights, T, T);
+        fputs(",\n\"cross\":", f);
+        json_attn(f, t, t->dec[l].cross.weights, T, S);
+        fputc('}', f);
+    }
+    fputs("]}\n}\n", f);
+    int bad = ferror(f);
+    if (f != stdout) bad |= fclose(f) != 0;
+    else bad |= fflush(f) != 0;
+    if (bad) {
+        fprintf(stderr, "tlab-run: error writing %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------- human-readable output ---------- */
+
+static void print_tokens(FILE *o, const trace *t)
+{
+    fprintf(o, "tokens (%d):", t->n_words);
+    for (int i = 0; i < t->n_words; i++) {
+        const tok_token *k = &t->src_tokens[i];
+        fprintf(o, " %s[%d%s]", k->text, k->id, k->is_unk ? " <unk>" : "");
+    }
+    fprintf(o, " <eos>[%d]\n", TOK_EOS);
+    if (t->n_unk) fprintf(o, "unknown words: %d (shown as <unk>)\n", t->n_unk);
+    if (t->truncated)
+        fprintf(o, "truncated: the text has %d tokens, only the first %d were used (max_len %d)\n", t->n_words_total,
+                t->n_words, t->cfg.max_len);
+}
+
+static void print_ids_run(FILE *o, const trace *t, const tok_vocab *v)
+{
+    const int V = t->cfg.vocab_size;
+    fputs("source:", o);
+    for (int i = 0; i < t->n_src; i++) fprintf(o, " %s[%d]", tok_vocab_word(v, t->src_ids[i]), t->src_ids[i]);
+    fputs("\n", o);
+    for (int r = 0; r < t->n_tgt; r++) {
+        const int id = t->out_ids[r];
+        fprintf(o, "after %s[%d]: predicts %s[%d] p=%.4f\n", tok_vocab_word(v, t->tgt_ids[r]), t->tgt_ids[r],
+                tok_vocab_word(v, id), id, (double)t->probs[(size_t)r * V + id]);
+    }
+}
+
+/* ---------- main ---------- */
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
+    trace_opts opts = { 0, 0 };
+    char sentence[8192] = "";
+    size_t sent_len = 0;
+    int n_positional = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--model") == 0 || strcmp(a, "--trace-json") == 0 || strcmp(a, "--src-ids") == 0 ||
+                   strcmp(a, "--tgt-ids") == 0 || strcmp(a, "--max-steps") == 0) {
+            if (!val) return bad_args("missing value after", a);
+            if (strcmp(a, "--model") == 0) model_path = val;
+            else if (strcmp(a, "--trace-json") == 0) json_path = val;
+            else if (strcmp(a, "--src-ids") == 0) src_arg = val;
+            else if (strcmp(a, "--tgt-ids") == 0) tgt_arg = val;
+            else {
+                char *end = NULL;
+                long n = strtol(val, &end, 10);
+                if (!end || *end || n < 1 || n > 1024) return bad_args("--max-steps needs a number 1..1024, got", val);
+                opts.max_steps = (int)n;
+            }
+            i++;
+        } else if (strcmp(a, "--no-causal-mask") == 0) {
+            opts.no_causal_mask = 1;
+        } else if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++) {
+                size_t l = strlen(argv[i]);
+                if (sent_len + l + 2 > sizeof sentence) return bad_args("sentence too long", NULL);
+                if (n_positional++) sentence[sent_len++] = ' ';
+                memcpy(sentence + sent_len, argv[i], l + 1);
+                sent_len += l;
+            }
+        } else if (a[0] == '-' && a[1] == '-') {
+            return bad_args("unknown option", a);
+        } else {
+            /* Several words without quotes are joined with spaces. */
+            size_t l = strlen(a);
+            if (sent_len + l + 2 > sizeof sentence) return bad_args("sentence too long", NULL);
+            if (n_positional++) sentence[sent_len++] = ' ';
+            memcpy(sentence + sent_len, a, l + 1);
+            sent_len += l;
+        }
+    }
+    const int ids_mode = src_arg || tgt_arg;
+    if (ids_mode && (!src_arg || !tgt_arg)) return bad_args("--src-ids and --tgt-ids go together", NULL);
+    if (ids_mode && n_positional) return bad_args("give either a sentence or --src-ids/--tgt-ids, not both", NULL);
+    if (!ids_mode && !n_positional) return bad_args("no sentence given", NULL);
+    static int src_ids[1024], tgt_ids[1024];
+    int n_src = 0, n_tgt = 0;
+    if (ids_mode) {
+        n_src = parse_ids(src_arg, src_ids, 1024);
+        if (n_src < 0) return bad_args("--src-ids wants comma-separated ids like 5,17,2, got", src_arg);
+        n_tgt = parse_ids(tgt_arg, tgt_ids, 1024);
+        if (n_tgt < 0) return bad_args("--tgt-ids wants comma-separated ids like 1,9, got", tgt_arg);
+    }
+
+    /* Which model. */
+    char path_buf[4096];
+    if (!model_path) {
+        const char *dir = getenv("TLAB_ASSETS");
+        if (!dir || !*dir) dir = TLAB_ASSETS_DIR;
+        snprintf(path_buf, sizeof path_buf, "%s/model.safetensors", dir);
+        if (!file_exists(path_buf)) {
+            char fallback[4096];
+            snprintf(fallback, sizeof fallback, "%s/model-untrained.safetensors", dir);
+            fprintf(stderr, "tlab-run: note: no trained model at %s; using the untrained %s (its output is noise)\n",
+                    path_buf, fallback);
+            snprintf(path_buf, sizeof path_buf, "%s", fallback);
+        }
+        model_path = path_buf;
+    }
+    static weights_model m;
+    char err[512];
+    if (weights_load(&m, model_path, err, sizeof err) != 0) {
+        fprintf(stderr, "tlab-run: %s: %s\n", model_path, err);
+        return 1;
+    }
+    if (!m.has_vocab && !ids_mode)
+        fprintf(stderr, "tlab-run: note: %s has no vocabulary; every word will be <unk>\n", model_path);
+
+    static trace t;
+    if (trace_init(&t, &m.params.cfg) != 0) {
+        fprintf(stderr, "tlab-run: out of memory for the trace\n");
+        weights_model_free(&m);
+        return 1;
+    }
+    int rc;
+    if (ids_mode) rc = model_run_ids(&m.params, src_ids, n_src, tgt_ids, n_tgt, &opts, &t, err, sizeof err);
+    else rc = model_translate(&m.params, &m.vocab, sentence, &opts, &t, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "tlab-run: %s\n", err);
+        trace_free(&t);
+        weights_model_free(&m);
+        return 1;
+    }
+
+    /* The JSON may go to stdout: then the readable summary goes to stderr. */
+    FILE *o = json_path && strcmp(json_path, "-") == 0 ? stderr : stdout;
+    if (ids_mode) {
+        print_ids_run(o, &t, &m.vocab);
+    } else {
+        char text[4096];
+        print_tokens(o, &t);
+        trace_output_text(&t, &m.vocab, text, sizeof text);
+        fprintf(o, "translation: %s\n", text);
+        if (!t.finished)
+            fprintf(o, "note: no <eos> within %d steps; the translation may be cut\n", t.n_tgt);
+    }
+    if (json_path && write_json(json_path, &t, &m.vocab, !ids_mode, model_path) != 0) rc = 1;
+    trace_free(&t);
+    weights_model_free(&m);
+    return rc ? 1 : 0;
+}
