@@ -552,6 +552,19 @@ int json_get_int64(const json_value *v, long long min, long long max, long long 
     return 1;
 }
 
+int json_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        int l = utf8_decode(u + i, len - i, &cp);
+        if (l == 0) return 0;
+        i += (size_t)l;
+    }
+    return 1;
+}
+
 const char *json_type_name(json_type t)
 {
     switch (t) {

@@ -818,6 +818,20 @@ int weights_save(const char *path, const model_params *params, const tok_vocab *
                 vocab->size, p->cfg.vocab_size);
         return -1;
     }
+    /* Refuse what the loader would refuse, rather than write an unloadable file. */
+    for (int i = 0; vocab && i < vocab->size; i++) {
+        const char *w = vocab->words[i];
+        size_t n = w ? strlen(w) : 0;
+        if (n == 0 || n >= TOK_WORD_MAX || !json_utf8_valid(w, n)) {
+            set_err(err, err_len, "cannot save %s: vocab word %d is empty, longer than %d bytes or not valid UTF-8",
+                    path, i, TOK_WORD_MAX - 1);
+            return -1;
+        }
+    }
+    if (task && !json_utf8_valid(task, strlen(task))) {
+        set_err(err, err_len, "cannot save %s: task is not valid UTF-8", path);
+        return -1;
+    }
     if (task && strlen(task) >= sizeof((weights_model *)0)->task) {
         set_err(err, err_len, "cannot save %s: task is longer than %zu bytes", path,
                 sizeof((weights_model *)0)->task - 1);

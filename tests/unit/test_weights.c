@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -668,6 +669,27 @@ static void test_save_errors(void **state)
     assert_int_equal(weights_save(path, &p, &small, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "vocabulary has 6 words"));
     tok_vocab_free(&small);
+    /* A word the loader would refuse (invalid UTF-8, too long) is refused here. */
+    const char *odd[6] = { "<pad>", "<bos>", "<eos>", "<unk>", "ok", "caf\xe9" };
+    tok_vocab oddv;
+    assert_int_equal(tok_vocab_init(&oddv, odd, 6, err, sizeof err), 0);
+    model_params p6;
+    model_config c6 = small_config(0);
+    c6.vocab_size = 6;
+    assert_int_equal(model_params_init(&p6, &c6), 0);
+    assert_int_equal(weights_save(path, &p6, &oddv, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "vocab word 5"));
+    tok_vocab_free(&oddv);
+    char longw[80];
+    memset(longw, 'a', 70);
+    longw[70] = '\0';
+    odd[5] = longw;
+    assert_int_equal(tok_vocab_init(&oddv, odd, 6, err, sizeof err), 0);
+    assert_int_equal(weights_save(path, &p6, &oddv, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "longer than 63 bytes"));
+    tok_vocab_free(&oddv);
+    model_params_free(&p6);
+    assert_int_equal(access(path, F_OK), -1);
     /* A broken model is not written. */
     p.memory[p.n_floats - 1] = NAN;
     assert_int_equal(weights_save(path, &p, &v, NULL, err, sizeof err), -1);
@@ -701,6 +723,54 @@ static void test_save_replaces(void **state)
     tok_vocab_free(&vb);
 }
 
+/* tlab-mkmodel writes what model_params_init_random makes; bad arguments exit 2. */
+static void test_mkmodel_tool(void **state)
+{
+    (void)state;
+    const char *bin = getenv("TLAB_BIN");
+    if (!bin || !bin[0]) {
+        print_message("TLAB_BIN not set (run through ctest): tlab-mkmodel not tested\n");
+        skip();
+    }
+    char vocab_path[512], out[512], cmd[2048], err[512];
+    snprintf(vocab_path, sizeof vocab_path, "%s/words.txt", tmpdir);
+    FILE *f = fopen(vocab_path, "w");
+    assert_non_null(f);
+    fputs("the\n\ndog <unk>\n<unk>\nsees\r\n  cat  \n", f); /* "dog <unk>" is one word */
+    fclose(f);
+    snprintf(out, sizeof out, "%s/mk.safetensors", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/engine/tlab-mkmodel' --out '%s' --vocab '%s' --d-model 16 --heads 2 --d-ff 24 --max-len 12 "
+             "--seed 9 --final-norm --task toy >/dev/null",
+             bin, out, vocab_path);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+    weights_model m;
+    if (weights_load(&m, out, err, sizeof err) != 0) fail_msg("%s", err);
+    const char *want[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", "dog <unk>", "sees", "cat" };
+    assert_int_equal(m.vocab.size, 8);
+    for (int i = 0; i < 8; i++) assert_string_equal(tok_vocab_word(&m.vocab, i), want[i]);
+    assert_int_equal(m.params.cfg.d_model, 16);
+    assert_int_equal(m.params.cfg.d_ff, 24);
+    assert_int_equal(m.params.cfg.max_len, 12);
+    assert_int_equal(m.params.cfg.has_final_norm, 1);
+    assert_string_equal(m.task, "toy");
+    model_params ref;
+    assert_int_equal(model_params_init(&ref, &m.params.cfg), 0);
+    model_params_init_random(&ref, 9);
+    assert_memory_equal(ref.memory, m.params.memory, ref.n_floats * sizeof(float));
+    model_params_free(&ref);
+    weights_model_free(&m);
+
+    const char *bad_args[] = { "--bogus", "--d-model", "--d-model x", "--heads 3", "--seed -1", "" };
+    for (size_t i = 0; i < sizeof bad_args / sizeof *bad_args; i++) {
+        snprintf(cmd, sizeof cmd, "'%s/engine/tlab-mkmodel' %s%s %s 2>/dev/null", bin, i == 5 ? "" : "--out ",
+                 i == 5 ? "" : out, bad_args[i]);
+        rc = system(cmd);
+        if (!(WIFEXITED(rc) && WEXITSTATUS(rc) == 2)) fail_msg("expected exit 2 for: %s", cmd);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_mutation_sweep),
         cmocka_unit_test(test_save_errors),
         cmocka_unit_test(test_save_replaces),
+        cmocka_unit_test(test_mkmodel_tool),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
