@@ -55,6 +55,21 @@ static const char *printable(char *dst, size_t n, const char *s, size_t len)
     return dst;
 }
 
+/* "an array", "a number", "null", ... for messages. */
+static const char *a_type(json_type t)
+{
+    switch (t) {
+    case JSON_NULL: return "null";
+    case JSON_FALSE: return "false";
+    case JSON_TRUE: return "true";
+    case JSON_NUMBER: return "a number";
+    case JSON_STRING: return "a string";
+    case JSON_ARRAY: return "an array";
+    case JSON_OBJECT: return "an object";
+    }
+    return "?";
+}
+
 static uint64_t read_u64le(const unsigned char *p)
 {
     uint64_t v = 0;
@@ -225,8 +240,8 @@ static int load_vocab(weights_model *m, const json_value *meta, char *err, size_
             goto done;
         }
         if (doc.root->type != JSON_ARRAY) {
-            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings (it is a %s)",
-                    json_type_name(doc.root->type));
+            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings (it is %s)",
+                    a_type(doc.root->type));
             goto done;
         }
         if (doc.root->n_children != (size_t)V) {
@@ -236,7 +251,7 @@ static int load_vocab(weights_model *m, const json_value *meta, char *err, size_
         int i = 0;
         for (const json_value *w = doc.root->child; w; w = w->next, i++) {
             if (w->type != JSON_STRING) {
-                set_err(err, err_len, "vocab word %d is a %s, not a string", i, json_type_name(w->type));
+                set_err(err, err_len, "vocab word %d is %s, not a string", i, a_type(w->type));
                 goto done;
             }
             if (w->str_len == 0 || w->str_len >= TOK_WORD_MAX || strlen(w->str) != w->str_len) {
@@ -321,7 +336,7 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
     char want[48];
     shape_str(want, sizeof want, t);
     if (e->type != JSON_OBJECT) {
-        set_err(err, err_len, "tensor \"%s\": its header entry is a %s, not an object", key, json_type_name(e->type));
+        set_err(err, err_len, "tensor \"%s\": its header entry is %s, not an object", key, a_type(e->type));
         return -1;
     }
     const json_value *dtype = json_get(e, "dtype"), *shape = json_get(e, "shape"), *offs = json_get(e, "data_offsets");
@@ -396,7 +411,7 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
 {
     char buf[100], buf2[100];
     if (root->type != JSON_OBJECT) {
-        set_err(err, err_len, "header is not a JSON object (it is a %s)", json_type_name(root->type));
+        set_err(err, err_len, "header is not a JSON object (it is %s)", a_type(root->type));
         return -1;
     }
     const json_value *meta = json_get(root, "__metadata__");
@@ -405,13 +420,13 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
         return -1;
     }
     if (meta->type != JSON_OBJECT) {
-        set_err(err, err_len, "__metadata__ is a %s, not an object", json_type_name(meta->type));
+        set_err(err, err_len, "__metadata__ is %s, not an object", a_type(meta->type));
         return -1;
     }
     for (const json_value *kv = meta->child; kv; kv = kv->next)
         if (kv->type != JSON_STRING) {
-            set_err(err, err_len, "metadata \"%s\" is a %s, not a string (safetensors metadata values are all strings)",
-                    printable(buf, sizeof buf, kv->key, kv->key_len), json_type_name(kv->type));
+            set_err(err, err_len, "metadata \"%s\" is %s, not a string (safetensors metadata values are all strings)",
+                    printable(buf, sizeof buf, kv->key, kv->key_len), a_type(kv->type));
             return -1;
         }
 
