@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "corpus.h"
@@ -30,11 +31,13 @@
 #define TASK_NAME "toy-en-de"
 
 /* The shipped settings (docs/training.md explains how they were chosen). */
-#define DEF_STEPS 3000
+#define DEF_STEPS 5000
 #define DEF_TRAIN_N 200000
 #define DEF_VALID_N 500
 #define DEF_CKPT_EVERY 500
 #define DEF_EVAL_EVERY 500
+/* Checkpoints go to the git-ignored checkpoints/ folder of the source tree. */
+#define DEF_CKPT TLAB_ASSETS_DIR "/../checkpoints/tlab-train.ckpt"
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -67,7 +70,7 @@ static void usage(FILE *f)
             "  --out FILE           trained model (default %s/model.safetensors)\n"
             "  --init-out FILE      untrained initial weights (default %s/model-untrained.safetensors)\n"
             "  --checkpoint FILE    checkpoint written every --checkpoint-every steps and at the end\n"
-            "                       (default: FILE of --out with .ckpt appended)\n"
+            "                       (default %s)\n"
             "  --checkpoint-every N (default %d; 0: only at the end)\n"
             "  --resume FILE        continue from a checkpoint (same --seed/--batch/--warmup/--lr-scale/\n"
             "                       --train-n as the run that wrote it; anything else is refused)\n"
@@ -80,7 +83,7 @@ static void usage(FILE *f)
             "  --help               this text\n"
             "Progress: step, loss (label-smoothed), tokens/s, learning rate, validation token\n"
             "accuracy and exact match (teacher-forced argmax == greedy decoding), time left.\n",
-            DEF_STEPS, o.batch, o.seed, o.threads, TLAB_ASSETS_DIR, TLAB_ASSETS_DIR, DEF_CKPT_EVERY, o.warmup,
+            DEF_STEPS, o.batch, o.seed, o.threads, TLAB_ASSETS_DIR, TLAB_ASSETS_DIR, DEF_CKPT, DEF_CKPT_EVERY, o.warmup,
             (double)o.lr_scale, DEF_TRAIN_N, DEF_VALID_N, DEF_EVAL_EVERY);
 }
 
@@ -160,7 +163,6 @@ int main(int argc, char **argv)
     const char *out = TLAB_ASSETS_DIR "/model.safetensors";
     const char *init_out = TLAB_ASSETS_DIR "/model-untrained.safetensors";
     const char *ckpt = NULL, *resume = NULL;
-    char ckpt_buf[4096];
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -223,11 +225,8 @@ int main(int argc, char **argv)
         }
     }
     if (!ckpt) {
-        if (snprintf(ckpt_buf, sizeof ckpt_buf, "%s.ckpt", out) >= (int)sizeof ckpt_buf) {
-            fprintf(stderr, "tlab-train: --out path too long\n");
-            return 2;
-        }
-        ckpt = ckpt_buf;
+        ckpt = DEF_CKPT;
+        mkdir(TLAB_ASSETS_DIR "/../checkpoints", 0777); /* may exist already */
     }
 
     char err[1024];
@@ -292,7 +291,7 @@ int main(int argc, char **argv)
     /* ---- training loop ---- */
     const long first = train_state_step(st);
     const double t0 = now_s();
-    double t_last = t0, loss_acc = 0.0;
+    double t_last = t0, loss_acc = 0.0, eval_s = 0.0;
     long tok_acc = 0, n_acc = 0, tok_all = 0;
     double val_tok = -1.0, val_exact = -1.0;
     const char *why_stop = "done";
@@ -319,8 +318,11 @@ int main(int argc, char **argv)
         tok_acc += info.tokens;
         tok_all += info.tokens;
         n_acc++;
-        if (valid_n > 0 && (step % eval_every == 0 || step == steps))
+        if (valid_n > 0 && (step % eval_every == 0 || step == steps)) {
+            const double te = now_s();
             train_state_evaluate(st, va.ex, va.n, &val_tok, &val_exact);
+            eval_s += now_s() - te;
+        }
         const double t = now_s();
         if (t - t_last >= 5.0 || step % eval_every == 0 || step == steps || step == first + 1) {
             const double el = t - t0, per = el / (double)(step - first);
@@ -332,10 +334,11 @@ int main(int argc, char **argv)
             if (val_tok >= 0.0)
                 snprintf(val_s, sizeof val_s, " | valid tok %.2f%% exact %.1f%%", 100.0 * val_tok, 100.0 * val_exact);
             printf("step %6ld/%ld | loss %.4f | %6.0f tok/s | lr %.2e | epoch %d%s | %s elapsed, %s left\n", step,
-                   steps, loss_acc / n_acc, (double)tok_acc / (t - t_last > 1e-9 ? t - t_last : 1e-9), info.lr,
+                   steps, loss_acc / n_acc, (double)tok_acc / (t - t_last - eval_s > 1e-9 ? t - t_last - eval_s : 1e-9), info.lr,
                    train_state_epoch(st), val_s, el_s, left_s);
             fflush(stdout);
             t_last = t;
+            eval_s = 0.0;
             loss_acc = 0.0;
             tok_acc = 0;
             n_acc = 0;
