@@ -1,0 +1,40 @@
+/* app.h - the Transformer Lab application: options, the one entry point, and
+ * the pieces the tests reach (argument parsing, state dump).
+ *
+ * Exit codes of app_run and the executable:
+ *   0 success, 1 a runtime failure (missing font, unwritable export folder,
+ *   SDL cannot start), 2 bad command line or bad --script file,
+ *   3 no usable model file.
+ *
+ * Must not: do model math (the engine does), or draw lesson content (lessons do).
+ */
+#ifndef APP_H
+#define APP_H
+
+#include <stdio.h>
+
+typedef struct {
+    const char *model_path;     /* --model; NULL: assets/model.safetensors, then model-untrained */
+    const char *sentence;       /* --sentence */
+    const char *lesson;         /* --lesson N|slug */
+    int fullscreen;             /* --fullscreen */
+    const char *theme;          /* --theme dark|light */
+    const char *export_dir;     /* --export-dir; NULL: ~/TransformerLab/exports */
+    int export_w, export_h;     /* --export-size WxH (slides and --export-all), default 1920x1080 */
+    const char *export_all_dir; /* --export-all DIR */
+    const char *script;         /* --script FILE */
+    const char *lang;           /* --lang, default "en" */
+    const char *assets_dir;     /* --assets DIR, default the build's assets folder */
+    int width, height;          /* --size WxH of the window, default 1280x800 */
+} app_options;
+
+enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2, APP_EXIT_MODEL = 3 };
+
+/* Parses argv. Returns -1 to go on, or an exit code (0 after --help/--version,
+ * 2 after a bad flag with the usage on err). Help and version go to out. */
+int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err);
+void app_usage(FILE *f);
+/* Runs the app (window, headless export or script). Returns an exit code. */
+int app_run(const app_options *o);
+
+#endif

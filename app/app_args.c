@@ -1,0 +1,101 @@
+/* app_args.c - the command line of transformer-lab.
+ *
+ * Must not: open windows or files; it only fills app_options.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+void app_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: transformer-lab [options]\n"
+        "Runs a small trained Transformer on your sentence and shows every stage as a lesson.\n"
+        "  --help                 this text\n"
+        "  --version              the version\n"
+        "  --model FILE           weights (.safetensors); default assets/model.safetensors,\n"
+        "                         then assets/model-untrained.safetensors\n"
+        "  --sentence TEXT        the sentence to start with\n"
+        "  --lesson N|SLUG        open this lesson (number or slug, e.g. 3 or positional-encoding)\n"
+        "  --fullscreen           start fullscreen (F11 toggles)\n"
+        "  --theme dark|light     colours (T toggles); light is for projectors\n"
+        "  --lang CODE            lesson text language folder under assets/lessons (default en)\n"
+        "  --size WxH             window size (default 1280x800)\n"
+        "  --export-dir DIR       where Ctrl+S / F12 screenshots go (default ~/TransformerLab/exports)\n"
+        "  --export-size WxH      size of slide exports and --export-all (default 1920x1080)\n"
+        "  --export-all DIR       render every lesson and step to DIR/NN-slug[-stepK].png, no window, then exit\n"
+        "  --script FILE          replay a script of input events (see docs/app.md), then exit\n"
+        "  --assets DIR           the assets folder (fonts, lesson texts, models)\n"
+        "Exit status: 0 ok, 1 runtime failure, 2 bad arguments or script, 3 no usable model.\n");
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || (*end != 'x' && *end != 'X')) return -1;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end) return -1;
+    if (a < 320 || b < 240 || a > 8192 || b > 8192) return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->theme = "dark";
+    o->lang = "en";
+    o->export_w = 1920;
+    o->export_h = 1080;
+    o->width = 1280;
+    o->height = 800;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED_VALUE() do { if (!v) { fprintf(err, "transformer-lab: %s needs a value\n", a); app_usage(err); return APP_EXIT_USAGE; } i++; } while (0)
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { app_usage(out); return APP_EXIT_OK; }
+        else if (!strcmp(a, "--version")) { fprintf(out, "transformer-lab %s\n", TLAB_VERSION); return APP_EXIT_OK; }
+        else if (!strcmp(a, "--model")) { NEED_VALUE(); o->model_path = v; }
+        else if (!strcmp(a, "--sentence")) { NEED_VALUE(); o->sentence = v; }
+        else if (!strcmp(a, "--lesson")) { NEED_VALUE(); o->lesson = v; }
+        else if (!strcmp(a, "--fullscreen")) o->fullscreen = 1;
+        else if (!strcmp(a, "--theme")) {
+            NEED_VALUE();
+            if (strcmp(v, "dark") && strcmp(v, "light")) {
+                fprintf(err, "transformer-lab: --theme must be dark or light, not '%s'\n", v);
+                app_usage(err);
+                return APP_EXIT_USAGE;
+            }
+            o->theme = v;
+        }
+        else if (!strcmp(a, "--lang")) { NEED_VALUE(); o->lang = v; }
+        else if (!strcmp(a, "--export-dir")) { NEED_VALUE(); o->export_dir = v; }
+        else if (!strcmp(a, "--export-all")) { NEED_VALUE(); o->export_all_dir = v; }
+        else if (!strcmp(a, "--script")) { NEED_VALUE(); o->script = v; }
+        else if (!strcmp(a, "--assets")) { NEED_VALUE(); o->assets_dir = v; }
+        else if (!strcmp(a, "--export-size") || !strcmp(a, "--size")) {
+            NEED_VALUE();
+            int w, h;
+            if (parse_size(v, &w, &h)) {
+                fprintf(err, "transformer-lab: %s wants WxH (e.g. 1920x1080, 320x240 to 8192x8192), not '%s'\n", a, v);
+                app_usage(err);
+                return APP_EXIT_USAGE;
+            }
+            if (!strcmp(a, "--size")) { o->width = w; o->height = h; }
+            else { o->export_w = w; o->export_h = h; }
+        }
+        else {
+            fprintf(err, "transformer-lab: unknown option '%s'\n", a);
+            app_usage(err);
+            return APP_EXIT_USAGE;
+        }
+#undef NEED_VALUE
+    }
+    if (!o->assets_dir) o->assets_dir = TLAB_ASSETS_DIR;
+    return -1;
+}

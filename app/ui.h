@@ -1,0 +1,216 @@
+/* ui.h - the drawing toolkit every lesson and the app shell draw with.
+ *
+ * Immediate mode: each call draws now, into ui->r, in pixels. Sizes given as
+ * "logical" (font sizes, paddings) are multiplied by ui->scale, which follows
+ * the window size and the zoom, so layouts grow with the screen. Every colour
+ * comes from ui->theme or from the two colour maps (viridis for [0,1] weights,
+ * diverging blue-white-red for signed values centred at 0), the same
+ * everywhere. Widgets that show numbers take the mouse position from ui and,
+ * when the mouse is over a cell/bar/point, write a label and the exact value
+ * into the hover sink (ui->hover); the app draws the tooltip after the lesson.
+ *
+ * Text goes through SDL2_ttf with an LRU cache of rendered string textures
+ * (key: face + pixel size + colour + string), so a frame of many labels is cheap.
+ * A ui_ctx belongs to one renderer (textures do), so an offscreen export uses
+ * its own ui_ctx.
+ *
+ * Must not: know about lessons, the trace or the model; call SDL_RenderPresent.
+ */
+#ifndef UI_H
+#define UI_H
+
+#include <stddef.h>
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+/* ---- themes ---------------------------------------------------------------- */
+typedef struct {
+    const char *name;       /* "dark" or "light" */
+    SDL_Color bg;           /* window background */
+    SDL_Color panel;        /* sidebar, top bar, text panel */
+    SDL_Color panel_alt;    /* hovered rows, input box background */
+    SDL_Color border;       /* panel and widget borders */
+    SDL_Color text;         /* body text */
+    SDL_Color text_dim;     /* secondary text, axis ticks */
+    SDL_Color accent;       /* selection, current lesson, focus ring */
+    SDL_Color accent_text;  /* text drawn on accent */
+    SDL_Color warn;         /* unknown words, truncation, untrained notice */
+    SDL_Color error;        /* errors */
+    SDL_Color ok;           /* success toasts */
+    SDL_Color grid;         /* plot grid lines */
+    SDL_Color neg_inf;      /* -INFINITY cells (drawn hatched) */
+    SDL_Color tooltip_bg, tooltip_text;
+    SDL_Color chip, chip_special, chip_unk; /* token chip fills */
+    SDL_Color series[6];    /* line plot / bar series colours (colour-blind safe) */
+} ui_theme;
+
+const ui_theme *ui_theme_get(const char *name);         /* "dark" or "light"; NULL for another name */
+const ui_theme *ui_theme_next(const ui_theme *t);       /* the other theme (for the toggle key) */
+
+/* ---- context ------------------------------------------------------------- */
+typedef enum { UI_SANS = 0, UI_BOLD, UI_MONO, UI_N_FACES } ui_face;
+
+/* Text sizes in logical pixels (times ui->scale). */
+#define UI_SIZE_SMALL 15.0f
+#define UI_SIZE_BODY  19.0f
+#define UI_SIZE_LARGE 24.0f
+#define UI_SIZE_TITLE 30.0f
+
+/* Alignment flags for ui_text: one horizontal | one vertical. */
+enum { UI_LEFT = 0, UI_CENTER = 1, UI_RIGHT = 2, UI_TOP = 0, UI_MIDDLE = 4, UI_BOTTOM = 8 };
+
+typedef struct {
+    int active;             /* 1 when something is hovered this frame */
+    int has_value;          /* 1 when value is meaningful */
+    char label[256];        /* e.g. "Q head 2 [3][7] (dog, k7)" */
+    double value;           /* the exact value */
+    SDL_Rect anchor;        /* the hovered cell/bar (tooltip placement, highlight) */
+} ui_hover;
+
+typedef struct ui_text_cache ui_text_cache;
+
+typedef struct {
+    SDL_Renderer *r;
+    const ui_theme *theme;
+    float scale;            /* pixels per logical pixel (window size x zoom) */
+    int mouse_x, mouse_y;   /* in pixels; -1 when outside the window */
+    double time;            /* seconds since start, for animations */
+    ui_hover hover;         /* the hover sink, cleared by ui_begin_frame */
+    ui_text_cache *cache;
+    char font_dir[512];
+    TTF_Font *fonts[UI_N_FACES][48]; /* opened on demand per (face, pixel size bucket) */
+    int font_px[UI_N_FACES][48];
+    int n_fonts[UI_N_FACES];
+} ui_ctx;
+
+int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */
+int ui_init(ui_ctx *ui, SDL_Renderer *r, const char *font_dir, const ui_theme *theme, char *err, size_t err_len); /* 0 or -1 + message; TTF_Init done inside */
+void ui_free(ui_ctx *ui);                                               /* fonts and cached textures; accepts NULL */
+void ui_begin_frame(ui_ctx *ui, int mouse_x, int mouse_y, double time); /* sets mouse and time, clears the hover sink */
+int ui_px(const ui_ctx *ui, float logical);                             /* logical size -> pixels (at least 1) */
+void ui_hover_value(ui_ctx *ui, SDL_Rect anchor, double value, const char *fmt, ...); /* report a hovered number with a printf label */
+void ui_hover_text(ui_ctx *ui, SDL_Rect anchor, const char *fmt, ...);  /* report a hovered thing without a number */
+int ui_mouse_in(const ui_ctx *ui, SDL_Rect r);                          /* 1 when the mouse is inside r */
+int ui_point_in(SDL_Rect r, int x, int y);                              /* 1 when (x, y) is inside r */
+size_t ui_text_cache_count(const ui_ctx *ui);                           /* cached textures (for tests and the benchmark) */
+
+/* ---- text ------------------------------------------------------------------ */
+TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size);                 /* the font at size x scale; NULL if it cannot open */
+int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s); /* draws UTF-8 text; returns its width in px */
+void ui_text_size(ui_ctx *ui, ui_face face, float size, const char *s, int *w, int *h); /* measures without drawing */
+int ui_line_height(ui_ctx *ui, ui_face face, float size);               /* pixels from one line to the next */
+int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s); /* draws, cut with "…" to max_w */
+int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
+int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces (blank line = paragraph, "# " line = heading); returns total height */
+int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s); /* a formula in the serif-free maths style (Unicode √ × · ᵀ ₖ); returns width */
+
+/* UTF-8 helpers (no SDL). */
+int ui_utf8_next(const char *s, int len, int pos);                      /* byte index of the next code point */
+int ui_utf8_prev(const char *s, int pos);                               /* byte index of the previous code point */
+
+/* ---- shapes ------------------------------------------------------------------- */
+void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c);                      /* filled rectangle (alpha blended) */
+void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int thickness);      /* rectangle outline, thickness in px */
+void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* thick anti-jag line (a quad) */
+void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* line with an arrow head at (x1, y1) */
+void ui_circle(ui_ctx *ui, float cx, float cy, float radius, SDL_Color c, int filled); /* disc or ring */
+void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg);      /* diagonal hatching (used for -INFINITY cells) */
+void ui_panel(ui_ctx *ui, SDL_Rect r);                                  /* a panel: fill + border from the theme */
+
+/* ---- colour ------------------------------------------------------------------- */
+typedef enum { UI_CMAP_VIRIDIS = 0, UI_CMAP_DIVERGING } ui_cmap;
+SDL_Color ui_viridis(float t);                                          /* t in [0,1] (clamped) -> viridis */
+SDL_Color ui_diverging(float t);                                        /* t in [-1,1] (clamped): blue - white - red (RdBu) */
+SDL_Color ui_cmap_color(ui_cmap m, float v, float vmin, float vmax);    /* value -> colour; diverging centres 0 */
+float ui_luminance(SDL_Color c);                                        /* relative luminance in [0,1] (sRGB) */
+SDL_Color ui_text_on(SDL_Color bg);                                     /* black or white, whichever reads on bg */
+SDL_Color ui_color_lerp(SDL_Color a, SDL_Color b, float t);             /* linear blend via cglm */
+SDL_Color ui_alpha(SDL_Color c, Uint8 a);                               /* same colour, new alpha */
+
+/* ---- animation and geometry (cglm) ------------------------------------------ */
+float ui_smoothstep(float t);                                           /* 3t^2 - 2t^3 on [0,1] */
+float ui_ease(float from, float to, float t);                           /* smoothstep-eased blend */
+float ui_approach(float current, float target, float dt, float rate);   /* exponential approach for animated values */
+
+typedef struct {
+    float yaw, pitch;       /* radians */
+    float distance;         /* eye distance from the target */
+    float fov;              /* radians */
+    float target[3];
+} ui_camera;
+void ui_camera_init(ui_camera *c);                                       /* default view of the unit cube */
+void ui_camera_drag(ui_camera *c, float dx_px, float dy_px);             /* rotate with a mouse drag */
+void ui_camera_zoom(ui_camera *c, float wheel);                          /* wheel steps in/out */
+int ui_camera_project(const ui_camera *c, SDL_Rect view, const float p[3], float *x, float *y, float *depth); /* 1 when in front */
+
+/* ---- widgets -------------------------------------------------------------- */
+/* A heatmap (or, with show_values, a matrix of numbers). Values of any range;
+ * -INFINITY cells are hatched and the colour bar then shows a "−∞" swatch. */
+typedef struct {
+    const float *data;       /* element (r, c) at data[r * stride + c] */
+    int rows, cols, stride;
+    const char *const *row_labels; /* rows strings or NULL (then numbers) */
+    const char *const *col_labels; /* cols strings or NULL (then numbers, thinned) */
+    const char *title;       /* drawn above, may be NULL */
+    const char *name;        /* hover label prefix, e.g. "PE" -> "PE[3][7]" */
+    ui_cmap cmap;
+    int fixed_range;         /* 1: use vmin/vmax; 0: from the data (diverging: symmetric) */
+    float vmin, vmax;
+    int show_values;         /* 1: print numbers in cells when they fit */
+    int colorbar;            /* 1: colour bar with numbers on the right */
+    int highlight_row, highlight_col; /* outline a row/column, -1 for none */
+    int square;              /* 1: square cells */
+} ui_heatmap_spec;
+typedef struct { SDL_Rect cells; int cell_w, cell_h; int hover_row, hover_col; } ui_heatmap_out;
+void ui_heatmap_defaults(ui_heatmap_spec *s);                            /* zero + stride = cols later, colorbar on, highlight -1 */
+int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out *out); /* draws; 1 if a cell is hovered; out may be NULL */
+
+/* Bar chart: one bar per value, labels under (or beside when horizontal). */
+typedef struct {
+    const float *values; int n;
+    const char *const *labels; /* n strings or NULL */
+    const char *title, *name;
+    float vmin, vmax; int fixed_range;
+    int horizontal;          /* 1: bars grow to the right, labels on the left */
+    int highlight;           /* index drawn in accent, -1 none */
+    int show_values;         /* print the value at each bar */
+    ui_cmap cmap; int use_cmap; /* colour bars by value, else series[0] */
+} ui_bars_spec;
+int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s);             /* draws; returns hovered index or -1 */
+
+/* Line plot with axes and ticks: up to 8 series over a shared x. */
+typedef struct {
+    const float *ys[8];      /* series k: ys[k][i] at x = xs ? xs[i] : i */
+    const char *names[8];    /* legend / hover names */
+    int n_series, n;
+    const float *xs;         /* NULL: 0..n-1 */
+    const char *title, *x_label, *y_label;
+    float ymin, ymax; int fixed_range;
+    int markers;             /* 1: dots at the samples */
+    int highlight_x;         /* sample index with a vertical marker, -1 none */
+} ui_plot_spec;
+int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s);             /* draws; returns hovered sample index or -1 */
+
+/* Token chips: a rounded box with a word and a small line under it (e.g. an id). */
+typedef enum { UI_CHIP_WORD = 0, UI_CHIP_SPECIAL, UI_CHIP_UNK, UI_CHIP_MUTED } ui_chip_kind;
+int ui_chip_width(ui_ctx *ui, float size, const char *text, const char *sub); /* width the chip will take */
+SDL_Rect ui_chip(ui_ctx *ui, float size, int x, int y, const char *text, const char *sub, ui_chip_kind kind, int selected); /* draws; returns its rect */
+
+/* A line from one anchor to another whose thickness and opacity show weight in [0,1]. */
+void ui_weight_link(ui_ctx *ui, float x0, float y0, float x1, float y1, float weight, SDL_Color c);
+
+/* A labelled box for block diagrams; returns 1 when the mouse is over it. */
+int ui_box(ui_ctx *ui, SDL_Rect r, const char *label, const char *sub, SDL_Color fill, int selected);
+
+/* Controls: draw only; hit-test in handle_event with ui_point_in on the same rect. */
+int ui_button(ui_ctx *ui, SDL_Rect r, const char *label, int active);   /* returns 1 when hovered */
+int ui_toggle(ui_ctx *ui, SDL_Rect r, const char *label, int on);       /* checkbox + label; 1 when hovered */
+void ui_slider(ui_ctx *ui, SDL_Rect r, const char *label, float value, float vmin, float vmax, const char *value_fmt); /* track + knob + "label = value" */
+float ui_slider_value_at(SDL_Rect r, float vmin, float vmax, int mouse_x);  /* slider value under the mouse x (clamped) */
+
+/* The tooltip for ui->hover (the app calls this after the lesson). */
+void ui_tooltip(ui_ctx *ui, int win_w, int win_h);
+/* Format a value the way tooltips and dumps do ("−∞" for -INFINITY). */
+void ui_format_value(double v, char *dst, size_t n);
+
+#endif

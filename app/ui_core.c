@@ -1,0 +1,589 @@
+/* ui_core.c - the toolkit's context, fonts, cached text, wrapped prose,
+ * primitive shapes, the hover sink and the tooltip.
+ *
+ * Text cache: every string drawn is rendered once by SDL2_ttf into a texture
+ * and kept in a hash table with an LRU list (bounded; the least recently used
+ * texture goes first). Key = face, pixel size, colour, string.
+ *
+ * Must not: know about lessons, the trace or the model.
+ */
+#include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+#define CACHE_CAP 1500
+#define CACHE_BUCKETS 4096
+#define WRAP_CACHE 8
+
+typedef struct cache_entry {
+    struct cache_entry *hnext;        /* bucket chain */
+    struct cache_entry *prev, *next;  /* LRU list: head = most recent */
+    uint64_t hash;
+    int face, px;
+    Uint32 rgba;
+    SDL_Texture *tex;
+    int w, h;
+    char *text;
+} cache_entry;
+
+typedef struct {
+    uint64_t hash; int width, px, face; /* key */
+    int n_lines; int *starts, *lens, *heads; /* line byte ranges, heading flag */
+    int height;
+} wrap_entry;
+
+struct ui_text_cache {
+    cache_entry *buckets[CACHE_BUCKETS];
+    cache_entry *head, *tail;
+    size_t count;
+    wrap_entry wraps[WRAP_CACHE];
+    int wrap_next;
+};
+
+static const char *face_files[UI_N_FACES] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"};
+
+static uint64_t fnv(const void *data, size_t n, uint64_t h)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+int ui_fonts_check(const char *font_dir, char *err, size_t err_len)
+{
+    for (int f = 0; f < UI_N_FACES; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", font_dir, face_files[f]);
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+            snprintf(err, err_len, "font file missing: %s (reinstall, or check the assets folder)", path);
+            return -1;
+        }
+        fclose(fp);
+    }
+    return 0;
+}
+
+int ui_init(ui_ctx *ui, SDL_Renderer *r, const char *font_dir, const ui_theme *theme, char *err, size_t err_len)
+{
+    memset(ui, 0, sizeof *ui);
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(err, err_len, "TTF_Init failed: %s", TTF_GetError());
+        return -1;
+    }
+    if (ui_fonts_check(font_dir, err, err_len) != 0) return -1;
+    snprintf(ui->font_dir, sizeof ui->font_dir, "%s", font_dir);
+    ui->r = r;
+    ui->theme = theme ? theme : ui_theme_get("dark");
+    ui->scale = 1.0f;
+    ui->mouse_x = ui->mouse_y = -1;
+    ui->cache = calloc(1, sizeof *ui->cache);
+    if (!ui->cache) { snprintf(err, err_len, "out of memory"); return -1; }
+    if (!ui_font(ui, UI_SANS, UI_SIZE_BODY)) {
+        snprintf(err, err_len, "cannot open font in %s: %s", font_dir, TTF_GetError());
+        ui_free(ui);
+        return -1;
+    }
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    return 0;
+}
+
+static void entry_free(cache_entry *e)
+{
+    if (!e) return;
+    if (e->tex) SDL_DestroyTexture(e->tex);
+    free(e->text);
+    free(e);
+}
+
+void ui_free(ui_ctx *ui)
+{
+    if (!ui) return;
+    if (ui->cache) {
+        cache_entry *e = ui->cache->head;
+        while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
+        for (int i = 0; i < WRAP_CACHE; i++) {
+            free(ui->cache->wraps[i].starts); free(ui->cache->wraps[i].lens); free(ui->cache->wraps[i].heads);
+        }
+        free(ui->cache);
+        ui->cache = NULL;
+    }
+    for (int f = 0; f < UI_N_FACES; f++)
+        for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
+    memset(ui->n_fonts, 0, sizeof ui->n_fonts);
+}
+
+void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
+{
+    ui->mouse_x = mx;
+    ui->mouse_y = my;
+    ui->time = time;
+    memset(&ui->hover, 0, sizeof ui->hover);
+}
+
+int ui_px(const ui_ctx *ui, float logical)
+{
+    int v = (int)lroundf(logical * ui->scale);
+    return v < 1 ? 1 : v;
+}
+
+static void hover_set(ui_ctx *ui, SDL_Rect anchor, int has_value, double value, const char *fmt, va_list ap)
+{
+    ui->hover.active = 1;
+    ui->hover.has_value = has_value;
+    ui->hover.value = value;
+    ui->hover.anchor = anchor;
+    vsnprintf(ui->hover.label, sizeof ui->hover.label, fmt, ap);
+}
+
+void ui_hover_value(ui_ctx *ui, SDL_Rect anchor, double value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hover_set(ui, anchor, 1, value, fmt, ap);
+    va_end(ap);
+}
+
+void ui_hover_text(ui_ctx *ui, SDL_Rect anchor, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hover_set(ui, anchor, 0, 0.0, fmt, ap);
+    va_end(ap);
+}
+
+int ui_point_in(SDL_Rect r, int x, int y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
+int ui_mouse_in(const ui_ctx *ui, SDL_Rect r) { return ui_point_in(r, ui->mouse_x, ui->mouse_y); }
+size_t ui_text_cache_count(const ui_ctx *ui) { return ui && ui->cache ? ui->cache->count : 0; }
+
+/* ---- fonts ---- */
+
+TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
+{
+    if (face < 0 || face >= UI_N_FACES) face = UI_SANS;
+    int px = (int)lroundf(size * ui->scale);
+    if (px < 6) px = 6;
+    if (px > 400) px = 400;
+    for (int i = 0; i < ui->n_fonts[face]; i++)
+        if (ui->font_px[face][i] == px) return ui->fonts[face][i];
+    if (ui->n_fonts[face] >= 48) { /* full: the nearest size will do */
+        int best = 0;
+        for (int i = 1; i < 48; i++)
+            if (abs(ui->font_px[face][i] - px) < abs(ui->font_px[face][best] - px)) best = i;
+        return ui->fonts[face][best];
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", ui->font_dir, face_files[face]);
+    TTF_Font *f = TTF_OpenFont(path, px);
+    if (!f) return NULL;
+    ui->fonts[face][ui->n_fonts[face]] = f;
+    ui->font_px[face][ui->n_fonts[face]] = px;
+    ui->n_fonts[face]++;
+    return f;
+}
+
+/* ---- the texture cache ---- */
+
+static void lru_unlink(ui_text_cache *c, cache_entry *e)
+{
+    if (e->prev) e->prev->next = e->next; else c->head = e->next;
+    if (e->next) e->next->prev = e->prev; else c->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push(ui_text_cache *c, cache_entry *e)
+{
+    e->next = c->head;
+    e->prev = NULL;
+    if (c->head) c->head->prev = e;
+    c->head = e;
+    if (!c->tail) c->tail = e;
+}
+
+static void cache_evict(ui_text_cache *c)
+{
+    cache_entry *e = c->tail;
+    if (!e) return;
+    lru_unlink(c, e);
+    cache_entry **pp = &c->buckets[e->hash % CACHE_BUCKETS];
+    while (*pp && *pp != e) pp = &(*pp)->hnext;
+    if (*pp) *pp = e->hnext;
+    entry_free(e);
+    c->count--;
+}
+
+static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col, const char *s)
+{
+    if (!s || !*s || !ui->cache) return NULL;
+    int px = (int)lroundf(size * ui->scale);
+    if (px < 6) px = 6;
+    Uint32 rgba = ((Uint32)col.r << 24) | ((Uint32)col.g << 16) | ((Uint32)col.b << 8) | col.a;
+    size_t n = strlen(s);
+    uint64_t h = fnv(s, n, 1469598103934665603ULL);
+    h = fnv(&px, sizeof px, h);
+    h = fnv(&rgba, sizeof rgba, h);
+    h = fnv(&face, sizeof face, h);
+    ui_text_cache *c = ui->cache;
+    for (cache_entry *e = c->buckets[h % CACHE_BUCKETS]; e; e = e->hnext) {
+        if (e->hash == h && e->px == px && e->rgba == rgba && e->face == (int)face && strcmp(e->text, s) == 0) {
+            lru_unlink(c, e);
+            lru_push(c, e);
+            return e;
+        }
+    }
+    TTF_Font *f = ui_font(ui, face, size);
+    if (!f) return NULL;
+    SDL_Color opaque = col;
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, opaque);
+    if (!surf) return NULL;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(ui->r, surf);
+    int w = surf->w, hh = surf->h;
+    SDL_FreeSurface(surf);
+    if (!tex) return NULL;
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    if (col.a != 255) SDL_SetTextureAlphaMod(tex, col.a);
+    cache_entry *e = calloc(1, sizeof *e);
+    if (!e) { SDL_DestroyTexture(tex); return NULL; }
+    e->text = malloc(n + 1);
+    if (!e->text) { free(e); SDL_DestroyTexture(tex); return NULL; }
+    memcpy(e->text, s, n + 1);
+    e->hash = h; e->px = px; e->rgba = rgba; e->face = face; e->tex = tex; e->w = w; e->h = hh;
+    while (c->count >= CACHE_CAP) cache_evict(c);
+    e->hnext = c->buckets[h % CACHE_BUCKETS];
+    c->buckets[h % CACHE_BUCKETS] = e;
+    lru_push(c, e);
+    c->count++;
+    return e;
+}
+
+/* ---- text ---- */
+
+void ui_text_size(ui_ctx *ui, ui_face face, float size, const char *s, int *w, int *h)
+{
+    int tw = 0, th = 0;
+    TTF_Font *f = ui_font(ui, face, size);
+    if (f) {
+        th = TTF_FontHeight(f);
+        if (s && *s) TTF_SizeUTF8(f, s, &tw, &th);
+    }
+    if (w) *w = tw;
+    if (h) *h = th;
+}
+
+int ui_line_height(ui_ctx *ui, ui_face face, float size)
+{
+    TTF_Font *f = ui_font(ui, face, size);
+    return f ? TTF_FontLineSkip(f) : ui_px(ui, size * 1.2f);
+}
+
+static void place(int *x, int *y, int w, int h, int align)
+{
+    if ((align & 3) == UI_CENTER) *x -= w / 2;
+    else if ((align & 3) == UI_RIGHT) *x -= w;
+    if (align & UI_MIDDLE) *y -= h / 2;
+    else if (align & UI_BOTTOM) *y -= h;
+}
+
+int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s)
+{
+    cache_entry *e = text_get(ui, face, size, c, s);
+    if (!e) return 0;
+    place(&x, &y, e->w, e->h, align);
+    SDL_Rect dst = {x, y, e->w, e->h};
+    SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    return e->w;
+}
+
+int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s)
+{
+    cache_entry *e = text_get(ui, face, size, c, s);
+    if (!e) return 0;
+    /* Rotating about the centre by -90 degrees: the rotated box is h wide, w tall. */
+    SDL_Rect dst = {x - e->w / 2 - e->h / 2, y + e->w / 2 - e->h / 2, e->w, e->h};
+    dst.x = x - e->w / 2 - e->h / 2 + e->h / 2 - e->h / 2;
+    /* box after rotation spans x in [cx - h/2, cx + h/2], y in [cy - w/2, cy + w/2];
+     * we want its right edge at x and its top at y. */
+    int cx = x - e->h / 2, cy = y + e->w / 2;
+    dst.x = cx - e->w / 2;
+    dst.y = cy - e->h / 2;
+    SDL_RenderCopyEx(ui->r, e->tex, NULL, &dst, -90.0, NULL, SDL_FLIP_NONE);
+    return e->w;
+}
+
+int ui_utf8_next(const char *s, int len, int pos)
+{
+    if (pos >= len) return len;
+    pos++;
+    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80) pos++;
+    return pos;
+}
+
+int ui_utf8_prev(const char *s, int pos)
+{
+    if (pos <= 0) return 0;
+    pos--;
+    while (pos > 0 && ((unsigned char)s[pos] & 0xC0) == 0x80) pos--;
+    return pos;
+}
+
+int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s)
+{
+    int w = 0;
+    if (!s) return 0;
+    ui_text_size(ui, face, size, s, &w, NULL);
+    if (w <= max_w) return ui_text(ui, face, size, x, y, c, align, s);
+    char buf[512];
+    int n = (int)strlen(s);
+    if (n > (int)sizeof buf - 4) n = (int)sizeof buf - 4;
+    while (n > 0) {
+        n = ui_utf8_prev(s, n);
+        memcpy(buf, s, (size_t)n);
+        memcpy(buf + n, "\xE2\x80\xA6", 4); /* … */
+        ui_text_size(ui, face, size, buf, &w, NULL);
+        if (w <= max_w) break;
+    }
+    if (n <= 0) return 0;
+    return ui_text(ui, face, size, x, y, c, align, buf);
+}
+
+int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s)
+{
+    return ui_text(ui, UI_SANS, size, x, y, c, align, s);
+}
+
+/* Breaks s into lines no wider than width; cached by (text, width, size, face). */
+static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, const char *s)
+{
+    ui_text_cache *c = ui->cache;
+    int px = ui_px(ui, size);
+    size_t n = strlen(s);
+    uint64_t h = fnv(s, n, 1469598103934665603ULL);
+    for (int i = 0; i < WRAP_CACHE; i++) {
+        wrap_entry *w = &c->wraps[i];
+        if (w->starts && w->hash == h && w->width == width && w->px == px && w->face == (int)face) return w;
+    }
+    wrap_entry *w = &c->wraps[c->wrap_next];
+    c->wrap_next = (c->wrap_next + 1) % WRAP_CACHE;
+    free(w->starts); free(w->lens); free(w->heads);
+    memset(w, 0, sizeof *w);
+    int cap = 64;
+    w->starts = malloc(sizeof(int) * (size_t)cap);
+    w->lens = malloc(sizeof(int) * (size_t)cap);
+    w->heads = malloc(sizeof(int) * (size_t)cap);
+    if (!w->starts || !w->lens || !w->heads) {
+        free(w->starts); free(w->lens); free(w->heads);
+        memset(w, 0, sizeof *w);
+        return NULL;
+    }
+    w->hash = h; w->width = width; w->px = px; w->face = face;
+    TTF_Font *fb = ui_font(ui, UI_BOLD, size), *fn = ui_font(ui, face, size);
+    int pos = 0, len = (int)n;
+    char line[2048];
+    while (pos <= len) {
+        int eol = pos;
+        while (eol < len && s[eol] != '\n') eol++;
+        int heading = (eol - pos >= 2 && s[pos] == '#' && s[pos + 1] == ' ');
+        int p = heading ? pos + 2 : pos;
+        TTF_Font *f = heading ? fb : fn;
+        if (p == eol) { /* empty line: paragraph break */
+            if (w->n_lines + 1 >= cap) break;
+            w->starts[w->n_lines] = p; w->lens[w->n_lines] = 0; w->heads[w->n_lines] = 0; w->n_lines++;
+        }
+        while (p < eol) {
+            /* greedy: take words while they fit */
+            int end = p, best = -1;
+            while (end < eol) {
+                int nx = end;
+                while (nx < eol && s[nx] == ' ') nx++;
+                while (nx < eol && s[nx] != ' ') nx++;
+                int l = nx - p;
+                if (l >= (int)sizeof line) break;
+                memcpy(line, s + p, (size_t)l);
+                line[l] = 0;
+                int tw = 0;
+                if (f) TTF_SizeUTF8(f, line, &tw, NULL);
+                if (tw > width && best >= 0) break;
+                best = nx;
+                end = nx;
+                if (tw > width) break; /* a single word wider than the box: it goes alone */
+            }
+            if (best < 0) best = eol;
+            if (w->n_lines + 1 >= cap) {
+                cap *= 2;
+                int *a = realloc(w->starts, sizeof(int) * (size_t)cap), *b = realloc(w->lens, sizeof(int) * (size_t)cap),
+                    *d = realloc(w->heads, sizeof(int) * (size_t)cap);
+                if (a) w->starts = a;
+                if (b) w->lens = b;
+                if (d) w->heads = d;
+                if (!a || !b || !d) return w;
+            }
+            w->starts[w->n_lines] = p; w->lens[w->n_lines] = best - p; w->heads[w->n_lines] = heading;
+            w->n_lines++;
+            p = best;
+            while (p < eol && s[p] == ' ') p++;
+        }
+        pos = eol + 1;
+    }
+    return w;
+}
+
+int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s)
+{
+    if (!s || box.w <= 0) return 0;
+    wrap_entry *w = wrap_get(ui, face, size, box.w, s);
+    if (!w) return 0;
+    int lh = ui_line_height(ui, face, size);
+    int y = box.y - scroll_px;
+    char line[2048];
+    for (int i = 0; i < w->n_lines; i++) {
+        int h = w->lens[i] == 0 ? lh / 2 : lh;
+        if (y + h > box.y && y < box.y + box.h && w->lens[i] > 0) {
+            int l = w->lens[i] < (int)sizeof line - 1 ? w->lens[i] : (int)sizeof line - 1;
+            memcpy(line, s + w->starts[i], (size_t)l);
+            line[l] = 0;
+            ui_text(ui, w->heads[i] ? UI_BOLD : face, size, box.x, y, c, UI_LEFT, line);
+        }
+        y += h;
+    }
+    return y - (box.y - scroll_px);
+}
+
+/* ---- shapes ---- */
+
+static void set_color(ui_ctx *ui, SDL_Color c) { SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a); }
+
+void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c)
+{
+    set_color(ui, c);
+    SDL_RenderFillRect(ui->r, &r);
+}
+
+void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int t)
+{
+    if (t < 1) t = 1;
+    set_color(ui, c);
+    SDL_Rect rs[4] = {{r.x, r.y, r.w, t}, {r.x, r.y + r.h - t, r.w, t}, {r.x, r.y, t, r.h}, {r.x + r.w - t, r.y, t, r.h}};
+    SDL_RenderFillRects(ui->r, rs, 4);
+}
+
+void ui_panel(ui_ctx *ui, SDL_Rect r)
+{
+    ui_fill(ui, r, ui->theme->panel);
+    ui_frame(ui, r, ui->theme->border, 1);
+}
+
+void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
+{
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-3f) return;
+    if (th < 1.0f) th = 1.0f;
+    float nx = -dy / len * th * 0.5f, ny = dx / len * th * 0.5f;
+    SDL_Vertex v[4];
+    float px[4][2] = {{x0 + nx, y0 + ny}, {x0 - nx, y0 - ny}, {x1 - nx, y1 - ny}, {x1 + nx, y1 + ny}};
+    for (int i = 0; i < 4; i++) {
+        v[i].position.x = px[i][0]; v[i].position.y = px[i][1];
+        v[i].color = c; v[i].tex_coord.x = v[i].tex_coord.y = 0;
+    }
+    int idx[6] = {0, 1, 2, 0, 2, 3};
+    SDL_RenderGeometry(ui->r, NULL, v, 4, idx, 6);
+}
+
+void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
+{
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-3f) return;
+    float ux = dx / len, uy = dy / len;
+    float head = fmaxf(th * 3.5f, (float)ui_px(ui, 9));
+    if (head > len * 0.6f) head = len * 0.6f;
+    ui_line(ui, x0, y0, x1 - ux * head * 0.8f, y1 - uy * head * 0.8f, th, c);
+    SDL_Vertex v[3];
+    float pts[3][2] = {{x1, y1}, {x1 - ux * head - uy * head * 0.5f, y1 - uy * head + ux * head * 0.5f},
+                       {x1 - ux * head + uy * head * 0.5f, y1 - uy * head - ux * head * 0.5f}};
+    for (int i = 0; i < 3; i++) {
+        v[i].position.x = pts[i][0]; v[i].position.y = pts[i][1];
+        v[i].color = c; v[i].tex_coord.x = v[i].tex_coord.y = 0;
+    }
+    SDL_RenderGeometry(ui->r, NULL, v, 3, NULL, 0);
+}
+
+void ui_circle(ui_ctx *ui, float cx, float cy, float rad, SDL_Color c, int filled)
+{
+    int n = (int)fmaxf(12.0f, fminf(96.0f, rad * 1.5f));
+    if (filled) {
+        SDL_Vertex v[98];
+        int idx[96 * 3];
+        v[0].position.x = cx; v[0].position.y = cy; v[0].color = c; v[0].tex_coord.x = v[0].tex_coord.y = 0;
+        for (int i = 0; i <= n; i++) {
+            float a = 2.0f * (float)M_PI * (float)i / (float)n;
+            v[i + 1].position.x = cx + rad * cosf(a);
+            v[i + 1].position.y = cy + rad * sinf(a);
+            v[i + 1].color = c; v[i + 1].tex_coord.x = v[i + 1].tex_coord.y = 0;
+        }
+        for (int i = 0; i < n; i++) { idx[3 * i] = 0; idx[3 * i + 1] = i + 1; idx[3 * i + 2] = i + 2; }
+        SDL_RenderGeometry(ui->r, NULL, v, n + 2, idx, n * 3);
+    } else {
+        float th = fmaxf(1.0f, (float)ui_px(ui, 2));
+        for (int i = 0; i < n; i++) {
+            float a0 = 2.0f * (float)M_PI * (float)i / (float)n, a1 = 2.0f * (float)M_PI * (float)(i + 1) / (float)n;
+            ui_line(ui, cx + rad * cosf(a0), cy + rad * sinf(a0), cx + rad * cosf(a1), cy + rad * sinf(a1), th, c);
+        }
+    }
+}
+
+void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg)
+{
+    ui_fill(ui, r, bg);
+    int step = ui_px(ui, 6);
+    if (step < 3) step = 3;
+    set_color(ui, fg);
+    /* Lines x - y = const, clipped to r by stepping along the diagonal. */
+    for (int k = -r.h; k < r.w; k += step) {
+        int x0 = r.x + k, y0 = r.y;
+        int x1 = x0 + r.h, y1 = r.y + r.h;
+        if (x0 < r.x) { y0 += r.x - x0; x0 = r.x; }
+        if (x1 > r.x + r.w) { y1 -= x1 - (r.x + r.w); x1 = r.x + r.w; }
+        if (y1 > y0) SDL_RenderDrawLine(ui->r, x0, y0, x1 - 1, y1 - 1);
+    }
+}
+
+/* ---- tooltip ---- */
+
+void ui_format_value(double v, char *dst, size_t n)
+{
+    if (isinf(v)) snprintf(dst, n, "%s\xE2\x88\x9E", v < 0 ? "\xE2\x88\x92" : "+");
+    else if (isnan(v)) snprintf(dst, n, "NaN");
+    else snprintf(dst, n, "%.6f", v);
+}
+
+void ui_tooltip(ui_ctx *ui, int win_w, int win_h)
+{
+    if (!ui->hover.active) return;
+    char text[400], val[64];
+    if (ui->hover.has_value) {
+        ui_format_value(ui->hover.value, val, sizeof val);
+        snprintf(text, sizeof text, "%s = %s", ui->hover.label, val);
+    } else {
+        snprintf(text, sizeof text, "%s", ui->hover.label);
+    }
+    SDL_Rect a = ui->hover.anchor;
+    if (a.w > 0 && a.h > 0) ui_frame(ui, (SDL_Rect){a.x - 1, a.y - 1, a.w + 2, a.h + 2}, ui->theme->accent, ui_px(ui, 2));
+    int tw, th;
+    ui_text_size(ui, UI_MONO, UI_SIZE_BODY, text, &tw, &th);
+    int pad = ui_px(ui, 8);
+    SDL_Rect box = {ui->mouse_x + ui_px(ui, 16), ui->mouse_y + ui_px(ui, 18), tw + 2 * pad, th + 2 * pad};
+    if (box.x + box.w > win_w) box.x = win_w - box.w - 2;
+    if (box.y + box.h > win_h) box.y = ui->mouse_y - box.h - ui_px(ui, 8);
+    if (box.x < 0) box.x = 0;
+    if (box.y < 0) box.y = 0;
+    ui_fill(ui, box, ui->theme->tooltip_bg);
+    ui_frame(ui, box, ui->theme->accent, 1);
+    ui_text(ui, UI_MONO, UI_SIZE_BODY, box.x + pad, box.y + pad, ui->theme->tooltip_text, UI_LEFT, text);
+}

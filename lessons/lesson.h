@@ -1,0 +1,101 @@
+/* lesson.h - the interface every lesson implements, and what a lesson gets to
+ * draw with.
+ *
+ * A lesson is a constant struct of function pointers plus a slug and a title,
+ * listed once in lessons/registry.c. The app owns the window, the event loop,
+ * the sentence box, navigation and export; a lesson only
+ *   - draws the live trace of the sentence into ctx->area (draw: read only),
+ *   - reacts to its own keys and clicks (handle_event: may change its state,
+ *     the shared selection and request actions),
+ *   - optionally keeps state (init/free) and refreshes caches when the trace
+ *     changes (on_trace_changed).
+ * A lesson never recomputes model math (display math such as a dot product of
+ * two PE rows is fine), never opens files, never touches the window.
+ *
+ * Stepped lessons: n_steps() > 1. The app keeps the current step in ctx->step
+ * (0..n_steps-1); Right/Space/PageDown advance the step first and move to the
+ * next lesson only after the last step (Left/PageUp the reverse). The headless
+ * export renders every step.
+ *
+ * Must not: include app-private headers, call SDL_RenderPresent, change the
+ * renderer's target, or keep pointers into the trace across on_trace_changed.
+ */
+#ifndef LESSON_H
+#define LESSON_H
+
+#include <stddef.h>
+#include <SDL.h>
+
+#include "model.h"
+#include "tok.h"
+#include "trace.h"
+#include "ui.h"
+
+/* Kept across lessons and changed by the same keys everywhere:
+ * [ ] layer, , . head, ; ' decoding step, Up Down token. The app clamps
+ * layer to the larger of the encoder and decoder layer counts, head to H,
+ * step to the decoder rows, token to the source tokens; a lesson clamps again
+ * to what it shows (e.g. encoder layers only). */
+typedef struct {
+    int layer;   /* 0-based */
+    int head;    /* 0-based */
+    int step;    /* decoding step, 0..n_tgt-1 */
+    int token;   /* selected source token, -1 for none */
+} lesson_selection;
+
+/* What handle_event may ask the app to do (the app reads these after the call). */
+typedef struct {
+    char goto_slug[32];   /* jump to this lesson ("" for none) */
+    char toast[256];      /* show this message ("" for none) */
+    int redraw;           /* 1: something changed, draw again */
+} lesson_actions;
+
+typedef struct {
+    ui_ctx *ui;                     /* renderer, theme, fonts, scale, mouse, time, hover sink */
+    SDL_Rect area;                  /* the lesson's area in pixels (no sidebar, sentence box or text panel) */
+    const trace *tr;                /* the live trace of the sentence in the box (always valid) */
+    const tok_vocab *vocab;         /* the model's vocabulary */
+    const model_params *params;     /* the loaded model (e.g. the embedding matrix [V, D]) */
+    const model_params *untrained;  /* the random-initialised model when loaded, else NULL */
+    int model_is_trained;           /* 0 when the app fell back to the untrained model */
+    lesson_selection *sel;          /* shared selection (draw must only read it) */
+    int step;                       /* current step of a stepped lesson, 0 otherwise */
+    lesson_actions *act;            /* requests from handle_event (NULL during draw) */
+} lesson_ctx;
+
+typedef struct lesson {
+    const char *slug;   /* file-name-safe id, e.g. "positional-encoding"; also the text file's name */
+    const char *title;  /* shown in the sidebar and the title line */
+    /* Optional. Returns the lesson's state (NULL is fine for a stateless lesson). */
+    void *(*init)(const lesson_ctx *ctx);
+    /* Optional. Frees what init returned; accepts NULL. */
+    void (*free)(void *state);
+    /* Optional. Called after every new trace (edit of the sentence, model change). */
+    void (*on_trace_changed)(void *state, const lesson_ctx *ctx);
+    /* Optional. Lesson-specific keys and clicks; return 1 when consumed (the app
+     * then does not use the event for navigation). */
+    int (*handle_event)(void *state, const SDL_Event *ev, const lesson_ctx *ctx);
+    /* Required. Draws into ctx->area; reads only. Report hovered numbers with
+     * ui_hover_value (the toolkit widgets do it for you). */
+    void (*draw)(const void *state, const lesson_ctx *ctx);
+    /* Optional. Number of steps (NULL or a value < 1 means 1). */
+    int (*n_steps)(const void *state, const lesson_ctx *ctx);
+    /* Optional. Writes a JSON object (e.g. {"k":3}) describing the lesson's own
+     * state into dst for the script "dump" command; returns bytes written. */
+    int (*dump_json)(const void *state, const lesson_ctx *ctx, char *dst, size_t dst_len);
+    /* Optional. 1 while an animation runs (the app then redraws at 60 Hz
+     * instead of waiting for the next event). Use ctx->ui->time in draw. */
+    int (*animating)(const void *state, const lesson_ctx *ctx);
+} lesson;
+
+/* The registry (lessons/registry.c). */
+extern const lesson *const lesson_registry[];
+extern const int lesson_registry_count;
+
+/* The lesson's number in the course (0 overview .. 14 together, from the
+ * canonical list in registry.c); lessons outside that list get 15, 16, ... */
+int lesson_number(int registry_index);
+/* Registry index of a slug, or of a course number given as text ("3"); -1 if none. */
+int lesson_find(const char *slug_or_number);
+
+#endif

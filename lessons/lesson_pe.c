@@ -1,0 +1,367 @@
+/* lesson_pe.c - lesson 3, "Positional encoding", in four steps:
+ *   1 the waves: PE of chosen dimensions over the positions (line plot),
+ *   2 the PE matrix of this sentence [S x D] (heatmap),
+ *   3 embedding x sqrt(D) + PE = the encoder's input X (three heatmaps),
+ *   4 why relative positions are easy: for each frequency pair (2i, 2i+1) the
+ *     point (sin, cos) of position pos+k is the point of pos turned by the
+ *     fixed angle k*w_i, whatever pos is; so PE.PE^T depends only on the
+ *     offset (a banded heatmap).
+ * Values come from the trace (enc_pe, enc_embed, enc_x). The dot products of
+ * PE rows and the angle k*w_i are display math done here, not model math.
+ *
+ * Must not: change the trace, run the model, or draw outside ctx->area.
+ */
+#include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+
+#define N_DIMS 4
+#define MAXL 512
+
+typedef struct {
+    int dims[N_DIMS];      /* dimensions shown as waves */
+    int pair;              /* frequency pair i for the rotation demo */
+    int k;                 /* offset for the rotation demo */
+    int drag;              /* 1 pair slider, 2 k slider while the mouse is held */
+    float *gram;           /* [L, L] PE . PE^T of the trace's PE rows */
+    int gram_n;
+} pe_state;
+
+typedef struct {
+    SDL_Rect formula, plot, dim_minus[N_DIMS], dim_plus[N_DIMS], dim_label[N_DIMS];
+    SDL_Rect full, left, right, third[3];
+    SDL_Rect circle, pair_slider, k_slider, gram;
+} pe_layout;
+
+static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    memset(L, 0, sizeof *L);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), pad = ui_px(ui, 8);
+    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
+    int y = a.y + lh + pad;
+    if (step == 0) {
+        int bw = ui_px(ui, 34), bh = ui_px(ui, 32), lw = ui_px(ui, 150);
+        int x = a.x;
+        for (int i = 0; i < N_DIMS; i++) {
+            L->dim_minus[i] = (SDL_Rect){x, y, bw, bh};
+            L->dim_label[i] = (SDL_Rect){x + bw + 2, y, lw, bh};
+            L->dim_plus[i] = (SDL_Rect){x + bw + lw + 4, y, bw, bh};
+            x += 2 * bw + lw + ui_px(ui, 18);
+        }
+        y += bh + pad;
+        L->plot = (SDL_Rect){a.x, y, a.w, a.y + a.h - y};
+    } else if (step == 1) {
+        L->full = (SDL_Rect){a.x, y, a.w, a.y + a.h - y};
+    } else if (step == 2) {
+        int w3 = (a.w - 2 * pad) / 3;
+        for (int i = 0; i < 3; i++) L->third[i] = (SDL_Rect){a.x + i * (w3 + pad), y, w3, a.y + a.h - y};
+    } else {
+        int lw = a.w * 45 / 100;
+        L->left = (SDL_Rect){a.x, y, lw, a.y + a.h - y};
+        L->right = (SDL_Rect){a.x + lw + 2 * pad, y, a.w - lw - 2 * pad, a.y + a.h - y};
+        int sh = ui_px(ui, 48);
+        L->pair_slider = (SDL_Rect){a.x + ui_px(ui, 10), y, lw / 2 - ui_px(ui, 24), sh};
+        L->k_slider = (SDL_Rect){a.x + lw / 2 + ui_px(ui, 10), y, lw / 2 - ui_px(ui, 24), sh};
+        int cy = y + sh + pad;
+        int ch = a.y + a.h - cy - 2 * lh;
+        int side = ch < lw ? ch : lw;
+        L->circle = (SDL_Rect){a.x + (lw - side) / 2, cy, side, side};
+        L->gram = L->right;
+    }
+}
+
+static void *pe_init(const lesson_ctx *ctx)
+{
+    pe_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    int D = ctx->tr->cfg.d_model;
+    int d[N_DIMS] = {0, 1, 8, 20};
+    for (int i = 0; i < N_DIMS; i++) s->dims[i] = d[i] < D ? d[i] : D - 1;
+    s->pair = 0;
+    s->k = 1;
+    return s;
+}
+
+static void pe_free(void *st)
+{
+    pe_state *s = st;
+    if (!s) return;
+    free(s->gram);
+    free(s);
+}
+
+static void pe_changed(void *st, const lesson_ctx *ctx)
+{
+    pe_state *s = st;
+    if (!s) return;
+    const trace *tr = ctx->tr;
+    int L = tr->cfg.max_len, D = tr->cfg.d_model;
+    if (s->gram_n != L) {
+        free(s->gram);
+        s->gram = malloc(sizeof(float) * (size_t)L * (size_t)L);
+        s->gram_n = s->gram ? L : 0;
+    }
+    if (!s->gram) return;
+    for (int i = 0; i < L; i++)
+        for (int j = 0; j < L; j++) {
+            double acc = 0;
+            for (int d = 0; d < D; d++) acc += (double)tr->enc_pe[i * D + d] * tr->enc_pe[j * D + d];
+            s->gram[i * L + j] = (float)acc;
+        }
+    if (s->pair >= D / 2) s->pair = D / 2 - 1;
+    if (s->k >= L) s->k = L - 1;
+}
+
+static int pe_steps(const void *st, const lesson_ctx *ctx)
+{
+    (void)st; (void)ctx;
+    return 4;
+}
+
+static const char *row_label(const lesson_ctx *ctx, int i, char *buf, size_t n)
+{
+    const trace *tr = ctx->tr;
+    if (i < tr->n_src) snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, tr->src_ids[i]));
+    else snprintf(buf, n, "%d", i);
+    return buf;
+}
+
+static float omega(int pair, int D) { return powf(10000.0f, -2.0f * (float)pair / (float)D); }
+
+static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const trace *tr = ctx->tr;
+    int Lm = tr->cfg.max_len, D = tr->cfg.d_model;
+    static float ys[N_DIMS][MAXL];
+    char names[N_DIMS][48];
+    ui_plot_spec p;
+    memset(&p, 0, sizeof p);
+    for (int k = 0; k < N_DIMS; k++) {
+        int d = s->dims[k];
+        for (int i = 0; i < Lm && i < MAXL; i++) ys[k][i] = tr->enc_pe[i * D + d];
+        snprintf(names[k], sizeof names[k], "dim %d (%s, \xCF\x89=%.3g)", d, d % 2 ? "cos" : "sin", (double)omega(d / 2, D));
+        p.ys[k] = ys[k];
+        p.names[k] = names[k];
+        char b[64];
+        snprintf(b, sizeof b, "dim %d \xC2\xB7 %s", d, d % 2 ? "cos" : "sin");
+        ui_button(ui, L->dim_minus[k], "\xE2\x88\x92", 0);
+        ui_fill(ui, L->dim_label[k], ui->theme->panel);
+        ui_frame(ui, L->dim_label[k], ui->theme->series[k % 6], ui_px(ui, 2));
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, L->dim_label[k].x + L->dim_label[k].w / 2, L->dim_label[k].y + L->dim_label[k].h / 2,
+                ui->theme->text, UI_CENTER | UI_MIDDLE, b);
+        ui_button(ui, L->dim_plus[k], "+", 0);
+    }
+    p.n_series = N_DIMS;
+    p.n = Lm < MAXL ? Lm : MAXL;
+    p.title = "PE(pos, dim) for every position the model can take";
+    p.x_label = "position pos (the sentence uses 0 .. S\xE2\x88\x92" "1; highlighted: the last one)";
+    p.fixed_range = 1;
+    p.ymin = -1.1f;
+    p.ymax = 1.1f;
+    p.markers = 1;
+    p.highlight_x = tr->n_src - 1;
+    ui_plot(ui, L->plot, &p);
+}
+
+static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int Lm = tr->cfg.max_len, D = tr->cfg.d_model;
+    int i = s->pair, k = s->k;
+    int pos = ctx->sel->token >= 0 ? ctx->sel->token : 0;
+    if (pos + k >= Lm) pos = Lm - 1 - k;
+    if (pos < 0) pos = 0;
+    char b[200];
+    ui_slider(ui, L->pair_slider, "frequency pair i", (float)i, 0, (float)(D / 2 - 1), "%.0f");
+    ui_slider(ui, L->k_slider, "offset k", (float)k, 0, (float)(Lm - 1), "%.0f");
+    SDL_Rect c = L->circle;
+    float cx = (float)c.x + (float)c.w / 2, cy = (float)c.y + (float)c.h / 2;
+    float R = (float)c.w * 0.40f;
+    ui_circle(ui, cx, cy, R, t->grid, 0);
+    ui_line(ui, cx - R * 1.1f, cy, cx + R * 1.1f, cy, 1, t->grid);
+    ui_line(ui, cx, cy - R * 1.1f, cx, cy + R * 1.1f, 1, t->grid);
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)(cx + R * 1.1f), (int)cy, t->text_dim, UI_RIGHT | UI_BOTTOM, "sin");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)cx + ui_px(ui, 4), (int)(cy - R * 1.1f), t->text_dim, UI_LEFT | UI_TOP, "cos");
+    /* every position, faint, from the trace */
+    for (int p = 0; p < Lm; p++) {
+        float sx = tr->enc_pe[p * D + 2 * i], sy = tr->enc_pe[p * D + 2 * i + 1];
+        float px = cx + sx * R, py = cy - sy * R;
+        SDL_Color col = p < tr->n_src ? t->text_dim : ui_alpha(t->text_dim, 90);
+        ui_circle(ui, px, py, (float)ui_px(ui, 3), col, 1);
+        SDL_Rect hr = {(int)px - ui_px(ui, 5), (int)py - ui_px(ui, 5), ui_px(ui, 10), ui_px(ui, 10)};
+        if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, sx, "PE[%d][%d] (pos %d, sin of pair %d)", p, 2 * i, p, i);
+    }
+    float s0 = tr->enc_pe[pos * D + 2 * i], c0 = tr->enc_pe[pos * D + 2 * i + 1];
+    float s1 = tr->enc_pe[(pos + k) * D + 2 * i], c1 = tr->enc_pe[(pos + k) * D + 2 * i + 1];
+    float w = omega(i, D), ang = (float)k * w;
+    float a0 = atan2f(s0, c0);
+    /* the arc from pos to pos+k */
+    int nseg = 48;
+    float arc = fmodf(ang, 2.0f * (float)M_PI);
+    for (int q = 0; q < nseg; q++) {
+        float u0 = a0 + arc * (float)q / (float)nseg, u1 = a0 + arc * (float)(q + 1) / (float)nseg;
+        float r2 = R * 0.82f;
+        ui_line(ui, cx + sinf(u0) * r2, cy - cosf(u0) * r2, cx + sinf(u1) * r2, cy - cosf(u1) * r2, (float)ui_px(ui, 3), t->accent);
+    }
+    ui_arrow(ui, cx, cy, cx + s0 * R, cy - c0 * R, (float)ui_px(ui, 3), t->series[0]);
+    ui_arrow(ui, cx, cy, cx + s1 * R, cy - c1 * R, (float)ui_px(ui, 3), t->series[1]);
+    snprintf(b, sizeof b, "pos %d", pos);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s0 * R * 1.15f), (int)(cy - c0 * R * 1.15f), t->series[0], UI_CENTER | UI_MIDDLE, b);
+    snprintf(b, sizeof b, "pos %d", pos + k);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s1 * R * 1.15f), (int)(cy - c1 * R * 1.15f), t->series[1], UI_CENTER | UI_MIDDLE, b);
+    float measured = atan2f(s1, c1) - a0;
+    while (measured < 0) measured += 2.0f * (float)M_PI;
+    int ty = c.y + c.h;
+    snprintf(b, sizeof b, "angle k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad;  measured on the trace: %.3f rad", k, (double)w,
+             (double)fmodf(ang, 2.0f * (float)M_PI), (double)measured);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty, L->left.w, t->text, UI_LEFT, b);
+    ui_formula(ui, UI_SIZE_SMALL, L->left.x, ty + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), t->text_dim, UI_LEFT,
+               "[sin, cos](pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) [sin, cos](pos): the same turn for every pos");
+    /* the Gram matrix PE . PE^T */
+    if (s->gram) {
+        ui_heatmap_spec h;
+        ui_heatmap_defaults(&h);
+        h.data = s->gram;
+        h.rows = h.cols = Lm;
+        h.stride = Lm;
+        snprintf(b, sizeof b, "PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (depends only on pos\xE2\x88\x92pos')", Lm, Lm);
+        h.title = b;
+        h.name = "PE\xC2\xB7PE\xE1\xB5\x80";
+        h.cmap = UI_CMAP_VIRIDIS;
+        h.square = 1;
+        h.highlight_row = pos;
+        ui_heatmap(ui, L->gram, &h, NULL);
+    }
+}
+
+static void pe_draw(const void *st, const lesson_ctx *ctx)
+{
+    const pe_state *s = st;
+    if (!s) return;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, S = tr->n_src;
+    int step = ctx->step;
+    pe_layout L;
+    pe_layout_compute(ctx, step, &L);
+    char f[300];
+    snprintf(f, sizeof f, "PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d", D);
+    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    static char lab[MAXL][48];
+    static const char *labs[MAXL];
+    for (int i = 0; i < S && i < MAXL; i++) labs[i] = row_label(ctx, i, lab[i], sizeof lab[i]);
+    if (step == 0) {
+        draw_waves(s, ctx, &L);
+    } else if (step == 1) {
+        ui_heatmap_spec h;
+        ui_heatmap_defaults(&h);
+        h.data = tr->enc_pe;
+        h.rows = S;
+        h.cols = D;
+        h.stride = D;
+        h.row_labels = labs;
+        char title[128];
+        snprintf(title, sizeof title, "PE : [%d\xC3\x97%d]   rows = positions of this sentence, columns = dimensions", S, D);
+        h.title = title;
+        h.name = "PE";
+        h.cmap = UI_CMAP_DIVERGING;
+        h.fixed_range = 1;
+        h.vmin = -1;
+        h.vmax = 1;
+        h.highlight_row = ctx->sel->token;
+        ui_heatmap(ui, L.full, &h, NULL);
+    } else if (step == 2) {
+        const float *m[3] = {tr->enc_embed, tr->enc_pe, tr->enc_x};
+        const char *nm[3] = {"E\xC2\xB7\xE2\x88\x9A" "d", "PE", "X"};
+        char titles[3][128];
+        snprintf(titles[0], sizeof titles[0], "embedding \xC3\x97 \xE2\x88\x9A%d : [%d\xC3\x97%d]", D, S, D);
+        snprintf(titles[1], sizeof titles[1], "+ PE : [%d\xC3\x97%d]", S, D);
+        snprintf(titles[2], sizeof titles[2], "= X : [%d\xC3\x97%d] (encoder input)", S, D);
+        for (int i = 0; i < 3; i++) {
+            ui_heatmap_spec h;
+            ui_heatmap_defaults(&h);
+            h.data = m[i];
+            h.rows = S;
+            h.cols = D;
+            h.stride = D;
+            h.row_labels = i == 0 ? labs : NULL;
+            h.title = titles[i];
+            h.name = nm[i];
+            h.cmap = UI_CMAP_DIVERGING;
+            h.highlight_row = ctx->sel->token;
+            ui_heatmap(ui, L.third[i], &h, NULL);
+        }
+    } else {
+        draw_rotation(s, ctx, &L);
+    }
+}
+
+static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    pe_state *s = st;
+    if (!s) return 0;
+    int D = ctx->tr->cfg.d_model, Lm = ctx->tr->cfg.max_len;
+    pe_layout L;
+    pe_layout_compute(ctx, ctx->step, &L);
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+        int x = ev->button.x, y = ev->button.y;
+        if (ctx->step == 0) {
+            for (int i = 0; i < N_DIMS; i++) {
+                if (ui_point_in(L.dim_minus[i], x, y)) { s->dims[i] = (s->dims[i] + D - 1) % D; return 1; }
+                if (ui_point_in(L.dim_plus[i], x, y)) { s->dims[i] = (s->dims[i] + 1) % D; return 1; }
+            }
+        } else if (ctx->step == 3) {
+            if (ui_point_in(L.pair_slider, x, y)) { s->drag = 1; }
+            else if (ui_point_in(L.k_slider, x, y)) { s->drag = 2; }
+            else return 0;
+        } else return 0;
+    }
+    if (ev->type == SDL_MOUSEBUTTONUP && s->drag) { s->drag = 0; return 1; }
+    int mx = -1;
+    if (ev->type == SDL_MOUSEBUTTONDOWN) mx = ev->button.x;
+    if (ev->type == SDL_MOUSEMOTION && s->drag) mx = ev->motion.x;
+    if (mx >= 0 && s->drag == 1) { s->pair = (int)lroundf(ui_slider_value_at(L.pair_slider, 0, (float)(D / 2 - 1), mx)); return 1; }
+    if (mx >= 0 && s->drag == 2) { s->k = (int)lroundf(ui_slider_value_at(L.k_slider, 0, (float)(Lm - 1), mx)); return 1; }
+    if (ev->type == SDL_KEYDOWN && ctx->step == 3 && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
+        switch (ev->key.keysym.sym) {
+        case SDLK_MINUS: if (s->k > 0) s->k--; return 1;
+        case SDLK_EQUALS: case SDLK_PLUS: if (s->k < Lm - 1) s->k++; return 1;
+        case SDLK_i: s->pair = (s->pair + 1) % (D / 2); return 1;
+        default: return 0;
+        }
+    }
+    return 0;
+}
+
+static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const pe_state *s = st;
+    (void)ctx;
+    if (!s) return 0;
+    return snprintf(dst, n, "{\"dims\": [%d, %d, %d, %d], \"pair\": %d, \"k\": %d}", s->dims[0], s->dims[1], s->dims[2],
+                    s->dims[3], s->pair, s->k);
+}
+
+const lesson lesson_pe = {
+    .slug = "positional-encoding",
+    .title = "Positional encoding",
+    .init = pe_init,
+    .free = pe_free,
+    .on_trace_changed = pe_changed,
+    .handle_event = pe_event,
+    .draw = pe_draw,
+    .n_steps = pe_steps,
+    .dump_json = pe_dump,
+};

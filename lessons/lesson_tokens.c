@@ -1,0 +1,203 @@
+/* lesson_tokens.c - lesson 1, "Tokens": the sentence becomes words, the words
+ * become vocabulary ids, <eos> closes the encoder's input, <bos> opens the
+ * decoder's, unknown words become <unk>, words past the length limit are cut,
+ * and <pad> fills a batch up to the same length.
+ *
+ * Everything shown comes from the trace (src_tokens, src_ids, tgt_ids,
+ * out_ids, truncated, n_words_total). The only extra work is re-splitting the
+ * typed text (the tokenizer, no model math) to name the words that were cut.
+ *
+ * Must not: change the trace, run the model, or draw outside ctx->area.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+
+#define MAX_ALL 256
+
+typedef struct {
+    tok_token all[MAX_ALL];  /* every word of the typed text (for the cut ones) */
+    int n_all;
+} tokens_state;
+
+static void *tokens_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(tokens_state));
+}
+
+static void tokens_free(void *s) { free(s); }
+
+static void tokens_changed(void *st, const lesson_ctx *ctx)
+{
+    tokens_state *s = st;
+    if (!s) return;
+    int total = 0;
+    s->n_all = tok_tokenize(ctx->vocab, ctx->tr->sentence ? ctx->tr->sentence : "", s->all, MAX_ALL, &total);
+}
+
+/* A row of chips that wraps; returns the y below it. */
+typedef struct {
+    const lesson_ctx *ctx;
+    int x0, x, y, right, row_h;
+    float size;
+} flow;
+
+static SDL_Rect flow_chip(flow *f, const char *text, const char *sub, ui_chip_kind kind, int selected)
+{
+    ui_ctx *ui = f->ctx->ui;
+    int w = ui_chip_width(ui, f->size, text, sub);
+    int gap = ui_px(ui, 6);
+    if (f->x + w > f->right && f->x > f->x0) {
+        f->x = f->x0;
+        f->y += f->row_h + gap;
+    }
+    SDL_Rect r = ui_chip(ui, f->size, f->x, f->y, text, sub, kind, selected);
+    f->row_h = r.h;
+    f->x += w + gap;
+    return r;
+}
+
+static int section_title(const lesson_ctx *ctx, int x, int y, const char *title, const char *note)
+{
+    ui_ctx *ui = ctx->ui;
+    int w = ui_text(ui, UI_BOLD, UI_SIZE_BODY, x, y, ui->theme->text, UI_LEFT, title);
+    if (note) ui_text(ui, UI_SANS, UI_SIZE_SMALL, x + w + ui_px(ui, 12), y + ui_px(ui, 3), ui->theme->text_dim, UI_LEFT, note);
+    return y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
+}
+
+static void tokens_draw(const void *st, const lesson_ctx *ctx)
+{
+    const tokens_state *s = st;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    const tok_vocab *v = ctx->vocab;
+    SDL_Rect a = ctx->area;
+    int pad = ui_px(ui, 6), gap = ui_px(ui, 14);
+    int y = a.y + pad;
+    char sub[48], note[200], lab[96];
+    const int L = tr->cfg.max_len;
+    /* scale chips down for long sentences so four rows fit */
+    float size = tr->n_src > 16 ? UI_SIZE_SMALL : UI_SIZE_BODY;
+    flow f = {ctx, a.x, a.x, 0, a.x + a.w - pad, 0, size};
+
+    /* 1. words as typed (lower-cased), the cut ones muted */
+    snprintf(note, sizeof note, "split on spaces, punctuation apart, lower-cased: %d word%s", tr->n_words_total,
+             tr->n_words_total == 1 ? "" : "s");
+    y = section_title(ctx, a.x, y, "1  Words", note);
+    f.y = y;
+    int n_all = s ? s->n_all : tr->n_words;
+    for (int i = 0; i < n_all; i++) {
+        const tok_token *k = s ? &s->all[i] : &tr->src_tokens[i];
+        int cut = i >= tr->n_words;
+        SDL_Rect r = flow_chip(&f, k->text, cut ? "cut" : NULL, cut ? UI_CHIP_MUTED : UI_CHIP_WORD, 0);
+        if (ui_mouse_in(ui, r))
+            ui_hover_text(ui, r, cut ? "word %d \xE2\x80\x9C%s\xE2\x80\x9D was cut: only %d words fit in L = %d tokens"
+                                     : "word %d \xE2\x80\x9C%s\xE2\x80\x9D", i, k->text, tr->n_words, L);
+    }
+    if (n_all == 0) ui_text(ui, UI_SANS, UI_SIZE_BODY, a.x, f.y, t->text_dim, UI_LEFT, "(no words: type a sentence)");
+    y = f.y + (f.row_h ? f.row_h : ui_line_height(ui, UI_SANS, UI_SIZE_BODY)) + gap;
+    if (tr->truncated) {
+        snprintf(note, sizeof note, "Too long: a sequence holds at most L = %d tokens, so %d words + <eos> fit; "
+                                    "%d word%s cut (never silently).", L, L - 1, tr->n_words_total - tr->n_words,
+                 tr->n_words_total - tr->n_words == 1 ? " was" : "s were");
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, a.x, y - gap / 2, a.w, t->error, UI_LEFT, note);
+        y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + pad;
+    }
+
+    /* 2. the encoder's input ids */
+    snprintf(note, sizeof note, "words then <eos>:  ids : [S] = [%d]", tr->n_src);
+    y = section_title(ctx, a.x, y, "2  Encoder input", note);
+    f.x = a.x; f.y = y; f.row_h = 0;
+    for (int i = 0; i < tr->n_src; i++) {
+        int id = tr->src_ids[i];
+        int is_word = i < tr->n_words;
+        int unk = is_word && tr->src_tokens[i].is_unk;
+        const char *w = tok_vocab_word(v, id);
+        snprintf(sub, sizeof sub, "id %d", id);
+        if (unk) {
+            snprintf(lab, sizeof lab, "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text);
+            w = lab;
+        }
+        ui_chip_kind kind = unk ? UI_CHIP_UNK : (id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD);
+        SDL_Rect r = flow_chip(&f, w, sub, kind, ctx->sel->token == i);
+        if (ui_mouse_in(ui, r)) {
+            if (unk)
+                ui_hover_value(ui, r, id, "position %d: \xE2\x80\x9C%s\xE2\x80\x9D is not in the vocabulary, so it becomes <unk>, id",
+                               i, tr->src_tokens[i].text);
+            else
+                ui_hover_value(ui, r, id, "position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
+        }
+    }
+    y = f.y + f.row_h + gap;
+
+    /* 3. the decoder's input and output */
+    snprintf(note, sizeof note, "<bos> then the words produced so far:  [T] = [%d]", tr->n_tgt);
+    y = section_title(ctx, a.x, y, "3  Decoder input", note);
+    f.x = a.x; f.y = y; f.row_h = 0;
+    for (int i = 0; i < tr->n_tgt; i++) {
+        int id = tr->tgt_ids[i];
+        snprintf(sub, sizeof sub, "id %d", id);
+        SDL_Rect r = flow_chip(&f, tok_vocab_word(v, id), sub, id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
+        if (ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "decoder position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
+    }
+    y = f.y + f.row_h + pad;
+    snprintf(note, sizeof note, "what the decoder predicts at each position (its input shifted left, then <eos>)%s",
+             tr->finished ? "" : "; stopped at L without <eos>");
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, a.x, y, a.w, t->text_dim, UI_LEFT, note);
+    y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + pad / 2;
+    f.x = a.x; f.y = y; f.row_h = 0;
+    for (int i = 0; i < tr->n_tgt; i++) {
+        int id = i < tr->n_out ? tr->out_ids[i] : TOK_EOS;
+        if (i >= tr->n_out && !tr->finished) break;
+        snprintf(sub, sizeof sub, "id %d", id);
+        SDL_Rect r = flow_chip(&f, tok_vocab_word(v, id), sub, id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
+        if (ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "predicted at position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
+    }
+    y = f.y + f.row_h + gap;
+
+    /* 4. padding */
+    if (y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) * 3 < a.y + a.h) {
+        snprintf(note, sizeof note, "a batch of sentences is filled up to one length with <pad> (id 0); a mask hides them");
+        y = section_title(ctx, a.x, y, "4  Padding", note);
+        f.x = a.x; f.y = y; f.row_h = 0;
+        f.size = UI_SIZE_SMALL;
+        int n_pad = L - tr->n_src, shown = n_pad < 6 ? n_pad : 6;
+        for (int i = 0; i < tr->n_src && i < 3; i++) flow_chip(&f, tok_vocab_word(v, tr->src_ids[i]), NULL, UI_CHIP_MUTED, 0);
+        if (tr->n_src > 3) flow_chip(&f, "\xE2\x80\xA6", NULL, UI_CHIP_MUTED, 0);
+        for (int i = 0; i < shown; i++) {
+            SDL_Rect r = flow_chip(&f, "<pad>", "id 0", UI_CHIP_SPECIAL, 0);
+            if (ui_mouse_in(ui, r)) ui_hover_value(ui, r, 0, "padding up to L = %d (%d pads for this sentence): id", L, n_pad);
+        }
+        if (n_pad > shown) {
+            snprintf(lab, sizeof lab, "\xC3\x97%d", n_pad);
+            flow_chip(&f, lab, "pads", UI_CHIP_MUTED, 0);
+        }
+        y = f.y + f.row_h + gap;
+    }
+    /* footer: the sizes */
+    snprintf(note, sizeof note, "vocabulary V = %d words (0 <pad>, 1 <bos>, 2 <eos>, 3 <unk>)   \xC2\xB7   L = %d tokens per sequence   "
+                                "\xC2\xB7   %d unknown", v->size, L, tr->n_unk);
+    if (y < a.y + a.h - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL))
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, a.x, a.y + a.h - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), a.w, t->text_dim, UI_LEFT, note);
+}
+
+static int tokens_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const tokens_state *s = st;
+    return snprintf(dst, n, "{\"words_total\": %d, \"words_kept\": %d, \"words_split\": %d}", ctx->tr->n_words_total,
+                    ctx->tr->n_words, s ? s->n_all : -1);
+}
+
+const lesson lesson_tokens = {
+    .slug = "tokens",
+    .title = "Tokens",
+    .init = tokens_init,
+    .free = tokens_free,
+    .on_trace_changed = tokens_changed,
+    .draw = tokens_draw,
+    .dump_json = tokens_dump,
+};
