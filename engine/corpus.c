@@ -282,6 +282,24 @@ const char *corpus_word(int id)
     return (id >= 0 && id < g_vocab_n) ? g_vocab[id] : "<?>";
 }
 
+/* Shown by the app and listed in docs/corpus.md; test_corpus checks that each
+ * is in the grammar and holds no held-out combination. */
+static const char *const EXAMPLES[] = {
+    "the dog has seen the cat",
+    "i know that the big dog sees the small cat",
+    "a young woman does not help the old man",
+    "today the children have found a black ball in the garden",
+    "we know that the horses have come from the park",
+    "today the old man says that the young children do not see the big brown dog in the garden "
+    "because the small brown cat has not played with the ball",
+};
+
+int corpus_examples(const char *const **sentences)
+{
+    if (sentences) *sentences = EXAMPLES;
+    return (int)(sizeof EXAMPLES / sizeof EXAMPLES[0]);
+}
+
 int corpus_heldout_adj_noun(const char *const (**pairs)[2])
 {
     if (pairs) *pairs = HELD_ADJ_NOUN;
@@ -573,59 +591,67 @@ static int rand_noun(rng_t *r, int cls)
     }
 }
 
-static void rand_np(rng_t *r, np_s *np, int cls, int allow_pron)
+/* rich: the "long sentence" mode, with more adjectives and fewer pronouns. */
+static void rand_np(rng_t *r, np_s *np, int cls, int allow_pron, int rich)
 {
     int k;
     memset(np, 0, sizeof *np);
     np->pron = -1;
-    if (allow_pron && rng_pct(r, 25)) { np->pron = rng_int(r, N_PRONS); return; }
+    if (allow_pron && rng_pct(r, rich ? 10 : 25)) { np->pron = rng_int(r, N_PRONS); return; }
     np->noun = rand_noun(r, cls);
     np->plural = rng_pct(r, 30);
     np->indef = !np->plural && rng_pct(r, 40);
     k = rng_int(r, 100);
-    np->n_adj = k < 45 ? 0 : k < 82 ? 1 : 2;
+    if (rich) np->n_adj = k < 20 ? 0 : k < 60 ? 1 : 2;
+    else np->n_adj = k < 45 ? 0 : k < 82 ? 1 : 2;
     np->adj[0] = rng_int(r, N_ADJS);
     if (np->n_adj == 2)
         do np->adj[1] = rng_int(r, N_ADJS); while (np->adj[1] == np->adj[0]);
 }
 
 /* A clause whose verb is not V_SAY unless say is 1 (then it is always V_SAY). */
-static void rand_clause(rng_t *r, clause_s *c, int say)
+static void rand_clause(rng_t *r, clause_s *c, int say, int rich)
 {
     const verb_entry *v;
     memset(c, 0, sizeof *c);
-    rand_np(r, &c->subj, NC_ANIMATE, 1);
+    rand_np(r, &c->subj, NC_ANIMATE, 1, rich);
     c->verb = say ? N_VERBS - 3 + rng_int(r, 3) : rng_int(r, N_VERBS - 3);
     v = &VERBS[c->verb];
     c->perfect = rng_pct(r, 40);
     c->neg = rng_pct(r, 25);
     c->has_obj = v->kind == V_ACC || v->kind == V_DAT;
-    if (c->has_obj) rand_np(r, &c->obj, v->kind == V_DAT ? NC_ANIMATE : NC_ANIMATE | NC_PLACE | NC_THING, 0);
+    if (c->has_obj)
+        rand_np(r, &c->obj, v->kind == V_DAT ? NC_ANIMATE : NC_ANIMATE | NC_PLACE | NC_THING, 0, rich);
     c->prep = -1;
-    if (!say && rng_pct(r, v->kind == V_INTR ? 55 : 30)) {
+    if (!say && rng_pct(r, rich ? 70 : v->kind == V_INTR ? 55 : 30)) {
         c->prep = rng_int(r, N_PREPS);
-        rand_np(r, &c->pp, PREPS[c->prep].cls, 0);
+        rand_np(r, &c->pp, PREPS[c->prep].cls, 0, rich);
     }
 }
 
+/* Sentence shapes, in percent: one clause 30, clause + because/although 30,
+ * reported ("i know that ...", half of them + because/although) 25, and 15
+ * "long" sentences (reported + because/although, rich noun phrases) so that
+ * sentences of 20 to 31 words are common enough to be learned. */
 static void rand_sentence(rng_t *r, sentence_s *s)
 {
     int kind = rng_int(r, 100);
     memset(s, 0, sizeof *s);
     s->time = rng_pct(r, 20) ? rng_int(r, N_TIMES) : -1;
     s->conj = -1;
-    if (kind < 40) {                 /* one main clause */
-        rand_clause(r, &s->main, 0);
-    } else if (kind < 70) {          /* main clause + because/although clause */
-        rand_clause(r, &s->main, 0);
+    if (kind < 30) {                 /* one main clause */
+        rand_clause(r, &s->main, 0, 0);
+    } else if (kind < 60) {          /* main clause + because/although clause */
+        rand_clause(r, &s->main, 0, 0);
         s->conj = rng_int(r, N_CONJS);
-        rand_clause(r, &s->adv, 0);
+        rand_clause(r, &s->adv, 0, 0);
     } else {                         /* reported: "i know that ..." (+ because) */
-        rand_clause(r, &s->main, 1);
-        rand_clause(r, &s->comp, 0);
-        if (rng_pct(r, 30)) {
+        int rich = kind >= 85;
+        rand_clause(r, &s->main, 1, rich);
+        rand_clause(r, &s->comp, 0, rich);
+        if (rich || rng_pct(r, 50)) {
             s->conj = rng_int(r, N_CONJS);
-            rand_clause(r, &s->adv, 0);
+            rand_clause(r, &s->adv, 0, rich);
         }
     }
     s->period = rng_pct(r, 50);
@@ -672,7 +698,7 @@ static void force_heldout(rng_t *r, sentence_s *s)
             c->has_obj = 0;
         } else if (!c->has_obj || (v->kind == V_DAT && !(NOUNS[c->obj.noun].cls & NC_ANIMATE))) {
             c->has_obj = 1;
-            rand_np(r, &c->obj, v->kind == V_DAT ? NC_ANIMATE : NC_ANIMATE | NC_PLACE | NC_THING, 0);
+            rand_np(r, &c->obj, v->kind == V_DAT ? NC_ANIMATE : NC_ANIMATE | NC_PLACE | NC_THING, 0, 0);
         }
     }
 }

@@ -34,7 +34,12 @@ static void usage(FILE *f)
 typedef struct {
     int shown, max;
     const char *set_name;
+    long wrong_by_bucket[4];   /* errors by English length bucket (see BUCKET_*) */
 } error_printer;
+
+/* English length buckets for the breakdown: 3-9, 10-19, 20-25, 26-31 words. */
+static int bucket_of(int n_src) { return n_src < 10 ? 0 : n_src < 20 ? 1 : n_src <= 25 ? 2 : 3; }
+static const char *const BUCKET_NAMES[4] = {"3-9", "10-19", "20-25", "26-31"};
 
 static void print_error(void *user, const corpus_pair *ref, const int *hyp, int n_hyp)
 {
@@ -42,6 +47,7 @@ static void print_error(void *user, const corpus_pair *ref, const int *hyp, int 
     char buf[1024];
     size_t len = 0;
     int i;
+    ep->wrong_by_bucket[bucket_of(ref->n_src)]++;
     if (ep->shown >= ep->max) return;
     ep->shown++;
     corpus_pair_text(ref, 0, buf, sizeof buf);
@@ -68,7 +74,7 @@ int main(int argc, char **argv)
     eval_report rt, rc;
     error_printer ep;
     char err[512];
-    int i, l, h;
+    int i, l, h, n_examples_right = 0;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         char *end = NULL;
@@ -123,18 +129,35 @@ int main(int argc, char **argv)
            m.task, m.params.cfg.vocab_size, m.params.cfg.d_model, m.params.cfg.n_heads, m.params.cfg.n_enc_layers,
            m.params.cfg.n_dec_layers, m.params.cfg.d_ff, m.params.cfg.max_len);
 
-    ep.shown = 0;
+    memset(&ep, 0, sizeof ep);
     ep.max = (int)examples;
     if (examples > 0) printf("example errors:\n");
     ep.set_name = "test";
     if (eval_model(&m.params, &m.vocab, &test, &rt, print_error, &ep, err, sizeof err) != 0) goto fail;
-    ep.shown = 0;
-    ep.set_name = "comp";
-    if (eval_model(&m.params, &m.vocab, &comp, &rc, print_error, &ep, err, sizeof err) != 0) goto fail;
+    {
+        /* The length breakdown is of the test set only. */
+        long keep[4];
+        memcpy(keep, ep.wrong_by_bucket, sizeof keep);
+        ep.shown = 0;
+        ep.set_name = "comp";
+        if (eval_model(&m.params, &m.vocab, &comp, &rc, print_error, &ep, err, sizeof err) != 0) goto fail;
+        memcpy(ep.wrong_by_bucket, keep, sizeof keep);
+    }
 
     printf("\n%-14s %6s %8s %8s\n", "set", "n", "exact%", "BLEU-4");
     printf("%-14s %6d %8.2f %8.2f\n", "test", rt.n, rt.exact, rt.bleu);
     printf("%-14s %6d %8.2f %8.2f\n", "compositional", rc.n, rc.exact, rc.bleu);
+
+    {
+        long total[4] = {0}, k;
+        for (k = 0; k < test.n; k++) total[bucket_of(test.pairs[k].n_src)]++;
+        printf("\ntest exact match by English length:");
+        for (k = 0; k < 4; k++)
+            if (total[k])
+                printf("  %s: %.1f%% of %ld", BUCKET_NAMES[k], 100.0 * (total[k] - ep.wrong_by_bucket[k]) / total[k],
+                       total[k]);
+        printf("\n");
+    }
 
     printf("\ncross-attention alignment on the test set (%% of %ld target content words whose\n"
            "strongest weight lies on the aligned source word; row t predicts word t):\n",
@@ -147,10 +170,36 @@ int main(int argc, char **argv)
         for (h = 0; h < rt.align.n_heads; h++) printf("  %6.1f%%", eval_align_score(&rt.align, l, h));
         printf("\n");
     }
+    /* The app's example sentences, one by one. */
+    {
+        const char *const *ex;
+        int n_ex = corpus_examples(&ex), k;
+        corpus_set one;
+        corpus_pair pair;
+        eval_report r1;
+        printf("\nthe app's example sentences:\n");
+        one.pairs = &pair;
+        one.n = 1;
+        for (k = 0; k < n_ex; k++) {
+            if (corpus_translate(ex[k], &pair, err, sizeof err) != 0) goto fail;
+            ep.shown = 0;
+            ep.max = 1;
+            ep.set_name = "example";
+            if (eval_model(&m.params, &m.vocab, &one, &r1, print_error, &ep, err, sizeof err) != 0) goto fail;
+            n_examples_right += r1.n_exact;
+            if (r1.n_exact) {
+                char buf[1024];
+                corpus_pair_text(&pair, 1, buf, sizeof buf);
+                printf("  right: %s\n", buf);
+            }
+        }
+        printf("  %d of %d right\n", n_examples_right, n_ex);
+    }
+
     printf("\nRESULT test_exact=%.2f test_bleu=%.2f comp_exact=%.2f comp_bleu=%.2f align_best=%.1f "
-           "align_best_layer=%d align_best_head=%d n=%d seed=%llu\n",
+           "align_best_layer=%d align_best_head=%d examples_right=%d n=%d seed=%llu\n",
            rt.exact, rt.bleu, rc.exact, rc.bleu, eval_align_score(&rt.align, rt.best_layer, rt.best_head),
-           rt.best_layer, rt.best_head, rt.n, seed);
+           rt.best_layer, rt.best_head, n_examples_right, rt.n, seed);
     corpus_set_free(&test);
     corpus_set_free(&comp);
     weights_model_free(&m);

@@ -358,6 +358,25 @@ static void test_alignment_dictionary(void **state)
     corpus_set_free(&s);
 }
 
+static void test_examples(void **state)
+{
+    const char *const *ex;
+    int n = corpus_examples(&ex), i, longest = 0;
+    corpus_pair p;
+    char err[256];
+    (void)state;
+    assert_true(n >= 4 && n <= 8);
+    for (i = 0; i < n; i++) {
+        if (corpus_translate(ex[i], &p, err, sizeof err) != 0) fail_msg("\"%s\": %s", ex[i], err);
+        assert_false(corpus_pair_is_heldout(&p));
+        if (p.n_src > longest) longest = p.n_src;
+    }
+    assert_int_equal(longest, 30);
+    expect(ex[1], "ich weiß , dass der große hund die kleine katze sieht");
+    expect(ex[5], "heute sagt der alte mann , dass die jungen kinder den großen braunen hund nicht in dem garten "
+                  "sehen , weil die kleine braune katze nicht mit dem ball gespielt hat");
+}
+
 static void test_tsv(void **state)
 {
     corpus_set s;
@@ -389,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_translate_rejects),
         cmocka_unit_test(test_alignment_hand_checked),
         cmocka_unit_test(test_alignment_dictionary),
+        cmocka_unit_test(test_examples),
         cmocka_unit_test(test_tsv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
