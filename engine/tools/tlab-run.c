@@ -235,7 +235,7 @@ static int write_json(const char *path, const trace *t, const tok_vocab *vocab, 
 
 /* ---------- human-readable output ---------- */
 
-static void print_tokens(FILE *o, const trace *t)
+static void print_tokens(FILE *o, const trace *t, const tok_vocab *v)
 {
     fprintf(o, "tokens (%d):", t->n_words);
     for (int i = 0; i < t->n_words; i++) {
@@ -244,6 +244,15 @@ static void print_tokens(FILE *o, const trace *t)
     }
     fprintf(o, " <eos>[%d]\n", TOK_EOS);
     if (t->n_unk) fprintf(o, "unknown words: %d (shown as <unk>)\n", t->n_unk);
+    for (int i = 0; i < t->n_words; i++) {
+        const tok_token *k = &t->src_tokens[i];
+        int near[3];
+        int n = k->is_unk ? tok_nearest(v, k->text, near, 3) : 0;
+        if (n <= 0) continue;
+        fprintf(o, "  %s: did you mean", k->text);
+        for (int j = 0; j < n; j++) fprintf(o, "%s %s", j ? "," : "", tok_vocab_word(v, near[j]));
+        fputs("?\n", o);
+    }
     if (t->truncated)
         fprintf(o, "truncated: the text has %d tokens, only the first %d were used (max_len %d)\n", t->n_words_total,
                 t->n_words, t->cfg.max_len);
@@ -379,7 +388,7 @@ int main(int argc, char **argv)
         print_ids_run(o, &t, &m.vocab);
     } else {
         char text[4096];
-        print_tokens(o, &t);
+        print_tokens(o, &t, &m.vocab);
         trace_output_text(&t, &m.vocab, text, sizeof text);
         fprintf(o, "translation: %s\n", text);
         if (!t.finished)
