@@ -43,17 +43,15 @@ enum { OVERLAY_NONE = 0, OVERLAY_HELP, OVERLAY_EXAMPLES, OVERLAY_VOCAB };
  * model's vocabulary are offered. */
 static const char *const example_sentences[] = {
     "the dog sees the cat",
-    "the cat sees the dog",
-    "a small dog runs",
-    "the woman reads a book",
-    "the man eats bread",
-    "the children play in the garden",
-    "my friend drinks water",
-    "the big house is old",
-    "the bird sings",
-    "we see the red car",
-    "the teacher writes a letter",
-    "the girl likes the small cat",
+    "the dog has seen the cat",
+    "i know that the big dog sees the small cat",
+    "a young woman does not help the old man",
+    "today the children have found a black ball in the garden",
+    "we know that the horses have come from the park",
+    "the girl likes the small cat .",
+    "the teacher does not hear a bird",
+    "today the old man says that the young children do not see the big brown dog in the garden "
+    "because the small brown cat has not played with the ball",
 };
 
 /* Keys, shown in the help overlay (and in docs/app.md). */
@@ -581,7 +579,7 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
     ui_panel(ui, L->panel);
     int pad = ui_px(ui, 12);
     SDL_Rect in = {L->panel.x + pad, L->panel.y + pad / 2, L->panel.w - 2 * pad, L->panel.h - pad};
-    SDL_RenderSetClipRect(ui->r, &L->panel);
+    SDL_RenderSetClipRect(ui->r, &in);
     if (a->text_missing || !a->text) {
         char b[1200];
         snprintf(b, sizeof b, "No lesson text for language \xE2\x80\x9C%s\xE2\x80\x9D yet.\nExpected the file %s "
@@ -590,6 +588,7 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
     } else {
         int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, a->panel_scroll, t->text, a->text);
         if (a->panel_scroll > 0 && total - a->panel_scroll < in.h) a->panel_scroll = total > in.h ? total - in.h : 0;
+        SDL_RenderSetClipRect(ui->r, &L->panel);
         if (total - a->panel_scroll > in.h)
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, in.x + in.w, L->panel.y + L->panel.h - 2, t->text_dim, UI_RIGHT | UI_BOTTOM,
                     "\xE2\x96\xBC more (scroll)");

@@ -43,6 +43,7 @@ typedef struct {
     const lesson_ctx *ctx;
     int x0, x, y, right, row_h;
     float size;
+    int dry;                 /* 1: measure only, draw nothing */
 } flow;
 
 static SDL_Rect flow_chip(flow *f, const char *text, const char *sub, ui_chip_kind kind, int selected)
@@ -54,21 +55,29 @@ static SDL_Rect flow_chip(flow *f, const char *text, const char *sub, ui_chip_ki
         f->x = f->x0;
         f->y += f->row_h + gap;
     }
-    SDL_Rect r = ui_chip(ui, f->size, f->x, f->y, text, sub, kind, selected);
+    SDL_Rect r;
+    if (f->dry) {
+        int pad = ui_px(ui, f->size * 0.35f);
+        r = (SDL_Rect){f->x, f->y, w, ui_line_height(ui, UI_BOLD, f->size) + (sub ? ui_line_height(ui, UI_MONO, f->size * 0.75f) : 0) + 2 * pad};
+    } else {
+        r = ui_chip(ui, f->size, f->x, f->y, text, sub, kind, selected);
+    }
     f->row_h = r.h;
     f->x += w + gap;
     return r;
 }
 
-static int section_title(const lesson_ctx *ctx, int x, int y, const char *title, const char *note)
+static int section_title(const lesson_ctx *ctx, int x, int y, const char *title, const char *note, int dry)
 {
     ui_ctx *ui = ctx->ui;
+    if (dry) return y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
     int w = ui_text(ui, UI_BOLD, UI_SIZE_BODY, x, y, ui->theme->text, UI_LEFT, title);
     if (note) ui_text(ui, UI_SANS, UI_SIZE_SMALL, x + w + ui_px(ui, 12), y + ui_px(ui, 3), ui->theme->text_dim, UI_LEFT, note);
     return y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
 }
 
-static void tokens_draw(const void *st, const lesson_ctx *ctx)
+/* Lays out (dry = 1) or draws the lesson with chips of this size; returns the bottom y. */
+static int tokens_pass(const void *st, const lesson_ctx *ctx, float size, int dry)
 {
     const tokens_state *s = st;
     ui_ctx *ui = ctx->ui;
@@ -80,37 +89,35 @@ static void tokens_draw(const void *st, const lesson_ctx *ctx)
     int y = a.y + pad;
     char sub[48], note[200], lab[96];
     const int L = tr->cfg.max_len;
-    /* scale chips down for long sentences so four rows fit */
-    float size = tr->n_src > 16 ? UI_SIZE_SMALL : UI_SIZE_BODY;
-    flow f = {ctx, a.x, a.x, 0, a.x + a.w - pad, 0, size};
+    flow f = {ctx, a.x, a.x, 0, a.x + a.w - pad, 0, size, dry};
 
     /* 1. words as typed (lower-cased), the cut ones muted */
     snprintf(note, sizeof note, "split on spaces, punctuation apart, lower-cased: %d word%s", tr->n_words_total,
              tr->n_words_total == 1 ? "" : "s");
-    y = section_title(ctx, a.x, y, "1  Words", note);
+    y = section_title(ctx, a.x, y, "1  Words", note, dry);
     f.y = y;
     int n_all = s ? s->n_all : tr->n_words;
     for (int i = 0; i < n_all; i++) {
         const tok_token *k = s ? &s->all[i] : &tr->src_tokens[i];
         int cut = i >= tr->n_words;
         SDL_Rect r = flow_chip(&f, k->text, cut ? "cut" : NULL, cut ? UI_CHIP_MUTED : UI_CHIP_WORD, 0);
-        if (ui_mouse_in(ui, r))
+        if (!dry && ui_mouse_in(ui, r))
             ui_hover_text(ui, r, cut ? "word %d \xE2\x80\x9C%s\xE2\x80\x9D was cut: only %d words fit in L = %d tokens"
                                      : "word %d \xE2\x80\x9C%s\xE2\x80\x9D", i, k->text, tr->n_words, L);
     }
-    if (n_all == 0) ui_text(ui, UI_SANS, UI_SIZE_BODY, a.x, f.y, t->text_dim, UI_LEFT, "(no words: type a sentence)");
+    if (n_all == 0 && !dry) ui_text(ui, UI_SANS, UI_SIZE_BODY, a.x, f.y, t->text_dim, UI_LEFT, "(no words: type a sentence)");
     y = f.y + (f.row_h ? f.row_h : ui_line_height(ui, UI_SANS, UI_SIZE_BODY)) + gap;
     if (tr->truncated) {
         snprintf(note, sizeof note, "Too long: a sequence holds at most L = %d tokens, so %d words + <eos> fit; "
                                     "%d word%s cut (never silently).", L, L - 1, tr->n_words_total - tr->n_words,
                  tr->n_words_total - tr->n_words == 1 ? " was" : "s were");
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, a.x, y - gap / 2, a.w, t->error, UI_LEFT, note);
+        if (!dry) ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, a.x, y - gap / 2, a.w, t->error, UI_LEFT, note);
         y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + pad;
     }
 
     /* 2. the encoder's input ids */
     snprintf(note, sizeof note, "words then <eos>:  ids : [S] = [%d]", tr->n_src);
-    y = section_title(ctx, a.x, y, "2  Encoder input", note);
+    y = section_title(ctx, a.x, y, "2  Encoder input", note, dry);
     f.x = a.x; f.y = y; f.row_h = 0;
     for (int i = 0; i < tr->n_src; i++) {
         int id = tr->src_ids[i];
@@ -124,7 +131,7 @@ static void tokens_draw(const void *st, const lesson_ctx *ctx)
         }
         ui_chip_kind kind = unk ? UI_CHIP_UNK : (id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD);
         SDL_Rect r = flow_chip(&f, w, sub, kind, ctx->sel->token == i);
-        if (ui_mouse_in(ui, r)) {
+        if (!dry && ui_mouse_in(ui, r)) {
             if (unk)
                 ui_hover_value(ui, r, id, "position %d: \xE2\x80\x9C%s\xE2\x80\x9D is not in the vocabulary, so it becomes <unk>, id",
                                i, tr->src_tokens[i].text);
@@ -136,18 +143,18 @@ static void tokens_draw(const void *st, const lesson_ctx *ctx)
 
     /* 3. the decoder's input and output */
     snprintf(note, sizeof note, "<bos> then the words produced so far:  [T] = [%d]", tr->n_tgt);
-    y = section_title(ctx, a.x, y, "3  Decoder input", note);
+    y = section_title(ctx, a.x, y, "3  Decoder input", note, dry);
     f.x = a.x; f.y = y; f.row_h = 0;
     for (int i = 0; i < tr->n_tgt; i++) {
         int id = tr->tgt_ids[i];
         snprintf(sub, sizeof sub, "id %d", id);
         SDL_Rect r = flow_chip(&f, tok_vocab_word(v, id), sub, id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
-        if (ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "decoder position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
+        if (!dry && ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "decoder position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
     }
     y = f.y + f.row_h + pad;
     snprintf(note, sizeof note, "what the decoder predicts at each position (its input shifted left, then <eos>)%s",
              tr->finished ? "" : "; stopped at L without <eos>");
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, a.x, y, a.w, t->text_dim, UI_LEFT, note);
+    if (!dry) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, a.x, y, a.w, t->text_dim, UI_LEFT, note);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + pad / 2;
     f.x = a.x; f.y = y; f.row_h = 0;
     for (int i = 0; i < tr->n_tgt; i++) {
@@ -155,14 +162,14 @@ static void tokens_draw(const void *st, const lesson_ctx *ctx)
         if (i >= tr->n_out && !tr->finished) break;
         snprintf(sub, sizeof sub, "id %d", id);
         SDL_Rect r = flow_chip(&f, tok_vocab_word(v, id), sub, id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
-        if (ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "predicted at position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
+        if (!dry && ui_mouse_in(ui, r)) ui_hover_value(ui, r, id, "predicted at position %d: \xE2\x80\x9C%s\xE2\x80\x9D id", i, tok_vocab_word(v, id));
     }
     y = f.y + f.row_h + gap;
 
     /* 4. padding */
-    if (y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) * 3 < a.y + a.h) {
+    if (!dry && y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) * 3 < a.y + a.h) {
         snprintf(note, sizeof note, "a batch of sentences is filled up to one length with <pad> (id 0); a mask hides them");
-        y = section_title(ctx, a.x, y, "4  Padding", note);
+        y = section_title(ctx, a.x, y, "4  Padding", note, dry);
         f.x = a.x; f.y = y; f.row_h = 0;
         f.size = UI_SIZE_SMALL;
         int n_pad = L - tr->n_src, shown = n_pad < 6 ? n_pad : 6;
@@ -181,8 +188,22 @@ static void tokens_draw(const void *st, const lesson_ctx *ctx)
     /* footer: the sizes */
     snprintf(note, sizeof note, "vocabulary V = %d words (0 <pad>, 1 <bos>, 2 <eos>, 3 <unk>)   \xC2\xB7   L = %d tokens per sequence   "
                                 "\xC2\xB7   %d unknown", v->size, L, tr->n_unk);
-    if (y < a.y + a.h - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL))
+    if (!dry && y < a.y + a.h - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL))
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, a.x, a.y + a.h - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), a.w, t->text_dim, UI_LEFT, note);
+    return y;
+}
+
+static void tokens_draw(const void *st, const lesson_ctx *ctx)
+{
+    /* the biggest chips with which the first three sections fit */
+    static const float sizes[] = {UI_SIZE_BODY, 17.0f, UI_SIZE_SMALL, 13.0f, 11.0f};
+    int n = (int)(sizeof sizes / sizeof sizes[0]);
+    int bottom = ctx->area.y + ctx->area.h;
+    for (int i = 0; i < n; i++)
+        if (i == n - 1 || tokens_pass(st, ctx, sizes[i], 1) <= bottom) {
+            tokens_pass(st, ctx, sizes[i], 0);
+            return;
+        }
 }
 
 static int tokens_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
