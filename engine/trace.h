@@ -70,7 +70,7 @@ typedef struct {
 /* What the run was asked to do. */
 typedef struct {
     int no_causal_mask;  /* 1: the decoder may read the future ("break it" demo); never in normal use */
-    int max_steps;       /* greedy steps at most; 0 means L - 1 */
+    int max_steps;       /* decoder rows (greedy steps) at most; 0 means L */
 } trace_opts;
 
 typedef struct {
