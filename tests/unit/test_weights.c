@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -723,6 +725,48 @@ static void test_save_replaces(void **state)
     tok_vocab_free(&vb);
 }
 
+/* A write that fails half-way (here: the file-size limit, as a full disk
+ * would) leaves the previous file intact, no temporary file, and strerror in
+ * the message. Run in a child so the limit does not leak into other tests. */
+static void test_save_fails_midway(void **state)
+{
+    (void)state;
+    model_params a, b;
+    tok_vocab va, vb;
+    make_model(&a, &va, 0, 11);
+    make_model(&b, &vb, 0, 12);
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/midway.safetensors", tmpdir);
+    assert_int_equal(weights_save(path, &a, &va, "old", err, sizeof err), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = { 4096, 4096 };
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(3);
+        int rc = weights_save(path, &b, &vb, "new", err, sizeof err);
+        _exit(rc == -1 && strstr(err, "File too large") && strstr(err, "write") ? 0 : 4);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(count_tmp_files(tmpdir), 0);
+    weights_model m;
+    if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("old file damaged: %s", err);
+    assert_string_equal(m.task, "old");
+    assert_memory_equal(m.params.memory, a.memory, a.n_floats * sizeof(float));
+    weights_model_free(&m);
+    /* Loading a directory fails with strerror. */
+    assert_int_equal(weights_load(&m, tmpdir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "Is a directory"));
+    model_params_free(&a);
+    model_params_free(&b);
+    tok_vocab_free(&va);
+    tok_vocab_free(&vb);
+}
+
 /* tlab-mkmodel writes what model_params_init_random makes; bad arguments exit 2. */
 static void test_mkmodel_tool(void **state)
 {
@@ -793,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_mutation_sweep),
         cmocka_unit_test(test_save_errors),
         cmocka_unit_test(test_save_replaces),
+        cmocka_unit_test(test_save_fails_midway),
         cmocka_unit_test(test_mkmodel_tool),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
