@@ -1,0 +1,119 @@
+/* test_script.c - the --script line format: every command parses into the
+ * right fields, key names with modifiers map to SDL keycodes, and malformed
+ * lines are rejected (a file's error names its line number).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "script.h"
+
+static void test_commands(void **st)
+{
+    (void)st;
+    script_cmd c;
+    char err[256];
+    assert_int_equal(script_parse_line("type the dog  sees\n", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_TYPE);
+    assert_string_equal(c.arg, "the dog  sees");
+    assert_int_equal(script_parse_line("key ctrl+s", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_KEY);
+    assert_int_equal(c.key, SDLK_s);
+    assert_true(c.mod & KMOD_CTRL);
+    assert_int_equal(script_parse_line("key ctrl+shift+s", &c, err, sizeof err), 1);
+    assert_true((c.mod & KMOD_CTRL) && (c.mod & KMOD_SHIFT));
+    assert_int_equal(script_parse_line("key F11", &c, err, sizeof err), 1);
+    assert_int_equal(c.key, SDLK_F11);
+    assert_int_equal(script_parse_line("key Right", &c, err, sizeof err), 1);
+    assert_int_equal(c.key, SDLK_RIGHT);
+    assert_int_equal(c.mod, 0);
+    assert_int_equal(script_parse_line("key pagedown", &c, err, sizeof err), 1);
+    assert_int_equal(c.key, SDLK_PAGEDOWN);
+    assert_int_equal(script_parse_line("key ctrl+plus", &c, err, sizeof err), 1);
+    assert_int_equal(c.key, SDLK_PLUS);
+    assert_int_equal(script_parse_line("key shift+space", &c, err, sizeof err), 1);
+    assert_int_equal(c.key, SDLK_SPACE);
+    assert_int_equal(script_parse_line("click 10 20", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_CLICK);
+    assert_int_equal(c.x, 10);
+    assert_int_equal(c.y, 20);
+    assert_int_equal(script_parse_line("  move 5 6  ", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_MOVE);
+    assert_int_equal(script_parse_line("wait 3", &c, err, sizeof err), 1);
+    assert_int_equal(c.x, 3);
+    assert_int_equal(script_parse_line("screenshot /tmp/a b.png", &c, err, sizeof err), 1);
+    assert_string_equal(c.arg, "/tmp/a b.png");
+    assert_int_equal(script_parse_line("dump out.json", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_DUMP);
+    assert_int_equal(script_parse_line("lesson positional-encoding", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_LESSON);
+    assert_int_equal(script_parse_line("resize 800 600", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_RESIZE);
+    assert_int_equal(script_parse_line("quit", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_QUIT);
+    assert_int_equal(script_parse_line("", &c, err, sizeof err), 0);
+    assert_int_equal(script_parse_line("   # comment", &c, err, sizeof err), 0);
+}
+
+static void test_errors(void **st)
+{
+    (void)st;
+    script_cmd c;
+    char err[256];
+    const char *bad[] = {"click 1", "click a b", "click 1 2 3", "move", "wait", "wait -1", "wait x",
+                         "frobnicate 1", "key", "key nosuchkey", "key hyper+s", "key a b", "screenshot",
+                         "dump", "lesson", "resize 10 10", "quit now", "type"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        assert_int_equal(script_parse_line(bad[i], &c, err, sizeof err), -1);
+        assert_true(strlen(err) > 0);
+    }
+    script_parse_line("frobnicate 1", &c, err, sizeof err);
+    assert_non_null(strstr(err, "frobnicate"));
+}
+
+static void test_file_line_numbers(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/tlab-script-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("# a comment\ntype hello\n\nclick 1\nquit\n", f);
+    fclose(f);
+    script_cmd *cmds = NULL;
+    char err[512];
+    assert_int_equal(script_load(path, &cmds, err, sizeof err), -1);
+    assert_null(cmds);
+    char want[600];
+    snprintf(want, sizeof want, "%s:4:", path);
+    assert_non_null(strstr(err, want));
+    f = fopen(path, "w");
+    fputs("type hello\n# x\nkey Right\nquit\n", f);
+    fclose(f);
+    assert_int_equal(script_load(path, &cmds, err, sizeof err), 3);
+    assert_int_equal(cmds[1].op, SCRIPT_KEY);
+    assert_int_equal(cmds[1].line, 3);
+    free(cmds);
+    unlink(path);
+    assert_int_equal(script_load("/nonexistent/script.txt", &cmds, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_file_line_numbers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

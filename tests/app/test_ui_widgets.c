@@ -1,0 +1,210 @@
+/* test_ui_widgets.c - toolkit widgets drawn with the software renderer on a
+ * surface: the text texture cache (hits, keys, LRU bound), wrapping, the
+ * heatmap's hover reporting the exact value under the mouse (also -INFINITY),
+ * bars and plots reporting theirs, and the lesson registry lookups.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "ui.h"
+
+static SDL_Surface *surf;
+static SDL_Renderer *ren;
+static ui_ctx ui;
+
+static int setup(void **st)
+{
+    (void)st;
+    surf = SDL_CreateRGBSurfaceWithFormat(0, 800, 600, 32, SDL_PIXELFORMAT_RGB888);
+    if (!surf) return -1;
+    ren = SDL_CreateSoftwareRenderer(surf);
+    if (!ren) return -1;
+    char fonts[600], err[600];
+    const char *assets = getenv("TLAB_ASSETS");
+    snprintf(fonts, sizeof fonts, "%s/fonts", assets ? assets : TLAB_ASSETS_DIR);
+    if (ui_init(&ui, ren, fonts, ui_theme_get("dark"), err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    ui_free(&ui);
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    TTF_Quit();
+    return 0;
+}
+
+static void test_text_cache(void **st)
+{
+    (void)st;
+    ui_begin_frame(&ui, -1, -1, 0);
+    size_t n0 = ui_text_cache_count(&ui);
+    SDL_Color w = {255, 255, 255, 255}, r = {255, 0, 0, 255};
+    int w1 = ui_text(&ui, UI_SANS, UI_SIZE_BODY, 10, 10, w, UI_LEFT, "der Hund \xE2\x88\x9A" "d\xE2\x82\x96");
+    assert_true(w1 > 0);
+    assert_int_equal(ui_text_cache_count(&ui), n0 + 1);
+    int w2 = ui_text(&ui, UI_SANS, UI_SIZE_BODY, 10, 40, w, UI_LEFT, "der Hund \xE2\x88\x9A" "d\xE2\x82\x96");
+    assert_int_equal(w1, w2);
+    assert_int_equal(ui_text_cache_count(&ui), n0 + 1);          /* a hit */
+    ui_text(&ui, UI_SANS, UI_SIZE_BODY, 10, 70, r, UI_LEFT, "der Hund \xE2\x88\x9A" "d\xE2\x82\x96");
+    assert_int_equal(ui_text_cache_count(&ui), n0 + 2);          /* colour is part of the key */
+    ui_text(&ui, UI_BOLD, UI_SIZE_BODY, 10, 70, r, UI_LEFT, "der Hund \xE2\x88\x9A" "d\xE2\x82\x96");
+    assert_int_equal(ui_text_cache_count(&ui), n0 + 3);          /* so is the face */
+    int tw;
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "der Hund \xE2\x88\x9A" "d\xE2\x82\x96", &tw, NULL);
+    assert_int_equal(tw, w1);
+    /* bounded: thousands of strings never exceed the cap */
+    char b[32];
+    for (int i = 0; i < 4000; i++) {
+        snprintf(b, sizeof b, "%d", i);
+        ui_text(&ui, UI_MONO, UI_SIZE_SMALL, 0, 0, w, UI_LEFT, b);
+    }
+    assert_true(ui_text_cache_count(&ui) <= 1500);
+    assert_true(ui_text_cache_count(&ui) >= 1000);
+    /* empty and NULL strings draw nothing and do not crash */
+    assert_int_equal(ui_text(&ui, UI_SANS, UI_SIZE_BODY, 0, 0, w, UI_LEFT, ""), 0);
+    assert_int_equal(ui_text(&ui, UI_SANS, UI_SIZE_BODY, 0, 0, w, UI_LEFT, NULL), 0);
+}
+
+static void test_wrap_and_utf8(void **st)
+{
+    (void)st;
+    SDL_Color w = {255, 255, 255, 255};
+    const char *p = "Attention compares every word with every other word, but it does not care about order.";
+    int lh = ui_line_height(&ui, UI_SANS, UI_SIZE_BODY);
+    int h_wide = ui_text_wrap(&ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){0, 0, 4000, 600}, 0, w, p);
+    int h_narrow = ui_text_wrap(&ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){0, 0, 200, 600}, 0, w, p);
+    assert_int_equal(h_wide, lh);
+    assert_true(h_narrow >= 4 * lh);
+    const char *s = "a\xC3\xBC\xE2\x88\x9A" "b";
+    int n = (int)strlen(s);
+    assert_int_equal(ui_utf8_next(s, n, 0), 1);
+    assert_int_equal(ui_utf8_next(s, n, 1), 3);
+    assert_int_equal(ui_utf8_next(s, n, 3), 6);
+    assert_int_equal(ui_utf8_prev(s, 6), 3);
+    assert_int_equal(ui_utf8_prev(s, 3), 1);
+    assert_int_equal(ui_utf8_prev(s, 0), 0);
+}
+
+static void test_heatmap_hover(void **st)
+{
+    (void)st;
+    float data[3 * 4] = {0.1f, 0.2f, 0.3f, 0.4f, 1.5f, -2.25f, 0.512345f, 7.0f, 0, 0, -INFINITY, 1};
+    const char *rows[3] = {"the", "dog", "cat"};
+    ui_heatmap_spec s;
+    ui_heatmap_defaults(&s);
+    s.data = data;
+    s.rows = 3;
+    s.cols = 4;
+    s.stride = 4;
+    s.row_labels = rows;
+    s.name = "Q";
+    s.title = "Q head 0";
+    s.cmap = UI_CMAP_DIVERGING;
+    SDL_Rect area = {50, 50, 600, 400};
+    ui_heatmap_out out;
+    ui_begin_frame(&ui, -1, -1, 0);
+    assert_int_equal(ui_heatmap(&ui, area, &s, &out), 0);
+    assert_int_equal(ui.hover.active, 0);
+    assert_true(out.cell_w > 0 && out.cell_h > 0);
+    /* the centre of cell (1, 2) */
+    int mx = out.cells.x + 2 * out.cell_w + out.cell_w / 2, my = out.cells.y + 1 * out.cell_h + out.cell_h / 2;
+    ui_begin_frame(&ui, mx, my, 0);
+    assert_int_equal(ui_heatmap(&ui, area, &s, &out), 1);
+    assert_int_equal(out.hover_row, 1);
+    assert_int_equal(out.hover_col, 2);
+    assert_int_equal(ui.hover.active, 1);
+    assert_int_equal(ui.hover.has_value, 1);
+    assert_true(ui.hover.value == (double)0.512345f);
+    assert_non_null(strstr(ui.hover.label, "Q[1][2]"));
+    assert_non_null(strstr(ui.hover.label, "dog"));
+    /* the -INFINITY cell reports -inf */
+    mx = out.cells.x + 2 * out.cell_w + 1;
+    my = out.cells.y + 2 * out.cell_h + 1;
+    ui_begin_frame(&ui, mx, my, 0);
+    ui_heatmap(&ui, area, &s, &out);
+    assert_true(isinf(ui.hover.value) && ui.hover.value < 0);
+    char b[32];
+    ui_format_value(ui.hover.value, b, sizeof b);
+    assert_string_equal(b, "\xE2\x88\x92\xE2\x88\x9E");
+    ui_format_value(0.5, b, sizeof b);
+    assert_string_equal(b, "0.500000");
+}
+
+static void test_bars_and_plot_hover(void **st)
+{
+    (void)st;
+    float v[4] = {0.1f, 0.6f, 0.2f, 0.1f};
+    const char *lab[4] = {"der", "hund", "die", "katze"};
+    ui_bars_spec b;
+    memset(&b, 0, sizeof b);
+    b.values = v;
+    b.n = 4;
+    b.labels = lab;
+    b.name = "p";
+    b.highlight = -1;
+    SDL_Rect r = {0, 0, 400, 300};
+    ui_begin_frame(&ui, 150, 150, 0); /* second of four columns of 100 px */
+    assert_int_equal(ui_bars(&ui, r, &b), 1);
+    assert_true(ui.hover.value == (double)0.6f);
+    assert_non_null(strstr(ui.hover.label, "hund"));
+    float ys[5] = {0, 1, 0, -1, 0};
+    ui_plot_spec p;
+    memset(&p, 0, sizeof p);
+    p.ys[0] = ys;
+    p.names[0] = "sin";
+    p.n_series = 1;
+    p.n = 5;
+    p.highlight_x = -1;
+    ui_begin_frame(&ui, 200, 150, 0);
+    int i = ui_plot(&ui, (SDL_Rect){0, 0, 400, 300}, &p);
+    assert_true(i >= 0 && i < 5);
+    assert_true(ui.hover.value == (double)ys[i]);
+}
+
+static void test_registry(void **st)
+{
+    (void)st;
+    assert_true(lesson_registry_count >= 2);
+    int t = lesson_find("tokens"), pe = lesson_find("positional-encoding");
+    assert_true(t >= 0 && pe >= 0);
+    assert_int_equal(lesson_number(t), 1);
+    assert_int_equal(lesson_number(pe), 3);
+    assert_int_equal(lesson_find("3"), pe);
+    assert_int_equal(lesson_find("1"), t);
+    assert_int_equal(lesson_find("no-such-lesson"), -1);
+    assert_int_equal(lesson_find("99"), -1);
+    assert_int_equal(lesson_find(""), -1);
+    for (int i = 0; i < lesson_registry_count; i++) {
+        assert_non_null(lesson_registry[i]->slug);
+        assert_non_null(lesson_registry[i]->title);
+        assert_non_null(lesson_registry[i]->draw);
+        for (int j = 0; j < i; j++) assert_true(strcmp(lesson_registry[i]->slug, lesson_registry[j]->slug) != 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_cache),
+        cmocka_unit_test(test_wrap_and_utf8),
+        cmocka_unit_test(test_heatmap_hover),
+        cmocka_unit_test(test_bars_and_plot_hover),
+        cmocka_unit_test(test_registry),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
