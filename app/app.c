@@ -867,7 +867,13 @@ static int app_dump(app *a, const char *path)
     } else fprintf(f, "null");
     fprintf(f, ",\n  \"toast\": ");
     json_str(f, a->toast);
-    fprintf(f, ",\n  \"lesson_state\": ");
+    fprintf(f, ",\n  \"lessons\": [");
+    for (int i = 0; i < lesson_registry_count; i++) {
+        fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
+        json_str(f, lesson_registry[i]->slug);
+        fprintf(f, ", \"steps\": %d}", lesson_steps(a, i));
+    }
+    fprintf(f, "],\n  \"lesson_state\": ");
     char buf[4096] = "";
     if (les->dump_json) {
         lesson_ctx c = make_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
