@@ -12,7 +12,9 @@
  * course order, and its text in assets/lessons/en/<slug>.txt. Nothing else. */
 #define TLAB_LESSONS(X) \
     X(lesson_tokens) \
-    X(lesson_pe)
+    X(lesson_pe) \
+    X(lesson_addnorm) \
+    X(lesson_cross)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,

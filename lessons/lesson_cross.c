@@ -1,0 +1,334 @@
+/* lesson_cross.c - lesson 12, "Encoder-decoder attention": the decoder's
+ * queries (from its masked self-attention sub-layer, dec[l].norm1.out) read the
+ * encoder's memory (keys and values from trace->memory). Two steps:
+ *   1 alignment: the weights [T x S] of the selected layer and head as a
+ *     heatmap (rows = target positions, columns = source tokens), and the two
+ *     sentences side by side with lines from the selected German word to the
+ *     English words it reads (thickness and opacity = weight);
+ *   2 all heads: every layer x head as small multiples; click one to select it.
+ * Row t of the decoder READS tgt_ids[t] (<bos> then the words produced so far)
+ * and PRODUCES out_ids[t]: rows are labelled "reads -> produces" so the
+ * off-by-one is visible. The selected row is the shared decoding step
+ * (; ' keys), the layer and head the shared selection ([ ] , .).
+ *
+ * Everything shown is read from the trace (dec[l].cross.weights, tgt_ids,
+ * out_ids, src_ids); nothing is recomputed.
+ *
+ * Must not: change the trace, run the model, or draw outside ctx->area.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+
+#define CROSS_MAXL 256
+
+typedef struct {
+    char src[CROSS_MAXL][72];      /* source token as typed ("<eos>" last) */
+    char out[CROSS_MAXL][72];      /* token produced by row t */
+    char in[CROSS_MAXL][72];       /* token read by row t */
+    char row[CROSS_MAXL][150];     /* "reads → produces" */
+    const char *src_p[CROSS_MAXL], *out_p[CROSS_MAXL], *row_p[CROSS_MAXL];
+    int n_src, n_rows;
+} cross_state;
+
+typedef struct {
+    SDL_Rect formula, heat, words, grid;
+    SDL_Rect cell[8][16];           /* small multiples (step 2) */
+    int n_layers, n_heads;
+} cross_layout;
+
+static int cross_layer(const lesson_ctx *ctx)
+{
+    int n = ctx->tr->cfg.n_dec_layers;
+    int l = ctx->sel->layer;
+    if (l >= n) l = n - 1;
+    return l < 0 ? 0 : l;
+}
+
+static int cross_row(const cross_state *s, const lesson_ctx *ctx)
+{
+    int t = ctx->sel->step;
+    if (t >= s->n_rows) t = s->n_rows - 1;
+    return t < 0 ? 0 : t;
+}
+
+static void *cross_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(cross_state));
+}
+
+static void cross_free(void *s) { free(s); }
+
+static void cross_changed(void *st, const lesson_ctx *ctx)
+{
+    cross_state *s = st;
+    if (!s) return;
+    const trace *tr = ctx->tr;
+    s->n_src = tr->n_src < CROSS_MAXL ? tr->n_src : CROSS_MAXL;
+    s->n_rows = tr->n_tgt < CROSS_MAXL ? tr->n_tgt : CROSS_MAXL;
+    for (int i = 0; i < s->n_src; i++) {
+        if (i < tr->n_words && tr->src_tokens[i].is_unk)
+            snprintf(s->src[i], sizeof s->src[i], "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text);
+        else
+            snprintf(s->src[i], sizeof s->src[i], "%s", tok_vocab_word(ctx->vocab, tr->src_ids[i]));
+        s->src_p[i] = s->src[i];
+    }
+    for (int t = 0; t < s->n_rows; t++) {
+        snprintf(s->out[t], sizeof s->out[t], "%s", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+        snprintf(s->in[t], sizeof s->in[t], "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[t]));
+        snprintf(s->row[t], sizeof s->row[t], "%s \xE2\x86\x92 %s", s->in[t], s->out[t]);
+        s->out_p[t] = s->out[t];
+        s->row_p[t] = s->row[t];
+    }
+}
+
+static int cross_steps(const void *st, const lesson_ctx *ctx)
+{
+    (void)st; (void)ctx;
+    return 2;
+}
+
+static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    memset(L, 0, sizeof *L);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int pad = ui_px(ui, 10);
+    L->formula = (SDL_Rect){a.x, a.y + ui_px(ui, 4), a.w, lh + lhs};
+    int y = L->formula.y + L->formula.h + pad;
+    int h = a.y + a.h - y;
+    if (step == 0) {
+        int hw = a.w * 56 / 100;
+        L->heat = (SDL_Rect){a.x, y, hw, h};
+        L->words = (SDL_Rect){a.x + hw + 2 * pad, y, a.w - hw - 2 * pad, h};
+    } else {
+        L->grid = (SDL_Rect){a.x, y, a.w, h};
+        int nl = ctx->tr->cfg.n_dec_layers, nh = ctx->tr->cfg.n_heads;
+        if (nl > 8) nl = 8;
+        if (nh > 16) nh = 16;
+        L->n_layers = nl;
+        L->n_heads = nh;
+        int gw = a.w / nh, gh = h / nl;
+        for (int l = 0; l < nl; l++)
+            for (int hd = 0; hd < nh; hd++)
+                L->cell[l][hd] = (SDL_Rect){a.x + hd * gw, y + l * gh, gw - pad, gh - pad};
+    }
+}
+
+/* The alignment heatmap of one layer and head; returns the widget's geometry. */
+static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int small,
+                          int highlight, ui_heatmap_out *out)
+{
+    const trace *tr = ctx->tr;
+    int L = tr->cfg.max_len;
+    char title[200], name[96];
+    ui_heatmap_spec h;
+    ui_heatmap_defaults(&h);
+    h.data = tr->dec[layer].cross.weights + (size_t)head * L * L;
+    h.rows = s->n_rows;
+    h.cols = s->n_src;
+    h.stride = L;
+    h.row_labels = small ? s->out_p : s->row_p;
+    h.col_labels = s->src_p;
+    if (small)
+        snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
+    else
+        snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d : [T\xC3\x97S] = [%d\xC3\x97%d]", layer + 1, head + 1,
+                 s->n_rows, s->n_src);
+    h.title = title;
+    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    h.name = name;
+    h.cmap = UI_CMAP_VIRIDIS;
+    h.fixed_range = 1;
+    h.vmin = 0;
+    h.vmax = 1;
+    h.colorbar = !small;
+    h.show_values = !small;
+    h.highlight_row = highlight;
+    ui_heatmap(ctx->ui, r, &h, out);
+}
+
+/* Geometry of the two word columns of step 1. */
+typedef struct {
+    int n, row_h, y0, x_src, x_tgt;
+    float size;
+} words_geom;
+
+static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, words_geom *g)
+{
+    ui_ctx *ui = ctx->ui;
+    int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + 2 * ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
+    g->n = s->n_src > s->n_rows ? s->n_src : s->n_rows;
+    if (g->n < 1) g->n = 1;
+    int avail = r.h - top;
+    g->row_h = avail / g->n;
+    int max_h = ui_px(ui, 40);
+    if (g->row_h > max_h) g->row_h = max_h;
+    g->size = UI_SIZE_BODY;
+    while (g->size > 10.0f && ui_line_height(ui, UI_SANS, g->size) > g->row_h) g->size -= 1.0f;
+    g->y0 = r.y + top;
+    g->x_src = r.x + r.w * 42 / 100;
+    g->x_tgt = r.x + r.w * 64 / 100;
+}
+
+static void draw_words(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int L = tr->cfg.max_len;
+    words_geom g;
+    words_layout(s, ctx, r, &g);
+    char b[300];
+    snprintf(b, sizeof b, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D, produces \xE2\x80\x9C%s\xE2\x80\x9D", row, s->in[row], s->out[row]);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), r.w, t->text_dim, UI_LEFT,
+                "click a German word: lines show how much it reads each English word");
+    int hy = g.y0 - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) - ui_px(ui, 2);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, t->text_dim, UI_RIGHT, "English (keys, values)");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, t->text_dim, UI_LEFT, "German (queries)");
+    const float *w = tr->dec[layer].cross.weights + ((size_t)head * L + (size_t)row) * L;
+    int gap = ui_px(ui, 8);
+    /* lines first, words over them */
+    float ty = (float)(g.y0 + row * g.row_h + g.row_h / 2);
+    for (int k = 0; k < s->n_src; k++) {
+        float sy = (float)(g.y0 + k * g.row_h + g.row_h / 2);
+        ui_weight_link(ui, (float)(g.x_src + gap), sy, (float)(g.x_tgt - gap), ty, w[k], t->accent);
+    }
+    for (int k = 0; k < s->n_src; k++) {
+        int y = g.y0 + k * g.row_h + g.row_h / 2;
+        float wk = w[k];
+        SDL_Color c = ui_color_lerp(t->text_dim, t->text, wk * 2.0f > 1.0f ? 1.0f : wk * 2.0f);
+        int tw = ui_text_fit(ui, wk > 0.3f ? UI_BOLD : UI_SANS, g.size, g.x_src, y, g.x_src - r.x - ui_px(ui, 50), c,
+                             UI_RIGHT | UI_MIDDLE, s->src[k]);
+        char pct[32];
+        snprintf(pct, sizeof pct, "%.0f%%", (double)wk * 100.0);
+        ui_text(ui, UI_MONO, UI_SIZE_SMALL < g.size ? UI_SIZE_SMALL : g.size, g.x_src - tw - gap, y, t->text_dim, UI_RIGHT | UI_MIDDLE, pct);
+        SDL_Rect hr = {r.x, y - g.row_h / 2, g.x_src + gap - r.x, g.row_h};
+        if (ui_mouse_in(ui, hr))
+            ui_hover_value(ui, hr, wk, "cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight",
+                           layer + 1, head + 1, row, k, s->out[row], row, s->src[k], k);
+    }
+    for (int q = 0; q < s->n_rows; q++) {
+        int y = g.y0 + q * g.row_h + g.row_h / 2;
+        int sel = q == row;
+        SDL_Rect hr = {g.x_tgt - gap, y - g.row_h / 2, r.x + r.w - g.x_tgt + gap, g.row_h};
+        if (sel) ui_fill(ui, hr, ui_alpha(t->accent, 50));
+        else if (ui_mouse_in(ui, hr)) ui_fill(ui, hr, t->panel_alt);
+        ui_text_fit(ui, sel ? UI_BOLD : UI_SANS, g.size, g.x_tgt, y, r.x + r.w - g.x_tgt, sel ? t->accent : t->text,
+                             UI_LEFT | UI_MIDDLE, s->out[q]);
+        if (ui_mouse_in(ui, hr))
+            ui_hover_text(ui, hr, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)", q,
+                          s->in[q], s->out[q]);
+    }
+}
+
+static void cross_draw(const void *st, const lesson_ctx *ctx)
+{
+    const cross_state *s = st;
+    if (!s || s->n_rows < 1 || s->n_src < 1) return;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, H = tr->cfg.n_heads, K = D / H;
+    int layer = cross_layer(ctx), head = ctx->sel->head, row = cross_row(s, ctx);
+    cross_layout L;
+    cross_layout_compute(ctx, ctx->step, &L);
+    char f[400];
+    snprintf(f, sizeof f, "weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads;  Q from the decoder, K V from the encoder",
+             K, s->n_rows, s->n_src, H);
+    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    snprintf(f, sizeof f,
+             "Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "
+             "K, V = memory \xC2\xB7 W_K, W_V : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     rows: reads \xE2\x86\x92 produces",
+             s->n_rows, D, D, K, s->n_rows, K, s->n_src, D, D, K, s->n_src, K);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY), L.formula.w,
+                t->text_dim, UI_LEFT, f);
+    if (ctx->step == 0) {
+        cross_heatmap(s, ctx, L.heat, layer, head, 0, row, NULL);
+        draw_words(s, ctx, L.words, layer, head, row);
+    } else {
+        for (int l = 0; l < L.n_layers; l++)
+            for (int h = 0; h < L.n_heads; h++) {
+                int sel = l == layer && h == head;
+                SDL_Rect c = L.cell[l][h];
+                if (sel) ui_frame(ui, (SDL_Rect){c.x - ui_px(ui, 4), c.y - ui_px(ui, 2), c.w + ui_px(ui, 8), c.h + ui_px(ui, 4)},
+                                  t->accent, ui_px(ui, 3));
+                cross_heatmap(s, ctx, c, l, h, 1, row, NULL);
+            }
+    }
+}
+
+/* Rows of the big heatmap, for clicks (measured by a draw under an empty clip). */
+static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L, int x, int y)
+{
+    SDL_Rect old;
+    SDL_RenderGetClipRect(ctx->ui->r, &old);
+    int had = SDL_RenderIsClipEnabled(ctx->ui->r);
+    ui_hover saved = ctx->ui->hover;
+    SDL_Rect none = {0, 0, 1, 1};
+    SDL_RenderSetClipRect(ctx->ui->r, &none);
+    ui_heatmap_out o;
+    cross_heatmap(s, ctx, L->heat, cross_layer(ctx), ctx->sel->head, 0, -1, &o);
+    SDL_RenderSetClipRect(ctx->ui->r, had ? &old : NULL);
+    ctx->ui->hover = saved;
+    if (!ui_point_in(o.cells, x, y) || o.cell_h <= 0) return -1;
+    return (y - o.cells.y) / o.cell_h;
+}
+
+static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    cross_state *s = st;
+    if (!s || ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT) return 0;
+    int x = ev->button.x, y = ev->button.y;
+    cross_layout L;
+    cross_layout_compute(ctx, ctx->step, &L);
+    if (ctx->step == 0) {
+        if (ui_point_in(L.words, x, y)) {
+            words_geom g;
+            words_layout(s, ctx, L.words, &g);
+            if (x >= g.x_tgt - ui_px(ctx->ui, 8) && y >= g.y0) {
+                int q = (y - g.y0) / g.row_h;
+                if (q >= 0 && q < s->n_rows) { ctx->sel->step = q; return 1; }
+            }
+            return 0;
+        }
+        int q = heat_row_at(s, ctx, &L, x, y);
+        if (q >= 0 && q < s->n_rows) { ctx->sel->step = q; return 1; }
+        return 0;
+    }
+    for (int l = 0; l < L.n_layers; l++)
+        for (int h = 0; h < L.n_heads; h++)
+            if (ui_point_in(L.cell[l][h], x, y)) {
+                ctx->sel->layer = l;
+                ctx->sel->head = h;
+                return 1;
+            }
+    return 0;
+}
+
+static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const cross_state *s = st;
+    if (!s || s->n_rows < 1) return 0;
+    int row = cross_row(s, ctx);
+    return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d}",
+                    cross_layer(ctx), ctx->sel->head, row, s->in[row], s->out[row], s->n_rows, s->n_src);
+}
+
+const lesson lesson_cross = {
+    .slug = "cross-attention",
+    .title = "Encoder-decoder attention",
+    .init = cross_init,
+    .free = cross_free,
+    .on_trace_changed = cross_changed,
+    .handle_event = cross_event,
+    .draw = cross_draw,
+    .n_steps = cross_steps,
+    .dump_json = cross_dump,
+};
