@@ -589,9 +589,14 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
         int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, a->panel_scroll, t->text, a->text);
         if (a->panel_scroll > 0 && total - a->panel_scroll < in.h) a->panel_scroll = total > in.h ? total - in.h : 0;
         SDL_RenderSetClipRect(ui->r, &L->panel);
-        if (total - a->panel_scroll > in.h)
-            ui_text(ui, UI_SANS, UI_SIZE_SMALL, in.x + in.w, L->panel.y + L->panel.h - 2, t->text_dim, UI_RIGHT | UI_BOTTOM,
-                    "\xE2\x96\xBC more (scroll)");
+        if (total - a->panel_scroll > in.h) {
+            const char *more = "\xE2\x96\xBC more (scroll)";
+            int mw, mh;
+            ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
+            SDL_Rect mr = {in.x + in.w - mw - ui_px(ui, 8), L->panel.y + L->panel.h - mh - 2, mw + ui_px(ui, 8), mh};
+            ui_fill(ui, mr, t->panel_alt);
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, mr.x + ui_px(ui, 4), mr.y, t->text_dim, UI_LEFT, more);
+        }
     }
     SDL_RenderSetClipRect(ui->r, NULL);
 }

@@ -353,7 +353,8 @@ int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
     for (float xv = ceilf(xmin / stepv) * stepv; xv <= xmax + 1e-4f; xv += stepv) {
         int xx = p.x + (int)((xv - xmin) / span * (float)p.w);
         ui_line(ui, (float)xx, (float)(p.y + p.h), (float)xx, (float)(p.y + p.h + gap / 2), 1, t->text_dim);
-        fmt_tick(xv, b, sizeof b);
+        if (stepv >= 1.0f && fabsf(xv - roundf(xv)) < 1e-3f) snprintf(b, sizeof b, "%.0f", (double)xv);
+        else fmt_tick(xv, b, sizeof b);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, xx, p.y + p.h + gap / 2, t->text_dim, UI_CENTER, b);
     }
     if (s->x_label) ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x + p.w / 2, p.y + p.h + gap + lh, t->text_dim, UI_CENTER, s->x_label);

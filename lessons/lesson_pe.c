@@ -48,13 +48,16 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
     L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
     int y = a.y + lh + pad;
     if (step == 0) {
-        int bw = ui_px(ui, 34), bh = ui_px(ui, 32), lw = ui_px(ui, 150);
+        int bw = ui_px(ui, 34), bh = ui_px(ui, 32), sgap = ui_px(ui, 14);
+        int slot = (a.w - (N_DIMS - 1) * sgap) / N_DIMS;
+        int lw = slot - 2 * bw - 4;
+        if (lw > ui_px(ui, 170)) { lw = ui_px(ui, 170); slot = lw + 2 * bw + 4; }
         int x = a.x;
         for (int i = 0; i < N_DIMS; i++) {
             L->dim_minus[i] = (SDL_Rect){x, y, bw, bh};
             L->dim_label[i] = (SDL_Rect){x + bw + 2, y, lw, bh};
             L->dim_plus[i] = (SDL_Rect){x + bw + lw + 4, y, bw, bh};
-            x += 2 * bw + lw + ui_px(ui, 18);
+            x += slot + sgap;
         }
         y += bh + pad;
         L->plot = (SDL_Rect){a.x, y, a.w, a.y + a.h - y};
@@ -64,14 +67,14 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
         int w3 = (a.w - 2 * pad) / 3;
         for (int i = 0; i < 3; i++) L->third[i] = (SDL_Rect){a.x + i * (w3 + pad), y, w3, a.y + a.h - y};
     } else {
-        int lw = a.w * 45 / 100;
+        int lw = a.w / 2;
         L->left = (SDL_Rect){a.x, y, lw, a.y + a.h - y};
         L->right = (SDL_Rect){a.x + lw + 2 * pad, y, a.w - lw - 2 * pad, a.y + a.h - y};
         int sh = ui_px(ui, 48);
         L->pair_slider = (SDL_Rect){a.x + ui_px(ui, 10), y, lw / 2 - ui_px(ui, 24), sh};
         L->k_slider = (SDL_Rect){a.x + lw / 2 + ui_px(ui, 10), y, lw / 2 - ui_px(ui, 24), sh};
         int cy = y + sh + pad;
-        int ch = a.y + a.h - cy - 2 * lh;
+        int ch = a.y + a.h - cy - 3 * ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
         int side = ch < lw ? ch : lw;
         L->circle = (SDL_Rect){a.x + (lw - side) / 2, cy, side, side};
         L->gram = L->right;
@@ -223,11 +226,14 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     float measured = atan2f(s1, c1) - a0;
     while (measured < 0) measured += 2.0f * (float)M_PI;
     int ty = c.y + c.h;
-    snprintf(b, sizeof b, "angle k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad;  measured on the trace: %.3f rad", k, (double)w,
-             (double)fmodf(ang, 2.0f * (float)M_PI), (double)measured);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty, L->left.w, t->text, UI_LEFT, b);
-    ui_formula(ui, UI_SIZE_SMALL, L->left.x, ty + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), t->text_dim, UI_LEFT,
-               "[sin, cos](pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) [sin, cos](pos): the same turn for every pos");
+    int sl = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    snprintf(b, sizeof b, "turn k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad", k, (double)w,
+             (double)fmodf(ang, 2.0f * (float)M_PI));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->left.x, ty, L->left.w, t->text, UI_LEFT, b);
+    snprintf(b, sizeof b, "measured on the trace: %.3f rad", (double)measured);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + sl, L->left.w, t->text, UI_LEFT, b);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + 2 * sl, L->left.w, t->text_dim, UI_LEFT,
+                "PE(pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) PE(pos), for every pos");
     /* the Gram matrix PE . PE^T */
     if (s->gram) {
         ui_heatmap_spec h;
@@ -235,7 +241,7 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
         h.data = s->gram;
         h.rows = h.cols = Lm;
         h.stride = Lm;
-        snprintf(b, sizeof b, "PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (depends only on pos\xE2\x88\x92pos')", Lm, Lm);
+        snprintf(b, sizeof b, "PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (only the offset counts)", Lm, Lm);
         h.title = b;
         h.name = "PE\xC2\xB7PE\xE1\xB5\x80";
         h.cmap = UI_CMAP_VIRIDIS;
