@@ -12,9 +12,12 @@
  * course order, and its text in assets/lessons/en/<slug>.txt. Nothing else. */
 #define TLAB_LESSONS(X) \
     X(lesson_tokens) \
+    X(lesson_embedding) \
     X(lesson_pe) \
     X(lesson_addnorm) \
-    X(lesson_cross)
+    X(lesson_ffn) \
+    X(lesson_cross) \
+    X(lesson_output)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,
