@@ -36,5 +36,11 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err);
 void app_usage(FILE *f);
 /* Runs the app (window, headless export or script). Returns an exit code. */
 int app_run(const app_options *o);
+/* Benchmark (tests/bench/bench_app.c): renders every lesson and step with the
+ * software renderer at export_w x export_h, `frames` frames each with the
+ * mouse moving over the lesson, and prints per-lesson median and p95 frame
+ * times, the time from the call to the first finished frame, and peak memory.
+ * Returns an exit code. */
+int app_bench(const app_options *o, int frames, FILE *out);
 
 #endif
