@@ -1,0 +1,219 @@
+/* ui_grid.c - a heatmap with geometry computed apart from drawing (see
+ * ui_grid.h): layout measures labels and cells, draw uses that layout, and
+ * cell_at maps a pixel back to a cell for clicks.
+ *
+ * Must not: know about lessons, the trace or the model; keep state between calls.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_grid.h"
+
+void ui_grid_fmt(float v, char *dst, size_t n)
+{
+    float a = fabsf(v);
+    if (isinf(v)) { snprintf(dst, n, v < 0 ? "\xE2\x88\x92\xE2\x88\x9E" : "\xE2\x88\x9E"); return; }
+    if (v == 0.0f) snprintf(dst, n, "0");
+    else if (a >= 1000.0f || a < 0.01f) snprintf(dst, n, "%.1e", v);
+    else if (a >= 100.0f) snprintf(dst, n, "%.0f", v);
+    else if (a >= 10.0f) snprintf(dst, n, "%.1f", v);
+    else snprintf(dst, n, "%.2f", v);
+    if (dst[0] == '-' && strlen(dst) + 3 < n) { /* a real minus sign reads better on a slide */
+        memmove(dst + 3, dst + 1, strlen(dst));
+        memcpy(dst, "\xE2\x88\x92", 3);
+    }
+}
+
+void ui_grid_defaults(ui_grid_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cmap = UI_CMAP_VIRIDIS;
+    s->vmin = 0.0f;
+    s->vmax = 1.0f;
+    s->highlight_row = s->highlight_col = -1;
+}
+
+static float lsize(const ui_grid_spec *s) { return s->label_size > 0 ? s->label_size : UI_SIZE_SMALL; }
+
+void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g)
+{
+    memset(g, 0, sizeof *g);
+    if (!s || s->rows <= 0 || s->cols <= 0) return;
+    g->rows = s->rows;
+    g->cols = s->cols;
+    float ls = lsize(s);
+    int gap = ui_px(ui, 5);
+    g->title_h = s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0;
+    int lh = ui_line_height(ui, UI_SANS, ls);
+    int row_w = 0;
+    for (int i = 0; s->row_labels && i < s->rows; i++) {
+        int w = 0;
+        ui_text_size(ui, UI_SANS, ls, s->row_labels[i] ? s->row_labels[i] : "", &w, NULL);
+        if (w > row_w) row_w = w;
+    }
+    if (row_w > r.w * 3 / 10) row_w = r.w * 3 / 10;
+    g->label_w = s->row_labels ? row_w + gap : 0;
+    int col_max = 0;
+    for (int i = 0; s->col_labels && i < s->cols; i++) {
+        int w = 0;
+        ui_text_size(ui, UI_SANS, ls, s->col_labels[i] ? s->col_labels[i] : "", &w, NULL);
+        if (w > col_max) col_max = w;
+    }
+    int avail_w = r.w - g->label_w;
+    int cw = avail_w / s->cols;
+    if (cw < 1) cw = 1;
+    g->rotated = s->col_labels && col_max + gap > cw;
+    int max_head = (r.h - g->title_h) / 4;
+    if (!s->col_labels) g->head_h = 0;
+    else if (g->rotated) g->head_h = (col_max < max_head ? col_max : max_head) + gap;
+    else g->head_h = lh + gap / 2;
+    int avail_h = r.h - g->title_h - g->head_h;
+    int ch = avail_h / s->rows;
+    if (ch < 1) ch = 1;
+    int cap = ui_px(ui, s->max_cell > 0 ? (float)s->max_cell : 64.0f);
+    if (s->square) { if (cw > ch) cw = ch; else ch = cw; }
+    if (cw > cap) cw = cap;
+    if (ch > cap) ch = cap;
+    g->cw = cw;
+    g->ch = ch;
+    g->cells = (SDL_Rect){r.x + g->label_w, r.y + g->title_h + g->head_h, cw * s->cols, ch * s->rows};
+}
+
+int ui_grid_cell_at(const ui_grid_geom *g, int x, int y, int *row, int *col)
+{
+    if (!g || g->cw <= 0 || g->ch <= 0 || !ui_point_in(g->cells, x, y)) return 0;
+    int c = (x - g->cells.x) / g->cw, r = (y - g->cells.y) / g->ch;
+    if (r < 0 || r >= g->rows || c < 0 || c >= g->cols) return 0;
+    if (row) *row = r;
+    if (col) *col = c;
+    return 1;
+}
+
+SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col)
+{
+    return (SDL_Rect){g->cells.x + col * g->cw, g->cells.y + row * g->ch, g->cw, g->ch};
+}
+
+int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *out)
+{
+    ui_grid_geom gl, *g = out ? out : &gl;
+    ui_grid_layout(ui, r, s, g);
+    if (!s || !s->data || g->rows <= 0 || g->cols <= 0) return 0;
+    const ui_theme *t = ui->theme;
+    int stride = s->stride > 0 ? s->stride : s->cols;
+    float ls = lsize(s);
+    int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls);
+    if (s->title) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, s->title);
+    /* row labels: thinned when rows are shorter than the text */
+    int rthin = 1;
+    while (rthin * g->ch < lh * 8 / 10) rthin *= 2;
+    for (int i = 0; s->row_labels && i < g->rows; i++) {
+        if (i % rthin && i != s->highlight_row) continue;
+        SDL_Color c = i == s->highlight_row ? t->accent : t->text_dim;
+        ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
+                    UI_RIGHT | UI_MIDDLE, s->row_labels[i] ? s->row_labels[i] : "");
+    }
+    /* column labels: horizontal when they fit, else turned (and thinned) */
+    int cthin = 1;
+    if (g->rotated) while (cthin * g->cw < lh * 8 / 10) cthin *= 2;
+    for (int i = 0; s->col_labels && i < g->cols; i++) {
+        if (i % cthin && i != s->highlight_col) continue;
+        SDL_Color c = i == s->highlight_col ? t->accent : t->text_dim;
+        const char *lab = s->col_labels[i] ? s->col_labels[i] : "";
+        int cx = g->cells.x + i * g->cw + g->cw / 2;
+        if (g->rotated) {
+            int w = 0, h = 0;
+            ui_text_size(ui, UI_SANS, ls, lab, &w, &h);
+            int room = g->head_h - gap;
+            if (w > room) { /* too long: draw it cut horizontally is unreadable; show the start only */
+                char cut[16];
+                snprintf(cut, sizeof cut, "%.5s", lab);
+                ui_text_size(ui, UI_SANS, ls, cut, &w, &h);
+                lab = cut;
+                ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
+            } else {
+                ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
+            }
+        } else {
+            ui_text(ui, UI_SANS, ls, cx, g->cells.y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
+        }
+    }
+    /* cells */
+    int vals = s->show_values;
+    if (vals) {
+        int vw = 0, vh = 0;
+        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "0.00", &vw, &vh);
+        if (vw + 4 > g->cw || vh > g->ch + 2) vals = 0;
+    }
+    float lo = s->vmin, hi = s->vmax > s->vmin ? s->vmax : s->vmin + 1e-6f;
+    for (int rr = 0; rr < g->rows; rr++)
+        for (int cc = 0; cc < g->cols; cc++) {
+            float v = s->data[rr * stride + cc];
+            SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
+            if (isinf(v) && v < 0) {
+                ui_hatch(ui, cell, t->neg_inf, t->bg);
+                if (vals) ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, t->text, UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
+                continue;
+            }
+            SDL_Color col = ui_cmap_color(s->cmap, v, lo, hi);
+            ui_fill(ui, cell, col);
+            if (vals) {
+                char b[32];
+                ui_grid_fmt(v, b, sizeof b);
+                ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
+            }
+        }
+    ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y - 1, g->cells.w + 2, g->cells.h + 2}, t->border, 1);
+    int th = ui_px(ui, 2);
+    if (s->highlight_cell) {
+        if (s->highlight_row >= 0 && s->highlight_row < g->rows && s->highlight_col >= 0 && s->highlight_col < g->cols) {
+            SDL_Rect c = ui_grid_cell_rect(g, s->highlight_row, s->highlight_col);
+            ui_frame(ui, (SDL_Rect){c.x - th, c.y - th, c.w + 2 * th, c.h + 2 * th}, t->accent, th);
+        }
+    } else {
+        if (s->highlight_row >= 0 && s->highlight_row < g->rows)
+            ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y + s->highlight_row * g->ch - 1, g->cells.w + 2, g->ch + 2}, t->accent, th);
+        if (s->highlight_col >= 0 && s->highlight_col < g->cols)
+            ui_frame(ui, (SDL_Rect){g->cells.x + s->highlight_col * g->cw - 1, g->cells.y - 1, g->cw + 2, g->cells.h + 2}, t->accent, th);
+    }
+    int rr, cc;
+    if (!s->no_hover && ui_grid_cell_at(g, ui->mouse_x, ui->mouse_y, &rr, &cc)) {
+        char rl[48], cl[48];
+        if (s->row_labels) snprintf(rl, sizeof rl, "%s", s->row_labels[rr] ? s->row_labels[rr] : ""); else snprintf(rl, sizeof rl, "%d", rr);
+        if (s->col_labels) snprintf(cl, sizeof cl, "%s", s->col_labels[cc] ? s->col_labels[cc] : ""); else snprintf(cl, sizeof cl, "%d", cc);
+        SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
+        ui_frame(ui, cell, t->accent, 1);
+        ui_hover_value(ui, cell, s->data[rr * stride + cc], "%s[%d][%d] (%s, %s)", s->name ? s->name : "", rr, cc, rl, cl);
+        return 1;
+    }
+    return 0;
+}
+
+void ui_grid_legend(ui_ctx *ui, SDL_Rect r, ui_cmap cmap, float lo, float hi, const char *caption)
+{
+    const ui_theme *t = ui->theme;
+    char a[32], b[32];
+    ui_grid_fmt(lo, a, sizeof a);
+    ui_grid_fmt(hi, b, sizeof b);
+    int wa = 0, wb = 0, gap = ui_px(ui, 5);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, a, &wa, NULL);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &wb, NULL);
+    int cap_w = 0;
+    if (caption) ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, caption, &cap_w, NULL);
+    int x = r.x;
+    if (caption) x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, r.y + r.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, caption) + gap;
+    x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, r.y + r.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, a) + gap;
+    int bw = r.x + r.w - x - wb - gap;
+    if (bw < ui_px(ui, 20)) bw = ui_px(ui, 20);
+    int bh = r.h * 6 / 10;
+    SDL_Rect bar = {x, r.y + (r.h - bh) / 2, bw, bh};
+    int n = 48;
+    for (int i = 0; i < n; i++) {
+        int x0 = bar.x + bar.w * i / n, x1 = bar.x + bar.w * (i + 1) / n;
+        float v = lo + (hi - lo) * ((float)i + 0.5f) / (float)n;
+        ui_fill(ui, (SDL_Rect){x0, bar.y, x1 - x0, bar.h}, ui_cmap_color(cmap, v, lo, hi));
+    }
+    ui_frame(ui, bar, t->border, 1);
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + bar.w + gap, r.y + r.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b);
+}

@@ -1,0 +1,764 @@
+/* lesson_attention.c - lesson 5, "Scaled dot-product attention", one step per
+ * key press, for the selected layer and head:
+ *   1 A = Q Kᵀ            [S×K]·[K×S] → [S×S]   (trace: scores)
+ *   2 A / √d_k            the same numbers, √d_k times smaller (trace: scaled)
+ *   3 B = softmax by row  each ROW is one query's distribution over all keys
+ *                         and sums to 1 (trace: weights); plus the "why √d_k"
+ *                         what-if: scaling off, and a slider that grows the
+ *                         scores as a larger d_k would, with per-row largest
+ *                         weight and entropy bars
+ *   4 out = B V           [S×S]·[S×K] → [S×K] (trace: heads)
+ * X switches between the encoder self-attention, the decoder's masked
+ * self-attention and the cross-attention (same four steps).
+ *
+ * Hovering a cell explains it in the right-hand panel: q_i and k_j term by
+ * term and their sum (= the trace's score), the division by √d_k, the
+ * exponentials of the softmax, or the weighted sum of V. These sums and the
+ * what-if softmax are display math, labelled as such; the real numbers shown
+ * are the trace's.
+ *
+ * Must not: change the trace, run the model, or draw outside ctx->area.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "ui_grid.h"
+
+#define MAXL 128
+#define LABW 40
+#define MAX_FACTOR 8
+
+enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };
+static const char *const kind_names[N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
+                                                "decoder cross-attention"};
+static const char *const kind_slugs[N_KINDS] = {"encoder-self", "decoder-self", "decoder-cross"};
+
+/* Display math for the √d_k demo (exported for tests/app/test_lesson_attention.c).
+ * One row of scores: raw[j] = q·k_j, masked[j] = -INFINITY where the model masks.
+ * scaling = 1: softmax(factor·raw / (factor·sqrt_dk)) (a larger d_k is divided
+ * away: the paper's softmax); scaling = 0: softmax(factor·raw), the what-if
+ * with no scaling and dot products grown as with d_k·factor². */
+void lesson_attention_whatif_row(const float *raw, const float *masked, int n, float factor, int scaling,
+                                 float sqrt_dk, float *out);
+/* Sum, largest value and entropy in bits of one row of weights. */
+void lesson_attention_row_stats(const float *w, int n, float *sum, float *max, float *entropy_bits);
+
+void lesson_attention_whatif_row(const float *raw, const float *masked, int n, float factor, int scaling,
+                                 float sqrt_dk, float *out)
+{
+    double z[MAXL], mx = -INFINITY, tot = 0;
+    if (n > MAXL) n = MAXL;
+    for (int j = 0; j < n; j++) {
+        int off = masked && isinf(masked[j]) && masked[j] < 0;
+        z[j] = off ? -INFINITY : scaling ? (double)factor * raw[j] / ((double)factor * sqrt_dk) : (double)factor * raw[j];
+        if (z[j] > mx) mx = z[j];
+    }
+    for (int j = 0; j < n; j++) {
+        double e = isinf(z[j]) ? 0.0 : exp(z[j] - mx);
+        z[j] = e;
+        tot += e;
+    }
+    for (int j = 0; j < n; j++) out[j] = tot > 0 ? (float)(z[j] / tot) : 0.0f;
+}
+
+void lesson_attention_row_stats(const float *w, int n, float *sum, float *max, float *entropy_bits)
+{
+    double s = 0, m = 0, h = 0;
+    for (int j = 0; j < n; j++) {
+        s += w[j];
+        if (w[j] > m) m = w[j];
+        if (w[j] > 0) h -= (double)w[j] * log2((double)w[j]);
+    }
+    if (sum) *sum = (float)s;
+    if (max) *max = (float)m;
+    if (entropy_bits) *entropy_bits = (float)(h < 0 ? 0 : h);
+}
+
+typedef struct {
+    int kind;       /* KIND_* */
+    int scaling;    /* 1: the paper (√d_k on); 0: what-if without it */
+    int factor;     /* 1..MAX_FACTOR: scores grown as with d_k·factor² */
+    int pin_col;    /* clicked key column, -1 for the largest weight */
+    int drag;       /* 1 while the slider is held */
+} att_state;
+
+/* What the lesson shows now: one attention sub-layer, one head. */
+typedef struct {
+    const trace_attn *a;
+    int kind, layer, n_layers, head, H, L, dk, D;
+    int nq, nk;
+    const char *const *qlab, *const *klab;
+    int row;        /* the selected query row */
+} att_view;
+
+static char src_lab[MAXL][LABW], tgt_lab[MAXL][LABW];
+static const char *src_ptr[MAXL], *tgt_ptr[MAXL];
+
+static void fill_labels(const lesson_ctx *ctx)
+{
+    const trace *tr = ctx->tr;
+    for (int i = 0; i < tr->n_src && i < MAXL; i++) {
+        const char *w = i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]);
+        snprintf(src_lab[i], LABW, "%s", w);
+        src_ptr[i] = src_lab[i];
+    }
+    for (int i = 0; i < tr->n_tgt && i < MAXL; i++) {
+        snprintf(tgt_lab[i], LABW, "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[i]));
+        tgt_ptr[i] = tgt_lab[i];
+    }
+}
+
+static void view_get(const lesson_ctx *ctx, int kind, att_view *v)
+{
+    const trace *tr = ctx->tr;
+    memset(v, 0, sizeof *v);
+    fill_labels(ctx);
+    v->kind = kind;
+    v->H = tr->cfg.n_heads;
+    v->L = tr->cfg.max_len;
+    v->D = tr->cfg.d_model;
+    v->dk = v->D / v->H;
+    v->head = ctx->sel->head % v->H;
+    if (kind != KIND_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = v->kind = KIND_ENC_SELF;
+    v->n_layers = kind == KIND_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
+    v->layer = ctx->sel->layer < v->n_layers ? ctx->sel->layer : v->n_layers - 1;
+    if (v->layer < 0) v->layer = 0;
+    int S = tr->n_src < MAXL ? tr->n_src : MAXL, T = tr->n_tgt < MAXL ? tr->n_tgt : MAXL;
+    if (kind == KIND_ENC_SELF) {
+        v->a = &tr->enc[v->layer].self;
+        v->nq = v->nk = S;
+        v->qlab = v->klab = src_ptr;
+        v->row = ctx->sel->token;
+    } else {
+        v->a = kind == KIND_DEC_SELF ? &tr->dec[v->layer].self : &tr->dec[v->layer].cross;
+        v->nq = T;
+        v->nk = kind == KIND_DEC_SELF ? T : S;
+        v->qlab = tgt_ptr;
+        v->klab = kind == KIND_DEC_SELF ? tgt_ptr : src_ptr;
+        v->row = ctx->sel->step;
+    }
+    if (v->row < 0 || v->row >= v->nq) v->row = 0;
+}
+
+/* Element (i, j) of an [H, L, L] matrix, and (i, d) of an [H, L, K] one, for the view's head. */
+static float at_ll(const att_view *v, const float *m, int i, int j) { return m[((size_t)v->head * v->L + i) * v->L + j]; }
+static float at_lk(const att_view *v, const float *m, int i, int d) { return m[((size_t)v->head * v->L + i) * v->dk + d]; }
+
+/* The softmax matrix the lesson shows in step 3: the trace's weights, or the what-if. */
+static int whatif_on(const att_state *s) { return !s->scaling; }
+static void shown_weights(const att_state *s, const att_view *v, float *out /* [nq, nk] */)
+{
+    float raw[MAXL], msk[MAXL];
+    for (int i = 0; i < v->nq; i++) {
+        if (!whatif_on(s)) {
+            for (int j = 0; j < v->nk; j++) out[i * v->nk + j] = at_ll(v, v->a->weights, i, j);
+            continue;
+        }
+        for (int j = 0; j < v->nk; j++) { raw[j] = at_ll(v, v->a->scores, i, j); msk[j] = at_ll(v, v->a->masked, i, j); }
+        lesson_attention_whatif_row(raw, msk, v->nk, (float)s->factor, 0, sqrtf((float)v->dk), out + i * v->nk);
+    }
+}
+
+/* Copies an [H, L, *] block of the view's head into a dense [rows, cols] matrix (transposed when asked). */
+static void dense(const att_view *v, const float *m, int width, int rows, int cols, int transpose, float *out)
+{
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            int i = transpose ? c : r, j = transpose ? r : c;
+            out[r * cols + c] = m[((size_t)v->head * v->L + i) * width + j];
+        }
+}
+
+static float absmax(const float *m, int n)
+{
+    float a = 0;
+    for (int i = 0; i < n; i++) if (isfinite(m[i]) && fabsf(m[i]) > a) a = fabsf(m[i]);
+    return a > 0 ? a : 1;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+typedef struct {
+    SDL_Rect formula, info, kind_btn;
+    SDL_Rect m[3];      /* matrices of the step, left to right */
+    SDL_Rect main;      /* the rect of the step's main grid (one of m[]) */
+    SDL_Rect cols;      /* step 3: the Σ / largest / entropy columns */
+    SDL_Rect detail;    /* the explanation panel */
+    SDL_Rect toggle, slider;
+} att_layout;
+
+static void layout_compute(const lesson_ctx *ctx, const att_view *v, att_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    memset(L, 0, sizeof *L);
+    int pad = ui_px(ui, 10);
+    int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    L->formula = (SDL_Rect){a.x, a.y, a.w, lf};
+    int bw = ui_px(ui, 250), bh = li + ui_px(ui, 8);
+    L->kind_btn = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
+    L->info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
+    int y0 = a.y + lf + bh + pad, h = a.y + a.h - y0;
+    int dw = a.w * 32 / 100;
+    L->detail = (SDL_Rect){a.x + a.w - dw, y0, dw, h};
+    int lw = a.w - dw - pad;
+    int step = ctx->step;
+    if (step == 0 || step == 3) {
+        /* the square matrix gets what its height allows, the two others share the rest */
+        int sq = h + ui_px(ui, 90);
+        if (sq > lw * 48 / 100) sq = lw * 48 / 100;
+        int rest = lw - sq - 2 * pad;
+        int wa = step == 0 ? rest * 45 / 100 : rest / 2;
+        int wb = rest - wa;
+        if (step == 0) {
+            L->m[0] = (SDL_Rect){a.x, y0, wa, h};                        /* Q */
+            L->m[1] = (SDL_Rect){a.x + wa + pad, y0, wb, h};             /* Kᵀ */
+            L->m[2] = (SDL_Rect){a.x + wa + wb + 2 * pad, y0, sq, h};    /* A */
+            L->main = L->m[2];
+        } else {
+            L->m[0] = (SDL_Rect){a.x, y0, sq, h};                        /* B */
+            L->m[1] = (SDL_Rect){a.x + sq + pad, y0, wa, h};             /* V */
+            L->m[2] = (SDL_Rect){a.x + sq + wa + 2 * pad, y0, wb, h};    /* out */
+            L->main = L->m[2];
+        }
+    } else if (step == 1) {
+        int w2 = (lw - pad) / 2;
+        L->m[0] = (SDL_Rect){a.x, y0, w2, h};
+        L->m[1] = (SDL_Rect){a.x + w2 + pad, y0, w2, h};
+        L->main = L->m[1];
+    } else {
+        int colw = ui_px(ui, 74) * 3;
+        int cap = 2 * ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) + pad;
+        L->m[0] = (SDL_Rect){a.x, y0, lw - colw - pad, h - cap};
+        L->main = L->m[0];
+        L->cols = (SDL_Rect){a.x + lw - colw, y0, colw, h};
+        int th = li + ui_px(ui, 10);
+        L->toggle = (SDL_Rect){L->detail.x + pad, y0 + pad / 2, dw - 2 * pad, th};
+        L->slider = (SDL_Rect){L->detail.x + pad + ui_px(ui, 8), L->toggle.y + th + pad / 2, dw - 2 * pad - ui_px(ui, 16),
+                               li + ui_px(ui, 26)};
+    }
+    (void)v;
+}
+
+/* The step's main grid: its spec (data in buf) and rect. */
+static void main_spec(const att_state *s, const att_view *v, int step, float *buf, ui_grid_spec *g)
+{
+    ui_grid_defaults(g);
+    g->row_labels = v->qlab;
+    g->highlight_row = v->row;
+    if (step == 0 || step == 1) {
+        dense(v, step == 0 ? v->a->scores : v->a->scaled, v->L, v->nq, v->nk, 0, buf);
+        static float tmp[MAXL * MAXL];
+        dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
+        float m = absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
+        g->data = buf;
+        g->rows = v->nq;
+        g->cols = v->nk;
+        g->col_labels = v->klab;
+        g->cmap = UI_CMAP_DIVERGING;
+        g->vmin = -m;
+        g->vmax = m;
+        g->square = 1;
+        g->show_values = 1;
+        g->name = step == 0 ? "A" : "A/\xE2\x88\x9A" "d\xE2\x82\x96";
+    } else if (step == 2) {
+        shown_weights(s, v, buf);
+        g->data = buf;
+        g->rows = v->nq;
+        g->cols = v->nk;
+        g->col_labels = v->klab;
+        g->square = 1;
+        g->show_values = 1;
+        g->name = whatif_on(s) ? "B what-if" : "B";
+    } else {
+        dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
+        float m = absmax(buf, v->nq * v->dk);
+        g->data = buf;
+        g->rows = v->nq;
+        g->cols = v->dk;
+        g->cmap = UI_CMAP_DIVERGING;
+        g->vmin = -m;
+        g->vmax = m;
+        g->name = "out";
+    }
+}
+
+/* The cell the detail panel explains: hovered, else (selected row, pinned or largest column). */
+static void detail_cell(const att_state *s, const att_view *v, int step, const ui_grid_geom *g, const ui_ctx *ui,
+                        int *row, int *col)
+{
+    int r, c;
+    if (g && ui_grid_cell_at(g, ui->mouse_x, ui->mouse_y, &r, &c)) { *row = r; *col = c; return; }
+    *row = v->row;
+    if (step == 3) {
+        int best = 0;
+        for (int d = 1; d < v->dk; d++)
+            if (fabsf(at_lk(v, v->a->heads, v->row, d)) > fabsf(at_lk(v, v->a->heads, v->row, best))) best = d;
+        *col = best;
+        return;
+    }
+    if (s->pin_col >= 0 && s->pin_col < v->nk) { *col = s->pin_col; return; }
+    int best = 0;
+    for (int j = 1; j < v->nk; j++)
+        if (at_ll(v, v->a->weights, v->row, j) > at_ll(v, v->a->weights, v->row, best)) best = j;
+    *col = best;
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+static int text_line(ui_ctx *ui, int x, int y, int w, SDL_Color c, ui_face f, const char *s)
+{
+    ui_text_fit(ui, f, UI_SIZE_SMALL, x, y, w, c, UI_LEFT, s);
+    return y + ui_line_height(ui, f, UI_SIZE_SMALL);
+}
+
+static void fmtv(float v, char *b, size_t n) { ui_grid_fmt(v, b, n); }
+
+/* A small vertical bar chart of n values with a fixed symmetric range. */
+static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *const *labels, const char *title,
+                 const char *name, float lo, float hi, int highlight)
+{
+    ui_bars_spec b;
+    memset(&b, 0, sizeof b);
+    b.values = vals;
+    b.n = n;
+    b.labels = labels;
+    b.title = title;
+    b.name = name;
+    b.vmin = lo;
+    b.vmax = hi;
+    b.fixed_range = 1;
+    b.highlight = highlight;
+    ui_bars(ui, r, &b);
+}
+
+static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui, SDL_Rect p)
+{
+    const ui_theme *t = ui->theme;
+    int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
+    char b[256], n1[32], n2[32];
+    float q[256], k[256], prod[256];
+    int K = v->dk < 256 ? v->dk : 256;
+    double sum = 0;
+    for (int d = 0; d < K; d++) {
+        q[d] = at_lk(v, v->a->q, i, d);
+        k[d] = at_lk(v, v->a->k, j, d);
+        prod[d] = q[d] * k[d];
+        sum += (double)prod[d];
+    }
+    snprintf(b, sizeof b, "A[%d][%d] = q%d \xC2\xB7 k%d   (head %d)", i, j, i, j, v->head + 1);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, x, y, w, t->text, UI_LEFT, b);
+    y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+    snprintf(b, sizeof b, "query \"%s\" \xC2\xB7 key \"%s\"", v->qlab[i], v->klab[j]);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    float m = fmaxf(absmax(q, K), absmax(k, K));
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int foot = 5 * lh + pad;
+    int bh = (p.y + p.h - pad - foot - y) / 3;
+    if (bh < ui_px(ui, 30)) bh = ui_px(ui, 30);
+    char tq[64], tk[64];
+    snprintf(tq, sizeof tq, "q%d (row %d of Q)", i, i);
+    snprintf(tk, sizeof tk, "k%d (row %d of K)", j, j);
+    snprintf(n1, sizeof n1, "q%d", i);
+    snprintf(n2, sizeof n2, "k%d", j);
+    bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, q, K, NULL, tq, n1, -m, m, -1);
+    y += bh;
+    bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, k, K, NULL, tk, n2, -m, m, -1);
+    y += bh;
+    int big = 0;
+    for (int d = 1; d < K; d++) if (fabsf(prod[d]) > fabsf(prod[big])) big = d;
+    float pm = absmax(prod, K);
+    bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, prod, K, NULL, "term by term: q[d] \xC3\x97 k[d]", "q\xC2\xB7k term", -pm, pm, big);
+    y += bh;
+    char s1[32], s2[32], s3[32];
+    fmtv((float)sum, s1, sizeof s1);
+    fmtv(prod[big], s2, sizeof s2);
+    snprintf(b, sizeof b, "sum of the %d terms = %s", K, s1);
+    y = text_line(ui, x, y, w, t->text, UI_BOLD, b);
+    snprintf(b, sizeof b, "(largest term: d%d = %s)", big, s2);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    float tv = at_ll(v, v->a->scores, i, j);
+    fmtv(tv, s1, sizeof s1);
+    snprintf(b, sizeof b, "model's A[%d][%d] = %.5g: the same", i, j, (double)tv);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    if (step == 1) {
+        float sv = at_ll(v, v->a->scaled, i, j);
+        fmtv(sv, s3, sizeof s3);
+        snprintf(s2, sizeof s2, "%.5g", sqrt((double)v->dk));
+        snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %.5g", v->dk, s2, s1, s2, (double)sv);
+        text_line(ui, x, y, w, t->accent, UI_BOLD, b);
+    }
+}
+
+static void detail_softmax(const att_state *s, const att_view *v, const float *B, int i, int j, ui_ctx *ui, SDL_Rect p, int y)
+{
+    const ui_theme *t = ui->theme;
+    int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad;
+    char b[300];
+    snprintf(b, sizeof b, "row %d (\"%s\"): weights over %d keys", i, v->qlab[i], v->nk);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, w, t->text, UI_LEFT, b);
+    y += ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int bh = p.y + p.h - pad - 4 * lh - y;
+    char nm[32];
+    snprintf(nm, sizeof nm, "B[%d]", i);
+    bars(ui, (SDL_Rect){x, y, w, bh}, B + i * v->nk, v->nk, v->nk <= 12 ? v->klab : NULL, NULL, nm, 0, 1, j);
+    y += bh + pad / 2;
+    /* the exponentials of this row (display math of the same softmax) */
+    double z[MAXL] = {0}, mx = -INFINITY, tot = 0;
+    if (j < 0 || j >= v->nk) j = 0;
+    for (int k = 0; k < v->nk; k++) {
+        float msk = at_ll(v, v->a->masked, i, k);
+        z[k] = isinf(msk) ? -INFINITY : whatif_on(s) ? (double)s->factor * at_ll(v, v->a->scores, i, k) : (double)msk;
+        if (z[k] > mx) mx = z[k];
+    }
+    for (int k = 0; k < v->nk; k++) tot += isinf(z[k]) ? 0.0 : exp(z[k] - mx);
+    double ej = isinf(z[j]) ? 0.0 : exp(z[j] - mx);
+    float sum = 0;
+    lesson_attention_row_stats(B + i * v->nk, v->nk, &sum, NULL, NULL);
+    if (isinf(z[j]))
+        snprintf(b, sizeof b, "key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0", v->klab[j]);
+    else
+        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g / \xCE\xA3\xE2\x82\x96 e^z = %.4g / %.4g = %.4f", i, j, z[j] - mx, ej, tot, ej / tot);
+    y = text_line(ui, x, y, w, t->text, UI_SANS, b);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, "(z = score \xE2\x88\x92 row max: same result)");
+    snprintf(b, sizeof b, "\xCE\xA3 of row %d = %.6f", i, (double)sum);
+    y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
+    if (whatif_on(s))
+        text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF: display math, not the model");
+}
+
+static void detail_values(const att_view *v, int i, int c, ui_ctx *ui, SDL_Rect p)
+{
+    const ui_theme *t = ui->theme;
+    int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
+    char b[256], s1[32];
+    float terms[MAXL];
+    double sum = 0;
+    for (int j = 0; j < v->nk; j++) {
+        terms[j] = at_ll(v, v->a->weights, i, j) * at_lk(v, v->a->v, j, c);
+        sum += terms[j];
+    }
+    snprintf(b, sizeof b, "out[%d][%d] = \xCE\xA3\xE2\xB1\xBC B[%d][j] \xC2\xB7 V[j][%d]", i, c, i, c);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, x, y, w, t->text, UI_LEFT, b);
+    y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+    snprintf(b, sizeof b, "query \"%s\", dimension %d of head %d", v->qlab[i], c, v->head + 1);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int bh = p.y + p.h - pad - 4 * lh - y;
+    float m = absmax(terms, v->nk);
+    bars(ui, (SDL_Rect){x, y, w, bh}, terms, v->nk, v->nk <= 12 ? v->klab : NULL, "terms: weight \xC3\x97 value",
+         "B\xC2\xB7V term", -m, m, -1);
+    y += bh + pad / 2;
+    fmtv((float)sum, s1, sizeof s1);
+    snprintf(b, sizeof b, "sum of the %d terms = %s", v->nk, s1);
+    y = text_line(ui, x, y, w, t->text, UI_BOLD, b);
+    snprintf(b, sizeof b, "model's out[%d][%d] = %.5g: the same", i, c, (double)at_lk(v, v->a->heads, i, c));
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    text_line(ui, x, y, w, t->text_dim, UI_SANS, "a weighted average of the V rows");
+}
+
+/* Step 3: Σ, largest weight and entropy columns aligned with the rows of B. */
+static void stat_columns(const att_view *v, const float *B, const ui_grid_geom *g, ui_ctx *ui, SDL_Rect cols)
+{
+    const ui_theme *t = ui->theme;
+    int cw = cols.w / 3, gap = ui_px(ui, 6);
+    cols.x = g->cells.x + g->cells.w + 2 * gap; /* right beside the grid, aligned with its rows */
+    const char *heads[3] = {"\xCE\xA3 row", "largest", "entropy"};
+    float hmax = v->nk > 1 ? log2f((float)v->nk) : 1;
+    for (int c = 0; c < 3; c++)
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, cols.x + c * cw + cw / 2, g->cells.y - gap / 2, t->text, UI_CENTER | UI_BOTTOM, heads[c]);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    for (int i = 0; i < v->nq; i++) {
+        float sum, mx, ent;
+        lesson_attention_row_stats(B + i * v->nk, v->nk, &sum, &mx, &ent);
+        SDL_Rect row = {cols.x, g->cells.y + i * g->ch, cols.w, g->ch};
+        char b[32];
+        SDL_Rect c0 = {row.x, row.y, cw - gap, row.h};
+        if (g->ch >= lh * 8 / 10) {
+            snprintf(b, sizeof b, "%.3f", (double)sum);
+            ui_text(ui, UI_MONO, UI_SIZE_SMALL, c0.x + c0.w / 2, c0.y + c0.h / 2, t->text, UI_CENTER | UI_MIDDLE, b);
+        } else {
+            ui_fill(ui, (SDL_Rect){c0.x, c0.y + 1, c0.w, c0.h - 2}, ui_alpha(t->ok, 120));
+        }
+        if (ui_mouse_in(ui, c0)) ui_hover_value(ui, c0, sum, "row sum of B[%d] (%s)", i, v->qlab[i]);
+        int bh = g->ch > 4 ? g->ch - 2 : g->ch;
+        SDL_Rect c1 = {row.x + cw, row.y + (g->ch - bh) / 2, (int)((float)(cw - gap) * mx), bh};
+        ui_fill(ui, (SDL_Rect){row.x + cw, c1.y, cw - gap, bh}, t->panel_alt);
+        ui_fill(ui, c1, t->series[0]);
+        SDL_Rect h1 = {row.x + cw, row.y, cw - gap, g->ch};
+        if (ui_mouse_in(ui, h1)) ui_hover_value(ui, h1, mx, "largest weight of row %d (%s)", i, v->qlab[i]);
+        SDL_Rect c2 = {row.x + 2 * cw, c1.y, (int)((float)(cw - gap) * ent / hmax), bh};
+        ui_fill(ui, (SDL_Rect){row.x + 2 * cw, c1.y, cw - gap, bh}, t->panel_alt);
+        ui_fill(ui, c2, t->series[1]);
+        SDL_Rect h2 = {row.x + 2 * cw, row.y, cw - gap, g->ch};
+        if (ui_mouse_in(ui, h2)) ui_hover_value(ui, h2, ent, "entropy of row %d (%s), bits (max %.2f)", i, v->qlab[i], (double)hmax);
+    }
+}
+
+static void att_draw(const void *st, const lesson_ctx *ctx)
+{
+    const att_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    att_view v;
+    view_get(ctx, s->kind, &v);
+    att_layout L;
+    layout_compute(ctx, &v, &L);
+    int step = ctx->step;
+    int S = v.nq, Kn = v.nk, dk = v.dk;
+    char f[400], title[3][160], b[300];
+
+    /* formula with this model's shapes */
+    if (step == 0)
+        snprintf(f, sizeof f, "A = Q\xC2\xB7K\xE1\xB5\x80 :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     (d_k = %d = d_model / h = %d / %d)",
+                 S, dk, dk, Kn, S, Kn, dk, v.D, v.H);
+    else if (step == 1)
+        snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %.4g :  [%d\xC3\x97%d]", dk, sqrt((double)dk), S, Kn);
+    else if (step == 2)
+        snprintf(f, sizeof f, "B = softmax(A / \xE2\x88\x9A%d) row by row :  B[i][j] = e^a\xE1\xB5\xA2\xE2\xB1\xBC / \xCE\xA3\xE2\x82\x96 e^a\xE1\xB5\xA2\xE2\x82\x96  [%d\xC3\x97%d]",
+                 dk, S, Kn);
+    else
+        snprintf(f, sizeof f, "out = B\xC2\xB7V :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]   (d_v = %d)", S, Kn, Kn, dk, S, dk, dk);
+    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d      [ ] layer   , . head   \xE2\x86\x91\xE2\x86\x93 query row",
+             kind_names[v.kind], v.layer + 1, v.n_layers, v.head + 1, v.H);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
+    static const char *const next_names[N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
+                                                    "X: show encoder self-att."};
+    snprintf(b, sizeof b, "%s", next_names[v.kind]);
+    ui_button(ui, L.kind_btn, b, 0);
+
+    static float buf[MAXL * MAXL], buf2[MAXL * MAXL], buf3[MAXL * MAXL];
+    ui_grid_spec g;
+    ui_grid_geom geo;
+    main_spec(s, &v, step, buf, &g);
+    snprintf(title[0], sizeof title[0], "%s", "");
+    int hi_r, hi_c;
+    ui_heatmap_spec h;
+    if (step == 0) {
+        /* Q and Kᵀ, then A with the hovered/selected cell outlined */
+        ui_heatmap_defaults(&h);
+        dense(&v, v.a->q, dk, S, dk, 0, buf2);
+        h.data = buf2; h.rows = S; h.cols = dk; h.stride = dk; h.row_labels = v.qlab;
+        snprintf(title[0], sizeof title[0], "Q [%d\xC3\x97%d]", S, dk);
+        h.title = title[0]; h.name = "Q"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0; h.highlight_row = v.row;
+        ui_heatmap(ui, L.m[0], &h, NULL);
+        ui_heatmap_defaults(&h);
+        dense(&v, v.a->k, dk, dk, Kn, 1, buf3);
+        h.data = buf3; h.rows = dk; h.cols = Kn; h.stride = Kn; h.col_labels = Kn <= 12 ? v.klab : NULL;
+        snprintf(title[1], sizeof title[1], "K\xE1\xB5\x80 [%d\xC3\x97%d]", dk, Kn);
+        h.title = title[1]; h.name = "K\xE1\xB5\x80"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0;
+        ui_heatmap(ui, L.m[1], &h, NULL);
+        snprintf(title[2], sizeof title[2], "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
+        g.title = title[2];
+    } else if (step == 1) {
+        ui_grid_spec g0 = g;
+        float tmp_m = g.vmax;
+        dense(&v, v.a->scores, v.L, S, Kn, 0, buf2);
+        g0.data = buf2;
+        g0.name = "A";
+        snprintf(title[0], sizeof title[0], "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
+        g0.title = title[0];
+        ui_grid_geom g0g;
+        ui_grid_draw(ui, L.m[0], &g0, &g0g);
+        snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (same colours as A: the spread is %.4g\xC3\x97 smaller)", dk, sqrt((double)dk));
+        g.title = title[1];
+        (void)tmp_m;
+    } else if (step == 2) {
+        snprintf(title[0], sizeof title[0], "%s [%d\xC3\x97%d]",
+                 whatif_on(s) ? "what-if B = softmax(f\xC2\xB7" "A), no \xE2\x88\x9A" "d_k" : "B = softmax(A / \xE2\x88\x9A" "d_k)", S, Kn);
+        g.title = title[0];
+        g.col_labels = v.klab;
+    } else {
+        ui_grid_spec g0;
+        ui_grid_defaults(&g0);
+        dense(&v, v.a->weights, v.L, S, Kn, 0, buf2);
+        g0.data = buf2; g0.rows = S; g0.cols = Kn; g0.row_labels = v.qlab; g0.col_labels = v.klab;
+        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v.row;
+        snprintf(title[0], sizeof title[0], "B [%d\xC3\x97%d]", S, Kn);
+        g0.title = title[0];
+        ui_grid_draw(ui, L.m[0], &g0, NULL);
+        ui_heatmap_defaults(&h);
+        dense(&v, v.a->v, dk, Kn, dk, 0, buf3);
+        h.data = buf3; h.rows = Kn; h.cols = dk; h.stride = dk; h.row_labels = v.klab;
+        snprintf(title[1], sizeof title[1], "V [%d\xC3\x97%d]", Kn, dk);
+        h.title = title[1]; h.name = "V"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0;
+        ui_heatmap(ui, L.m[1], &h, NULL);
+        snprintf(title[2], sizeof title[2], "out = B\xC2\xB7V [%d\xC3\x97%d]", S, dk);
+        g.title = title[2];
+        g.row_labels = v.qlab;
+    }
+    /* which cell the panel explains; outline it */
+    ui_grid_layout(ui, L.main, &g, &geo);
+    detail_cell(s, &v, step, &geo, ui, &hi_r, &hi_c);
+    g.highlight_row = hi_r;
+    g.highlight_col = hi_c;
+    g.highlight_cell = 1;
+    ui_grid_draw(ui, L.main, &g, &geo);
+
+    ui_panel(ui, L.detail);
+    if (step == 0 || step == 1) {
+        detail_scores(&v, step, hi_r, hi_c, ui, L.detail);
+    } else if (step == 2) {
+        stat_columns(&v, buf, &geo, ui, L.cols);
+        SDL_Rect capr = {L.m[0].x, geo.cells.y + geo.cells.h + ui_px(ui, 8), L.m[0].w + L.cols.w, 3 * ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL)};
+        ui_text_wrap(ui, UI_BOLD, UI_SIZE_SMALL, capr, 0, t->accent,
+                     "Each ROW is one query's distribution over all keys: softmax runs along the row (the keys), not down a column, so every row sums to 1.");
+        ui_toggle(ui, L.toggle, s->scaling ? "divide by \xE2\x88\x9A" "d_k (the paper)   [S]" : "divide by \xE2\x88\x9A" "d_k: OFF, what-if   [S]",
+                  s->scaling);
+        char sl[96];
+        ui_slider(ui, L.slider, "scores \xC3\x97 f  [\xE2\x88\x92 =],  f", (float)s->factor, 1, MAX_FACTOR, "%.0f");
+        int y = L.slider.y + L.slider.h + ui_px(ui, 6);
+        snprintf(sl, sizeof sl, "as if d_k were %d\xC2\xB7%d\xC2\xB2 = %d", dk, s->factor, dk * s->factor * s->factor);
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.toggle.x, y, L.toggle.w, t->text, UI_LEFT, sl);
+        y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+        const char *note = s->scaling
+                               ? (s->factor > 1 ? "with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes"
+                                                : "turn the scaling off (S), then slide f")
+                               : "no scaling: larger f, sharper rows, softmax saturates";
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.toggle.x, y, L.toggle.w, s->scaling ? t->text_dim : t->warn, UI_LEFT, note);
+        y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
+        detail_softmax(s, &v, buf, hi_r, hi_c, ui, L.detail, y);
+    } else {
+        detail_values(&v, hi_r, hi_c, ui, L.detail);
+    }
+}
+
+/* ------------------------------------------------------------------ state, events, dump */
+
+static void *att_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    att_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->scaling = 1;
+    s->factor = 1;
+    s->pin_col = -1;
+    return s;
+}
+
+static void att_free(void *st) { free(st); }
+
+static void att_changed(void *st, const lesson_ctx *ctx)
+{
+    att_state *s = st;
+    (void)ctx;
+    if (s) s->pin_col = -1;
+}
+
+static int att_steps(const void *st, const lesson_ctx *ctx)
+{
+    (void)st; (void)ctx;
+    return 4;
+}
+
+static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    att_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    att_view v;
+    view_get(ctx, s->kind, &v);
+    att_layout L;
+    layout_compute(ctx, &v, &L);
+    int step = ctx->step;
+    if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
+        switch (ev->key.keysym.sym) {
+        case SDLK_x: s->kind = (s->kind + 1) % N_KINDS; s->pin_col = -1; return 1;
+        case SDLK_s: s->scaling = !s->scaling; return 1;
+        case SDLK_MINUS: if (s->factor > 1) s->factor--; return 1;
+        case SDLK_EQUALS: case SDLK_PLUS: if (s->factor < MAX_FACTOR) s->factor++; return 1;
+        case SDLK_UP: case SDLK_DOWN:
+            if (v.kind != KIND_ENC_SELF) { /* the query row of the decoder is the decoding step */
+                int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
+                ctx->sel->step = (r + v.nq) % v.nq;
+                return 1;
+            }
+            return 0;
+        default: return 0;
+        }
+    }
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+        int x = ev->button.x, y = ev->button.y;
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % N_KINDS; s->pin_col = -1; return 1; }
+        if (step == 2 && ui_point_in(L.toggle, x, y)) { s->scaling = !s->scaling; return 1; }
+        if (step == 2 && ui_point_in(L.slider, x, y)) {
+            s->drag = 1;
+            s->factor = (int)lroundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, x));
+            return 1;
+        }
+        static float buf[MAXL * MAXL];
+        ui_grid_spec g;
+        ui_grid_geom geo;
+        main_spec(s, &v, step, buf, &g);
+        g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
+        ui_grid_layout(ctx->ui, L.main, &g, &geo);
+        int r, c;
+        if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
+            if (v.kind == KIND_ENC_SELF) ctx->sel->token = r;
+            else ctx->sel->step = r;
+            if (step != 3) s->pin_col = c;
+            return 1;
+        }
+        return 0;
+    }
+    if (ev->type == SDL_MOUSEBUTTONUP && s->drag) { s->drag = 0; return 1; }
+    if (ev->type == SDL_MOUSEMOTION && s->drag) {
+        s->factor = (int)lroundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, ev->motion.x));
+        return 1;
+    }
+    return 0;
+}
+
+static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const att_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    att_view v;
+    view_get(ctx, s->kind, &v);
+    att_layout L;
+    layout_compute(ctx, &v, &L);
+    static float buf[MAXL * MAXL], w[MAXL * MAXL];
+    ui_grid_spec g;
+    ui_grid_geom geo;
+    main_spec(s, &v, ctx->step, buf, &g);
+    g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
+    ui_grid_layout(ctx->ui, L.main, &g, &geo);
+    shown_weights(s, &v, w);
+    size_t o = 0;
+#define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
+    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"scaling\": %d, \"factor\": %d, \"what_if\": %d, \"rows\": %d, "
+        "\"cols\": %d, \"query_row\": %d, \"pin_col\": %d, \"grid\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}",
+        kind_slugs[v.kind], v.layer, v.head, s->scaling, s->factor, whatif_on(s), v.nq, v.nk, v.row, s->pin_col, geo.cells.x,
+        geo.cells.y, geo.cw, geo.ch, geo.rows, geo.cols);
+    const char *names[3] = {"row_sums", "row_max", "row_entropy"};
+    for (int k = 0; k < 3; k++) {
+        PUT(", \"%s\": [", names[k]);
+        for (int i = 0; i < v.nq; i++) {
+            float a[3];
+            lesson_attention_row_stats(w + i * v.nk, v.nk, &a[0], &a[1], &a[2]);
+            PUT("%s%.6g", i ? ", " : "", (double)a[k]);
+        }
+        PUT("]");
+    }
+    PUT("}");
+#undef PUT
+    if (o >= n && n > 0) { dst[0] = 0; return 0; }
+    return (int)o;
+}
+
+const lesson lesson_attention = {
+    .slug = "attention",
+    .title = "Scaled dot-product attention",
+    .init = att_init,
+    .free = att_free,
+    .on_trace_changed = att_changed,
+    .handle_event = att_event,
+    .draw = att_draw,
+    .n_steps = att_steps,
+    .dump_json = att_dump,
+};
