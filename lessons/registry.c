@@ -14,6 +14,7 @@
     X(lesson_tokens) \
     X(lesson_embedding) \
     X(lesson_pe) \
+    X(lesson_qkv) \
     X(lesson_attention) \
     X(lesson_addnorm) \
     X(lesson_ffn) \
