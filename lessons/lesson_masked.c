@@ -1,0 +1,466 @@
+/* lesson_masked.c - lesson 11, "Masked self-attention", in two steps:
+ *   1 the causal mask of the decoder's self-attention, for the selected decoder
+ *     layer ([ ]), head (, .) and decoding step (; ' or the buttons):
+ *       weights = softmax(Q K^T / sqrt(d_k) + M),  M[i][j] = 0 for j <= i, -inf for j > i,
+ *     drawn as four [T x T] matrices: M itself ("0" and "-inf" in the cells),
+ *     the scaled scores before masking (upper triangle included: the trace
+ *     fills it for display), the masked scores (-inf hatched) and the softmax
+ *     weights, whose upper triangle is exactly 0. Rows after the step are dimmed.
+ *     A "break it" switch (M key or the toggle) shows the same decoder input run
+ *     WITHOUT the mask (app/whatif.c makes that second trace; this lesson never
+ *     runs the model): attention flows into later positions and the per-row
+ *     predictions change.
+ *   2 the padding mask, once, as an illustration: this sentence and a second
+ *     one of another length in a batch of two, padded with <pad>, and the
+ *     [2 x L] key-padding mask with -inf on the <pad> columns (display only: the
+ *     app always runs one sentence, so nothing is padded in the live trace).
+ *
+ * Reads the trace: dec[l].self.scaled, .masked, .weights, tgt_ids, out_ids,
+ * n_tgt, src_ids, n_src. The row sums of future weights and the argmax shown
+ * are display statistics of a trace, not model math.
+ *
+ * Must not: change the trace, run the model itself, or draw outside ctx->area.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "whatif.h"
+
+#define MK_MAXL 64
+#define PAD_SENT_SHORT "the cat sleeps"
+#define PAD_SENT_LONG "the woman sees the old dog in the garden"
+
+typedef struct {
+    int broken;            /* 1: show the what-if run without the causal mask */
+    whatif *wi;
+    const trace *wtr;      /* the what-if trace (owned by wi), NULL when not computed */
+    char err[256];
+} masked_state;
+
+typedef struct {
+    SDL_Rect formula, controls, prev, next, toggle, mats[4], table;
+    SDL_Rect pad_tokens, pad_mask, pad_note;
+} masked_layout;
+
+static int mk_layer(const lesson_ctx *ctx)
+{
+    int nl = ctx->tr->cfg.n_dec_layers, l = ctx->sel->layer;
+    return l < 0 ? 0 : l >= nl ? nl - 1 : l;
+}
+
+static int mk_head(const lesson_ctx *ctx)
+{
+    int H = ctx->tr->cfg.n_heads, h = ctx->sel->head;
+    return h < 0 ? 0 : h >= H ? H - 1 : h;
+}
+
+static int mk_step(const lesson_ctx *ctx)
+{
+    int T = ctx->tr->n_tgt > 0 ? ctx->tr->n_tgt : 1, s = ctx->sel->step;
+    return s < 0 ? 0 : s >= T ? T - 1 : s;
+}
+
+static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    memset(L, 0, sizeof *L);
+    int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
+    int y = a.y + lh + pad;
+    if (step == 0) {
+        int bh = ui_px(ui, 30), bw = ui_px(ui, 110), tw = ui_px(ui, 330);
+        L->prev = (SDL_Rect){a.x, y, bw, bh};
+        L->next = (SDL_Rect){a.x + bw + pad, y, bw, bh};
+        L->toggle = (SDL_Rect){a.x + a.w - tw, y, tw, bh};
+        L->controls = (SDL_Rect){a.x + 2 * bw + 3 * pad, y, a.w - 2 * bw - 4 * pad - tw, bh};
+        y += bh + pad;
+        int table_h = 4 * sh + pad;
+        int mh = a.y + a.h - y - table_h - pad;
+        int w4 = (a.w - 3 * pad) / 4;
+        for (int i = 0; i < 4; i++) L->mats[i] = (SDL_Rect){a.x + i * (w4 + pad), y, w4, mh};
+        L->table = (SDL_Rect){a.x, a.y + a.h - table_h, a.w, table_h};
+    } else {
+        int rest = a.y + a.h - y;
+        L->pad_tokens = (SDL_Rect){a.x, y, a.w, rest * 30 / 100};
+        L->pad_mask = (SDL_Rect){a.x, y + rest * 30 / 100 + pad, a.w, rest * 30 / 100};
+        L->pad_note = (SDL_Rect){a.x, y + rest * 60 / 100 + 2 * pad, a.w, rest * 40 / 100 - 2 * pad};
+    }
+}
+
+static void *mk_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    masked_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->wi = whatif_new();
+    return s;
+}
+
+static void mk_free(void *st)
+{
+    masked_state *s = st;
+    if (!s) return;
+    whatif_free(s->wi);
+    free(s);
+}
+
+/* Asks for the what-if trace when the switch is on (re-runs only for new ids). */
+static void mk_refresh(masked_state *s, const lesson_ctx *ctx)
+{
+    s->wtr = NULL;
+    s->err[0] = 0;
+    if (!s->broken) return;
+    s->wtr = whatif_no_causal_mask(s->wi, ctx->params, ctx->tr, s->err, sizeof s->err);
+}
+
+static void mk_changed(void *st, const lesson_ctx *ctx)
+{
+    if (st) mk_refresh(st, ctx);
+}
+
+static int mk_steps(const void *st, const lesson_ctx *ctx)
+{
+    (void)st; (void)ctx;
+    return 2;
+}
+
+static const char *dword(const lesson_ctx *ctx, int id) { return tok_vocab_word(ctx->vocab, id); }
+
+/* The dim veil over rows after the decoding step (they do not exist yet at that step). */
+static void veil_rows(ui_ctx *ui, const ui_heatmap_out *o, int from_row, int rows)
+{
+    if (from_row >= rows || o->cell_h <= 0) return;
+    SDL_Rect v = {o->cells.x, o->cells.y + from_row * o->cell_h, o->cells.w, (rows - from_row) * o->cell_h};
+    ui_fill(ui, v, ui_alpha(ui->theme->bg, 185));
+}
+
+
+/* Writes each cell's value into the cells of a drawn heatmap when they fit:
+ * "0" for an exact zero, "−∞" for -INFINITY, else two decimals. */
+static void label_cells(ui_ctx *ui, const ui_heatmap_out *o, const float *data, int stride, int rows, int cols, ui_cmap cmap,
+                        float vmin, float vmax)
+{
+    if (o->cell_w <= 0) return;
+    float size = UI_SIZE_SMALL;
+    int w, h;
+    ui_text_size(ui, UI_MONO, size, "0.00", &w, &h);
+    if (w + 4 > o->cell_w || h > o->cell_h + 2) {
+        size = UI_SIZE_SMALL * 0.8f;
+        ui_text_size(ui, UI_MONO, size, "0.00", &w, &h);
+    }
+    int full = w + 4 <= o->cell_w && h <= o->cell_h + 2;
+    int wi;
+    ui_text_size(ui, UI_MONO, size, "\xE2\x88\x92\xE2\x88\x9E", &wi, NULL);
+    if (wi + 2 > o->cell_w || h > o->cell_h + 2) return;
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            float v = data[(size_t)r * stride + c];
+            char b[16];
+            SDL_Color bg;
+            if (isinf(v) && v < 0) { snprintf(b, sizeof b, "\xE2\x88\x92\xE2\x88\x9E"); bg = ui->theme->neg_inf; }
+            else if (v == 0.0f) { snprintf(b, sizeof b, "0"); bg = ui_cmap_color(cmap, v, vmin, vmax); }
+            else if (full) { snprintf(b, sizeof b, "%.2f", (double)v); bg = ui_cmap_color(cmap, v, vmin, vmax); }
+            else continue;
+            SDL_Color tc = isinf(v) ? ui->theme->text : ui_text_on(bg);
+            ui_text(ui, UI_MONO, size, o->cells.x + c * o->cell_w + o->cell_w / 2, o->cells.y + r * o->cell_h + o->cell_h / 2, tc,
+                    UI_CENTER | UI_MIDDLE, b);
+        }
+}
+
+static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const masked_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *live = ctx->tr;
+    int broken = s->broken && s->wtr;
+    const trace *tr = broken ? s->wtr : live;
+    int T = live->n_tgt, Lm = live->cfg.max_len, K = live->cfg.d_model / live->cfg.n_heads;
+    if (T > MK_MAXL) T = MK_MAXL;
+    int l = mk_layer(ctx), h = mk_head(ctx), step = mk_step(ctx);
+    const trace_attn *A = &tr->dec[l].self;
+    char b[400];
+    snprintf(b, sizeof b, "weights = softmax(QK\xE1\xB5\x80/\xE2\x88\x9A%d + M),  M[i][j] = 0 if j \xE2\x89\xA4 i, \xE2\x88\x92\xE2\x88\x9E if j > i"
+                          "  : [%d\xC3\x97%d]", K, T, T);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
+    ui_button(ui, L->prev, "\xE2\x97\x80 step ( ; )", 0);
+    ui_button(ui, L->next, "step \xE2\x96\xB6 ( ' )", 0);
+    snprintf(b, sizeof b, "decoder layer %d ([ ])  \xC2\xB7  head %d (, .)  \xC2\xB7  step %d", l, h, step);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->controls.x, L->controls.y + L->controls.h / 2, L->controls.w, t->text, UI_LEFT | UI_MIDDLE, b);
+    ui_toggle(ui, L->toggle, "break it: remove the causal mask (M)", s->broken);
+    if (s->broken && !s->wtr) {
+        snprintf(b, sizeof b, "what-if run failed: %s", s->err);
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->table.x, L->table.y, L->table.w, t->error, UI_LEFT, b);
+    }
+
+    static char lab[MK_MAXL][48];
+    static const char *labs[MK_MAXL];
+    static const char *cols[MK_MAXL];
+    static char col[MK_MAXL][40];
+    for (int i = 0; i < T; i++) {
+        snprintf(lab[i], sizeof lab[i], "%d %s", i, dword(ctx, live->tgt_ids[i]));
+        labs[i] = lab[i];
+        snprintf(col[i], sizeof col[i], "%s", dword(ctx, live->tgt_ids[i]));
+        cols[i] = col[i];
+    }
+    /* the mask itself, [T x T] (stride Lm like the trace's matrices) */
+    static float mask[MK_MAXL * MK_MAXL];
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) mask[i * MK_MAXL + j] = (!broken && j > i) ? -INFINITY : 0.0f;
+    const float *data[4] = {mask, A->scaled + (size_t)h * Lm * Lm, A->masked + (size_t)h * Lm * Lm, A->weights + (size_t)h * Lm * Lm};
+    int strides[4] = {MK_MAXL, Lm, Lm, Lm};
+    char titles[4][96];
+    snprintf(titles[0], sizeof titles[0], broken ? "M: no mask (all 0)" : "mask M");
+    snprintf(titles[1], sizeof titles[1], "QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)", K);
+    snprintf(titles[2], sizeof titles[2], "+ M (masked)");
+    snprintf(titles[3], sizeof titles[3], broken ? "softmax: no mask" : "softmax: row i sees 0..i");
+    const char *names[4] = {"mask", "scaled", "masked", "weights"};
+    /* one colour range for the two score matrices */
+    float rng = 0;
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) rng = fmaxf(rng, fabsf(data[1][(size_t)i * Lm + j]));
+    for (int k = 0; k < 4; k++) {
+        ui_heatmap_spec hs;
+        ui_heatmap_defaults(&hs);
+        hs.data = data[k];
+        hs.rows = hs.cols = T;
+        hs.stride = strides[k];
+        hs.row_labels = k == 0 ? labs : NULL;
+        hs.col_labels = cols;
+        hs.title = titles[k];
+        hs.name = names[k];
+        hs.square = 1;
+        hs.colorbar = 0;
+        hs.show_values = 0;
+        if (k == 3) { hs.cmap = UI_CMAP_VIRIDIS; hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
+        else if (k == 0) { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
+        else { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -rng; hs.vmax = rng; }
+        hs.highlight_row = step;
+        ui_heatmap_out o;
+        int hov = ui_heatmap(ui, L->mats[k], &hs, &o);
+        if (k == 0 || k == 3) label_cells(ui, &o, data[k], strides[k], T, T, hs.cmap, hs.vmin, hs.vmax);
+        if (!broken) veil_rows(ui, &o, step + 1, T);
+        if (broken && k == 3) /* outline the future cells that now get weight */
+            for (int i = 0; i < T; i++)
+                for (int j = i + 1; j < T; j++)
+                    if (data[3][(size_t)i * Lm + j] > 0.0f && o.cell_w >= 6)
+                        ui_frame(ui, (SDL_Rect){o.cells.x + j * o.cell_w, o.cells.y + i * o.cell_h, o.cell_w, o.cell_h}, t->warn, 1);
+        if (hov) {
+            int q = o.hover_row, kk = o.hover_col;
+            float v = data[k][(size_t)q * strides[k] + kk];
+            SDL_Rect cell = {o.cells.x + kk * o.cell_w, o.cells.y + q * o.cell_h, o.cell_w, o.cell_h};
+            const char *what[4] = {"causal mask M", "scaled score before masking", "masked score", "attention weight"};
+            ui_hover_value(ui, cell, v, "%s%s dec[%d].self head %d [%d][%d] (row %s, column %s)%s", broken && k ? "no-mask run: " : "",
+                           what[k], l, h, q, kk, lab[q], col[kk],
+                           !broken && kk > q ? (k == 1 ? ": filled for display, the model never uses it" : ": future, masked") :
+                           !broken && q > step ? ": row not computed yet at this step" : "");
+        }
+    }
+    /* the table: what each row reads and predicts; the weight each row puts on the future */
+    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    SDL_Rect tb = L->table;
+    int lab_w = ui_px(ui, 170);
+    int cw = (tb.w - lab_w) / (T > 0 ? T : 1);
+    if (cw > ui_px(ui, 110)) cw = ui_px(ui, 110);
+    const char *rowname[4] = {"row reads", "predicts (mask)", "predicts (no mask)", "weight on future"};
+    int nrow = broken ? 4 : 3;
+    for (int r = 0; r < nrow; r++) {
+        int rr = (!broken && r == 2) ? 3 : r;
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, tb.x, tb.y + r * sh, lab_w, rr == 2 ? t->warn : t->text, UI_LEFT, rowname[rr]);
+    }
+    int thin = 1;
+    int wmin;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "mmmm", &wmin, NULL);
+    while (thin * cw < wmin) thin++;
+    for (int i = 0; i < T; i++) {
+        int x = tb.x + lab_w + i * cw;
+        float fut = 0;
+        for (int j = i + 1; j < T; j++) fut += data[3][(size_t)i * Lm + j];
+        int show = (i % thin == 0) || i == step;
+        SDL_Color dim = (!broken && i > step) ? t->text_dim : t->text;
+        if (show) {
+            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y, cw - 2, dim, UI_LEFT, dword(ctx, live->tgt_ids[i]));
+            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y + sh, cw - 2, dim, UI_LEFT, dword(ctx, live->out_ids[i]));
+        }
+        int yf = tb.y + 2 * sh;
+        if (broken) {
+            int o2 = s->wtr->out_ids[i];
+            int diff = o2 != live->out_ids[i];
+            if (show)
+                ui_text_fit(ui, diff ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x, tb.y + 2 * sh, cw - 2, diff ? t->warn : t->text_dim, UI_LEFT,
+                            dword(ctx, o2));
+            else if (diff) /* a thinned column whose prediction changed: a tick (hover tells which) */
+                ui_fill(ui, (SDL_Rect){x, tb.y + 2 * sh + sh / 4, cw > 3 ? cw - 2 : 1, sh / 2}, t->warn);
+            SDL_Rect pr = {x, tb.y + 2 * sh, cw, sh};
+            if (ui_mouse_in(ui, pr))
+                ui_hover_text(ui, pr, "row %d: with the mask it predicts \xE2\x80\x9C%s\xE2\x80\x9D, without it \xE2\x80\x9C%s\xE2\x80\x9D", i,
+                              dword(ctx, live->out_ids[i]), dword(ctx, o2));
+            yf = tb.y + 3 * sh;
+        }
+        if (show) {
+            char v[32];
+            if (fut == 0.0f) snprintf(v, sizeof v, "0");
+            else if (fut < 0.01f) snprintf(v, sizeof v, "<1%%");
+            else snprintf(v, sizeof v, "%.0f%%", 100.0 * (double)fut);
+            ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, x, yf, cw - 2, fut > 0 ? t->warn : dim, UI_LEFT, v);
+        }
+        SDL_Rect fr = {x, yf, cw, sh};
+        if (ui_mouse_in(ui, fr))
+            ui_hover_value(ui, fr, fut, "row %d: total weight on later columns (sum over j > %d)%s", i, i, fut == 0.0f ? ", exactly 0" : "");
+    }
+}
+
+/* Step 2: a batch of two sentences of different lengths and its key-padding mask. */
+static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int Lm = tr->cfg.max_len;
+    /* sentence b: a fixed other sentence of a different length, tokenized (no model math) */
+    const char *other = tr->n_src > 5 ? PAD_SENT_SHORT : PAD_SENT_LONG;
+    tok_token toks[64];
+    int total = 0;
+    int nb = tok_tokenize(ctx->vocab, other, toks, 64, &total);
+    if (nb > Lm - 1) nb = Lm - 1;
+    int ids[2][MK_MAXL];
+    int n[2];
+    n[0] = tr->n_src < MK_MAXL ? tr->n_src : MK_MAXL;
+    for (int i = 0; i < n[0]; i++) ids[0][i] = tr->src_ids[i];
+    n[1] = nb + 1;
+    for (int i = 0; i < nb; i++) ids[1][i] = toks[i].id;
+    ids[1][nb] = TOK_EOS;
+    int W = n[0] > n[1] ? n[0] : n[1];
+    static float tokgrid[2 * MK_MAXL], mask[2 * MK_MAXL];
+    static char cell[2][MK_MAXL][40];
+    for (int b = 0; b < 2; b++)
+        for (int j = 0; j < W; j++) {
+            int id = j < n[b] ? ids[b][j] : TOK_PAD;
+            snprintf(cell[b][j], sizeof cell[b][j], "%s", dword(ctx, id));
+            tokgrid[b * MK_MAXL + j] = (float)id;
+            mask[b * MK_MAXL + j] = j < n[b] ? 0.0f : -INFINITY;
+        }
+    char b[300];
+    snprintf(b, sizeof b, "key-padding mask for a batch of 2 : [2\xC3\x97%d]   scores + mask[b] on every row of sentence b", W);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
+    /* the padded batch, as token cells */
+    SDL_Rect r = L->pad_tokens;
+    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+    ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, "the batch, padded to the longer sentence with <pad> (id 0)");
+    int lab_w = ui_px(ui, 150);
+    int cw = (r.w - lab_w) / W, chh = (r.h - lh - ui_px(ui, 4)) / 2;
+    if (chh > ui_px(ui, 40)) chh = ui_px(ui, 40);
+    const char *rowlab[2] = {"b = 0: yours", "b = 1: another"};
+    for (int bb = 0; bb < 2; bb++) {
+        int y = r.y + lh + ui_px(ui, 4) + bb * chh;
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y + chh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rowlab[bb]);
+        for (int j = 0; j < W; j++) {
+            SDL_Rect c = {r.x + lab_w + j * cw, y, cw - 2, chh - 2};
+            int pad = j >= n[bb];
+            ui_fill(ui, c, pad ? t->panel : t->chip);
+            ui_frame(ui, c, t->border, 1);
+            ui_text_fit(ui, pad ? UI_SANS : UI_BOLD, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 4, pad ? t->text_dim : t->text,
+                        UI_CENTER | UI_MIDDLE, cell[bb][j]);
+            if (ui_mouse_in(ui, c))
+                ui_hover_value(ui, c, tokgrid[bb * MK_MAXL + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, cell[bb][j]);
+        }
+    }
+    /* the mask, with 0 and -inf in the cells */
+    static const char *rows[2] = {"b = 0", "b = 1"};
+    ui_heatmap_spec hs;
+    ui_heatmap_defaults(&hs);
+    hs.data = mask;
+    hs.rows = 2;
+    hs.cols = W;
+    hs.stride = MK_MAXL;
+    hs.row_labels = rows;
+    hs.title = "key-padding mask: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns";
+    hs.name = "padding mask";
+    hs.cmap = UI_CMAP_DIVERGING;
+    hs.fixed_range = 1;
+    hs.vmin = -1;
+    hs.vmax = 1;
+    hs.show_values = 1;
+    hs.colorbar = 0;
+    SDL_Rect mr = L->pad_mask;
+    mr.x += lab_w - ui_px(ui, 60);
+    mr.w -= lab_w - ui_px(ui, 60);
+    ui_heatmap(ui, mr, &hs, NULL);
+    (void)sh;
+    ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
+                 "Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
+                 "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
+                 "so after the softmax those columns get a weight of exactly 0. The encoder, the decoder and the encoder-decoder "
+                 "attention all use it; in the decoder it is added on top of the causal mask. This app runs one sentence at a time, "
+                 "so its own traces never contain <pad>: this picture is an illustration.");
+}
+
+static void mk_draw(const void *st, const lesson_ctx *ctx)
+{
+    const masked_state *s = st;
+    if (!s) return;
+    masked_layout L;
+    mk_layout(ctx, ctx->step, &L);
+    if (ctx->step == 0) draw_causal(s, ctx, &L);
+    else draw_padding(ctx, &L);
+}
+
+static int mk_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    masked_state *s = st;
+    if (!s || ctx->step != 0) return 0;
+    masked_layout L;
+    mk_layout(ctx, 0, &L);
+    int toggle = 0;
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+        int x = ev->button.x, y = ev->button.y, st_ = mk_step(ctx);
+        if (ui_point_in(L.toggle, x, y)) toggle = 1;
+        else if (ui_point_in(L.prev, x, y)) { ctx->sel->step = st_ > 0 ? st_ - 1 : 0; return 1; }
+        else if (ui_point_in(L.next, x, y)) { ctx->sel->step = st_ + 1 < ctx->tr->n_tgt ? st_ + 1 : st_; return 1; }
+    }
+    if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_m && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) toggle = 1;
+    if (!toggle) return 0;
+    s->broken = !s->broken;
+    mk_refresh(s, ctx);
+    if (ctx->act)
+        snprintf(ctx->act->toast, sizeof ctx->act->toast, "%s",
+                 s->broken ? "Causal mask removed: the same decoder input run again without it (what-if run)" : "Causal mask back on");
+    return 1;
+}
+
+static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const masked_state *s = st;
+    if (!s) return 0;
+    masked_layout L;
+    mk_layout(ctx, ctx->step, &L);
+    int k = snprintf(dst, n,
+                     "{\"broken\": %d, \"whatif_ok\": %d, \"whatif_runs\": %d, \"layer\": %d, \"head\": %d, \"step\": %d, "
+                     "\"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], "
+                     "\"toggle\": [%d, %d, %d, %d], \"prev\": [%d, %d, %d, %d], \"next\": [%d, %d, %d, %d], "
+                     "\"pad_mask\": [%d, %d, %d, %d], \"nomask_out_ids\": [",
+                     s->broken, s->wtr != NULL, whatif_runs(s->wi), mk_layer(ctx), mk_head(ctx), mk_step(ctx), L.mats[0].x,
+                     L.mats[0].y, L.mats[0].w, L.mats[0].h, L.mats[1].x, L.mats[1].y, L.mats[1].w, L.mats[1].h, L.mats[2].x,
+                     L.mats[2].y, L.mats[2].w, L.mats[2].h, L.mats[3].x, L.mats[3].y, L.mats[3].w, L.mats[3].h, L.toggle.x,
+                     L.toggle.y, L.toggle.w, L.toggle.h, L.prev.x, L.prev.y, L.prev.w, L.prev.h, L.next.x, L.next.y, L.next.w,
+                     L.next.h, L.pad_mask.x, L.pad_mask.y, L.pad_mask.w, L.pad_mask.h);
+    for (int i = 0; s->wtr && i < s->wtr->n_tgt && k > 0 && (size_t)k < n; i++)
+        k += snprintf(dst + k, n - (size_t)k, "%s%d", i ? ", " : "", s->wtr->out_ids[i]);
+    if (k > 0 && (size_t)k < n) k += snprintf(dst + k, n - (size_t)k, "]}");
+    return k;
+}
+
+const lesson lesson_masked = {
+    .slug = "masked-attention",
+    .title = "Masked self-attention",
+    .init = mk_init,
+    .free = mk_free,
+    .on_trace_changed = mk_changed,
+    .handle_event = mk_event,
+    .draw = mk_draw,
+    .n_steps = mk_steps,
+    .dump_json = mk_dump,
+};
