@@ -18,6 +18,8 @@
     X(lesson_attention) \
     X(lesson_addnorm) \
     X(lesson_ffn) \
+    X(lesson_decoder_input) \
+    X(lesson_masked) \
     X(lesson_cross) \
     X(lesson_output)
 
