@@ -264,8 +264,9 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
     }
 }
 
-/* Rows of the big heatmap, for clicks (measured by a draw under an empty clip). */
-static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L, int x, int y)
+/* Geometry of the big heatmap, measured by a draw under a 1-pixel clip (for
+ * clicks and for the dump's hit boxes). */
+static ui_heatmap_out heat_measure(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L)
 {
     SDL_Rect old;
     SDL_RenderGetClipRect(ctx->ui->r, &old);
@@ -277,6 +278,12 @@ static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_
     cross_heatmap(s, ctx, L->heat, cross_layer(ctx), ctx->sel->head, 0, -1, &o);
     SDL_RenderSetClipRect(ctx->ui->r, had ? &old : NULL);
     ctx->ui->hover = saved;
+    return o;
+}
+
+static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L, int x, int y)
+{
+    ui_heatmap_out o = heat_measure(s, ctx, L);
     if (!ui_point_in(o.cells, x, y) || o.cell_h <= 0) return -1;
     return (y - o.cells.y) / o.cell_h;
 }
@@ -317,8 +324,15 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
     const cross_state *s = st;
     if (!s || s->n_rows < 1) return 0;
     int row = cross_row(s, ctx);
-    return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d}",
-                    cross_layer(ctx), ctx->sel->head, row, s->in[row], s->out[row], s->n_rows, s->n_src);
+    ui_heatmap_out o = {{0, 0, 0, 0}, 0, 0, -1, -1};
+    cross_layout L;
+    cross_layout_compute(ctx, ctx->step, &L);
+    if (ctx->step == 0) o = heat_measure(s, ctx, &L);
+    /* cells: the heatmap's grid in window pixels (step 1 only), for tests that hover a cell */
+    return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d, "
+                    "\"cells\": [%d, %d, %d, %d], \"cell_w\": %d, \"cell_h\": %d}",
+                    cross_layer(ctx), ctx->sel->head, row, s->in[row], s->out[row], s->n_rows, s->n_src, o.cells.x, o.cells.y,
+                    o.cells.w, o.cells.h, o.cell_w, o.cell_h);
 }
 
 const lesson lesson_cross = {
