@@ -454,6 +454,7 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L)
         memcpy(tmp, s, (size_t)s1); tmp[s1] = 0; ui_text_size(ui, UI_SANS, UI_SIZE_BODY, tmp, &w1, NULL);
         ui_fill(ui, (SDL_Rect){x0 + w0, b.y + ui_px(ui, 6), w1 - w0, b.h - ui_px(ui, 12)}, ui_alpha(t->accent, 90));
     }
+    ui_text_bg(ui, textbox_has_selection(a->tb) ? NULL : &t->panel_alt);
     if (!s[0] && !a->tb_focus)
         ui_text(ui, UI_SANS, UI_SIZE_BODY, inner.x, ty, t->text_dim, UI_LEFT | UI_MIDDLE, "type an English sentence (press /)");
     ui_text(ui, UI_SANS, UI_SIZE_BODY, x0, ty, t->text, UI_LEFT | UI_MIDDLE, s);
@@ -492,6 +493,7 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L)
     }
     SDL_RenderSetClipRect(ui->r, NULL);
     /* translation to the right of the box */
+    ui_text_bg(ui, &t->panel);
     int tx = b.x + b.w + ui_px(ui, 12);
     int maxw = L->ex_btn.x - ui_px(ui, 8) - tx;
     char buf[1200];
@@ -506,6 +508,7 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     const ui_theme *t = ui->theme;
     int x = L->status.x, y = L->status.y;
     int gap = ui_px(ui, 14);
+    ui_text_bg(ui, &t->panel);
     if (record) a->n_sugg = 0;
     if (!a->model_trained)
         x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, "UNTRAINED model (random weights): translations are noise") + gap;
@@ -531,8 +534,11 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
             int ww, hh;
             ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, wd, &ww, &hh);
             SDL_Rect rr = {x - 2, y, ww + 4, hh};
-            if (ui_mouse_in(ui, rr)) ui_fill(ui, rr, t->panel_alt);
+            int hot = ui_mouse_in(ui, rr);
+            if (hot) ui_fill(ui, rr, t->panel_alt);
+            ui_text_bg(ui, hot ? &t->panel_alt : &t->panel);
             ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->accent, UI_LEFT, wd);
+            ui_text_bg(ui, &t->panel);
             ui_fill(ui, (SDL_Rect){x, y + hh - ui_px(ui, 2), ww, 1}, t->accent);
             if (record && a->n_sugg < 16) {
                 a->sugg_rect[a->n_sugg] = rr;
@@ -558,9 +564,10 @@ static void draw_sidebar(app *a, ui_ctx *ui, const app_layout *L)
     SDL_RenderSetClipRect(ui->r, &L->sidebar);
     for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) {
         SDL_Rect r = L->items[i];
-        int cur = i == a->lesson;
+        int cur = i == a->lesson, hot = !cur && ui_mouse_in(ui, r);
         if (cur) ui_fill(ui, r, t->accent);
-        else if (ui_mouse_in(ui, r)) ui_fill(ui, r, t->panel_alt);
+        else if (hot) ui_fill(ui, r, t->panel_alt);
+        ui_text_bg(ui, cur ? &t->accent : hot ? &t->panel_alt : &t->panel);
         SDL_Color c = cur ? t->accent_text : t->text;
         char num[16];
         snprintf(num, sizeof num, "%d", lesson_number(i));
@@ -580,6 +587,7 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
     int pad = ui_px(ui, 12);
     SDL_Rect in = {L->panel.x + pad, L->panel.y + pad / 2, L->panel.w - 2 * pad, L->panel.h - pad};
     SDL_RenderSetClipRect(ui->r, &in);
+    ui_text_bg(ui, &t->panel);
     if (a->text_missing || !a->text) {
         char b[1200];
         snprintf(b, sizeof b, "No lesson text for language \xE2\x80\x9C%s\xE2\x80\x9D yet.\nExpected the file %s "
@@ -595,6 +603,7 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
             ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
             SDL_Rect mr = {in.x + in.w - mw - ui_px(ui, 8), L->panel.y + L->panel.h - mh - 2, mw + ui_px(ui, 8), mh};
             ui_fill(ui, mr, t->panel_alt);
+            ui_text_bg(ui, &t->panel_alt);
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, mr.x + ui_px(ui, 4), mr.y, t->text_dim, UI_LEFT, more);
         }
     }
@@ -617,6 +626,7 @@ static void draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
     int pad = ui_px(ui, 18);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
     if (record) a->n_overlay_rects = 0;
+    ui_text_bg(ui, &t->panel);
     if (a->overlay == OVERLAY_HELP) {
         int n = (int)(sizeof help_lines / sizeof help_lines[0]);
         SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), pad * 3 + lh * (n + 2));
@@ -650,7 +660,9 @@ static void draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
                     "None of the built-in examples fits this model's vocabulary: press V to see its words.");
         for (int i = 0; i < n; i++) {
             SDL_Rect r = {b.x + pad, b.y + pad + lh * 2 + i * (lh + ui_px(ui, 10)), b.w - 2 * pad, lh + ui_px(ui, 6)};
-            if (ui_mouse_in(ui, r)) ui_fill(ui, r, t->panel_alt);
+            int hot = ui_mouse_in(ui, r);
+            if (hot) ui_fill(ui, r, t->panel_alt);
+            ui_text_bg(ui, hot ? &t->panel_alt : &t->panel);
             char line[300];
             snprintf(line, sizeof line, "%d   %s", i + 1, ok[i]);
             ui_text(ui, UI_SANS, UI_SIZE_BODY, r.x + ui_px(ui, 6), r.y + ui_px(ui, 3), t->text, UI_LEFT, line);
@@ -681,7 +693,9 @@ static void draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
         for (int i = 0; i < v->size && i < ncol * nrow; i++) {
             int cx = b.x + pad + (i / nrow) * colw, cy = top + (i % nrow) * rowh;
             SDL_Rect r = {cx, cy, colw - ui_px(ui, 4), rowh};
-            if (ui_mouse_in(ui, r)) ui_fill(ui, r, t->panel_alt);
+            int hot = ui_mouse_in(ui, r);
+            if (hot) ui_fill(ui, r, t->panel_alt);
+            ui_text_bg(ui, hot ? &t->panel_alt : &t->panel);
             char lab[96];
             snprintf(lab, sizeof lab, "%d %s", i, tok_vocab_word(v, i));
             ui_text_fit(ui, i < 4 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, cx + 2, cy + 2, colw - ui_px(ui, 8),
@@ -706,7 +720,9 @@ static void draw_toast(app *a, ui_ctx *ui, int w, int h)
     SDL_Color c = a->toast_kind == 2 ? t->error : a->toast_kind == 1 ? t->ok : t->accent;
     ui_fill(ui, b, t->panel);
     ui_frame(ui, b, c, ui_px(ui, 2));
+    ui_text_bg(ui, &t->panel);
     ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, b.x + pad, b.y + pad / 2, tw, t->text, UI_LEFT, a->toast);
+    ui_text_bg(ui, NULL);
 }
 
 /* Draws one whole frame into ui->r at w x h. record: this is the interactive
@@ -726,7 +742,9 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
     if (a->trace_ok) {
         lesson_ctx c = make_ctx(a, ui, L.area, a->lesson, NULL);
         SDL_RenderSetClipRect(ui->r, &L.area);
+        ui_text_bg(ui, NULL);
         les->draw(a->lstate[a->lesson], &c);
+        ui_text_bg(ui, NULL);
         SDL_RenderSetClipRect(ui->r, NULL);
     } else {
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? a->trace_err : "no trace");
@@ -735,6 +753,7 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
     char title[256];
     snprintf(title, sizeof title, "%d \xC2\xB7 %s", lesson_number(a->lesson), les->title);
     ui_fill(ui, (SDL_Rect){L.title.x, L.title.y - ui_px(ui, 8), L.title.w, L.title.h + ui_px(ui, 8)}, t->bg);
+    ui_text_bg(ui, &t->bg);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_LARGE, L.title.x, L.title.y, L.title.w * 3 / 4, t->text, UI_LEFT, title);
     int n = lesson_steps(a, a->lesson);
     if (n > 1) {
@@ -753,8 +772,10 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
     ui_button(ui, L.vocab_btn, "Words (V)", a->overlay == OVERLAY_VOCAB);
     ui_button(ui, L.help_btn, "?", a->overlay == OVERLAY_HELP);
     draw_status(a, ui, &L, record);
+    ui_text_bg(ui, NULL);
     if (with_overlays) {
         draw_overlay(a, ui, w, h, record);
+        ui_text_bg(ui, NULL);
         if (a->overlay == OVERLAY_NONE) ui_tooltip(ui, w, h);
         draw_toast(a, ui, w, h);
     }

@@ -78,6 +78,8 @@ typedef struct {
     ui_hover hover;         /* the hover sink, cleared by ui_begin_frame */
     ui_text_cache *cache;
     char font_dir[512];
+    int has_text_bg;        /* 1: text is composed onto text_bg (opaque, copied without blending: faster) */
+    SDL_Color text_bg;
     TTF_Font *fonts[UI_N_FACES][48]; /* opened on demand per (face, pixel size bucket) */
     int font_px[UI_N_FACES][48];
     int n_fonts[UI_N_FACES];
@@ -99,6 +101,7 @@ TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size);                 /* the 
 int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s); /* draws UTF-8 text; returns its width in px */
 void ui_text_size(ui_ctx *ui, ui_face face, float size, const char *s, int *w, int *h); /* measures without drawing */
 int ui_line_height(ui_ctx *ui, ui_face face, float size);               /* pixels from one line to the next */
+void ui_text_bg(ui_ctx *ui, const SDL_Color *bg);                       /* text drawn next sits on this solid colour (NULL: any background); much faster on the software renderer */
 int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s); /* draws, cut with "…" to max_w */
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
 int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces (blank line = paragraph, "# " line = heading); returns total height */

@@ -28,7 +28,7 @@ typedef struct cache_entry {
     struct cache_entry *prev, *next;  /* LRU list: head = most recent */
     uint64_t hash;
     int face, px;
-    Uint32 rgba;
+    Uint32 rgba, bg;
     SDL_Texture *tex;
     int w, h;
     char *text;
@@ -40,7 +40,11 @@ typedef struct {
     int height;
 } wrap_entry;
 
+#define SIZE_CACHE 4096
+typedef struct { uint64_t hash; int w, h; } size_entry;
+
 struct ui_text_cache {
+    size_entry sizes[SIZE_CACHE];     /* measured strings: hash of (face, px, text) -> size */
     cache_entry *buckets[CACHE_BUCKETS];
     cache_entry *head, *tail;
     size_t count;
@@ -126,6 +130,7 @@ void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
     ui->mouse_x = mx;
     ui->mouse_y = my;
     ui->time = time;
+    ui->has_text_bg = 0;
     memset(&ui->hover, 0, sizeof ui->hover);
 }
 
@@ -226,14 +231,17 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     int px = (int)lroundf(size * ui->scale);
     if (px < 6) px = 6;
     Uint32 rgba = ((Uint32)col.r << 24) | ((Uint32)col.g << 16) | ((Uint32)col.b << 8) | col.a;
+    int opaque_bg = ui->has_text_bg && col.a == 255;
+    Uint32 bg = opaque_bg ? 0xFF000000u | ((Uint32)ui->text_bg.r << 16) | ((Uint32)ui->text_bg.g << 8) | ui->text_bg.b : 0;
     size_t n = strlen(s);
     uint64_t h = fnv(s, n, 1469598103934665603ULL);
     h = fnv(&px, sizeof px, h);
     h = fnv(&rgba, sizeof rgba, h);
     h = fnv(&face, sizeof face, h);
+    h = fnv(&bg, sizeof bg, h);
     ui_text_cache *c = ui->cache;
     for (cache_entry *e = c->buckets[h % CACHE_BUCKETS]; e; e = e->hnext) {
-        if (e->hash == h && e->px == px && e->rgba == rgba && e->face == (int)face && strcmp(e->text, s) == 0) {
+        if (e->hash == h && e->px == px && e->rgba == rgba && e->bg == bg && e->face == (int)face && strcmp(e->text, s) == 0) {
             lru_unlink(c, e);
             lru_push(c, e);
             return e;
@@ -241,21 +249,30 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     }
     TTF_Font *f = ui_font(ui, face, size);
     if (!f) return NULL;
-    SDL_Color opaque = col;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, opaque);
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, col);
     if (!surf) return NULL;
+    if (opaque_bg) { /* compose once onto the known background: drawing is then a plain copy */
+        SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(0, surf->w, surf->h, 32, SDL_PIXELFORMAT_RGB888);
+        if (o) {
+            SDL_FillRect(o, NULL, SDL_MapRGB(o->format, ui->text_bg.r, ui->text_bg.g, ui->text_bg.b));
+            SDL_SetSurfaceBlendMode(surf, SDL_BLENDMODE_BLEND);
+            SDL_BlitSurface(surf, NULL, o, NULL);
+            SDL_FreeSurface(surf);
+            surf = o;
+        }
+    }
     SDL_Texture *tex = SDL_CreateTextureFromSurface(ui->r, surf);
     int w = surf->w, hh = surf->h;
     SDL_FreeSurface(surf);
     if (!tex) return NULL;
-    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureBlendMode(tex, opaque_bg ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     if (col.a != 255) SDL_SetTextureAlphaMod(tex, col.a);
     cache_entry *e = calloc(1, sizeof *e);
     if (!e) { SDL_DestroyTexture(tex); return NULL; }
     e->text = malloc(n + 1);
     if (!e->text) { free(e); SDL_DestroyTexture(tex); return NULL; }
     memcpy(e->text, s, n + 1);
-    e->hash = h; e->px = px; e->rgba = rgba; e->face = face; e->tex = tex; e->w = w; e->h = hh;
+    e->hash = h; e->px = px; e->rgba = rgba; e->bg = bg; e->face = face; e->tex = tex; e->w = w; e->h = hh;
     while (c->count >= CACHE_CAP) cache_evict(c);
     e->hnext = c->buckets[h % CACHE_BUCKETS];
     c->buckets[h % CACHE_BUCKETS] = e;
@@ -270,12 +287,32 @@ void ui_text_size(ui_ctx *ui, ui_face face, float size, const char *s, int *w, i
 {
     int tw = 0, th = 0;
     TTF_Font *f = ui_font(ui, face, size);
-    if (f) {
+    if (f && s && *s && ui->cache) {
+        int px = ui_px(ui, size);
+        uint64_t hs = fnv(s, strlen(s), 1469598103934665603ULL);
+        hs = fnv(&px, sizeof px, hs);
+        hs = fnv(&face, sizeof face, hs);
+        if (hs == 0) hs = 1;
+        size_entry *se = &ui->cache->sizes[hs % SIZE_CACHE];
+        if (se->hash == hs) {
+            tw = se->w;
+            th = se->h;
+        } else {
+            TTF_SizeUTF8(f, s, &tw, &th);
+            se->hash = hs; se->w = tw; se->h = th;
+        }
+    } else if (f) {
         th = TTF_FontHeight(f);
         if (s && *s) TTF_SizeUTF8(f, s, &tw, &th);
     }
     if (w) *w = tw;
     if (h) *h = th;
+}
+
+void ui_text_bg(ui_ctx *ui, const SDL_Color *bg)
+{
+    ui->has_text_bg = bg != NULL;
+    if (bg) ui->text_bg = *bg;
 }
 
 int ui_line_height(ui_ctx *ui, ui_face face, float size)
@@ -445,7 +482,7 @@ int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_
     char line[2048];
     for (int i = 0; i < w->n_lines; i++) {
         int h = w->lens[i] == 0 ? lh / 2 : lh;
-        if (y + h > box.y && y < box.y + box.h && w->lens[i] > 0) {
+        if (y >= box.y && y + h <= box.y + box.h && w->lens[i] > 0) { /* whole lines only */
             int l = w->lens[i] < (int)sizeof line - 1 ? w->lens[i] : (int)sizeof line - 1;
             memcpy(line, s + w->starts[i], (size_t)l);
             line[l] = 0;
@@ -593,5 +630,9 @@ void ui_tooltip(ui_ctx *ui, int win_w, int win_h)
     if (box.y < 0) box.y = 0;
     ui_fill(ui, box, ui->theme->tooltip_bg);
     ui_frame(ui, box, ui->theme->accent, 1);
+    int had = ui->has_text_bg;
+    SDL_Color was = ui->text_bg;
+    ui_text_bg(ui, &ui->theme->tooltip_bg);
     ui_text(ui, UI_MONO, UI_SIZE_BODY, box.x + pad, box.y + pad, ui->theme->tooltip_text, UI_LEFT, text);
+    ui_text_bg(ui, had ? &was : NULL);
 }

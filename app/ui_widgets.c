@@ -11,6 +11,16 @@
 
 #include "ui.h"
 
+/* Text drawn inside a widget's own opaque fill can be composed onto that fill. */
+typedef struct { int had; SDL_Color was; } bg_save;
+static bg_save bg_push(ui_ctx *ui, const SDL_Color *c)
+{
+    bg_save b = {ui->has_text_bg, ui->text_bg};
+    ui_text_bg(ui, c && c->a == 255 ? c : NULL);
+    return b;
+}
+static void bg_pop(ui_ctx *ui, bg_save b) { ui_text_bg(ui, b.had ? &b.was : NULL); }
+
 static void fmt_tick(float v, char *dst, size_t n)
 {
     float a = fabsf(v);
@@ -159,6 +169,7 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
         ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "0.00", &vw, NULL);
         if (vw + 4 > cw || lh > ch + 2) vals = 0;
     }
+    bg_save cells_bg = bg_push(ui, NULL);
     for (int rr = 0; rr < sp.rows; rr++)
         for (int cc = 0; cc < sp.cols; cc++) {
             float v = sp.data[rr * sp.stride + cc];
@@ -183,6 +194,7 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
                     ui_text(ui, UI_MONO, UI_SIZE_SMALL, grid_x + cc * cw + cw / 2, grid_y + rr * ch + ch / 2, t->text,
                             UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
             }
+    bg_pop(ui, cells_bg);
     ui_frame(ui, (SDL_Rect){cells.x - 1, cells.y - 1, cells.w + 2, cells.h + 2}, t->border, 1);
     if (sp.highlight_row >= 0 && sp.highlight_row < sp.rows)
         ui_frame(ui, (SDL_Rect){grid_x - 1, grid_y + sp.highlight_row * ch - 1, cells.w + 2, ch + 2}, t->accent, ui_px(ui, 2));
@@ -423,8 +435,10 @@ SDL_Rect ui_chip(ui_ctx *ui, float size, int x, int y, const char *text, const c
     SDL_Color border = selected ? t->accent : kind == UI_CHIP_UNK ? t->warn : t->border;
     ui_frame(ui, r, border, selected ? ui_px(ui, 3) : ui_px(ui, kind == UI_CHIP_UNK ? 2 : 1));
     SDL_Color tc = kind == UI_CHIP_MUTED ? t->text_dim : t->text;
+    bg_save b = bg_push(ui, &fill);
     ui_text(ui, UI_BOLD, size, x + w / 2, y + pad, tc, UI_CENTER, text);
     if (sub) ui_text(ui, UI_MONO, size * 0.75f, x + w / 2, y + pad + h1, t->text_dim, UI_CENTER, sub);
+    bg_pop(ui, b);
     return r;
 }
 
@@ -447,8 +461,10 @@ int ui_box(ui_ctx *ui, SDL_Rect r, const char *label, const char *sub, SDL_Color
     SDL_Color tc = ui_text_on(f);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     int cy = r.y + r.h / 2 - (sub ? lh / 2 : 0);
+    bg_save b = bg_push(ui, &f);
     if (label) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x + r.w / 2, cy, r.w - 4, tc, UI_CENTER | UI_MIDDLE, label);
     if (sub) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + r.w / 2, cy + lh * 3 / 4, r.w - 4, tc, UI_CENTER | UI_MIDDLE, sub);
+    bg_pop(ui, b);
     return hot;
 }
 
@@ -459,8 +475,10 @@ int ui_button(ui_ctx *ui, SDL_Rect r, const char *label, int active)
     SDL_Color f = active ? t->accent : hot ? t->panel_alt : t->panel;
     ui_fill(ui, r, f);
     ui_frame(ui, r, active || hot ? t->accent : t->border, 1);
+    bg_save b = bg_push(ui, &f);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + r.w / 2, r.y + r.h / 2, r.w - 4, active ? t->accent_text : t->text,
                 UI_CENTER | UI_MIDDLE, label);
+    bg_pop(ui, b);
     return hot;
 }
 

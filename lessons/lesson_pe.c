@@ -263,6 +263,7 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
     pe_layout L;
     pe_layout_compute(ctx, step, &L);
     char f[300];
+    ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
     snprintf(f, sizeof f, "PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d", D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     static char lab[MAXL][48];

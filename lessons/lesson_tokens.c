@@ -90,6 +90,7 @@ static int tokens_pass(const void *st, const lesson_ctx *ctx, float size, int dr
     char sub[48], note[200], lab[96];
     const int L = tr->cfg.max_len;
     flow f = {ctx, a.x, a.x, 0, a.x + a.w - pad, 0, size, dry};
+    ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
 
     /* 1. words as typed (lower-cased), the cut ones muted */
     snprintf(note, sizeof note, "split on spaces, punctuation apart, lower-cased: %d word%s", tr->n_words_total,
