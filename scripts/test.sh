@@ -4,7 +4,9 @@
 # Sanitizer (build-asan, Debug at -O1, assertions on) and run every test again
 # there, the headless app included (software renderer: no leak suppressions).
 # Any sanitizer report (leaks included) fails the run. TLAB_NO_ASAN=1 skips
-# the second pass (quicker local runs); CI always runs it.
+# the second pass (quicker local runs); CI always runs it. Third, the fuzz
+# harnesses (tests/fuzz, clang) replay their seed corpora and fuzz 3 s each
+# (scripts/fuzz.sh --ci; TLAB_NO_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -21,4 +23,8 @@ if [ "${TLAB_NO_ASAN:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE no_asan
+fi
+if [ "${TLAB_NO_FUZZ:-0}" != 1 ]; then
+  echo "test.sh: fuzz harnesses: corpus replay and a brief run each (build-fuzz)" >&2
+  bash scripts/fuzz.sh --ci
 fi
