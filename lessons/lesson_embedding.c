@@ -413,12 +413,13 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
         if (ctx->step == 1 && p->ok) {
             int lh = ui_line_height(ctx->ui, UI_BOLD, UI_SIZE_LARGE);
             SDL_Rect view = {L.view[v].x, L.view[v].y + lh, L.view[v].w, L.view[v].h - lh};
-            int np = 0, first = 1;
+            int np = 0, first = 1, shown = 0;
             emb_pt *pts = project_view(s, ctx, view, v, &np);
             for (int i = 0; pts && i < np; i++) {
-                if (pts[i].kind == 0) continue;
+                if (pts[i].kind == 0 || shown >= 10) continue; /* the app's dump buffer is 4 KB */
+                shown++;
                 const float *c = &p->coords[pts[i].id * 3];
-                EMB_PUT("%s{\"id\": %d, \"kind\": %d, \"x\": %d, \"y\": %d, \"pc\": [%.6g, %.6g, %.6g]}", first ? "" : ", ",
+                EMB_PUT("%s{\"id\": %d, \"kind\": %d, \"x\": %d, \"y\": %d, \"pc\": [%.5g, %.5g, %.5g]}", first ? "" : ", ",
                         pts[i].id, pts[i].kind, (int)lroundf(pts[i].x), (int)lroundf(pts[i].y), (double)c[0], (double)c[1], (double)c[2]);
                 first = 0;
             }
