@@ -11,6 +11,7 @@
  * `const lesson lesson_<name> = {...};`, one line X(lesson_<name>) below, in
  * course order, and its text in assets/lessons/en/<slug>.txt. Nothing else. */
 #define TLAB_LESSONS(X) \
+    X(lesson_overview) \
     X(lesson_tokens) \
     X(lesson_embedding) \
     X(lesson_pe) \
