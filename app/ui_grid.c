@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui_grid.h"
@@ -15,7 +16,8 @@ void ui_grid_fmt(float v, char *dst, size_t n)
     float a = fabsf(v);
     if (isinf(v)) { snprintf(dst, n, v < 0 ? "\xE2\x88\x92\xE2\x88\x9E" : "\xE2\x88\x9E"); return; }
     if (v == 0.0f) snprintf(dst, n, "0");
-    else if (a >= 1000.0f || a < 0.01f) snprintf(dst, n, "%.1e", v);
+    else if (a >= 1000.0f || a < 0.0005f) snprintf(dst, n, "%.0e", v);
+    else if (a < 0.01f) snprintf(dst, n, "%.3f", v);
     else if (a >= 100.0f) snprintf(dst, n, "%.0f", v);
     else if (a >= 10.0f) snprintf(dst, n, "%.1f", v);
     else snprintf(dst, n, "%.2f", v);
@@ -40,6 +42,13 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
 {
     memset(g, 0, sizeof *g);
     if (!s || s->rows <= 0 || s->cols <= 0) return;
+    if (s->labels_in_hover_only) {
+        ui_grid_spec bare = *s;
+        bare.row_labels = bare.col_labels = NULL;
+        bare.labels_in_hover_only = 0;
+        ui_grid_layout(ui, r, &bare, g);
+        return;
+    }
     g->rows = s->rows;
     g->cols = s->cols;
     float ls = lsize(s);
@@ -103,12 +112,14 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
     const ui_theme *t = ui->theme;
     int stride = s->stride > 0 ? s->stride : s->cols;
     float ls = lsize(s);
+    const char *const *row_labels = s->labels_in_hover_only ? NULL : s->row_labels;
+    const char *const *col_labels = s->labels_in_hover_only ? NULL : s->col_labels;
     int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls);
     if (s->title) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, s->title);
     /* row labels: thinned when rows are shorter than the text */
     int rthin = 1;
     while (rthin * g->ch < lh * 8 / 10) rthin *= 2;
-    for (int i = 0; s->row_labels && i < g->rows; i++) {
+    for (int i = 0; row_labels && i < g->rows; i++) {
         if (i % rthin && i != s->highlight_row) continue;
         SDL_Color c = i == s->highlight_row ? t->accent : t->text_dim;
         ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
@@ -117,24 +128,24 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
     /* column labels: horizontal when they fit, else turned (and thinned) */
     int cthin = 1;
     if (g->rotated) while (cthin * g->cw < lh * 8 / 10) cthin *= 2;
-    for (int i = 0; s->col_labels && i < g->cols; i++) {
+    for (int i = 0; col_labels && i < g->cols; i++) {
         if (i % cthin && i != s->highlight_col) continue;
+        if (cthin > 1 && s->highlight_col >= 0 && i != s->highlight_col && abs(i - s->highlight_col) < cthin) continue;
         SDL_Color c = i == s->highlight_col ? t->accent : t->text_dim;
         const char *lab = s->col_labels[i] ? s->col_labels[i] : "";
         int cx = g->cells.x + i * g->cw + g->cw / 2;
         if (g->rotated) {
             int w = 0, h = 0;
             ui_text_size(ui, UI_SANS, ls, lab, &w, &h);
-            int room = g->head_h - gap;
-            if (w > room) { /* too long: draw it cut horizontally is unreadable; show the start only */
-                char cut[16];
-                snprintf(cut, sizeof cut, "%.5s", lab);
+            char cut[16];
+            if (w > g->head_h - gap) { /* too long for the label band: its start only */
+                int len = (int)strlen(lab), pos = 0;
+                for (int k = 0; k < 5 && pos < len; k++) pos = ui_utf8_next(lab, len, pos);
+                snprintf(cut, sizeof cut, "%.*s", pos < (int)sizeof cut - 1 ? pos : (int)sizeof cut - 1, lab);
                 ui_text_size(ui, UI_SANS, ls, cut, &w, &h);
                 lab = cut;
-                ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
-            } else {
-                ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
             }
+            ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
         } else {
             ui_text(ui, UI_SANS, ls, cx, g->cells.y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
         }

@@ -32,6 +32,7 @@ typedef struct {
     int highlight_cell;                /* 1: outline only the cell (highlight_row, highlight_col) */
     int no_hover;                      /* 1: do not report hovers (e.g. thumbnails) */
     float label_size;                  /* label text size (0: UI_SIZE_SMALL) */
+    int labels_in_hover_only;          /* 1: labels name cells in hovers but are not drawn (thumbnails) */
 } ui_grid_spec;
 
 typedef struct {

@@ -17,6 +17,7 @@
     X(lesson_pe) \
     X(lesson_qkv) \
     X(lesson_attention) \
+    X(lesson_multihead) \
     X(lesson_addnorm) \
     X(lesson_ffn) \
     X(lesson_decoder_input) \

@@ -1,0 +1,493 @@
+/* lesson_multihead.c - lesson 6, "Multi-head attention", in two steps, for
+ * the selected layer:
+ *   1 the attention weights of every head side by side (trace: weights
+ *     [H, S, S]); click one to enlarge it (it becomes the selected head);
+ *   2 the heads' outputs side by side, concat [S × H·d_v] coloured by head
+ *     (trace: concat), times W_Oᵀ (the model's out_proj_weight [D, D]), plus
+ *     b_O, gives the sub-layer's output [S × D] (trace: out). Below, for one
+ *     token, each output dimension split into the part that comes from each
+ *     head: out[t][d] = Σ_h Σ_{j in head h} W_O[d][j]·concat[t][j] + b_O[d].
+ *     That split is display math whose sum is checked against the trace: it
+ *     answers the article's open question (why a linear layer after concat).
+ * X switches between the encoder self-attention, the decoder's masked
+ * self-attention and its cross-attention.
+ *
+ * Must not: change the trace or the parameters, run the model, or draw
+ * outside ctx->area.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+#include "ui_grid.h"
+
+#define MAXL 128
+#define MAXD 512
+#define MAXH 16
+#define LABW 40
+
+enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };
+static const char *const kind_names[N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
+                                                "decoder cross-attention"};
+static const char *const kind_slugs[N_KINDS] = {"encoder-self", "decoder-self", "decoder-cross"};
+
+typedef struct {
+    int kind;
+} mh_state;
+
+typedef struct {
+    const trace_attn *a;
+    const model_attn_params *p;
+    int kind, layer, n_layers, head, H, L, K, D, nq, nk;
+    const char *const *qlab, *const *klab;
+    int token;                 /* the query row explained in step 2 */
+} mh_view;
+
+static char src_lab[MAXL][LABW], tgt_lab[MAXL][LABW];
+static const char *src_ptr[MAXL], *tgt_ptr[MAXL];
+
+static void mh_view_get(const lesson_ctx *ctx, int kind, mh_view *v)
+{
+    const trace *tr = ctx->tr;
+    memset(v, 0, sizeof *v);
+    for (int i = 0; i < tr->n_src && i < MAXL; i++) {
+        snprintf(src_lab[i], LABW, "%s", i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]));
+        src_ptr[i] = src_lab[i];
+    }
+    for (int i = 0; i < tr->n_tgt && i < MAXL; i++) {
+        snprintf(tgt_lab[i], LABW, "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[i]));
+        tgt_ptr[i] = tgt_lab[i];
+    }
+    if (kind != KIND_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = KIND_ENC_SELF;
+    v->kind = kind;
+    v->H = tr->cfg.n_heads < MAXH ? tr->cfg.n_heads : MAXH;
+    v->L = tr->cfg.max_len;
+    v->D = tr->cfg.d_model;
+    v->K = v->D / tr->cfg.n_heads;
+    v->head = ctx->sel->head % v->H;
+    v->n_layers = kind == KIND_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
+    v->layer = ctx->sel->layer < v->n_layers ? ctx->sel->layer : v->n_layers - 1;
+    if (v->layer < 0) v->layer = 0;
+    int S = tr->n_src < MAXL ? tr->n_src : MAXL, T = tr->n_tgt < MAXL ? tr->n_tgt : MAXL;
+    if (kind == KIND_ENC_SELF) {
+        v->a = &tr->enc[v->layer].self;
+        v->p = ctx->params ? &ctx->params->enc[v->layer].self_attn : NULL;
+        v->nq = v->nk = S;
+        v->qlab = v->klab = src_ptr;
+        v->token = ctx->sel->token;
+    } else {
+        v->a = kind == KIND_DEC_SELF ? &tr->dec[v->layer].self : &tr->dec[v->layer].cross;
+        v->p = ctx->params ? (kind == KIND_DEC_SELF ? &ctx->params->dec[v->layer].self_attn : &ctx->params->dec[v->layer].cross_attn) : NULL;
+        v->nq = T;
+        v->nk = kind == KIND_DEC_SELF ? T : S;
+        v->qlab = tgt_ptr;
+        v->klab = kind == KIND_DEC_SELF ? tgt_ptr : src_ptr;
+        v->token = ctx->sel->step;
+    }
+    if (v->token < 0 || v->token >= v->nq) v->token = 0;
+}
+
+/* Head h's weights as a dense [nq, nk] matrix. */
+static void head_weights(const mh_view *v, int h, float *out)
+{
+    for (int i = 0; i < v->nq; i++)
+        for (int j = 0; j < v->nk; j++) out[i * v->nk + j] = v->a->weights[((size_t)h * v->L + i) * v->L + j];
+}
+
+/* contrib[h * D + d] = Σ_{j in head h} W_O[d][j] · concat[t][j]: what head h adds to out[t][d]. */
+static void head_contrib(const mh_view *v, int t, float *contrib)
+{
+    const float *x = v->a->concat + (size_t)t * v->D;
+    for (int h = 0; h < v->H; h++)
+        for (int d = 0; d < v->D; d++) {
+            double acc = 0;
+            for (int j = h * v->K; j < (h + 1) * v->K; j++) acc += (double)v->p->out_proj_weight[(size_t)d * v->D + j] * x[j];
+            contrib[h * v->D + d] = (float)acc;
+        }
+}
+
+static float absmax(const float *m, int n)
+{
+    float a = 0;
+    for (int i = 0; i < n; i++) if (isfinite(m[i]) && fabsf(m[i]) > a) a = fabsf(m[i]);
+    return a > 0 ? a : 1;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+typedef struct {
+    SDL_Rect formula, info, kind_btn;
+    SDL_Rect tiles[MAXH];    /* step 1: one per head */
+    SDL_Rect big;            /* step 1: the enlarged head */
+    SDL_Rect concat, wo, out, contrib, bars; /* step 2 */
+} mh_layout;
+
+static void mh_layout_compute(const lesson_ctx *ctx, const mh_view *v, mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    memset(L, 0, sizeof *L);
+    int pad = ui_px(ui, 10);
+    int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    L->formula = (SDL_Rect){a.x, a.y, a.w, lf};
+    int bw = ui_px(ui, 250), bh = li + ui_px(ui, 8);
+    L->kind_btn = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
+    L->info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
+    int y0 = a.y + lf + bh + pad, h = a.y + a.h - y0;
+    if (ctx->step == 0) {
+        int H = v->H;
+        int lw = a.w * 50 / 100;
+        int nc = H <= 2 ? H : H <= 4 ? 2 : H <= 9 ? 3 : 4;
+        int nr = (H + nc - 1) / nc;
+        int tw = (lw - (nc - 1) * pad) / nc, th = (h - (nr - 1) * pad) / nr;
+        for (int k = 0; k < H; k++)
+            L->tiles[k] = (SDL_Rect){a.x + (k % nc) * (tw + pad), y0 + (k / nc) * (th + pad), tw, th};
+        L->big = (SDL_Rect){a.x + lw + 2 * pad, y0, a.w - lw - 2 * pad, h};
+    } else {
+        int th = h * 56 / 100;
+        int sq = th;                           /* W_Oᵀ is square */
+        if (sq > a.w * 26 / 100) sq = a.w * 26 / 100;
+        int rest = (a.w - sq - 2 * pad) / 2;
+        L->concat = (SDL_Rect){a.x, y0, rest, th};
+        L->wo = (SDL_Rect){a.x + rest + pad, y0, sq, th};
+        L->out = (SDL_Rect){a.x + rest + sq + 2 * pad, y0, a.w - rest - sq - 2 * pad, th};
+        int y1 = y0 + th + pad;
+        int cw = a.w * 62 / 100;
+        L->contrib = (SDL_Rect){a.x, y1, cw, a.y + a.h - y1};
+        L->bars = (SDL_Rect){a.x + cw + 2 * pad, y1, a.w - cw - 2 * pad, a.y + a.h - y1};
+    }
+}
+
+static void tile_spec(const mh_view *v, int h, float *buf, ui_grid_spec *g, char *title, size_t tn)
+{
+    ui_grid_defaults(g);
+    head_weights(v, h, buf);
+    g->data = buf;
+    g->rows = v->nq;
+    g->cols = v->nk;
+    g->row_labels = v->qlab;
+    g->col_labels = v->klab;
+    g->labels_in_hover_only = 1;
+    g->square = 1;
+    g->max_cell = 40;
+    snprintf(title, tn, "head %d", h + 1);
+    g->title = title;
+}
+
+static void big_spec(const mh_view *v, float *buf, ui_grid_spec *g, char *title, size_t tn)
+{
+    ui_grid_defaults(g);
+    head_weights(v, v->head, buf);
+    g->data = buf;
+    g->rows = v->nq;
+    g->cols = v->nk;
+    g->row_labels = v->qlab;
+    g->col_labels = v->klab;
+    g->square = 1;
+    g->show_values = 1;
+    g->highlight_row = v->token;
+    snprintf(title, tn, "head %d, enlarged [%d\xC3\x97%d]", v->head + 1, v->nq, v->nk);
+    g->title = title;
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+/* Coloured head bands under (horizontal) or left of (vertical) a grid's cells. */
+static void head_bands(ui_ctx *ui, const ui_grid_geom *g, int H, int K, int vertical, const char *what)
+{
+    const ui_theme *t = ui->theme;
+    int bt = ui_px(ui, 10), gap = ui_px(ui, 3);
+    for (int h = 0; h < H; h++) {
+        SDL_Rect r = vertical ? (SDL_Rect){g->cells.x - bt - gap, g->cells.y + h * K * g->ch, bt, K * g->ch}
+                              : (SDL_Rect){g->cells.x + h * K * g->cw, g->cells.y + g->cells.h + gap, K * g->cw, bt};
+        SDL_Color c = t->series[h % 6];
+        ui_fill(ui, r, c);
+        SDL_Rect hit = r;
+        if (vertical) { hit.x -= ui_px(ui, 4); hit.w += ui_px(ui, 4); } else hit.h += ui_px(ui, 4);
+        if (ui_mouse_in(ui, hit))
+            ui_hover_text(ui, r, "%s %d..%d: head %d's output (d_v = %d numbers)", what, h * K, (h + 1) * K - 1, h + 1, K);
+        if (!vertical) {
+            char b[16];
+            snprintf(b, sizeof b, "h%d", h + 1);
+            ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x + r.w / 2, r.y + r.h + gap, c, UI_CENTER | UI_TOP, b);
+        }
+    }
+}
+
+static void draw_step1(const mh_view *v, const lesson_ctx *ctx, const mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    static float buf[MAXH][MAXL * MAXL], bigbuf[MAXL * MAXL];
+    char title[MAXH][64], bt[160];
+    for (int h = 0; h < v->H; h++) {
+        ui_grid_spec g;
+        ui_grid_geom geo;
+        tile_spec(v, h, buf[h], &g, title[h], sizeof title[h]);
+        ui_grid_draw(ui, L->tiles[h], &g, &geo);
+        if (h == v->head) {
+            SDL_Rect c = geo.cells;
+            int th = ui_px(ui, 3);
+            ui_frame(ui, (SDL_Rect){c.x - th - 1, c.y - th - 1, c.w + 2 * th + 2, c.h + 2 * th + 2}, t->accent, th);
+        }
+    }
+    ui_grid_spec g;
+    big_spec(v, bigbuf, &g, bt, sizeof bt);
+    ui_grid_draw(ui, L->big, &g, NULL);
+}
+
+static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    if (!v->p || !v->p->out_proj_weight) return;
+    int S = v->nq, D = v->D, H = v->H, K = v->K;
+    static float cbuf[MAXL * MAXD], wt[MAXD * MAXD], obuf[MAXL * MAXD], contrib[MAXH * MAXD];
+    if (D > MAXD) return;
+    char title[3][128], b[256];
+    int band = ui_px(ui, 10) + ui_px(ui, 3) + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    /* concat [S x D] */
+    for (int i = 0; i < S; i++) memcpy(cbuf + i * D, v->a->concat + (size_t)i * D, sizeof(float) * (size_t)D);
+    float cm = absmax(cbuf, S * D);
+    ui_grid_spec g;
+    ui_grid_geom gc, gw, go;
+    ui_grid_defaults(&g);
+    g.data = cbuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
+    g.cmap = UI_CMAP_DIVERGING; g.vmin = -cm; g.vmax = cm; g.highlight_row = v->token;
+    snprintf(title[0], sizeof title[0], "concat [%d\xC3\x97%d\xC2\xB7%d]", S, H, K);
+    g.title = title[0]; g.name = "concat";
+    SDL_Rect r = L->concat;
+    r.h -= band;
+    ui_grid_draw(ui, r, &g, &gc);
+    head_bands(ui, &gc, H, K, 0, "columns");
+    /* W_O^T [D x D]: row j = input dimension j (from head j / K), column d = output dimension */
+    for (int j = 0; j < D; j++)
+        for (int d = 0; d < D; d++) wt[j * D + d] = v->p->out_proj_weight[(size_t)d * D + j];
+    float wm = absmax(wt, D * D);
+    ui_grid_defaults(&g);
+    g.data = wt; g.rows = D; g.cols = D; g.cmap = UI_CMAP_DIVERGING; g.vmin = -wm; g.vmax = wm; g.square = 1;
+    snprintf(title[1], sizeof title[1], "\xC3\x97 W_O\xE1\xB5\x80 [%d\xC3\x97%d]", D, D);
+    g.title = title[1]; g.name = "W_O\xE1\xB5\x80";
+    r = L->wo;
+    int bt = ui_px(ui, 10) + ui_px(ui, 3);
+    r.x += bt; r.w -= bt;
+    ui_grid_draw(ui, r, &g, &gw);
+    head_bands(ui, &gw, H, K, 1, "rows");
+    /* out [S x D] */
+    for (int i = 0; i < S; i++) memcpy(obuf + i * D, v->a->out + (size_t)i * D, sizeof(float) * (size_t)D);
+    float om = absmax(obuf, S * D);
+    ui_grid_defaults(&g);
+    g.data = obuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
+    g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->token;
+    snprintf(title[2], sizeof title[2], "+ b_O = out [%d\xC3\x97%d]", S, D);
+    g.title = title[2]; g.name = "out";
+    r = L->out;
+    r.h -= band;
+    ui_grid_draw(ui, r, &g, &go);
+    /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
+     * selected token and its largest dimension */
+    static char hl[MAXH][16];
+    static const char *hp[MAXH];
+    for (int h = 0; h < H; h++) { snprintf(hl[h], sizeof hl[h], "head %d", h + 1); hp[h] = hl[h]; }
+    ui_grid_geom gk;
+    ui_grid_defaults(&g);
+    g.rows = H; g.cols = D; g.row_labels = hp; g.max_cell = 48; g.title = "t";
+    ui_grid_layout(ui, L->contrib, &g, &gk);
+    int t_row = v->token, dim = -1, hr, hc;
+    if (ui_grid_cell_at(&go, ui->mouse_x, ui->mouse_y, &hr, &hc)) { t_row = hr; dim = hc; }
+    else if (ui_grid_cell_at(&gc, ui->mouse_x, ui->mouse_y, &hr, &hc)) t_row = hr;
+    else if (ui_grid_cell_at(&gk, ui->mouse_x, ui->mouse_y, &hr, &hc)) dim = hc;
+    if (dim < 0) {
+        dim = 0;
+        for (int d = 1; d < D; d++) if (fabsf(obuf[t_row * D + d]) > fabsf(obuf[t_row * D + dim])) dim = d;
+    }
+    /* contributions of each head to out[t_row] */
+    head_contrib(v, t_row, contrib);
+    float km = absmax(contrib, H * D);
+    ui_grid_defaults(&g);
+    g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
+    g.highlight_col = dim; g.max_cell = 48;
+    snprintf(b, sizeof b, "each head's part of out[\"%s\"] (columns sum to out \xE2\x88\x92 b_O)", v->qlab[t_row]);
+    g.title = b; g.name = "head part";
+    ui_grid_draw(ui, L->contrib, &g, &gk);
+    /* the bars: one dimension, split by head */
+    float vals[MAXH + 1];
+    static char bl[MAXH + 1][16];
+    static const char *bp[MAXH + 1];
+    double sum = 0;
+    for (int h = 0; h < H; h++) { vals[h] = contrib[h * D + dim]; sum += vals[h]; snprintf(bl[h], sizeof bl[h], "h%d", h + 1); bp[h] = bl[h]; }
+    float bias = v->p->out_proj_bias ? v->p->out_proj_bias[dim] : 0.0f;
+    vals[H] = bias;
+    sum += bias;
+    snprintf(bl[H], sizeof bl[H], "b_O");
+    bp[H] = bl[H];
+    ui_bars_spec bs;
+    memset(&bs, 0, sizeof bs);
+    bs.values = vals; bs.n = H + 1; bs.labels = bp; bs.name = "part of out"; bs.highlight = -1;
+    float bm = absmax(vals, H + 1);
+    bs.vmin = -bm; bs.vmax = bm; bs.fixed_range = 1; bs.show_values = 1;
+    char bt2[128];
+    snprintf(bt2, sizeof bt2, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    SDL_Rect br = L->bars;
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, t->text, UI_LEFT, bt2);
+    int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + lh;
+    br.y += top;
+    br.h -= 2 * lh + top;
+    ui_bars(ui, br, &bs);
+    float tv = v->a->out[(size_t)t_row * D + dim];
+    snprintf(b, sizeof b, "sum = %.5g;  model's out = %.5g", sum, (double)tv);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, br.y + br.h + 2, br.w, t->text, UI_LEFT, b);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, br.y + br.h + 2 + lh, br.w, t->text_dim, UI_LEFT,
+                "every output number mixes all heads");
+}
+
+static void mh_draw(const void *st, const lesson_ctx *ctx)
+{
+    const mh_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    mh_view v;
+    mh_view_get(ctx, s->kind, &v);
+    mh_layout L;
+    mh_layout_compute(ctx, &v, &L);
+    char f[300], b[300];
+    if (ctx->step == 0)
+        snprintf(f, sizeof f, "head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once",
+                 v.K, v.H, v.H, v.nq, v.nk);
+    else
+        snprintf(f, sizeof f, "MultiHead = Concat(head\xE2\x82\x81..head%d) W_O\xE1\xB5\x80 + b_O :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
+                 v.H, v.nq, v.D, v.D, v.D, v.nq, v.D);
+    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s",
+             kind_names[v.kind], v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
+    static const char *const next_names[N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
+                                                    "X: show encoder self-att."};
+    ui_button(ui, L.kind_btn, next_names[v.kind], 0);
+    if (ctx->step == 0) draw_step1(&v, ctx, &L);
+    else draw_step2(&v, ctx, &L);
+}
+
+/* ------------------------------------------------------------------ state, events, dump */
+
+static void *mh_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(mh_state));
+}
+
+static void mh_free(void *st) { free(st); }
+
+static int mh_steps(const void *st, const lesson_ctx *ctx)
+{
+    (void)st; (void)ctx;
+    return 2;
+}
+
+static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    mh_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    mh_view v;
+    mh_view_get(ctx, s->kind, &v);
+    mh_layout L;
+    mh_layout_compute(ctx, &v, &L);
+    if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) && ev->key.keysym.sym == SDLK_x) {
+        s->kind = (s->kind + 1) % N_KINDS;
+        return 1;
+    }
+    if (ev->type == SDL_KEYDOWN && v.kind != KIND_ENC_SELF && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) &&
+        (ev->key.keysym.sym == SDLK_UP || ev->key.keysym.sym == SDLK_DOWN)) {
+        int r = v.token + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
+        ctx->sel->step = (r + v.nq) % v.nq;
+        return 1;
+    }
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+        int x = ev->button.x, y = ev->button.y;
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % N_KINDS; return 1; }
+        if (ctx->step == 0) {
+            for (int h = 0; h < v.H; h++)
+                if (ui_point_in(L.tiles[h], x, y)) { ctx->sel->head = h; return 1; }
+            static float buf[MAXL * MAXL];
+            ui_grid_spec g;
+            ui_grid_geom geo;
+            char bt[160];
+            big_spec(&v, buf, &g, bt, sizeof bt);
+            ui_grid_layout(ctx->ui, L.big, &g, &geo);
+            int r, c;
+            if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
+                if (v.kind == KIND_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
+{
+    const mh_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    mh_view v;
+    mh_view_get(ctx, s->kind, &v);
+    mh_layout L;
+    mh_layout_compute(ctx, &v, &L);
+    size_t o = 0;
+#define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
+    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", kind_slugs[v.kind], v.layer, v.head, v.token);
+    for (int h = 0; h < v.H && ctx->step == 0; h++)
+        PUT("%s[%d, %d, %d, %d]", h ? ", " : "", L.tiles[h].x, L.tiles[h].y, L.tiles[h].w, L.tiles[h].h);
+    PUT("]");
+    static float buf[MAXL * MAXL];
+    ui_grid_spec g;
+    ui_grid_geom geo;
+    char bt[160];
+    if (ctx->step == 0) {
+        big_spec(&v, buf, &g, bt, sizeof bt);
+        ui_grid_layout(ctx->ui, L.big, &g, &geo);
+        PUT(", \"big\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}", geo.cells.x, geo.cells.y, geo.cw, geo.ch,
+            geo.rows, geo.cols);
+    } else if (v.p && v.p->out_proj_weight && v.D <= MAXD) {
+        /* the split of every output dimension of the selected token: max |Σ_h part + b - out| */
+        static float contrib[MAXH * MAXD];
+        head_contrib(&v, v.token, contrib);
+        double worst = 0;
+        for (int d = 0; d < v.D; d++) {
+            double acc = v.p->out_proj_bias ? v.p->out_proj_bias[d] : 0;
+            for (int h = 0; h < v.H; h++) acc += contrib[h * v.D + d];
+            double e = fabs(acc - v.a->out[(size_t)v.token * v.D + d]);
+            if (e > worst) worst = e;
+        }
+        PUT(", \"split_max_error\": %.3g, \"head_part_row0\": [", worst);
+        for (int d = 0; d < 4 && d < v.D; d++) PUT("%s%.6g", d ? ", " : "", (double)contrib[d]);
+        PUT("]");
+        /* geometry of W_Oᵀ (for hovering a weight) */
+        ui_grid_defaults(&g);
+        g.data = buf; g.rows = v.D; g.cols = v.D; g.square = 1; g.title = "t";
+        SDL_Rect r = L.wo;
+        int bw = ui_px(ctx->ui, 10) + ui_px(ctx->ui, 3);
+        r.x += bw; r.w -= bw;
+        ui_grid_layout(ctx->ui, r, &g, &geo);
+        PUT(", \"wo\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}", geo.cells.x, geo.cells.y, geo.cw, geo.ch,
+            geo.rows, geo.cols);
+    }
+    PUT("}");
+#undef PUT
+    if (o >= n && n > 0) { dst[0] = 0; return 0; }
+    return (int)o;
+}
+
+const lesson lesson_multihead = {
+    .slug = "multi-head",
+    .title = "Multi-head attention",
+    .init = mh_init,
+    .free = mh_free,
+    .handle_event = mh_event,
+    .draw = mh_draw,
+    .n_steps = mh_steps,
+    .dump_json = mh_dump,
+};
