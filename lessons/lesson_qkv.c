@@ -209,7 +209,7 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
     if (!L.cross) {
         int ty = xo[0].cells.y + xo[0].cells.h + ui_px(ui, 4) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L.x[0].x, ty, L.x[0].w, t->accent, UI_LEFT,
-                    "one X feeds all three: same input, three learned projections");
+                    "the same X feeds Q, K and V");
     }
 
     /* the three projections */

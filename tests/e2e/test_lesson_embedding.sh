@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# test_lesson_embedding.sh - lesson 2 (token embedding), headless, for two
+# sentences: hover cells of the [S x D] heatmap (found through the lesson's
+# dump) and check that each hovered token's id is the trace's src_ids[pos]
+# (tlab-run --trace-json) and each value equals E[id][d] * sqrt(D) read
+# straight from assets/model.safetensors; in step 2 the lit points are exactly
+# words of the sentence or of its translation, the PCA's total variance equals
+# the one computed here from E (rows 1..V-1), the variances decrease and each
+# lit point's coordinates are no longer than its centred row; hovering a lit
+# point names that word; the untrained view is there too; screenshots have the
+# right size and are not blank; the two sentences give different dumps.
+# Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
+set -euo pipefail
+BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
+: "${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}"
+APP=$BIN/app/transformer-lab
+RUN=$BIN/engine/tlab-run
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
+export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
+export HOME=$T/home
+
+python3 - "$APP" "$RUN" "$T" "$HERE/pngcheck.py" "$TLAB_ASSETS" <<'EOF'
+import array, json, math, re, struct, subprocess, sys
+app, run, tmp, pngcheck, assets = sys.argv[1:6]
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+def app_script(lines, name, size="1280x800"):
+    path = "%s/%s.txt" % (tmp, name)
+    open(path, "w").write("\n".join(lines + ["quit"]) + "\n")
+    r = subprocess.run([app, "--script", path, "--size", size], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("script %s: exit %d: %s" % (name, r.returncode, r.stderr))
+
+def load(name):
+    return json.load(open("%s/%s.json" % (tmp, name)))
+
+def check_png(path, w, h):
+    out = subprocess.run([sys.executable, pngcheck, path, "8"], capture_output=True, text=True, check=True).stdout.split()
+    if (int(out[0]), int(out[1])) != (w, h): fail("%s is %sx%s, want %dx%d" % (path, out[0], out[1], w, h))
+    if float(out[2]) <= 200: fail("%s looks blank (variance %s)" % (path, out[2]))
+
+def tensor(path, name):
+    b = open(path, "rb").read()
+    n = struct.unpack("<Q", b[:8])[0]
+    h = json.loads(b[8:8 + n])
+    s, e = h[name]["data_offsets"]
+    a = array.array("f")
+    a.frombytes(b[8 + n + s:8 + n + e])
+    return h[name]["shape"], a
+
+(V, D), E = tensor(assets + "/model.safetensors", "embedding.weight")
+scale = math.sqrt(D)
+# total variance of rows 1..V-1 (the lesson leaves <pad> out), in double
+rows = range(1, V)
+mean = [sum(E[i * D + j] for i in rows) / len(rows) for j in range(D)]
+total = sum(sum((E[i * D + j] - mean[j]) ** 2 for j in range(D)) for i in rows) / len(rows)
+
+def start(sentence):
+    return ["key slash", "key ctrl+a", "type " + sentence, "key Return", "lesson embedding"]
+
+sentences = ["the dog sees the cat", "today the young children have found a black ball in the garden"]
+seen = []
+for si, sent in enumerate(sentences):
+    tr = json.loads(subprocess.run([run, "--trace-json", "-", sent], capture_output=True, text=True, check=True).stdout)
+    src = tr["src_ids"]
+    S = len(src)
+    app_script(start(sent) + ["dump %s/g%d.json" % (tmp, si)], "g%d" % si)
+    g = load("g%d" % si)
+    if g["lesson_slug"] != "embedding" or g["step"] != 0: fail("not on step 1 of the embedding lesson")
+    if g["src_ids"] != src: fail("app and tlab-run disagree on the ids: %s vs %s" % (g["src_ids"], src))
+    x, y, w, h = g["lesson_state"]["heat"]
+    if w < 100 or h < 50: fail("heatmap rectangle too small: %s" % g["lesson_state"]["heat"])
+    # hover a grid of points over the heatmap's rectangle; every hovered cell is checked
+    pts = [(x + w * (i + 0.5) / 5, y + h * (j + 0.5) / 9) for i in range(5) for j in range(9)]
+    lines = start(sent)
+    for k, (px, py) in enumerate(pts):
+        lines += ["move %d %d" % (px, py), "dump %s/h%d_%d.json" % (tmp, si, k)]
+    lines += ["screenshot %s/s%d_1.png" % (tmp, si), "key Right", "dump %s/p%d.json" % (tmp, si), "screenshot %s/s%d_2.png" % (tmp, si)]
+    app_script(lines, "h%d" % si)
+    checked = set()
+    for k in range(len(pts)):
+        hv = load("h%d_%d" % (si, k))["hover"]
+        if not hv: continue
+        m = re.search(r"position (\d+) \(id (\d+)\), dimension (\d+)", hv["label"])
+        if not m: continue
+        pos, tid, d = map(int, m.groups())
+        if pos >= S or src[pos] != tid: fail("hover says position %d is id %d, trace says %s" % (pos, tid, src[pos] if pos < S else "nothing"))
+        want = E[tid * D + d] * scale
+        if abs(hv["value"] - want) > 1e-5 * max(1.0, abs(want)):
+            fail("E[%d][%d]*%g = %.7g but the hover shows %.7g (%s)" % (tid, d, scale, want, hv["value"], hv["label"]))
+        checked.add((pos, d))
+    if len(checked) < 20: fail("only %d heatmap cells were hovered" % len(checked))
+    rows_seen = {p for p, _ in checked}
+    if len(rows_seen) < min(S, 5): fail("hovered rows %s cover too few tokens" % sorted(rows_seen))
+    seen.append(sorted((p, src[p]) for p in rows_seen))
+    check_png("%s/s%d_1.png" % (tmp, si), 1280, 800)
+    check_png("%s/s%d_2.png" % (tmp, si), 1280, 800)
+
+    # step 2: the PCA views
+    p = load("p%d" % si)
+    if p["step"] != 1: fail("Right did not reach step 2")
+    ls = p["lesson_state"]
+    allowed = set(src) | set(tr["out_ids"])
+    for view in ("before", "after"):
+        vs = ls[view]
+        if not vs["ok"]: fail("%s view has no projection" % view)
+        var = vs["variance"]
+        if not (var[0] >= var[1] >= var[2] > 0): fail("%s: variances not decreasing: %s" % (view, var))
+        if not vs["lit"]: fail("%s: no lit words" % view)
+        for q in vs["lit"]:
+            if q["id"] not in allowed: fail("%s: lit id %d is not in the sentence or its translation" % (view, q["id"]))
+    a = ls["after"]
+    if abs(a["total"] - total) > 1e-4 * total: fail("PCA total variance %.6g, expected %.6g" % (a["total"], total))
+    if sum(a["variance"]) > a["total"] * (1 + 1e-5): fail("top-3 variance exceeds the total")
+    for q in a["lit"]:
+        r2 = sum((E[q["id"] * D + j] - mean[j]) ** 2 for j in range(D))
+        if sum(c * c for c in q["pc"]) > r2 * (1 + 1e-4) + 1e-9: fail("projection of id %d longer than its row" % q["id"])
+    # hover a lit point that stands apart from the other lit points: the tooltip names it
+    lit = a["lit"]
+    cand = [q for q in lit if all(abs(q["x"] - o["x"]) + abs(q["y"] - o["y"]) > 12 for o in lit if o is not q)]
+    if not cand: fail("every lit point overlaps another")
+    q = cand[0]
+    app_script(start(sent) + ["key Right", "move %d %d" % (q["x"], q["y"]), "dump %s/q%d.json" % (tmp, si)], "q%d" % si)
+    hv = load("q%d" % si)["hover"]
+    if not hv or "(id %d)" % q["id"] not in hv["label"] or "after training" not in hv["label"]:
+        fail("hovering the point of id %d at (%d, %d) gave %s" % (q["id"], q["x"], q["y"], hv))
+    m = re.search(r"PC1 (-?[\d.]+), PC2 (-?[\d.]+), PC3 (-?[\d.]+)", hv["label"])
+    if not m or any(abs(float(v) - c) > 1.5e-3 for v, c in zip(m.groups(), q["pc"])):
+        fail("hover coordinates %s differ from the dump %s" % (hv["label"], q["pc"]))
+
+if seen[0] == seen[1]: fail("both sentences hovered the same tokens")
+if load("p0")["lesson_state"]["after"]["lit"] == load("p1")["lesson_state"]["after"]["lit"]: fail("lit words did not change with the sentence")
+print("ok: embedding lesson hover values equal E[id]*sqrt(D), PCA checks, two sentences")
+EOF
