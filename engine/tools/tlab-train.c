@@ -307,8 +307,12 @@ int main(int argc, char **argv)
            opt.batch, opt.warmup, (double)opt.lr_scale, opt.threads);
     fflush(stdout);
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);  /* also when started in the background (where SIGINT is ignored) */
+    sigaction(SIGTERM, &sa, NULL);
 
     /* ---- training loop ---- */
     const long first = train_state_step(st);
