@@ -210,8 +210,8 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     ui_button(ui, L.btn_attn, "after attention", !s->ffn);
     ui_button(ui, L.btn_ffn, "after feed-forward", s->ffn);
-    snprintf(f, sizeof f, "encoder layer %d (of 0..%d, [ ])  \xC2\xB7  F switches  \xC2\xB7  post-LN, as in the paper", l,
-             tr->cfg.n_enc_layers - 1);
+    snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  F switches  \xC2\xB7  post-LN, as in the paper", l + 1,
+             tr->cfg.n_enc_layers);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y + L.note.h / 2, L.note.w, t->text_dim, UI_LEFT | UI_MIDDLE, f);
 
     static char lab[AN_MAXL][48];
@@ -249,8 +249,8 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
             char rl[64];
             tok_label(ctx, o.hover_row, rl, sizeof rl);
             ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                           m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), layer %d", names[k], o.hover_row,
-                           o.hover_col, rl, o.hover_col, l);
+                           m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), encoder layer %d", names[k], o.hover_row,
+                           o.hover_col, rl, o.hover_col, l + 1);
         }
     }
     /* per-token statistics table */
@@ -335,11 +335,12 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     an_layout(ctx, &L);
     return snprintf(dst, n,
                     "{\"sublayer\": \"%s\", \"layer\": %d, \"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d], "
-                    "[%d, %d, %d, %d]], \"btn_ffn\": [%d, %d, %d, %d], \"stats\": [%d, %d, %d, %d]}",
+                    "[%d, %d, %d, %d]], \"btn_ffn\": [%d, %d, %d, %d], \"stats\": [%d, %d, %d, %d], \"gamma\": [%d, %d, %d, %d], "
+                    "\"beta\": [%d, %d, %d, %d]}",
                     s->ffn ? "ffn" : "attention", an_layer(ctx), L.mat[0].x, L.mat[0].y, L.mat[0].w, L.mat[0].h, L.mat[1].x,
                     L.mat[1].y, L.mat[1].w, L.mat[1].h, L.mat[2].x, L.mat[2].y, L.mat[2].w, L.mat[2].h, L.mat[3].x, L.mat[3].y,
                     L.mat[3].w, L.mat[3].h, L.btn_ffn.x, L.btn_ffn.y, L.btn_ffn.w, L.btn_ffn.h, L.stats.x, L.stats.y, L.stats.w,
-                    L.stats.h);
+                    L.stats.h, L.gamma.x, L.gamma.y, L.gamma.w, L.gamma.h, L.beta.x, L.beta.y, L.beta.w, L.beta.h);
 }
 
 const lesson lesson_addnorm = {

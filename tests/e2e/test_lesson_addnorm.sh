@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# test_lesson_addnorm.sh - lesson 7 (Add & Norm) end to end, headless.
+# An independent reference (Python stdlib: reads the safetensors file and runs
+# the paper's post-LN encoder layer by hand; checked against the attention of
+# `tlab-run --trace-json`) gives x, Sublayer(x), x + Sublayer(x), LayerNorm's
+# output, the per-token mean and std and gamma/beta. For two sentences, one
+# after the attention in layer 1 and one after the feed-forward network in
+# layer 2 (keys ] and F), hovered cells of every heatmap, of the statistics
+# table and of the gamma/beta bars must equal the reference; the two sentences
+# must draw different pictures; PNGs have the right size and are not blank.
+# Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
+set -euo pipefail
+BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
+ASSETS=${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}
+APP=$BIN/app/transformer-lab
+RUN=$BIN/engine/tlab-run
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
+export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
+export HOME=$T/home
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check_png() { # FILE W H
+  [ -s "$1" ] || fail "missing image $1"
+  read -r w h var < <(python3 "$HERE/pngcheck.py" "$1" 8)
+  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
+  python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
+}
+MODEL=$ASSETS/model.safetensors
+[ -f "$MODEL" ] || MODEL=$ASSETS/model-untrained.safetensors
+
+# The reference encoder, stdlib only. enc_ref(model, ids) -> list of layers, each a
+# dict of [S][D] (or [S][F]) lists: input, attn, sum1, mean1, std1, n1, hidden, ffn, sum2, mean2, std2, n2, attnw.
+cat > "$T/ref.py" <<'EOF'
+import json, math, struct
+
+def load(path):
+    f = open(path, "rb"); n = struct.unpack("<Q", f.read(8))[0]; hdr = json.loads(f.read(n)); base = 8 + n
+    data = open(path, "rb").read()
+    W = {}
+    for k, v in hdr.items():
+        if k == "__metadata__": continue
+        a, b = v["data_offsets"]
+        flat = list(struct.unpack("<%df" % ((b - a) // 4), data[base + a:base + b]))
+        if len(v["shape"]) == 2:
+            r, c = v["shape"]; W[k] = [flat[i * c:(i + 1) * c] for i in range(r)]
+        else:
+            W[k] = flat
+    return W
+
+def lin(X, Wt, b):  # X [S][in], W [out][in] -> X W^T + b
+    return [[sum(x * w for x, w in zip(row, wr)) + bb for wr, bb in zip(Wt, b)] for row in X]
+
+def ln(Z, g, b, eps=1e-5):
+    out, mu, sd = [], [], []
+    for z in Z:
+        m = sum(z) / len(z); v = sum((t - m) ** 2 for t in z) / len(z); s = math.sqrt(v + eps)
+        mu.append(m); sd.append(s); out.append([(t - m) / s * gg + bb for t, gg, bb in zip(z, g, b)])
+    return out, mu, sd
+
+def enc_ref(W, ids, n_layers=2, H=4):
+    E = W["embedding.weight"]; D = len(E[0]); K = D // H
+    X = [[E[i][d] * math.sqrt(D) + (math.sin(p / 10000 ** (d / D)) if d % 2 == 0 else math.cos(p / 10000 ** ((d - 1) / D)))
+          for d in range(D)] for p, i in enumerate(ids)]
+    layers = []
+    for l in range(n_layers):
+        P = "encoder.layers.%d." % l
+        qkv = lin(X, W[P + "self_attn.in_proj_weight"], W[P + "self_attn.in_proj_bias"])
+        S = len(X); concat = [[0.0] * D for _ in range(S)]; attnw = []
+        for h in range(H):
+            q = [r[h * K:(h + 1) * K] for r in qkv]; k = [r[D + h * K:D + (h + 1) * K] for r in qkv]
+            v = [r[2 * D + h * K:2 * D + (h + 1) * K] for r in qkv]
+            wh = []
+            for i in range(S):
+                s = [sum(a * b for a, b in zip(q[i], k[j])) / math.sqrt(K) for j in range(S)]
+                m = max(s); e = [math.exp(t - m) for t in s]; z = sum(e); w = [t / z for t in e]; wh.append(w)
+                for c in range(K): concat[i][h * K + c] = sum(w[j] * v[j][c] for j in range(S))
+            attnw.append(wh)
+        attn = lin(concat, W[P + "self_attn.out_proj.weight"], W[P + "self_attn.out_proj.bias"])
+        sum1 = [[a + b for a, b in zip(x, y)] for x, y in zip(X, attn)]
+        n1, mean1, std1 = ln(sum1, W[P + "norm1.weight"], W[P + "norm1.bias"])
+        hidden = [[max(0.0, t) for t in r] for r in lin(n1, W[P + "linear1.weight"], W[P + "linear1.bias"])]
+        ffn = lin(hidden, W[P + "linear2.weight"], W[P + "linear2.bias"])
+        sum2 = [[a + b for a, b in zip(x, y)] for x, y in zip(n1, ffn)]
+        n2, mean2, std2 = ln(sum2, W[P + "norm2.weight"], W[P + "norm2.bias"])
+        layers.append(dict(input=X, attn=attn, sum1=sum1, mean1=mean1, std1=std1, n1=n1, hidden=hidden, ffn=ffn,
+                           sum2=sum2, mean2=mean2, std2=std2, n2=n2, attnw=attnw))
+        X = n2
+    return layers
+
+def check_attention(layers, trace):
+    # the reference agrees with the engine where the trace JSON has numbers
+    for l, L in enumerate(layers):
+        for h, wh in enumerate(L["attnw"]):
+            for i, row in enumerate(wh):
+                for j, v in enumerate(row):
+                    t = trace["attention"]["encoder"][l]["self"][h][i][j]
+                    assert abs(v - t) < 2e-4, ("reference attention differs from tlab-run", l, h, i, j, v, t)
+
+def close(a, b, tol=2e-4):
+    return abs(a - b) <= tol * max(1.0, abs(b))
+EOF
+
+run_sentence() { # TAG SENTENCE THEME SIZE NLAYER FFN(0/1)
+  local tag=$1 sent=$2 theme=$3 size=$4 nl=$5 ffn=$6
+  "$RUN" --trace-json "$T/$tag-trace.json" "$sent" > /dev/null || fail "tlab-run failed on '$sent'"
+  printf 'lesson add-norm\nwait 1\ndump %s\nquit\n' "$T/$tag-geo.json" > "$T/$tag-g.txt"
+  "$APP" --sentence "$sent" --script "$T/$tag-g.txt" --size "$size" --theme "$theme" || fail "$tag: geometry run failed"
+  python3 - "$T/$tag-geo.json" "$T/$tag" "$nl" "$ffn" > "$T/$tag-s.txt" <<'EOF'
+import json, sys
+g = json.load(open(sys.argv[1]))["lesson_state"]; pre = sys.argv[2]; nl = int(sys.argv[3]); ffn = int(sys.argv[4])
+print("lesson add-norm")
+for _ in range(nl): print("key rightbracket")
+if ffn:
+    x, y, w, h = g["btn_ffn"]; print("click %d %d" % (x + w // 2, y + h // 2))
+print("wait 1"); print("dump %s-state.json" % pre)
+n = 0
+rects = g["mats"] + [g["stats"], g["gamma"], g["beta"]]
+for r in rects:
+    x, y, w, h = r
+    for i in range(5):
+        for j in range(7):
+            print("move %d %d" % (x + w * (j + 0.5) / 7, y + h * (0.15 + 0.85 * (i + 0.5) / 5)))
+            print("wait 1"); print("dump %s-h%d.json" % (pre, n)); n += 1
+print("move 5 5"); print("wait 1"); print("screenshot %s.png" % pre)
+print("quit")
+EOF
+  "$APP" --sentence "$sent" --script "$T/$tag-s.txt" --size "$size" --theme "$theme" || fail "$tag: hover run failed"
+  python3 - "$T/ref.py" "$MODEL" "$T/$tag-trace.json" "$T/$tag" "$nl" "$ffn" <<'EOF' || fail "$tag: hovered values differ from the reference"
+import json, re, sys
+exec(open(sys.argv[1]).read())
+W = load(sys.argv[2]); tr = json.load(open(sys.argv[3])); pre = sys.argv[4]; nl = int(sys.argv[5]); ffn = int(sys.argv[6])
+layers = enc_ref(W, tr["src_ids"])
+check_attention(layers, tr)
+L = layers[nl]
+st = json.load(open(pre + "-state.json"))
+assert st["lesson_slug"] == "add-norm", st
+ls = st["lesson_state"]
+assert ls["layer"] == nl and ls["sublayer"] == ("ffn" if ffn else "attention"), ls
+k = "2" if ffn else "1"
+mats = {"x": L["n1"] if ffn else L["input"], "FFN(x)": L["ffn"], "MultiHead(x)": L["attn"], "sum": L["sum" + k], "LayerNorm out": L["n" + k]}
+gamma, beta = W["encoder.layers.%d.norm%s.weight" % (nl, k)], W["encoder.layers.%d.norm%s.bias" % (nl, k)]
+mean, std = L["mean" + k], L["std" + k]
+n_ok = {}
+for n in range(6 * 35):
+    d = json.load(open("%s-h%d.json" % (pre, n)))
+    hv = d["hover"]
+    if not hv or hv.get("value") is None: continue
+    lab, v = hv["label"], hv["value"]
+    m = re.match(r"^(x|FFN\(x\)|MultiHead\(x\)|sum|LayerNorm out)\[(\d+)\]\[(\d+)\]", lab)
+    if m:
+        name, r, c = m.group(1), int(m.group(2)), int(m.group(3))
+        assert ("encoder layer %d" % (nl + 1)) in lab, lab
+        assert not (ffn and name == "MultiHead(x)") and not (not ffn and name == "FFN(x)"), lab
+        assert close(v, mats[name][r][c]), (lab, v, mats[name][r][c]); n_ok[name] = n_ok.get(name, 0) + 1; continue
+    m = re.match(r"^(mean|std) (before|after).*token (\d+) ", lab)
+    if m:
+        kind, when, r = m.group(1), m.group(2), int(m.group(3))
+        out = mats["LayerNorm out"][r]
+        if when == "before": want = mean[r] if kind == "mean" else std[r]
+        else:
+            mu = sum(out) / len(out)
+            want = mu if kind == "mean" else (sum((t - mu) ** 2 for t in out) / len(out)) ** 0.5
+        assert close(v, want), (lab, v, want); n_ok["stats"] = n_ok.get("stats", 0) + 1; continue
+    m = re.match(r"^(\u03b3|\u03b2)\[(\d+)\]", lab)
+    if m:
+        want = (gamma if m.group(1) == "\u03b3" else beta)[int(m.group(2))]
+        assert close(v, want, 1e-6), (lab, v, want); n_ok["gb"] = n_ok.get("gb", 0) + 1
+for name in ["x", "FFN(x)" if ffn else "MultiHead(x)", "sum", "LayerNorm out", "stats", "gb"]:
+    assert n_ok.get(name, 0) >= 5, ("too few hovers checked", name, n_ok)
+print("ok", pre, n_ok)
+EOF
+}
+
+run_sentence a "the dog sees the cat" light 1280x800 0 0
+check_png "$T/a.png" 1280 800
+run_sentence b "the woman sees the old dog in the garden" dark 1920x1080 1 1
+check_png "$T/b.png" 1920 1080
+# the same lesson state with two sentences draws two different pictures
+run_sentence c "the woman sees the old dog in the garden" light 1280x800 0 0
+cmp -s "$T/a.png" "$T/c.png" && fail "the two sentences draw the same picture"
+echo "PASS test_lesson_addnorm"
