@@ -20,6 +20,7 @@
     X(lesson_multihead) \
     X(lesson_addnorm) \
     X(lesson_ffn) \
+    X(lesson_encoder_stack) \
     X(lesson_decoder_input) \
     X(lesson_masked) \
     X(lesson_cross) \
