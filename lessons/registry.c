@@ -24,7 +24,8 @@
     X(lesson_decoder_input) \
     X(lesson_masked) \
     X(lesson_cross) \
-    X(lesson_output)
+    X(lesson_output) \
+    X(lesson_together)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,
