@@ -20,6 +20,7 @@
 #include "ui.h"
 
 #define CACHE_CAP 1500
+#define CACHE_BYTES (24u << 20)   /* texture pixels kept at most (keeps peak memory low) */
 #define CACHE_BUCKETS 4096
 #define WRAP_CACHE 8
 
@@ -48,6 +49,7 @@ struct ui_text_cache {
     cache_entry *buckets[CACHE_BUCKETS];
     cache_entry *head, *tail;
     size_t count;
+    size_t bytes;
     wrap_entry wraps[WRAP_CACHE];
     int wrap_next;
 };
@@ -221,6 +223,7 @@ static void cache_evict(ui_text_cache *c)
     cache_entry **pp = &c->buckets[e->hash % CACHE_BUCKETS];
     while (*pp && *pp != e) pp = &(*pp)->hnext;
     if (*pp) *pp = e->hnext;
+    c->bytes -= (size_t)e->w * (size_t)e->h * 4;
     entry_free(e);
     c->count--;
 }
@@ -273,7 +276,8 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     if (!e->text) { free(e); SDL_DestroyTexture(tex); return NULL; }
     memcpy(e->text, s, n + 1);
     e->hash = h; e->px = px; e->rgba = rgba; e->bg = bg; e->face = face; e->tex = tex; e->w = w; e->h = hh;
-    while (c->count >= CACHE_CAP) cache_evict(c);
+    while (c->count > 0 && (c->count >= CACHE_CAP || c->bytes + (size_t)w * (size_t)hh * 4 > CACHE_BYTES)) cache_evict(c);
+    c->bytes += (size_t)w * (size_t)hh * 4;
     e->hnext = c->buckets[h % CACHE_BUCKETS];
     c->buckets[h % CACHE_BUCKETS] = e;
     lru_push(c, e);

@@ -170,6 +170,30 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
         if (vw + 4 > cw || lh > ch + 2) vals = 0;
     }
     bg_save cells_bg = bg_push(ui, NULL);
+    /* All cells as one small texture, one texel per cell, stretched (nearest)
+     * over the grid: one copy instead of rows x cols fills. */
+    int drawn_as_texture = 0;
+    if (sp.rows * sp.cols > 16) {
+        SDL_Texture *tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, sp.cols, sp.rows);
+        void *pixels;
+        int pitch;
+        if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+            for (int rr = 0; rr < sp.rows; rr++) {
+                Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)rr * (size_t)pitch);
+                for (int cc = 0; cc < sp.cols; cc++) {
+                    float v = sp.data[rr * sp.stride + cc];
+                    SDL_Color col = (isinf(v) && v < 0) ? t->neg_inf : ui_cmap_color(sp.cmap, v, lo, hi);
+                    row[cc] = 0xFF000000u | ((Uint32)col.r << 16) | ((Uint32)col.g << 8) | col.b;
+                }
+            }
+            SDL_UnlockTexture(tex);
+            SDL_SetTextureScaleMode(tex, SDL_ScaleModeNearest);
+            SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+            SDL_RenderCopy(ui->r, tex, NULL, &cells);
+            drawn_as_texture = 1;
+        }
+        if (tex) SDL_DestroyTexture(tex);
+    }
     for (int rr = 0; rr < sp.rows; rr++)
         for (int cc = 0; cc < sp.cols; cc++) {
             float v = sp.data[rr * sp.stride + cc];
@@ -179,7 +203,7 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
                 continue;
             }
             SDL_Color col = ui_cmap_color(sp.cmap, v, lo, hi);
-            ui_fill(ui, cell, col);
+            if (!drawn_as_texture) ui_fill(ui, cell, col);
             if (vals) {
                 char b[32];
                 fmt_tick(v, b, sizeof b);
