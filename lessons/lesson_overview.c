@@ -161,26 +161,26 @@ static void block_tip(const lesson_ctx *ctx, int b, char *dst, size_t n)
     const char *x = "\xC3\x97";
     switch (b) {
     case B_SRC: snprintf(dst, n, "the source: %d word%s then <eos>, S = %d ids", tr->n_words, tr->n_words == 1 ? "" : "s", S); break;
-    case B_ENC_EMBED: snprintf(dst, n, "embedding: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d]   (E [%d%s%d], shared)", S, D, S, x, D, V, x, D); break;
+    case B_ENC_EMBED: snprintf(dst, n, "embedding: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d], E is [%d%s%d]", S, D, S, x, D, V, x, D); break;
     case B_ENC_PE: case B_DEC_PE:
         snprintf(dst, n, "positional encoding (sin, cos) added: [%d%s%d] + [%d%s%d]", b == B_ENC_PE ? S : T, x, D, b == B_ENC_PE ? S : T, x, D);
         break;
-    case B_ENC_ATTN: snprintf(dst, n, "self-attention, %d heads of d_k = %d; Q, K, V from the same X : [%d%s%d] \xE2\x86\x92 [%d%s%d]", H, K, S, x, D, S, x, D); break;
-    case B_ENC_NORM1: case B_ENC_NORM2: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)), per token : [%d%s%d]", S, x, D); break;
-    case B_DEC_NORM1: case B_DEC_NORM2: case B_DEC_NORM3: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)), per token : [%d%s%d]", T, x, D); break;
+    case B_ENC_ATTN: snprintf(dst, n, "self-attention, %d heads of d_k = %d, Q K V from one X: [%d%s%d] \xE2\x86\x92 [%d%s%d]", H, K, S, x, D, S, x, D); break;
+    case B_ENC_NORM1: case B_ENC_NORM2: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]", S, x, D); break;
+    case B_DEC_NORM1: case B_DEC_NORM2: case B_DEC_NORM3: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]", T, x, D); break;
     case B_ENC_FFN: snprintf(dst, n, "feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]", S, x, D, S, x, F, S, x, D); break;
     case B_DEC_FFN: snprintf(dst, n, "feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]", T, x, D, T, x, F, T, x, D); break;
-    case B_ENC_STACK: snprintf(dst, n, "encoder stack: N = %d identical layers; its output, the memory, is [%d%s%d]", c->n_enc_layers, S, x, D); break;
-    case B_DEC_STACK: snprintf(dst, n, "decoder stack: N = %d identical layers, run once per output token (%d steps)", c->n_dec_layers, T); break;
+    case B_ENC_STACK: snprintf(dst, n, "encoder: N = %d layers; its output, the memory, is [%d%s%d]", c->n_enc_layers, S, x, D); break;
+    case B_DEC_STACK: snprintf(dst, n, "decoder: N = %d layers, run once per output token (%d steps)", c->n_dec_layers, T); break;
     case B_TGT: snprintf(dst, n, "decoder input: <bos> then the words produced so far, T = %d", T); break;
     case B_DEC_EMBED: snprintf(dst, n, "the same embedding E: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d]", T, D, T, x, D); break;
-    case B_DEC_SELF: snprintf(dst, n, "masked self-attention: row t sees positions 0..t only : [%d%s%d] \xE2\x86\x92 [%d%s%d]", T, x, D, T, x, D); break;
-    case B_DEC_CROSS: snprintf(dst, n, "cross-attention: Q from the decoder [%d%s%d], K and V from the memory [%d%s%d]; weights [%d%s%d] per head", T, x, D, S, x, D, T, x, S); break;
-    case B_LINEAR: snprintf(dst, n, "linear: h\xC2\xB7" "E\xE1\xB5\x80 with the same E (tied) : [%d%s%d]\xC2\xB7[%d%s%d] \xE2\x86\x92 [%d%s%d] logits", T, x, D, D, x, V, T, x, V); break;
-    case B_SOFTMAX: snprintf(dst, n, "softmax over the %d words of each row : [%d%s%d] probabilities", V, T, x, V); break;
-    case B_OUT: snprintf(dst, n, "the most probable word at each step (greedy) until <eos>: %d word%s", tr->n_out, tr->n_out == 1 ? "" : "s"); break;
-    case B_LINK_QKV: snprintf(dst, n, "inside each attention: X\xC2\xB7W_Q, X\xC2\xB7W_K, X\xC2\xB7W_V per head : [%d%s%d]\xC2\xB7[%d%s%d]", S, x, D, D, x, K); break;
-    case B_LINK_ATTN: snprintf(dst, n, "inside each head: softmax(Q\xC2\xB7K\xE1\xB5\x80/\xE2\x88\x9A%d)\xC2\xB7V : [%d%s%d] weights", K, S, x, S); break;
+    case B_DEC_SELF: snprintf(dst, n, "masked self-attention, row t sees 0..t only: [%d%s%d] \xE2\x86\x92 [%d%s%d]", T, x, D, T, x, D); break;
+    case B_DEC_CROSS: snprintf(dst, n, "cross-attention: Q from decoder [%d%s%d], K V from memory [%d%s%d], weights [%d%s%d]", T, x, D, S, x, D, T, x, S); break;
+    case B_LINEAR: snprintf(dst, n, "linear h\xC2\xB7" "E\xE1\xB5\x80, same E (tied): [%d%s%d]\xC2\xB7[%d%s%d] \xE2\x86\x92 [%d%s%d] logits", T, x, D, D, x, V, T, x, V); break;
+    case B_SOFTMAX: snprintf(dst, n, "softmax over %d words per row: [%d%s%d] probabilities", V, T, x, V); break;
+    case B_OUT: snprintf(dst, n, "the most probable word at each step, until <eos>: %d word%s", tr->n_out, tr->n_out == 1 ? "" : "s"); break;
+    case B_LINK_QKV: snprintf(dst, n, "X\xC2\xB7W_Q, X\xC2\xB7W_K, X\xC2\xB7W_V per head: [%d%s%d]\xC2\xB7[%d%s%d]", S, x, D, D, x, K); break;
+    case B_LINK_ATTN: snprintf(dst, n, "each head: softmax(Q\xC2\xB7K\xE1\xB5\x80/\xE2\x88\x9A%d)\xC2\xB7V, weights [%d%s%d]", K, S, x, S); break;
     case B_LINK_MH: snprintf(dst, n, "%d heads side by side [%d%s%d], mixed by W_O [%d%s%d]", H, S, x, H * K, D, x, D); break;
     default: dst[0] = 0;
     }
@@ -376,7 +376,7 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
         if (ui_mouse_in(ui, L.r[i])) {
             char tip[400];
             block_tip(ctx, i, tip, sizeof tip);
-            ui_hover_text(ui, L.r[i], "%s  (click: lesson %d)", tip, defs[i].number);
+            ui_hover_text(ui, L.r[i], "%s \xE2\x86\x92 lesson %d", tip, defs[i].number);
             break;
         }
 }

@@ -264,9 +264,9 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
         if (ui_heatmap(ui, L.r[p], &rs, &ro)) {
             int i = ro.hover_row, j = ro.hover_col;
             SDL_Rect cell = {ro.cells.x + j * ro.cell_w, ro.cells.y + i * ro.cell_h, ro.cell_w, ro.cell_h};
-            ui_hover_value(ui, cell, rs.data[i * K + j], "%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b[%d], layer %d",
+            ui_hover_value(ui, cell, rs.data[i * K + j], "%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b_%s[%d], layer %d",
                            pname[p], h + 1, i, j, tok_vocab_word(ctx->vocab, q.x_ids[xi][i]), j, L.cross && xi ? "memory" : "X", i,
-                           wname[p], h * K + j, p * D + h * K + j, q.layer + 1);
+                           wname[p], h * K + j, pname[p], h * K + j, q.layer + 1);
         }
     }
 }
