@@ -29,6 +29,7 @@
 #include "app.h"
 #include "export.h"
 #include "lesson.h"
+#include "monkey.h"
 #include "script.h"
 #include "textbox.h"
 #include "trace.h"
@@ -395,7 +396,13 @@ static void compute_layout(app *a, ui_ctx *ui, int w, int h, app_layout *L)
     L->ex_btn = (SDL_Rect){L->vocab_btn.x - pad - ui_px(ui, 118), pad, ui_px(ui, 118), box_h};
     int box_x = L->menu_btn.x + L->menu_btn.w + pad;
     int avail = L->ex_btn.x - pad - box_x;
-    L->box = (SDL_Rect){box_x, pad, avail * 52 / 100, box_h};
+    /* the box grows with the sentence (35%..60%), the translation gets the rest */
+    int sw = 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_BODY, a->tb ? a->tb->text : "", &sw, NULL);
+    int bw = sw + ui_px(ui, 40);
+    if (bw < avail * 35 / 100) bw = avail * 35 / 100;
+    if (bw > avail * 60 / 100) bw = avail * 60 / 100;
+    L->box = (SDL_Rect){box_x, pad, bw, box_h};
     L->status = (SDL_Rect){box_x, pad + box_h + ui_px(ui, 3), w - box_x - pad, status_h};
     int side_w = a->sidebar ? ui_px(ui, 270) : 0;
     if (side_w > w / 3) side_w = w / 3;
@@ -1507,6 +1514,10 @@ static int run_window(app *a)
         if (a->script) {
             int s = script_step(a);
             if (s >= 0) { rc = s; break; }
+        }
+        if (monkey_active()) { /* --monkey: random events into the queue (app/monkey.c) */
+            int m = monkey_tick(a->win);
+            if (m >= 0) { rc = m; break; }
         }
         if (a->tb_focus || animating || toast_on || (a->toast[0] && now_s(a) >= a->toast_until && a->toast_until > 0)) a->dirty = 1;
         if (a->toast[0] && now_s(a) >= a->toast_until) a->toast_until = 0;
