@@ -250,7 +250,9 @@ static void main_spec(const att_state *s, const att_view *v, int step, float *bu
     g->row_labels = v->qlab;
     g->highlight_row = v->row;
     if (step == 0 || step == 1) {
-        dense(v, step == 0 ? v->a->scores : v->a->scaled, v->L, v->nq, v->nk, 0, buf);
+        /* the decoder's self-attention: step 2 shows what enters the softmax, scaled + mask (−∞ hatched) */
+        const float *src = step == 0 ? v->a->scores : v->kind == KIND_DEC_SELF ? v->a->masked : v->a->scaled;
+        dense(v, src, v->L, v->nq, v->nk, 0, buf);
         static float tmp[MAXL * MAXL];
         dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
         float m = absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
@@ -389,7 +391,10 @@ static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui,
         fmtv(sv, s3, sizeof s3);
         snprintf(s2, sizeof s2, "%.5g", sqrt((double)v->dk));
         snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %.5g", v->dk, s2, s1, s2, (double)sv);
-        text_line(ui, x, y, w, t->accent, UI_BOLD, b);
+        y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
+        float mv = at_ll(v, v->a->masked, i, j);
+        if (isinf(mv) && mv < 0)
+            text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
     }
 }
 
@@ -422,13 +427,13 @@ static void detail_softmax(const att_state *s, const att_view *v, const float *B
     if (isinf(z[j]))
         snprintf(b, sizeof b, "key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0", v->klab[j]);
     else
-        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g / \xCE\xA3\xE2\x82\x96 e^z = %.4g / %.4g = %.4f", i, j, z[j] - mx, ej, tot, ej / tot);
+        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g / \xCE\xA3 = %.3g / %.4g = %.4g", i, j, z[j] - mx, ej, tot, ej / tot);
     y = text_line(ui, x, y, w, t->text, UI_SANS, b);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, "(z = score \xE2\x88\x92 row max: same result)");
     snprintf(b, sizeof b, "\xCE\xA3 of row %d = %.6f", i, (double)sum);
     y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
     if (whatif_on(s))
-        text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF: display math, not the model");
+        text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF (display math)");
 }
 
 static void detail_values(const att_view *v, int i, int c, ui_ctx *ui, SDL_Rect p)
@@ -519,6 +524,9 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
                  S, dk, dk, Kn, S, Kn, dk, v.D, v.H);
     else if (step == 1)
         snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %.4g :  [%d\xC3\x97%d]", dk, sqrt((double)dk), S, Kn);
+    else if (step == 2 && whatif_on(s))
+        snprintf(f, sizeof f, "what-if:  B = softmax(f\xC2\xB7" "A) row by row, f = %d, no \xE2\x88\x9A" "d_k  (display math, not the model)  [%d\xC3\x97%d]",
+                 s->factor, S, Kn);
     else if (step == 2)
         snprintf(f, sizeof f, "B = softmax(A / \xE2\x88\x9A%d) row by row :  B[i][j] = e^a\xE1\xB5\xA2\xE2\xB1\xBC / \xCE\xA3\xE2\x82\x96 e^a\xE1\xB5\xA2\xE2\x82\x96  [%d\xC3\x97%d]",
                  dk, S, Kn);
@@ -566,7 +574,10 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         g0.title = title[0];
         ui_grid_geom g0g;
         ui_grid_draw(ui, L.m[0], &g0, &g0g);
-        snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (same colours as A: the spread is %.4g\xC3\x97 smaller)", dk, sqrt((double)dk));
+        if (v.kind == KIND_DEC_SELF)
+            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
+        else
+            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (same colours as A: %.4g\xC3\x97 smaller)", dk, sqrt((double)dk));
         g.title = title[1];
         (void)tmp_m;
     } else if (step == 2) {
@@ -620,7 +631,7 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         const char *note = s->scaling
                                ? (s->factor > 1 ? "with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes"
                                                 : "turn the scaling off (S), then slide f")
-                               : "no scaling: larger f, sharper rows, softmax saturates";
+                               : "no scaling: rows sharpen as f grows";
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.toggle.x, y, L.toggle.w, s->scaling ? t->text_dim : t->warn, UI_LEFT, note);
         y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
         detail_softmax(s, &v, buf, hi_r, hi_c, ui, L.detail, y);
