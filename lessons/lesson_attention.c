@@ -577,7 +577,7 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         if (v.kind == KIND_DEC_SELF)
             snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
         else
-            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (same colours as A: %.4g\xC3\x97 smaller)", dk, sqrt((double)dk));
+            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (in A's colours)", dk);
         g.title = title[1];
         (void)tmp_m;
     } else if (step == 2) {
@@ -600,7 +600,7 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         snprintf(title[1], sizeof title[1], "V [%d\xC3\x97%d]", Kn, dk);
         h.title = title[1]; h.name = "V"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0;
         ui_heatmap(ui, L.m[1], &h, NULL);
-        snprintf(title[2], sizeof title[2], "out = B\xC2\xB7V [%d\xC3\x97%d]", S, dk);
+        snprintf(title[2], sizeof title[2], "out [%d\xC3\x97%d]", S, dk);
         g.title = title[2];
         g.row_labels = v.qlab;
     }
