@@ -153,16 +153,43 @@ static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect 
     ui_heatmap(ctx->ui, r, &h, out);
 }
 
-/* Geometry of the two word columns of step 1. */
+/* Geometry of the word view of step 1. Short sentences: two columns (English
+ * left, German right) with one word per line. Long sentences (when a line
+ * would need a font below UI_SIZE_SMALL): both sentences as wrapped rows of
+ * chips, English above, German below, so the words stay legible. */
 typedef struct {
+    int chips;                     /* 0: columns, 1: wrapped chips */
     int n, row_h, y0, x_src, x_tgt;
     float size;
+    SDL_Rect src[CROSS_MAXL], tgt[CROSS_MAXL];  /* chips mode: word boxes */
+    int src_label_y, tgt_label_y;
 } words_geom;
+
+/* Lays chips for n words left to right, wrapping; returns the bottom y, or -1 when they do not fit below max_y. */
+static int chip_flow(const lesson_ctx *ctx, const char (*words)[72], int n, float size, int x0, int y0, int w, int max_y, SDL_Rect *out)
+{
+    ui_ctx *ui = ctx->ui;
+    int gap = ui_px(ui, 5), pad = ui_px(ui, size * 0.4f);
+    int h = ui_line_height(ui, UI_BOLD, size) + ui_px(ui, 6);
+    int x = x0, y = y0;
+    for (int i = 0; i < n; i++) {
+        int tw;
+        ui_text_size(ui, UI_BOLD, size, words[i], &tw, NULL);
+        tw += 2 * pad;
+        if (tw > w) tw = w;
+        if (x + tw > x0 + w && x > x0) { x = x0; y += h + gap; }
+        out[i] = (SDL_Rect){x, y, tw, h};
+        x += tw + gap;
+    }
+    y += h;
+    return y <= max_y ? y : -1;
+}
 
 static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, words_geom *g)
 {
     ui_ctx *ui = ctx->ui;
     int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + 2 * ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
+    memset(g, 0, sizeof *g);
     g->n = s->n_src > s->n_rows ? s->n_src : s->n_rows;
     if (g->n < 1) g->n = 1;
     int avail = r.h - top;
@@ -174,6 +201,77 @@ static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r
     g->y0 = r.y + top;
     g->x_src = r.x + r.w * 42 / 100;
     g->x_tgt = r.x + r.w * 64 / 100;
+    if (g->size >= UI_SIZE_SMALL) return;
+    /* chips: the biggest size at which both sentences fit, with room for the lines between them */
+    g->chips = 1;
+    int lab = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    int y_src = r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 6);
+    static const float sizes[] = {UI_SIZE_BODY, 17.0f, UI_SIZE_SMALL, 13.0f, 12.0f, 11.0f};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        float sz = sizes[k];
+        g->size = sz;
+        g->src_label_y = y_src;
+        int b1 = chip_flow(ctx, s->src, s->n_src, sz, r.x, y_src + lab, r.w, r.y + r.h, g->src);
+        if (b1 < 0) continue;
+        /* German from the bottom up: measure its height first */
+        int b2 = chip_flow(ctx, s->out, s->n_rows, sz, r.x, 0, r.w, 1 << 30, g->tgt);
+        int gh = b2 + lab;
+        int ty = r.y + r.h - gh;
+        if (ty - b1 < ui_px(ui, 40) && k + 1 < sizeof sizes / sizeof sizes[0]) continue;
+        g->tgt_label_y = ty;
+        for (int i = 0; i < s->n_rows; i++) g->tgt[i].y += ty + lab;
+        return;
+    }
+}
+
+/* Which German row is under (x, y), or -1. */
+static int words_row_at(const cross_state *s, const words_geom *g, const lesson_ctx *ctx, SDL_Rect r, int x, int y)
+{
+    if (g->chips) {
+        for (int q = 0; q < s->n_rows; q++)
+            if (ui_point_in(g->tgt[q], x, y)) return q;
+        return -1;
+    }
+    if (x < g->x_tgt - ui_px(ctx->ui, 8) || x >= r.x + r.w || y < g->y0) return -1;
+    int q = (y - g->y0) / g->row_h;
+    return q >= 0 && q < s->n_rows ? q : -1;
+}
+
+static void draw_words_chips(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, const words_geom *g, const float *w, int layer,
+                             int head, int row)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->src_label_y, t->text_dim, UI_LEFT, "English (keys, values): colour = weight");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->tgt_label_y, t->text_dim, UI_LEFT, "German (queries): click a word");
+    SDL_Rect q = g->tgt[row];
+    float qx = (float)(q.x + q.w / 2), qy = (float)q.y;
+    for (int k = 0; k < s->n_src; k++)
+        if (w[k] >= 0.02f) {
+            SDL_Rect e = g->src[k];
+            ui_weight_link(ui, (float)(e.x + e.w / 2), (float)(e.y + e.h), qx, qy, w[k], t->accent);
+        }
+    for (int k = 0; k < s->n_src; k++) {
+        SDL_Rect e = g->src[k];
+        SDL_Color fill = ui_viridis(w[k]);
+        ui_fill(ui, e, fill);
+        ui_frame(ui, e, t->border, 1);
+        ui_text_fit(ui, w[k] > 0.3f ? UI_BOLD : UI_SANS, g->size, e.x + e.w / 2, e.y + e.h / 2, e.w - 2, ui_text_on(fill), UI_CENTER | UI_MIDDLE,
+                    s->src[k]);
+        if (ui_mouse_in(ui, e))
+            ui_hover_value(ui, e, w[k], "cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight",
+                           layer + 1, head + 1, row, k, s->out[row], row, s->src[k], k);
+    }
+    for (int i = 0; i < s->n_rows; i++) {
+        SDL_Rect e = g->tgt[i];
+        int sel = i == row;
+        SDL_Color fill = sel ? t->accent : ui_mouse_in(ui, e) ? t->panel_alt : t->chip;
+        ui_fill(ui, e, fill);
+        ui_frame(ui, e, sel ? t->accent : t->border, 1);
+        ui_text_fit(ui, UI_BOLD, g->size, e.x + e.w / 2, e.y + e.h / 2, e.w - 2, sel ? t->accent_text : t->text, UI_CENTER | UI_MIDDLE, s->out[i]);
+        if (ui_mouse_in(ui, e))
+            ui_hover_text(ui, e, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)", i, s->in[i], s->out[i]);
+    }
 }
 
 static void draw_words(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
@@ -189,10 +287,14 @@ static void draw_words(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, 
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), r.w, t->text_dim, UI_LEFT,
                 "click a German word: lines show how much it reads each English word");
+    const float *w = tr->dec[layer].cross.weights + ((size_t)head * L + (size_t)row) * L;
+    if (g.chips) {
+        draw_words_chips(s, ctx, r, &g, w, layer, head, row);
+        return;
+    }
     int hy = g.y0 - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) - ui_px(ui, 2);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, t->text_dim, UI_RIGHT, "English (keys, values)");
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, t->text_dim, UI_LEFT, "German (queries)");
-    const float *w = tr->dec[layer].cross.weights + ((size_t)head * L + (size_t)row) * L;
     int gap = ui_px(ui, 8);
     /* lines first, words over them */
     float ty = (float)(g.y0 + row * g.row_h + g.row_h / 2);
@@ -299,10 +401,8 @@ static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
         if (ui_point_in(L.words, x, y)) {
             words_geom g;
             words_layout(s, ctx, L.words, &g);
-            if (x >= g.x_tgt - ui_px(ctx->ui, 8) && y >= g.y0) {
-                int q = (y - g.y0) / g.row_h;
-                if (q >= 0 && q < s->n_rows) { ctx->sel->step = q; return 1; }
-            }
+            int q = words_row_at(s, &g, ctx, L.words, x, y);
+            if (q >= 0) { ctx->sel->step = q; return 1; }
             return 0;
         }
         int q = heat_row_at(s, ctx, &L, x, y);
