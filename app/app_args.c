@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "monkey.h"
 
 void app_usage(FILE *f)
 {
@@ -28,6 +29,7 @@ void app_usage(FILE *f)
         "  --export-all DIR       render every lesson and step to DIR/NN-slug[-stepK].png, no window, then exit\n"
         "  --script FILE          replay a script of input events (see docs/app.md), then exit\n"
         "  --assets DIR           the assets folder (fonts, lesson texts, models)\n"
+        "  --monkey N [--seed S]  test: N random input events (app/monkey.h), then exit\n"
         "Exit status: 0 ok, 1 runtime failure, 2 bad arguments or script, 3 no usable model.\n");
 }
 
@@ -54,6 +56,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
     o->export_h = 1080;
     o->width = 1280;
     o->height = 800;
+    long long monkey_n = 0, monkey_seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -78,6 +81,17 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
         else if (!strcmp(a, "--export-all")) { NEED_VALUE(); o->export_all_dir = v; }
         else if (!strcmp(a, "--script")) { NEED_VALUE(); o->script = v; }
         else if (!strcmp(a, "--assets")) { NEED_VALUE(); o->assets_dir = v; }
+        else if (!strcmp(a, "--monkey") || !strcmp(a, "--seed")) { /* the monkey test (app/monkey.c) */
+            NEED_VALUE();
+            char *end;
+            long long n = strtoll(v, &end, 10);
+            if (end == v || *end || n < 0 || n > 100000000) {
+                fprintf(err, "transformer-lab: %s wants a whole number, not '%s'\n", a, v);
+                app_usage(err);
+                return APP_EXIT_USAGE;
+            }
+            if (a[2] == 'm') monkey_n = n; else monkey_seed = n;
+        }
         else if (!strcmp(a, "--export-size") || !strcmp(a, "--size")) {
             NEED_VALUE();
             int w, h;
@@ -96,6 +110,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
         }
 #undef NEED_VALUE
     }
+    monkey_configure((long)monkey_n, (unsigned long long)monkey_seed);
     if (!o->assets_dir) o->assets_dir = TLAB_ASSETS_DIR;
     return -1;
 }
