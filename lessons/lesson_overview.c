@@ -92,7 +92,6 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
 #define BOX(cx, k, w) ((SDL_Rect){(cx) - (w) / 2, YC(k) - box_h / 2, (w), box_h})
     int mid = a.x + a.w / 2, right = a.x + a.w;
     int src_half = L->enc_cx - a.x < mid - L->enc_cx ? L->enc_cx - a.x : mid - L->enc_cx;
-    int tgt_half = L->dec_cx - mid < right - L->dec_cx ? L->dec_cx - mid : right - L->dec_cx;
     L->r[B_SRC] = BOX(L->enc_cx, 0, 2 * src_half - ui_px(ui, 8));
     L->r[B_ENC_EMBED] = BOX(L->enc_cx, 1, col_w);
     L->r[B_ENC_PE] = BOX(L->enc_cx, 2, box_h);
@@ -100,7 +99,7 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     L->r[B_ENC_NORM1] = BOX(L->enc_cx, 4, col_w);
     L->r[B_ENC_FFN] = BOX(L->enc_cx, 5, col_w);
     L->r[B_ENC_NORM2] = BOX(L->enc_cx, 6, col_w);
-    L->r[B_TGT] = BOX(L->dec_cx, 0, 2 * tgt_half - ui_px(ui, 8));
+    L->r[B_TGT] = BOX((mid + right) / 2, 0, right - mid - ui_px(ui, 8));
     L->r[B_DEC_EMBED] = BOX(L->dec_cx, 1, col_w);
     L->r[B_DEC_PE] = BOX(L->dec_cx, 2, box_h);
     L->r[B_DEC_SELF] = BOX(L->dec_cx, 3, col_w);
@@ -124,8 +123,7 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     int iy = top, ih = L->frame[0].y - ui_px(ui, 30) - iy;
     L->info = (SDL_Rect){a.x, iy, L->dec_cx - col_w / 2 - fpad - a.x - ui_px(ui, 40), ih};
     int out_left = L->info.x + L->info.w + ui_px(ui, 12);
-    int out_half = L->dec_cx - out_left < right - L->dec_cx ? L->dec_cx - out_left : right - L->dec_cx;
-    L->r[B_OUT] = BOX(L->dec_cx, 11, 2 * out_half - ui_px(ui, 4));
+    L->r[B_OUT] = BOX((out_left + right) / 2, 11, right - out_left - ui_px(ui, 4));
     int lh = ui_line_height(ui, UI_SANS, L->font);
     int link_h = lh + ui_px(ui, 6), link_w = (L->info.w - ui_px(ui, 16)) / 3;
     int ly = L->info.y + L->info.h - link_h - ui_px(ui, 6);
@@ -199,6 +197,36 @@ static void join_words(const lesson_ctx *ctx, const int *ids, int n, char *dst, 
     }
 }
 
+/* One row of words in block b: a prefix, then the tokens as chips if they all
+ * fit at the box font, otherwise as one line of text cut with an ellipsis. */
+static void word_row(const lesson_ctx *ctx, const ov_layout *L, int b, const char *prefix, const int *ids, int n, SDL_Color c)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    SDL_Rect r = L->r[b];
+    int hot = ui_mouse_in(ui, r);
+    if (hot) ui_fill(ui, r, ui_alpha(t->accent, 50));
+    float cs = L->font * 0.85f;
+    int gap = ui_px(ui, 4), pw, total;
+    ui_text_size(ui, UI_BOLD, L->font, prefix, &pw, NULL);
+    total = pw + gap;
+    for (int i = 0; i < n; i++) total += ui_chip_width(ui, cs, tok_vocab_word(ctx->vocab, ids[i]), NULL) + gap;
+    int ch = ui_line_height(ui, UI_BOLD, cs) + 2 * ui_px(ui, cs * 0.35f);
+    if (total <= r.w && ch <= L->row_h) {
+        int x = r.x + (r.w - total) / 2, y = r.y + r.h / 2 - ch / 2;
+        x += ui_text(ui, UI_BOLD, L->font, x, r.y + r.h / 2, hot ? t->accent : c, UI_LEFT | UI_MIDDLE, prefix) + gap;
+        for (int i = 0; i < n; i++) {
+            SDL_Rect cr = ui_chip(ui, cs, x, y, tok_vocab_word(ctx->vocab, ids[i]), NULL, ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
+            x += cr.w + gap;
+        }
+        return;
+    }
+    char w[1200], line[1300];
+    join_words(ctx, ids, n, w, sizeof w);
+    snprintf(line, sizeof line, "%s %s", prefix, w);
+    ui_text_fit(ui, UI_BOLD, L->font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : c, UI_CENTER | UI_MIDDLE, line);
+}
+
 static void box(const lesson_ctx *ctx, const ov_layout *L, int b, const char *label)
 {
     ui_ctx *ui = ctx->ui;
@@ -243,7 +271,7 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
     const model_config *c = &tr->cfg;
     ov_layout L;
     ov_layout_compute(ctx, &L);
-    char b[1400], w[1200];
+    char b[400];
     int D = c->d_model, H = c->n_heads;
 
     /* the stacks */
@@ -314,29 +342,14 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
         int lx = s ? r.x + r.w + ui_px(ui, 10) : r.x - ui_px(ui, 10);
         ui_text(ui, UI_SANS, L.font, lx, (int)cy, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
     }
-    /* the words: in at the bottom, out at the top */
+    /* the words: in at the bottom, out at the top (chips when they fit, else text) */
     {
-        join_words(ctx, tr->src_ids, tr->n_src, w, sizeof w);
-        SDL_Rect r = L.r[B_SRC];
-        int hot = ui_mouse_in(ui, r);
-        if (hot) ui_fill(ui, r, ui_alpha(t->accent, 50));
-        snprintf(b, sizeof b, "in: %s", w);
-        ui_text_fit(ui, UI_BOLD, L.font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : t->text, UI_CENTER | UI_MIDDLE, b);
-        join_words(ctx, tr->tgt_ids, tr->n_tgt, w, sizeof w);
-        r = L.r[B_TGT];
-        hot = ui_mouse_in(ui, r);
-        if (hot) ui_fill(ui, r, ui_alpha(t->accent, 50));
-        snprintf(b, sizeof b, "shifted right: %s", w);
-        ui_text_fit(ui, UI_BOLD, L.font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : t->text, UI_CENTER | UI_MIDDLE, b);
         int ids[1024], n = 0;
         for (int i = 0; i < tr->n_out && n < 1023; i++) ids[n++] = tr->out_ids[i];
         if (tr->finished) ids[n++] = TOK_EOS;
-        join_words(ctx, ids, n, w, sizeof w);
-        r = L.r[B_OUT];
-        hot = ui_mouse_in(ui, r);
-        if (hot) ui_fill(ui, r, ui_alpha(t->accent, 50));
-        snprintf(b, sizeof b, "out: %s", w);
-        ui_text_fit(ui, UI_BOLD, L.font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : t->accent, UI_CENTER | UI_MIDDLE, b);
+        word_row(ctx, &L, B_SRC, "in:", tr->src_ids, tr->n_src, t->text);
+        word_row(ctx, &L, B_TGT, "shifted right:", tr->tgt_ids, tr->n_tgt, t->text);
+        word_row(ctx, &L, B_OUT, "out:", ids, n, t->accent);
     }
     /* the model card */
     {

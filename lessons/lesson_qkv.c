@@ -116,7 +116,7 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
     y += bh + pad;
     int h = a.y + a.h - y;
     int gap = ui_px(ui, 34);
-    int xw = a.w * 27 / 100, ww = a.w * 36 / 100;
+    int xw = a.w * 27 / 100, ww = a.w * 31 / 100;
     int rw = a.w - xw - ww - 2 * gap;
     L->cross = mode == MODE_CROSS;
     int rowh = h / 3;
