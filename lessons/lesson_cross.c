@@ -237,6 +237,19 @@ static int words_row_at(const cross_state *s, const words_geom *g, const lesson_
     return q >= 0 && q < s->n_rows ? q : -1;
 }
 
+/* The boxes of English word k and German word q in the word view (hit boxes of the columns, or chips). */
+static void words_boxes(const words_geom *g, const lesson_ctx *ctx, SDL_Rect r, int k, int q, SDL_Rect *src, SDL_Rect *tgt)
+{
+    if (g->chips) {
+        *src = g->src[k];
+        *tgt = g->tgt[q];
+        return;
+    }
+    int gap = ui_px(ctx->ui, 8);
+    *src = (SDL_Rect){r.x, g->y0 + k * g->row_h, g->x_src + gap - r.x, g->row_h};
+    *tgt = (SDL_Rect){g->x_tgt - gap, g->y0 + q * g->row_h, r.x + r.w - g->x_tgt + gap, g->row_h};
+}
+
 static void draw_words_chips(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, const words_geom *g, const float *w, int layer,
                              int head, int row)
 {
@@ -427,12 +440,24 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
     ui_heatmap_out o = {{0, 0, 0, 0}, 0, 0, -1, -1};
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);
-    if (ctx->step == 0) o = heat_measure(s, ctx, &L);
+    SDL_Rect w0 = {0, 0, 0, 0}, wq = {0, 0, 0, 0};
+    int chips = 0;
+    if (ctx->step == 0) {
+        o = heat_measure(s, ctx, &L);
+        words_geom *g = malloc(sizeof *g);
+        if (g) {
+            words_layout(s, ctx, L.words, g);
+            words_boxes(g, ctx, L.words, 0, s->n_rows - 1, &w0, &wq);
+            chips = g->chips;
+            free(g);
+        }
+    }
     /* cells: the heatmap's grid in window pixels (step 1 only), for tests that hover a cell */
     return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d, "
-                    "\"cells\": [%d, %d, %d, %d], \"cell_w\": %d, \"cell_h\": %d}",
+                    "\"cells\": [%d, %d, %d, %d], \"cell_w\": %d, \"cell_h\": %d, \"words_as_chips\": %d, \"src_word0\": [%d, %d, %d, %d], "
+                    "\"tgt_word_last\": [%d, %d, %d, %d]}",
                     cross_layer(ctx), ctx->sel->head, row, s->in[row], s->out[row], s->n_rows, s->n_src, o.cells.x, o.cells.y,
-                    o.cells.w, o.cells.h, o.cell_w, o.cell_h);
+                    o.cells.w, o.cells.h, o.cell_w, o.cell_h, chips, w0.x, w0.y, w0.w, w0.h, wq.x, wq.y, wq.w, wq.h);
 }
 
 const lesson lesson_cross = {

@@ -4,8 +4,10 @@
 # shared keys, hover cells of the alignment heatmap and check the dumped value
 # equals attention.decoder[l].cross[h][q][k] of `tlab-run --trace-json` for
 # the same sentence; the row labels follow the off-by-one (row t reads
-# tgt[t], produces out[t]); clicking a row selects that decoding step; the
-# all-heads step and both themes/sizes export non-blank PNGs of the right size.
+# tgt[t], produces out[t]); clicking a row selects that decoding step; in the
+# word view (columns for short sentences, wrapped chips for long ones) a click
+# on a German word selects its row and hovering an English word reports its
+# weight; the all-heads step and both themes/sizes export non-blank PNGs.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
@@ -99,6 +101,41 @@ print("ok", pre, "rows", T, "cols", S)
 EOF
 }
 
+# The word view: click the last German word, hover the first English word
+# (columns for a short sentence, wrapped chips for a long one).
+check_words() { # TAG SENTENCE SIZE WANT_CHIPS
+  local tag=$1 sent=$2 size=$3 want=$4
+  "$RUN" --trace-json "$T/$tag-trace.json" "$sent" > /dev/null || fail "tlab-run failed on '$sent'"
+  printf 'lesson cross-attention\nkey slash\nkey ctrl+a\ntype %s\nkey Return\nkey period\nwait 1\ndump %s\nquit\n' \
+    "$sent" "$T/$tag-geo.json" > "$T/$tag-s1.txt"
+  "$APP" --script "$T/$tag-s1.txt" --size "$size" || fail "$tag: first run failed"
+  python3 - "$T/$tag-geo.json" "$T/$tag" > "$T/$tag-s2.txt" <<'EOF'
+import json, sys
+g = json.load(open(sys.argv[1])); pre = sys.argv[2]; st = g["lesson_state"]
+x, y, w, h = st["tgt_word_last"]; a, b, c, d = st["src_word0"]
+assert w > 0 and h > 0 and c > 0 and d > 0, st
+print("lesson cross-attention"); print("key slash"); print("key ctrl+a"); print("type " + g["sentence"]); print("key Return")
+print("key period"); print("click %d %d" % (x + w // 2, y + h // 2)); print("move %d %d" % (a + c // 2, b + d // 2)); print("wait 1")
+print("dump %s-words.json" % pre); print("quit")
+EOF
+  "$APP" --script "$T/$tag-s2.txt" --size "$size" || fail "$tag: word view run failed"
+  python3 - "$T/$tag" "$T/$tag-trace.json" "$want" <<'EOF' || fail "$tag: the word view disagrees with the trace"
+import json, sys
+pre, tr, want = sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3])
+T = len(tr["tgt_ids"])
+d = json.load(open(pre + "-words.json"))
+assert d["lesson_state"]["words_as_chips"] == want, d["lesson_state"]
+assert d["selection"]["step"] == T - 1 and d["selection"]["head"] == 1, d["selection"]
+hv = d["hover"]
+want_v = tr["attention"]["decoder"][0]["cross"][1][T - 1][0]
+assert hv is not None and abs(hv["value"] - want_v) < 1e-6, (hv, want_v)
+assert hv["label"].startswith("cross L1 H2 [%d][0]" % (T - 1)), hv
+print("ok", pre, "word view", "chips" if want else "columns")
+EOF
+}
+
+check_words c "we know that the horses have come from the park" 1280x800 0
+check_words d "today the old man says that the young children do not see the big brown dog in the garden because the small brown cat has not played with the ball" 1280x800 1
 run_sentence a "the dog has seen the cat" light 1280x800
 check_png "$T/a-step1.png" 1280 800
 check_png "$T/a-step2.png" 1280 800
