@@ -188,7 +188,8 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
     ui_button(ui, L->prev, "\xE2\x97\x80 step ( ; )", 0);
     ui_button(ui, L->next, "step \xE2\x96\xB6 ( ' )", 0);
-    snprintf(b, sizeof b, "decoder layer %d ([ ])  \xC2\xB7  head %d (, .)  \xC2\xB7  step %d", l, h, step);
+    snprintf(b, sizeof b, "decoder layer %d of %d  \xC2\xB7  head %d of %d  \xC2\xB7  step %d", l + 1,
+             live->cfg.n_dec_layers, h + 1, live->cfg.n_heads, step);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->controls.x, L->controls.y + L->controls.h / 2, L->controls.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_toggle(ui, L->toggle, "break it: remove the causal mask (M)", s->broken);
     if (s->broken && !s->wtr) {
@@ -216,7 +217,7 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
     snprintf(titles[0], sizeof titles[0], broken ? "M: no mask (all 0)" : "mask M");
     snprintf(titles[1], sizeof titles[1], "QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)", K);
     snprintf(titles[2], sizeof titles[2], "+ M (masked)");
-    snprintf(titles[3], sizeof titles[3], broken ? "softmax: no mask" : "softmax: row i sees 0..i");
+    snprintf(titles[3], sizeof titles[3], broken ? "softmax, no mask" : "softmax \xE2\x86\x92 weights");
     const char *names[4] = {"mask", "scaled", "masked", "weights"};
     /* one colour range for the two score matrices */
     float rng = 0;
@@ -246,15 +247,15 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
         if (broken && k == 3) /* outline the future cells that now get weight */
             for (int i = 0; i < T; i++)
                 for (int j = i + 1; j < T; j++)
-                    if (data[3][(size_t)i * Lm + j] > 0.0f && o.cell_w >= 6)
+                    if (data[3][(size_t)i * Lm + j] > 0.0f && o.cell_w >= 14)
                         ui_frame(ui, (SDL_Rect){o.cells.x + j * o.cell_w, o.cells.y + i * o.cell_h, o.cell_w, o.cell_h}, t->warn, 1);
         if (hov) {
             int q = o.hover_row, kk = o.hover_col;
             float v = data[k][(size_t)q * strides[k] + kk];
             SDL_Rect cell = {o.cells.x + kk * o.cell_w, o.cells.y + q * o.cell_h, o.cell_w, o.cell_h};
             const char *what[4] = {"causal mask M", "scaled score before masking", "masked score", "attention weight"};
-            ui_hover_value(ui, cell, v, "%s%s dec[%d].self head %d [%d][%d] (row %s, column %s)%s", broken && k ? "no-mask run: " : "",
-                           what[k], l, h, q, kk, lab[q], col[kk],
+            ui_hover_value(ui, cell, v, "%s%s, decoder layer %d head %d [%d][%d] (row %s, column %s)%s",
+                           broken && k ? "no-mask run: " : "", what[k], l + 1, h + 1, q, kk, lab[q], col[kk],
                            !broken && kk > q ? (k == 1 ? ": filled for display, the model never uses it" : ": future, masked") :
                            !broken && q > step ? ": row not computed yet at this step" : "");
         }
@@ -263,23 +264,32 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
     int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     SDL_Rect tb = L->table;
     int lab_w = ui_px(ui, 170);
+    /* one column per decoder row; a window around the step when they do not all fit */
     int cw = (tb.w - lab_w) / (T > 0 ? T : 1);
     if (cw > ui_px(ui, 110)) cw = ui_px(ui, 110);
+    int first = 0, last = T;
+    if (cw < ui_px(ui, 72)) {
+        cw = ui_px(ui, 72);
+        int ncol = (tb.w - lab_w - ui_px(ui, 16)) / cw;
+        if (ncol < 1) ncol = 1;
+        first = step - ncol / 2;
+        if (first + ncol > T) first = T - ncol;
+        if (first < 0) first = 0;
+        last = first + ncol < T ? first + ncol : T;
+    }
     const char *rowname[4] = {"row reads", "predicts (mask)", "predicts (no mask)", "weight on future"};
     int nrow = broken ? 4 : 3;
     for (int r = 0; r < nrow; r++) {
         int rr = (!broken && r == 2) ? 3 : r;
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, tb.x, tb.y + r * sh, lab_w, rr == 2 ? t->warn : t->text, UI_LEFT, rowname[rr]);
     }
-    int thin = 1;
-    int wmin;
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "mmmm", &wmin, NULL);
-    while (thin * cw < wmin) thin++;
-    for (int i = 0; i < T; i++) {
-        int x = tb.x + lab_w + i * cw;
+    if (first > 0) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tb.x + lab_w - ui_px(ui, 4), tb.y, t->text_dim, UI_RIGHT, "\xE2\x80\xA6");
+    if (last < T) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tb.x + tb.w, tb.y, t->text_dim, UI_RIGHT, "\xE2\x80\xA6");
+    for (int i = first; i < last; i++) {
+        int x = tb.x + lab_w + (i - first) * cw;
         float fut = 0;
         for (int j = i + 1; j < T; j++) fut += data[3][(size_t)i * Lm + j];
-        int show = (i % thin == 0) || i == step;
+        int show = 1;
         SDL_Color dim = (!broken && i > step) ? t->text_dim : t->text;
         if (show) {
             ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y, cw - 2, dim, UI_LEFT, dword(ctx, live->tgt_ids[i]));
