@@ -43,7 +43,7 @@ typedef struct {
 } emb_state;
 
 typedef struct {
-    SDL_Rect formula, shapes, heat, note;
+    SDL_Rect formula, shapes, heat, note, strip;
     SDL_Rect view[N_VIEWS], caption;
 } emb_layout;
 
@@ -61,7 +61,9 @@ static void emb_layout_compute(const lesson_ctx *ctx, int step, emb_layout *L)
         L->shapes = (SDL_Rect){a.x, y, a.w, sh};
         y += sh + pad;
         L->note = (SDL_Rect){a.x, a.y + a.h - 2 * sh, a.w, 2 * sh};
-        L->heat = (SDL_Rect){a.x, y, a.w, L->note.y - pad - y};
+        int sw = a.w * 16 / 100, gap = a.w * 7 / 100;
+        L->strip = (SDL_Rect){a.x, y, sw, L->note.y - pad - y};
+        L->heat = (SDL_Rect){a.x + sw + gap, y, a.w - sw - gap, L->note.y - pad - y};
     } else {
         L->caption = (SDL_Rect){a.x, a.y + a.h - 2 * sh, a.w, 2 * sh};
         int vw = (a.w - 2 * pad) / 2;
@@ -163,8 +165,8 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     snprintf(b, sizeof b, "x\xE1\xB5\xA2 = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A" "d_model = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A%d = E[id\xE1\xB5\xA2] \xC2\xB7 %g",
              D, f);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
-    snprintf(b, sizeof b, "E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   ids [%d] pick %d rows   \xE2\x86\x92   E[ids]\xC2\xB7%g : [%d\xC3\x97%d]"
-             "   (one row per token, one column per dimension)", V, D, S, S, f, S, D);
+    snprintf(b, sizeof b, "E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   the ids [%d] pick %d rows   \xE2\x86\x92   \xC3\x97 %g   \xE2\x86\x92   [%d\xC3\x97%d]",
+             V, D, S, S, f, S, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->shapes.x, L->shapes.y, L->shapes.w, t->text, UI_LEFT, b);
 
     static char lab[EMB_MAXS][TOK_WORD_MAX + 24];
@@ -180,13 +182,57 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     h.cols = D;
     h.stride = D;
     h.row_labels = labs;
-    snprintf(b, sizeof b, "this sentence's embeddings \xC3\x97 %g : [%d\xC3\x97%d]   rows = tokens (id), columns = dimensions 0..%d", f, S, D, D - 1);
+    snprintf(b, sizeof b, "E[ids] \xC3\x97 %g : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions", f, S, D);
     h.title = b;
     h.name = "E\xC2\xB7\xE2\x88\x9A" "d";
     h.cmap = UI_CMAP_DIVERGING;
     h.highlight_row = ctx->sel->token;
     ui_heatmap_out out;
-    if (ui_heatmap(ui, L->heat, &h, &out)) {
+    int hovered = ui_heatmap(ui, L->heat, &h, &out);
+    /* the whole matrix E on the left, the rows this sentence picks joined to its rows */
+    ui_heatmap_spec e;
+    ui_heatmap_defaults(&e);
+    e.data = ctx->params->embedding;
+    e.rows = V;
+    e.cols = D;
+    e.stride = D;
+    char et[96];
+    snprintf(et, sizeof et, "E : [%d\xC3\x97%d]", V, D);
+    e.title = et;
+    e.name = "E";
+    e.cmap = UI_CMAP_DIVERGING;
+    e.colorbar = 0;
+    /* colour range from the rows in use: <pad>'s row is far larger (it is never
+     * used, see pca_update) and would wash every other row out */
+    float emax = 0;
+    for (size_t k = (size_t)EMB_FIRST * (size_t)D; k < (size_t)V * (size_t)D; k++) emax = fmaxf(emax, fabsf(ctx->params->embedding[k]));
+    e.fixed_range = 1;
+    e.vmin = -(emax > 0 ? emax : 1);
+    e.vmax = emax > 0 ? emax : 1;
+    ui_heatmap_out eo;
+    int ehov = ui_heatmap(ui, L->strip, &e, &eo);
+    if (eo.cell_h > 0 && out.cell_h > 0) {
+        for (int i = 0; i < S; i++) {
+            int id = tr->src_ids[i];
+            float y0 = (float)eo.cells.y + ((float)id + 0.5f) * (float)eo.cell_h;
+            float y1 = (float)out.cells.y + ((float)i + 0.5f) * (float)out.cell_h;
+            SDL_Color c = i == ctx->sel->token ? t->accent : ui_alpha(t->accent, 150);
+            ui_fill(ui, (SDL_Rect){eo.cells.x - ui_px(ui, 3), (int)y0 - ui_px(ui, 1), eo.cells.w + ui_px(ui, 6), ui_px(ui, 2)}, c);
+            ui_arrow(ui, (float)(eo.cells.x + eo.cells.w + ui_px(ui, 4)), y0, (float)(L->heat.x - ui_px(ui, 4)), y1,
+                     (float)ui_px(ui, 1.5f), c);
+        }
+        char f8[32];
+        snprintf(f8, sizeof f8, "\xC3\x97 %g", f);
+        int mx = (eo.cells.x + eo.cells.w + L->heat.x) / 2;
+        ui_text(ui, UI_BOLD, UI_SIZE_BODY, mx, L->strip.y, t->accent, UI_CENTER | UI_TOP, f8);
+    }
+    if (ehov) {
+        int id = eo.hover_row, d = eo.hover_col;
+        SDL_Rect cell = {eo.cells.x + d * eo.cell_w, eo.cells.y + id * eo.cell_h, eo.cell_w, eo.cell_h};
+        ui_hover_value(ui, cell, ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d], "E[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), before \xC3\x97 %g",
+                       id, d, tok_vocab_word(ctx->vocab, id), d, f);
+    }
+    if (hovered) {
         int i = out.hover_row, d = out.hover_col, id = tr->src_ids[i];
         float e = ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d];
         SDL_Rect cell = {out.cells.x + d * out.cell_w, out.cells.y + i * out.cell_h, out.cell_w, out.cell_h};
