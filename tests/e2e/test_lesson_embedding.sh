@@ -77,7 +77,7 @@ for si, sent in enumerate(sentences):
     x, y, w, h = g["lesson_state"]["heat"]
     if w < 100 or h < 50: fail("heatmap rectangle too small: %s" % g["lesson_state"]["heat"])
     # hover a grid of points over the heatmap's rectangle; every hovered cell is checked
-    pts = [(x + w * (i + 0.5) / 5, y + h * (j + 0.5) / 9) for i in range(5) for j in range(9)]
+    pts = [(x + w * (i + 0.5) / 8, y + h * (j + 0.5) / 10) for i in range(8) for j in range(10)]
     lines = start(sent)
     for k, (px, py) in enumerate(pts):
         lines += ["move %d %d" % (px, py), "dump %s/h%d_%d.json" % (tmp, si, k)]
@@ -95,7 +95,7 @@ for si, sent in enumerate(sentences):
         if abs(hv["value"] - want) > 1e-5 * max(1.0, abs(want)):
             fail("E[%d][%d]*%g = %.7g but the hover shows %.7g (%s)" % (tid, d, scale, want, hv["value"], hv["label"]))
         checked.add((pos, d))
-    if len(checked) < 20: fail("only %d heatmap cells were hovered" % len(checked))
+    if len(checked) < 25: fail("only %d heatmap cells were hovered" % len(checked))
     rows_seen = {p for p, _ in checked}
     if len(rows_seen) < min(S, 5): fail("hovered rows %s cover too few tokens" % sorted(rows_seen))
     seen.append(sorted((p, src[p]) for p in rows_seen))
