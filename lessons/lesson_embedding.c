@@ -449,7 +449,8 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     emb_layout_compute(ctx, ctx->step, &L);
     size_t k = 0;
 #define EMB_PUT(...) do { int w_ = snprintf(dst + k, k < n ? n - k : 0, __VA_ARGS__); if (w_ > 0) k += (size_t)w_; } while (0)
-    EMB_PUT("{\"heat\": [%d, %d, %d, %d], \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.4f}", L.heat.x,
+    EMB_PUT("{\"strip\": [%d, %d, %d, %d], ", L.strip.x, L.strip.y, L.strip.w, L.strip.h);
+    EMB_PUT("\"heat\": [%d, %d, %d, %d], \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.4f}", L.heat.x,
             L.heat.y, L.heat.w, L.heat.h, (double)s->cam.yaw, (double)s->cam.pitch, (double)s->cam.distance);
     for (int v = 0; v < N_VIEWS; v++) {
         const emb_pca *p = &s->pca[v];

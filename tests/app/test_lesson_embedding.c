@@ -132,9 +132,9 @@ static void test_embedding_heat_hover(void **st)
     int r[4];
     rect_after(buf, "\"heat\":", r);
     int D = tr.cfg.d_model, checked = 0;
-    for (int gy = 0; gy < 30; gy++)
-        for (int gx = 0; gx < 16; gx++) {
-            ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 32, r[1] + r[3] * (2 * gy + 1) / 60, 0);
+    for (int gy = 0; gy < 16; gy++)
+        for (int gx = 0; gx < 12; gx++) {
+            ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 24, r[1] + r[3] * (2 * gy + 1) / 32, 0);
             lesson_embedding.draw(s, &c);
             if (!ui.hover.active || !ui.hover.has_value) continue;
             int pos, id, d;
@@ -147,6 +147,20 @@ static void test_embedding_heat_hover(void **st)
             checked++;
         }
     assert_true(checked >= 50);
+    /* the matrix E beside it: exactly the parameters */
+    rect_after(buf, "\"strip\":", r);
+    checked = 0;
+    for (int gy = 0; gy < 25; gy++)
+        for (int gx = 0; gx < 6; gx++) {
+            ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 12, r[1] + r[3] * (2 * gy + 1) / 50, 0);
+            lesson_embedding.draw(s, &c);
+            int id, d;
+            if (!ui.hover.active || sscanf(ui.hover.label, "E[%d][%d]", &id, &d) != 2) continue;
+            assert_true(id >= 0 && id < tr.cfg.vocab_size && d >= 0 && d < D);
+            assert_true(ui.hover.value == (double)trained.params.embedding[id * D + d]);
+            checked++;
+        }
+    assert_true(checked >= 30);
     lesson_embedding.free(s);
 }
 
