@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "ui_grid.h"
 
 #define CROSS_MAXL 256
 
@@ -151,6 +152,34 @@ static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect 
     h.show_values = !small;
     h.highlight_row = highlight;
     ui_heatmap(ctx->ui, r, &h, out);
+}
+
+/* One small multiple of step 2 (ui_grid): word labels only while they fit
+ * (at most 12 tokens a side), else none; hovers always name the words. */
+static void cross_thumb(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
+{
+    const trace *tr = ctx->tr;
+    int L = tr->cfg.max_len;
+    char title[96], name[64];
+    ui_grid_spec g;
+    ui_grid_defaults(&g);
+    g.data = tr->dec[layer].cross.weights + (size_t)head * L * L;
+    g.rows = s->n_rows;
+    g.cols = s->n_src;
+    g.stride = L;
+    int labels = s->n_rows <= 12 && s->n_src <= 12;
+    g.row_labels = labels ? s->out_p : NULL;
+    g.col_labels = labels ? s->src_p : NULL;
+    snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
+    g.title = title;
+    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    g.name = name;
+    g.highlight_row = row;
+    ui_grid_geom geo;
+    ui_grid_draw(ctx->ui, r, &g, &geo);
+    int q, k;
+    if (ui_grid_cell_at(&geo, ctx->ui->mouse_x, ctx->ui->mouse_y, &q, &k))
+        ui_hover_value(ctx->ui, ui_grid_cell_rect(&geo, q, k), g.data[(size_t)q * L + k], "%s[%d][%d] (%s, %s)", name, q, k, s->row[q], s->src[k]);
 }
 
 /* Geometry of the word view of step 1. Short sentences: two columns (English
@@ -374,7 +403,7 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
                 SDL_Rect c = L.cell[l][h];
                 if (sel) ui_frame(ui, (SDL_Rect){c.x - ui_px(ui, 4), c.y - ui_px(ui, 2), c.w + ui_px(ui, 8), c.h + ui_px(ui, 4)},
                                   t->accent, ui_px(ui, 3));
-                cross_heatmap(s, ctx, c, l, h, 1, row, NULL);
+                cross_thumb(s, ctx, c, l, h, row);
             }
     }
 }

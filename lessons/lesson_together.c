@@ -34,7 +34,12 @@ enum { ST_TOKENS = 0, ST_EMBED, ST_ENCODER, ST_MEMORY, ST_DEC_IN, ST_MASKED, ST_
 
 static const char *const stage_names[N_STAGES] = {
     "tokens", "embedding + PE", "encoder layers", "memory", "decoder input",
-    "masked self-attn", "cross-attention", "feed-forward", "logits", "chosen word",
+    "masked self-attention", "cross-attention", "feed-forward", "logits", "chosen word",
+};
+/* Shorter titles for narrow boxes. */
+static const char *const stage_short[N_STAGES] = {
+    "tokens", "embed + PE", "encoder", "memory", "decoder in",
+    "masked attn", "cross-attn", "FFN", "logits", "word",
 };
 
 #define TOG_SECONDS_PER_STAGE 0.9
@@ -142,9 +147,11 @@ static SDL_Rect stage_frame(const lesson_ctx *ctx, SDL_Rect r, int i, float lit,
     ui_fill(ui, r, fill);
     SDL_Color border = current ? t->accent : ui_color_lerp(t->border, t->text_dim, lit);
     ui_frame(ui, r, border, current ? ui_px(ui, 3) : ui_px(ui, 1.5f));
-    char title[64];
-    snprintf(title, sizeof title, "%s", stage_names[i]);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL), pad = ui_px(ui, 6);
+    const char *title = stage_names[i];
+    int tw;
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, title, &tw, NULL);
+    if (tw > r.w - 2 * pad) title = stage_short[i];
     SDL_Color tc = ui_color_lerp(t->text_dim, t->text, lit);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x + pad, r.y + pad / 2, r.w - 2 * pad, current ? t->accent : tc, UI_LEFT, title);
     if (numbers && lit > 0.05f)
