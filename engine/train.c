@@ -166,6 +166,13 @@ MM_DEFINE(mm_acc_avx512, __attribute__((target("avx512f,fma"))), __m512, 16, A5_
           A5_SET1, A5_ZERO, A5_ADD)
 #endif
 
+/* Element-wise hot loops get AVX-512 / AVX2 clones picked at load time. */
+#if TRAIN_X86 && defined(__GNUC__) && !defined(__clang__)
+#define HOT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define HOT_CLONES
+#endif
+
 typedef void (*mm_fn)(float *, int, const float *, int, const float *, int, int, int, int);
 
 static mm_fn mm_pick(void)
@@ -272,26 +279,36 @@ void train_adam_update(float *w, float *m, float *v, const float *g, size_t n, f
 /* ------------------------------------------------------------------------ */
 /* Building blocks.                                                          */
 
-void train_attn_forward(float *out, float *att, const float *q, int ldq, const float *k, const float *v, int ldkv,
-                        int tq, int tk, int key_len, int causal, int H, int K)
+/* kt[d * tk + j] = k[j * ldkv + d] for d < K, j < tk: one head's keys (or
+ * values) transposed, so that the dot products of one query with every key
+ * run as a vector over j (each still summed over d in order 0..K-1, exactly as
+ * a plain loop would, so the numbers do not depend on the vector width). */
+static void head_transpose(float *kt, const float *k, int ldkv, int tk, int K)
+{
+    for (int j = 0; j < tk; j++)
+        for (int d = 0; d < K; d++) kt[(size_t)d * tk + j] = k[(size_t)j * ldkv + d];
+}
+
+HOT_CLONES void train_attn_forward(float *out, float *att, float *scratch, const float *q, int ldq, const float *k,
+                                   const float *v, int ldkv, int tq, int tk, int key_len, int causal, int H, int K)
 {
     const float inv_sqrt_k = 1.0f / sqrtf((float)K);
     const int ldo = H * K;
+    float *kt = scratch; /* [K, tk] */
     for (int h = 0; h < H; h++) {
+        head_transpose(kt, k + h * K, ldkv, tk, K);
         for (int i = 0; i < tq; i++) {
             float *row = att + ((size_t)h * tq + i) * tk;
             const float *qi = q + (size_t)i * ldq + h * K;
             /* scores = Q K^T / sqrt(K), masked with -INFINITY */
-            for (int j = 0; j < tk; j++) {
-                if (j >= key_len || (causal && j > i)) {
-                    row[j] = -INFINITY;
-                    continue;
-                }
-                const float *kj = k + (size_t)j * ldkv + h * K;
-                float s = 0.0f;
-                for (int d = 0; d < K; d++) s += qi[d] * kj[d];
-                row[j] = s * inv_sqrt_k;
+            for (int j = 0; j < tk; j++) row[j] = 0.0f;
+            for (int d = 0; d < K; d++) {
+                const float qd = qi[d];
+                const float *ktd = kt + (size_t)d * tk;
+                for (int j = 0; j < tk; j++) row[j] += qd * ktd[j];
             }
+            for (int j = 0; j < tk; j++)
+                row[j] = (j >= key_len || (causal && j > i)) ? -INFINITY : row[j] * inv_sqrt_k;
             kern_softmax_rows(row, row, 1, tk);
             /* out_i = sum_j att_ij v_j */
             float *oi = out + (size_t)i * ldo + h * K;
@@ -306,18 +323,26 @@ void train_attn_forward(float *out, float *att, const float *q, int ldq, const f
     }
 }
 
-void train_attn_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout, const float *att,
-                         const float *q, int ldq, const float *k, const float *v, int ldkv, int tq, int tk, int H,
-                         int K)
+HOT_CLONES void train_attn_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout,
+                                    const float *att, const float *q, int ldq, const float *k, const float *v, int ldkv,
+                                    int tq, int tk, int H, int K)
 {
     const float inv_sqrt_k = 1.0f / sqrtf((float)K);
     const int ldo = H * K;
-    float *ds = scratch; /* [tk] */
+    float *ds = scratch;                 /* [tk] */
+    float *vt = scratch + tk;            /* [K, tk] */
     for (int h = 0; h < H; h++) {
+        head_transpose(vt, v + h * K, ldkv, tk, K);
         for (int i = 0; i < tq; i++) {
             const float *row = att + ((size_t)h * tq + i) * tk;
             const float *doi = dout + (size_t)i * ldo + h * K;
             /* forward: out_i = sum_j att_ij v_j  ->  datt_ij = dout_i . v_j ; dv_j += att_ij dout_i */
+            for (int j = 0; j < tk; j++) ds[j] = 0.0f;
+            for (int d = 0; d < K; d++) {
+                const float g = doi[d];
+                const float *vtd = vt + (size_t)d * tk;
+                for (int j = 0; j < tk; j++) ds[j] += g * vtd[j];
+            }
             float dot = 0.0f;
             for (int j = 0; j < tk; j++) {
                 const float a = row[j];
@@ -325,15 +350,9 @@ void train_attn_backward(float *dq, float *dk, float *dv, float *scratch, const 
                     ds[j] = 0.0f;
                     continue;
                 }
-                const float *vj = v + (size_t)j * ldkv + h * K;
                 float *dvj = dv + (size_t)j * ldkv + h * K;
-                float s = 0.0f;
-                for (int d = 0; d < K; d++) {
-                    s += doi[d] * vj[d];
-                    dvj[d] += a * doi[d];
-                }
-                ds[j] = s;
-                dot += a * s;
+                for (int d = 0; d < K; d++) dvj[d] += a * doi[d];
+                dot += a * ds[j];
             }
             /* forward: att = softmax(scores) -> dscores = att * (datt - sum(att * datt)) ;
              * forward: scores = q_i . k_j / sqrt(K) -> dq_i += ds k_j / sqrt(K), dk_j += ds q_i / sqrt(K) */
@@ -484,7 +503,7 @@ typedef struct {
     float *ghid;           /* [R, F] */
     float *gmem;           /* [R, D] gradient of the encoder output */
     float *tscratch;       /* [R * max(3D, F, V)] for dy^T */
-    float *ascratch;       /* [L] */
+    float *ascratch;       /* [L * (K + 1)] attention scratch */
     float *grad;           /* this worker's gradient buffer (worker 0: the caller's) */
     /* per run */
     int b0, nb;
@@ -593,7 +612,7 @@ static size_t worker_layout(worker *w, const model_config *c, float *base)
     if (F > tw) tw = F;
     if (V > tw) tw = V;
     TAKE(w->tscratch, R * tw);
-    TAKE(w->ascratch, L);
+    TAKE(w->ascratch, L * (D + 1));
 #undef TAKE
     return off;
 }
@@ -732,7 +751,7 @@ static void worker_forward(worker *w)
         lin_fwd(a->qkv, x, wt + OFF(p, P->self_attn.in_proj_weight), 3 * D, P->self_attn.in_proj_bias, N, D, 3 * D);
         for (int b = 0; b < nb; b++) {
             const float *qkv = a->qkv + (size_t)b * S * 3 * D;
-            train_attn_forward(a->ctx + (size_t)b * S * D, a->att + (size_t)b * H * S * S, qkv, 3 * D, qkv + D,
+            train_attn_forward(a->ctx + (size_t)b * S * D, a->att + (size_t)b * H * S * S, w->ascratch, qkv, 3 * D, qkv + D,
                                qkv + 2 * D, 3 * D, S, S, bt->src_len[b0 + b], 0, H, K);
         }
         lin_fwd(a->ao, a->ctx, wt + OFF(p, P->self_attn.out_proj_weight), D, P->self_attn.out_proj_bias, N, D, D);
@@ -778,7 +797,7 @@ static void worker_forward(worker *w)
         lin_fwd(a->qkv, y, wt + OFF(p, P->self_attn.in_proj_weight), 3 * D, P->self_attn.in_proj_bias, M, D, 3 * D);
         for (int b = 0; b < nb; b++) {
             const float *qkv = a->qkv + (size_t)b * T * 3 * D;
-            train_attn_forward(a->ctx + (size_t)b * T * D, a->att + (size_t)b * H * T * T, qkv, 3 * D, qkv + D,
+            train_attn_forward(a->ctx + (size_t)b * T * D, a->att + (size_t)b * H * T * T, w->ascratch, qkv, 3 * D, qkv + D,
                                qkv + 2 * D, 3 * D, T, T, bt->tgt_len[b0 + b], 1, H, K);
         }
         lin_fwd(a->ao, a->ctx, wt + OFF(p, P->self_attn.out_proj_weight), D, P->self_attn.out_proj_bias, M, D, D);
@@ -794,7 +813,7 @@ static void worker_forward(worker *w)
         lin_fwd(a->kvc, mem, wtc + D, 3 * D, P->cross_attn.in_proj_bias + D, N, D, 2 * D);
         for (int b = 0; b < nb; b++) {
             const float *kv = a->kvc + (size_t)b * S * 2 * D;
-            train_attn_forward(a->ctxc + (size_t)b * T * D, a->attc + (size_t)b * H * T * S,
+            train_attn_forward(a->ctxc + (size_t)b * T * D, a->attc + (size_t)b * H * T * S, w->ascratch,
                                a->qc + (size_t)b * T * D, D, kv, kv + D, 2 * D, T, S, bt->src_len[b0 + b], 0, H, K);
         }
         lin_fwd(a->aoc, a->ctxc, wt + OFF(p, P->cross_attn.out_proj_weight), D, P->cross_attn.out_proj_bias, M, D,

@@ -111,10 +111,11 @@ const float *train_ctx_logits(const train_ctx *c, int i);
  * q: [tq, ldq] rows, head h in columns h*K..h*K+K-1; k, v: [tk, ldkv] likewise.
  * out: [tq, H*K] heads side by side; att: [H, tq, tk] softmax weights (saved).
  * Keys j >= key_len are padding, and with causal keys j > i are the future:
- * both get -INFINITY before the softmax (weight exactly 0). */
-void train_attn_forward(float *out, float *att, const float *q, int ldq, const float *k, const float *v,
-                        int ldkv, int tq, int tk, int key_len, int causal, int H, int K);
-/* Adds into dq ([tq, ldq]), dk, dv ([tk, ldkv]). scratch: [tq * tk] floats. */
+ * both get -INFINITY before the softmax (weight exactly 0).
+ * scratch: [K * tk] floats. */
+void train_attn_forward(float *out, float *att, float *scratch, const float *q, int ldq, const float *k,
+                        const float *v, int ldkv, int tq, int tk, int key_len, int causal, int H, int K);
+/* Adds into dq ([tq, ldq]), dk, dv ([tk, ldkv]). scratch: [(K + 1) * tk] floats. */
 void train_attn_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout, const float *att,
                          const float *q, int ldq, const float *k, const float *v, int ldkv, int tq, int tk,
                          int H, int K);

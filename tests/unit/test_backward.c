@@ -152,10 +152,10 @@ static void test_relu_backward(void **state)
 static void attn_case(int tq, int tk, int key_len, int causal)
 {
     enum { H = 2, K = 3, HK = H * K, LDQ = 7, LDKV = 8 };
-    float q[32 * LDQ], k[32 * LDKV], v[32 * LDKV], out[32 * HK], att[H * 32 * 32], r[32 * HK], scratch[32];
+    float q[32 * LDQ], k[32 * LDKV], v[32 * LDKV], out[32 * HK], att[H * 32 * 32], r[32 * HK], scratch[32 * (K + 1)];
     float dq[32 * LDQ] = { 0 }, dk[32 * LDKV] = { 0 }, dv[32 * LDKV] = { 0 };
     fill(q, (size_t)tq * LDQ, 1.5); fill(k, (size_t)tk * LDKV, 1.5); fill(v, (size_t)tk * LDKV, 1); fill(r, (size_t)tq * HK, 1);
-    train_attn_forward(out, att, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
+    train_attn_forward(out, att, scratch, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
     /* masked weights are exactly 0 */
     for (int h = 0; h < H; h++)
         for (int i = 0; i < tq; i++)
@@ -170,9 +170,9 @@ static void attn_case(int tq, int tk, int key_len, int causal)
     for (int s = 0; s < 3; s++)
         for (int i = 0; i < counts[s]; i++) {
             const float keep = vars[s][i];
-            vars[s][i] = keep + h; train_attn_forward(out, att, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
+            vars[s][i] = keep + h; train_attn_forward(out, att, scratch, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
             double lp = dot_d(out, r, (size_t)tq * HK);
-            vars[s][i] = keep - h; train_attn_forward(out, att, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
+            vars[s][i] = keep - h; train_attn_forward(out, att, scratch, q, LDQ, k, v, LDKV, tq, tk, key_len, causal, H, K);
             double lm = dot_d(out, r, (size_t)tq * HK);
             vars[s][i] = keep;
             const double num = (lp - lm) / (2 * h);
