@@ -53,8 +53,9 @@ for si, sent in enumerate(sentences):
     W = tr["attention"]["encoder"]
     S = len(tr["src_ids"])
     # step 3 (softmax): geometry first, with layer 2 and head 3 selected
-    pre = start(sent) + ["key rightbracket", "key period", "key period", "key Right", "key Right"]
-    app_script(pre + ["dump %s/g%d.json" % (tmp, si)], "g%d" % si)
+    pre = start(sent) + ["key rightbracket", "key period", "key period"]
+    app_script(pre + ["dump %s/g1_%d.json" % (tmp, si), "key Right", "key Right", "dump %s/g%d.json" % (tmp, si)], "g%d" % si)
+    pre += ["key Right", "key Right"]
     g = load("g%d" % si)
     ls = g["lesson_state"]
     if g["lesson_slug"] != "attention" or g["step"] != 2: fail("not on the softmax step: %s step %s" % (g["lesson_slug"], g["step"]))
@@ -76,8 +77,14 @@ for si, sent in enumerate(sentences):
     # the what-if: scaling off, f = 4
     lines += ["key s", "key equals", "key equals", "key equals", "wait 1", "dump %s/w%d.json" % (tmp, si),
               "screenshot %s/whatif%d.png" % (tmp, si)]
-    # step 1: hover a raw score
-    lines += ["key Left", "key Left", "dump %s/g1_%d.json" % (tmp, si)]
+    # step 1: hover the raw scores A[1][0] and A[1][1]
+    g1 = load("g1_%d" % si)
+    if g1["step"] != 0: fail("the lesson did not open on step 1")
+    gr1 = g1["lesson_state"]["grid"]
+    lines += ["key Left", "key Left", "dump %s/back%d.json" % (tmp, si)]
+    for k in range(2):
+        lines += ["move %d %d" % (gr1["x"] + k * gr1["cw"] + gr1["cw"] // 2, gr1["y"] + gr1["ch"] + gr1["ch"] // 2), "wait 1",
+                  "dump %s/a%d_%d.json" % (tmp, si, k)]
     app_script(lines, "h%d" % si)
     for k, (q, c) in enumerate(cells):
         h = load("h%d_%d" % (si, k))["hover"]
@@ -96,19 +103,13 @@ for si, sent in enumerate(sentences):
     check_png("%s/whatif%d.png" % (tmp, si), 1280, 800)
     if open("%s/soft%d.png" % (tmp, si), "rb").read() == open("%s/whatif%d.png" % (tmp, si), "rb").read():
         fail("switching the scaling off did not change the picture")
-    # step 1: hover A[1][0]: the raw score q1.k0, checked against the scaled weights' logits
-    g1 = load("g1_%d" % si)
-    if g1["step"] != 0: fail("Left did not go back to step 1")
-    gr = g1["lesson_state"]["grid"]
-    app_script(lines + ["move %d %d" % (gr["x"] + gr["cw"] // 2, gr["y"] + gr["ch"] + gr["ch"] // 2), "wait 1",
-                        "dump %s/a%d.json" % (tmp, si)], "a%d" % si)
-    h = load("a%d" % si)["hover"]
+    if load("back%d" % si)["step"] != 0: fail("Left did not go back to step 1")
+    h = load("a%d_0" % si)["hover"]
+    h2 = load("a%d_1" % si)["hover"]
     if not h or not h["label"].startswith("A[1][0]"): fail("step 1 hover: %s" % h)
-    # softmax(A/4) of row 1 must give the trace's weight B[1][0]: check through the ratio of two cells
+    if not h2 or not h2["label"].startswith("A[1][1]"): fail("step 1 hover: %s" % h2)
+    # softmax(A/sqrt(d_k)) of row 1 must give the trace's weights: the ratio of two of them is exp of the score difference
     import math
-    app_script(lines + ["move %d %d" % (gr["x"] + gr["cw"] + gr["cw"] // 2, gr["y"] + gr["ch"] + gr["ch"] // 2), "wait 1",
-                        "dump %s/b%d.json" % (tmp, si)], "b%d" % si)
-    h2 = load("b%d" % si)["hover"]
     dk = tr["config"]["d_model"] // tr["config"]["n_heads"]
     ratio = math.exp((h["value"] - h2["value"]) / math.sqrt(dk))
     want = W[layer]["self"][head][1][0] / W[layer]["self"][head][1][1]

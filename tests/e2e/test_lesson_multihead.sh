@@ -59,26 +59,30 @@ for si, sent in enumerate(sentences):
     tr = json.loads(subprocess.run([run, "--model", model, "--trace-json", "-", sent], capture_output=True, text=True, check=True).stdout)
     W = tr["attention"]["encoder"]
     S = len(tr["src_ids"])
-    app_script(start(sent) + ["dump %s/g%d.json" % (tmp, si)], "g%d" % si)
+    app_script(start(sent) + ["dump %s/g%d.json" % (tmp, si), "key Right", "dump %s/gs%d.json" % (tmp, si)], "g%d" % si)
     g = load("g%d" % si)
     if g["lesson_slug"] != "multi-head": fail("not on multi-head: %s" % g["lesson_slug"])
     ls = g["lesson_state"]
     H = tr["config"]["n_heads"]
     if len(ls["tiles"]) != H: fail("%d tiles for %d heads" % (len(ls["tiles"]), H))
+    big = ls["big"]
+    if (big["rows"], big["cols"]) != (S, S): fail("enlarged map %dx%d, want %dx%d" % (big["rows"], big["cols"], S, S))
+    wg = load("gs%d" % si)["lesson_state"]["wo"]
     x, y, w, h = ls["tiles"][2]
     lines = start(sent) + ["click %d %d" % (x + w // 2, y + h // 2), "wait 1", "dump %s/c%d.json" % (tmp, si)]
-    app_script(lines, "c%d" % si)
-    c = load("c%d" % si)
-    if c["selection"]["head"] != 2 or c["lesson_state"]["head"] != 2: fail("click on head 3 selected %s" % c["selection"])
-    big = c["lesson_state"]["big"]
-    if (big["rows"], big["cols"]) != (S, S): fail("enlarged map %dx%d, want %dx%d" % (big["rows"], big["cols"], S, S))
     cells = [(0, S - 1), (S - 1, 0), (S // 2, S // 2)]
     for k, (q, kk) in enumerate(cells):
         lines += ["move %d %d" % (big["x"] + kk * big["cw"] + big["cw"] // 2, big["y"] + q * big["ch"] + big["ch"] // 2), "wait 1",
                   "dump %s/h%d_%d.json" % (tmp, si, k)]
     lines += ["move 5 5", "screenshot %s/s1_%d.png" % (tmp, si), "key Right", "wait 1", "dump %s/st2_%d.json" % (tmp, si),
               "screenshot %s/s2_%d.png" % (tmp, si)]
+    # hover W_O^T[j][d], to compare with out_proj_weight[d][j] from the file
+    j, d = 17, 40
+    lines += ["move %d %d" % (wg["x"] + d * wg["cw"] + wg["cw"] // 2, wg["y"] + j * wg["ch"] + wg["ch"] // 2), "wait 1",
+              "dump %s/wo%d.json" % (tmp, si)]
     app_script(lines, "h%d" % si)
+    c = load("c%d" % si)
+    if c["selection"]["head"] != 2 or c["lesson_state"]["head"] != 2: fail("click on head 3 selected %s" % c["selection"])
     for k, (q, kk) in enumerate(cells):
         hv = load("h%d_%d" % (si, k))["hover"]
         if not hv or not hv["label"].startswith("[%d][%d]" % (q, kk)): fail("hover at %d,%d: %s" % (q, kk, hv))
@@ -88,13 +92,8 @@ for si, sent in enumerate(sentences):
     if s2["step"] != 1: fail("Right did not reach step 2")
     st = s2["lesson_state"]
     if not (st["split_max_error"] < 1e-4): fail("heads' parts + b_O differ from the trace's out by %g" % st["split_max_error"])
-    # hover W_O^T[j][d] and compare with out_proj_weight[d][j] from the file
     shape, wo = tensor(model, "encoder.layers.0.self_attn.out_proj.weight")
     D = shape[0]
-    wg = st["wo"]
-    j, d = 17, 40
-    app_script(lines + ["move %d %d" % (wg["x"] + d * wg["cw"] + wg["cw"] // 2, wg["y"] + j * wg["ch"] + wg["ch"] // 2), "wait 1",
-                        "dump %s/wo%d.json" % (tmp, si)], "wo%d" % si)
     hv = load("wo%d" % si)["hover"]
     if not hv or not hv["label"].startswith("W_O"): fail("W_O hover: %s" % hv)
     if abs(hv["value"] - wo[d * D + j]) > 1e-7: fail("W_O^T[%d][%d] = %r, file %r" % (j, d, hv["value"], wo[d * D + j]))
