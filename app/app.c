@@ -28,6 +28,7 @@
 
 #include "app.h"
 #include "export.h"
+#include "json.h"
 #include "lesson.h"
 #include "monkey.h"
 #include "script.h"
@@ -846,6 +847,11 @@ static void json_str(FILE *f, const char *s)
         if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
         else if (*p == '\n') fputs("\\n", f);
         else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else if (*p >= 0x80) { /* invalid UTF-8 (typed bytes) becomes U+FFFD, so the dump stays JSON */
+            size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+            if (n > 1 && strnlen((const char *)p, n) == n && json_utf8_valid((const char *)p, n)) { fwrite(p, 1, n, f); p += n - 1; }
+            else fputs("\xEF\xBF\xBD", f);
+        }
         else fputc(*p, f);
     }
     fputc('"', f);
