@@ -680,9 +680,9 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         switch (ev->key.keysym.sym) {
         case SDLK_x: s->kind = (s->kind + 1) % N_KINDS; s->pin_col = -1; return 1;
-        case SDLK_s: s->scaling = !s->scaling; return 1;
-        case SDLK_MINUS: if (s->factor > 1) s->factor--; return 1;
-        case SDLK_EQUALS: case SDLK_PLUS: if (s->factor < MAX_FACTOR) s->factor++; return 1;
+        case SDLK_s: if (step != 2) return 0; s->scaling = !s->scaling; return 1;
+        case SDLK_MINUS: if (step != 2) return 0; if (s->factor > 1) s->factor--; return 1;
+        case SDLK_EQUALS: case SDLK_PLUS: if (step != 2) return 0; if (s->factor < MAX_FACTOR) s->factor++; return 1;
         case SDLK_UP: case SDLK_DOWN:
             if (v.kind != KIND_ENC_SELF) { /* the query row of the decoder is the decoding step */
                 int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
