@@ -289,6 +289,58 @@ static void head_transpose(float *kt, const float *k, int ldkv, int tk, int K)
         for (int d = 0; d < K; d++) kt[(size_t)d * tk + j] = k[(size_t)j * ldkv + d];
 }
 
+/* out[j] = sum_d x[d] kt[d * tk + j], summed over d in order, for j < tk,
+ * 16 keys at a time in a register-sized accumulator. */
+HOT_CLONES static void dots_by_key(float *out, const float *x, const float *kt, int tk, int K)
+{
+    int j0 = 0;
+    for (; j0 + 16 <= tk; j0 += 16) {
+        float acc[16];
+        for (int jj = 0; jj < 16; jj++) acc[jj] = 0.0f;
+        for (int d = 0; d < K; d++) {
+            const float xd = x[d];
+            const float *r = kt + (size_t)d * tk + j0;
+            for (int jj = 0; jj < 16; jj++) acc[jj] += xd * r[jj];
+        }
+        for (int jj = 0; jj < 16; jj++) out[j0 + jj] = acc[jj];
+    }
+    if (j0 < tk) {
+        float acc[16];
+        const int n = tk - j0;
+        for (int jj = 0; jj < 16; jj++) acc[jj] = 0.0f;
+        for (int d = 0; d < K; d++) {
+            const float xd = x[d];
+            const float *r = kt + (size_t)d * tk + j0;
+            for (int jj = 0; jj < n; jj++) acc[jj] += xd * r[jj];
+        }
+        for (int jj = 0; jj < n; jj++) out[j0 + jj] = acc[jj];
+    }
+}
+
+/* y[d] += sum_j c[j] r_j[d] for d < K, over the rows r_j = rows + j * ld with
+ * a[j] != 0, j in order (each y[d] kept in a register across j). */
+HOT_CLONES static void weighted_rows(float *y, const float *c, const float *a, const float *rows, int ld, int n, int K)
+{
+    int d0 = 0;
+    for (; d0 + 16 <= K; d0 += 16) {
+        float acc[16];
+        for (int dd = 0; dd < 16; dd++) acc[dd] = y[d0 + dd];
+        for (int j = 0; j < n; j++) {
+            if (a[j] == 0.0f) continue;
+            const float cj = c[j];
+            const float *r = rows + (size_t)j * ld + d0;
+            for (int dd = 0; dd < 16; dd++) acc[dd] += cj * r[dd];
+        }
+        for (int dd = 0; dd < 16; dd++) y[d0 + dd] = acc[dd];
+    }
+    for (int d = d0; d < K; d++) {
+        float acc = y[d];
+        for (int j = 0; j < n; j++)
+            if (a[j] != 0.0f) acc += c[j] * rows[(size_t)j * ld + d];
+        y[d] = acc;
+    }
+}
+
 HOT_CLONES void train_attn_forward(float *out, float *att, float *scratch, const float *q, int ldq, const float *k,
                                    const float *v, int ldkv, int tq, int tk, int key_len, int causal, int H, int K)
 {
@@ -301,24 +353,14 @@ HOT_CLONES void train_attn_forward(float *out, float *att, float *scratch, const
             float *row = att + ((size_t)h * tq + i) * tk;
             const float *qi = q + (size_t)i * ldq + h * K;
             /* scores = Q K^T / sqrt(K), masked with -INFINITY */
-            for (int j = 0; j < tk; j++) row[j] = 0.0f;
-            for (int d = 0; d < K; d++) {
-                const float qd = qi[d];
-                const float *ktd = kt + (size_t)d * tk;
-                for (int j = 0; j < tk; j++) row[j] += qd * ktd[j];
-            }
+            dots_by_key(row, qi, kt, tk, K);
             for (int j = 0; j < tk; j++)
                 row[j] = (j >= key_len || (causal && j > i)) ? -INFINITY : row[j] * inv_sqrt_k;
             kern_softmax_rows(row, row, 1, tk);
             /* out_i = sum_j att_ij v_j */
             float *oi = out + (size_t)i * ldo + h * K;
             for (int d = 0; d < K; d++) oi[d] = 0.0f;
-            for (int j = 0; j < tk; j++) {
-                const float a = row[j];
-                if (a == 0.0f) continue;
-                const float *vj = v + (size_t)j * ldkv + h * K;
-                for (int d = 0; d < K; d++) oi[d] += a * vj[d];
-            }
+            weighted_rows(oi, row, row, v + h * K, ldkv, tk, K);
         }
     }
 }
@@ -337,12 +379,7 @@ HOT_CLONES void train_attn_backward(float *dq, float *dk, float *dv, float *scra
             const float *row = att + ((size_t)h * tq + i) * tk;
             const float *doi = dout + (size_t)i * ldo + h * K;
             /* forward: out_i = sum_j att_ij v_j  ->  datt_ij = dout_i . v_j ; dv_j += att_ij dout_i */
-            for (int j = 0; j < tk; j++) ds[j] = 0.0f;
-            for (int d = 0; d < K; d++) {
-                const float g = doi[d];
-                const float *vtd = vt + (size_t)d * tk;
-                for (int j = 0; j < tk; j++) ds[j] += g * vtd[j];
-            }
+            dots_by_key(ds, doi, vt, tk, K);
             float dot = 0.0f;
             for (int j = 0; j < tk; j++) {
                 const float a = row[j];
@@ -358,16 +395,13 @@ HOT_CLONES void train_attn_backward(float *dq, float *dk, float *dv, float *scra
              * forward: scores = q_i . k_j / sqrt(K) -> dq_i += ds k_j / sqrt(K), dk_j += ds q_i / sqrt(K) */
             const float *qi = q + (size_t)i * ldq + h * K;
             float *dqi = dq + (size_t)i * ldq + h * K;
+            for (int j = 0; j < tk; j++) ds[j] = row[j] * (ds[j] - dot) * inv_sqrt_k; /* now dscores / sqrt(K) */
+            weighted_rows(dqi, ds, row, k + h * K, ldkv, tk, K);
             for (int j = 0; j < tk; j++) {
-                const float a = row[j];
-                if (a == 0.0f) continue;
-                const float g = a * (ds[j] - dot) * inv_sqrt_k;
-                const float *kj = k + (size_t)j * ldkv + h * K;
+                if (row[j] == 0.0f) continue;
+                const float g = ds[j];
                 float *dkj = dk + (size_t)j * ldkv + h * K;
-                for (int d = 0; d < K; d++) {
-                    dqi[d] += g * kj[d];
-                    dkj[d] += g * qi[d];
-                }
+                for (int d = 0; d < K; d++) dkj[d] += g * qi[d];
             }
         }
     }
