@@ -305,7 +305,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         return;
     }
     snprintf(b, sizeof b, "%s  \xC2\xB7  PC1\xE2\x80\x93" "3 hold %.0f%% of the variance",
-             v == VIEW_AFTER ? "assets/model.safetensors" : "seeded random start", 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
+             v == VIEW_BEFORE ? "seeded random start" : ctx->model_is_trained ? "the trained weights" : "the app runs untrained weights", 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
     SDL_Rect view = {r.x, r.y + lh, r.w, r.h - lh};
     SDL_RenderSetClipRect(ui->r, &r);
@@ -398,7 +398,7 @@ static void draw_pca(const emb_state *s, const lesson_ctx *ctx, const emb_layout
                 "grey: every other word.  Drag to turn, wheel to zoom.");
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->caption.x, L->caption.y + sh, L->caption.w, t->text_dim, UI_LEFT,
                 "PCA for display only (rows centred, top 3 eigenvectors of the D\xC3\x97" "D covariance). "
-                "<pad> is left out: it is never used, so training pushed it far away.");
+                "<pad> left out: never used, training pushed it far away.");
 }
 
 static void emb_draw(const void *st, const lesson_ctx *ctx)

@@ -216,7 +216,7 @@ static void word_row(const lesson_ctx *ctx, const ov_layout *L, int b, const cha
         int x = r.x + (r.w - total) / 2, y = r.y + r.h / 2 - ch / 2;
         x += ui_text(ui, UI_BOLD, L->font, x, r.y + r.h / 2, hot ? t->accent : c, UI_LEFT | UI_MIDDLE, prefix) + gap;
         for (int i = 0; i < n; i++) {
-            SDL_Rect cr = ui_chip(ui, cs, x, y, tok_vocab_word(ctx->vocab, ids[i]), NULL, ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
+            SDL_Rect cr = ui_chip(ui, cs, x, y, tok_vocab_word(ctx->vocab, ids[i]), NULL, ids[i] == TOK_UNK ? UI_CHIP_UNK : ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
             x += cr.w + gap;
         }
         return;
