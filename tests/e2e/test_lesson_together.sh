@@ -21,7 +21,10 @@ export HOME=$T/home
 fail() { echo "FAIL: $*" >&2; exit 1; }
 check_png() { # FILE W H [ROWSTEP: 0 = size only]
   [ -s "$1" ] || fail "missing image $1"
-  read -r w h var < <(python3 "$HERE/pngcheck.py" "$1" "${4:-8}")
+  local out # pngcheck.py prints "[FILE] W H VARIANCE"; newer versions take --step N before the files
+  if grep -q -- '--step' "$HERE/pngcheck.py"; then out=$(python3 "$HERE/pngcheck.py" --step "${4:-8}" "$1")
+  else out=$(python3 "$HERE/pngcheck.py" "$1" "${4:-8}"); fi
+  read -r w h var <<< "$(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')"
   [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
   [ "${4:-8}" = 0 ] || python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
 }
