@@ -1165,7 +1165,7 @@ static void app_event(app *a, SDL_Event *ev)
     case SDL_TEXTINPUT:
         if (a->tb_focus && a->overlay == OVERLAY_NONE) {
             a->composition[0] = 0;
-            if (textbox_insert(a->tb, ev->text.text)) edited(a);
+            if (textbox_type(a->tb, ev->text.text)) edited(a);
             a->dirty = 1;
         }
         return;

@@ -33,6 +33,7 @@ void textbox_set(textbox *tb, const char *s)
     tb->text[n] = 0;
     tb->len = (int)n;
     tb->cursor = tb->anchor = (int)n;
+    tb->coalesce_at = -1;
 }
 
 int textbox_has_selection(const textbox *tb) { return tb->cursor != tb->anchor; }
@@ -68,7 +69,7 @@ static void push_undo(textbox *tb)
     tb->n_redo = 0;
 }
 
-int textbox_replace_range(textbox *tb, int a, int b, const char *s)
+static int replace(textbox *tb, int a, int b, const char *s, int coalesce)
 {
     char clean[TEXTBOX_CAP];
     int n = 0;
@@ -83,19 +84,29 @@ int textbox_replace_range(textbox *tb, int a, int b, const char *s)
         while (n > 0 && ((unsigned char)clean[n] & 0xC0) == 0x80) n--;
     }
     if (a == b && n == 0) return 0;
-    push_undo(tb);
+    if (!(coalesce && a == b && a == tb->coalesce_at)) push_undo(tb);
     memmove(tb->text + a + n, tb->text + b, (size_t)(tb->len - b) + 1);
     memcpy(tb->text + a, clean, (size_t)n);
     tb->len += n - (b - a);
     tb->cursor = tb->anchor = a + n;
+    tb->coalesce_at = coalesce ? a + n : -1;
     return 1;
 }
+
+int textbox_replace_range(textbox *tb, int a, int b, const char *s) { return replace(tb, a, b, s, 0); }
 
 int textbox_insert(textbox *tb, const char *s)
 {
     int a, b;
     textbox_selection(tb, &a, &b);
-    return textbox_replace_range(tb, a, b, s);
+    return replace(tb, a, b, s, 0);
+}
+
+int textbox_type(textbox *tb, const char *s)
+{
+    int a, b;
+    textbox_selection(tb, &a, &b);
+    return replace(tb, a, b, s, 1);
 }
 
 int textbox_backspace(textbox *tb)
@@ -135,6 +146,7 @@ int textbox_delete_word_left(textbox *tb)
 
 static void move_to(textbox *tb, int p, int select)
 {
+    tb->coalesce_at = -1;
     tb->cursor = p;
     if (!select) tb->anchor = p;
 }
@@ -158,12 +170,14 @@ void textbox_end(textbox *tb, int select) { move_to(tb, tb->len, select); }
 
 void textbox_select_all(textbox *tb)
 {
+    tb->coalesce_at = -1;
     tb->anchor = 0;
     tb->cursor = tb->len;
 }
 
 int textbox_undo(textbox *tb)
 {
+    tb->coalesce_at = -1;
     if (tb->n_undo == 0) return 0;
     memcpy(tb->redo[tb->n_redo], tb->text, (size_t)tb->len + 1);
     tb->redo_cursor[tb->n_redo] = tb->cursor;
@@ -177,6 +191,7 @@ int textbox_undo(textbox *tb)
 
 int textbox_redo(textbox *tb)
 {
+    tb->coalesce_at = -1;
     if (tb->n_redo == 0) return 0;
     if (tb->n_undo == TEXTBOX_UNDO) {
         memmove(tb->undo[0], tb->undo[1], sizeof tb->undo[0] * (TEXTBOX_UNDO - 1));

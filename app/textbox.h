@@ -24,13 +24,15 @@ typedef struct {
     char redo[TEXTBOX_UNDO][TEXTBOX_CAP];
     int redo_cursor[TEXTBOX_UNDO];
     int n_redo;
+    int coalesce_at;         /* typing that continues at this byte joins the last undo step (-1: none) */
 } textbox;
 
 void textbox_set(textbox *tb, const char *s);            /* replaces all text (no undo step), cursor at end */
 int textbox_has_selection(const textbox *tb);            /* 1 when a selection exists */
 void textbox_selection(const textbox *tb, int *start, int *end); /* byte range of the selection */
 int textbox_selected_text(const textbox *tb, char *dst, size_t n); /* copies the selection; returns bytes */
-int textbox_insert(textbox *tb, const char *s);          /* replaces the selection with s (control chars dropped); 1 if changed */
+int textbox_insert(textbox *tb, const char *s);          /* replaces the selection with s (control chars become spaces); one undo step; 1 if changed */
+int textbox_type(textbox *tb, const char *s);            /* like insert, but consecutive typing is one undo step; 1 if changed */
 int textbox_backspace(textbox *tb);                      /* deletes the selection or one code point left; 1 if changed */
 int textbox_delete(textbox *tb);                         /* deletes the selection or one code point right; 1 if changed */
 int textbox_delete_word_left(textbox *tb);               /* Ctrl+Backspace; 1 if changed */

@@ -110,6 +110,21 @@ static void test_undo_redo(void **st)
     assert_int_equal(textbox_redo(&tb), 1);
     assert_string_equal(tb.text, "the dog run");
     assert_int_equal(textbox_redo(&tb), 0);
+    /* consecutive typing is one undo step; moving the cursor starts a new one */
+    textbox_set(&tb, "the");
+    textbox_type(&tb, " ");
+    textbox_type(&tb, "d");
+    textbox_type(&tb, "\xC3\xBC");
+    assert_string_equal(tb.text, "the d\xC3\xBC");
+    textbox_left(&tb, 0);
+    textbox_type(&tb, "x");
+    assert_string_equal(tb.text, "the dx\xC3\xBC");
+    assert_int_equal(textbox_undo(&tb), 1);
+    assert_string_equal(tb.text, "the d\xC3\xBC");
+    assert_int_equal(textbox_undo(&tb), 1);
+    assert_string_equal(tb.text, "the");
+    assert_int_equal(textbox_redo(&tb), 1);
+    assert_string_equal(tb.text, "the d\xC3\xBC");
     /* a new edit clears the redo list */
     textbox_undo(&tb);
     textbox_insert(&tb, "!");

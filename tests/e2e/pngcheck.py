@@ -3,7 +3,8 @@
 only the standard library (zlib). Used by the end-to-end tests to check that
 exported images have the right size and are not blank.
 
-usage: pngcheck.py FILE [ROW_STEP]   (ROW_STEP: measure every n-th row, default 4; 0: size only)
+usage: pngcheck.py [--step N] FILE...   (measure every N-th row, default 4; 0: size only)
+prints one line "FILE W H VARIANCE" per file.
 """
 import struct
 import sys
@@ -59,12 +60,10 @@ def unfilter(w, h, bpp, raw):
     return rows
 
 
-def main():
-    path = sys.argv[1]
-    step = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+def check(path, step):
     w, h, bpp, raw = read_png(path)
     if step == 0:  # size only
-        print(w, h, "-")
+        print(path, w, h, "-")
         return
     rows = unfilter(w, h, bpp, raw)
     vals = []
@@ -75,7 +74,17 @@ def main():
             vals.append(sum(px) / len(px))
     mean = sum(vals) / len(vals)
     var = sum((v - mean) ** 2 for v in vals) / len(vals)
-    print(w, h, "%.1f" % var)
+    print(path, w, h, "%.1f" % var)
+
+
+def main():
+    args = sys.argv[1:]
+    step = 4
+    if len(args) >= 2 and args[0] == "--step":
+        step = int(args[1])
+        args = args[2:]
+    for path in args:
+        check(path, step)
 
 
 if __name__ == "__main__":
