@@ -1,8 +1,10 @@
-/* test_lesson_output.c - the display math of lesson 13 (lessons/lesson_output.c):
- * the top-k ranking (hand-made probabilities, ties kept in id order as argmax
- * does, k larger than V) and the dot product h . E[w] shown next to each logit,
- * which must equal the trace's logits on the shipped trained model for every
- * decoding step of a sentence, and whose top-1 must be the emitted token.
+/* test_lesson_output.c - the display math of the last lessons: lesson 13
+ * (lessons/lesson_output.c): the top-k ranking (hand-made probabilities, ties
+ * kept in id order as argmax does, k larger than V) and the dot product
+ * h . E[w] shown next to each logit, which must equal the trace's logits on
+ * the shipped trained model for every decoding step of a sentence, and whose
+ * top-1 must be the emitted token; lesson 14 (lessons/lesson_together.c): how
+ * lit each stage of the animation is (cglm's cubic in-out easing, by hand).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 
 int lesson_output_topk(const float *probs, int V, int k, int *ids);
 double lesson_output_dot(const float *h, const float *e_row, int D);
+float lesson_together_lit(float p, int i);
 
 static void test_topk_by_hand(void **st)
 {
@@ -88,12 +91,34 @@ static void test_dot_equals_trace_logits(void **st)
     weights_model_free(&m);
 }
 
+static void test_together_lighting(void **st)
+{
+    (void)st;
+    /* stage 3 is dark until the position reaches 3, fully lit from 3 + 2/3 on */
+    assert_true(lesson_together_lit(0.0f, 3) == 0.0f);
+    assert_true(lesson_together_lit(3.0f, 3) == 0.0f);
+    assert_true(lesson_together_lit(3.7f, 3) == 1.0f);
+    assert_true(lesson_together_lit(10.0f, 3) == 1.0f);
+    /* halfway (f = 0.5) cubic in-out gives 0.5; at f = 0.25 it gives 4 f^3 = 0.0625; at f = 0.75, 1 - 4 (1-f)^3 = 0.9375 */
+    assert_true(fabsf(lesson_together_lit(3.0f + 0.5f / 1.5f, 3) - 0.5f) < 1e-5f);
+    assert_true(fabsf(lesson_together_lit(3.0f + 0.25f / 1.5f, 3) - 0.0625f) < 1e-5f);
+    assert_true(fabsf(lesson_together_lit(3.0f + 0.75f / 1.5f, 3) - 0.9375f) < 1e-5f);
+    /* never decreasing as the animation plays */
+    float prev = 0.0f;
+    for (int k = 0; k <= 100; k++) {
+        float v = lesson_together_lit(2.5f + (float)k * 0.02f, 3);
+        assert_true(v >= prev && v >= 0.0f && v <= 1.0f);
+        prev = v;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_topk_by_hand),
         cmocka_unit_test(test_dot_by_hand),
         cmocka_unit_test(test_dot_equals_trace_logits),
+        cmocka_unit_test(test_together_lighting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
