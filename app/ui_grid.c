@@ -152,10 +152,15 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
     }
     /* cells */
     int vals = s->show_values;
-    if (vals) {
+    float vsize = UI_SIZE_SMALL;
+    if (vals) { /* numbers in the cells at the small size, or a little smaller, or not at all */
         int vw = 0, vh = 0;
-        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "0.00", &vw, &vh);
-        if (vw + 4 > g->cw || vh > g->ch + 2) vals = 0;
+        ui_text_size(ui, UI_MONO, vsize, "\xE2\x88\x92" "0.00", &vw, &vh);
+        if (vw + 4 > g->cw || vh > g->ch + 2) {
+            vsize = UI_SIZE_SMALL * 0.85f;
+            ui_text_size(ui, UI_MONO, vsize, "\xE2\x88\x92" "0.00", &vw, &vh);
+            if (vw + 2 > g->cw || vh > g->ch + 2) vals = 0;
+        }
     }
     float lo = s->vmin, hi = s->vmax > s->vmin ? s->vmax : s->vmin + 1e-6f;
     for (int rr = 0; rr < g->rows; rr++)
@@ -164,7 +169,7 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
             SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
             if (isinf(v) && v < 0) {
                 ui_hatch(ui, cell, t->neg_inf, t->bg);
-                if (vals) ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, t->text, UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
+                if (vals) ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, t->text, UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
                 continue;
             }
             SDL_Color col = ui_cmap_color(s->cmap, v, lo, hi);
@@ -172,7 +177,7 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
             if (vals) {
                 char b[32];
                 ui_grid_fmt(v, b, sizeof b);
-                ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
+                ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
             }
         }
     ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y - 1, g->cells.w + 2, g->cells.h + 2}, t->border, 1);

@@ -358,7 +358,7 @@ static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui,
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     float m = fmaxf(absmax(q, K), absmax(k, K));
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int foot = 5 * lh + pad;
+    int foot = (step == 1 ? 7 : 5) * lh + pad;
     int bh = (p.y + p.h - pad - foot - y) / 3;
     if (bh < ui_px(ui, 30)) bh = ui_px(ui, 30);
     char tq[64], tk[64];
@@ -394,7 +394,24 @@ static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui,
         y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
         float mv = at_ll(v, v->a->masked, i, j);
         if (isinf(mv) && mv < 0)
-            text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
+            y = text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
+        /* the spread of this head's scores before and after (display statistics) */
+        double s1s = 0, s2s = 0;
+        int cnt = 0;
+        for (int qi = 0; qi < v->nq; qi++)
+            for (int kj = 0; kj < v->nk; kj++) {
+                float m = at_ll(v, v->a->masked, qi, kj);
+                if (isinf(m) && m < 0) continue;
+                double a0 = at_ll(v, v->a->scores, qi, kj);
+                s1s += a0;
+                s2s += a0 * a0;
+                cnt++;
+            }
+        if (cnt > 1) {
+            double mean = s1s / cnt, sd = sqrt(fmax(0.0, s2s / cnt - mean * mean));
+            snprintf(b, sizeof b, "std of all its scores: %.3g \xE2\x86\x92 %.3g", sd, sd / sqrt((double)v->dk));
+            text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+        }
     }
 }
 
