@@ -378,27 +378,37 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
                 ui_hover_value(ui, c, tokgrid[bb * MK_MAXL + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, cell[bb][j]);
         }
     }
-    /* the mask, with 0 and -inf in the cells */
-    static const char *rows[2] = {"b = 0", "b = 1"};
-    ui_heatmap_spec hs;
-    ui_heatmap_defaults(&hs);
-    hs.data = mask;
-    hs.rows = 2;
-    hs.cols = W;
-    hs.stride = MK_MAXL;
-    hs.row_labels = rows;
-    hs.title = "key-padding mask: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns";
-    hs.name = "padding mask";
-    hs.cmap = UI_CMAP_DIVERGING;
-    hs.fixed_range = 1;
-    hs.vmin = -1;
-    hs.vmax = 1;
-    hs.show_values = 1;
-    hs.colorbar = 0;
+    /* the mask, in the same columns as the batch, with 0 and -inf in the cells */
     SDL_Rect mr = L->pad_mask;
-    mr.x += lab_w - ui_px(ui, 60);
-    mr.w -= lab_w - ui_px(ui, 60);
-    ui_heatmap(ui, mr, &hs, NULL);
+    ui_text(ui, UI_BOLD, UI_SIZE_BODY, mr.x, mr.y, t->text, UI_LEFT,
+            "key-padding mask [2\xC3\x97L]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns");
+    int mh = (mr.h - lh - ui_px(ui, 4)) / 2;
+    if (mh > ui_px(ui, 40)) mh = ui_px(ui, 40);
+    for (int bb = 0; bb < 2; bb++) {
+        int y = mr.y + lh + ui_px(ui, 4) + bb * mh;
+        char rl[32];
+        snprintf(rl, sizeof rl, "mask[%d]", bb);
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, mr.x, y + mh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rl);
+        for (int j = 0; j < W; j++) {
+            SDL_Rect c = {mr.x + lab_w + j * cw, y, cw - 2, mh - 2};
+            float v = mask[bb * MK_MAXL + j];
+            if (isinf(v)) {
+                ui_hatch(ui, c, t->neg_inf, t->bg);
+                int tw, th;
+                ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92\xE2\x88\x9E", &tw, &th);
+                if (tw + 6 < c.w)
+                    ui_fill(ui, (SDL_Rect){c.x + c.w / 2 - tw / 2 - 3, c.y + c.h / 2 - th / 2, tw + 6, th}, t->panel);
+            } else {
+                ui_fill(ui, c, t->panel_alt);
+            }
+            ui_frame(ui, c, t->border, 1);
+            ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 2, t->text, UI_CENTER | UI_MIDDLE,
+                        isinf(v) ? "\xE2\x88\x92\xE2\x88\x9E" : "0");
+            if (ui_mouse_in(ui, c))
+                ui_hover_value(ui, c, v, "padding mask[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D)%s", bb, j, cell[bb][j],
+                               isinf(v) ? ": <pad>, weight exactly 0 after softmax" : "");
+        }
+    }
     (void)sh;
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
                  "Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "

@@ -26,7 +26,10 @@ export HOME=$T/home
 fail() { echo "FAIL: $*" >&2; exit 1; }
 check_png() { # FILE W H
   [ -s "$1" ] || fail "missing image $1"
-  read -r w h var < <(python3 "$HERE/pngcheck.py" "$1" 8)
+  # pngcheck.py prints "[FILE] W H VARIANCE" (newer: --step N FILE..., older: FILE N)
+  local out
+  out=$(python3 "$HERE/pngcheck.py" --step 8 "$1" 2>/dev/null) || out=$(python3 "$HERE/pngcheck.py" "$1" 8)
+  read -r w h var < <(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')
   [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
   python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
 }
@@ -145,6 +148,39 @@ run_sentence() { # TAG SENTENCE THEME SIZE LAYER HEAD
   "$APP" --sentence "$sent" --script "$T/$tag-p.txt" --size "$size" --theme "$theme" || fail "$tag: screenshot run failed"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["step"] == 1 and d["n_steps"] == 2, d' "$T/$tag-pad.json" \
     || fail "$tag: no padding-mask step"
+  # hover the padding mask: 0 on real tokens, -inf on <pad> columns, for both batch rows
+  python3 - "$T/$tag-pad.json" "$T/$tag" > "$T/$tag-ph.txt" <<'EOF'
+import json, sys
+x, y, w, h = json.load(open(sys.argv[1]))["lesson_state"]["pad_mask"]; pre = sys.argv[2]
+print("lesson masked-attention"); print("key Right")
+n = 0
+for i in range(12):
+    for j in range(24):
+        print("move %d %d" % (x + w * (j + 0.5) / 24, y + h * (i + 0.5) / 12)); print("wait 1"); print("dump %s-pm%d.json" % (pre, n)); n += 1
+print("quit")
+EOF
+  "$APP" --sentence "$sent" --script "$T/$tag-ph.txt" --size "$size" --theme "$theme" || fail "$tag: padding hover run failed"
+  local other
+  other=$(python3 -c 'import json,sys; print("the cat sleeps" if len(json.load(open(sys.argv[1]))["src_ids"]) > 5 else "the woman sees the old dog in the garden")' "$T/$tag-trace.json")
+  "$RUN" --trace-json "$T/$tag-other.json" "$other" > /dev/null
+  python3 - "$T/$tag-trace.json" "$T/$tag-other.json" "$T/$tag" <<'EOF' || fail "$tag: padding mask values wrong"
+import glob, json, re, sys
+n = [len(json.load(open(p))["src_ids"]) for p in sys.argv[1:3]]; pre = sys.argv[3]
+seen = set()
+for p in glob.glob(pre + "-pm*.json"):
+    hv = json.load(open(p))["hover"]
+    if not hv: continue
+    m = re.match(r"^padding mask\[(\d)\]\[(\d+)\]", hv["label"])
+    if not m: continue
+    b, j = int(m.group(1)), int(m.group(2))
+    want = "-inf" if j >= n[b] else 0
+    assert hv["value"] == want, (hv, n)
+    seen.add((b, j))
+W = max(n)
+assert len(seen) >= W, ("too few mask cells hovered", sorted(seen), n)
+assert any(j >= n[b] for b, j in seen), ("no <pad> cell hovered", sorted(seen), n)
+print("ok padding", n, len(seen))
+EOF
 }
 
 A="the dog sees the cat"
