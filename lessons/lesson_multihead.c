@@ -169,7 +169,7 @@ static void tile_spec(const mh_view *v, int h, float *buf, ui_grid_spec *g, char
     g->cols = v->nk;
     g->row_labels = v->qlab;
     g->col_labels = v->klab;
-    g->labels_in_hover_only = 1;
+    g->labels_in_hover_only = v->nq > 8 || v->nk > 8; /* short sentences: the words fit beside the small maps */
     g->square = 1;
     g->max_cell = 40;
     snprintf(title, tn, "head %d", h + 1);
