@@ -69,11 +69,17 @@ int export_reserve(const char *dir, const char *base, char *path, size_t path_le
 int export_save_png(SDL_Surface *s, const char *path, char *err, size_t err_len)
 {
     if (!s) { snprintf(err, err_len, "nothing to save"); return -1; }
-    if (IMG_SavePNG(s, path) != 0) {
-        snprintf(err, err_len, "cannot save %s: %s", path, IMG_GetError());
-        return -1;
+    /* Own the file handle: IMG_SavePNG ignores a failing close, and on a full disk the
+     * buffered data only fails there (it said "Saved" and left a 0-byte PNG). */
+    SDL_RWops *rw = SDL_RWFromFile(path, "wb");
+    if (!rw) { snprintf(err, err_len, "cannot save %s: %s", path, SDL_GetError()); return -1; }
+    int rc = IMG_SavePNG_RW(s, rw, 0);
+    if (rc != 0) snprintf(err, err_len, "cannot save %s: %s", path, IMG_GetError());
+    if (SDL_RWclose(rw) != 0 && rc == 0) {
+        snprintf(err, err_len, "cannot save %s: %s (disk full?)", path, SDL_GetError());
+        rc = -1;
     }
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 SDL_Surface *export_read_renderer(SDL_Renderer *r, int w, int h)
