@@ -219,8 +219,11 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     }
     ui_arrow(ui, cx, cy, cx + s0 * R, cy - c0 * R, (float)ui_px(ui, 3), t->series[0]);
     ui_arrow(ui, cx, cy, cx + s1 * R, cy - c1 * R, (float)ui_px(ui, 3), t->series[1]);
+    /* labels: outside the circle, the first one inside when the two would touch */
+    float d01 = sqrtf((s1 - s0) * (s1 - s0) + (c1 - c0) * (c1 - c0)) * R;
+    float r0 = d01 < (float)ui_px(ui, 60) ? 0.72f : 1.15f;
     snprintf(b, sizeof b, "pos %d", pos);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s0 * R * 1.15f), (int)(cy - c0 * R * 1.15f), t->series[0], UI_CENTER | UI_MIDDLE, b);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s0 * R * r0), (int)(cy - c0 * R * r0), t->series[0], UI_CENTER | UI_MIDDLE, b);
     snprintf(b, sizeof b, "pos %d", pos + k);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s1 * R * 1.15f), (int)(cy - c1 * R * 1.15f), t->series[1], UI_CENTER | UI_MIDDLE, b);
     float measured = atan2f(s1, c1) - a0;
