@@ -493,7 +493,10 @@ static void draw_cost(const lesson_ctx *ctx, const together_layout *L)
     snprintf(b, sizeof b, "at the limit of L = %d tokens: %ld;  twice the length, four times the scores", Lm, full);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->text_dim, UI_LEFT, b);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 4);
-    snprintf(b, sizeof b, "per layer: attention m\xC2\xB2\xC2\xB7" "d, an RNN m\xC2\xB7" "d\xC2\xB2 (paper, table 1); here m \xE2\x89\xA4 %d < d = %d", Lm, D);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->accent, UI_LEFT,
+                "per layer, attention costs m\xC2\xB2\xC2\xB7" "d and a recurrent layer m\xC2\xB7" "d\xC2\xB2 (paper, table 1):");
+    y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    snprintf(b, sizeof b, "attention is the cheaper one while m < d; here m \xE2\x89\xA4 %d < d = %d", Lm, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->accent, UI_LEFT, b);
     /* the curve m^2 against m, this sentence marked */
     int n = Lm;
