@@ -117,6 +117,7 @@ typedef struct {
     int tb_focus;
     char composition[64];
     int box_scroll;
+    int box_drag;               /* 1 while the mouse selects text in the box */
 
     int lesson;
     void *lstate[MAX_LESSONS];
@@ -1068,6 +1069,23 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     else if (key == SDLK_KP_0) goto_number(a, shift ? 10 : 0);
 }
 
+/* The byte offset in the sentence nearest to pixel x in the box. */
+static int box_pos_at(app *a, int x)
+{
+    int best = 0, bestd = 1 << 30;
+    char tmp[TEXTBOX_CAP];
+    int x0 = a->lay.box.x + ui_px(&a->ui, 10) - a->box_scroll;
+    for (int p = 0; p <= a->tb->len; p = p < a->tb->len ? ui_utf8_next(a->tb->text, a->tb->len, p) : p + 1) {
+        int w;
+        memcpy(tmp, a->tb->text, (size_t)p);
+        tmp[p] = 0;
+        ui_text_size(&a->ui, UI_SANS, UI_SIZE_BODY, tmp, &w, NULL);
+        int d = abs(x0 + w - x);
+        if (d < bestd) { bestd = d; best = p; }
+    }
+    return best;
+}
+
 static void mouse_click(app *a, int x, int y)
 {
     const app_layout *L = &a->lay;
@@ -1098,19 +1116,8 @@ static void mouse_click(app *a, int x, int y)
     }
     if (ui_point_in(L->box, x, y)) {
         if (!a->tb_focus) focus_box(a, 1);
-        /* place the cursor at the clicked code point */
-        int best = 0, bestd = 1 << 30;
-        char tmp[TEXTBOX_CAP];
-        int x0 = L->box.x + ui_px(&a->ui, 10) - a->box_scroll;
-        for (int p = 0; p <= a->tb->len; p = p < a->tb->len ? ui_utf8_next(a->tb->text, a->tb->len, p) : p + 1) {
-            int w;
-            memcpy(tmp, a->tb->text, (size_t)p);
-            tmp[p] = 0;
-            ui_text_size(&a->ui, UI_SANS, UI_SIZE_BODY, tmp, &w, NULL);
-            int d = abs(x0 + w - x);
-            if (d < bestd) { bestd = d; best = p; }
-        }
-        a->tb->cursor = a->tb->anchor = best;
+        a->tb->cursor = a->tb->anchor = box_pos_at(a, x);
+        a->box_drag = 1;
         return;
     }
     if (a->tb_focus) focus_box(a, 0);
@@ -1186,6 +1193,11 @@ static void app_event(app *a, SDL_Event *ev)
         int x = win_to_px(a, ev->motion.x), y = win_to_px(a, ev->motion.y);
         a->mx = x; a->my = y;
         a->dirty = 1;
+        if (a->box_drag && (ev->motion.state & SDL_BUTTON_LMASK) && a->tb_focus) { /* drag-select in the box */
+            a->tb->cursor = box_pos_at(a, x);
+            return;
+        }
+        a->box_drag = 0;
         if (a->overlay == OVERLAY_NONE) {
             SDL_Event e = *ev;
             e.motion.x = x; e.motion.y = y;
@@ -1198,6 +1210,7 @@ static void app_event(app *a, SDL_Event *ev)
         a->mx = x; a->my = y;
         SDL_Event e = *ev;
         e.button.x = x; e.button.y = y;
+        if (ev->type == SDL_MOUSEBUTTONUP) a->box_drag = 0;
         if (a->overlay == OVERLAY_NONE && ui_point_in(a->lay.area, x, y) && lesson_event(a, &e)) return;
         if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) mouse_click(a, x, y);
         return;
