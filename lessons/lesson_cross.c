@@ -461,11 +461,26 @@ static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     return 0;
 }
 
+/* A word as the inside of a JSON string (quotes, backslashes and control bytes escaped). */
+static void json_word(const char *w, char *dst, size_t n)
+{
+    size_t j = 0;
+    for (const unsigned char *p = (const unsigned char *)w; *p && j + 7 < n; p++) {
+        if (*p == '"' || *p == '\\') { dst[j++] = '\\'; dst[j++] = (char)*p; }
+        else if (*p < 0x20) j += (size_t)snprintf(dst + j, n - j, "\\u%04x", *p);
+        else dst[j++] = (char)*p;
+    }
+    dst[j] = 0;
+}
+
 static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const cross_state *s = st;
     if (!s || s->n_rows < 1) return 0;
     int row = cross_row(s, ctx);
+    char in[160], out[160];
+    json_word(s->in[row], in, sizeof in);
+    json_word(s->out[row], out, sizeof out);
     ui_heatmap_out o = {{0, 0, 0, 0}, 0, 0, -1, -1};
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);
@@ -485,7 +500,7 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
     return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d, "
                     "\"cells\": [%d, %d, %d, %d], \"cell_w\": %d, \"cell_h\": %d, \"words_as_chips\": %d, \"src_word0\": [%d, %d, %d, %d], "
                     "\"tgt_word_last\": [%d, %d, %d, %d]}",
-                    cross_layer(ctx), ctx->sel->head, row, s->in[row], s->out[row], s->n_rows, s->n_src, o.cells.x, o.cells.y,
+                    cross_layer(ctx), ctx->sel->head, row, in, out, s->n_rows, s->n_src, o.cells.x, o.cells.y,
                     o.cells.w, o.cells.h, o.cell_w, o.cell_h, chips, w0.x, w0.y, w0.w, w0.h, wq.x, wq.y, wq.w, wq.h);
 }
 
