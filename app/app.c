@@ -319,9 +319,17 @@ static void load_lesson_text(app *a)
     snprintf(a->text_path, sizeof a->text_path, "%s/lessons/%s/%s.txt", a->assets, a->opt.lang,
              lesson_registry[a->lesson]->slug);
     FILE *f = fopen(a->text_path, "rb");
+    char note[200] = "";
+    if (!f && strcmp(a->opt.lang, "en") != 0) { /* fall back to English, and say so */
+        char en[1024];
+        snprintf(en, sizeof en, "%s/lessons/en/%s.txt", a->assets, lesson_registry[a->lesson]->slug);
+        f = fopen(en, "rb");
+        if (f) snprintf(note, sizeof note, "# (No text in \xE2\x80\x9C%s\xE2\x80\x9D yet: English shown.)\n\n", a->opt.lang);
+    }
     if (!f) { a->text_missing = 1; return; }
-    size_t cap = 4096, n = 0;
+    size_t cap = 4096, n = strlen(note);
     char *buf = malloc(cap);
+    if (buf) memcpy(buf, note, n);
     size_t got;
     while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
         n += got;
