@@ -115,17 +115,17 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
     L->info = (SDL_Rect){a.x, y + (bh - sh) / 2, bx - a.x - pad, sh};
     y += bh + pad;
     int h = a.y + a.h - y;
-    int gap = ui_px(ui, 34);
-    int xw = a.w * 27 / 100, ww = a.w * 31 / 100;
-    int rw = a.w - xw - ww - 2 * gap;
+    int gap = ui_px(ui, 34), gap2 = ui_px(ui, 84); /* gap2: room for the shape on the arrow */
+    int xw = a.w * 27 / 100, ww = a.w * 28 / 100;
+    int rw = a.w - xw - ww - gap - gap2;
     L->cross = mode == MODE_CROSS;
     int rowh = h / 3;
     for (int k = 0; k < 3; k++) {
         int ry = y + k * rowh;
-        L->row_title[k] = (SDL_Rect){a.x + xw + gap, ry, ww + gap + rw, lh};
-        L->row_sub[k] = (SDL_Rect){a.x + xw + gap, ry + lh, ww + gap + rw, sh};
+        L->row_title[k] = (SDL_Rect){a.x + xw + gap, ry, ww + gap2 + rw, lh};
+        L->row_sub[k] = (SDL_Rect){a.x + xw + gap, ry + lh, ww + gap2 + rw, sh};
         L->w[k] = (SDL_Rect){a.x + xw + gap, ry + lh + sh, ww, rowh - lh - sh - pad};
-        L->r[k] = (SDL_Rect){a.x + xw + gap + ww + gap, ry + lh + sh, rw, rowh - lh - sh - pad};
+        L->r[k] = (SDL_Rect){a.x + xw + gap + ww + gap2, ry + lh + sh, rw, rowh - lh - sh - pad};
     }
     if (L->cross) {
         L->x[0] = (SDL_Rect){a.x, y, xw, rowh - pad - sh};
@@ -246,9 +246,14 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
             ui_hover_value(ui, cell, W[j * D + d], "%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]",
                            wname[p], h + 1, j, pname[p], j, d, d, p * D + h * K + j, d);
         }
-        /* arrow to the result */
-        ui_arrow(ui, (float)(wo.cells.x + wo.cells.w + ui_px(ui, 6)), (float)(wo.cells.y + wo.cells.h / 2),
-                 (float)(L.r[p].x - ui_px(ui, 6)), (float)(wo.cells.y + wo.cells.h / 2), (float)ui_px(ui, 2.5f), t->series[p]);
+        /* arrow to the result, with the result's shape on it */
+        float ay0 = (float)(wo.cells.y + wo.cells.h / 2), ax0 = (float)(wo.cells.x + wo.cells.w + ui_px(ui, 6));
+        float ax1 = (float)(L.r[p].x - ui_px(ui, 6));
+        ui_arrow(ui, ax0, ay0, ax1, ay0, (float)ui_px(ui, 2.5f), t->series[p]);
+        char sb[48];
+        snprintf(sb, sizeof sb, "[%d\xC3\x97%d]", rows, K);
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, sb);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
         ui_heatmap_spec rs;
         ui_heatmap_defaults(&rs);
         rs.data = q.out[p] + (size_t)h * (size_t)Lc * (size_t)K;
