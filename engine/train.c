@@ -428,7 +428,7 @@ double train_xent(float *dz, const float *z, const int *y, int n, int V, float e
         /* loss = -(1 - eps) log p_y - eps / V' sum_{j != pad} log p_j */
         total += -(1.0 - eps) * ((double)zi[y[i]] - lse) - u * (sum_z - (double)(V - 1) * lse);
         if (dzi) {
-            /* dz_j = p_j - q_j */
+            /* forward: loss = -sum_j q_j log softmax(z)_j  ->  dz_j = softmax(z)_j - q_j (sum_j q_j = 1) */
             for (int j = 0; j < V; j++) {
                 double g = exp((double)zi[j] - lse);
                 if (j != TOK_PAD) g -= u;
