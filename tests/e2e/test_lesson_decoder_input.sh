@@ -113,9 +113,9 @@ x, y, w, h = g["prev"]
 top = y + h
 print("lesson decoder-input"); print("key quote")
 n = 0
-for i in range(4):
-    for j in range(40):
-        print("move %d %d" % (x + 20 + j * 30, top + 14 + i * 18)); print("wait 1"); print("dump %s-chip%d.json" % (pre, n)); n += 1
+for i in range(3):
+    for j in range(30):
+        print("move %d %d" % (x + 20 + j * 36, top + 16 + i * 20)); print("wait 1"); print("dump %s-chip%d.json" % (pre, n)); n += 1
 print("quit")
 EOF
   "$APP" --sentence "$sent" --script "$T/$tag-c.txt" --size "$size" --theme "$theme" || fail "$tag: chip run failed"
@@ -142,6 +142,8 @@ run_sentence a "the dog sees the cat" light 1280x800
 check_png "$T/a.png" 1280 800
 run_sentence b "the woman sees the old dog in the garden" dark 1920x1080
 check_png "$T/b.png" 1920 1080
-run_sentence c "the woman sees the old dog in the garden" light 1280x800
+# the same lesson state with another sentence draws another picture (screenshot only)
+printf 'lesson decoder-input\nkey quote\nwait 1\nmove 5 5\nwait 1\nscreenshot %s\nquit\n' "$T/c.png" > "$T/c.txt"
+"$APP" --sentence "the woman sees the old dog in the garden" --script "$T/c.txt" --size 1280x800 --theme light || fail "c: screenshot run failed"
 cmp -s "$T/a.png" "$T/c.png" && fail "the two sentences draw the same picture"
 echo "PASS test_lesson_decoder_input"

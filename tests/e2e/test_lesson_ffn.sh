@@ -176,6 +176,8 @@ run_sentence a "the dog sees the cat" light 1280x800 0
 check_png "$T/a.png" 1280 800
 run_sentence b "the woman sees the old dog in the garden" dark 1920x1080 1
 check_png "$T/b.png" 1920 1080
-run_sentence c "the woman sees the old dog in the garden" light 1280x800 0
+# the same lesson state with another sentence draws another picture (screenshot only)
+printf 'lesson feed-forward\nwait 1\nmove 5 5\nwait 1\nscreenshot %s\nquit\n' "$T/c.png" > "$T/c.txt"
+"$APP" --sentence "the woman sees the old dog in the garden" --script "$T/c.txt" --size 1280x800 --theme light || fail "c: screenshot run failed"
 cmp -s "$T/a.png" "$T/c.png" && fail "the two sentences draw the same picture"
 echo "PASS test_lesson_ffn"

@@ -46,7 +46,7 @@ print("lesson masked-attention")
 for _ in range(nl): print("key rightbracket")
 for _ in range(nh): print("key period")
 cur = 0
-N = 6
+N = 5
 for ph in sys.argv[5:]:
     broken = ph.startswith("b")
     step = int(ph.lstrip("b"))
@@ -90,7 +90,7 @@ if not broken:
 seen = {"w": set(), "mask": set()}
 zeros_upper = nonzero_upper = future_rows = 0
 for name in ("mask", "w"):
-    for n in range(36):
+    for n in range(25):
         d = json.load(open("%s-%s-%d.json" % (pre, name, n)))
         hv = d["hover"]
         if not hv or hv.get("value") is None: continue
@@ -117,10 +117,10 @@ for name in ("mask", "w"):
                 assert "not computed yet" in hv["label"], hv
                 future_rows += 1
         seen[name].add((q, k))
-assert len(seen["w"]) >= min(T * T, 10), ("too few weight cells hovered", len(seen["w"]), T)
-assert len(seen["mask"]) >= min(T * T, 10), ("too few mask cells hovered", len(seen["mask"]), T)
+assert len(seen["w"]) >= min(T * T, 8), ("too few weight cells hovered", len(seen["w"]), T)
+assert len(seen["mask"]) >= min(T * T, 8), ("too few mask cells hovered", len(seen["mask"]), T)
 if not broken:
-    assert zeros_upper >= 3, ("too few upper-triangle cells checked", zeros_upper)
+    assert zeros_upper >= 2, ("too few upper-triangle cells checked", zeros_upper)
 print("ok", pre, "T", T, "cells", len(seen["w"]), "upper zeros", zeros_upper, "future rows", future_rows, "upper non-zero", nonzero_upper)
 EOF
 }
@@ -154,9 +154,9 @@ import json, sys
 x, y, w, h = json.load(open(sys.argv[1]))["lesson_state"]["pad_mask"]; pre = sys.argv[2]
 print("lesson masked-attention"); print("key Right")
 n = 0
-for i in range(12):
-    for j in range(24):
-        print("move %d %d" % (x + w * (j + 0.5) / 24, y + h * (i + 0.5) / 12)); print("wait 1"); print("dump %s-pm%d.json" % (pre, n)); n += 1
+for i in range(8):
+    for j in range(16):
+        print("move %d %d" % (x + w * (j + 0.5) / 16, y + h * (i + 0.5) / 8)); print("wait 1"); print("dump %s-pm%d.json" % (pre, n)); n += 1
 print("quit")
 EOF
   "$APP" --sentence "$sent" --script "$T/$tag-ph.txt" --size "$size" --theme "$theme" || fail "$tag: padding hover run failed"
@@ -177,7 +177,7 @@ for p in glob.glob(pre + "-pm*.json"):
     assert hv["value"] == want, (hv, n)
     seen.add((b, j))
 W = max(n)
-assert len(seen) >= W, ("too few mask cells hovered", sorted(seen), n)
+assert len(seen) >= min(W, 8), ("too few mask cells hovered", sorted(seen), n)
 assert any(j >= n[b] for b, j in seen), ("no <pad> cell hovered", sorted(seen), n)
 print("ok padding", n, len(seen))
 EOF
