@@ -28,7 +28,7 @@
 #include "ui_grid.h"
 
 #define MAXL 128
-#define LABW 40
+#define LABW 64
 #define MAX_FACTOR 8
 
 enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };

@@ -20,7 +20,7 @@
 #define MAXL 128
 #define MAXLAYERS 12
 #define MAXH 16
-#define LABW 40
+#define LABW 64
 
 typedef struct {
     int dummy;

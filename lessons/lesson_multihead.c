@@ -26,7 +26,7 @@
 #define MAXL 128
 #define MAXD 512
 #define MAXH 16
-#define LABW 40
+#define LABW 64
 
 enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };
 static const char *const kind_names[N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
