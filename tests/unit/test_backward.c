@@ -416,6 +416,76 @@ static void test_matches_inference(void **state)
     }
 }
 
+/* The default size (D 64, F 256, L 32) with V = 85 = 2*32 + 16 + 5, so every
+ * path of the blocked matrix kernel runs (6x32 tiles, the 16-wide pass, the
+ * scalar tail), and sentences up to the full 32 tokens: logits equal the
+ * inference forward's, and a sample of gradient entries of every tensor
+ * matches finite differences. */
+static void test_default_size(void **state)
+{
+    (void)state;
+    const model_config cfg = model_config_default(85);
+    model_params p;
+    assert_int_equal(model_params_init(&p, &cfg), 0);
+    randomize(&p, 2024);
+    static int src[3][32], tgt[3][32];
+    const int ns[3] = { 32, 9, 20 }, nt[3] = { 27, 31, 5 };
+    train_example ex[3];
+    g_rng = 99;
+    for (int i = 0; i < 3; i++) {
+        for (int k = 0; k < ns[i]; k++) src[i][k] = 4 + (int)((urand() + 1.0) * 40.0);
+        src[i][ns[i] - 1] = TOK_EOS;
+        for (int k = 0; k < nt[i]; k++) tgt[i][k] = 4 + (int)((urand() + 1.0) * 40.0);
+        ex[i].src = src[i]; ex[i].n_src = ns[i]; ex[i].tgt = tgt[i]; ex[i].n_tgt = nt[i];
+    }
+    train_batch b;
+    assert_int_equal(train_batch_init(&b, 3, cfg.max_len), 0);
+    const int idx[3] = { 0, 1, 2 };
+    assert_int_equal(train_batch_fill(&b, ex, idx, 3), 0);
+    train_ctx *c = train_ctx_create(&cfg, 3, 2);
+    float *grad = calloc(p.n_floats, sizeof(float));
+    train_ctx_run(c, &p, &b, 0.0f, 0.1f, 7, 3, grad, NULL, NULL);
+    trace t;
+    assert_int_equal(trace_init(&t, &cfg), 0);
+    for (int i = 0; i < 3; i++) {
+        char err[200];
+        assert_int_equal(model_run_ids(&p, ex[i].src, ex[i].n_src, b.dec_in + i * b.T, nt[i] + 1, NULL, &t, err, sizeof err), 0);
+        const float *mine = train_ctx_logits(c, i);
+        for (int r = 0; r <= nt[i]; r++)
+            for (int v = 0; v < cfg.vocab_size; v++) {
+                const float a = mine[r * cfg.vocab_size + v], want = t.logits[r * cfg.vocab_size + v];
+                if (!(fabsf(a - want) <= 2e-4f + 1e-4f * fabsf(want)))
+                    fail_msg("default size: sentence %d row %d word %d: train %.7g vs inference %.7g", i, r, v, a, want);
+            }
+    }
+    trace_free(&t);
+    /* gradient spot checks, with dropout on (fixed masks) */
+    memset(grad, 0, p.n_floats * sizeof(float));
+    train_ctx_run(c, &p, &b, 0.1f, 0.1f, 7, 3, grad, NULL, NULL);
+    const float h = 1e-2f;
+    for (int ti = 0; ti < p.n_tensors; ti++) {
+        const model_tensor *tn = &p.tensors[ti];
+        /* the entry with the largest gradient among a few candidates: a clear signal for float differences */
+        size_t best = tn->offset;
+        for (int k = 0; k < 8; k++) {
+            const size_t j = tn->offset + (tn->count * (size_t)(2 * k + 1)) / 16;
+            if (fabsf(grad[j]) > fabsf(grad[best])) best = j;
+        }
+        const float keep = p.memory[best];
+        p.memory[best] = keep + h; const double lp = train_ctx_run(c, &p, &b, 0.1f, 0.1f, 7, 3, NULL, NULL, NULL);
+        p.memory[best] = keep - h; const double lm = train_ctx_run(c, &p, &b, 0.1f, 0.1f, 7, 3, NULL, NULL, NULL);
+        p.memory[best] = keep;
+        const double num = (lp - lm) / (2 * h), ana = grad[best];
+        const double m = fabs(num) > fabs(ana) ? fabs(num) : fabs(ana);
+        if (!(fabs(num - ana) <= 2e-4 + 5e-2 * m))
+            fail_msg("default size: %s[%zu]: numeric %.7g vs analytic %.7g", tn->name, best - tn->offset, num, ana);
+    }
+    free(grad);
+    train_ctx_free(c);
+    train_batch_free(&b);
+    model_params_free(&p);
+}
+
 static void test_checks_were_real(void **state)
 {
     (void)state;
@@ -439,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_model_backward_dropout),
         cmocka_unit_test(test_threads_agree),
         cmocka_unit_test(test_matches_inference),
+        cmocka_unit_test(test_default_size),
         cmocka_unit_test(test_checks_were_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
