@@ -289,8 +289,7 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     memset(&b, 0, sizeof b);
     b.values = g;
     b.n = D;
-    b.title = s->ffn ? "\xCE\xB3 (norm2.weight) [64]" : "\xCE\xB3 (norm1.weight) [64]";
-    b.name = "\xCE\xB3";
+    b.name = "\xCE\xB3";  /* hover: "γ[d]" = norm1/2.weight[d] */
     b.highlight = -1;
     b.use_cmap = 0;
     char bt1[64], bt2[64];

@@ -358,7 +358,7 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
     /* the padded batch, as token cells */
     SDL_Rect r = L->pad_tokens;
-    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, "the batch, padded to the longer sentence with <pad> (id 0)");
     int lab_w = ui_px(ui, 150);
     int cw = (r.w - lab_w) / W, chh = (r.h - lh - ui_px(ui, 4)) / 2;
@@ -409,7 +409,6 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
                                isinf(v) ? ": <pad>, weight exactly 0 after softmax" : "");
         }
     }
-    (void)sh;
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
                  "Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
                  "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
