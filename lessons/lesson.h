@@ -86,6 +86,9 @@ typedef struct lesson {
     /* Optional. 1 while an animation runs (the app then redraws at 60 Hz
      * instead of waiting for the next event). Use ctx->ui->time in draw. */
     int (*animating)(const void *state, const lesson_ctx *ctx);
+    /* Optional. One line naming the lesson's own keys and clicks, shown at the
+     * bottom of the help overlay (F1), e.g. "- = offset k   I next pair". */
+    const char *keys;
 } lesson;
 
 /* The registry (lessons/registry.c). */

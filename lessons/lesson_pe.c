@@ -374,4 +374,5 @@ const lesson lesson_pe = {
     .draw = pe_draw,
     .n_steps = pe_steps,
     .dump_json = pe_dump,
+    .keys = "step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair",
 };
