@@ -221,9 +221,9 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
         fires[u] = (float)unit_fires(E->ffn.hidden, S, F, u);
         dead += fires[u] == 0;
     }
-    snprintf(f, sizeof f, "encoder layer %d ([ ])  \xC2\xB7  same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  "
+    snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  "
                           "ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  %d units off for every token",
-             l, 100.0 * (double)zeros / ((double)S * F), S, F, dead);
+             l + 1, tr->cfg.n_enc_layers, 100.0 * (double)zeros / ((double)S * F), S, F, dead);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT, f);
 
     static char lab[FFN_MAXL][48];
@@ -248,8 +248,8 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
         hov_tok = o.hover_row;
         char rl[64];
         ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       E->norm1.out[o.hover_row * D + o.hover_col], "x[%d][%d] (%s, dim %d): FFN input = norm1 out, layer %d",
-                       o.hover_row, o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l);
+                       E->norm1.out[o.hover_row * D + o.hover_col], "x[%d][%d] (%s, dim %d): FFN input = norm1 out, encoder layer %d",
+                       o.hover_row, o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l + 1);
     }
     /* hidden: viridis from 0, zeros dark; drawn here with fractional column
      * widths so the F units use the whole width and line up with the unit bars */
@@ -273,8 +273,8 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
         hov_tok = o.hover_row;
         char rl[64];
         ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       E->ffn.out[o.hover_row * D + o.hover_col], "FFN(x)[%d][%d] (%s, dim %d), layer %d", o.hover_row,
-                       o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l);
+                       E->ffn.out[o.hover_row * D + o.hover_col], "FFN(x)[%d][%d] (%s, dim %d), encoder layer %d", o.hover_row,
+                       o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l + 1);
     }
     /* zero share per token, and overall */
     zero_bars(ctx, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
