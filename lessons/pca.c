@@ -102,6 +102,42 @@ int pca_eigen_sym(const double *a_in, int n, double *evals, double *evecs, char 
     return 0;
 }
 
+/* The top k eigenpairs of the symmetric d x d matrix c (destroyed: deflated)
+ * by power iteration with deflation, from a fixed start vector, so the result
+ * is deterministic. Used above PCA_JACOBI_MAX dimensions, where Jacobi's
+ * O(d^3) sweeps get slow. */
+static void power_top(double *c, int d, int k, double *evals, double *evecs)
+{
+    double *v = malloc(sizeof(double) * (size_t)d), *w = malloc(sizeof(double) * (size_t)d);
+    if (!v || !w) { free(v); free(w); return; }
+    for (int e = 0; e < k; e++) {
+        for (int j = 0; j < d; j++) v[j] = 1.0 + 1e-3 * (double)((j * 7919) % 101); /* fixed, not aligned with any axis */
+        double lambda = 0;
+        for (int it = 0; it < 3000; it++) {
+            double norm = 0;
+            for (int i = 0; i < d; i++) {
+                double acc = 0;
+                for (int j = 0; j < d; j++) acc += c[i * d + j] * v[j];
+                w[i] = acc;
+                norm += acc * acc;
+            }
+            norm = sqrt(norm);
+            if (norm == 0) break;
+            double diff = 0;
+            for (int j = 0; j < d; j++) { double nv = w[j] / norm; diff += fabs(nv - v[j]); v[j] = nv; }
+            lambda = norm;
+            if (diff < 1e-11 * d) break;
+        }
+        sign_fix(v, d);
+        evals[e] = lambda;
+        for (int j = 0; j < d; j++) evecs[e * d + j] = v[j];
+        for (int i = 0; i < d; i++) /* deflate: C <- C - lambda v v^T */
+            for (int j = 0; j < d; j++) c[i * d + j] -= lambda * v[i] * v[j];
+    }
+    free(v);
+    free(w);
+}
+
 int pca_fit(const float *x, int n, int d, int k, float *mean, float *axes, float *variance, float *total_variance,
             char *err, size_t err_len)
 {
@@ -111,8 +147,8 @@ int pca_fit(const float *x, int n, int d, int k, float *mean, float *axes, float
     }
     double *mu = calloc((size_t)d, sizeof(double));
     double *cov = calloc((size_t)d * (size_t)d, sizeof(double));
-    double *ev = malloc(sizeof(double) * (size_t)d);
-    double *vec = malloc(sizeof(double) * (size_t)d * (size_t)d);
+    double *ev = calloc((size_t)d, sizeof(double));
+    double *vec = calloc((size_t)d * (size_t)d, sizeof(double));
     double *row = malloc(sizeof(double) * (size_t)d);
     if (!mu || !cov || !ev || !vec || !row) {
         free(mu); free(cov); free(ev); free(vec); free(row);
@@ -129,10 +165,12 @@ int pca_fit(const float *x, int n, int d, int k, float *mean, float *axes, float
     }
     for (int p = 0; p < d; p++)
         for (int q = p; q < d; q++) cov[q * d + p] = cov[p * d + q] = cov[p * d + q] / n;
-    int rc = pca_eigen_sym(cov, d, ev, vec, err, err_len);
+    double tot = 0;
+    for (int j = 0; j < d; j++) tot += cov[j * d + j]; /* the trace: the sum of all eigenvalues */
+    int rc = 0;
+    if (d <= PCA_JACOBI_MAX) rc = pca_eigen_sym(cov, d, ev, vec, err, err_len);
+    else power_top(cov, d, k, ev, vec);
     if (rc == 0) {
-        double tot = 0;
-        for (int j = 0; j < d; j++) tot += ev[j];
         for (int j = 0; j < d; j++) if (mean) mean[j] = (float)mu[j];
         for (int c = 0; c < k; c++) {
             if (variance) variance[c] = (float)(ev[c] > 0 ? ev[c] : 0);

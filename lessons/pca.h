@@ -4,8 +4,9 @@
  *
  * Method: centre the rows, covariance matrix C = Xc^T Xc / n [D, D] in double,
  * all eigenpairs of C by the cyclic Jacobi method (symmetric, exact to
- * rounding, deterministic: no random start as in power iteration), sorted by
- * eigenvalue, largest first. Sign convention: each eigenvector is flipped so
+ * rounding, deterministic), sorted by eigenvalue, largest first; above
+ * PCA_JACOBI_MAX dimensions, the top k by power iteration with deflation from
+ * a fixed start vector instead (Jacobi is O(D^3) per sweep). Sign convention: each eigenvector is flipped so
  * that its entry of largest magnitude is positive (the first such entry on a
  * tie), so the same data always gives the same picture.
  *
@@ -22,6 +23,10 @@
  * (evecs[k * n + j]), unit length, sign convention as above. 0 on success,
  * -1 with a message in err (bad size, not symmetric, out of memory). */
 int pca_eigen_sym(const double *a, int n, double *evals, double *evecs, char *err, size_t err_len);
+
+/* Above this many dimensions pca_fit finds the top k axes by power iteration
+ * with deflation (fixed start vector, so still deterministic) instead of Jacobi. */
+#define PCA_JACOBI_MAX 128
 
 /* Fits the first k principal axes of the n rows of x (d columns, row stride d).
  * mean[d] receives the column means, axes[k * d] the unit axes (axis c in row c),

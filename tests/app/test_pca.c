@@ -148,6 +148,42 @@ static void test_embedding_sized(void **st)
     free(x);
 }
 
+/* Above PCA_JACOBI_MAX dimensions pca_fit uses power iteration: it must agree
+ * with Jacobi (pca_eigen_sym) on the same covariance. */
+static void test_power_path_matches_jacobi(void **st)
+{
+    (void)st;
+    enum { N = 400, D = PCA_JACOBI_MAX + 32, K = 3 };
+    float *x = malloc(sizeof(float) * N * D);
+    double *cov = calloc((size_t)D * D, sizeof(double)), *ev = malloc(sizeof(double) * D), *vec = malloc(sizeof(double) * D * D);
+    assert_true(x && cov && ev && vec);
+    lcg = 777;
+    for (int i = 0; i < N * D; i++) {
+        int j = i % D;
+        x[i] = rnd() * (j == 5 ? 4.0f : j == 17 ? 3.0f : j == 90 ? 2.0f : 1.0f) + 0.3f * (j == 17 ? x[i - 12] : 0.0f);
+    }
+    float mean[D], axes[K * D], var[K], tot;
+    char err[128];
+    assert_int_equal(pca_fit(x, N, D, K, mean, axes, var, &tot, err, sizeof err), 0);
+    double mu[D] = {0};
+    for (int i = 0; i < N; i++) for (int j = 0; j < D; j++) mu[j] += x[i * D + j] / (double)N;
+    for (int i = 0; i < N; i++)
+        for (int p = 0; p < D; p++)
+            for (int q = 0; q < D; q++) cov[p * D + q] += (x[i * D + p] - mu[p]) * (x[i * D + q] - mu[q]) / N;
+    assert_int_equal(pca_eigen_sym(cov, D, ev, vec, err, sizeof err), 0);
+    double trace = 0;
+    for (int j = 0; j < D; j++) trace += cov[j * D + j];
+    assert_true(fabs(tot - trace) < 1e-4 * trace);
+    for (int c = 0; c < K; c++) {
+        assert_true(fabs(var[c] - ev[c]) < 1e-4 * ev[c]);
+        for (int j = 0; j < D; j++) assert_true(fabs(axes[c * D + j] - vec[c * D + j]) < 1e-3);
+    }
+    float axes2[K * D];
+    assert_int_equal(pca_fit(x, N, D, K, mean, axes2, var, &tot, err, sizeof err), 0);
+    assert_memory_equal(axes, axes2, sizeof axes);
+    free(x); free(cov); free(ev); free(vec);
+}
+
 static void test_refusals(void **st)
 {
     (void)st;
@@ -168,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_eigen_3x3_closed_form),
         cmocka_unit_test(test_fit_known_covariance),
         cmocka_unit_test(test_embedding_sized),
+        cmocka_unit_test(test_power_path_matches_jacobi),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
