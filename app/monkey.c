@@ -94,7 +94,7 @@ static size_t heap_bytes(void)
     return mi.uordblks + mi.hblkhd; /* small blocks in use + mmapped big ones */
 }
 
-/* Appends one random code point (or junk) as UTF-8 to dst; returns bytes written (at most 4). */
+/* Appends one random word, code point or junk as UTF-8 to dst; returns bytes written (at most 8). */
 static int random_char(char *dst)
 {
     static const char *const words[] = {"the ", "dog ", "cat ", "sees ", "a ", "big ", "small ", "garden ", ". ", ", "};
@@ -167,7 +167,7 @@ static void random_text(void)
     memset(&e, 0, sizeof e);
     e.type = SDL_TEXTINPUT;
     int n = 0, want = 1 + rnd(rnd(4) == 0 ? 28 : 4);
-    char c[4];
+    char c[8];
     while (n < want) {
         int l = random_char(c);
         if (n + l > (int)sizeof e.text.text - 1) break;
@@ -229,7 +229,7 @@ static void random_mouse(SDL_Window *win, int kind)
 static void random_clipboard(void)
 {
     int n = rnd(4) == 0 ? 10000 : 1 + rnd(200);
-    char *s = malloc((size_t)n + 5);
+    char *s = malloc((size_t)n + 9);
     if (!s) return;
     int len = 0;
     while (len < n) len += random_char(s + len);
