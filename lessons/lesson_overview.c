@@ -358,7 +358,7 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
         ui_panel(ui, r);
         int y = r.y + pad;
         int lh = ui_line_height(ui, UI_SANS, L.font);
-        ui_text_fit(ui, UI_BOLD, L.font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, "This model (paper: base model)");
+        ui_text_fit(ui, UI_BOLD, L.font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, "This model   (in brackets: the paper's base model)");
         y += ui_line_height(ui, UI_BOLD, L.font * 1.1f) + ui_px(ui, 2);
         const char *lines[4];
         char l0[160], l1[160], l2[160], l3[160];

@@ -262,6 +262,7 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
         rs.stride = K;
         rs.row_labels = labs[xi];
         rs.col_labels = NULL;
+        rs.highlight_row = (s->mode == MODE_ENC || (L.cross && xi)) ? ctx->sel->token : -1; /* Up/Down: a source token */
         rs.name = pname[p];
         rs.cmap = UI_CMAP_DIVERGING;
         rs.colorbar = 0;
