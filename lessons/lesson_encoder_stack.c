@@ -129,7 +129,7 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
     float step = (float)(r.y + r.h - top - ui_px(ui, 4)) / (float)(S > 0 ? S : 1);
     if (step > (float)ui_px(ui, 40)) step = (float)ui_px(ui, 40);
     int thin = 1;
-    while ((float)thin * step < (float)lh * 0.85f) thin++;
+    while (step > 0.0f && thin < 1000 && (float)thin * step < (float)lh * 0.85f) thin++; /* step <= 0 in a tiny window */
     int lab_w = r.w * 30 / 100;
     float xl = (float)(r.x + lab_w), xr = (float)(r.x + r.w - lab_w);
     /* which query to emphasise: hovered left label, else the selected token */
