@@ -420,14 +420,17 @@ static void detail_softmax(const att_state *s, const att_view *v, const float *B
     const ui_theme *t = ui->theme;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad;
     char b[300];
-    snprintf(b, sizeof b, "row %d (\"%s\"): weights over %d keys", i, v->qlab[i], v->nk);
+    float rmax = 0;
+    for (int k = 0; k < v->nk; k++) if (B[i * v->nk + k] > rmax) rmax = B[i * v->nk + k];
+    float top = rmax * 1.1f > 0.2f ? (rmax * 1.1f < 1.0f ? rmax * 1.1f : 1.0f) : 0.2f; /* flat rows stay visible */
+    snprintf(b, sizeof b, "row %d (\"%s\") over %d keys; bars 0..%.2g", i, v->qlab[i], v->nk, (double)top);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int bh = p.y + p.h - pad - 4 * lh - y;
     char nm[32];
     snprintf(nm, sizeof nm, "B[%d]", i);
-    bars(ui, (SDL_Rect){x, y, w, bh}, B + i * v->nk, v->nk, v->nk <= 12 ? v->klab : NULL, NULL, nm, 0, 1, j);
+    bars(ui, (SDL_Rect){x, y, w, bh}, B + i * v->nk, v->nk, v->nk <= 12 ? v->klab : NULL, NULL, nm, 0, top, j);
     y += bh + pad / 2;
     /* the exponentials of this row (display math of the same softmax) */
     double z[MAXL] = {0}, mx = -INFINITY, tot = 0;
