@@ -49,7 +49,8 @@ run_one() {
     "$(ls "$OUT/$n" | wc -l)" | tee -a "$OUT/summary.txt"
   return $rc
 }
-echo "# $(date -u +%FT%TZ) ${FUZZ_RUNS:+runs=$FUZZ_RUNS}${FUZZ_RUNS:-seconds=$SECS} jobs=$JOBS" >> "$OUT/summary.txt"
+if [ -n "${FUZZ_RUNS:-}" ]; then limit_note="runs=$FUZZ_RUNS"; else limit_note="seconds=$SECS"; fi
+echo "# $(date -u +%FT%TZ) $limit_note jobs=$JOBS" >> "$OUT/summary.txt"
 fail=0
 pids=()
 for n in $NAMES; do
