@@ -423,7 +423,7 @@ static void detail_softmax(const att_state *s, const att_view *v, const float *B
     float rmax = 0;
     for (int k = 0; k < v->nk; k++) if (B[i * v->nk + k] > rmax) rmax = B[i * v->nk + k];
     float top = rmax * 1.1f > 0.2f ? (rmax * 1.1f < 1.0f ? rmax * 1.1f : 1.0f) : 0.2f; /* flat rows stay visible */
-    snprintf(b, sizeof b, "row %d (\"%s\") over %d keys; bars 0..%.2g", i, v->qlab[i], v->nk, (double)top);
+    snprintf(b, sizeof b, "row %d \"%s\": bars 0..%.2g", i, v->qlab[i], (double)top);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -447,7 +447,7 @@ static void detail_softmax(const att_state *s, const att_view *v, const float *B
     if (isinf(z[j]))
         snprintf(b, sizeof b, "key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0", v->klab[j]);
     else
-        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g / \xCE\xA3 = %.3g / %.4g = %.4g", i, j, z[j] - mx, ej, tot, ej / tot);
+        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g/\xCE\xA3 = %.3g/%.4g = %.4g", i, j, z[j] - mx, ej, tot, ej / tot);
     y = text_line(ui, x, y, w, t->text, UI_SANS, b);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, "(z = score \xE2\x88\x92 row max: same result)");
     snprintf(b, sizeof b, "\xCE\xA3 of row %d = %.6f", i, (double)sum);
