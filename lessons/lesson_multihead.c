@@ -309,7 +309,7 @@ static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     ui_grid_defaults(&g);
     g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
     g.highlight_col = dim; g.max_cell = 48;
-    snprintf(b, sizeof b, "each head's part of out[\"%s\"] (columns sum to out \xE2\x88\x92 b_O)", v->qlab[t_row]);
+    snprintf(b, sizeof b, "head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)", v->qlab[t_row]);
     g.title = b; g.name = "head part";
     ui_grid_draw(ui, L->contrib, &g, &gk);
     /* the bars: one dimension, split by head */
@@ -338,7 +338,7 @@ static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     br.h -= 2 * lh + top;
     ui_bars(ui, br, &bs);
     float tv = v->a->out[(size_t)t_row * D + dim];
-    snprintf(b, sizeof b, "sum = %.5g;  model's out = %.5g", sum, (double)tv);
+    snprintf(b, sizeof b, "sum %.5g = model's %.5g", sum, (double)tv);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, br.y + br.h + 2, br.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, br.y + br.h + 2 + lh, br.w, t->text_dim, UI_LEFT,
                 "every output number mixes all heads");
