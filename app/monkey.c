@@ -266,7 +266,9 @@ static void random_export(void)
     M.counts[7]++;
 }
 
-static void random_event(SDL_Window *win)
+/* Returns 1 for an export: the turn then ends, so that every export gets its own
+ * frame (two in one frame are one export, as for a user pressing twice between frames). */
+static int random_event(SDL_Window *win)
 {
     int k = rnd(100);
     if (k < 40) random_key();
@@ -276,7 +278,8 @@ static void random_event(SDL_Window *win)
     else if (k < 94) random_mouse(win, 2);
     else if (k < 96) random_clipboard();
     else if (k < 98) random_resize(win);
-    else random_export();
+    else { random_export(); return 1; }
+    return 0;
 }
 
 /* An event that makes the app draw a frame and changes nothing. */
@@ -303,7 +306,10 @@ int monkey_tick(SDL_Window *win)
     switch (M.state) {
     case ST_RUN: {
         int n = 1 + rnd(6);
-        for (int i = 0; i < n && M.sent < M.n_events; i++, M.sent++) random_event(win);
+        for (int i = 0; i < n && M.sent < M.n_events; i++) {
+            M.sent++;
+            if (random_event(win)) break;
+        }
         if (M.sent >= M.n_events || (M.sent >= MONKEY_FIRST && M.heap_first == 0 && M.n_events > MONKEY_FIRST)) {
             M.state = M.sent >= M.n_events ? ST_SETTLE_LAST : ST_SETTLE_FIRST;
             M.settle = MONKEY_SETTLE;
