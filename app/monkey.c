@@ -9,13 +9,14 @@
  * control characters and invalid bytes), 20% mouse motion, 8% clicks (left
  * and right, anywhere, the sentence box and sidebar included), 6% wheel,
  * 2% clipboard set (up to 10,000 bytes, pasted by a later Ctrl+V), 2% window
- * resizes (1x1, tiny, ordinary, 3840x2160), 2% exports (Ctrl+S, F12,
+ * resizes (1x1, tiny, eight usual sizes from 640x480 to 2560x1440, 3840x2160), 2% exports (Ctrl+S, F12,
  * Ctrl+Shift+S slides; they go to --export-dir). The window's minimum size
  * is lowered to 1x1 so that a 1x1 window really happens.
  *
  * Memory: after event 1,000 and after the last one the monkey puts the
- * window back to its first size, waits for exports to finish, lets two frames
- * draw, then reads mallinfo2().uordblks (heap bytes in use) and the resident
+ * window back to its first size, closes the box and overlays (Escape), resets
+ * the zoom (Ctrl+0), goes to the first lesson (Home), waits for exports to
+ * finish, lets three frames draw, then reads mallinfo2().uordblks (heap bytes in use) and the resident
  * set. Under AddressSanitizer the heap numbers mean nothing (its own
  * allocator): they are printed but not judged.
  *
@@ -252,7 +253,12 @@ static void random_resize(SDL_Window *win)
     if (k < 20) { w = 1; h = 1; }
     else if (k < 40) { w = 1 + rnd(120); h = 1 + rnd(120); }
     else if (k < 50) { w = 3840; h = 2160; }
-    else { w = 320 + rnd(1600); h = 240 + rnd(900); }
+    else { /* the sizes a classroom sees: a laptop, a projector, a window dragged around */
+        static const int sizes[][2] = {{800, 600}, {1024, 768}, {1280, 800}, {1366, 768}, {1600, 900}, {1920, 1080},
+                                       {2560, 1440}, {640, 480}};
+        int i = rnd((int)(sizeof sizes / sizeof sizes[0]));
+        w = sizes[i][0]; h = sizes[i][1];
+    }
     resize(win, w, h);
     M.counts[6]++;
 }
@@ -313,7 +319,11 @@ int monkey_tick(SDL_Window *win)
         if (M.sent >= M.n_events || (M.sent >= MONKEY_FIRST && M.heap_first == 0 && M.n_events > MONKEY_FIRST)) {
             M.state = M.sent >= M.n_events ? ST_SETTLE_LAST : ST_SETTLE_FIRST;
             M.settle = MONKEY_SETTLE;
-            key_event(SDLK_ESCAPE, 0); /* leave the box and overlays, as a teacher would */
+            /* the same state at both measurements: box and overlays closed, zoom 1, first lesson */
+            key_event(SDLK_ESCAPE, 0);
+            key_event(SDLK_ESCAPE, 0);
+            key_event(SDLK_0, KMOD_LCTRL);
+            key_event(SDLK_HOME, 0);
             resize(win, M.w0, M.h0);
         }
         return -1;
