@@ -27,6 +27,7 @@
 #include <SDL_ttf.h>
 
 #include "app.h"
+#include "attn_overlay.h"
 #include "export.h"
 #include "json.h"
 #include "lesson.h"
@@ -69,6 +70,7 @@ static const char *const help_lines[][2] = {
     {"[ and ]", "previous / next layer"},
     {", and .", "previous / next head"},
     {"; and '", "previous / next decoding step"},
+    {"A", "attention overlay: any heatmap, any layer / head (Tab: kind)"},
     {"Up / Down", "select previous / next token"},
     {"T", "dark / light theme"},
     {"B", "show / hide the lesson list"},
@@ -123,6 +125,7 @@ typedef struct {
     void *lstate[MAX_LESSONS];
     int lstep[MAX_LESSONS];
     lesson_selection sel;
+    attn_overlay attn;          /* the A overlay: open, kind */
 
     int sidebar, panel_on;
     int overlay;
@@ -767,7 +770,9 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
         lesson_ctx c = make_ctx(a, ui, L.area, a->lesson, NULL);
         SDL_RenderSetClipRect(ui->r, &L.area);
         ui_text_bg(ui, NULL);
+        if (a->attn.open && with_overlays) ui->mouse_x = ui->mouse_y = -1; /* the overlay covers the lesson */
         les->draw(a->lstate[a->lesson], &c);
+        ui->mouse_x = mx; ui->mouse_y = my;
         ui_text_bg(ui, NULL);
         SDL_RenderSetClipRect(ui->r, NULL);
     } else {
@@ -800,6 +805,10 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
     if (with_overlays) {
         draw_overlay(a, ui, w, h, record);
         ui_text_bg(ui, NULL);
+        if (a->attn.open && a->overlay == OVERLAY_NONE && a->trace_ok) {
+            memset(&ui->hover, 0, sizeof ui->hover); /* only the overlay's own cells are hovered */
+            attn_overlay_draw(&a->attn, ui, &a->tr, &a->model.vocab, &a->sel, w, h, record);
+        }
         if (a->overlay == OVERLAY_NONE) ui_tooltip(ui, w, h);
         draw_toast(a, ui, w, h);
     }
@@ -909,7 +918,11 @@ static int app_dump(app *a, const char *path)
     json_str(f, a->theme->name);
     fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
             a->h, a->fullscreen, a->sidebar);
-    fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"model\": ", a->tb_focus, a->overlay);
+    fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n", a->tb_focus, a->overlay);
+    fprintf(f, "  \"attn_overlay\": {\"open\": %d, \"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"rows\": %d, \"cols\": %d, "
+               "\"cells\": [%d, %d, %d, %d]},\n  \"model\": ",
+            a->attn.open, attn_overlay_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,
+            a->attn.cells.x, a->attn.cells.y, a->attn.cells.w, a->attn.cells.h);
     json_str(f, a->model_path);
     fprintf(f, ",\n  \"model_trained\": %d,\n  \"hover\": ", a->model_trained);
     if (a->last_hover.active) {
@@ -1064,6 +1077,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_SPACE: if (shift) step_prev(a); else step_next(a); return;
     case SDLK_HOME: goto_lesson(a, 0, 0); return;
     case SDLK_END: goto_lesson(a, lesson_registry_count - 1, 0); return;
+    case SDLK_a: if (a->overlay == OVERLAY_NONE) attn_overlay_toggle(&a->attn); return;
     case SDLK_e: a->overlay = a->overlay == OVERLAY_EXAMPLES ? OVERLAY_NONE : OVERLAY_EXAMPLES; return;
     case SDLK_v: a->overlay = a->overlay == OVERLAY_VOCAB ? OVERLAY_NONE : OVERLAY_VOCAB; return;
     case SDLK_t: a->theme = ui_theme_next(a->theme); return;
@@ -1198,6 +1212,15 @@ static void app_event(app *a, SDL_Event *ev)
     case SDL_KEYDOWN: {
         if (a->tb_focus) {
             if (textbox_key(a, &ev->key)) return;
+        } else if (a->attn.open && a->overlay == OVERLAY_NONE) {
+            /* the attention overlay: its own keys, then only selection, export, zoom, help and quit */
+            SDL_Keycode k = ev->key.keysym.sym;
+            int mod = ev->key.keysym.mod;
+            a->dirty = 1;
+            if (!(mod & (KMOD_CTRL | KMOD_GUI)) && attn_overlay_key(&a->attn, k, (mod & KMOD_SHIFT) != 0)) return;
+            if (!(mod & (KMOD_CTRL | KMOD_GUI)) && k != SDLK_LEFTBRACKET && k != SDLK_RIGHTBRACKET && k != SDLK_COMMA &&
+                k != SDLK_PERIOD && k != SDLK_SEMICOLON && k != SDLK_QUOTE && k != SDLK_F1 && k != SDLK_F11 && k != SDLK_F12)
+                return;
         } else if (a->overlay == OVERLAY_NONE && lesson_event(a, ev)) {
             return;
         }
@@ -1213,7 +1236,7 @@ static void app_event(app *a, SDL_Event *ev)
             return;
         }
         a->box_drag = 0;
-        if (a->overlay == OVERLAY_NONE) {
+        if (a->overlay == OVERLAY_NONE && !a->attn.open) {
             SDL_Event e = *ev;
             e.motion.x = x; e.motion.y = y;
             lesson_event(a, &e);
@@ -1226,6 +1249,11 @@ static void app_event(app *a, SDL_Event *ev)
         SDL_Event e = *ev;
         e.button.x = x; e.button.y = y;
         if (ev->type == SDL_MOUSEBUTTONUP) a->box_drag = 0;
+        if (a->attn.open && a->overlay == OVERLAY_NONE) {
+            if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) attn_overlay_click(&a->attn, x, y);
+            a->dirty = 1;
+            return;
+        }
         if (a->overlay == OVERLAY_NONE && ui_point_in(a->lay.area, x, y) && lesson_event(a, &e)) return;
         if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) mouse_click(a, x, y);
         return;
@@ -1237,7 +1265,7 @@ static void app_event(app *a, SDL_Event *ev)
             a->dirty = 1;
             return;
         }
-        if (a->overlay == OVERLAY_NONE) lesson_event(a, ev);
+        if (a->overlay == OVERLAY_NONE && !a->attn.open) lesson_event(a, ev);
         return;
     default:
         if (ev->type == a->ev_export) {

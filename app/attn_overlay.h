@@ -1,0 +1,47 @@
+/* attn_overlay.h - the attention overlay (key A from any lesson): one large
+ * attention-weight heatmap of the live trace (encoder self-attention, decoder
+ * masked self-attention or encoder-decoder cross-attention) at the shared
+ * selection's layer and head, with token labels, a colour bar and hover.
+ *
+ * The layer and head are the app's shared lesson_selection ([ ] , . change it
+ * while the overlay is open, and the change stays after it closes); the
+ * overlay keeps only whether it is open and which kind it shows.
+ *
+ * Must not: do model math (it reads trace weights), or change the selection
+ * other than by clamping what it shows.
+ */
+#ifndef ATTN_OVERLAY_H
+#define ATTN_OVERLAY_H
+
+#include <SDL.h>
+
+#include "lesson.h"
+
+enum { ATTN_OVERLAY_ENC_SELF = 0, ATTN_OVERLAY_DEC_SELF, ATTN_OVERLAY_CROSS, ATTN_OVERLAY_N_KINDS };
+
+typedef struct {
+    int open;               /* 1 while shown */
+    int kind;               /* ATTN_OVERLAY_* */
+    SDL_Rect tabs[ATTN_OVERLAY_N_KINDS]; /* clickable kind tabs (last drawn frame) */
+    SDL_Rect box;           /* the overlay's panel (last drawn frame) */
+    SDL_Rect cells;         /* the heatmap's cells (last drawn frame) */
+    int rows, cols;         /* the heatmap's size (last drawn frame) */
+    int layer, head;        /* what was shown (selection clamped to this kind) */
+} attn_overlay;
+
+const char *attn_overlay_kind_slug(int kind);   /* "encoder-self", "decoder-self", "cross"; "?" otherwise */
+void attn_overlay_toggle(attn_overlay *o);      /* open / close */
+/* Keys while open: Esc or A closes, Tab / Shift+Tab cycle the kind, 1 2 3 pick
+ * it. Returns 1 when consumed. Other keys are the caller's ([ ] , . ...). */
+int attn_overlay_key(attn_overlay *o, SDL_Keycode key, int shift);
+/* A left click while open: a tab picks its kind, a click outside the panel
+ * closes. Returns 1 when consumed. */
+int attn_overlay_click(attn_overlay *o, int x, int y);
+/* Draws the overlay over a w x h frame (nothing when closed). record: store
+ * the tab, panel and cell rectangles for attn_overlay_click and the dump. */
+void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_vocab *vocab,
+                       const lesson_selection *sel, int w, int h, int record);
+/* Layers of this kind in tr's model (encoder or decoder layer count). */
+int attn_overlay_n_layers(const trace *tr, int kind);
+
+#endif
