@@ -70,7 +70,7 @@ static const char *const help_lines[][2] = {
     {"[ and ]", "previous / next layer"},
     {", and .", "previous / next head"},
     {"; and '", "previous / next decoding step"},
-    {"A", "attention overlay: any heatmap, any layer / head (Tab: kind)"},
+    {"A", "attention overlay: any map, layer, head (Tab: kind)"},
     {"Up / Down", "select previous / next token"},
     {"T", "dark / light theme"},
     {"B", "show / hide the lesson list"},
@@ -649,7 +649,17 @@ static void draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
     ui_text_bg(ui, &t->panel);
     if (a->overlay == OVERLAY_HELP) {
         int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-        SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), pad * 3 + lh * (n + 4));
+        const char *lk = lesson_registry[a->lesson]->keys;
+        char line[600] = "";
+        int klines = 0; /* lines the lesson's own keys take, wrapped */
+        if (lk && *lk) {
+            snprintf(line, sizeof line, "This lesson (%s): %s", lesson_registry[a->lesson]->title, lk);
+            int lw = 0, bw = ui_px(ui, 900);
+            if (bw > w - 40) bw = w - 40;
+            ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, line, &lw, NULL);
+            klines = lw / (bw - 2 * pad > 1 ? (bw - 2 * pad) * 9 / 10 : 1) + 1;
+        }
+        SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), pad * 3 + lh * (n + 2 + (klines > 2 ? klines : 2)));
         ui_panel(ui, b);
         ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, "Keys");
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, "Esc closes");
@@ -659,13 +669,9 @@ static void draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
             ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, b.x + pad, y, col - b.x - 2 * pad, t->accent, UI_LEFT, help_lines[i][0]);
             ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, col, y, b.x + b.w - pad - col, t->text, UI_LEFT, help_lines[i][1]);
         }
-        const char *lk = lesson_registry[a->lesson]->keys;
-        if (lk && *lk) {
-            char line[400];
-            snprintf(line, sizeof line, "This lesson (%s): %s", lesson_registry[a->lesson]->title, lk);
-            ui_text_wrap(ui, UI_BOLD, UI_SIZE_BODY, (SDL_Rect){b.x + pad, b.y + pad + lh * 2 + n * lh, b.w - 2 * pad, 2 * lh}, 0,
+        if (klines)
+            ui_text_wrap(ui, UI_BOLD, UI_SIZE_BODY, (SDL_Rect){b.x + pad, b.y + pad + lh * 2 + n * lh, b.w - 2 * pad, (klines + 1) * lh}, 0,
                          t->warn, line);
-        }
     } else if (a->overlay == OVERLAY_EXAMPLES) {
         int n = 0;
         const char *ok[32];

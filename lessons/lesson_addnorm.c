@@ -345,6 +345,7 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_addnorm = {
     .slug = "add-norm",
     .title = "Add & Norm",
+    .keys = "F or the buttons: after attention / after the feed-forward",
     .init = an_init,
     .free = an_free,
     .handle_event = an_event,

@@ -785,6 +785,7 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_attention = {
     .slug = "attention",
     .title = "Scaled dot-product attention",
+    .keys = "X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor",
     .init = att_init,
     .free = att_free,
     .on_trace_changed = att_changed,

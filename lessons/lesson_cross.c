@@ -507,6 +507,7 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
 const lesson lesson_cross = {
     .slug = "cross-attention",
     .title = "Encoder-decoder attention",
+    .keys = "click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head",
     .init = cross_init,
     .free = cross_free,
     .on_trace_changed = cross_changed,

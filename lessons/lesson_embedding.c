@@ -482,6 +482,7 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_embedding = {
     .slug = "embedding",
     .title = "Token embedding",
+    .keys = "step 2: drag to turn the 3-D view, mouse wheel to zoom",
     .init = emb_init,
     .free = emb_free,
     .on_trace_changed = emb_changed,

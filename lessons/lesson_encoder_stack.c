@@ -318,6 +318,7 @@ static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_encoder_stack = {
     .slug = "encoder-stack",
     .title = "The encoder stack",
+    .keys = "click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6",
     .init = es_init,
     .free = es_free,
     .handle_event = es_event,

@@ -298,6 +298,7 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_ffn = {
     .slug = "feed-forward",
     .title = "Feed-forward",
+    .keys = "no keys of its own: [ ] layer, Up Down token",
     .draw = ffn_draw,
     .dump_json = ffn_dump,
 };

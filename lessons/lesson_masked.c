@@ -475,6 +475,7 @@ static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_masked = {
     .slug = "masked-attention",
     .title = "Masked self-attention",
+    .keys = "M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step",
     .init = mk_init,
     .free = mk_free,
     .on_trace_changed = mk_changed,

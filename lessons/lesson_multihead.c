@@ -484,6 +484,7 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_multihead = {
     .slug = "multi-head",
     .title = "Multi-head attention",
+    .keys = "X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row",
     .init = mh_init,
     .free = mh_free,
     .handle_event = mh_event,

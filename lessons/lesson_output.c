@@ -414,6 +414,7 @@ static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_output = {
     .slug = "output",
     .title = "Output and weight sharing",
+    .keys = "click a produced word: that decoding step (; ' too)",
     .handle_event = out_event,
     .draw = out_draw,
     .n_steps = out_steps,

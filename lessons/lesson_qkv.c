@@ -317,6 +317,7 @@ static int qkv_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_qkv = {
     .slug = "qkv",
     .title = "Q, K and V",
+    .keys = "M or the buttons: encoder self / decoder masked / cross-attention mode",
     .init = qkv_init,
     .free = qkv_free,
     .handle_event = qkv_event,

@@ -627,6 +627,7 @@ static int tog_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_together = {
     .slug = "together",
     .title = "Putting it together",
+    .keys = "Space or P: play / pause (Space does NOT go to the next step here; use Right)   drag the slider to scrub",
     .init = tog_init,
     .free = tog_free,
     .handle_event = tog_event,

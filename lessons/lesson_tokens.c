@@ -217,6 +217,7 @@ static int tokens_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t 
 const lesson lesson_tokens = {
     .slug = "tokens",
     .title = "Tokens",
+    .keys = "no keys of its own: type in the sentence box and watch the tokens",
     .init = tokens_init,
     .free = tokens_free,
     .on_trace_changed = tokens_changed,
