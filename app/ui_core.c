@@ -609,8 +609,8 @@ void ui_format_value(double v, char *dst, size_t n)
 {
     if (isinf(v)) snprintf(dst, n, "%s\xE2\x88\x9E", v < 0 ? "\xE2\x88\x92" : "+");
     else if (isnan(v)) snprintf(dst, n, "NaN");
-    else if (v != 0.0 && fabs(v) < 1e-3) snprintf(dst, n, "%.6e", v); /* tiny weights keep their digits */
-    else snprintf(dst, n, "%.6f", v);
+    else if (v == 0.0) snprintf(dst, n, "0"); /* exact zero (e.g. a masked weight) */
+    else snprintf(dst, n, "%.6g", v);         /* six significant digits, tiny values too */
 }
 
 void ui_tooltip(ui_ctx *ui, int win_w, int win_h)

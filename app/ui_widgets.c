@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui.h"
@@ -34,6 +35,25 @@ static void fmt_tick(float v, char *dst, size_t n)
         memmove(dst + 3, dst + 1, strlen(dst));
         memcpy(dst, "\xE2\x88\x92", 3);
     }
+}
+
+/* fmt_tick shortened to fit max_w pixels (mono, small): 1 when it fits, 0
+ * when even the short form does not (then draw nothing). */
+static int fmt_tick_fit(ui_ctx *ui, float v, int max_w, char *dst, size_t n)
+{
+    int w = 0;
+    fmt_tick(v, dst, n);
+    ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, dst, &w, NULL);
+    if (w <= max_w) return 1;
+    if (v != 0.0f) { /* one significant digit: 0.0048 -> 0.005, 123 -> 1e+02 */
+        char tmp[16];
+        snprintf(tmp, sizeof tmp, "%.1g", (double)fabsf(v));
+        snprintf(dst, n, "%s%s", v < 0.0f ? "\xE2\x88\x92" : "", tmp);
+        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, dst, &w, NULL);
+        if (w <= max_w) return 1;
+    }
+    dst[0] = 0;
+    return 0;
 }
 
 void ui_heatmap_defaults(ui_heatmap_spec *s)
@@ -117,7 +137,10 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     int grid_x = r.x + row_w + gap;
     int grid_w = r.x + r.w - cb_w - grid_x - (sp.colorbar ? gap : 0);
     if (grid_w < sp.cols) grid_w = sp.cols;
-    int cw = grid_w / sp.cols;
+    /* Fractional cell sizes: cell i spans [edge(i), edge(i+1)) with
+     * edge(i) = round(x0 + i * W / n), so a wide map fills its width. */
+    float cwf = (float)grid_w / (float)sp.cols;
+    int cw = (int)cwf;
     if (cw < 1) cw = 1;
     /* Column labels: horizontal when they all fit in a cell, else turned. */
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -134,13 +157,18 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     int head_h = rotated ? (col_max < r.h / 4 ? col_max : r.h / 4) + gap : lh + gap / 2;
     int grid_y = y + head_h;
     int grid_h = r.y + r.h - grid_y;
-    int ch = grid_h / sp.rows;
-    if (ch < 1) ch = 1;
-    if (sp.square) { if (cw > ch) cw = ch; else ch = cw; }
+    float chf = (float)grid_h / (float)sp.rows;
+    if (chf < 1.0f) chf = 1.0f;
+    if (cwf < 1.0f) cwf = 1.0f;
+    if (sp.square) { if (cwf > chf) cwf = chf; else chf = cwf; }
     /* Cells no taller than a comfortable row, so short tables do not balloon. */
-    int max_ch = ui_px(ui, 64);
-    if (ch > max_ch && !sp.square) ch = max_ch;
-    SDL_Rect cells = {grid_x, grid_y, cw * sp.cols, ch * sp.rows};
+    float max_ch = (float)ui_px(ui, 64);
+    if (chf > max_ch && !sp.square) chf = max_ch;
+    cw = (int)cwf; if (cw < 1) cw = 1;
+    int ch = (int)chf; if (ch < 1) ch = 1;
+    SDL_Rect cells = {grid_x, grid_y, (int)lroundf(cwf * (float)sp.cols), (int)lroundf(chf * (float)sp.rows)};
+#define EX(i) (grid_x + (int)(((long)(i) * cells.w * 2 + sp.cols) / (2L * sp.cols)))
+#define EY(i) (grid_y + (int)(((long)(i) * cells.h * 2 + sp.rows) / (2L * sp.rows)))
 
     /* row labels, only where rows are tall enough to read */
     int rthin = 1;
@@ -148,13 +176,13 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     for (int i = 0; i < sp.rows; i += rthin) {
         const char *lab = sp.row_labels ? sp.row_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
         SDL_Color c = i == sp.highlight_row ? t->accent : t->text_dim;
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, grid_x - gap, grid_y + i * ch + ch / 2, row_w, c, UI_RIGHT | UI_MIDDLE, lab);
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, grid_x - gap, (EY(i) + EY(i + 1)) / 2, row_w, c, UI_RIGHT | UI_MIDDLE, lab);
     }
     /* column labels */
     for (int i = 0; i < sp.cols; i += (rotated ? 1 : thin)) {
         const char *lab = sp.col_labels ? sp.col_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
         SDL_Color c = i == sp.highlight_col ? t->accent : t->text_dim;
-        int cx = grid_x + i * cw + cw / 2;
+        int cx = (EX(i) + EX(i + 1)) / 2;
         if (rotated) {
             if (cw >= lh * 7 / 10 || i % 2 == 0)
                 ui_text_rotated(ui, UI_SANS, UI_SIZE_SMALL, cx + lh / 2, y + head_h - gap - col_max, c, lab);
@@ -173,17 +201,28 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     /* All cells as one small texture, one texel per cell, stretched (nearest)
      * over the grid: one copy instead of rows x cols fills. */
     int drawn_as_texture = 0;
-    if (sp.rows * sp.cols > 16) {
-        SDL_Texture *tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, sp.cols, sp.rows);
+    if (sp.rows * sp.cols > 16 && cells.w > 0 && cells.h > 0 && (long)cells.w * cells.h <= 16L * 1024 * 1024) {
+        /* one texel per pixel, each pixel coloured by the cell whose edges
+         * contain it, so drawing and hit-testing agree exactly */
+        SDL_Texture *tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, cells.w, cells.h);
         void *pixels;
         int pitch;
-        if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
-            for (int rr = 0; rr < sp.rows; rr++) {
-                Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)rr * (size_t)pitch);
+        Uint32 *cellcol = malloc(sizeof *cellcol * (size_t)sp.rows * (size_t)sp.cols);
+        int *colof = malloc(sizeof *colof * (size_t)cells.w);
+        if (tex && cellcol && colof && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+            for (int rr = 0; rr < sp.rows; rr++)
                 for (int cc = 0; cc < sp.cols; cc++) {
                     float v = sp.data[rr * sp.stride + cc];
                     SDL_Color col = (isinf(v) && v < 0) ? t->neg_inf : ui_cmap_color(sp.cmap, v, lo, hi);
-                    row[cc] = 0xFF000000u | ((Uint32)col.r << 16) | ((Uint32)col.g << 8) | col.b;
+                    cellcol[rr * sp.cols + cc] = 0xFF000000u | ((Uint32)col.r << 16) | ((Uint32)col.g << 8) | col.b;
+                }
+            for (int cc = 0, px = 0; cc < sp.cols; cc++)
+                for (; px < EX(cc + 1) - grid_x && px < cells.w; px++) colof[px] = cc;
+            for (int rr = 0, py = 0; rr < sp.rows; rr++) {
+                const Uint32 *src = cellcol + (size_t)rr * (size_t)sp.cols;
+                for (; py < EY(rr + 1) - grid_y && py < cells.h; py++) {
+                    Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)py * (size_t)pitch);
+                    for (int px = 0; px < cells.w; px++) row[px] = src[colof[px]];
                 }
             }
             SDL_UnlockTexture(tex);
@@ -192,12 +231,14 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
             SDL_RenderCopy(ui->r, tex, NULL, &cells);
             drawn_as_texture = 1;
         }
+        free(cellcol);
+        free(colof);
         if (tex) SDL_DestroyTexture(tex);
     }
     for (int rr = 0; rr < sp.rows; rr++)
         for (int cc = 0; cc < sp.cols; cc++) {
             float v = sp.data[rr * sp.stride + cc];
-            SDL_Rect cell = {grid_x + cc * cw, grid_y + rr * ch, cw, ch};
+            SDL_Rect cell = {EX(cc), EY(rr), EX(cc + 1) - EX(cc), EY(rr + 1) - EY(rr)};
             if (isinf(v) && v < 0) {
                 ui_hatch(ui, cell, t->neg_inf, t->bg);
                 continue;
@@ -206,8 +247,8 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
             if (!drawn_as_texture) ui_fill(ui, cell, col);
             if (vals) {
                 char b[32];
-                fmt_tick(v, b, sizeof b);
-                ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cw / 2, cell.y + ch / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
+                if (fmt_tick_fit(ui, v, cell.w - 4, b, sizeof b))
+                    ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
             }
         }
     if (vals && has_ninf) /* label -inf cells in a numbers matrix */
@@ -215,15 +256,15 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
             for (int cc = 0; cc < sp.cols; cc++) {
                 float v = sp.data[rr * sp.stride + cc];
                 if (isinf(v) && v < 0)
-                    ui_text(ui, UI_MONO, UI_SIZE_SMALL, grid_x + cc * cw + cw / 2, grid_y + rr * ch + ch / 2, t->text,
+                    ui_text(ui, UI_MONO, UI_SIZE_SMALL, (EX(cc) + EX(cc + 1)) / 2, (EY(rr) + EY(rr + 1)) / 2, t->text,
                             UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
             }
     bg_pop(ui, cells_bg);
     ui_frame(ui, (SDL_Rect){cells.x - 1, cells.y - 1, cells.w + 2, cells.h + 2}, t->border, 1);
     if (sp.highlight_row >= 0 && sp.highlight_row < sp.rows)
-        ui_frame(ui, (SDL_Rect){grid_x - 1, grid_y + sp.highlight_row * ch - 1, cells.w + 2, ch + 2}, t->accent, ui_px(ui, 2));
+        ui_frame(ui, (SDL_Rect){grid_x - 1, EY(sp.highlight_row) - 1, cells.w + 2, EY(sp.highlight_row + 1) - EY(sp.highlight_row) + 2}, t->accent, ui_px(ui, 2));
     if (sp.highlight_col >= 0 && sp.highlight_col < sp.cols)
-        ui_frame(ui, (SDL_Rect){grid_x + sp.highlight_col * cw - 1, grid_y - 1, cw + 2, cells.h + 2}, t->accent, ui_px(ui, 2));
+        ui_frame(ui, (SDL_Rect){EX(sp.highlight_col) - 1, grid_y - 1, EX(sp.highlight_col + 1) - EX(sp.highlight_col) + 2, cells.h + 2}, t->accent, ui_px(ui, 2));
     if (sp.colorbar) {
         int bh = cells.h < ui_px(ui, 120) ? ui_px(ui, 120) : cells.h;
         if (grid_y + bh > r.y + r.h) bh = r.y + r.h - grid_y;
@@ -231,13 +272,18 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     }
     int hovered = 0;
     if (ui_mouse_in(ui, cells)) {
-        int cc = (ui->mouse_x - grid_x) / cw, rr = (ui->mouse_y - grid_y) / ch;
+        /* the cell whose [edge(i), edge(i+1)) contains the mouse: exactly what was drawn */
+        int cc = (int)(((long)(ui->mouse_x - grid_x) * sp.cols) / cells.w), rr = (int)(((long)(ui->mouse_y - grid_y) * sp.rows) / cells.h);
+        while (cc > 0 && ui->mouse_x < EX(cc)) cc--;
+        while (cc < sp.cols - 1 && ui->mouse_x >= EX(cc + 1)) cc++;
+        while (rr > 0 && ui->mouse_y < EY(rr)) rr--;
+        while (rr < sp.rows - 1 && ui->mouse_y >= EY(rr + 1)) rr++;
         if (cc >= 0 && cc < sp.cols && rr >= 0 && rr < sp.rows) {
             float v = sp.data[rr * sp.stride + cc];
             char rl[40], cl[40];
             if (sp.row_labels) snprintf(rl, sizeof rl, "%s", sp.row_labels[rr]); else snprintf(rl, sizeof rl, "%d", rr);
             if (sp.col_labels) snprintf(cl, sizeof cl, "%s", sp.col_labels[cc]); else snprintf(cl, sizeof cl, "%d", cc);
-            SDL_Rect cell = {grid_x + cc * cw, grid_y + rr * ch, cw, ch};
+            SDL_Rect cell = {EX(cc), EY(rr), EX(cc + 1) - EX(cc), EY(rr + 1) - EY(rr)};
             if (sp.row_labels || sp.col_labels)
                 ui_hover_value(ui, cell, v, "%s[%d][%d] (%s, %s)", sp.name ? sp.name : "", rr, cc, rl, cl);
             else
@@ -246,7 +292,9 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
             if (out) { out->hover_row = rr; out->hover_col = cc; }
         }
     }
-    if (out) { out->cells = cells; out->cell_w = cw; out->cell_h = ch; }
+    if (out) { out->cells = cells; out->cell_w = (int)lroundf(cwf); out->cell_h = (int)lroundf(chf); }
+#undef EX
+#undef EY
     return hovered;
 }
 
@@ -281,18 +329,25 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
         int x0 = r.x + lab_w + gap, w = r.x + r.w - val_w - x0;
         int bh = (r.y + r.h - y) / s->n;
         if (bh > ui_px(ui, 40)) bh = ui_px(ui, 40);
+        if (bh < 1) bh = 1;
         float zero_x = (float)x0 + (0.0f - lo) / (hi - lo) * (float)w;
+        /* labels (and values) only every lthin-th bar when the rows are thinner
+         * than a line of text, so they never overlap; the highlighted one always */
+        int lthin = 1;
+        while (lthin * bh < lh * 9 / 10 && lthin < s->n) lthin *= 2;
         for (int i = 0; i < s->n; i++) {
+            int show_lab = lthin == 1 || i == s->highlight ||
+                           (i % lthin == 0 && (s->highlight < 0 || abs(i - s->highlight) * bh >= lh * 9 / 10));
             float v = s->values[i];
             float vx = (float)x0 + (v - lo) / (hi - lo) * (float)w;
             int a = (int)fminf(zero_x, vx), bb = (int)fmaxf(zero_x, vx);
-            SDL_Rect bar = {a, y + i * bh + 2, bb - a < 1 ? 1 : bb - a, bh - 4};
+            SDL_Rect bar = {a, y + i * bh + (bh > 6 ? 2 : 0), bb - a < 1 ? 1 : bb - a, bh > 6 ? bh - 4 : bh};
             SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
             if (i == s->highlight) c = t->accent;
             ui_fill(ui, bar, c);
-            if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap, y + i * bh + bh / 2, lab_w,
+            if (s->labels && show_lab) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap, y + i * bh + bh / 2, lab_w,
                                        i == s->highlight ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, s->labels[i]);
-            if (s->show_values) { fmt_tick(v, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
+            if (s->show_values && show_lab) { fmt_tick(v, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
             SDL_Rect row = {r.x, y + i * bh, r.w, bh};
             if (ui_mouse_in(ui, row)) {
                 hovered = i;

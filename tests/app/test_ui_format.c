@@ -1,0 +1,133 @@
+/* test_ui_format.c - number formatting of tooltips and dumps
+ * (ui_format_value: six significant digits, exact "0", "−∞"), and the
+ * heatmap's fractional cell sizes: a 256-column map fills its width (not
+ * 256 x floor(w / 256)), a small map is not shrunk, and hovering every cell
+ * edge reports exactly the cell drawn there.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+static void fmt(double v, const char *want)
+{
+    char b[64];
+    ui_format_value(v, b, sizeof b);
+    if (strcmp(b, want) != 0) fprintf(stderr, "ui_format_value(%.17g) = \"%s\", want \"%s\"\n", v, b, want);
+    assert_string_equal(b, want);
+}
+
+static void test_format_value(void **st)
+{
+    (void)st;
+    fmt(0.0, "0");
+    fmt(-0.0, "0");
+    fmt(0.5, "0.5");
+    fmt(-0.5, "-0.5");
+    fmt(0.071081, "0.071081");
+    fmt(0.0710814, "0.0710814");
+    fmt(2.5e-7, "2.5e-07");
+    fmt(1.23456789e-5, "1.23457e-05");          /* tiny weights keep their digits (was 0.000012) */
+    fmt(0.000504454307, "0.000504454");
+    fmt(-0.0048, "-0.0048");
+    fmt(1234567.0, "1.23457e+06");
+    fmt(8.0, "8");
+    fmt(-INFINITY, "\xE2\x88\x92\xE2\x88\x9E");
+    fmt(INFINITY, "+\xE2\x88\x9E");
+    fmt(NAN, "NaN");
+    char small[4];
+    ui_format_value(1.23456789, small, sizeof small); /* truncated, still terminated */
+    assert_int_equal((int)strlen(small), 3);
+}
+
+static SDL_Surface *surf;
+static SDL_Renderer *ren;
+static ui_ctx ui;
+
+static int setup(void **st)
+{
+    (void)st;
+    surf = SDL_CreateRGBSurfaceWithFormat(0, 1200, 600, 32, SDL_PIXELFORMAT_RGB888);
+    if (!surf) return -1;
+    ren = SDL_CreateSoftwareRenderer(surf);
+    if (!ren) return -1;
+    char fonts[600], err[600];
+    const char *assets = getenv("TLAB_ASSETS");
+    snprintf(fonts, sizeof fonts, "%s/fonts", assets ? assets : TLAB_ASSETS_DIR);
+    if (ui_init(&ui, ren, fonts, ui_theme_get("dark"), err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    ui_free(&ui);
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    TTF_Quit();
+    return 0;
+}
+
+/* For a rows x cols map drawn in r: every cell must be hit-tested as itself at
+ * its first and last pixel column/row, and the cells must cover the grid. */
+static void check_map(int rows, int cols, SDL_Rect r, int *cells_w)
+{
+    float *d = malloc(sizeof *d * (size_t)rows * (size_t)cols);
+    assert_non_null(d);
+    for (int i = 0; i < rows * cols; i++) d[i] = (float)i;
+    ui_heatmap_spec s;
+    ui_heatmap_defaults(&s);
+    s.data = d; s.rows = rows; s.cols = cols; s.colorbar = 0; s.name = "M";
+    ui_heatmap_out out;
+    ui_begin_frame(&ui, -1, -1, 0);
+    ui_heatmap(&ui, r, &s, &out);
+    *cells_w = out.cells.w;
+    int y = out.cells.y + out.cells.h / (2 * rows);
+    int prev_c = -1, prev_right = out.cells.x;
+    for (int x = out.cells.x; x < out.cells.x + out.cells.w; x++) {
+        ui_begin_frame(&ui, x, y, 0);
+        ui_heatmap_out o2;
+        assert_int_equal(ui_heatmap(&ui, r, &s, &o2), 1);
+        int c = o2.hover_col;
+        assert_true(c == prev_c || c == prev_c + 1);  /* columns in order, none skipped */
+        assert_true(ui_point_in(ui.hover.anchor, x, y)); /* the highlighted cell is under the mouse */
+        assert_true(ui.hover.value == d[o2.hover_row * cols + c]);
+        if (c != prev_c) { assert_int_equal(ui.hover.anchor.x, prev_right); prev_right = ui.hover.anchor.x + ui.hover.anchor.w; }
+        prev_c = c;
+    }
+    assert_int_equal(prev_c, cols - 1);
+    assert_int_equal(prev_right, out.cells.x + out.cells.w);
+    free(d);
+}
+
+static void test_heatmap_fractional(void **st)
+{
+    (void)st;
+    int w;
+    /* 256 columns in ~1100 px: whole-pixel cells would use 256 * 4 = 1024 */
+    check_map(3, 256, (SDL_Rect){10, 10, 1150, 200}, &w);
+    assert_true(w > 1060);
+    /* 7 columns in 300 px: close to the full width, not 7 * floor */
+    check_map(2, 7, (SDL_Rect){10, 300, 300, 120}, &w);
+    assert_true(w >= 240);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_value),
+        cmocka_unit_test_setup_teardown(test_heatmap_fractional, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
