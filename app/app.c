@@ -126,6 +126,9 @@ typedef struct {
     int lstep[MAX_LESSONS];
     lesson_selection sel;
     attn_overlay attn;          /* the A overlay: open, kind */
+    int translation_popup;      /* 1: the full translation is shown under the top bar (hovered, did not fit) */
+    SDL_Rect translation_rect;  /* where the translation is drawn in the top bar; translation_cut: it did not fit */
+    int translation_cut;
 
     int sidebar, panel_on;
     int overlay;
@@ -443,7 +446,7 @@ static void set_scale(app *a, ui_ctx *ui, int w, int h)
 
 /* ---------------------------------------------------------------- drawing */
 
-static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L)
+static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L, int record)
 {
     const ui_theme *t = ui->theme;
     SDL_Rect b = L->box;
@@ -521,6 +524,28 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L)
     else if (strcmp(a->shown_sentence, s) != 0) snprintf(buf, sizeof buf, "\xE2\x80\xA6");
     else snprintf(buf, sizeof buf, "\xE2\x86\x92 %s", a->translation[0] ? a->translation : "(empty)");
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, tx, ty, maxw, a->trace_ok ? t->accent : t->error, UI_LEFT | UI_MIDDLE, buf);
+    /* a translation too long for the bar: hovering it shows all of it, wrapped, under the bar */
+    int fw = 0, popup = 0;
+    ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, buf, &fw, NULL);
+    if (fw > maxw && maxw > 0 && ui_mouse_in(ui, (SDL_Rect){tx, b.y, maxw, b.h}) && a->overlay == OVERLAY_NONE && !a->attn.open) {
+        int W = L->top.w, pad = ui_px(ui, 12), lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+        int pw = ui_px(ui, 720);
+        if (pw > W - 2 * pad) pw = W - 2 * pad;
+        int px = tx + pw > W - pad ? W - pad - pw : tx;
+        if (px < pad) px = pad;
+        int lines = fw / ((pw - 2 * pad) * 9 / 10 > 1 ? (pw - 2 * pad) * 9 / 10 : 1) + 1;
+        SDL_Rect pr = {px, L->top.h + ui_px(ui, 2), pw, (lines + 1) * lh + pad};
+        ui_fill(ui, pr, t->panel);
+        ui_frame(ui, pr, t->accent, ui_px(ui, 2));
+        ui_text_bg(ui, &t->panel);
+        ui_text_wrap(ui, UI_BOLD, UI_SIZE_BODY, (SDL_Rect){pr.x + pad, pr.y + pad / 2, pr.w - 2 * pad, pr.h - pad}, 0, t->accent, buf);
+        popup = 1;
+    }
+    if (record) {
+        a->translation_popup = popup;
+        a->translation_cut = fw > maxw;
+        a->translation_rect = (SDL_Rect){tx, b.y, maxw, b.h};
+    }
 }
 
 static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
@@ -802,7 +827,7 @@ static void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int rec
     ui_fill(ui, L.top, t->panel);
     ui_fill(ui, (SDL_Rect){0, L.top.h - 1, w, 1}, t->border);
     ui_button(ui, L.menu_btn, "\xE2\x98\xB0", a->sidebar);
-    draw_sentence_box(a, ui, &L);
+    draw_sentence_box(a, ui, &L, record);
     ui_button(ui, L.ex_btn, "Examples (E)", a->overlay == OVERLAY_EXAMPLES);
     ui_button(ui, L.vocab_btn, "Words (V)", a->overlay == OVERLAY_VOCAB);
     ui_button(ui, L.help_btn, "?", a->overlay == OVERLAY_HELP);
@@ -924,7 +949,9 @@ static int app_dump(app *a, const char *path)
     json_str(f, a->theme->name);
     fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
             a->h, a->fullscreen, a->sidebar);
-    fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n", a->tb_focus, a->overlay);
+    fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"translation_cut\": %d,\n  \"translation_popup\": %d,\n"
+               "  \"translation_rect\": [%d, %d, %d, %d],\n", a->tb_focus, a->overlay, a->translation_cut, a->translation_popup,
+            a->translation_rect.x, a->translation_rect.y, a->translation_rect.w, a->translation_rect.h);
     fprintf(f, "  \"attn_overlay\": {\"open\": %d, \"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"rows\": %d, \"cols\": %d, "
                "\"cells\": [%d, %d, %d, %d]},\n  \"model\": ",
             a->attn.open, attn_overlay_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,

@@ -5,7 +5,8 @@
 # `tlab-run --trace-json` (attention.encoder[l].self[h][q][k],
 # attention.decoder[l].self / cross); A and Esc close it, keys do not leak to
 # the lesson while it is open, and the layer / head chosen inside stay in the
-# shared selection after changing lesson.
+# shared selection after changing lesson. Also: a translation too long for the
+# top bar is cut, and hovering it shows the whole of it (translation_popup).
 # Env: TLAB_BIN (build dir).
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
@@ -154,4 +155,16 @@ dump $T/t1.json
 EOF
 python3 -c "import json; d=json.load(open('$T/t1.json')); assert d['lesson_slug']=='add-norm' and d['step']==0 and d['attn_overlay']['kind']=='decoder-self', (d['lesson_slug'], d['step'], d['attn_overlay'])" \
   || fail "keys leaked through the overlay"
+# ---- 5. a long sentence: the translation is cut in the top bar; hovering it shows all of it
+SENT="today the old man says that the young children do not see the big brown dog in the garden because the small brown cat has not played with the ball"
+run <<EOF
+dump $T/l0.json
+EOF
+python3 -c "import json; d=json.load(open('$T/l0.json')); assert d['translation_cut']==1 and d['translation_popup']==0, d" || fail "long translation not cut"
+read -r X Y < <(python3 -c "import json; x,y,w,h=json.load(open('$T/l0.json'))['translation_rect']; print(x + w // 2, y + h // 2)")
+run <<EOF
+move $X $Y
+dump $T/l1.json
+EOF
+python3 -c "import json; d=json.load(open('$T/l1.json')); assert d['translation_popup']==1, d['translation_rect']" || fail "hovering the cut translation shows no popup"
 echo "PASS test_attn_overlay"
