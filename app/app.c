@@ -1613,6 +1613,7 @@ static int run_window(app *a)
         if (monkey_active()) { /* --monkey: random events into the queue (app/monkey.c) */
             int m = monkey_tick(a->win);
             if (m >= 0) { rc = m; break; }
+            if (monkey_wants_cache_flush()) ui_cache_clear(&a->ui); /* between frames: nothing holds a cached texture */
         }
         if (a->tb_focus || animating || toast_on || (a->toast[0] && now_s(a) >= a->toast_until && a->toast_until > 0)) a->dirty = 1;
         if (a->toast[0] && now_s(a) >= a->toast_until) a->toast_until = 0;

@@ -16,8 +16,8 @@
  * Memory: after event 1,000 and after the last one the monkey puts the
  * window back to its first size, closes the box and overlays (Escape), resets
  * the zoom (Ctrl+0), goes to the first lesson (Home), waits for exports to
- * finish, lets three frames draw, then reads mallinfo2().uordblks (heap bytes in use) and the resident
- * set. Under AddressSanitizer the heap numbers mean nothing (its own
+ * finish, has the app empty its bounded caches (monkey_wants_cache_flush), lets three frames draw,
+ * then reads mallinfo2().uordblks (heap bytes in use) and the resident set. Under AddressSanitizer the heap numbers mean nothing (its own
  * allocator): they are printed but not judged.
  *
  * Must not: call into the app except through events (and export_wait_all,
@@ -51,6 +51,7 @@ static struct {
     long n_events, sent;
     unsigned long long seed, rng;
     int state, settle;
+    int flush;                   /* 1: the app should empty its bounded caches now */
     int w0, h0;                  /* the window's first size */
     size_t heap_first, heap_last;
     long rss_first, rss_last;    /* KB */
@@ -68,6 +69,13 @@ void monkey_configure(long n_events, unsigned long long seed)
 }
 
 int monkey_active(void) { return M.n_events > 0; }
+
+int monkey_wants_cache_flush(void)
+{
+    int f = M.flush;
+    M.flush = 0;
+    return f;
+}
 
 static unsigned long long next_u64(void) /* splitmix64 */
 {
@@ -325,6 +333,7 @@ int monkey_tick(SDL_Window *win)
             key_event(SDLK_0, KMOD_LCTRL);
             key_event(SDLK_HOME, 0);
             resize(win, M.w0, M.h0);
+            M.flush = 1;
         }
         return -1;
     }
@@ -354,7 +363,7 @@ int monkey_tick(SDL_Window *win)
     }
     double growth = 100.0 * ((double)M.heap_last - (double)M.heap_first) / (double)M.heap_first;
     fprintf(stderr, "monkey: heap after %d events %zu bytes (resident %ld KB); after %ld events %zu bytes (resident %ld KB); "
-                    "heap growth %+.2f%%%s\n",
+                    "heap growth %+.2f%% (bounded caches emptied before each reading)%s\n",
             MONKEY_FIRST, M.heap_first, M.rss_first, M.sent, M.heap_last, M.rss_last, growth,
             MONKEY_ASAN ? " (AddressSanitizer build: not judged)" : "");
     if (!MONKEY_ASAN && growth > 10.0) {

@@ -88,6 +88,7 @@ typedef struct {
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */
 int ui_init(ui_ctx *ui, SDL_Renderer *r, const char *font_dir, const ui_theme *theme, char *err, size_t err_len); /* 0 or -1 + message; TTF_Init done inside */
 void ui_free(ui_ctx *ui);                                               /* fonts and cached textures; accepts NULL */
+void ui_cache_clear(ui_ctx *ui);                                        /* empties every bounded cache (textures, sizes, wrapped text, font sizes); call between frames */
 void ui_begin_frame(ui_ctx *ui, int mouse_x, int mouse_y, double time); /* sets mouse and time, clears the hover sink */
 int ui_px(const ui_ctx *ui, float logical);                             /* logical size -> pixels (at least 1) */
 void ui_hover_value(ui_ctx *ui, SDL_Rect anchor, double value, const char *fmt, ...); /* report a hovered number with a printf label */

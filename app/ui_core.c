@@ -127,6 +127,24 @@ void ui_free(ui_ctx *ui)
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
 }
 
+/* Everything here comes back on demand, so this only costs the next frame's
+ * re-rendering. The monkey test uses it so that its two memory readings
+ * compare what the app holds, not how full its bounded caches happen to be. */
+void ui_cache_clear(ui_ctx *ui)
+{
+    if (!ui || !ui->cache) return;
+    ui_text_cache *c = ui->cache;
+    cache_entry *e = c->head;
+    while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
+    for (int i = 0; i < WRAP_CACHE; i++) {
+        free(c->wraps[i].starts); free(c->wraps[i].lens); free(c->wraps[i].heads);
+    }
+    memset(c, 0, sizeof *c);
+    for (int f = 0; f < UI_N_FACES; f++)
+        for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
+    memset(ui->n_fonts, 0, sizeof ui->n_fonts);
+}
+
 void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
 {
     ui->mouse_x = mx;
