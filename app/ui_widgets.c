@@ -151,7 +151,14 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lab, &w, NULL);
         if (w > col_max) col_max = w;
     }
-    int rotated = sp.col_labels && col_max + gap > cw;
+    /* Square maps get narrower cells when the height is the limit: decide on
+     * the width the cells will really have, or labels overlap. */
+    float cw_eff = cwf;
+    if (sp.square) {
+        float ch0 = (float)(r.y + r.h - (y + lh + gap / 2)) / (float)sp.rows;
+        if (ch0 < cw_eff) cw_eff = ch0;
+    }
+    int rotated = sp.col_labels && (float)(col_max + gap) > cw_eff;
     int thin = 1;
     if (!sp.col_labels) while (thin * cw < col_max + gap) thin *= 2; /* numeric: every thin-th */
     int head_h = rotated ? (col_max < r.h / 4 ? col_max : r.h / 4) + gap : lh + gap / 2;
