@@ -37,6 +37,7 @@ typedef struct cache_entry {
 
 typedef struct {
     uint64_t hash; int width, px, face; /* key */
+    size_t text_len;                    /* also part of the key: line ranges never pass the text's end */
     int n_lines; int *starts, *lens, *heads; /* line byte ranges, heading flag */
     int height;
 } wrap_entry;
@@ -427,7 +428,8 @@ static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, con
     uint64_t h = fnv(s, n, 1469598103934665603ULL);
     for (int i = 0; i < WRAP_CACHE; i++) {
         wrap_entry *w = &c->wraps[i];
-        if (w->starts && w->hash == h && w->width == width && w->px == px && w->face == (int)face) return w;
+        if (w->starts && w->hash == h && w->text_len == n && w->width == width && w->px == px && w->face == (int)face)
+            return w;
     }
     wrap_entry *w = &c->wraps[c->wrap_next];
     c->wrap_next = (c->wrap_next + 1) % WRAP_CACHE;
@@ -442,7 +444,7 @@ static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, con
         memset(w, 0, sizeof *w);
         return NULL;
     }
-    w->hash = h; w->width = width; w->px = px; w->face = face;
+    w->hash = h; w->text_len = n; w->width = width; w->px = px; w->face = face;
     TTF_Font *fb = ui_font(ui, UI_BOLD, size), *fn = ui_font(ui, face, size);
     int pos = 0, len = (int)n;
     char line[2048];
