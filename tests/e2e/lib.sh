@@ -1,0 +1,27 @@
+# lib.sh - the common set-up of the lesson end-to-end scripts: paths from
+# TLAB_BIN and TLAB_ASSETS, a temporary folder removed at exit, the headless
+# SDL drivers, fail(), check_png FILE W H (size and not blank), MODEL.
+# Source it; it sets -euo pipefail.
+set -euo pipefail
+BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
+ASSETS=${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}
+APP=$BIN/app/transformer-lab
+RUN=$BIN/engine/tlab-run
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
+export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
+export HOME=$T/home
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check_png() { # FILE W H
+  [ -s "$1" ] || fail "missing image $1"
+  # pngcheck.py prints "[FILE] W H VARIANCE" (newer: --step N FILE..., older: FILE N)
+  local out
+  out=$(python3 "$HERE/pngcheck.py" --step 8 "$1" 2>/dev/null) || out=$(python3 "$HERE/pngcheck.py" "$1" 8)
+  read -r w h var < <(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')
+  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
+  python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
+}
+MODEL=$ASSETS/model.safetensors
+[ -f "$MODEL" ] || MODEL=$ASSETS/model-untrained.safetensors
