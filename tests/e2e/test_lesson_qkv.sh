@@ -20,8 +20,10 @@ export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
 export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
 export HOME=$T/home
 
+export E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
 import array, json, math, re, struct, subprocess, sys
+import os; sys.path.insert(0, os.environ["E2E_DIR"]); import e2e_util
 app, run, tmp, assets = sys.argv[1:5]
 
 def fail(msg):
@@ -39,37 +41,7 @@ def load(name):
     return json.load(open("%s/%s.json" % (tmp, name)))
 
 def check_png(path, w, h):
-    # size from IHDR, "not blank" as the grey-level variance of every 8th row (stdlib zlib only)
-    import zlib
-    data = open(path, "rb").read()
-    if data[:8] != b"\x89PNG\r\n\x1a\n": fail("%s is not a PNG" % path)
-    pos, idat, hdr = 8, [], None
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"IHDR": hdr = struct.unpack(">IIBB", data[pos + 8:pos + 18])
-        elif kind == b"IDAT": idat.append(data[pos + 8:pos + 8 + n])
-        pos += 12 + n
-    pw, ph, depth, ctype = hdr
-    if (pw, ph) != (w, h): fail("%s is %dx%d, want %dx%d" % (path, pw, ph, w, h))
-    if depth != 8 or ctype not in (2, 6): fail("%s: unexpected PNG format" % path)
-    bpp = 3 if ctype == 2 else 4
-    raw, stride, prev, vals, p = zlib.decompress(b"".join(idat)), pw * bpp, bytearray(pw * bpp), [], 0
-    for y in range(ph):
-        f, line = raw[p], bytearray(raw[p + 1:p + 1 + stride])
-        p += 1 + stride
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
-            if f == 1: line[i] = (line[i] + a) & 255
-            elif f == 2: line[i] = (line[i] + b) & 255
-            elif f == 3: line[i] = (line[i] + ((a + b) >> 1)) & 255
-            elif f == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else (b if pb <= pc else c))) & 255
-        if y % 8 == 0: vals += [sum(line[x:x + 3]) / 3 for x in range(0, stride, 2 * bpp)]
-        prev = line
-    mean = sum(vals) / len(vals)
-    if sum((v - mean) ** 2 for v in vals) / len(vals) <= 200: fail("%s looks blank" % path)
+    e2e_util.check_png(path, w, h, fail)
 
 blob = open(assets + "/model.safetensors", "rb").read()
 hn = struct.unpack("<Q", blob[:8])[0]
