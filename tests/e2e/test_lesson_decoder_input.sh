@@ -12,29 +12,7 @@
 #  - the step is shared with the masked-attention lesson;
 #  - PNGs have the right size, are not blank, and differ between sentences.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
-ASSETS=${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}
-APP=$BIN/app/transformer-lab
-RUN=$BIN/engine/tlab-run
-HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
-export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-export HOME=$T/home
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check_png() { # FILE W H
-  [ -s "$1" ] || fail "missing image $1"
-  # pngcheck.py prints "[FILE] W H VARIANCE" (newer: --step N FILE..., older: FILE N)
-  local out
-  out=$(python3 "$HERE/pngcheck.py" --step 8 "$1" 2>/dev/null) || out=$(python3 "$HERE/pngcheck.py" "$1" 8)
-  read -r w h var < <(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')
-  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
-  python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
-}
-MODEL=$ASSETS/model.safetensors
-[ -f "$MODEL" ] || MODEL=$ASSETS/model-untrained.safetensors
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 run_sentence() { # TAG SENTENCE THEME SIZE
   local tag=$1 sent=$2 theme=$3 size=$4

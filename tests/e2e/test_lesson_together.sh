@@ -8,26 +8,7 @@
 # softmax(logits[t]) of that word; the cost step counts layers x heads x
 # (S^2 + T^2 + T*S) scores; PNGs are the right size and not blank.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
-APP=$BIN/app/transformer-lab
-RUN=$BIN/engine/tlab-run
-HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
-export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-export HOME=$T/home
-fail() { echo "FAIL: $*" >&2; exit 1; }
-check_png() { # FILE W H [ROWSTEP: 0 = size only]
-  [ -s "$1" ] || fail "missing image $1"
-  local out # pngcheck.py prints "[FILE] W H VARIANCE"; newer versions take --step N before the files
-  if grep -q -- '--step' "$HERE/pngcheck.py"; then out=$(python3 "$HERE/pngcheck.py" --step "${4:-8}" "$1")
-  else out=$(python3 "$HERE/pngcheck.py" "$1" "${4:-8}"); fi
-  read -r w h var <<< "$(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')"
-  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
-  [ "${4:-8}" = 0 ] || python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
-}
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 run_sentence() { # TAG SENTENCE THEME SIZE
   local tag=$1 sent=$2 theme=$3 size=$4
