@@ -13,12 +13,20 @@
  * Ctrl+Shift+S slides; they go to --export-dir). The window's minimum size
  * is lowered to 1x1 so that a 1x1 window really happens.
  *
- * Memory: after event 1,000 and after the last one the monkey puts the
- * window back to its first size, closes the box and overlays (Escape), resets
+ * Memory: after event 1,000 and after the last one the monkey leaves full
+ * screen (F11), closes the box and the overlays (Escape three times: the box,
+ * a dialog, the attention overlay), puts the window back to its first size, types the same
+ * sentence into the box (/, Ctrl+A, the text, Return: the sentence's line is
+ * drawn and cached, so a 1,000-byte one costs megabytes more), resets
  * the zoom (Ctrl+0), goes to the first lesson (Home), waits for exports to
  * finish, has the app empty its bounded caches (monkey_wants_cache_flush), lets three frames draw,
- * then reads mallinfo2().uordblks (heap bytes in use) and the resident set. Under AddressSanitizer the heap numbers mean nothing (its own
- * allocator): they are printed but not judged.
+ * then reads mallinfo2().uordblks + hblkhd (heap bytes in use: judged, at most
+ * +10%) and, after malloc_trim, the anonymous resident set (resident minus
+ * file-backed pages; printed, not judged: pages of a block count only once
+ * touched, e.g. the what-if trace on the first "break it", and glibc keeps
+ * some free pages of its per-thread arenas). Under
+ * AddressSanitizer the heap numbers mean nothing (its own allocator): they are
+ * printed but not judged.
  *
  * Must not: call into the app except through events (and export_wait_all,
  * so that a measurement does not count a PNG being written).
@@ -43,6 +51,7 @@
 #endif
 
 #define MONKEY_FIRST 1000   /* events before the first measurement */
+#define MONKEY_SENTENCE "the dog sees the cat" /* typed before each measurement */
 #define MONKEY_SETTLE 3     /* frames between putting the window back and measuring */
 
 enum { ST_RUN = 0, ST_SETTLE_FIRST, ST_SETTLE_LAST, ST_DONE };
@@ -59,13 +68,21 @@ static struct {
     char *clip;
 } M;
 
+static unsigned long long mix64(unsigned long long z) /* splitmix64's finaliser */
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 void monkey_configure(long n_events, unsigned long long seed)
 {
     free(M.clip);
     memset(&M, 0, sizeof M);
     M.n_events = n_events > 0 ? n_events : 0;
     M.seed = seed;
-    M.rng = seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+    /* hashed: seed * golden ratio would start seed S+1 one step into seed S's sequence */
+    M.rng = mix64(seed ^ 0x632BE59BD9B4E019ULL);
 }
 
 int monkey_active(void) { return M.n_events > 0; }
@@ -79,20 +96,18 @@ int monkey_wants_cache_flush(void)
 
 static unsigned long long next_u64(void) /* splitmix64 */
 {
-    unsigned long long z = (M.rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    return mix64(M.rng += 0x9E3779B97F4A7C15ULL);
 }
 
 static int rnd(int n) { return n > 0 ? (int)(next_u64() % (unsigned long long)n) : 0; }
 
 static long rss_kb(void)
 {
-    long pages = 0, res = 0;
+    long pages = 0, res = 0, shared = 0;
     FILE *f = fopen("/proc/self/statm", "r");
     if (!f) return -1;
-    if (fscanf(f, "%ld %ld", &pages, &res) != 2) res = -1;
+    if (fscanf(f, "%ld %ld %ld", &pages, &res, &shared) != 3) res = -1;
+    else res -= shared; /* anonymous pages: the heap, stacks, mappings; not library code read from files */
     fclose(f);
     return res < 0 ? -1 : res * 4; /* 4 KB pages on x86-64 Linux */
 }
@@ -168,6 +183,15 @@ static void random_key(void)
     if (rnd(100) < 3) mod |= KMOD_LALT;
     key_event(k, mod); /* Ctrl+Q is not in the list: the run must not end early */
     M.counts[0]++;
+}
+
+static void text_event(const char *s)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_TEXTINPUT;
+    snprintf(e.text.text, sizeof e.text.text, "%s", s);
+    push(&e);
 }
 
 static void random_text(void)
@@ -310,6 +334,7 @@ static void measure(size_t *heap, long *rss)
 {
     export_wait_all();
     *heap = heap_bytes();
+    malloc_trim(0); /* free pages back to the system, so that the resident set counts what is in use */
     *rss = rss_kb();
 }
 
@@ -327,18 +352,30 @@ int monkey_tick(SDL_Window *win)
         if (M.sent >= M.n_events || (M.sent >= MONKEY_FIRST && M.heap_first == 0 && M.n_events > MONKEY_FIRST)) {
             M.state = M.sent >= M.n_events ? ST_SETTLE_LAST : ST_SETTLE_FIRST;
             M.settle = MONKEY_SETTLE;
-            /* the same state at both measurements: box and overlays closed, zoom 1, first lesson */
+            /* the same state at both measurements: overlays closed, the same sentence (its text is drawn
+             * and cached, so a long one costs more), box closed, zoom 1, first lesson, first size */
+            if (SDL_GetWindowFlags(win) & (SDL_WINDOW_FULLSCREEN | SDL_WINDOW_FULLSCREEN_DESKTOP))
+                key_event(SDLK_F11, 0); /* back to a window (F11 works in the box too) */
             key_event(SDLK_ESCAPE, 0);
             key_event(SDLK_ESCAPE, 0);
+            key_event(SDLK_ESCAPE, 0);
+            key_event(SDLK_SLASH, 0);
+            key_event(SDLK_a, KMOD_LCTRL);
+            text_event(MONKEY_SENTENCE);
+            key_event(SDLK_RETURN, 0);
             key_event(SDLK_0, KMOD_LCTRL);
             key_event(SDLK_HOME, 0);
-            resize(win, M.w0, M.h0);
-            M.flush = 1;
         }
         return -1;
     }
     case ST_SETTLE_FIRST:
     case ST_SETTLE_LAST:
+        /* the caches are emptied on the first settling turn, after the app has handled the events above
+         * (emptied now, the frame drawn next would refill them with the screen before the reset) */
+        if (M.settle == MONKEY_SETTLE) {
+            resize(win, M.w0, M.h0); /* now that F11 has left full screen */
+            M.flush = 1;
+        }
         if (M.settle-- > 0) { export_wait_all(); poke(); return -1; }
         if (M.state == ST_SETTLE_FIRST) {
             measure(&M.heap_first, &M.rss_first);
@@ -362,9 +399,11 @@ int monkey_tick(SDL_Window *win)
         return 0;
     }
     double growth = 100.0 * ((double)M.heap_last - (double)M.heap_first) / (double)M.heap_first;
-    fprintf(stderr, "monkey: heap after %d events %zu bytes (resident %ld KB); after %ld events %zu bytes (resident %ld KB); "
-                    "heap growth %+.2f%% (bounded caches emptied before each reading)%s\n",
-            MONKEY_FIRST, M.heap_first, M.rss_first, M.sent, M.heap_last, M.rss_last, growth,
+    double rss_growth = M.rss_first > 0 ? 100.0 * (double)(M.rss_last - M.rss_first) / (double)M.rss_first : 0.0;
+    fprintf(stderr, "monkey: heap after %d events %zu bytes (anonymous resident %ld KB); after %ld events %zu bytes "
+                    "(anonymous resident %ld KB); heap growth %+.2f%%, resident %+.2f%% (bounded caches emptied, free "
+                    "pages trimmed before each reading)%s\n",
+            MONKEY_FIRST, M.heap_first, M.rss_first, M.sent, M.heap_last, M.rss_last, growth, rss_growth,
             MONKEY_ASAN ? " (AddressSanitizer build: not judged)" : "");
     if (!MONKEY_ASAN && growth > 10.0) {
         fprintf(stderr, "monkey: FAIL: the heap grew by more than 10%%\n");

@@ -18,7 +18,17 @@ struct whatif {
     int runs;
 };
 
-whatif *whatif_new(void) { return calloc(1, sizeof(whatif)); }
+whatif *whatif_new(const model_config *cfg)
+{
+    whatif *w = calloc(1, sizeof(whatif));
+    if (!w || !cfg) return w;
+    if (trace_init(&w->tr, cfg) != 0) {
+        free(w);
+        return NULL;
+    }
+    w->has_trace = 1;
+    return w;
+}
 
 void whatif_free(whatif *w)
 {

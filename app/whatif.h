@@ -3,7 +3,7 @@
  * switch: the same decoder input run again WITHOUT the causal mask.
  *
  * A lesson may not run the model itself; it asks this module instead. A whatif
- * handle owns one trace, allocated once, and re-runs the model only when the
+ * handle owns one trace, allocated once (see whatif_new), and re-runs the model only when the
  * live trace's ids (or the model) changed since the last call, so calling it on
  * every trace change is cheap.
  *
@@ -19,7 +19,10 @@
 
 typedef struct whatif whatif;
 
-whatif *whatif_new(void);     /* an empty handle (no trace yet); NULL on no memory */
+/* A handle. With cfg, its trace is allocated now, so that the memory a lesson holds
+ * does not change with what the user does later (and a demonstration cannot fail
+ * for memory in front of a class); with NULL, on the first run. NULL on no memory. */
+whatif *whatif_new(const model_config *cfg);
 void whatif_free(whatif *w);  /* accepts NULL */
 
 /* The live trace's source and decoder input (src_ids, tgt_ids[0..n_tgt-1]) run

@@ -93,10 +93,13 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
 
 static void *mk_init(const lesson_ctx *ctx)
 {
-    (void)ctx;
     masked_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->wi = whatif_new();
+    s->wi = whatif_new(ctx && ctx->params ? &ctx->params->cfg : NULL); /* the second trace now, not on "break it" */
+    if (!s->wi) {
+        free(s);
+        return NULL;
+    }
     return s;
 }
 

@@ -57,7 +57,7 @@ static void test_null_and_errors(void **st)
     whatif_free(NULL);
     assert_null(whatif_no_causal_mask(NULL, &g_model.params, &g_live, err, sizeof err));
     assert_true(strlen(err) > 0);
-    whatif *w = whatif_new();
+    whatif *w = whatif_new(NULL);
     assert_non_null(w);
     err[0] = 0;
     assert_null(whatif_no_causal_mask(w, &g_model.params, NULL, err, sizeof err));
@@ -70,7 +70,7 @@ static void test_same_input_no_mask(void **st)
 {
     (void)st;
     translate("the dog sees the cat");
-    whatif *w = whatif_new();
+    whatif *w = whatif_new(&g_model.params.cfg);
     char err[256];
     const trace *x = whatif_no_causal_mask(w, &g_model.params, &g_live, err, sizeof err);
     assert_non_null(x);
@@ -125,7 +125,7 @@ static void test_cached_per_ids(void **st)
 {
     (void)st;
     char err[256];
-    whatif *w = whatif_new();
+    whatif *w = whatif_new(&g_model.params.cfg);
     translate("the dog sees the cat");
     const trace *a = whatif_no_causal_mask(w, &g_model.params, &g_live, err, sizeof err);
     assert_non_null(a);
