@@ -870,7 +870,7 @@ static void export_surface_async(app *a, SDL_Surface *s, const char *suffix)
     }
     if (export_save_png_async(s, path, a->ev_export) != 0) {
         remove(path);
-        toast(a, 2, "Export failed: cannot start the writer thread: %s", SDL_GetError());
+        toast(a, 2, "Export failed: %s", SDL_GetError());
         return;
     }
     toast(a, 0, "Saving %s \xE2\x80\xA6", path);
@@ -1486,7 +1486,7 @@ static int app_start_lessons(app *a)
 
 static void app_teardown(app *a)
 {
-    export_wait_all();
+    export_shutdown(); /* writes every queued export first */
     SDL_Event done; /* results of exports that ended after the last frame: free their messages (ASan leak) */
     while (a->ev_export && SDL_PeepEvents(&done, 1, SDL_GETEVENT, a->ev_export, a->ev_export) == 1) free(done.user.data1);
     for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++)

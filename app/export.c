@@ -14,8 +14,6 @@
 
 #include "export.h"
 
-static SDL_atomic_t running;
-
 int export_mkdir_p(const char *dir, char *err, size_t err_len)
 {
     char buf[1024];
@@ -93,15 +91,33 @@ SDL_Surface *export_read_renderer(SDL_Renderer *r, int w, int h)
     return s;
 }
 
-typedef struct {
+/* The writer: one thread, started on the first export, takes jobs in order from
+ * a queue. One thread (not one per export) keeps the stack, the malloc arena
+ * and the number of surfaces in flight bounded however fast exports come. */
+typedef struct job {
     SDL_Surface *s;
     char path[1024];
     Uint32 ev;
+    size_t bytes;
+    struct job *next;
 } job;
 
-static int save_thread(void *p)
+static struct {
+    SDL_SpinLock init_lock;
+    SDL_mutex *mx;
+    SDL_cond *work, *idle;
+    SDL_Thread *thread;
+    job *head, *tail;
+    int busy;           /* jobs queued or being written */
+    size_t bytes;       /* their pixels */
+    int quit;
+    size_t limit;       /* 0: EXPORT_QUEUE_BYTES */
+} W;
+
+void export_set_queue_limit(size_t bytes) { W.limit = bytes; }
+
+static void write_job(job *j)
 {
-    job *j = p;
     char err[1200];
     int rc = export_save_png(j->s, j->path, err, sizeof err);
     if (rc != 0) remove(j->path); /* do not leave the empty reserved file */
@@ -111,32 +127,100 @@ static int save_thread(void *p)
     e.user.code = rc;
     e.user.data1 = strdup(rc == 0 ? j->path : err);
     if (SDL_PushEvent(&e) <= 0) free(e.user.data1);
-    SDL_FreeSurface(j->s);
-    free(j);
-    SDL_AtomicAdd(&running, -1);
+}
+
+static int writer_thread(void *unused)
+{
+    (void)unused;
+    SDL_LockMutex(W.mx);
+    for (;;) {
+        while (!W.head && !W.quit) SDL_CondWait(W.work, W.mx);
+        if (!W.head) break; /* quit, and nothing left to write */
+        job *j = W.head;
+        W.head = j->next;
+        if (!W.head) W.tail = NULL;
+        SDL_UnlockMutex(W.mx);
+        write_job(j);
+        SDL_LockMutex(W.mx);
+        W.busy--;
+        W.bytes -= j->bytes;
+        SDL_FreeSurface(j->s);
+        free(j);
+        if (W.busy == 0) SDL_CondBroadcast(W.idle);
+    }
+    SDL_UnlockMutex(W.mx);
+    return 0;
+}
+
+/* Starts the writer once; 0 or -1 with SDL_GetError set. */
+static int writer_start(void)
+{
+    int rc = 0;
+    SDL_AtomicLock(&W.init_lock);
+    if (!W.thread) {
+        if (!W.mx) W.mx = SDL_CreateMutex();
+        if (!W.work) W.work = SDL_CreateCond();
+        if (!W.idle) W.idle = SDL_CreateCond();
+        W.quit = 0;
+        if (W.mx && W.work && W.idle) W.thread = SDL_CreateThread(writer_thread, "tlab-export", NULL);
+        if (!W.thread) rc = -1;
+    }
+    SDL_AtomicUnlock(&W.init_lock);
     return rc;
 }
 
 int export_save_png_async(SDL_Surface *s, const char *path, Uint32 ev)
 {
-    job *j = calloc(1, sizeof *j);
-    if (!j) { SDL_FreeSurface(s); return -1; }
-    j->s = s;
-    j->ev = ev;
-    snprintf(j->path, sizeof j->path, "%s", path);
-    SDL_AtomicAdd(&running, 1);
-    SDL_Thread *t = SDL_CreateThread(save_thread, "tlab-export", j);
-    if (!t) {
-        SDL_AtomicAdd(&running, -1);
+    if (!s) { SDL_SetError("nothing to save"); return -1; }
+    size_t bytes = (size_t)s->h * (size_t)s->pitch;
+    if (writer_start() != 0) {
         SDL_FreeSurface(s);
-        free(j);
         return -1;
     }
-    SDL_DetachThread(t);
+    SDL_LockMutex(W.mx);
+    if (W.busy > 0 && W.bytes + bytes > (W.limit ? W.limit : EXPORT_QUEUE_BYTES)) {
+        int n = W.busy;
+        SDL_UnlockMutex(W.mx);
+        SDL_FreeSurface(s);
+        SDL_SetError("%d earlier export%s still being written; try again in a moment", n, n == 1 ? " is" : "s are");
+        return -1;
+    }
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        SDL_UnlockMutex(W.mx);
+        SDL_FreeSurface(s);
+        SDL_SetError("out of memory");
+        return -1;
+    }
+    j->s = s;
+    j->ev = ev;
+    j->bytes = bytes;
+    snprintf(j->path, sizeof j->path, "%s", path);
+    if (W.tail) W.tail->next = j;
+    else W.head = j;
+    W.tail = j;
+    W.busy++;
+    W.bytes += bytes;
+    SDL_CondSignal(W.work);
+    SDL_UnlockMutex(W.mx);
     return 0;
 }
 
 void export_wait_all(void)
 {
-    for (int i = 0; i < 500 && SDL_AtomicGet(&running) > 0; i++) SDL_Delay(10);
+    if (!W.mx) return;
+    SDL_LockMutex(W.mx);
+    while (W.busy > 0) SDL_CondWait(W.idle, W.mx);
+    SDL_UnlockMutex(W.mx);
+}
+
+void export_shutdown(void)
+{
+    if (!W.thread) return;
+    SDL_LockMutex(W.mx);
+    W.quit = 1;
+    SDL_CondSignal(W.work);
+    SDL_UnlockMutex(W.mx);
+    SDL_WaitThread(W.thread, NULL); /* writes what is queued first: nothing asked for is lost */
+    W.thread = NULL;
 }

@@ -1,7 +1,9 @@
 /* test_export_names.c - screenshot file names: <slug>-<YYYYmmdd-HHMMSS>.png,
  * then -2, -3 ... so that an existing file is never overwritten (also for
  * several exports in the same second), folders created as needed, and a
- * clear reason when the folder cannot be written.
+ * clear reason when the folder cannot be written; the writer thread: files
+ * written in order with one result event each, a bounded queue that says why
+ * it refuses, and nothing queued lost at shutdown.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,12 +108,117 @@ static void test_mkdir_and_errors(void **st)
     assert_non_null(strstr(err, "No such file"));
 }
 
+static SDL_Surface *small_surface(Uint8 v)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 64, 32, 32, SDL_PIXELFORMAT_RGB888);
+    assert_non_null(s);
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, v, 255 - v, 128));
+    return s;
+}
+
+/* Takes the result events of the writer: how many, and how many said ok. */
+static int take_results(Uint32 ev, int *ok)
+{
+    SDL_Event e;
+    int n = 0;
+    *ok = 0;
+    SDL_PumpEvents();
+    while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, ev, ev) == 1) {
+        n++;
+        if (e.user.code == 0) (*ok)++;
+        assert_non_null(e.user.data1);
+        free(e.user.data1);
+    }
+    return n;
+}
+
+static void test_writer_in_order(void **st)
+{
+    (void)st;
+    assert_int_equal(SDL_Init(SDL_INIT_EVENTS), 0);
+    Uint32 ev = SDL_RegisterEvents(1);
+    char path[512];
+    for (int i = 0; i < 12; i++) {
+        snprintf(path, sizeof path, "%s/shot-%02d.png", dir, i);
+        assert_int_equal(export_save_png_async(small_surface((Uint8)(i * 20)), path, ev), 0);
+    }
+    export_wait_all();
+    int ok, n = take_results(ev, &ok);
+    assert_int_equal(n, 12);
+    assert_int_equal(ok, 12);
+    for (int i = 0; i < 12; i++) {
+        snprintf(path, sizeof path, "%s/shot-%02d.png", dir, i);
+        struct stat sb;
+        assert_int_equal(stat(path, &sb), 0);
+        assert_true(sb.st_size > 60);
+    }
+    /* a failed write says why and leaves no file */
+    snprintf(path, sizeof path, "%s/no/such/folder/x.png", dir);
+    assert_int_equal(export_save_png_async(small_surface(1), path, ev), 0);
+    export_wait_all();
+    SDL_Event e;
+    SDL_PumpEvents();
+    assert_int_equal(SDL_PeepEvents(&e, 1, SDL_GETEVENT, ev, ev), 1);
+    assert_int_equal(e.user.code, -1);
+    assert_non_null(strstr(e.user.data1, "cannot save"));
+    free(e.user.data1);
+    export_shutdown();
+    SDL_Quit();
+}
+
+/* The writer blocks on a FIFO nobody reads yet: the queue is then full for a
+ * second export (limit 1 byte), which is refused with a reason; once the FIFO
+ * is read, the first export completes. A later export starts a new writer. */
+static void test_writer_queue_full(void **st)
+{
+    (void)st;
+    assert_int_equal(SDL_Init(SDL_INIT_EVENTS), 0);
+    Uint32 ev = SDL_RegisterEvents(1);
+    char fifo[512], path[512];
+    snprintf(fifo, sizeof fifo, "%s/fifo.png", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    export_set_queue_limit(1);
+    assert_int_equal(export_save_png_async(small_surface(10), fifo, ev), 0);
+    snprintf(path, sizeof path, "%s/second.png", dir);
+    assert_int_equal(export_save_png_async(small_surface(20), path, ev), -1);
+    assert_non_null(strstr(SDL_GetError(), "still being written"));
+    struct stat sb;
+    assert_int_not_equal(stat(path, &sb), 0);
+    int fd = open(fifo, O_RDONLY); /* the writer is waiting to open it for writing */
+    assert_true(fd >= 0);
+    char buf[4096], head[8] = {0};
+    size_t total = 0;
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < got && total + (size_t)i < sizeof head; i++) head[total + (size_t)i] = buf[i];
+        total += (size_t)got;
+    }
+    close(fd);
+    assert_true(total > 60);
+    assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+    export_wait_all();
+    int ok, n = take_results(ev, &ok);
+    assert_int_equal(n, 1);
+    assert_int_equal(ok, 1);
+    export_set_queue_limit(0);
+    /* shutdown writes what is queued; a later export starts the writer again */
+    export_shutdown();
+    assert_int_equal(export_save_png_async(small_surface(30), path, ev), 0);
+    export_shutdown();
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(take_results(ev, &ok), 1);
+    assert_int_equal(ok, 1);
+    SDL_Quit();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_name),
         cmocka_unit_test_setup_teardown(test_never_overwrites, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mkdir_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_queue_full, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
