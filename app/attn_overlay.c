@@ -138,6 +138,7 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     sp.show_values = 1;
     sp.colorbar = 1;
     sp.square = 1;
+    sp.center = 1; /* a square map on a wide screen: in the middle, not against the left edge */
     if (kind != ATTN_OVERLAY_ENC_SELF && sel->step >= 0 && sel->step < rows) sp.highlight_row = sel->step;
     ui_heatmap_out out;
     memset(&out, 0, sizeof out);

@@ -164,6 +164,7 @@ typedef struct {
     int colorbar;            /* 1: colour bar with numbers on the right */
     int highlight_row, highlight_col; /* outline a row/column, -1 for none */
     int square;              /* 1: square cells */
+    int center;              /* 1: centre the map (labels, cells, colour bar) in r when the cells leave room */
 } ui_heatmap_spec;
 typedef struct { SDL_Rect cells; int cell_w, cell_h; int hover_row, hover_col; } ui_heatmap_out;
 void ui_heatmap_defaults(ui_heatmap_spec *s);                            /* zero + stride = cols later, colorbar on, highlight -1 */

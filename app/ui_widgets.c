@@ -173,6 +173,10 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     if (chf > max_ch && !sp.square) chf = max_ch;
     cw = (int)cwf; if (cw < 1) cw = 1;
     int ch = (int)chf; if (ch < 1) ch = 1;
+    if (sp.center) {
+        int used = row_w + gap + (int)lroundf(cwf * (float)sp.cols) + (sp.colorbar ? gap + cb_w : 0);
+        if (used < r.w) grid_x += (r.w - used) / 2;
+    }
     SDL_Rect cells = {grid_x, grid_y, (int)lroundf(cwf * (float)sp.cols), (int)lroundf(chf * (float)sp.rows)};
 #define EX(i) (grid_x + (int)(((long)(i) * cells.w * 2 + sp.cols) / (2L * sp.cols)))
 #define EY(i) (grid_y + (int)(((long)(i) * cells.h * 2 + sp.rows) / (2L * sp.rows)))
