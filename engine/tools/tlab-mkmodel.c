@@ -6,7 +6,8 @@
  *                [--max-len 32] [--seed 1] [--final-norm] [--task NAME]
  *
  * --vocab reads one word per line (blank lines skipped; <pad> <bos> <eos>
- * <unk> are put first when absent). Without it the file has no vocabulary and
+ * <unk> are put first when absent; words are lower-cased as the tokenizer
+ * does, and a word that then repeats an earlier one is skipped with a note). Without it the file has no vocabulary and
  * --vocab-size words (default 32). Exit 0 on success, 1 on a failure to build
  * or write, 2 on bad arguments. It does no training and no model math.
  */
@@ -78,13 +79,21 @@ static int read_vocab(const char *path, char ***out)
         for (int i = 0; i < 4; i++)
             if (strcmp(w, specials[i]) == 0) special = 1;
         if (special) continue;
+        char norm[1024]; /* the tokenizer lower-cases what the user types: so must the vocabulary */
+        tok_normalize(w, norm, sizeof norm);
+        int dup = 0;
+        for (int i = 4; i < n && !dup; i++) dup = strcmp(words[i], norm) == 0;
+        if (dup) {
+            fprintf(stderr, "tlab-mkmodel: %s: \"%s\" repeats \"%s\" (words are lower-cased): skipped\n", path, w, norm);
+            continue;
+        }
         if (n == cap) {
             cap *= 2;
             char **nw = realloc(words, (size_t)cap * sizeof *words);
             if (!nw) break;
             words = nw;
         }
-        words[n++] = strdup(w);
+        words[n++] = strdup(norm);
     }
     fclose(f);
     *out = words;

@@ -89,6 +89,13 @@ expect 0 "$BIN/tlab-mkmodel" --out "$T/tiny.safetensors" --vocab "$T/vocab.txt" 
   --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
 expect 0 "$BIN/tlab-run" --model "$T/tiny.safetensors" "the dog"; has out "tokens"
 expect 0 "$BIN/tlab-run" --model "$T/tiny.safetensors" "the zebra"; has out "<unk>"
+# vocabulary words are lower-cased like typed text ("Dog" is found as "dog"); a repeat is skipped with a note
+printf 'The\nDOG\ndog\n' > "$T/vocab2.txt"
+expect 0 "$BIN/tlab-mkmodel" --out "$T/tiny2.safetensors" --vocab "$T/vocab2.txt" --d-model 8 --heads 2 \
+  --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
+has err '"dog" repeats "dog"'; has out "vocab 6,"
+expect 0 "$BIN/tlab-run" --model "$T/tiny2.safetensors" "The Dog"
+has out "^tokens (2): the\[4\] dog\[5\]"
 
 # tlab-train: checkpoint through a temporary file + rename; a failed save keeps the old one
 TR=("$BIN/tlab-train" --steps 2 --batch 4 --train-n 100 --valid-n 0 --threads 1 --checkpoint-every 1)
