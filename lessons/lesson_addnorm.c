@@ -1,15 +1,21 @@
 /* lesson_addnorm.c - lesson 7, "Add & Norm": the residual sum x + Sublayer(x)
  * and the LayerNorm after it, post-LN as in the paper:
  *   out = LayerNorm(x + Sublayer(x)),  LayerNorm(z) = (z - mean) / std * gamma + beta.
- * For the selected encoder layer ([ ]) and sub-layer (attention or feed-forward:
- * buttons or the F key) it shows x, Sublayer(x), their sum and the LayerNorm
- * output as heatmaps [S x D], each token's mean and spread before (from the
- * trace) and after (display statistics of the output, labelled), gamma and beta
- * as bars, and the hovered token's D values before and after as a strip plot.
+ * For the chosen stack (encoder or decoder: buttons or the D key), layer ([ ])
+ * and sub-layer (buttons or the F key: in the encoder attention or
+ * feed-forward, in the decoder masked self-attention, cross-attention or
+ * feed-forward) it shows x, Sublayer(x), their sum and the LayerNorm output as
+ * heatmaps ([S x D] for the encoder, [T x D] for the decoder), each row's mean
+ * and spread before (from the trace) and after (display statistics of the
+ * output, labelled), gamma and beta as bars, and the hovered row's D values
+ * before and after as a strip plot. Decoder rows are the decoder input
+ * (<bos> then the target words).
  *
  * Reads the trace: enc[l].input, enc[l].self.out, enc[l].norm1.*, enc[l].ffn.out,
- * enc[l].norm2.*, and params enc[l].norm1/2_weight/bias. The statistics of the
- * output rows are display math only (the model does not use them).
+ * enc[l].norm2.*; dec[l].input, dec[l].self.out, dec[l].norm1.*, dec[l].cross.out,
+ * dec[l].norm2.*, dec[l].ffn.out, dec[l].norm3.*; and params enc[l].norm1/2 and
+ * dec[l].norm1/2/3 weight/bias. The statistics of the output rows are display
+ * math only (the model does not use them).
  *
  * Must not: change the trace, run the model, or draw outside ctx->area.
  */
@@ -22,59 +28,123 @@
 
 #define AN_MAXL 1024
 
+/* Sub-layers: the encoder has AN_ATTN and AN_FFN, the decoder all three. */
+enum { AN_ATTN = 0, AN_CROSS = 1, AN_FFN = 2 };
+
 typedef struct {
-    int ffn;                 /* 0: after self-attention (norm1), 1: after the feed-forward (norm2) */
+    int dec;                 /* 0: encoder stack, 1: decoder stack */
+    int sub;                 /* AN_ATTN (norm1), AN_CROSS (decoder norm2) or AN_FFN (encoder norm2, decoder norm3) */
 } addnorm_state;
 
 typedef struct {
-    SDL_Rect formula, btn_attn, btn_ffn, note;
+    SDL_Rect formula, btn_enc, btn_dec, btn_sub[3], note;
     SDL_Rect mat[4], stats, strip, gamma, beta;
 } addnorm_layout;
 
-static int an_layer(const lesson_ctx *ctx)
+/* What is shown for the current state: one stack, layer and sub-layer. */
+typedef struct {
+    int dec, sub, l, n_layers;
+    int rows;                /* S (encoder) or T (decoder) */
+    const int *ids;          /* the rows' token ids: src_ids or tgt_ids */
+    const float *m[4];       /* x, Sublayer(x), sum, out: [rows, D] */
+    const trace_addnorm *an;
+    const float *gamma, *beta;
+    const char *sub_name;    /* hover name of Sublayer(x) */
+    const char *norm;        /* "norm1" .. "norm3" */
+} an_view;
+
+/* The decoder is shown only when the model has one and it ran. */
+static int an_dec(const addnorm_state *s, const lesson_ctx *ctx)
 {
-    int nl = ctx->tr->cfg.n_enc_layers;
+    return s->dec && ctx->tr->cfg.n_dec_layers > 0 && ctx->tr->n_tgt > 0;
+}
+
+static int an_sub(const addnorm_state *s, const lesson_ctx *ctx)
+{
+    int sub = s->sub < AN_ATTN || s->sub > AN_FFN ? AN_ATTN : s->sub;
+    return !an_dec(s, ctx) && sub == AN_CROSS ? AN_ATTN : sub;
+}
+
+static const char *an_sub_label(int dec, int sub)
+{
+    if (sub == AN_FFN) return "after feed-forward";
+    if (sub == AN_CROSS) return "after cross-attention";
+    return dec ? "after masked self-attention" : "after attention";
+}
+
+static void an_view_get(const addnorm_state *s, const lesson_ctx *ctx, an_view *v)
+{
+    const trace *tr = ctx->tr;
+    memset(v, 0, sizeof *v);
+    v->dec = an_dec(s, ctx);
+    v->sub = an_sub(s, ctx);
+    v->n_layers = v->dec ? tr->cfg.n_dec_layers : tr->cfg.n_enc_layers;
     int l = ctx->sel->layer;
-    return l < 0 ? 0 : l >= nl ? nl - 1 : l;
-}
-
-/* The four [L, D] matrices of the chosen sub-layer, and gamma, beta. */
-static void an_tensors(const addnorm_state *s, const lesson_ctx *ctx, const float *m[4], const trace_addnorm **an,
-                       const float **gamma, const float **beta)
-{
-    int l = an_layer(ctx);
-    const trace_enc_layer *E = &ctx->tr->enc[l];
-    const model_enc_layer *P = &ctx->params->enc[l];
-    if (!s->ffn) {
-        m[0] = E->input;
-        m[1] = E->self.out;
-        *an = &E->norm1;
-        *gamma = P->norm1_weight;
-        *beta = P->norm1_bias;
+    v->l = l < 0 ? 0 : l >= v->n_layers ? v->n_layers - 1 : l;
+    v->rows = v->dec ? tr->n_tgt : tr->n_src;
+    if (v->rows > AN_MAXL) v->rows = AN_MAXL;
+    v->ids = v->dec ? tr->tgt_ids : tr->src_ids;
+    if (!v->dec) {
+        const trace_enc_layer *E = &tr->enc[v->l];
+        const model_enc_layer *P = &ctx->params->enc[v->l];
+        if (v->sub == AN_ATTN) {
+            v->m[0] = E->input; v->m[1] = E->self.out; v->an = &E->norm1;
+            v->gamma = P->norm1_weight; v->beta = P->norm1_bias;
+            v->sub_name = "MultiHead(x)"; v->norm = "norm1";
+        } else {
+            v->m[0] = E->norm1.out; v->m[1] = E->ffn.out; v->an = &E->norm2;
+            v->gamma = P->norm2_weight; v->beta = P->norm2_bias;
+            v->sub_name = "FFN(x)"; v->norm = "norm2";
+        }
     } else {
-        m[0] = E->norm1.out;
-        m[1] = E->ffn.out;
-        *an = &E->norm2;
-        *gamma = P->norm2_weight;
-        *beta = P->norm2_bias;
+        const trace_dec_layer *Dl = &tr->dec[v->l];
+        const model_dec_layer *P = &ctx->params->dec[v->l];
+        if (v->sub == AN_ATTN) {
+            v->m[0] = Dl->input; v->m[1] = Dl->self.out; v->an = &Dl->norm1;
+            v->gamma = P->norm1_weight; v->beta = P->norm1_bias;
+            v->sub_name = "MaskedAttn(x)"; v->norm = "norm1";
+        } else if (v->sub == AN_CROSS) {
+            v->m[0] = Dl->norm1.out; v->m[1] = Dl->cross.out; v->an = &Dl->norm2;
+            v->gamma = P->norm2_weight; v->beta = P->norm2_bias;
+            v->sub_name = "CrossAttn(x)"; v->norm = "norm2";
+        } else {
+            v->m[0] = Dl->norm2.out; v->m[1] = Dl->ffn.out; v->an = &Dl->norm3;
+            v->gamma = P->norm3_weight; v->beta = P->norm3_bias;
+            v->sub_name = "FFN(x)"; v->norm = "norm3";
+        }
     }
-    m[2] = (*an)->sum;
-    m[3] = (*an)->out;
+    v->m[2] = v->an->sum;
+    v->m[3] = v->an->out;
 }
 
-static void an_layout(const lesson_ctx *ctx, addnorm_layout *L)
+static void an_layout(const lesson_ctx *ctx, int dec, addnorm_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
-    int bh = ui_px(ui, 30), bw = ui_px(ui, 150);
+    int bh = ui_px(ui, 30), bpad = ui_px(ui, 24);
     L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
     int y = a.y + lh + pad;
-    L->btn_attn = (SDL_Rect){a.x, y, bw, bh};
-    L->btn_ffn = (SDL_Rect){a.x + bw + pad, y, bw, bh};
-    L->note = (SDL_Rect){a.x + 2 * bw + 3 * pad, y, a.w - 2 * bw - 3 * pad, bh};
-    y += bh + pad;
+    /* stack switch, then the sub-layer buttons of that stack, each as wide as its label */
+    int x = a.x, w = 0, h = 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "encoder", &w, &h);
+    L->btn_enc = (SDL_Rect){x, y, w + bpad, bh};
+    x += L->btn_enc.w;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "decoder", &w, &h);
+    L->btn_dec = (SDL_Rect){x, y, w + bpad, bh};
+    x += L->btn_dec.w + 3 * pad;
+    for (int k = AN_ATTN; k <= AN_FFN; k++) {
+        if (!dec && k == AN_CROSS) continue; /* the encoder has no cross-attention: empty rect */
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, an_sub_label(dec, k), &w, &h);
+        L->btn_sub[k] = (SDL_Rect){x, y, w + bpad, bh};
+        x += L->btn_sub[k].w + pad;
+    }
+    (void)x;
+    y += bh + pad / 2;
+    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    L->note = (SDL_Rect){a.x, y, a.w, sh}; /* a line of its own: layer, norm, rows, keys */
+    y += sh + pad / 2;
     int rest = a.y + a.h - y;
     int top_h = rest * 56 / 100;
     int w4 = (a.w - 3 * pad) / 4;
@@ -116,21 +186,23 @@ static void an_stats(const trace_addnorm *an, int S, int D, float *stats)
     }
 }
 
-static const char *tok_label(const lesson_ctx *ctx, int i, char *buf, size_t n)
+/* Row label "i word": a source token (encoder) or a decoder input token (decoder). */
+static const char *tok_label(const lesson_ctx *ctx, const int *ids, int i, char *buf, size_t n)
 {
-    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ctx->tr->src_ids[i]));
+    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ids[i]));
     return buf;
 }
 
 /* The hovered token's D values before (sum) and after (out) LayerNorm, as dots on
  * one shared axis, with the mean and mean +- std marked. */
-static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, int tok, const float *sum, const float *out, float mean, float std)
+static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int tok, const float *sum, const float *out, float mean,
+                       float std)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int D = ctx->tr->cfg.d_model;
     char b[200], lab[64];
-    snprintf(b, sizeof b, "token %s: its %d values", tok_label(ctx, tok, lab, sizeof lab), D);
+    snprintf(b, sizeof b, "token %s: its %d values", tok_label(ctx, ids, tok, lab, sizeof lab), D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     const float *row[2] = {sum + (size_t)tok * D, out + (size_t)tok * D};
@@ -196,34 +268,44 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
-    int S = tr->n_src, D = tr->cfg.d_model, l = an_layer(ctx);
-    if (S > AN_MAXL) S = AN_MAXL;
+    an_view v;
+    an_view_get(s, ctx, &v);
+    int S = v.rows, D = tr->cfg.d_model, l = v.l;
+    const char *stack = v.dec ? "decoder" : "encoder";
     addnorm_layout L;
-    an_layout(ctx, &L);
-    const float *m[4];
-    const trace_addnorm *an;
-    const float *g, *bt;
-    an_tensors(s, ctx, m, &an, &g, &bt);
+    an_layout(ctx, v.dec, &L);
+    const float *const *m = v.m;
+    const trace_addnorm *an = v.an;
+    const float *g = v.gamma, *bt = v.beta;
     char f[300];
     snprintf(f, sizeof f, "out = LayerNorm(x + Sublayer(x)),   LayerNorm(z) = (z \xE2\x88\x92 \xCE\xBC) / \xCF\x83 \xC2\xB7 \xCE\xB3 + \xCE\xB2"
                           "   : [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", S, D, S, D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    ui_button(ui, L.btn_attn, "after attention", !s->ffn);
-    ui_button(ui, L.btn_ffn, "after feed-forward", s->ffn);
-    snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  F switches  \xC2\xB7  post-LN, as in the paper", l + 1,
-             tr->cfg.n_enc_layers);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y + L.note.h / 2, L.note.w, t->text_dim, UI_LEFT | UI_MIDDLE, f);
+    ui_button(ui, L.btn_enc, "encoder", !v.dec);
+    ui_button(ui, L.btn_dec, "decoder", v.dec);
+    for (int k = AN_ATTN; k <= AN_FFN; k++)
+        if (L.btn_sub[k].w > 0) ui_button(ui, L.btn_sub[k], an_sub_label(v.dec, k), v.sub == k);
+    if (v.dec)
+        snprintf(f, sizeof f, "decoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: decoder input, <bos> then the target words (T = %d)  \xC2\xB7  "
+                              "D: stack, F: sub-layer", l + 1, v.n_layers, v.norm, S);
+    else
+        snprintf(f, sizeof f, "encoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: source tokens (S = %d)  \xC2\xB7  D: stack, F: sub-layer  \xC2\xB7  post-LN, as in the paper", l + 1,
+                 v.n_layers, v.norm, S);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT | UI_TOP, f);
 
     static char lab[AN_MAXL][48];
     static const char *labs[AN_MAXL];
-    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, i, lab[i], sizeof lab[i]);
-    const char *sub = s->ffn ? "FFN(x)" : "MultiHead(x)";
+    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, v.ids, i, lab[i], sizeof lab[i]);
+    const char *sub = v.sub_name;
     char titles[4][96];
     snprintf(titles[0], sizeof titles[0], "x [%d\xC3\x97%d]", S, D);
     snprintf(titles[1], sizeof titles[1], "+ %s", sub);
     snprintf(titles[2], sizeof titles[2], "= x + %s", sub);
     snprintf(titles[3], sizeof titles[3], "LayerNorm \xE2\x86\x92 out");
-    const char *names[4] = {"x", s->ffn ? "FFN(x)" : "MultiHead(x)", "sum", "LayerNorm out"};
+    const char *names[4] = {"x", sub, "sum", "LayerNorm out"};
+    /* the outlined row: the selected source token, or the decoding step in the decoder */
+    int sel_row = v.dec ? ctx->sel->step : ctx->sel->token;
+    if (sel_row >= S) sel_row = -1;
     int hov_tok = -1;
     /* one shared colour range for the first three, so the sum is comparable */
     float rng = 0;
@@ -242,18 +324,18 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
         h.cmap = UI_CMAP_DIVERGING;
         h.colorbar = k >= 2;
         if (k < 3) { h.fixed_range = 1; h.vmin = -rng; h.vmax = rng; }
-        h.highlight_row = ctx->sel->token;
+        h.highlight_row = sel_row;
         ui_heatmap_out o;
         if (ui_heatmap(ui, L.mat[k], &h, &o)) {
             hov_tok = o.hover_row;
             char rl[64];
-            tok_label(ctx, o.hover_row, rl, sizeof rl);
+            tok_label(ctx, v.ids, o.hover_row, rl, sizeof rl);
             ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                           m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), encoder layer %d", names[k], o.hover_row,
-                           o.hover_col, rl, o.hover_col, l + 1);
+                           m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), %s layer %d", names[k], o.hover_row,
+                           o.hover_col, rl, o.hover_col, stack, l + 1);
         }
     }
-    /* per-token statistics table */
+    /* per-row statistics table */
     static float stats[AN_MAXL * 4];
     an_stats(an, S, D, stats);
     static const char *cols[4] = {"\xCE\xBC in", "\xCF\x83 in", "\xCE\xBC out", "\xCF\x83 out"};
@@ -270,7 +352,7 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     h.cmap = UI_CMAP_DIVERGING;
     h.show_values = 1;
     h.colorbar = 0;
-    h.highlight_row = hov_tok >= 0 ? hov_tok : ctx->sel->token;
+    h.highlight_row = hov_tok >= 0 ? hov_tok : sel_row;
     ui_heatmap_out o;
     if (ui_heatmap(ui, L.stats, &h, &o)) {
         hov_tok = o.hover_row;
@@ -278,21 +360,22 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
                                       "mean after (display math on the output)", "std after (display math on the output)"};
         char rl[64];
         ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       stats[o.hover_row * 4 + o.hover_col], "%s, token %s", what[o.hover_col],
-                       tok_label(ctx, o.hover_row, rl, sizeof rl));
+                       stats[o.hover_row * 4 + o.hover_col], "%s, token %s, %s layer %d", what[o.hover_col],
+                       tok_label(ctx, v.ids, o.hover_row, rl, sizeof rl), stack, l + 1);
     }
-    int tok = hov_tok >= 0 ? hov_tok : ctx->sel->token >= 0 ? ctx->sel->token : 0;
+    int tok = hov_tok >= 0 ? hov_tok : sel_row >= 0 ? sel_row : 0;
     if (tok >= S) tok = S - 1;
-    draw_strip(ctx, L.strip, tok, an->sum, an->out, an->mean[tok], an->std[tok]);
+    if (tok < 0) tok = 0;
+    draw_strip(ctx, L.strip, v.ids, tok, an->sum, an->out, an->mean[tok], an->std[tok]);
     /* gamma and beta */
     ui_bars_spec b;
     memset(&b, 0, sizeof b);
     b.values = g;
     b.n = D;
-    b.name = "\xCE\xB3";  /* hover: "γ[d]" = norm1/2.weight[d] */
+    b.name = "\xCE\xB3";  /* hover: "γ[d]" = the norm's weight[d] */
     b.highlight = -1;
     b.use_cmap = 0;
-    char bt1[64], bt2[64];
+    char bt1[96], bt2[96];
     float glo = g[0], ghi = g[0], blo = bt[0], bhi = bt[0];
     for (int d = 1; d < D; d++) {
         glo = fminf(glo, g[d]); ghi = fmaxf(ghi, g[d]);
@@ -312,17 +395,30 @@ static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     addnorm_state *s = st;
     if (!s) return 0;
+    int dec = an_dec(s, ctx), sub = an_sub(s, ctx);
     addnorm_layout L;
-    an_layout(ctx, &L);
-    int want = -1;
+    an_layout(ctx, dec, &L);
+    int want_dec = -1, want_sub = -1;
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
-        if (ui_point_in(L.btn_attn, ev->button.x, ev->button.y)) want = 0;
-        else if (ui_point_in(L.btn_ffn, ev->button.x, ev->button.y)) want = 1;
+        int x = ev->button.x, y = ev->button.y;
+        if (ui_point_in(L.btn_enc, x, y)) want_dec = 0;
+        else if (ui_point_in(L.btn_dec, x, y)) want_dec = 1;
+        for (int k = AN_ATTN; k <= AN_FFN; k++)
+            if (L.btn_sub[k].w > 0 && ui_point_in(L.btn_sub[k], x, y)) want_sub = k;
     }
-    if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_f && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)))
-        want = !s->ffn;
-    if (want < 0) return 0;
-    s->ffn = want;
+    if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
+        if (ev->key.keysym.sym == SDLK_f) /* next sub-layer of this stack */
+            want_sub = sub == AN_FFN ? AN_ATTN : dec && sub == AN_ATTN ? AN_CROSS : AN_FFN;
+        else if (ev->key.keysym.sym == SDLK_d)
+            want_dec = !dec;
+    }
+    if (want_dec < 0 && want_sub < 0) return 0;
+    if (want_dec >= 0) {
+        s->dec = want_dec;
+        s->sub = sub;
+        if (!an_dec(s, ctx) && s->sub == AN_CROSS) s->sub = AN_ATTN; /* the encoder has no cross-attention */
+    }
+    if (want_sub >= 0) s->sub = want_sub;
     return 1;
 }
 
@@ -330,22 +426,28 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const addnorm_state *s = st;
     if (!s) return 0;
+    an_view v;
+    an_view_get(s, ctx, &v);
     addnorm_layout L;
-    an_layout(ctx, &L);
+    an_layout(ctx, v.dec, &L);
+    static const char *subs[3] = {"attention", "cross", "ffn"};
+#define R4(r) (r).x, (r).y, (r).w, (r).h
     return snprintf(dst, n,
-                    "{\"sublayer\": \"%s\", \"layer\": %d, \"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d], "
-                    "[%d, %d, %d, %d]], \"btn_ffn\": [%d, %d, %d, %d], \"stats\": [%d, %d, %d, %d], \"gamma\": [%d, %d, %d, %d], "
-                    "\"beta\": [%d, %d, %d, %d]}",
-                    s->ffn ? "ffn" : "attention", an_layer(ctx), L.mat[0].x, L.mat[0].y, L.mat[0].w, L.mat[0].h, L.mat[1].x,
-                    L.mat[1].y, L.mat[1].w, L.mat[1].h, L.mat[2].x, L.mat[2].y, L.mat[2].w, L.mat[2].h, L.mat[3].x, L.mat[3].y,
-                    L.mat[3].w, L.mat[3].h, L.btn_ffn.x, L.btn_ffn.y, L.btn_ffn.w, L.btn_ffn.h, L.stats.x, L.stats.y, L.stats.w,
-                    L.stats.h, L.gamma.x, L.gamma.y, L.gamma.w, L.gamma.h, L.beta.x, L.beta.y, L.beta.w, L.beta.h);
+                    "{\"stack\": \"%s\", \"sublayer\": \"%s\", \"norm\": \"%s\", \"layer\": %d, \"rows\": %d, "
+                    "\"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], "
+                    "\"btn_enc\": [%d, %d, %d, %d], \"btn_dec\": [%d, %d, %d, %d], \"btn_attn\": [%d, %d, %d, %d], "
+                    "\"btn_cross\": [%d, %d, %d, %d], \"btn_ffn\": [%d, %d, %d, %d], \"stats\": [%d, %d, %d, %d], "
+                    "\"gamma\": [%d, %d, %d, %d], \"beta\": [%d, %d, %d, %d]}",
+                    v.dec ? "decoder" : "encoder", subs[v.sub], v.norm, v.l, v.rows, R4(L.mat[0]), R4(L.mat[1]), R4(L.mat[2]),
+                    R4(L.mat[3]), R4(L.btn_enc), R4(L.btn_dec), R4(L.btn_sub[AN_ATTN]), R4(L.btn_sub[AN_CROSS]),
+                    R4(L.btn_sub[AN_FFN]), R4(L.stats), R4(L.gamma), R4(L.beta));
+#undef R4
 }
 
 const lesson lesson_addnorm = {
     .slug = "add-norm",
     .title = "Add & Norm",
-    .keys = "F or the buttons: after attention / after the feed-forward",
+    .keys = "D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)",
     .init = an_init,
     .free = an_free,
     .handle_event = an_event,
