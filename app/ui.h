@@ -83,6 +83,10 @@ typedef struct {
     TTF_Font *fonts[UI_N_FACES][48]; /* opened on demand per (face, pixel size bucket) */
     int font_px[UI_N_FACES][48];
     int n_fonts[UI_N_FACES];
+    TTF_Font *fb_fonts[48]; /* the fallback font (CJK) per pixel size, for glyphs the face lacks */
+    int fb_px[48];
+    int n_fb;
+    int fb_missing;         /* 1: the fallback font file did not open (such glyphs show as boxes) */
 } ui_ctx;
 
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */

@@ -5,6 +5,12 @@
  * and kept in a hash table with an LRU list (bounded; the least recently used
  * texture goes first). Key = face, pixel size, colour, string.
  *
+ * Fallback font: SDL_ttf 2.20 has no font fallback, and DejaVu has no
+ * Chinese, Japanese or Korean. A string with a code point the face lacks is
+ * cut into runs, each drawn (and measured) with the face or, for the glyphs
+ * only it has, WenQuanYi Micro Hei (assets/fonts/wqy-microhei.ttc), and the
+ * runs are put side by side on the face's baseline. Pure ASCII skips all this.
+ *
  * Must not: know about lessons, the trace or the model.
  */
 #include <math.h>
@@ -126,6 +132,8 @@ void ui_free(ui_ctx *ui)
     for (int f = 0; f < UI_N_FACES; f++)
         for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
+    for (int i = 0; i < ui->n_fb; i++) if (ui->fb_fonts[i]) TTF_CloseFont(ui->fb_fonts[i]);
+    ui->n_fb = 0;
 }
 
 /* Everything here comes back on demand, so this only costs the next frame's
@@ -144,6 +152,8 @@ void ui_cache_clear(ui_ctx *ui)
     for (int f = 0; f < UI_N_FACES; f++)
         for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
+    for (int i = 0; i < ui->n_fb; i++) if (ui->fb_fonts[i]) TTF_CloseFont(ui->fb_fonts[i]);
+    ui->n_fb = 0;
 }
 
 void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
@@ -216,6 +226,129 @@ TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
     return f;
 }
 
+#define FALLBACK_FILE "wqy-microhei.ttc"
+#define MAX_RUNS 64
+
+/* The fallback font at px pixels (opened on demand), or NULL when it is missing. */
+static TTF_Font *fallback_font(ui_ctx *ui, int px)
+{
+    if (ui->fb_missing) return NULL;
+    px = px < 6 ? 6 : px > 400 ? 400 : px; /* as ui_font */
+    for (int i = 0; i < ui->n_fb; i++)
+        if (ui->fb_px[i] == px) return ui->fb_fonts[i];
+    if (ui->n_fb >= 48) return ui->fb_fonts[47]; /* full: any size beats boxes */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", ui->font_dir, FALLBACK_FILE);
+    TTF_Font *f = TTF_OpenFont(path, px);
+    if (!f) {
+        ui->fb_missing = 1;
+        return NULL;
+    }
+    ui->fb_fonts[ui->n_fb] = f;
+    ui->fb_px[ui->n_fb] = px;
+    ui->n_fb++;
+    return f;
+}
+
+/* One code point of s at *i (advances *i); a bad byte reads as U+FFFD and advances one. */
+static Uint32 utf8_next_cp(const char *s, int *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    int n = p[0] < 0x80 ? 1 : (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
+    if (n == 0) { (*i)++; return 0xFFFD; }
+    Uint32 cp = n == 1 ? p[0] : n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+    for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) { (*i)++; return 0xFFFD; }
+        cp = (cp << 6) | (p[k] & 0x3Fu);
+    }
+    *i += n;
+    return cp;
+}
+
+typedef struct { int start, len; TTF_Font *font; } text_run;
+
+/* Cuts s into runs by font: f where f has the glyph (or nobody has it), the
+ * fallback where only it has it. Returns the number of runs (1 for pure ASCII
+ * or when nothing needs the fallback; at most MAX_RUNS, the last one then
+ * takes the rest). */
+static int text_runs(ui_ctx *ui, TTF_Font *f, int px, const char *s, text_run *runs)
+{
+    int n = (int)strlen(s), i = 0, ascii = 1;
+    for (int k = 0; k < n && ascii; k++) ascii = (unsigned char)s[k] < 0x80;
+    runs[0] = (text_run){0, n, f};
+    if (ascii) return 1;
+    TTF_Font *fb = NULL;
+    int count = 0, fb_tried = 0;
+    while (i < n) {
+        int at = i;
+        Uint32 cp = utf8_next_cp(s, &i);
+        TTF_Font *use = f;
+        if (cp > 0x7F && !TTF_GlyphIsProvided32(f, cp)) {
+            if (!fb_tried) { fb = fallback_font(ui, px); fb_tried = 1; }
+            if (fb && TTF_GlyphIsProvided32(fb, cp)) use = fb;
+        }
+        if (count > 0 && (runs[count - 1].font == use || count == MAX_RUNS)) {
+            runs[count - 1].len = i - runs[count - 1].start;
+        } else {
+            runs[count++] = (text_run){at, i - at, use};
+        }
+    }
+    return count > 0 ? count : 1;
+}
+
+/* Width and height of s as drawn (runs side by side). */
+static void measure_text(ui_ctx *ui, TTF_Font *f, int px, const char *s, int *w, int *h)
+{
+    text_run runs[MAX_RUNS];
+    int nr = text_runs(ui, f, px, s, runs);
+    if (nr == 1 && runs[0].font == f) { TTF_SizeUTF8(f, s, w, h); return; }
+    int tw = 0, th = TTF_FontHeight(f);
+    char part[4096];
+    for (int r = 0; r < nr; r++) {
+        int l = runs[r].len < (int)sizeof part - 1 ? runs[r].len : (int)sizeof part - 1;
+        memcpy(part, s + runs[r].start, (size_t)l);
+        part[l] = 0;
+        int rw = 0, rh = 0;
+        TTF_SizeUTF8(runs[r].font, part, &rw, &rh);
+        tw += rw;
+    }
+    if (w) *w = tw;
+    if (h) *h = th;
+}
+
+/* s rendered (blended, with alpha) as one surface: the runs side by side,
+ * each on the face's baseline. NULL on failure (as TTF_RenderUTF8_Blended). */
+static SDL_Surface *render_text(ui_ctx *ui, TTF_Font *f, int px, const char *s, SDL_Color col)
+{
+    text_run runs[MAX_RUNS];
+    int nr = text_runs(ui, f, px, s, runs);
+    if (nr == 1 && runs[0].font == f) return TTF_RenderUTF8_Blended(f, s, col);
+    SDL_Surface *parts[MAX_RUNS] = {0};
+    int tw = 0, th = TTF_FontHeight(f), ok = 1;
+    char part[4096];
+    for (int r = 0; r < nr && ok; r++) {
+        int l = runs[r].len < (int)sizeof part - 1 ? runs[r].len : (int)sizeof part - 1;
+        memcpy(part, s + runs[r].start, (size_t)l);
+        part[l] = 0;
+        parts[r] = TTF_RenderUTF8_Blended(runs[r].font, part, col);
+        if (!parts[r]) ok = 0;
+        else tw += parts[r]->w;
+    }
+    SDL_Surface *out = ok && tw > 0 ? SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+    if (out) {
+        SDL_FillRect(out, NULL, 0);
+        int x = 0, asc = TTF_FontAscent(f);
+        for (int r = 0; r < nr; r++) {
+            SDL_SetSurfaceBlendMode(parts[r], SDL_BLENDMODE_NONE); /* copy colour and alpha as they are */
+            SDL_Rect dst = {x, asc - TTF_FontAscent(runs[r].font), parts[r]->w, parts[r]->h};
+            SDL_BlitSurface(parts[r], NULL, out, &dst);
+            x += parts[r]->w;
+        }
+    }
+    for (int r = 0; r < nr; r++) SDL_FreeSurface(parts[r]);
+    return out;
+}
+
 /* ---- the texture cache ---- */
 
 static void lru_unlink(ui_text_cache *c, cache_entry *e)
@@ -271,7 +404,7 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     }
     TTF_Font *f = ui_font(ui, face, size);
     if (!f) return NULL;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, col);
+    SDL_Surface *surf = render_text(ui, f, px, s, col);
     if (!surf) return NULL;
     if (opaque_bg) { /* compose once onto the known background: drawing is then a plain copy */
         SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(0, surf->w, surf->h, 32, SDL_PIXELFORMAT_RGB888);
@@ -321,12 +454,12 @@ void ui_text_size(ui_ctx *ui, ui_face face, float size, const char *s, int *w, i
             tw = se->w;
             th = se->h;
         } else {
-            TTF_SizeUTF8(f, s, &tw, &th);
+            measure_text(ui, f, px, s, &tw, &th);
             se->hash = hs; se->w = tw; se->h = th;
         }
     } else if (f) {
         th = TTF_FontHeight(f);
-        if (s && *s) TTF_SizeUTF8(f, s, &tw, &th);
+        if (s && *s) measure_text(ui, f, ui_px(ui, size), s, &tw, &th);
     }
     if (w) *w = tw;
     if (h) *h = th;
@@ -470,7 +603,7 @@ static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, con
                 memcpy(line, s + p, (size_t)l);
                 line[l] = 0;
                 int tw = 0;
-                if (f) TTF_SizeUTF8(f, line, &tw, NULL);
+                if (f) measure_text(ui, f, px, line, &tw, NULL);
                 if (tw > width && best >= 0) break;
                 best = nx;
                 end = nx;

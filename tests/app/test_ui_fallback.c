@@ -1,0 +1,148 @@
+/* test_ui_fallback.c - text the face (DejaVu) has no glyph for, such as
+ * Chinese, is drawn with the fallback font (WenQuanYi Micro Hei) instead of
+ * boxes: two different characters must draw differently (DejaVu's boxes are
+ * all the same), a mixed string measures as the sum of its runs, pure ASCII
+ * is untouched, and with the fallback file missing the app still draws
+ * (boxes) and says so in ui.fb_missing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL_ttf.h>
+
+#include "ui.h"
+
+static SDL_Surface *surf;
+static SDL_Renderer *ren;
+static ui_ctx ui;
+static char fonts[1024];
+
+static int setup(void **st)
+{
+    (void)st;
+    const char *assets = getenv("TLAB_ASSETS");
+    snprintf(fonts, sizeof fonts, "%s/fonts", assets ? assets : TLAB_ASSETS_DIR);
+    surf = SDL_CreateRGBSurfaceWithFormat(0, 400, 100, 32, SDL_PIXELFORMAT_RGB888);
+    ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    char err[512];
+    if (!ren || ui_init(&ui, ren, fonts, ui_theme_get("light"), err, sizeof err) != 0) {
+        fprintf(stderr, "setup: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    ui_free(&ui);
+    SDL_DestroyRenderer(ren);
+    SDL_FreeSurface(surf);
+    return 0;
+}
+
+/* Draws s alone on a white surface and returns a hash of the pixels. */
+static uint64_t draw_hash(const char *s)
+{
+    SDL_SetRenderDrawColor(ren, 255, 255, 255, 255);
+    SDL_RenderClear(ren);
+    ui_text(&ui, UI_SANS, UI_SIZE_LARGE, 10, 10, (SDL_Color){0, 0, 0, 255}, UI_LEFT, s);
+    SDL_RenderPresent(ren);
+    uint64_t h = 1469598103934665603ULL;
+    long dark = 0;
+    for (int y = 0; y < surf->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
+        for (int x = 0; x < surf->w; x++) {
+            h = (h ^ row[x]) * 1099511628211ULL;
+            dark += (row[x] & 0xFF) < 128;
+        }
+    }
+    assert_true(dark > 10); /* something was drawn */
+    return h;
+}
+
+static void test_cjk_drawn_with_fallback(void **st)
+{
+    (void)st;
+    /* DejaVu has neither character: without a fallback both are the same box */
+    uint64_t a = draw_hash("\xE4\xBD\xA0"), b = draw_hash("\xE5\xA5\xBD"); /* 你, 好 */
+    assert_true(a != b);
+    assert_int_equal(ui.fb_missing, 0);
+    assert_true(ui.n_fb >= 1);
+    /* the width of a mixed string is the sum of its runs (DejaVu for "ab", the fallback for 你好) */
+    int w_mixed = 0, w_ab = 0, w_cjk = 0;
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "ab\xE4\xBD\xA0\xE5\xA5\xBD", &w_mixed, NULL);
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "ab", &w_ab, NULL);
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "\xE4\xBD\xA0\xE5\xA5\xBD", &w_cjk, NULL);
+    assert_int_equal(w_mixed, w_ab + w_cjk);
+    /* and that is the fallback font's own width for 你好, not DejaVu's two boxes */
+    char path[1100];
+    snprintf(path, sizeof path, "%s/wqy-microhei.ttc", fonts);
+    TTF_Font *fb = TTF_OpenFont(path, ui_px(&ui, UI_SIZE_BODY));
+    assert_non_null(fb);
+    int want = 0;
+    TTF_SizeUTF8(fb, "\xE4\xBD\xA0\xE5\xA5\xBD", &want, NULL);
+    TTF_CloseFont(fb);
+    assert_int_equal(w_cjk, want);
+}
+
+static void test_ascii_and_latin_untouched(void **st)
+{
+    (void)st;
+    int n_fb = ui.n_fb;
+    draw_hash("the dog sees the cat");
+    draw_hash("\xC3\xA4pfel \xC3\x9F \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"); /* äpfel ß שלום: all in DejaVu */
+    assert_int_equal(ui.n_fb, n_fb); /* the fallback was not even opened for them */
+}
+
+static void test_fallback_missing(void **st)
+{
+    (void)st;
+    /* a font folder with the three DejaVu files but no fallback: text still draws (boxes) */
+    char dir[] = "/tmp/tlab-test-fonts-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *files[] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"};
+    for (int i = 0; i < 3; i++) {
+        char from[1200], to[1200];
+        snprintf(from, sizeof from, "%s/%s", fonts, files[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, files[i]);
+        assert_int_equal(symlink(from, to), 0);
+    }
+    ui_free(&ui);
+    char err[512];
+    assert_int_equal(ui_init(&ui, ren, dir, ui_theme_get("light"), err, sizeof err), 0);
+    uint64_t a = draw_hash("\xE4\xBD\xA0"), b = draw_hash("\xE5\xA5\xBD");
+    assert_true(a == b); /* the same box twice */
+    assert_int_equal(ui.fb_missing, 1);
+    int w = 0;
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "a\xE4\xBD\xA0", &w, NULL);
+    assert_true(w > 0);
+    for (int i = 0; i < 3; i++) {
+        char to[1200];
+        snprintf(to, sizeof to, "%s/%s", dir, files[i]);
+        unlink(to);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    if (SDL_Init(0) != 0) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_cjk_drawn_with_fallback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ascii_and_latin_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fallback_missing, setup, teardown),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
+}
