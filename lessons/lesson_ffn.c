@@ -1,13 +1,17 @@
 /* lesson_ffn.c - lesson 8, "Feed-forward": the position-wise network of every
- * encoder layer,
- *   FFN(x) = max(0, x W1^T + b1) W2^T + b2 : [S x D].[D x F] -> [S x F] -> [S x D],
- * the same weights at every position. It shows the input x (norm1.out), the F
- * hidden units per token after ReLU as a heatmap (which units fire for which
- * token), the ReLU sparsity (share of zeros per token and overall), how many
- * tokens each unit fires for, and the output FFN(x).
+ * encoder and decoder layer,
+ *   FFN(x) = max(0, x W1^T + b1) W2^T + b2 : [S x D].[D x F] -> [S x F] -> [S x D]
+ * (T rows instead of S in the decoder), the same weights at every position.
+ * For the chosen stack (encoder or decoder: buttons or the D key) and layer
+ * ([ ]) it shows the input x (encoder norm1.out, decoder norm2.out), the F
+ * hidden units per row after ReLU as a heatmap (which units fire for which
+ * token), the ReLU sparsity (share of zeros per row and overall), how many
+ * rows each unit fires for, and the output FFN(x). Decoder rows are the
+ * decoder input (<bos> then the target words).
  *
- * Reads the trace: enc[l].norm1.out, enc[l].ffn.hidden, enc[l].ffn.out. Zero
- * counts are display statistics of the trace, not model math.
+ * Reads the trace: enc[l].norm1.out, enc[l].ffn.hidden, enc[l].ffn.out;
+ * dec[l].norm2.out, dec[l].ffn.hidden, dec[l].ffn.out. Zero counts are
+ * display statistics of the trace, not model math.
  *
  * Must not: change the trace, run the model, or draw outside ctx->area.
  */
@@ -22,13 +26,44 @@
 #define FFN_MAXF 4096
 
 typedef struct {
-    SDL_Rect formula, note, x, hidden, out, tok_bars, unit_bars;
+    int dec;                 /* 0: encoder stack, 1: decoder stack */
+} ffn_state;
+
+typedef struct {
+    SDL_Rect formula, btn_enc, btn_dec, stack_note, note, x, hidden, out, tok_bars, unit_bars;
 } ffn_layout;
 
-static int ffn_layer(const lesson_ctx *ctx)
+/* What is shown: one stack and layer. */
+typedef struct {
+    int dec, l, n_layers;
+    int rows;                /* S (encoder) or T (decoder) */
+    const int *ids;          /* the rows' token ids: src_ids or tgt_ids */
+    const float *x;          /* [rows, D] the FFN input: enc norm1.out or dec norm2.out */
+    const trace_ffn *ffn;
+    const char *x_from;      /* "norm1" or "norm2" */
+} ffn_view;
+
+static void ffn_view_get(const ffn_state *s, const lesson_ctx *ctx, ffn_view *v)
 {
-    int nl = ctx->tr->cfg.n_enc_layers, l = ctx->sel->layer;
-    return l < 0 ? 0 : l >= nl ? nl - 1 : l;
+    const trace *tr = ctx->tr;
+    memset(v, 0, sizeof *v);
+    /* the decoder only when the model has one and it ran */
+    v->dec = s && s->dec && tr->cfg.n_dec_layers > 0 && tr->n_tgt > 0;
+    v->n_layers = v->dec ? tr->cfg.n_dec_layers : tr->cfg.n_enc_layers;
+    int l = ctx->sel->layer;
+    v->l = l < 0 ? 0 : l >= v->n_layers ? v->n_layers - 1 : l;
+    v->rows = v->dec ? tr->n_tgt : tr->n_src;
+    if (v->rows > FFN_MAXL) v->rows = FFN_MAXL;
+    v->ids = v->dec ? tr->tgt_ids : tr->src_ids;
+    if (v->dec) {
+        v->x = tr->dec[v->l].norm2.out;
+        v->ffn = &tr->dec[v->l].ffn;
+        v->x_from = "norm2";
+    } else {
+        v->x = tr->enc[v->l].norm1.out;
+        v->ffn = &tr->enc[v->l].ffn;
+        v->x_from = "norm1";
+    }
 }
 
 static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
@@ -37,12 +72,21 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int bh = ui_px(ui, 30), bpad = ui_px(ui, 24), w = 0, h = 0;
     L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    L->note = (SDL_Rect){a.x, a.y + pad / 2 + lh, a.w, sh};
-    int y = a.y + lh + sh + pad;
+    int y = a.y + lh + pad;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "encoder", &w, &h);
+    L->btn_enc = (SDL_Rect){a.x, y, w + bpad, bh};
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "decoder", &w, &h);
+    L->btn_dec = (SDL_Rect){a.x + L->btn_enc.w, y, w + bpad, bh};
+    int xn = L->btn_dec.x + L->btn_dec.w + 2 * pad;
+    L->stack_note = (SDL_Rect){xn, y, a.x + a.w - xn, bh};
+    y += bh + pad / 2;
+    L->note = (SDL_Rect){a.x, y, a.w, sh};
+    y += sh + pad / 2;
     int rest = a.y + a.h - y;
     int top_h = rest * 64 / 100;
-    int wx = a.w * 17 / 100, wo = a.w * 14 / 100;
+    int wx = a.w * 21 / 100, wo = a.w * 13 / 100; /* x wide enough for its row labels (decoder words are long) */
     int wh = a.w - wx - wo - 2 * pad;
     L->x = (SDL_Rect){a.x, y, wx, top_h};
     L->hidden = (SDL_Rect){a.x + wx + pad, y, wh, top_h};
@@ -53,9 +97,10 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     L->unit_bars = (SDL_Rect){a.x + wx + pad, y2, wh, h2};
 }
 
-static const char *tok_label(const lesson_ctx *ctx, int i, char *buf, size_t n)
+/* Row label "i word": a source token (encoder) or a decoder input token (decoder). */
+static const char *tok_label(const lesson_ctx *ctx, const int *ids, int i, char *buf, size_t n)
 {
-    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ctx->tr->src_ids[i]));
+    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ids[i]));
     return buf;
 }
 
@@ -70,8 +115,8 @@ static int unit_fires(const float *hidden, int S, int F, int u)
 
 /* The [S x F] hidden activations as a heatmap whose columns may be fractions of
  * a pixel apart (F is large); reports the hovered cell. Returns the cell area. */
-static void hidden_map(const lesson_ctx *ctx, SDL_Rect r, const char *title, const float *hid, int S, int F, float vmax,
-                       const float *fires, SDL_Rect *cells_out, int *hov_tok, int *hov_unit)
+static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const char *title, const float *hid, int S, int F,
+                       float vmax, const float *fires, int sel_row, SDL_Rect *cells_out, int *hov_tok, int *hov_unit)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
@@ -99,8 +144,8 @@ static void hidden_map(const lesson_ctx *ctx, SDL_Rect r, const char *title, con
             ui_fill(ui, (SDL_Rect){x0, c.y + i * ch, x1 - x0 > 0 ? x1 - x0 : 1, ch}, ui_viridis(v / vmax));
         }
     ui_frame(ui, (SDL_Rect){c.x - 1, c.y - 1, c.w + 2, c.h + 2}, t->border, 1);
-    if (ctx->sel->token >= 0 && ctx->sel->token < S)
-        ui_frame(ui, (SDL_Rect){c.x - 1, c.y + ctx->sel->token * ch - 1, c.w + 2, ch + 2}, t->accent, ui_px(ui, 2));
+    if (sel_row >= 0 && sel_row < S)
+        ui_frame(ui, (SDL_Rect){c.x - 1, c.y + sel_row * ch - 1, c.w + 2, ch + 2}, t->accent, ui_px(ui, 2));
     /* colour bar */
     SDL_Rect bar = {c.x + c.w + ui_px(ui, 6), c.y, ui_px(ui, 14), c.h > ui_px(ui, 80) ? c.h : ui_px(ui, 80)};
     for (int k = 0; k < bar.h; k++)
@@ -116,8 +161,9 @@ static void hidden_map(const lesson_ctx *ctx, SDL_Rect r, const char *title, con
             int x0 = c.x + (int)(u * cw);
             SDL_Rect cell = {x0, c.y + i * ch, (int)cw > 0 ? (int)cw : 1, ch};
             ui_frame(ui, (SDL_Rect){cell.x - 1, c.y - 1, cell.w + 2, c.h + 2}, t->accent, 1);
-            ui_hover_value(ui, cell, v, "hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens", i, u,
-                           tok_label(ctx, i, rl, sizeof rl), u, v > 0 ? "" : ", off", u, (int)fires[u], S);
+            ui_hover_value(ui, cell, v, "hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens, %s layer %d", i, u,
+                           tok_label(ctx, vw->ids, i, rl, sizeof rl), u, v > 0 ? "" : ", off", u, (int)fires[u], S,
+                           vw->dec ? "decoder" : "encoder", vw->l + 1);
             *hov_tok = i;
             *hov_unit = u;
         }
@@ -155,7 +201,8 @@ static void unit_bars(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect cells, const c
 
 /* Horizontal bars: the share of hidden units at zero for each token, then the
  * share over all tokens; labels thinned when rows get too thin. */
-static void zero_bars(const lesson_ctx *ctx, SDL_Rect r, const float *zshare, int S, float overall, int F, int hov_tok)
+static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const float *zshare, int S, float overall, int F,
+                      int hov_tok)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
@@ -178,12 +225,14 @@ static void zero_bars(const lesson_ctx *ctx, SDL_Rect r, const float *zshare, in
         SDL_Rect bar = {x0, y + (rh > 3 ? 1 : 0), (int)(v * (float)w), rh > 3 ? rh - 2 : rh};
         ui_fill(ui, (SDL_Rect){x0, bar.y, w, bar.h}, t->panel_alt);
         ui_fill(ui, bar, c);
-        if (i == S || i % thin == 0 || i == hov_tok)
+        /* every thin-th label, "all", and the hovered row; none that would touch "all" */
+        if (i == S || (i % thin == 0 && S - i >= thin) || i == hov_tok)
             ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + rh / 2, lab_w, i == hov_tok ? t->accent : t->text,
-                        UI_RIGHT | UI_MIDDLE, i < S ? tok_label(ctx, i, rl, sizeof rl) : "all");
+                        UI_RIGHT | UI_MIDDLE, i < S ? tok_label(ctx, vw->ids, i, rl, sizeof rl) : "all");
         SDL_Rect row = {r.x, y, r.w, rh};
         if (ui_mouse_in(ui, row)) {
-            if (i < S) ui_hover_value(ui, bar, v, "share of the %d hidden units at 0 for token %s", F, tok_label(ctx, i, rl, sizeof rl));
+            if (i < S) ui_hover_value(ui, bar, v, "share of the %d hidden units at 0 for token %s", F,
+                                       tok_label(ctx, vw->ids, i, rl, sizeof rl));
             else ui_hover_value(ui, bar, v, "share of all %d\xC3\x97%d hidden values at 0", S, F);
         }
     }
@@ -191,14 +240,18 @@ static void zero_bars(const lesson_ctx *ctx, SDL_Rect r, const float *zshare, in
 
 static void ffn_draw(const void *st, const lesson_ctx *ctx)
 {
-    (void)st;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
-    int S = tr->n_src, D = tr->cfg.d_model, F = tr->cfg.d_ff, l = ffn_layer(ctx);
-    if (S > FFN_MAXL) S = FFN_MAXL;
+    ffn_view vw;
+    ffn_view_get(st, ctx, &vw);
+    int S = vw.rows, D = tr->cfg.d_model, F = tr->cfg.d_ff, l = vw.l;
     if (F > FFN_MAXF) F = FFN_MAXF;
-    const trace_enc_layer *E = &tr->enc[l];
+    const char *stack = vw.dec ? "decoder" : "encoder";
+    const float *X = vw.x, *HID = vw.ffn->hidden, *OUT = vw.ffn->out;
+    /* the outlined row: the selected source token, or the decoding step in the decoder */
+    int sel_row = vw.dec ? ctx->sel->step : ctx->sel->token;
+    if (sel_row >= S) sel_row = -1;
     ffn_layout L;
     ffn_layout_compute(ctx, &L);
     char f[400];
@@ -206,36 +259,46 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
                           " :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
              S, D, D, F, S, F, S, D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    ui_button(ui, L.btn_enc, "encoder", !vw.dec);
+    ui_button(ui, L.btn_dec, "decoder", vw.dec);
+    if (vw.dec)
+        snprintf(f, sizeof f, "decoder layer %d of %d ([ ])  \xC2\xB7  x = norm2 out, after cross-attention  \xC2\xB7  "
+                              "rows: <bos> + target words (T = %d)", l + 1, vw.n_layers, S);
+    else
+        snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  x = norm1 out, after self-attention  \xC2\xB7  "
+                              "rows: source tokens (S = %d)", l + 1, vw.n_layers, S);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.stack_note.x, L.stack_note.y + L.stack_note.h / 2, L.stack_note.w, t->text_dim,
+                UI_LEFT | UI_MIDDLE, f);
     /* sparsity */
     static float zshare[FFN_MAXL];
     static float fires[FFN_MAXF];
     long zeros = 0;
     for (int i = 0; i < S; i++) {
         int z = 0;
-        for (int u = 0; u < F; u++) z += !(E->ffn.hidden[(size_t)i * F + u] > 0.0f);
+        for (int u = 0; u < F; u++) z += !(HID[(size_t)i * F + u] > 0.0f);
         zshare[i] = (float)z / (float)F;
         zeros += z;
     }
     int dead = 0;
     for (int u = 0; u < F; u++) {
-        fires[u] = (float)unit_fires(E->ffn.hidden, S, F, u);
+        fires[u] = (float)unit_fires(HID, S, F, u);
         dead += fires[u] == 0;
     }
-    snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  "
-                          "ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  %d units off for every token",
-             l + 1, tr->cfg.n_enc_layers, 100.0 * (double)zeros / ((double)S * F), S, F, dead);
+    snprintf(f, sizeof f, "same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  "
+                          "%d units off for every token  \xC2\xB7  D: encoder / decoder",
+             100.0 * (double)zeros / ((double)S * F), S, F, dead);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT, f);
 
     static char lab[FFN_MAXL][48];
     static const char *labs[FFN_MAXL];
-    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, i, lab[i], sizeof lab[i]);
+    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, vw.ids, i, lab[i], sizeof lab[i]);
     char title[128];
     int hov_tok = -1, hov_unit = -1;
     ui_heatmap_out o;
     /* x */
     ui_heatmap_spec h;
     ui_heatmap_defaults(&h);
-    h.data = E->norm1.out;
+    h.data = X;
     h.rows = S; h.cols = D; h.stride = D;
     h.row_labels = labs;
     snprintf(title, sizeof title, "x [%d\xC3\x97%d]", S, D);
@@ -243,62 +306,94 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     h.name = "x";
     h.cmap = UI_CMAP_DIVERGING;
     h.colorbar = 0;
-    h.highlight_row = ctx->sel->token;
+    h.highlight_row = sel_row;
     if (ui_heatmap(ui, L.x, &h, &o)) {
         hov_tok = o.hover_row;
         char rl[64];
         ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       E->norm1.out[o.hover_row * D + o.hover_col], "x[%d][%d] (%s, dim %d): FFN input = norm1 out, encoder layer %d",
-                       o.hover_row, o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l + 1);
+                       X[o.hover_row * D + o.hover_col], "x[%d][%d] (%s, dim %d): FFN input = %s out, %s layer %d", o.hover_row,
+                       o.hover_col, tok_label(ctx, vw.ids, o.hover_row, rl, sizeof rl), o.hover_col, vw.x_from, stack, l + 1);
     }
     /* hidden: viridis from 0, zeros dark; drawn here with fractional column
      * widths so the F units use the whole width and line up with the unit bars */
     float mx = 0;
-    for (int i = 0; i < S * F; i++) mx = fmaxf(mx, E->ffn.hidden[i]);
+    for (int i = 0; i < S * F; i++) mx = fmaxf(mx, HID[i]);
     if (mx <= 0) mx = 1;
     SDL_Rect hc;
     snprintf(title, sizeof title, "hidden = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) [%d\xC3\x97%d]   dark = 0 (off)", S, F);
-    hidden_map(ctx, L.hidden, title, E->ffn.hidden, S, F, mx, fires, &hc, &hov_tok, &hov_unit);
+    hidden_map(ctx, &vw, L.hidden, title, HID, S, F, mx, fires, sel_row, &hc, &hov_tok, &hov_unit);
     /* out */
     ui_heatmap_defaults(&h);
-    h.data = E->ffn.out;
+    h.data = OUT;
     h.rows = S; h.cols = D; h.stride = D;
     snprintf(title, sizeof title, "= FFN(x)");
     h.title = title;
     h.name = "FFN(x)";
     h.cmap = UI_CMAP_DIVERGING;
     h.colorbar = 0;
-    h.highlight_row = ctx->sel->token;
+    h.highlight_row = sel_row;
     if (ui_heatmap(ui, L.out, &h, &o)) {
         hov_tok = o.hover_row;
         char rl[64];
         ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       E->ffn.out[o.hover_row * D + o.hover_col], "FFN(x)[%d][%d] (%s, dim %d), encoder layer %d", o.hover_row,
-                       o.hover_col, tok_label(ctx, o.hover_row, rl, sizeof rl), o.hover_col, l + 1);
+                       OUT[o.hover_row * D + o.hover_col], "FFN(x)[%d][%d] (%s, dim %d), %s layer %d", o.hover_row, o.hover_col,
+                       tok_label(ctx, vw.ids, o.hover_row, rl, sizeof rl), o.hover_col, stack, l + 1);
     }
-    /* zero share per token, and overall */
-    zero_bars(ctx, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
-    /* tokens per unit, one bar under each column of the hidden heatmap */
+    /* zero share per row, and overall */
+    zero_bars(ctx, &vw, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
+    /* rows per unit, one bar under each column of the hidden heatmap */
     snprintf(title, sizeof title, "tokens (of %d) each unit fires for%s", S, hov_tok >= 0 ? "   accent: on for the hovered token" : "");
-    unit_bars(ctx, L.unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? E->ffn.hidden + (size_t)hov_tok * F : NULL, hov_unit);
+    unit_bars(ctx, L.unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? HID + (size_t)hov_tok * F : NULL, hov_unit);
+}
+
+static void *ffn_init(const lesson_ctx *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(ffn_state));
+}
+
+static void ffn_free(void *st) { free(st); }
+
+static int ffn_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    ffn_state *s = st;
+    if (!s) return 0;
+    ffn_layout L;
+    ffn_layout_compute(ctx, &L);
+    int want = -1;
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+        if (ui_point_in(L.btn_enc, ev->button.x, ev->button.y)) want = 0;
+        else if (ui_point_in(L.btn_dec, ev->button.x, ev->button.y)) want = 1;
+    }
+    if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_d && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)))
+        want = !s->dec;
+    if (want < 0) return 0;
+    s->dec = want;
+    return 1;
 }
 
 static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
-    (void)st;
+    ffn_view vw;
+    ffn_view_get(st, ctx, &vw);
     ffn_layout L;
     ffn_layout_compute(ctx, &L);
-    return snprintf(dst, n, "{\"layer\": %d, \"x\": [%d, %d, %d, %d], \"hidden\": [%d, %d, %d, %d], \"out\": [%d, %d, %d, %d], "
-                            "\"tok_bars\": [%d, %d, %d, %d], \"unit_bars\": [%d, %d, %d, %d]}",
-                    ffn_layer(ctx), L.x.x, L.x.y, L.x.w, L.x.h, L.hidden.x, L.hidden.y, L.hidden.w, L.hidden.h, L.out.x,
-                    L.out.y, L.out.w, L.out.h, L.tok_bars.x, L.tok_bars.y, L.tok_bars.w, L.tok_bars.h, L.unit_bars.x,
-                    L.unit_bars.y, L.unit_bars.w, L.unit_bars.h);
+#define R4(r) (r).x, (r).y, (r).w, (r).h
+    return snprintf(dst, n, "{\"stack\": \"%s\", \"layer\": %d, \"rows\": %d, \"btn_enc\": [%d, %d, %d, %d], "
+                            "\"btn_dec\": [%d, %d, %d, %d], \"x\": [%d, %d, %d, %d], \"hidden\": [%d, %d, %d, %d], "
+                            "\"out\": [%d, %d, %d, %d], \"tok_bars\": [%d, %d, %d, %d], \"unit_bars\": [%d, %d, %d, %d]}",
+                    vw.dec ? "decoder" : "encoder", vw.l, vw.rows, R4(L.btn_enc), R4(L.btn_dec), R4(L.x), R4(L.hidden), R4(L.out),
+                    R4(L.tok_bars), R4(L.unit_bars));
+#undef R4
 }
 
 const lesson lesson_ffn = {
     .slug = "feed-forward",
     .title = "Feed-forward",
-    .keys = "no keys of its own: [ ] layer, Up Down token",
+    .keys = "D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row",
+    .init = ffn_init,
+    .free = ffn_free,
+    .handle_event = ffn_event,
     .draw = ffn_draw,
     .dump_json = ffn_dump,
 };
