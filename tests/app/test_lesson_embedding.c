@@ -27,6 +27,7 @@
 #include "lesson.h"
 #include "trace.h"
 #include "ui.h"
+#include "ui_fixture.h"
 #include "weights.h"
 
 extern const lesson lesson_embedding, lesson_qkv, lesson_overview;
@@ -43,14 +44,8 @@ static int setup(void **st)
 {
     (void)st;
     char path[700], err[700];
-    const char *assets = getenv("TLAB_ASSETS");
-    if (!assets) assets = TLAB_ASSETS_DIR;
-    surf = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_RGB888);
-    ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
-    if (!ren) return -1;
-    snprintf(path, sizeof path, "%s/fonts", assets);
-    if (ui_init(&ui, ren, path, ui_theme_get("dark"), err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); return -1; }
-    ui.scale = 1.0f;
+    const char *assets = ui_fixture_assets();
+    if (ui_fixture_open(&surf, &ren, &ui, 1280, 800, "dark") != 0) return -1;
     snprintf(path, sizeof path, "%s/model.safetensors", assets);
     if (weights_load(&trained, path, err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); return -1; }
     snprintf(path, sizeof path, "%s/model-untrained.safetensors", assets);
@@ -66,9 +61,7 @@ static int teardown(void **st)
     trace_free(&tr);
     weights_model_free(&trained);
     weights_model_free(&untrained);
-    ui_free(&ui);
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
+    ui_fixture_close(&surf, &ren, &ui);
     TTF_Quit();
     return 0;
 }

@@ -19,6 +19,7 @@
 #include <SDL_ttf.h>
 
 #include "ui.h"
+#include "ui_fixture.h"
 
 static SDL_Surface *surf;
 static SDL_Renderer *ren;
@@ -28,24 +29,14 @@ static char fonts[1024];
 static int setup(void **st)
 {
     (void)st;
-    const char *assets = getenv("TLAB_ASSETS");
-    snprintf(fonts, sizeof fonts, "%s/fonts", assets ? assets : TLAB_ASSETS_DIR);
-    surf = SDL_CreateRGBSurfaceWithFormat(0, 400, 100, 32, SDL_PIXELFORMAT_RGB888);
-    ren = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
-    char err[512];
-    if (!ren || ui_init(&ui, ren, fonts, ui_theme_get("light"), err, sizeof err) != 0) {
-        fprintf(stderr, "setup: %s\n", err);
-        return -1;
-    }
-    return 0;
+    snprintf(fonts, sizeof fonts, "%s/fonts", ui_fixture_assets());
+    return ui_fixture_open(&surf, &ren, &ui, 400, 100, "light");
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    ui_free(&ui);
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
+    ui_fixture_close(&surf, &ren, &ui);
     return 0;
 }
 

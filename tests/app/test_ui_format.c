@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "ui_fixture.h"
 
 static void fmt(double v, const char *want)
 {
@@ -55,26 +56,13 @@ static ui_ctx ui;
 static int setup(void **st)
 {
     (void)st;
-    surf = SDL_CreateRGBSurfaceWithFormat(0, 1200, 600, 32, SDL_PIXELFORMAT_RGB888);
-    if (!surf) return -1;
-    ren = SDL_CreateSoftwareRenderer(surf);
-    if (!ren) return -1;
-    char fonts[600], err[600];
-    const char *assets = getenv("TLAB_ASSETS");
-    snprintf(fonts, sizeof fonts, "%s/fonts", assets ? assets : TLAB_ASSETS_DIR);
-    if (ui_init(&ui, ren, fonts, ui_theme_get("dark"), err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    return 0;
+    return ui_fixture_open(&surf, &ren, &ui, 1200, 600, "dark");
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    ui_free(&ui);
-    SDL_DestroyRenderer(ren);
-    SDL_FreeSurface(surf);
+    ui_fixture_close(&surf, &ren, &ui);
     TTF_Quit();
     return 0;
 }
