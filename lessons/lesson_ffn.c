@@ -86,7 +86,7 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     y += sh + pad / 2;
     int rest = a.y + a.h - y;
     int top_h = rest * 64 / 100;
-    int wx = a.w * 21 / 100, wo = a.w * 13 / 100; /* x wide enough for its row labels (decoder words are long) */
+    int wx = a.w * 23 / 100, wo = a.w * 12 / 100; /* x wide enough for its row labels (decoder words are long) */
     int wh = a.w - wx - wo - 2 * pad;
     L->x = (SDL_Rect){a.x, y, wx, top_h};
     L->hidden = (SDL_Rect){a.x + wx + pad, y, wh, top_h};

@@ -130,9 +130,9 @@ EOF
 }
 
 run_sentence a "the dog sees the cat" light 1280x800 0 0 1 key
-check_png "$T/a.png" 1280 800
+png_ok "$T/a.png" 1280 800
 run_sentence b "the woman sees the old dog in the garden" dark 1920x1080 1 1 0 click
-check_png "$T/b.png" 1920 1080
+png_ok "$T/b.png" 1920 1080
 # the same lesson state with another sentence draws another picture (screenshot only)
 printf 'lesson add-norm\nwait 1\nmove 5 5\nwait 1\nscreenshot %s\nquit\n' "$T/c.png" > "$T/c.txt"
 "$APP" --sentence "the woman sees the old dog in the garden" --script "$T/c.txt" --size 1280x800 --theme light || fail "c: screenshot run failed"
