@@ -24,17 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attn_view.h"
 #include "lesson.h"
 #include "ui_grid.h"
 
 #define MAXL 128
-#define LABW 64
 #define MAX_FACTOR 8
-
-enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };
-static const char *const kind_names[N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
-                                                "decoder cross-attention"};
-static const char *const kind_slugs[N_KINDS] = {"encoder-self", "decoder-self", "decoder-cross"};
 
 /* Display math for the √d_k demo (exported for tests/app/test_lesson_attention.c).
  * One row of scores: raw[j] = q·k_j, masked[j] = -INFINITY where the model masks.
@@ -78,78 +73,20 @@ void lesson_attention_row_stats(const float *w, int n, float *sum, float *max, f
 }
 
 typedef struct {
-    int kind;       /* KIND_* */
+    int kind;       /* ATTN_VIEW_* */
     int scaling;    /* 1: the paper (√d_k on); 0: what-if without it */
     int factor;     /* 1..MAX_FACTOR: scores grown as with d_k·factor² */
     int pin_col;    /* clicked key column, -1 for the largest weight */
     int drag;       /* 1 while the slider is held */
 } att_state;
 
-/* What the lesson shows now: one attention sub-layer, one head. */
-typedef struct {
-    const trace_attn *a;
-    int kind, layer, n_layers, head, H, L, dk, D;
-    int nq, nk;
-    const char *const *qlab, *const *klab;
-    int row;        /* the selected query row */
-} att_view;
-
-static char src_lab[MAXL][LABW], tgt_lab[MAXL][LABW];
-static const char *src_ptr[MAXL], *tgt_ptr[MAXL];
-
-static void fill_labels(const lesson_ctx *ctx)
-{
-    const trace *tr = ctx->tr;
-    for (int i = 0; i < tr->n_src && i < MAXL; i++) {
-        const char *w = i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]);
-        snprintf(src_lab[i], LABW, "%s", w);
-        src_ptr[i] = src_lab[i];
-    }
-    for (int i = 0; i < tr->n_tgt && i < MAXL; i++) {
-        snprintf(tgt_lab[i], LABW, "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[i]));
-        tgt_ptr[i] = tgt_lab[i];
-    }
-}
-
-static void view_get(const lesson_ctx *ctx, int kind, att_view *v)
-{
-    const trace *tr = ctx->tr;
-    memset(v, 0, sizeof *v);
-    fill_labels(ctx);
-    v->kind = kind;
-    v->H = tr->cfg.n_heads;
-    v->L = tr->cfg.max_len;
-    v->D = tr->cfg.d_model;
-    v->dk = v->D / v->H;
-    v->head = ctx->sel->head % v->H;
-    if (kind != KIND_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = v->kind = KIND_ENC_SELF;
-    v->n_layers = kind == KIND_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
-    v->layer = ctx->sel->layer < v->n_layers ? ctx->sel->layer : v->n_layers - 1;
-    if (v->layer < 0) v->layer = 0;
-    int S = tr->n_src < MAXL ? tr->n_src : MAXL, T = tr->n_tgt < MAXL ? tr->n_tgt : MAXL;
-    if (kind == KIND_ENC_SELF) {
-        v->a = &tr->enc[v->layer].self;
-        v->nq = v->nk = S;
-        v->qlab = v->klab = src_ptr;
-        v->row = ctx->sel->token;
-    } else {
-        v->a = kind == KIND_DEC_SELF ? &tr->dec[v->layer].self : &tr->dec[v->layer].cross;
-        v->nq = T;
-        v->nk = kind == KIND_DEC_SELF ? T : S;
-        v->qlab = tgt_ptr;
-        v->klab = kind == KIND_DEC_SELF ? tgt_ptr : src_ptr;
-        v->row = ctx->sel->step;
-    }
-    if (v->row < 0 || v->row >= v->nq) v->row = 0;
-}
-
 /* Element (i, j) of an [H, L, L] matrix, and (i, d) of an [H, L, K] one, for the view's head. */
-static float at_ll(const att_view *v, const float *m, int i, int j) { return m[((size_t)v->head * v->L + i) * v->L + j]; }
-static float at_lk(const att_view *v, const float *m, int i, int d) { return m[((size_t)v->head * v->L + i) * v->dk + d]; }
+static float at_ll(const attn_view *v, const float *m, int i, int j) { return m[((size_t)v->head * v->L + i) * v->L + j]; }
+static float at_lk(const attn_view *v, const float *m, int i, int d) { return m[((size_t)v->head * v->L + i) * v->dk + d]; }
 
 /* The softmax matrix the lesson shows in step 3: the trace's weights, or the what-if. */
 static int whatif_on(const att_state *s) { return !s->scaling; }
-static void shown_weights(const att_state *s, const att_view *v, float *out /* [nq, nk] */)
+static void shown_weights(const att_state *s, const attn_view *v, float *out /* [nq, nk] */)
 {
     float raw[MAXL], msk[MAXL];
     for (int i = 0; i < v->nq; i++) {
@@ -163,7 +100,7 @@ static void shown_weights(const att_state *s, const att_view *v, float *out /* [
 }
 
 /* Copies an [H, L, *] block of the view's head into a dense [rows, cols] matrix (transposed when asked). */
-static void dense(const att_view *v, const float *m, int width, int rows, int cols, int transpose, float *out)
+static void dense(const attn_view *v, const float *m, int width, int rows, int cols, int transpose, float *out)
 {
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) {
@@ -190,7 +127,7 @@ typedef struct {
     SDL_Rect toggle, slider;
 } att_layout;
 
-static void layout_compute(const lesson_ctx *ctx, const att_view *v, att_layout *L)
+static void layout_compute(const lesson_ctx *ctx, const attn_view *v, att_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
@@ -244,14 +181,14 @@ static void layout_compute(const lesson_ctx *ctx, const att_view *v, att_layout 
 }
 
 /* The step's main grid: its spec (data in buf) and rect. */
-static void main_spec(const att_state *s, const att_view *v, int step, float *buf, ui_grid_spec *g)
+static void main_spec(const att_state *s, const attn_view *v, int step, float *buf, ui_grid_spec *g)
 {
     ui_grid_defaults(g);
     g->row_labels = v->qlab;
     g->highlight_row = v->row;
     if (step == 0 || step == 1) {
         /* the decoder's self-attention: step 2 shows what enters the softmax, scaled + mask (−∞ hatched) */
-        const float *src = step == 0 ? v->a->scores : v->kind == KIND_DEC_SELF ? v->a->masked : v->a->scaled;
+        const float *src = step == 0 ? v->a->scores : v->kind == ATTN_VIEW_DEC_SELF ? v->a->masked : v->a->scaled;
         dense(v, src, v->L, v->nq, v->nk, 0, buf);
         static float tmp[MAXL * MAXL];
         dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
@@ -289,7 +226,7 @@ static void main_spec(const att_state *s, const att_view *v, int step, float *bu
 }
 
 /* The cell the detail panel explains: hovered, else (selected row, pinned or largest column). */
-static void detail_cell(const att_state *s, const att_view *v, int step, const ui_grid_geom *g, const ui_ctx *ui,
+static void detail_cell(const att_state *s, const attn_view *v, int step, const ui_grid_geom *g, const ui_ctx *ui,
                         int *row, int *col)
 {
     int r, c;
@@ -337,7 +274,7 @@ static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *c
     ui_bars(ui, r, &b);
 }
 
-static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui, SDL_Rect p)
+static void detail_scores(const attn_view *v, int step, int i, int j, ui_ctx *ui, SDL_Rect p)
 {
     const ui_theme *t = ui->theme;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
@@ -415,7 +352,7 @@ static void detail_scores(const att_view *v, int step, int i, int j, ui_ctx *ui,
     }
 }
 
-static void detail_softmax(const att_state *s, const att_view *v, const float *B, int i, int j, ui_ctx *ui, SDL_Rect p, int y)
+static void detail_softmax(const att_state *s, const attn_view *v, const float *B, int i, int j, ui_ctx *ui, SDL_Rect p, int y)
 {
     const ui_theme *t = ui->theme;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad;
@@ -456,7 +393,7 @@ static void detail_softmax(const att_state *s, const att_view *v, const float *B
         text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF (display math)");
 }
 
-static void detail_values(const att_view *v, int i, int c, ui_ctx *ui, SDL_Rect p)
+static void detail_values(const attn_view *v, int i, int c, ui_ctx *ui, SDL_Rect p)
 {
     const ui_theme *t = ui->theme;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
@@ -487,7 +424,7 @@ static void detail_values(const att_view *v, int i, int c, ui_ctx *ui, SDL_Rect 
 }
 
 /* Step 3: Σ, largest weight and entropy columns aligned with the rows of B. */
-static void stat_columns(const att_view *v, const float *B, const ui_grid_geom *g, ui_ctx *ui, SDL_Rect cols)
+static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom *g, ui_ctx *ui, SDL_Rect cols)
 {
     const ui_theme *t = ui->theme;
     int cw = cols.w / 3, gap = ui_px(ui, 6);
@@ -530,8 +467,8 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    att_view v;
-    view_get(ctx, s->kind, &v);
+    attn_view v;
+    attn_view_pick(ctx, s->kind, &v);
     att_layout L;
     layout_compute(ctx, &v, &L);
     int step = ctx->step;
@@ -554,11 +491,9 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         snprintf(f, sizeof f, "out = B\xC2\xB7V :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]   (d_v = %d)", S, Kn, Kn, dk, S, dk, dk);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d      [ ] layer   , . head   \xE2\x86\x91\xE2\x86\x93 query row",
-             kind_names[v.kind], v.layer + 1, v.n_layers, v.head + 1, v.H);
+             attn_view_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, v.H);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
-    static const char *const next_names[N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
-                                                    "X: show encoder self-att."};
-    snprintf(b, sizeof b, "%s", next_names[v.kind]);
+    snprintf(b, sizeof b, "%s", attn_view_next_label(v.kind));
     ui_button(ui, L.kind_btn, b, 0);
 
     static float buf[MAXL * MAXL], buf2[MAXL * MAXL], buf3[MAXL * MAXL];
@@ -594,7 +529,7 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
         g0.title = title[0];
         ui_grid_geom g0g;
         ui_grid_draw(ui, L.m[0], &g0, &g0g);
-        if (v.kind == KIND_DEC_SELF)
+        if (v.kind == ATTN_VIEW_DEC_SELF)
             snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
         else
             snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (in A's colours)", dk);
@@ -692,19 +627,19 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     att_state *s = st;
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
-    att_view v;
-    view_get(ctx, s->kind, &v);
+    attn_view v;
+    attn_view_pick(ctx, s->kind, &v);
     att_layout L;
     layout_compute(ctx, &v, &L);
     int step = ctx->step;
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         switch (ev->key.keysym.sym) {
-        case SDLK_x: s->kind = (s->kind + 1) % N_KINDS; s->pin_col = -1; return 1;
+        case SDLK_x: s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; s->pin_col = -1; return 1;
         case SDLK_s: if (step != 2) return 0; s->scaling = !s->scaling; return 1;
         case SDLK_MINUS: if (step != 2) return 0; if (s->factor > 1) s->factor--; return 1;
         case SDLK_EQUALS: case SDLK_PLUS: if (step != 2) return 0; if (s->factor < MAX_FACTOR) s->factor++; return 1;
         case SDLK_UP: case SDLK_DOWN:
-            if (v.kind != KIND_ENC_SELF) { /* the query row of the decoder is the decoding step */
+            if (v.kind != ATTN_VIEW_ENC_SELF) { /* the query row of the decoder is the decoding step */
                 int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
                 ctx->sel->step = (r + v.nq) % v.nq;
                 return 1;
@@ -715,7 +650,7 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % N_KINDS; s->pin_col = -1; return 1; }
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; s->pin_col = -1; return 1; }
         if (step == 2 && ui_point_in(L.toggle, x, y)) { s->scaling = !s->scaling; return 1; }
         if (step == 2 && ui_point_in(L.slider, x, y)) {
             s->drag = 1;
@@ -730,7 +665,7 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
         ui_grid_layout(ctx->ui, L.main, &g, &geo);
         int r, c;
         if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
-            if (v.kind == KIND_ENC_SELF) ctx->sel->token = r;
+            if (v.kind == ATTN_VIEW_ENC_SELF) ctx->sel->token = r;
             else ctx->sel->step = r;
             if (step != 3) s->pin_col = c;
             return 1;
@@ -749,8 +684,8 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const att_state *s = st;
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
-    att_view v;
-    view_get(ctx, s->kind, &v);
+    attn_view v;
+    attn_view_pick(ctx, s->kind, &v);
     att_layout L;
     layout_compute(ctx, &v, &L);
     static float buf[MAXL * MAXL], w[MAXL * MAXL];
@@ -764,7 +699,7 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 #define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
     PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"scaling\": %d, \"factor\": %d, \"what_if\": %d, \"rows\": %d, "
         "\"cols\": %d, \"query_row\": %d, \"pin_col\": %d, \"grid\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}",
-        kind_slugs[v.kind], v.layer, v.head, s->scaling, s->factor, whatif_on(s), v.nq, v.nk, v.row, s->pin_col, geo.cells.x,
+        attn_view_slug(v.kind), v.layer, v.head, s->scaling, s->factor, whatif_on(s), v.nq, v.nk, v.row, s->pin_col, geo.cells.x,
         geo.cells.y, geo.cw, geo.ch, geo.rows, geo.cols);
     const char *names[3] = {"row_sums", "row_max", "row_entropy"};
     for (int k = 0; k < 3; k++) {

@@ -20,90 +20,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attn_view.h"
 #include "lesson.h"
 #include "ui_grid.h"
 
 #define MAXL 128
 #define MAXD 512
 #define MAXH 16
-#define LABW 64
-
-enum { KIND_ENC_SELF = 0, KIND_DEC_SELF, KIND_DEC_CROSS, N_KINDS };
-static const char *const kind_names[N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
-                                                "decoder cross-attention"};
-static const char *const kind_slugs[N_KINDS] = {"encoder-self", "decoder-self", "decoder-cross"};
 
 typedef struct {
     int kind;
 } mh_state;
 
-typedef struct {
-    const trace_attn *a;
-    const model_attn_params *p;
-    int kind, layer, n_layers, head, H, L, K, D, nq, nk;
-    const char *const *qlab, *const *klab;
-    int token;                 /* the query row explained in step 2 */
-} mh_view;
-
-static char src_lab[MAXL][LABW], tgt_lab[MAXL][LABW];
-static const char *src_ptr[MAXL], *tgt_ptr[MAXL];
-
-static void mh_view_get(const lesson_ctx *ctx, int kind, mh_view *v)
+/* The attention shown (attn_view.h), with H clamped to the MAXH tiles this lesson draws. */
+static void mh_view_get(const lesson_ctx *ctx, int kind, attn_view *v)
 {
-    const trace *tr = ctx->tr;
-    memset(v, 0, sizeof *v);
-    for (int i = 0; i < tr->n_src && i < MAXL; i++) {
-        snprintf(src_lab[i], LABW, "%s", i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]));
-        src_ptr[i] = src_lab[i];
+    attn_view_pick(ctx, kind, v);
+    if (v->H > MAXH) {
+        v->H = MAXH;
+        v->head = ctx->sel->head % v->H;
     }
-    for (int i = 0; i < tr->n_tgt && i < MAXL; i++) {
-        snprintf(tgt_lab[i], LABW, "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[i]));
-        tgt_ptr[i] = tgt_lab[i];
-    }
-    if (kind != KIND_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = KIND_ENC_SELF;
-    v->kind = kind;
-    v->H = tr->cfg.n_heads < MAXH ? tr->cfg.n_heads : MAXH;
-    v->L = tr->cfg.max_len;
-    v->D = tr->cfg.d_model;
-    v->K = v->D / tr->cfg.n_heads;
-    v->head = ctx->sel->head % v->H;
-    v->n_layers = kind == KIND_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
-    v->layer = ctx->sel->layer < v->n_layers ? ctx->sel->layer : v->n_layers - 1;
-    if (v->layer < 0) v->layer = 0;
-    int S = tr->n_src < MAXL ? tr->n_src : MAXL, T = tr->n_tgt < MAXL ? tr->n_tgt : MAXL;
-    if (kind == KIND_ENC_SELF) {
-        v->a = &tr->enc[v->layer].self;
-        v->p = ctx->params ? &ctx->params->enc[v->layer].self_attn : NULL;
-        v->nq = v->nk = S;
-        v->qlab = v->klab = src_ptr;
-        v->token = ctx->sel->token;
-    } else {
-        v->a = kind == KIND_DEC_SELF ? &tr->dec[v->layer].self : &tr->dec[v->layer].cross;
-        v->p = ctx->params ? (kind == KIND_DEC_SELF ? &ctx->params->dec[v->layer].self_attn : &ctx->params->dec[v->layer].cross_attn) : NULL;
-        v->nq = T;
-        v->nk = kind == KIND_DEC_SELF ? T : S;
-        v->qlab = tgt_ptr;
-        v->klab = kind == KIND_DEC_SELF ? tgt_ptr : src_ptr;
-        v->token = ctx->sel->step;
-    }
-    if (v->token < 0 || v->token >= v->nq) v->token = 0;
 }
 
 /* Head h's weights as a dense [nq, nk] matrix. */
-static void head_weights(const mh_view *v, int h, float *out)
+static void head_weights(const attn_view *v, int h, float *out)
 {
     for (int i = 0; i < v->nq; i++)
         for (int j = 0; j < v->nk; j++) out[i * v->nk + j] = v->a->weights[((size_t)h * v->L + i) * v->L + j];
 }
 
 /* contrib[h * D + d] = Σ_{j in head h} W_O[d][j] · concat[t][j]: what head h adds to out[t][d]. */
-static void head_contrib(const mh_view *v, int t, float *contrib)
+static void head_contrib(const attn_view *v, int t, float *contrib)
 {
     const float *x = v->a->concat + (size_t)t * v->D;
     for (int h = 0; h < v->H; h++)
         for (int d = 0; d < v->D; d++) {
             double acc = 0;
-            for (int j = h * v->K; j < (h + 1) * v->K; j++) acc += (double)v->p->out_proj_weight[(size_t)d * v->D + j] * x[j];
+            for (int j = h * v->dk; j < (h + 1) * v->dk; j++) acc += (double)v->p->out_proj_weight[(size_t)d * v->D + j] * x[j];
             contrib[h * v->D + d] = (float)acc;
         }
 }
@@ -124,7 +77,7 @@ typedef struct {
     SDL_Rect concat, wo, out, contrib, bars; /* step 2 */
 } mh_layout;
 
-static void mh_layout_compute(const lesson_ctx *ctx, const mh_view *v, mh_layout *L)
+static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
@@ -160,7 +113,7 @@ static void mh_layout_compute(const lesson_ctx *ctx, const mh_view *v, mh_layout
     }
 }
 
-static void tile_spec(const mh_view *v, int h, float *buf, ui_grid_spec *g, char *title, size_t tn)
+static void tile_spec(const attn_view *v, int h, float *buf, ui_grid_spec *g, char *title, size_t tn)
 {
     ui_grid_defaults(g);
     head_weights(v, h, buf);
@@ -176,7 +129,7 @@ static void tile_spec(const mh_view *v, int h, float *buf, ui_grid_spec *g, char
     g->title = title;
 }
 
-static void big_spec(const mh_view *v, float *buf, ui_grid_spec *g, char *title, size_t tn)
+static void big_spec(const attn_view *v, float *buf, ui_grid_spec *g, char *title, size_t tn)
 {
     ui_grid_defaults(g);
     head_weights(v, v->head, buf);
@@ -187,7 +140,7 @@ static void big_spec(const mh_view *v, float *buf, ui_grid_spec *g, char *title,
     g->col_labels = v->klab;
     g->square = 1;
     g->show_values = 1;
-    g->highlight_row = v->token;
+    g->highlight_row = v->row;
     snprintf(title, tn, "head %d, enlarged [%d\xC3\x97%d]", v->head + 1, v->nq, v->nk);
     g->title = title;
 }
@@ -216,7 +169,7 @@ static void head_bands(ui_ctx *ui, const ui_grid_geom *g, int H, int K, int vert
     }
 }
 
-static void draw_step1(const mh_view *v, const lesson_ctx *ctx, const mh_layout *L)
+static void draw_step1(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
@@ -238,12 +191,12 @@ static void draw_step1(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     ui_grid_draw(ui, L->big, &g, NULL);
 }
 
-static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout *L)
+static void draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     if (!v->p || !v->p->out_proj_weight) return;
-    int S = v->nq, D = v->D, H = v->H, K = v->K;
+    int S = v->nq, D = v->D, H = v->H, K = v->dk;
     static float cbuf[MAXL * MAXD], wt[MAXD * MAXD], obuf[MAXL * MAXD], contrib[MAXH * MAXD];
     if (D > MAXD) return;
     char title[3][128], b[256];
@@ -255,7 +208,7 @@ static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     ui_grid_geom gc, gw, go;
     ui_grid_defaults(&g);
     g.data = cbuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
-    g.cmap = UI_CMAP_DIVERGING; g.vmin = -cm; g.vmax = cm; g.highlight_row = v->token;
+    g.cmap = UI_CMAP_DIVERGING; g.vmin = -cm; g.vmax = cm; g.highlight_row = v->row;
     snprintf(title[0], sizeof title[0], "concat [%d\xC3\x97%d\xC2\xB7%d]", S, H, K);
     g.title = title[0]; g.name = "concat";
     SDL_Rect r = L->concat;
@@ -280,7 +233,7 @@ static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     float om = absmax(obuf, S * D);
     ui_grid_defaults(&g);
     g.data = obuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
-    g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->token;
+    g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->row;
     snprintf(title[2], sizeof title[2], "+ b_O = out [%d\xC3\x97%d]", S, D);
     g.title = title[2]; g.name = "out";
     r = L->out;
@@ -295,7 +248,7 @@ static void draw_step2(const mh_view *v, const lesson_ctx *ctx, const mh_layout 
     ui_grid_defaults(&g);
     g.rows = H; g.cols = D; g.row_labels = hp; g.max_cell = 48; g.title = "t";
     ui_grid_layout(ui, L->contrib, &g, &gk);
-    int t_row = v->token, dim = -1, hr, hc;
+    int t_row = v->row, dim = -1, hr, hc;
     if (ui_grid_cell_at(&go, ui->mouse_x, ui->mouse_y, &hr, &hc)) { t_row = hr; dim = hc; }
     else if (ui_grid_cell_at(&gc, ui->mouse_x, ui->mouse_y, &hr, &hc)) t_row = hr;
     else if (ui_grid_cell_at(&gk, ui->mouse_x, ui->mouse_y, &hr, &hc)) dim = hc;
@@ -350,24 +303,22 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    mh_view v;
+    attn_view v;
     mh_view_get(ctx, s->kind, &v);
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
     char f[300], b[300];
     if (ctx->step == 0)
         snprintf(f, sizeof f, "head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once",
-                 v.K, v.H, v.H, v.nq, v.nk);
+                 v.dk, v.H, v.H, v.nq, v.nk);
     else
         snprintf(f, sizeof f, "MultiHead = Concat(head\xE2\x82\x81..head%d) W_O\xE1\xB5\x80 + b_O :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
                  v.H, v.nq, v.D, v.D, v.D, v.nq, v.D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s",
-             kind_names[v.kind], v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
+             attn_view_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
-    static const char *const next_names[N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
-                                                    "X: show encoder self-att."};
-    ui_button(ui, L.kind_btn, next_names[v.kind], 0);
+    ui_button(ui, L.kind_btn, attn_view_next_label(v.kind), 0);
     if (ctx->step == 0) draw_step1(&v, ctx, &L);
     else draw_step2(&v, ctx, &L);
 }
@@ -392,23 +343,23 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     mh_state *s = st;
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
-    mh_view v;
+    attn_view v;
     mh_view_get(ctx, s->kind, &v);
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) && ev->key.keysym.sym == SDLK_x) {
-        s->kind = (s->kind + 1) % N_KINDS;
+        s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS;
         return 1;
     }
-    if (ev->type == SDL_KEYDOWN && v.kind != KIND_ENC_SELF && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) &&
+    if (ev->type == SDL_KEYDOWN && v.kind != ATTN_VIEW_ENC_SELF && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) &&
         (ev->key.keysym.sym == SDLK_UP || ev->key.keysym.sym == SDLK_DOWN)) {
-        int r = v.token + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
+        int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
         ctx->sel->step = (r + v.nq) % v.nq;
         return 1;
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % N_KINDS; return 1; }
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; return 1; }
         if (ctx->step == 0) {
             for (int h = 0; h < v.H; h++)
                 if (ui_point_in(L.tiles[h], x, y)) { ctx->sel->head = h; return 1; }
@@ -420,7 +371,7 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
             ui_grid_layout(ctx->ui, L.big, &g, &geo);
             int r, c;
             if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
-                if (v.kind == KIND_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
+                if (v.kind == ATTN_VIEW_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
                 return 1;
             }
         }
@@ -432,13 +383,13 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const mh_state *s = st;
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
-    mh_view v;
+    attn_view v;
     mh_view_get(ctx, s->kind, &v);
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
     size_t o = 0;
 #define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
-    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", kind_slugs[v.kind], v.layer, v.head, v.token);
+    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", attn_view_slug(v.kind), v.layer, v.head, v.row);
     for (int h = 0; h < v.H && ctx->step == 0; h++)
         PUT("%s[%d, %d, %d, %d]", h ? ", " : "", L.tiles[h].x, L.tiles[h].y, L.tiles[h].w, L.tiles[h].h);
     PUT("]");
@@ -454,12 +405,12 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     } else if (v.p && v.p->out_proj_weight && v.D <= MAXD) {
         /* the split of every output dimension of the selected token: max |Σ_h part + b - out| */
         static float contrib[MAXH * MAXD];
-        head_contrib(&v, v.token, contrib);
+        head_contrib(&v, v.row, contrib);
         double worst = 0;
         for (int d = 0; d < v.D; d++) {
             double acc = v.p->out_proj_bias ? v.p->out_proj_bias[d] : 0;
             for (int h = 0; h < v.H; h++) acc += contrib[h * v.D + d];
-            double e = fabs(acc - v.a->out[(size_t)v.token * v.D + d]);
+            double e = fabs(acc - v.a->out[(size_t)v.row * v.D + d]);
             if (e > worst) worst = e;
         }
         PUT(", \"split_max_error\": %.3g, \"head_part_row0\": [", worst);
