@@ -639,13 +639,19 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
                               "(plain UTF-8; edit it without recompiling).", a->opt.lang, a->text_path);
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, 0, t->warn, b);
     } else {
-        int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, a->panel_scroll, t->text, a->text);
+        const char *more = "\xE2\x96\xBC more (scroll)";
+        int mw, mh;
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
+        /* the height first (a box 0 high draws nothing; the wrap is cached), so that
+         * when there is more below, the last line drawn stays clear of the marker */
+        int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){in.x, in.y, in.w, 0}, 0, t->text, a->text);
         if (a->panel_scroll > 0 && total - a->panel_scroll < in.h) a->panel_scroll = total > in.h ? total - in.h : 0;
+        int over = total - a->panel_scroll > in.h;
+        SDL_Rect text_box = in;
+        if (over) text_box.h = L->panel.y + L->panel.h - mh - 2 - in.y;
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, text_box, a->panel_scroll, t->text, a->text);
         SDL_RenderSetClipRect(ui->r, &L->panel);
-        if (total - a->panel_scroll > in.h) {
-            const char *more = "\xE2\x96\xBC more (scroll)";
-            int mw, mh;
-            ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
+        if (over) {
             SDL_Rect mr = {in.x + in.w - mw - ui_px(ui, 8), L->panel.y + L->panel.h - mh - 2, mw + ui_px(ui, 8), mh};
             ui_fill(ui, mr, t->panel_alt);
             ui_text_bg(ui, &t->panel_alt);
