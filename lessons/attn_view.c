@@ -1,7 +1,7 @@
 /* attn_view.c - picks the attention sub-layer a lesson shows (encoder
  * self-attention, decoder masked self-attention, cross-attention) for the
- * shared selection; see attn_view.h. Shared by lesson_attention.c and
- * lesson_multihead.c.
+ * shared selection, and lays out the header above the pictures; see
+ * attn_view.h. Shared by lesson_attention.c and lesson_multihead.c.
  *
  * Must not: change the trace or the parameters, draw, or allocate.
  */
@@ -77,4 +77,17 @@ void attn_view_pick(const lesson_ctx *ctx, int kind, attn_view *v)
         v->row = ctx->sel->step;
     }
     if (v->row < 0 || v->row >= v->nq) v->row = 0;
+}
+
+int attn_view_header(const lesson_ctx *ctx, SDL_Rect *formula, SDL_Rect *info, SDL_Rect *button)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    int pad = ui_px(ui, 10);
+    int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int bw = ui_px(ui, 250), bh = li + ui_px(ui, 8);
+    *formula = (SDL_Rect){a.x, a.y, a.w, lf};
+    *button = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
+    *info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
+    return a.y + lf + bh + pad;
 }

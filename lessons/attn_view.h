@@ -9,6 +9,9 @@
  * Shapes (letters of engine/model.h): scores, weights [H, L, L]; heads [H, L, K];
  * concat, out [L, D]; rows i < nq and columns j < nk are used (S or T).
  *
+ * Both lessons also put the same header above their pictures (formula line,
+ * info line, the button that switches the view); attn_view_header lays it out.
+ *
  * Must not: change the trace or the parameters, draw, or allocate. The label
  * strings live in static storage of attn_view.c and stay valid until the next
  * attn_view_pick (the lessons draw on one thread).
@@ -43,5 +46,10 @@ const char *attn_view_name(int kind);
 const char *attn_view_slug(int kind);
 /* The label of the button (and key X) that switches from kind to the next one. */
 const char *attn_view_next_label(int kind);
+
+/* Layout only, in ctx->area: the formula line (body size) on top, below it the
+ * info line and, at its right, the view button (250 px wide, small text).
+ * Returns the y where the lesson's pictures start (a 10 px gap below). */
+int attn_view_header(const lesson_ctx *ctx, SDL_Rect *formula, SDL_Rect *info, SDL_Rect *button);
 
 #endif

@@ -132,13 +132,8 @@ static void layout_compute(const lesson_ctx *ctx, const attn_view *v, att_layout
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int pad = ui_px(ui, 10);
-    int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    L->formula = (SDL_Rect){a.x, a.y, a.w, lf};
-    int bw = ui_px(ui, 250), bh = li + ui_px(ui, 8);
-    L->kind_btn = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
-    L->info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
-    int y0 = a.y + lf + bh + pad, h = a.y + a.h - y0;
+    int pad = ui_px(ui, 10), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y0 = attn_view_header(ctx, &L->formula, &L->info, &L->kind_btn), h = a.y + a.h - y0;
     int dw = a.w * 32 / 100;
     L->detail = (SDL_Rect){a.x + a.w - dw, y0, dw, h};
     int lw = a.w - dw - pad;

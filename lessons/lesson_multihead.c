@@ -83,12 +83,7 @@ static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layo
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 10);
-    int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    L->formula = (SDL_Rect){a.x, a.y, a.w, lf};
-    int bw = ui_px(ui, 250), bh = li + ui_px(ui, 8);
-    L->kind_btn = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
-    L->info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
-    int y0 = a.y + lf + bh + pad, h = a.y + a.h - y0;
+    int y0 = attn_view_header(ctx, &L->formula, &L->info, &L->kind_btn), h = a.y + a.h - y0;
     if (ctx->step == 0) {
         int H = v->H;
         int lw = a.w * 50 / 100;
