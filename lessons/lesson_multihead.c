@@ -236,7 +236,7 @@ static void draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layou
     ui_grid_draw(ui, r, &g, &go);
     /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
      * selected token and its largest dimension */
-    static char hl[MAXH][16];
+    static char hl[MAXH][24];   /* "head %d": room for any int, so -O1 -Wformat-truncation stays quiet */
     static const char *hp[MAXH];
     for (int h = 0; h < H; h++) { snprintf(hl[h], sizeof hl[h], "head %d", h + 1); hp[h] = hl[h]; }
     ui_grid_geom gk;
