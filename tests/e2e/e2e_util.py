@@ -1,5 +1,5 @@
 """e2e_util.py - helpers shared by the Python parts of the lesson end-to-end
-tests (the scripts put this folder on sys.path through E2E_DIR).
+tests (the scripts put this folder on sys.path through E2E_DIR or PYTHONPATH).
 
 check_png(path, w, h, fail): the image has size w x h and is not blank (the
 grey-level variance of every 8th row, every 2nd pixel, above 200). It uses
