@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beam.h"
 #include "model.h"
 #include "tok.h"
 #include "trace.h"
@@ -38,6 +39,9 @@ static void usage(FILE *out)
             "  --trace-json FILE   write the run as JSON (ids, tokens, logits, attention); '-' = stdout\n"
             "  --max-steps N       greedy decoding steps at most (default: max_len)\n"
             "  --no-causal-mask    let the decoder see the future (a demo of what the mask prevents)\n"
+            "  --beam N            also run beam search with beam size N (1..32; the paper: 4) and print\n"
+            "                      its best translation and score = log P / lp, lp = (5+|Y|)^alpha / 6^alpha\n"
+            "  --alpha A           the length penalty's alpha for --beam (default 0.6, as in the paper)\n"
             "  --help              this text\n"
             "Exit status: 0 done, 1 model not loadable or run failed, 2 bad arguments.\n");
 }
@@ -284,6 +288,7 @@ int main(int argc, char **argv)
 {
     const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
     trace_opts opts = { 0, 0 };
+    beam_opts bopts = { 0, 0.6, 0 };
     char sentence[8192] = "";
     size_t sent_len = 0;
     int n_positional = 0;
@@ -295,13 +300,24 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--model") == 0 || strcmp(a, "--trace-json") == 0 || strcmp(a, "--src-ids") == 0 ||
-                   strcmp(a, "--tgt-ids") == 0 || strcmp(a, "--max-steps") == 0) {
+                   strcmp(a, "--tgt-ids") == 0 || strcmp(a, "--max-steps") == 0 || strcmp(a, "--beam") == 0 ||
+                   strcmp(a, "--alpha") == 0) {
             if (!val) return bad_args("missing value after", a);
             if (strcmp(a, "--model") == 0) model_path = val;
             else if (strcmp(a, "--trace-json") == 0) json_path = val;
             else if (strcmp(a, "--src-ids") == 0) src_arg = val;
             else if (strcmp(a, "--tgt-ids") == 0) tgt_arg = val;
-            else {
+            else if (strcmp(a, "--beam") == 0) {
+                char *end = NULL;
+                long n = strtol(val, &end, 10);
+                if (!end || *end || n < 1 || n > BEAM_MAX) return bad_args("--beam needs a number 1..32, got", val);
+                bopts.beam = (int)n;
+            } else if (strcmp(a, "--alpha") == 0) {
+                char *end = NULL;
+                double x = strtod(val, &end);
+                if (!end || *end || !(x >= 0.0 && x <= 10.0)) return bad_args("--alpha needs a number 0..10, got", val);
+                bopts.alpha = x;
+            } else {
                 char *end = NULL;
                 long n = strtol(val, &end, 10);
                 if (!end || *end || n < 1 || n > 1024) return bad_args("--max-steps needs a number 1..1024, got", val);
@@ -333,6 +349,7 @@ int main(int argc, char **argv)
     if (ids_mode && (!src_arg || !tgt_arg)) return bad_args("--src-ids and --tgt-ids go together", NULL);
     if (ids_mode && n_positional) return bad_args("give either a sentence or --src-ids/--tgt-ids, not both", NULL);
     if (!ids_mode && !n_positional) return bad_args("no sentence given", NULL);
+    if (ids_mode && bopts.beam > 0) return bad_args("--beam works with a sentence, not with --src-ids", NULL);
     static int src_ids[1024], tgt_ids[1024];
     int n_src = 0, n_tgt = 0;
     if (ids_mode) {
@@ -393,6 +410,25 @@ int main(int argc, char **argv)
         fprintf(o, "translation: %s\n", text);
         if (!t.finished)
             fprintf(o, "note: no <eos> within %d steps; the translation may be cut\n", t.n_tgt);
+        if (bopts.beam > 0 && rc == 0) {
+            /* Beam search on the same source ids, on a second trace (t stays for the JSON). */
+            static beam_result br;
+            static trace bt;
+            int src[BEAM_MAX_STEPS], n_src = t.n_src < BEAM_MAX_STEPS ? t.n_src : BEAM_MAX_STEPS;
+            memcpy(src, t.src_ids, sizeof(int) * (size_t)n_src);
+            if (trace_init(&bt, &m.params.cfg) != 0 ||
+                beam_search_work(&m.params, src, n_src, &bopts, &bt, &br, err, sizeof err) != 0) {
+                fprintf(stderr, "tlab-run: beam search: %s\n", bt.block ? err : "out of memory");
+                rc = -1;
+            } else {
+                const beam_hyp *h = &br.hyps[0];
+                tok_detokenize(&m.vocab, h->ids, h->eos ? h->len - 1 : h->len, text, sizeof text);
+                fprintf(o, "beam %d alpha %g: %s\n", bopts.beam, bopts.alpha, text);
+                fprintf(o, "beam score: %.9g log_p %.9g length %d lp %.9g eos %d steps %d hypotheses %d\n", h->score,
+                        h->logp, h->len, h->lp, h->eos, br.n_steps, br.n_hyps);
+            }
+            trace_free(&bt);
+        }
     }
     if (json_path && write_json(json_path, &t, &m.vocab, !ids_mode, model_path) != 0) rc = 1;
     trace_free(&t);

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "beam.h"
 #include "corpus.h"
 #include "model.h"
 #include "tok.h"
@@ -121,6 +122,39 @@ static int bench_model(const char *label, const model_params *p, const tok_vocab
     return rc;
 }
 
+/* Beam search (beam 4, alpha 0.6, as in the paper) on the sentence's source
+ * ids, one reused trace: median over runs / 10 searches. */
+static int bench_beam(const model_params *p, const tok_vocab *v, int runs)
+{
+    static trace t;
+    static beam_result r;
+    char err[256];
+    if (trace_init(&t, &p->cfg) != 0 || model_translate(p, v, SENTENCE, NULL, &t, err, sizeof err) != 0) {
+        trace_free(&t);
+        return -1;
+    }
+    int src[64], n_src = t.n_src < 64 ? t.n_src : 64, n = runs / 10 < 20 ? 20 : runs / 10;
+    memcpy(src, t.src_ids, sizeof(int) * (size_t)n_src);
+    double *ms = malloc(sizeof(double) * (size_t)n);
+    beam_opts o = { 4, 0.6, 0 };
+    int rc = ms ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        double t0 = now_us();
+        rc = beam_search_work(p, src, n_src, &o, &t, &r, err, sizeof err);
+        ms[i] = (now_us() - t0) / 1000.0;
+    }
+    if (rc == 0) {
+        qsort(ms, (size_t)n, sizeof(double), cmp_double);
+        printf("  beam search, beam 4, alpha 0.6: median %.2f ms  min %.2f ms  (%d runs; %d forward passes, %d steps)\n",
+               ms[n / 2], ms[0], n, r.n_runs, r.n_steps);
+    } else {
+        fprintf(stderr, "bench_engine: beam: %s\n", err);
+    }
+    free(ms);
+    trace_free(&t);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 2000;
@@ -178,6 +212,7 @@ int main(int argc, char **argv)
             rc = 1;
         } else {
             rc |= bench_model(model_path, &m.params, &m.vocab, runs);
+            rc |= bench_beam(&m.params, &m.vocab, runs);
             weights_model_free(&m);
         }
     }
