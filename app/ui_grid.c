@@ -121,6 +121,8 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
     while (rthin * g->ch < lh * 8 / 10) rthin *= 2;
     for (int i = 0; row_labels && i < g->rows; i++) {
         if (i % rthin && i != s->highlight_row) continue;
+        /* the highlighted row's label is always drawn: its thinned neighbours give way (as columns do) */
+        if (rthin > 1 && s->highlight_row >= 0 && i != s->highlight_row && abs(i - s->highlight_row) < rthin) continue;
         SDL_Color c = i == s->highlight_row ? t->accent : t->text_dim;
         ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
                     UI_RIGHT | UI_MIDDLE, s->row_labels[i] ? s->row_labels[i] : "");

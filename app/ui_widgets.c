@@ -184,7 +184,10 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     /* row labels, only where rows are tall enough to read */
     int rthin = 1;
     while (rthin * ch < lh * 8 / 10) rthin *= 2;
-    for (int i = 0; i < sp.rows; i += rthin) {
+    for (int i = 0; i < sp.rows; i++) {
+        /* every rthin-th label, and the highlighted row's, whose thinned neighbours give way */
+        if (i % rthin && i != sp.highlight_row) continue;
+        if (rthin > 1 && sp.highlight_row >= 0 && i != sp.highlight_row && abs(i - sp.highlight_row) < rthin) continue;
         const char *lab = sp.row_labels ? sp.row_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
         SDL_Color c = i == sp.highlight_row ? t->accent : t->text_dim;
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, grid_x - gap, (EY(i) + EY(i + 1)) / 2, row_w, c, UI_RIGHT | UI_MIDDLE, lab);
