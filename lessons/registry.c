@@ -25,7 +25,8 @@
     X(lesson_masked) \
     X(lesson_cross) \
     X(lesson_output) \
-    X(lesson_together)
+    X(lesson_together) \
+    X(lesson_beam)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,
