@@ -16,24 +16,14 @@
 #include <cmocka.h>
 
 #include "beamview.h"
-#include "weights.h"
+#include "model_fixture.h"
 
 static weights_model g_model;
 
 static int setup(void **st)
 {
     (void)st;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir ? dir : TLAB_ASSETS_DIR);
-    if (weights_load(&g_model, path, err, sizeof err) != 0) {
-        snprintf(path, sizeof path, "%s/model-untrained.safetensors", dir ? dir : TLAB_ASSETS_DIR);
-        if (weights_load(&g_model, path, err, sizeof err) != 0) {
-            fprintf(stderr, "no model: %s\n", err);
-            return -1;
-        }
-    }
-    return 0;
+    return model_fixture_load(&g_model);
 }
 
 static int teardown(void **st)

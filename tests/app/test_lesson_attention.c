@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "trace.h"
+#include "model_fixture.h"
 #include "weights.h"
 
 void lesson_attention_whatif_row(const float *raw, const float *masked, int n, float factor, int scaling,
@@ -92,14 +93,9 @@ static void test_row_stats(void **st)
 static void test_matches_the_model(void **st)
 {
     (void)st;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir ? dir : TLAB_ASSETS_DIR);
+    char err[256];
     weights_model m;
-    if (weights_load(&m, path, err, sizeof err) != 0) {
-        snprintf(path, sizeof path, "%s/model-untrained.safetensors", dir ? dir : TLAB_ASSETS_DIR);
-        assert_int_equal(weights_load(&m, path, err, sizeof err), 0);
-    }
+    assert_int_equal(model_fixture_load(&m), 0);
     trace tr;
     assert_int_equal(trace_init(&tr, &m.params.cfg), 0);
     assert_int_equal(model_translate(&m.params, &m.vocab, "the old man sees the big dog in the garden", NULL, &tr, err, sizeof err), 0);

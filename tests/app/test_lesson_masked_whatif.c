@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "whatif.h"
-#include "weights.h"
+#include "model_fixture.h"
 
 static weights_model g_model;
 static trace g_live;
@@ -24,13 +24,7 @@ static trace g_live;
 static int setup(void **st)
 {
     (void)st;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir ? dir : TLAB_ASSETS_DIR);
-    if (weights_load(&g_model, path, err, sizeof err) != 0) {
-        snprintf(path, sizeof path, "%s/model-untrained.safetensors", dir ? dir : TLAB_ASSETS_DIR);
-        if (weights_load(&g_model, path, err, sizeof err) != 0) { fprintf(stderr, "no model: %s\n", err); return -1; }
-    }
+    if (model_fixture_load(&g_model) != 0) return -1;
     return trace_init(&g_live, &g_model.params.cfg);
 }
 
