@@ -1508,7 +1508,16 @@ static void app_teardown(app *a)
     if (a->win) SDL_DestroyWindow(a->win);
 }
 
-/* --export-all: every lesson and step to DIR, no window. */
+/* The file of step k (of n) of lesson li in --export-all's folder dir. */
+static void export_all_path(const char *dir, int li, int k, int n, char *path, size_t len)
+{
+    if (n > 1) snprintf(path, len, "%s/%02d-%s-step%d.png", dir, lesson_number(li), lesson_registry[li]->slug, k + 1);
+    else snprintf(path, len, "%s/%02d-%s.png", dir, lesson_number(li), lesson_registry[li]->slug);
+}
+
+/* --export-all: every lesson and step to DIR, no window. Nothing is overwritten:
+ * when any of the deck's names is taken in DIR, nothing is written (exit 1), so
+ * a folder never holds two decks mixed; each file is then created with O_EXCL. */
 static int run_export_all(app *a)
 {
     char err[1200];
@@ -1529,7 +1538,21 @@ static int run_export_all(app *a)
     set_scale(a, &a->ui, w, h);
     compute_layout(a, &a->ui, w, h, &a->lay);
     app_start_lessons(a);
-    int rc = APP_EXIT_OK, count = 0;
+    int rc = APP_EXIT_OK, count = 0, taken = 0;
+    char first[1400] = "", path[1400];
+    for (int li = 0; li < lesson_registry_count; li++)
+        for (int k = 0, n = lesson_steps(a, li); k < n; k++) {
+            export_all_path(dir, li, k, n, path, sizeof path);
+            struct stat st;
+            if (lstat(path, &st) == 0 && taken++ == 0) snprintf(first, sizeof first, "%s", path);
+        }
+    if (taken) {
+        fprintf(stderr,
+                "transformer-lab: %s already exists%s; --export-all never overwrites a file: "
+                "give a new or empty folder (nothing was written)\n",
+                first, taken > 1 ? " (and more of the deck's names)" : "");
+        rc = APP_EXIT_FAIL;
+    }
     for (int li = 0; li < lesson_registry_count && rc == APP_EXIT_OK; li++) {
         goto_lesson(a, li, 0);
         int n = lesson_steps(a, li);
@@ -1537,11 +1560,15 @@ static int run_export_all(app *a)
             a->lstep[li] = k;
             app_render(a, &a->ui, w, h, -1, -1, 1, 0);
             SDL_RenderPresent(a->r);
-            char path[1400];
-            if (n > 1) snprintf(path, sizeof path, "%s/%02d-%s-step%d.png", dir, lesson_number(li), lesson_registry[li]->slug, k + 1);
-            else snprintf(path, sizeof path, "%s/%02d-%s.png", dir, lesson_number(li), lesson_registry[li]->slug);
+            export_all_path(dir, li, k, n, path, sizeof path);
+            if (export_reserve_exact(path, err, sizeof err) != 0) {
+                fprintf(stderr, "transformer-lab: %s\n", err);
+                rc = APP_EXIT_FAIL;
+                break;
+            }
             if (export_save_png(s, path, err, sizeof err) != 0) {
                 fprintf(stderr, "transformer-lab: %s\n", err);
+                remove(path); /* no empty or partial PNG left behind */
                 rc = APP_EXIT_FAIL;
                 break;
             }

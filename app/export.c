@@ -48,6 +48,15 @@ void export_base_name(const char *slug, time_t t, char *dst, size_t n)
     snprintf(dst, n, "%s-%s", slug && *slug ? slug : "screen", ts);
 }
 
+int export_reserve_exact(const char *path, char *err, size_t err_len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd >= 0) { close(fd); return 0; }
+    if (errno == EEXIST) snprintf(err, err_len, "%s already exists (an export never overwrites a file)", path);
+    else snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+}
+
 int export_reserve(const char *dir, const char *base, char *path, size_t path_len, char *err, size_t err_len)
 {
     for (int k = 1; k < 10000; k++) {

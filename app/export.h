@@ -19,6 +19,9 @@ int export_mkdir_p(const char *dir, char *err, size_t err_len);
 /* Reserves a new file dir/<base>[-k].png (k = 2, 3, ...) with O_EXCL and
  * writes its path into path. 0 or -1 with the reason (strerror) in err. */
 int export_reserve(const char *dir, const char *base, char *path, size_t path_len, char *err, size_t err_len);
+/* Creates the new, empty file path with O_EXCL (for --export-all's fixed names).
+ * 0, or -1 with the reason in err ("... already exists" when it does). */
+int export_reserve_exact(const char *path, char *err, size_t err_len);
 /* base = <slug>-<YYYYmmdd-HHMMSS> for time t (local time). */
 void export_base_name(const char *slug, time_t t, char *dst, size_t n);
 /* Saves a surface as PNG now (blocking). 0 or -1 with IMG_GetError in err. */

@@ -237,13 +237,17 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     int max_word = 0, num_w = 0;
     char b[128];
     ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "00.00", &num_w, NULL);
-    for (int s = 0; s < r->n_steps; s++)
-        for (int i = 0; i < r->steps[s].n; i++) {
+    for (int s = 0; s < r->n_steps; s++) {
+        beam_cand pc[BM_PRUNED];
+        int pp[BM_PRUNED];
+        const int np = pruned_of(r, s, pc, pp, BM_PRUNED);
+        for (int i = 0; i < r->steps[s].n + np; i++) {
             int w = 0;
-            node_label(ctx, r->steps[s].e[i].token, b, sizeof b);
+            node_label(ctx, i < r->steps[s].n ? r->steps[s].e[i].token : pc[i - r->steps[s].n].token, b, sizeof b);
             ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, b, &w, NULL);
             if (w > max_word) max_word = w;
         }
+    }
     const int gap = ui_px(ui, 22), pad = ui_px(ui, 6);
     int root_w = 0;
     ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "\xE2\x97\x80 steps 0\xE2\x80\x93" "00", &root_w, NULL);
@@ -548,7 +552,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         ui_text_fit(ui, row == 1 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, T.x, y, lab_w - ui_px(ui, 6), tc, UI_LEFT, lab);
         ids_text(ctx, ids, eos ? n - 1 : n, text, sizeof text);
         size_t tl = strlen(text);
-        snprintf(text + tl, sizeof text - tl, "%s", eos ? " <eos>" : " \xE2\x9C\x82 (cut at the length limit)");
+        snprintf(text + tl, sizeof text - tl, "%s%s", tl ? " " : "", eos ? "<eos>" : "\xE2\x9C\x82 (cut at the length limit)");
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x_text, y, x_logp - x_text - ui_px(ui, 8), tc, UI_LEFT, text);
         SDL_Rect tr = { x_text, y, x_logp - x_text, lhs };
         if (ui_mouse_in(ui, tr)) ui_hover_text(ui, tr, "%s: %s", lab, text);

@@ -164,6 +164,17 @@ assert have == want, sorted(have ^ want)
 EOF
 pngs 0 640 400 "$T/all"/*.png
 pngs 4 640 400 "$(ls "$T/all"/*.png | head -1)"
+# the same folder again: nothing overwritten, nothing written, exit 1 with the reason
+sum_before=$(cat "$T/all"/*.png | md5sum)
+set +e; "$APP" --export-all "$T/all" --export-size 640x400 --sentence "the cat" 2> "$T/all2.err"; rc=$?; set -e
+[ "$rc" = 1 ] || fail "--export-all into a used folder: exit $rc, want 1"
+grep -q "00-overview.png already exists.*never overwrites" "$T/all2.err" || fail "used folder: $(cat "$T/all2.err")"
+[ "$(cat "$T/all"/*.png | md5sum)" = "$sum_before" ] || fail "--export-all changed files in a used folder"
+# one name taken (a file of the user's): still nothing written
+mkdir "$T/one"; echo mine > "$T/one/05-attention-step3.png"
+set +e; "$APP" --export-all "$T/one" --export-size 640x400 2> "$T/one.err"; rc=$?; set -e
+[ "$rc" = 1 ] && [ "$(ls "$T/one")" = 05-attention-step3.png ] && [ "$(cat "$T/one/05-attention-step3.png")" = mine ] \
+  || fail "one taken name: exit $rc, folder $(ls "$T/one"), $(cat "$T/one.err")"
 
 # ---- 4. bad command lines, broken model, missing font, bad script, unwritable folder
 expect_rc() { # RC GREP ARGS...
