@@ -605,9 +605,10 @@ static void bm_draw(const void *st, const lesson_ctx *ctx)
     char b[400];
     if (r)
         snprintf(b, sizeof b,
-                 "the paper (section 6.1): beam size 4, \xCE\xB1 = 0.6.  Here: beam %d, \xCE\xB1 = %s: %d steps, %d forward "
-                 "passes, %d finished hypotheses",
-                 s->beam, bm_alpha_names[s->alpha_i], r->n_steps, r->n_runs, r->n_hyps);
+                 "the paper (section 6.1): beam size 4, \xCE\xB1 = 0.6.  Here: beam %d, \xCE\xB1 = %s: %d step%s, %d forward "
+                 "pass%s, %d finished hypothes%s",
+                 s->beam, bm_alpha_names[s->alpha_i], r->n_steps, r->n_steps == 1 ? "" : "s", r->n_runs, r->n_runs == 1 ? "" : "es", r->n_hyps,
+                 r->n_hyps == 1 ? "is" : "es");
     else
         snprintf(b, sizeof b, "beam search failed: %s", err);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY),
