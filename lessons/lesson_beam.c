@@ -13,7 +13,7 @@
  *     finished hypotheses: text, log P, |Y|, lp, score.
  * The beam search runs in app/beamview.c (a lesson may not run the model); its
  * result is cached per (model, source ids, beam, alpha). Because a search on a
- * long sentence takes ~0.1 s, it runs when the lesson is drawn or dumped, not
+ * long sentence takes ~10-15 ms (30x greedy), it runs when the lesson is drawn or dumped, not
  * on every edit of the sentence: draw asks the cache (the only state it
  * changes). The greedy row's log P is display math on the trace: the sum of
  * log-softmax(logits[t])[out_ids[t]].
