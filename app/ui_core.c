@@ -44,6 +44,7 @@ typedef struct cache_entry {
 typedef struct {
     uint64_t hash; int width, px, face; /* key */
     size_t text_len;                    /* also part of the key: line ranges never pass the text's end */
+    char *text;                         /* a copy, compared too: a hash collision cannot reuse another text's lines */
     int n_lines; int *starts, *lens, *heads; /* line byte ranges, heading flag */
     int height;
 } wrap_entry;
@@ -125,6 +126,7 @@ void ui_free(ui_ctx *ui)
         while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
         for (int i = 0; i < WRAP_CACHE; i++) {
             free(ui->cache->wraps[i].starts); free(ui->cache->wraps[i].lens); free(ui->cache->wraps[i].heads);
+            free(ui->cache->wraps[i].text);
         }
         free(ui->cache);
         ui->cache = NULL;
@@ -147,6 +149,7 @@ void ui_cache_clear(ui_ctx *ui)
     while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
     for (int i = 0; i < WRAP_CACHE; i++) {
         free(c->wraps[i].starts); free(c->wraps[i].lens); free(c->wraps[i].heads);
+        free(c->wraps[i].text);
     }
     memset(c, 0, sizeof *c);
     for (int f = 0; f < UI_N_FACES; f++)
@@ -561,22 +564,25 @@ static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, con
     uint64_t h = fnv(s, n, 1469598103934665603ULL);
     for (int i = 0; i < WRAP_CACHE; i++) {
         wrap_entry *w = &c->wraps[i];
-        if (w->starts && w->hash == h && w->text_len == n && w->width == width && w->px == px && w->face == (int)face)
+        if (w->starts && w->hash == h && w->text_len == n && w->width == width && w->px == px && w->face == (int)face &&
+            memcmp(w->text, s, n) == 0)
             return w;
     }
     wrap_entry *w = &c->wraps[c->wrap_next];
     c->wrap_next = (c->wrap_next + 1) % WRAP_CACHE;
-    free(w->starts); free(w->lens); free(w->heads);
+    free(w->starts); free(w->lens); free(w->heads); free(w->text);
     memset(w, 0, sizeof *w);
     int cap = 64;
     w->starts = malloc(sizeof(int) * (size_t)cap);
     w->lens = malloc(sizeof(int) * (size_t)cap);
     w->heads = malloc(sizeof(int) * (size_t)cap);
-    if (!w->starts || !w->lens || !w->heads) {
-        free(w->starts); free(w->lens); free(w->heads);
+    w->text = malloc(n + 1);
+    if (!w->starts || !w->lens || !w->heads || !w->text) {
+        free(w->starts); free(w->lens); free(w->heads); free(w->text);
         memset(w, 0, sizeof *w);
         return NULL;
     }
+    memcpy(w->text, s, n + 1);
     w->hash = h; w->text_len = n; w->width = width; w->px = px; w->face = face;
     TTF_Font *fb = ui_font(ui, UI_BOLD, size), *fn = ui_font(ui, face, size);
     int pos = 0, len = (int)n;
