@@ -570,10 +570,15 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         const tok_token *k = &a->tr.src_tokens[i];
         if (!k->is_unk) continue;
         shown++;
-        snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean", k->text);
-        x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + ui_px(ui, 6);
         int ids[3];
         int n = tok_nearest(&a->model.vocab, k->text, ids, 3);
+        if (n == 0) { /* no near word (an emoji, Chinese, a far-off word): no "did you mean" */
+            snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D (not in the vocabulary: <unk>)", k->text);
+            x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + gap;
+            continue;
+        }
+        snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean", k->text);
+        x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + ui_px(ui, 6);
         for (int j = 0; j < n; j++) {
             const char *wd = tok_vocab_word(&a->model.vocab, ids[j]);
             int ww, hh;

@@ -69,6 +69,8 @@ typedef struct {
 
 typedef struct ui_text_cache ui_text_cache;
 
+#define UI_N_FALLBACK 2
+
 typedef struct {
     SDL_Renderer *r;
     const ui_theme *theme;
@@ -83,10 +85,12 @@ typedef struct {
     TTF_Font *fonts[UI_N_FACES][48]; /* opened on demand per (face, pixel size bucket) */
     int font_px[UI_N_FACES][48];
     int n_fonts[UI_N_FACES];
-    TTF_Font *fb_fonts[48]; /* the fallback font (CJK) per pixel size, for glyphs the face lacks */
-    int fb_px[48];
-    int n_fb;
-    int fb_missing;         /* 1: the fallback font file did not open (such glyphs show as boxes) */
+    /* the fallback fonts, tried in order for glyphs the face lacks: 0 CJK (WenQuanYi
+     * Micro Hei), 1 symbols and emoji (Symbola, monochrome); each per pixel size */
+    TTF_Font *fb_fonts[UI_N_FALLBACK][24];
+    int fb_px[UI_N_FALLBACK][24];
+    int n_fb[UI_N_FALLBACK];
+    int fb_missing[UI_N_FALLBACK]; /* 1: that fallback file did not open (its glyphs show as boxes) */
 } ui_ctx;
 
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */

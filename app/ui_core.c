@@ -8,8 +8,10 @@
  * Fallback font: SDL_ttf 2.20 has no font fallback, and DejaVu has no
  * Chinese, Japanese or Korean. A string with a code point the face lacks is
  * cut into runs, each drawn (and measured) with the face or, for the glyphs
- * only it has, WenQuanYi Micro Hei (assets/fonts/wqy-microhei.ttc), and the
- * runs are put side by side on the face's baseline. Pure ASCII skips all this.
+ * only they have, the first of WenQuanYi Micro Hei (assets/fonts/wqy-microhei.ttc,
+ * CJK) and Symbola (assets/fonts/Symbola.ttf, symbols and emoji in black and
+ * white) that has the glyph, and the runs are put side by side on the face's
+ * baseline. Pure ASCII skips all this.
  *
  * Must not: know about lessons, the trace or the model.
  */
@@ -134,8 +136,10 @@ void ui_free(ui_ctx *ui)
     for (int f = 0; f < UI_N_FACES; f++)
         for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
-    for (int i = 0; i < ui->n_fb; i++) if (ui->fb_fonts[i]) TTF_CloseFont(ui->fb_fonts[i]);
-    ui->n_fb = 0;
+    for (int k = 0; k < UI_N_FALLBACK; k++) {
+        for (int i = 0; i < ui->n_fb[k]; i++) if (ui->fb_fonts[k][i]) TTF_CloseFont(ui->fb_fonts[k][i]);
+        ui->n_fb[k] = 0;
+    }
 }
 
 /* Everything here comes back on demand, so this only costs the next frame's
@@ -155,8 +159,10 @@ void ui_cache_clear(ui_ctx *ui)
     for (int f = 0; f < UI_N_FACES; f++)
         for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
-    for (int i = 0; i < ui->n_fb; i++) if (ui->fb_fonts[i]) TTF_CloseFont(ui->fb_fonts[i]);
-    ui->n_fb = 0;
+    for (int k = 0; k < UI_N_FALLBACK; k++) {
+        for (int i = 0; i < ui->n_fb[k]; i++) if (ui->fb_fonts[k][i]) TTF_CloseFont(ui->fb_fonts[k][i]);
+        ui->n_fb[k] = 0;
+    }
 }
 
 void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
@@ -229,27 +235,27 @@ TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
     return f;
 }
 
-#define FALLBACK_FILE "wqy-microhei.ttc"
+static const char *const fallback_files[UI_N_FALLBACK] = { "wqy-microhei.ttc", "Symbola.ttf" };
 #define MAX_RUNS 64
 
-/* The fallback font at px pixels (opened on demand), or NULL when it is missing. */
-static TTF_Font *fallback_font(ui_ctx *ui, int px)
+/* Fallback font k at px pixels (opened on demand), or NULL when its file is missing. */
+static TTF_Font *fallback_font(ui_ctx *ui, int k, int px)
 {
-    if (ui->fb_missing) return NULL;
+    if (ui->fb_missing[k]) return NULL;
     px = px < 6 ? 6 : px > 400 ? 400 : px; /* as ui_font */
-    for (int i = 0; i < ui->n_fb; i++)
-        if (ui->fb_px[i] == px) return ui->fb_fonts[i];
-    if (ui->n_fb >= 48) return ui->fb_fonts[47]; /* full: any size beats boxes */
+    for (int i = 0; i < ui->n_fb[k]; i++)
+        if (ui->fb_px[k][i] == px) return ui->fb_fonts[k][i];
+    if (ui->n_fb[k] >= 24) return ui->fb_fonts[k][23]; /* full: any size beats boxes */
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ui->font_dir, FALLBACK_FILE);
+    snprintf(path, sizeof path, "%s/%s", ui->font_dir, fallback_files[k]);
     TTF_Font *f = TTF_OpenFont(path, px);
     if (!f) {
-        ui->fb_missing = 1;
+        ui->fb_missing[k] = 1;
         return NULL;
     }
-    ui->fb_fonts[ui->n_fb] = f;
-    ui->fb_px[ui->n_fb] = px;
-    ui->n_fb++;
+    ui->fb_fonts[k][ui->n_fb[k]] = f;
+    ui->fb_px[k][ui->n_fb[k]] = px;
+    ui->n_fb[k]++;
     return f;
 }
 
@@ -270,8 +276,8 @@ static Uint32 utf8_next_cp(const char *s, int *i)
 
 typedef struct { int start, len; TTF_Font *font; } text_run;
 
-/* Cuts s into runs by font: f where f has the glyph (or nobody has it), the
- * fallback where only it has it. Returns the number of runs (1 for pure ASCII
+/* Cuts s into runs by font: f where f has the glyph (or nobody has it), else
+ * the first fallback that has it. Returns the number of runs (1 for pure ASCII
  * or when nothing needs the fallback; at most MAX_RUNS, the last one then
  * takes the rest). */
 static int text_runs(ui_ctx *ui, TTF_Font *f, int px, const char *s, text_run *runs)
@@ -280,15 +286,15 @@ static int text_runs(ui_ctx *ui, TTF_Font *f, int px, const char *s, text_run *r
     for (int k = 0; k < n && ascii; k++) ascii = (unsigned char)s[k] < 0x80;
     runs[0] = (text_run){0, n, f};
     if (ascii) return 1;
-    TTF_Font *fb = NULL;
-    int count = 0, fb_tried = 0;
+    TTF_Font *fb[UI_N_FALLBACK] = {0};
+    int count = 0, fb_tried[UI_N_FALLBACK] = {0};
     while (i < n) {
         int at = i;
         Uint32 cp = utf8_next_cp(s, &i);
         TTF_Font *use = f;
-        if (cp > 0x7F && !TTF_GlyphIsProvided32(f, cp)) {
-            if (!fb_tried) { fb = fallback_font(ui, px); fb_tried = 1; }
-            if (fb && TTF_GlyphIsProvided32(fb, cp)) use = fb;
+        for (int k = 0; cp > 0x7F && use == f && k < UI_N_FALLBACK && !TTF_GlyphIsProvided32(f, cp); k++) {
+            if (!fb_tried[k]) { fb[k] = fallback_font(ui, k, px); fb_tried[k] = 1; }
+            if (fb[k] && TTF_GlyphIsProvided32(fb[k], cp)) use = fb[k];
         }
         if (count > 0 && (runs[count - 1].font == use || count == MAX_RUNS)) {
             runs[count - 1].len = i - runs[count - 1].start;

@@ -365,6 +365,10 @@ int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k)
     tok_normalize(word, norm, sizeof norm);
     uint32_t a[TOK_CP_MAX], b[TOK_CP_MAX];
     const int na = to_cps(norm, a);
+    int latin = 0;
+    for (int i = 0; i < na && !latin; i++) latin = (a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 0xC0 && a[i] <= 0x24F);
+    if (!latin) return 0;
+    const int max_d = (na + 1) / 2 > 1 ? (na + 1) / 2 : 1;
     int dist[64];
     if (k > 64) k = 64;
     int found = 0;
@@ -372,7 +376,7 @@ int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k)
     for (int id = 4; id < v->size; id++) {
         const int nb = to_cps(v->words[id], b);
         const int d = edit_distance(a, na, b, nb);
-        if (found == k && d >= dist[found - 1]) continue;
+        if (d > max_d || (found == k && d >= dist[found - 1])) continue;
         int pos = found < k ? found++ : k - 1;
         while (pos > 0 && dist[pos - 1] > d) {
             dist[pos] = dist[pos - 1];

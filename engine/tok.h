@@ -56,8 +56,12 @@ void tok_normalize(const char *src, char *dst, size_t dst_len);
  * NUL-terminated). */
 int tok_detokenize(const tok_vocab *v, const int *ids, int n, char *dst, size_t dst_len);
 
-/* The k vocabulary words closest to word by edit distance (for "did you
- * mean"). Writes up to k ids, returns how many. Specials are never offered. */
+/* The k vocabulary words closest to word by edit distance in code points (for
+ * "did you mean"), nearest first. Writes up to k ids, returns how many.
+ * Specials are never offered, nor words more than max(1, (n + 1) / 2) edits
+ * away for a word of n code points, and a word without a Latin letter (a-z,
+ * U+00C0..U+024F: an emoji, Chinese, digits) gets none: "🐶" is not a typo of
+ * "a". */
 int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k);
 
 #endif

@@ -251,8 +251,12 @@ static void print_tokens(FILE *o, const trace *t, const tok_vocab *v)
     for (int i = 0; i < t->n_words; i++) {
         const tok_token *k = &t->src_tokens[i];
         int near[3];
-        int n = k->is_unk ? tok_nearest(v, k->text, near, 3) : 0;
-        if (n <= 0) continue;
+        if (!k->is_unk) continue;
+        int n = tok_nearest(v, k->text, near, 3);
+        if (n <= 0) {
+            fprintf(o, "  %s: no known word is near it\n", k->text);
+            continue;
+        }
         fprintf(o, "  %s: did you mean", k->text);
         for (int j = 0; j < n; j++) fprintf(o, "%s %s", j ? "," : "", tok_vocab_word(v, near[j]));
         fputs("?\n", o);

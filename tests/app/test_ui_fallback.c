@@ -1,9 +1,9 @@
 /* test_ui_fallback.c - text the face (DejaVu) has no glyph for, such as
- * Chinese, is drawn with the fallback font (WenQuanYi Micro Hei) instead of
- * boxes: two different characters must draw differently (DejaVu's boxes are
- * all the same), a mixed string measures as the sum of its runs, pure ASCII
- * is untouched, and with the fallback file missing the app still draws
- * (boxes) and says so in ui.fb_missing.
+ * Chinese or emoji, is drawn with a fallback font (WenQuanYi Micro Hei for
+ * CJK, Symbola for emoji) instead of boxes: two different characters must draw
+ * differently (DejaVu's boxes are all the same), a mixed string measures as the
+ * sum of its runs, pure ASCII is untouched, and with the fallback files missing
+ * the app still draws (boxes) and says so in ui.fb_missing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,8 +66,8 @@ static void test_cjk_drawn_with_fallback(void **st)
     /* DejaVu has neither character: without a fallback both are the same box */
     uint64_t a = draw_hash("\xE4\xBD\xA0"), b = draw_hash("\xE5\xA5\xBD"); /* 你, 好 */
     assert_true(a != b);
-    assert_int_equal(ui.fb_missing, 0);
-    assert_true(ui.n_fb >= 1);
+    assert_int_equal(ui.fb_missing[0], 0);
+    assert_true(ui.n_fb[0] >= 1);
     /* the width of a mixed string is the sum of its runs (DejaVu for "ab", the fallback for 你好) */
     int w_mixed = 0, w_ab = 0, w_cjk = 0;
     ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "ab\xE4\xBD\xA0\xE5\xA5\xBD", &w_mixed, NULL);
@@ -88,10 +88,34 @@ static void test_cjk_drawn_with_fallback(void **st)
 static void test_ascii_and_latin_untouched(void **st)
 {
     (void)st;
-    int n_fb = ui.n_fb;
+    int n_fb0 = ui.n_fb[0], n_fb1 = ui.n_fb[1];
     draw_hash("the dog sees the cat");
     draw_hash("\xC3\xA4pfel \xC3\x9F \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"); /* äpfel ß שלום: all in DejaVu */
-    assert_int_equal(ui.n_fb, n_fb); /* the fallback was not even opened for them */
+    assert_int_equal(ui.n_fb[0], n_fb0); /* the fallbacks were not even opened for them */
+    assert_int_equal(ui.n_fb[1], n_fb1);
+}
+
+static void test_emoji_drawn_with_symbola(void **st)
+{
+    (void)st;
+    /* neither DejaVu nor WenQuanYi has them: Symbola (the second fallback) draws them */
+    uint64_t a = draw_hash("\xF0\x9F\x8E\x89"), b = draw_hash("\xF0\x9F\x91\x8D"); /* 🎉, 👍 (DejaVu has 😀 itself) */
+    assert_true(a != b);
+    assert_int_equal(ui.fb_missing[1], 0);
+    assert_true(ui.n_fb[1] >= 1);
+    int w_mixed = 0, w_a = 0, w_e = 0;
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "a\xF0\x9F\x8E\x89", &w_mixed, NULL);
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "a", &w_a, NULL);
+    ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "\xF0\x9F\x8E\x89", &w_e, NULL);
+    assert_int_equal(w_mixed, w_a + w_e);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/Symbola.ttf", fonts);
+    TTF_Font *fb = TTF_OpenFont(path, ui_px(&ui, UI_SIZE_BODY));
+    assert_non_null(fb);
+    int want = 0;
+    TTF_SizeUTF8(fb, "\xF0\x9F\x8E\x89", &want, NULL);
+    TTF_CloseFont(fb);
+    assert_int_equal(w_e, want);
 }
 
 static void test_fallback_missing(void **st)
@@ -112,7 +136,9 @@ static void test_fallback_missing(void **st)
     assert_int_equal(ui_init(&ui, ren, dir, ui_theme_get("light"), err, sizeof err), 0);
     uint64_t a = draw_hash("\xE4\xBD\xA0"), b = draw_hash("\xE5\xA5\xBD");
     assert_true(a == b); /* the same box twice */
-    assert_int_equal(ui.fb_missing, 1);
+    assert_int_equal(ui.fb_missing[0], 1);
+    assert_true(draw_hash("\xF0\x9F\x8E\x89") == draw_hash("\xF0\x9F\x91\x8D")); /* emoji: boxes too */
+    assert_int_equal(ui.fb_missing[1], 1);
     int w = 0;
     ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "a\xE4\xBD\xA0", &w, NULL);
     assert_true(w > 0);
@@ -130,6 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cjk_drawn_with_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ascii_and_latin_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_emoji_drawn_with_symbola, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fallback_missing, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

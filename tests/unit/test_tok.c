@@ -224,6 +224,26 @@ static void test_nearest(void **state)
     n = tok_nearest(v, "<unk>", ids, 4);
     for (int i = 0; i < n; i++) assert_true(ids[i] >= 4);
     assert_int_equal(tok_nearest(v, "x", ids, 0), 0);
+    /* A swap of two letters (2 edits) is still offered for a 3-letter word ... */
+    n = tok_nearest(v, "dgo", ids, 3);
+    assert_true(n >= 1);
+    int has_dog = 0;
+    for (int i = 0; i < n; i++) has_dog |= !strcmp(tok_vocab_word(v, ids[i]), "dog");
+    assert_true(has_dog);
+    /* ... but nothing further than max(1, (n + 1) / 2) edits: every word here is 3+ edits from "zzzz" (limit 2) */
+    assert_int_equal(tok_nearest(v, "zzzz", ids, 4), 0);
+    assert_int_equal(tok_nearest(v, "qqqqqqqqq", ids, 4), 0);
+    n = tok_nearest(v, "dogz", ids, 4); /* limit 2: "dog" (1), "der", "die" (3: not offered) */
+    assert_int_equal(n, 1);
+    assert_string_equal(tok_vocab_word(v, ids[0]), "dog");
+    /* No Latin letter, no suggestion: emoji, Chinese, digits. */
+    assert_int_equal(tok_nearest(v, "\xF0\x9F\x90\xB6", ids, 4), 0); /* 🐶 */
+    assert_int_equal(tok_nearest(v, "\xE4\xBD\xA0\xE5\xA5\xBD", ids, 4), 0); /* 你好 */
+    assert_int_equal(tok_nearest(v, "1234", ids, 4), 0);
+    /* Accented Latin letters count: "über" is offered for "übr". */
+    n = tok_nearest(v, "\xC3\xBC" "br", ids, 1);
+    assert_int_equal(n, 1);
+    assert_string_equal(tok_vocab_word(v, ids[0]), "\xC3\xBC" "ber");
 }
 
 static void test_detokenize(void **state)
