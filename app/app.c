@@ -569,6 +569,10 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     for (int i = 0; i < a->tr.n_words && shown < 3; i++) {
         const tok_token *k = &a->tr.src_tokens[i];
         if (!k->is_unk) continue;
+        int seen = 0; /* each unknown word once, however often it occurs */
+        for (int j = 0; j < i && !seen; j++)
+            seen = a->tr.src_tokens[j].is_unk && !strcmp(a->tr.src_tokens[j].text, k->text);
+        if (seen) continue;
         shown++;
         int ids[3];
         int n = tok_nearest(&a->model.vocab, k->text, ids, 3);
@@ -954,6 +958,15 @@ static int app_dump(app *a, const char *path)
     for (int i = 0; a->trace_ok && i < a->tr.n_out; i++) fprintf(f, "%s%d", i ? ", " : "", a->tr.out_ids[i]);
     fprintf(f, "],\n  \"truncated\": %d,\n  \"n_words_total\": %d,\n  \"n_unk\": %d,\n", a->tr.truncated,
             a->tr.n_words_total, a->tr.n_unk);
+    fprintf(f, "  \"suggestions\": [");
+    for (int i = 0; a->trace_ok && i < a->n_sugg; i++) {
+        fprintf(f, "%s{\"word\": ", i ? ", " : "");
+        json_str(f, a->tr.src_tokens[a->sugg_tok[i]].text);
+        fprintf(f, ", \"token\": %d, \"offer\": ", a->sugg_tok[i]);
+        json_str(f, tok_vocab_word(&a->model.vocab, a->sugg_id[i]));
+        fprintf(f, ", \"rect\": [%d, %d, %d, %d]}", a->sugg_rect[i].x, a->sugg_rect[i].y, a->sugg_rect[i].w, a->sugg_rect[i].h);
+    }
+    fprintf(f, "],\n");
     fprintf(f, "  \"selection\": {\"layer\": %d, \"head\": %d, \"step\": %d, \"token\": %d},\n", a->sel.layer,
             a->sel.head, a->sel.step, a->sel.token);
     fprintf(f, "  \"theme\": ");

@@ -51,6 +51,25 @@ sentence_case invalid $'type the \xFF\xFE dog \xC3 cat \xED\xA0\x80'
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/invalid.json" || fail "invalid: dump is not JSON"
 sentence_case unknown "type zebra ate my homework"
 [ "$(jget "$T/unknown.json" 'd["n_unk"]')" = 4 ] || fail "unknown: n_unk"
+[ "$(jget "$T/unknown.json" 'sorted({s["word"] for s in d["suggestions"]})')" = "['ate', 'zebra']" ] \
+  || fail "unknown: suggestions for $(jget "$T/unknown.json" '[s["word"] for s in d["suggestions"]]')"
+# "did you mean": each unknown word once (teh twice), none for an emoji; a click on an offer
+# replaces that word in the box, and the second "teh" is offered next
+sentence_case sugg $'type teh dog and teh cat \xF0\x9F\x90\xB6'
+python3 - "$T/sugg.json" <<'EOF' || fail "suggestions"
+import json, sys
+d = json.load(open(sys.argv[1])); s = d["suggestions"]
+words = [x["word"] for x in s]
+assert sorted(set(words)) == ["and", "teh"], words
+assert all(x["token"] in (0, 2) for x in s), s           # the first "teh" (token 0), not token 3
+assert [x["offer"] for x in s if x["word"] == "teh"][0] == "the", s
+EOF
+read -r X Y < <(jget "$T/sugg.json" '" ".join(str(v) for v in [[s["rect"][0] + s["rect"][2] // 2, s["rect"][1] + s["rect"][3] // 2] for s in d["suggestions"] if s["offer"] == "the"][0])')
+printf 'key slash\nkey ctrl+a\nkey BackSpace\n%s\nkey Return\nwait 1\nclick %s %s\nwait 1\ndump %s\nquit\n' \
+  $'type teh dog and teh cat \xF0\x9F\x90\xB6' "$X" "$Y" "$T/sugg2.json" > "$T/sugg2.txt"
+run 0 --script "$T/sugg2.txt"
+[ "$(jget "$T/sugg2.json" 'd["sentence"]')" = $'the dog and teh cat \xF0\x9F\x90\xB6' ] || fail "click on 'the': $(jget "$T/sugg2.json" 'd["sentence"]')"
+[ "$(jget "$T/sugg2.json" 'sorted({s["token"] for s in d["suggestions"]})')" = "[2, 3]" ] || fail "after the click: $(jget "$T/sugg2.json" 'd["suggestions"]')"
 # control characters: typed ones are dropped by the box; given with --sentence they separate words
 printf 'dump %s\nquit\n' "$T/ctl.json" > "$T/ctl.txt"
 run 0 --script "$T/ctl.txt" --sentence $'the\x01dog\x7fsees\tthe cat'
