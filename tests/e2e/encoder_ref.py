@@ -132,3 +132,11 @@ def full_ref(W, trace):
 
 def close(a, b, tol=2e-4):
     return abs(a - b) <= tol * max(1.0, abs(b))
+
+def hovers(pattern):
+    """(label, value) of every hover state dump matching the glob pattern that hovered a value."""
+    import glob
+    for path in sorted(glob.glob(pattern)):
+        hv = json.load(open(path))["hover"]
+        if hv and hv.get("value") is not None:
+            yield hv["label"], hv["value"]

@@ -66,7 +66,7 @@ print("quit")
 EOF
   "$APP" --sentence "$sent" --script "$T/$tag-s.txt" --size "$size" --theme "$theme" || fail "$tag: hover run failed"
   python3 - "$T/ref.py" "$MODEL" "$T/$tag-trace.json" "$T/$tag" "$nl" "$ffn" "$dl" <<'EOF' || fail "$tag: hovered values differ from the reference"
-import glob, json, re, sys
+import json, re, sys
 exec(open(sys.argv[1]).read())
 W = load(sys.argv[2]); tr = json.load(open(sys.argv[3])); pre = sys.argv[4]; nl, ffn, dl = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 enc, dec = full_ref(W, tr)
@@ -78,10 +78,7 @@ def check(tag, stack, layer, L, k, sub_name, sub_key, x_key):
     gamma, beta, mean, std = W[P + "weight"], W[P + "bias"], L["mean%d" % k], L["std%d" % k]
     where = "%s layer %d" % (stack, layer + 1)
     n_ok = {}
-    for path in glob.glob("%s-%s-h*.json" % (pre, tag)):
-        hv = json.load(open(path))["hover"]
-        if not hv or hv.get("value") is None: continue
-        lab, v = hv["label"], hv["value"]
+    for lab, v in hovers("%s-%s-h*.json" % (pre, tag)):
         m = re.match(r"^(x|FFN\(x\)|MultiHead\(x\)|MaskedAttn\(x\)|CrossAttn\(x\)|sum|LayerNorm out)\[(\d+)\]\[(\d+)\]", lab)
         if m:
             name, r, c = m.group(1), int(m.group(2)), int(m.group(3))

@@ -59,7 +59,7 @@ print("quit")
 EOF
   "$APP" --sentence "$sent" --script "$T/$tag-s.txt" --size "$size" --theme "$theme" || fail "$tag: hover run failed"
   python3 - "$T/ref.py" "$MODEL" "$T/$tag-trace.json" "$T/$tag" "$nl" "$dl" <<'EOF' || fail "$tag: hovered values differ from the reference"
-import glob, json, re, sys
+import json, re, sys
 exec(open(sys.argv[1]).read())
 W = load(sys.argv[2]); tr = json.load(open(sys.argv[3])); pre = sys.argv[4]; nl, dl = int(sys.argv[5]), int(sys.argv[6])
 enc, dec = full_ref(W, tr)
@@ -78,10 +78,7 @@ def check(tag, stack, layer, L, x_key, x_from):
     where = "%s layer %d" % (stack, layer + 1)
     n_ok = {}
     def ok(k): n_ok[k] = n_ok.get(k, 0) + 1
-    for path in glob.glob("%s-%s-h*.json" % (pre, tag)):
-        hv = json.load(open(path))["hover"]
-        if not hv or hv.get("value") is None: continue
-        lab, v = hv["label"], hv["value"]
+    for lab, v in hovers("%s-%s-h*.json" % (pre, tag)):
         m = re.match(r"^(x|hidden|FFN\(x\))\[(\d+)\]\[(\d+)\]", lab)
         if m:
             name, r, c = m.group(1), int(m.group(2)), int(m.group(3))
