@@ -1,6 +1,7 @@
 # lib.sh - the common set-up of the lesson end-to-end scripts: paths from
 # TLAB_BIN and TLAB_ASSETS, a temporary folder removed at exit, the headless
-# SDL drivers, fail(), check_png FILE W H (size and not blank), MODEL.
+# SDL drivers, fail(), check_png FILE W H (size and not blank), png_ok FILE W H
+# (the same check without Python when tlab-pngstat is built), MODEL.
 # Source it; it sets -euo pipefail.
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
@@ -21,6 +22,13 @@ check_png() { # FILE W H [ROWSTEP: every n-th row measured, default 8; 0 = size 
   read -r w h var <<< "$(echo "$out" | awk '{print $(NF-2), $(NF-1), $NF}')"
   [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
   [ "${4:-8}" = 0 ] || python3 -c "import sys; sys.exit(0 if float('$var') > 200 else 1)" || fail "$1 looks blank (variance $var)"
+}
+png_ok() { # FILE W H: check_png without starting Python (the C tool alone) when it is built
+  local st=$BIN/tests/tlab-pngstat f w h var
+  [ -x "$st" ] || { check_png "$@"; return; }
+  read -r f w h var <<< "$("$st" --step 8 "$1")" || fail "unreadable image $1"
+  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
+  awk -v v="$var" 'BEGIN { exit !(v > 200) }' || fail "$1 looks blank (variance $var)"
 }
 MODEL=$ASSETS/model.safetensors
 [ -f "$MODEL" ] || MODEL=$ASSETS/model-untrained.safetensors

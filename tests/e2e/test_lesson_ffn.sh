@@ -17,13 +17,6 @@ source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 # The reference, stdlib only (tests/e2e/encoder_ref.py): full_ref(model, trace) -> (encoder, decoder) per layer
 # dicts of [rows][D] (or [rows][F]) lists; the FFN's are n1 (encoder) / n2 (decoder), hidden, ffn.
 cp "$HERE/encoder_ref.py" "$T/ref.py"
-png_ok() { # FILE W H: check_png without starting Python (the C tool alone) when it is built
-  local st=$BIN/tests/tlab-pngstat f w h var
-  [ -x "$st" ] || { check_png "$@"; return; }
-  read -r f w h var <<< "$("$st" --step 8 "$1")" || fail "unreadable image $1"
-  [ "$w" = "$2" ] && [ "$h" = "$3" ] || fail "$1 is ${w}x$h, want $2x$3"
-  awk -v v="$var" 'BEGIN { exit !(v > 200) }' || fail "$1 looks blank (variance $var)"
-}
 
 run_sentence() { # TAG SENTENCE THEME SIZE ENC_LAYER DEC_LAYER HOW(key/click)
   local tag=$1 sent=$2 theme=$3 size=$4 nl=$5 dl=$6 how=$7
