@@ -548,6 +548,7 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L, int recor
     }
 }
 
+#define STATUS_MAX_UNK 256 /* distinct unknown words counted for the status line */
 static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
 {
     const ui_theme *t = ui->theme;
@@ -565,27 +566,51 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
                  a->tr.n_words_total, a->model.params.cfg.max_len);
         x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->error, UI_LEFT, b) + gap;
     }
-    int shown = 0;
-    for (int i = 0; i < a->tr.n_words && shown < 3; i++) {
+    /* each distinct unknown word: "did you mean" with clickable offers, or "not in the
+     * vocabulary"; as many as fit, then "+N more unknown" (all of them: lesson 1) */
+    int uniq[STATUS_MAX_UNK], n_uniq = 0;
+    for (int i = 0; i < a->tr.n_words && n_uniq < STATUS_MAX_UNK; i++) {
         const tok_token *k = &a->tr.src_tokens[i];
         if (!k->is_unk) continue;
-        int seen = 0; /* each unknown word once, however often it occurs */
-        for (int j = 0; j < i && !seen; j++)
-            seen = a->tr.src_tokens[j].is_unk && !strcmp(a->tr.src_tokens[j].text, k->text);
-        if (seen) continue;
-        shown++;
+        int seen = 0;
+        for (int j = 0; j < n_uniq && !seen; j++) seen = !strcmp(a->tr.src_tokens[uniq[j]].text, k->text);
+        if (!seen) uniq[n_uniq++] = i;
+    }
+    const int right = L->status.x + L->status.w, sp = ui_px(ui, 6), wsp = ui_px(ui, 8);
+    int more_w = 0, q_w = 0, shown = 0;
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "+99 more unknown", &more_w, NULL);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "?", &q_w, NULL);
+    for (int u = 0; u < n_uniq; u++) {
+        const int i = uniq[u];
+        const tok_token *k = &a->tr.src_tokens[i];
         int ids[3];
         int n = tok_nearest(&a->model.vocab, k->text, ids, 3);
-        if (n == 0) { /* no near word (an emoji, Chinese, a far-off word): no "did you mean" */
+        if (n == 0) /* no near word (an emoji, Chinese, a far-off word): no "did you mean" */
             snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D (not in the vocabulary: <unk>)", k->text);
+        else
+            snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean", k->text);
+        int item_w = 0, ww = 0;
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &item_w, NULL);
+        if (n > 0) item_w += sp + q_w;
+        for (int j = 0; j < n; j++) {
+            ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, tok_vocab_word(&a->model.vocab, ids[j]), &ww, NULL);
+            item_w += ww + wsp;
+        }
+        if (x + item_w + (u + 1 < n_uniq ? gap + more_w : 0) > right) {
+            char more[48];
+            snprintf(more, sizeof more, "+%d more unknown", n_uniq - u);
+            if (x + more_w <= right) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, more);
+            break;
+        }
+        shown++;
+        if (n == 0) {
             x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + gap;
             continue;
         }
-        snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean", k->text);
-        x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + ui_px(ui, 6);
+        x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, b) + sp;
         for (int j = 0; j < n; j++) {
             const char *wd = tok_vocab_word(&a->model.vocab, ids[j]);
-            int ww, hh;
+            int hh;
             ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, wd, &ww, &hh);
             SDL_Rect rr = {x - 2, y, ww + 4, hh};
             int hot = ui_mouse_in(ui, rr);
@@ -600,10 +625,11 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
                 a->sugg_tok[a->n_sugg] = i;
                 a->n_sugg++;
             }
-            x += ww + ui_px(ui, 8);
+            x += ww + wsp;
         }
         x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, "?") + gap;
     }
+    shown += n_uniq > 0; /* "+N more" alone also fills the line */
     if (!shown && !a->tr.truncated && a->model_trained && !a->model_notice[0])
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->text_dim, UI_LEFT,
                 "E: example sentences   V: known words   F1: all keys");

@@ -63,7 +63,12 @@ words = [x["word"] for x in s]
 assert sorted(set(words)) == ["and", "teh"], words
 assert all(x["token"] in (0, 2) for x in s), s           # the first "teh" (token 0), not token 3
 assert [x["offer"] for x in s if x["word"] == "teh"][0] == "the", s
+assert all(x["rect"][0] + x["rect"][2] <= d["window"][0] for x in s), (d["window"], s)
 EOF
+# more unknown words than the status line holds: the offers drawn all lie inside the window
+sentence_case manyunk "type zebra ate my homework teh dgo sess teh cat and reads the qqq hosue"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["suggestions"]; assert s and all(x["rect"][0] + x["rect"][2] <= d["window"][0] for x in s), (d["window"], s)' "$T/manyunk.json" \
+  || fail "many unknown words: offers drawn outside the window"
 read -r X Y < <(jget "$T/sugg.json" '" ".join(str(v) for v in [[s["rect"][0] + s["rect"][2] // 2, s["rect"][1] + s["rect"][3] // 2] for s in d["suggestions"] if s["offer"] == "the"][0])')
 printf 'key slash\nkey ctrl+a\nkey BackSpace\n%s\nkey Return\nwait 1\nclick %s %s\nwait 1\ndump %s\nquit\n' \
   $'type teh dog and teh cat \xF0\x9F\x90\xB6' "$X" "$Y" "$T/sugg2.json" > "$T/sugg2.txt"
