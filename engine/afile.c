@@ -1,0 +1,228 @@
+/* afile.c - the one way this project writes a file (see afile.h): a unique
+ * temporary in the same folder, flushed, fsync'd and checked, then renamed over
+ * the final name (AFILE_REPLACE) or linked to it only if it is free (AFILE_NEW).
+ * Every failure removes the temporary and names the file and the cause.
+ *
+ * libc (POSIX) only; must never print or exit.
+ */
+#define _GNU_SOURCE 1 /* syscall() for renameat2 (the AFILE_NEW fallback where link() is not supported) */
+#include "afile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+/* Longest final-name part copied into the temporary's name, so ".<name>.tmp-XXXXXX"
+ * stays under NAME_MAX (255) for any name the file system accepts. */
+#define AFILE_TMP_BASE_MAX 200
+
+static void afile_err(char *err, size_t err_len, const char *fmt, ...)
+{
+    if (!err || err_len == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+}
+
+/* The folder of path ("." when none), malloc'd; NULL when out of memory. */
+static char *afile_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    size_t n = (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/* "<dir>/.<base>.tmp-XXXXXX" for path, malloc'd (base cut at a UTF-8 boundary when long). */
+static char *afile_tmp_template(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir_len = (size_t)(base - path), base_len = strlen(base);
+    if (base_len > AFILE_TMP_BASE_MAX) {
+        base_len = AFILE_TMP_BASE_MAX;
+        while (base_len > 0 && ((unsigned char)base[base_len] & 0xC0) == 0x80) base_len--;
+    }
+    size_t n = dir_len + 1 + base_len + sizeof ".tmp-XXXXXX";
+    char *tmp = malloc(n);
+    if (tmp) snprintf(tmp, n, "%.*s.%.*s.tmp-XXXXXX", (int)dir_len, path, (int)base_len, base);
+    return tmp;
+}
+
+/* The process umask, read without changing it when /proc tells it (umask() itself
+ * can only be read by setting it, which would race with other threads). */
+static mode_t afile_umask(void)
+{
+    FILE *s = fopen("/proc/self/status", "r");
+    char line[128];
+    while (s && fgets(line, sizeof line, s)) {
+        if (strncmp(line, "Umask:", 6) == 0) {
+            fclose(s);
+            return (mode_t)strtol(line + 6, NULL, 8);
+        }
+    }
+    if (s) fclose(s);
+    mode_t m = umask(022);
+    umask(m);
+    return m;
+}
+
+/* Best effort: make the rename or link itself durable. */
+static void afile_sync_dir(const char *path)
+{
+    char *dir = afile_dir(path);
+    if (!dir) return;
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+static void afile_clear(afile *f)
+{
+    free(f->path);
+    free(f->tmp);
+    memset(f, 0, sizeof *f);
+}
+
+int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t err_len)
+{
+    if (err && err_len) err[0] = '\0';
+    if (!f) return -1;
+    memset(f, 0, sizeof *f);
+    if (!path || !path[0]) {
+        afile_err(err, err_len, "cannot write a file without a name");
+        return -1;
+    }
+    if (strcmp(path, "-") == 0) {
+        afile_err(err, err_len, "cannot write \"-\" as a file (it means standard output)");
+        return -1;
+    }
+    size_t len = strlen(path);
+    struct stat st;
+    if (path[len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        afile_err(err, err_len, "cannot write %s: it is a folder", path);
+        return -1;
+    }
+    if (mode == AFILE_NEW && lstat(path, &st) == 0) {
+        afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", path);
+        return -1;
+    }
+    f->mode = mode;
+    f->path = strdup(path);
+    f->tmp = afile_tmp_template(path);
+    if (!f->path || !f->tmp) {
+        afile_clear(f);
+        afile_err(err, err_len, "cannot write %s: out of memory", path);
+        return -1;
+    }
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        int e = errno;
+        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        afile_clear(f);
+        return -1;
+    }
+    (void)fchmod(fd, 0666 & ~afile_umask());
+    f->fp = fdopen(fd, "wb");
+    if (!f->fp) {
+        int e = errno;
+        close(fd);
+        unlink(f->tmp);
+        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        afile_clear(f);
+        return -1;
+    }
+    return 0;
+}
+
+/* Flush, fsync, check and close f->fp; 0 ok, else the errno (EIO when unknown). */
+static int afile_finish(afile *f)
+{
+    int e = 0;
+    errno = 0;
+    if (fflush(f->fp) != 0 || ferror(f->fp)) e = errno ? errno : EIO;
+    if (!e && fsync(fileno(f->fp)) != 0) e = errno ? errno : EIO;
+    errno = 0;
+    if (fclose(f->fp) != 0 && !e) e = errno ? errno : EIO;
+    f->fp = NULL;
+    return e;
+}
+
+/* Links f->tmp to f->path only if that name is free; 0 ok, else the errno. */
+static int afile_link_new(const afile *f)
+{
+    if (link(f->tmp, f->path) == 0) return 0;
+    int e = errno;
+#if defined(__linux__) && defined(SYS_renameat2)
+    /* File systems without hard links (FAT, some FUSE) still refuse to overwrite here. */
+    if (e == EPERM || e == EOPNOTSUPP || e == ENOSYS) {
+        if (syscall(SYS_renameat2, AT_FDCWD, f->tmp, AT_FDCWD, f->path, 1 /* RENAME_NOREPLACE */) == 0) return 0;
+        if (errno == EEXIST) e = EEXIST;
+    }
+#endif
+    return e;
+}
+
+int afile_commit(afile *f, char *err, size_t err_len)
+{
+    if (err && err_len) err[0] = '\0';
+    if (!f || !f->fp || !f->path || !f->tmp) {
+        afile_err(err, err_len, "cannot write: the file is not open");
+        if (f) afile_abort(f);
+        return -1;
+    }
+    int e = afile_finish(f);
+    if (!e && f->mode == AFILE_REPLACE && rename(f->tmp, f->path) != 0) e = errno ? errno : EIO;
+    if (!e && f->mode == AFILE_NEW) {
+        e = afile_link_new(f);
+        if (!e) unlink(f->tmp); /* harmless ENOENT after the renameat2 fallback */
+    }
+    if (e) {
+        unlink(f->tmp);
+        if (e == EEXIST)
+            afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", f->path);
+        else
+            afile_err(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+        afile_clear(f);
+        return -1;
+    }
+    afile_sync_dir(f->path);
+    afile_clear(f);
+    return 0;
+}
+
+void afile_abort(afile *f)
+{
+    if (!f) return;
+    if (f->fp) fclose(f->fp);
+    if (f->tmp && f->fp) unlink(f->tmp);
+    f->fp = NULL;
+    afile_clear(f);
+}
+
+int afile_write(const char *path, afile_mode mode, const void *data, size_t n, char *err, size_t err_len)
+{
+    afile f;
+    if (afile_open(&f, path, mode, err, err_len) != 0) return -1;
+    /* A short write sets the stream's error flag: commit then reports the cause and
+     * removes the temporary. */
+    if (n > 0) (void)fwrite(data, 1, n, f.fp);
+    return afile_commit(&f, err, err_len);
+}
