@@ -937,46 +937,29 @@ static SDL_Surface *render_offscreen(app *a, int w, int h, char *err, size_t n)
 
 /* ---------------------------------------------------------------- dump */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p == '\n') fputs("\\n", f);
-        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-        else if (*p >= 0x80) { /* invalid UTF-8 (typed bytes) becomes U+FFFD, so the dump stays JSON */
-            size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
-            if (n > 1 && strnlen((const char *)p, n) == n && json_utf8_valid((const char *)p, n)) { fwrite(p, 1, n, f); p += n - 1; }
-            else fputs("\xEF\xBF\xBD", f);
-        }
-        else fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static int app_dump(app *a, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f) { fprintf(stderr, "transformer-lab: cannot write %s: %s\n", path, strerror(errno)); return -1; }
     const lesson *les = lesson_registry[a->lesson];
     fprintf(f, "{\n  \"lesson_index\": %d,\n  \"lesson_number\": %d,\n  \"lesson_slug\": ", a->lesson, lesson_number(a->lesson));
-    json_str(f, les->slug);
+    json_write_string(f, les->slug);
     fprintf(f, ",\n  \"lesson_title\": ");
-    json_str(f, les->title);
+    json_write_string(f, les->title);
     fprintf(f, ",\n  \"step\": %d,\n  \"n_steps\": %d,\n  \"n_lessons\": %d,\n  \"sentence\": ", a->lstep[a->lesson],
             lesson_steps(a, a->lesson), lesson_registry_count);
-    json_str(f, a->tb->text);
+    json_write_string(f, a->tb->text);
     fprintf(f, ",\n  \"translation\": ");
-    json_str(f, a->translation);
+    json_write_string(f, a->translation);
     fprintf(f, ",\n  \"tokens\": [");
     for (int i = 0; a->trace_ok && i < a->tr.n_src; i++) {
         fprintf(f, "%s", i ? ", " : "");
-        json_str(f, tok_vocab_word(&a->model.vocab, a->tr.src_ids[i]));
+        json_write_string(f, tok_vocab_word(&a->model.vocab, a->tr.src_ids[i]));
     }
     fprintf(f, "],\n  \"words\": [");
     for (int i = 0; a->trace_ok && i < a->tr.n_words; i++) {
         fprintf(f, "%s", i ? ", " : "");
-        json_str(f, a->tr.src_tokens[i].text);
+        json_write_string(f, a->tr.src_tokens[i].text);
     }
     fprintf(f, "],\n  \"src_ids\": [");
     for (int i = 0; a->trace_ok && i < a->tr.n_src; i++) fprintf(f, "%s%d", i ? ", " : "", a->tr.src_ids[i]);
@@ -987,16 +970,16 @@ static int app_dump(app *a, const char *path)
     fprintf(f, "  \"suggestions\": [");
     for (int i = 0; a->trace_ok && i < a->n_sugg; i++) {
         fprintf(f, "%s{\"word\": ", i ? ", " : "");
-        json_str(f, a->tr.src_tokens[a->sugg_tok[i]].text);
+        json_write_string(f, a->tr.src_tokens[a->sugg_tok[i]].text);
         fprintf(f, ", \"token\": %d, \"offer\": ", a->sugg_tok[i]);
-        json_str(f, tok_vocab_word(&a->model.vocab, a->sugg_id[i]));
+        json_write_string(f, tok_vocab_word(&a->model.vocab, a->sugg_id[i]));
         fprintf(f, ", \"rect\": [%d, %d, %d, %d]}", a->sugg_rect[i].x, a->sugg_rect[i].y, a->sugg_rect[i].w, a->sugg_rect[i].h);
     }
     fprintf(f, "],\n");
     fprintf(f, "  \"selection\": {\"layer\": %d, \"head\": %d, \"step\": %d, \"token\": %d},\n", a->sel.layer,
             a->sel.head, a->sel.step, a->sel.token);
     fprintf(f, "  \"theme\": ");
-    json_str(f, a->theme->name);
+    json_write_string(f, a->theme->name);
     fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
             a->h, a->fullscreen, a->sidebar);
     fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"translation_cut\": %d,\n  \"translation_popup\": %d,\n"
@@ -1006,22 +989,22 @@ static int app_dump(app *a, const char *path)
                "\"cells\": [%d, %d, %d, %d]},\n  \"model\": ",
             a->attn.open, attn_overlay_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,
             a->attn.cells.x, a->attn.cells.y, a->attn.cells.w, a->attn.cells.h);
-    json_str(f, a->model_path);
+    json_write_string(f, a->model_path);
     fprintf(f, ",\n  \"model_trained\": %d,\n  \"hover\": ", a->model_trained);
     if (a->last_hover.active) {
         fprintf(f, "{\"label\": ");
-        json_str(f, a->last_hover.label);
+        json_write_string(f, a->last_hover.label);
         if (a->last_hover.has_value) {
             if (isfinite(a->last_hover.value)) fprintf(f, ", \"value\": %.9g}", a->last_hover.value);
             else fprintf(f, ", \"value\": \"%s\"}", a->last_hover.value < 0 ? "-inf" : isnan(a->last_hover.value) ? "nan" : "inf");
         } else fprintf(f, ", \"value\": null}");
     } else fprintf(f, "null");
     fprintf(f, ",\n  \"toast\": ");
-    json_str(f, a->toast);
+    json_write_string(f, a->toast);
     fprintf(f, ",\n  \"lessons\": [");
     for (int i = 0; i < lesson_registry_count; i++) {
         fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
-        json_str(f, lesson_registry[i]->slug);
+        json_write_string(f, lesson_registry[i]->slug);
         fprintf(f, ", \"steps\": %d}", lesson_steps(a, i));
     }
     fprintf(f, "],\n  \"lesson_state\": ");

@@ -38,6 +38,7 @@
 
 #include "export.h"
 #include "monkey.h"
+#include "rng.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MONKEY_ASAN 1
@@ -58,7 +59,8 @@ enum { ST_RUN = 0, ST_SETTLE_FIRST, ST_SETTLE_LAST, ST_DONE };
 
 static struct {
     long n_events, sent;
-    unsigned long long seed, rng;
+    unsigned long long seed;
+    uint64_t rng;
     int state, settle;
     int flush;                   /* 1: the app should empty its bounded caches now */
     int w0, h0;                  /* the window's first size */
@@ -68,13 +70,6 @@ static struct {
     char *clip;
 } M;
 
-static unsigned long long mix64(unsigned long long z) /* splitmix64's finaliser */
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 void monkey_configure(long n_events, unsigned long long seed)
 {
     free(M.clip);
@@ -82,7 +77,7 @@ void monkey_configure(long n_events, unsigned long long seed)
     M.n_events = n_events > 0 ? n_events : 0;
     M.seed = seed;
     /* hashed: seed * golden ratio would start seed S+1 one step into seed S's sequence */
-    M.rng = mix64(seed ^ 0x632BE59BD9B4E019ULL);
+    M.rng = rng_mix(seed ^ 0x632BE59BD9B4E019ULL);
 }
 
 int monkey_active(void) { return M.n_events > 0; }
@@ -94,10 +89,7 @@ int monkey_wants_cache_flush(void)
     return f;
 }
 
-static unsigned long long next_u64(void) /* splitmix64 */
-{
-    return mix64(M.rng += 0x9E3779B97F4A7C15ULL);
-}
+static uint64_t next_u64(void) { return rng_next(&M.rng); }
 
 static int rnd(int n) { return n > 0 ? (int)(next_u64() % (unsigned long long)n) : 0; }
 

@@ -25,6 +25,7 @@
 #include "train.h"
 
 #include "kernels.h"
+#include "rng.h"
 #include "tok.h"
 
 #include <assert.h>
@@ -1226,14 +1227,6 @@ struct train_state {
     int plan_epoch;        /* epoch the plan was built for, -1 none */
     train_batch batch;
 };
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 static int rng_below(uint64_t *s, int n)
 {

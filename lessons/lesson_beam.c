@@ -27,6 +27,7 @@
 
 #include "beam.h"
 #include "beamview.h"
+#include "json.h"
 #include "lesson.h"
 
 #define BM_MAX_BEAM 8        /* the widest beam offered in the lesson */
@@ -669,23 +670,6 @@ static int bm_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     return 1;
 }
 
-static void json_text(char *dst, size_t n, const char *s)
-{
-    size_t w = 0;
-    for (; *s && w + 8 < n; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            dst[w++] = '\\';
-            dst[w++] = (char)c;
-        } else if (c < 0x20) {
-            w += (size_t)snprintf(dst + w, n - w, "\\u%04x", c);
-        } else {
-            dst[w++] = (char)c;
-        }
-    }
-    dst[w] = 0;
-}
-
 static int bm_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const beam_state *s = st;
@@ -696,14 +680,14 @@ static int bm_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
                      beamview_runs(s->bv));
     if (!r || r->n_hyps < 1) {
         char e[512];
-        json_text(e, sizeof e, err);
+        json_escape(e, sizeof e, err);
         if (w >= 0 && (size_t)w < n) w += snprintf(dst + w, n - (size_t)w, ", \"error\": \"%s\"}", e);
         return w;
     }
     const beam_hyp *h = &r->hyps[0];
     char text[2048], esc[4096];
     ids_text(ctx, h->ids, h->eos ? h->len - 1 : h->len, text, sizeof text);
-    json_text(esc, sizeof esc, text);
+    json_escape(esc, sizeof esc, text);
     int g_ids[1024];
     double g_logp = 0;
     int g_n = greedy_of(ctx, g_ids, &g_logp);

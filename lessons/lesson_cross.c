@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "lesson.h"
 #include "ui_grid.h"
 
@@ -461,26 +462,14 @@ static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     return 0;
 }
 
-/* A word as the inside of a JSON string (quotes, backslashes and control bytes escaped). */
-static void json_word(const char *w, char *dst, size_t n)
-{
-    size_t j = 0;
-    for (const unsigned char *p = (const unsigned char *)w; *p && j + 7 < n; p++) {
-        if (*p == '"' || *p == '\\') { dst[j++] = '\\'; dst[j++] = (char)*p; }
-        else if (*p < 0x20) j += (size_t)snprintf(dst + j, n - j, "\\u%04x", *p);
-        else dst[j++] = (char)*p;
-    }
-    dst[j] = 0;
-}
-
 static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const cross_state *s = st;
     if (!s || s->n_rows < 1) return 0;
     int row = cross_row(s, ctx);
     char in[160], out[160];
-    json_word(s->in[row], in, sizeof in);
-    json_word(s->out[row], out, sizeof out);
+    json_escape(in, sizeof in, s->in[row]);
+    json_escape(out, sizeof out, s->out[row]);
     ui_heatmap_out o = {{0, 0, 0, 0}, 0, 0, -1, -1};
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);

@@ -11,6 +11,7 @@
  * no model math.
  */
 #include "corpus.h"
+#include "rng.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -568,18 +569,10 @@ static int sentence_has_heldout(const sentence_s *s)
 
 /* ------------------------------------------------------------- generator -- */
 
-/* splitmix64: a tiny, well-mixed PRNG with a 64-bit state. */
+/* The generator's state (splitmix64, rng.h). */
 typedef struct { uint64_t s; } rng_t;
 
-static uint64_t rng_next(rng_t *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static int rng_int(rng_t *r, int n) { return (int)((rng_next(r) >> 33) % (uint64_t)n); }
+static int rng_int(rng_t *r, int n) { return (int)((rng_next(&r->s) >> 33) % (uint64_t)n); }
 /* 1 with probability pct / 100. */
 static int rng_pct(rng_t *r, int pct) { return rng_int(r, 100) < pct; }
 

@@ -578,3 +578,71 @@ const char *json_type_name(json_type t)
     }
     return "?";
 }
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* The character at s[0..len) (len >= 1) as it stands inside a JSON string:
+ * into out (at most 6 bytes), its length in *out_n. Returns the bytes of s it took. */
+static size_t json_escape_char(const unsigned char *s, size_t len, char out[8], size_t *out_n)
+{
+    unsigned char c = s[0];
+    if (c == '"' || c == '\\') {
+        out[0] = '\\';
+        out[1] = (char)c;
+        *out_n = 2;
+    } else if (c == '\n' || c == '\t') {
+        out[0] = '\\';
+        out[1] = c == '\n' ? 'n' : 't';
+        *out_n = 2;
+    } else if (c < 0x20 || c == 0x7F) {
+        *out_n = (size_t)snprintf(out, 8, "\\u%04x", c);
+    } else if (c < 0x80) {
+        out[0] = (char)c;
+        *out_n = 1;
+    } else {
+        size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (n > 1 && n <= len && json_utf8_valid((const char *)s, n)) {
+            memcpy(out, s, n);
+            *out_n = n;
+            return n;
+        }
+        memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD for one bad byte */
+        *out_n = 3;
+    }
+    return 1;
+}
+
+size_t json_escape(char *dst, size_t cap, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)u), need = 0, w = 0;
+    int cut = 0;
+    for (size_t i = 0; i < len;) {
+        char piece[8];
+        size_t pn;
+        i += json_escape_char(u + i, len - i, piece, &pn);
+        if (!cut && w + pn < cap) {
+            memcpy(dst + w, piece, pn);
+            w += pn;
+        } else {
+            cut = 1;
+        }
+        need += pn;
+    }
+    if (cap > 0) dst[w] = '\0';
+    return need;
+}
+
+void json_write_string(FILE *f, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)u);
+    fputc('"', f);
+    for (size_t i = 0; i < len;) {
+        char piece[8];
+        size_t pn;
+        i += json_escape_char(u + i, len - i, piece, &pn);
+        fwrite(piece, 1, pn, f);
+    }
+    fputc('"', f);
+}

@@ -24,6 +24,7 @@
 #define JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define JSON_MAX_DEPTH 64
 
@@ -66,5 +67,19 @@ int json_get_int64(const json_value *v, long long min, long long max, long long 
 int json_utf8_valid(const char *s, size_t len);
 /* "null", "false", "true", "number", "string", "array" or "object". */
 const char *json_type_name(json_type t);
+
+/* Writing JSON: the one string escaper of the project (weights headers, the
+ * app's state dump, tlab-run's trace, the lessons' dumps). '"' and '\\' are
+ * escaped, newline and tab as \n and \t, other control bytes and DEL as
+ * \u00XX, and a byte that starts no valid UTF-8 sequence becomes U+FFFD, so the
+ * output is always valid JSON whatever bytes s holds. NULL is "".
+ *
+ * json_escape writes the inside of the string (no quotes) into dst: whole
+ * characters only, NUL-terminated when cap > 0 (dst may be NULL when cap is
+ * 0). Returns the length all of s needs escaped, like snprintf: a result >= cap
+ * means dst holds a cut (still valid) prefix. */
+size_t json_escape(char *dst, size_t cap, const char *s);
+/* s as a JSON string literal, quotes included, to f. */
+void json_write_string(FILE *f, const char *s);
 
 #endif

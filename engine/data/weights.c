@@ -707,28 +707,29 @@ static void sb_printf(strbuf *b, const char *fmt, ...)
     sb_put(b, tmp, (size_t)n);
 }
 
-/* s as a JSON string literal, quotes included. */
-static void sb_json_string(strbuf *b, const char *s, size_t n)
+/* s as a JSON string literal, quotes included (escaped by json_escape). */
+static void sb_json_string(strbuf *b, const char *s)
 {
-    sb_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"') sb_put(b, "\\\"", 2);
-        else if (c == '\\') sb_put(b, "\\\\", 2);
-        else if (c == '\n') sb_put(b, "\\n", 2);
-        else if (c == '\t') sb_put(b, "\\t", 2);
-        else if (c < 0x20 || c == 0x7F) sb_printf(b, "\\u%04x", c);
-        else sb_put(b, (const char *)&c, 1);
+    char small[256];
+    size_t need = json_escape(NULL, 0, s);
+    char *tmp = need < sizeof small ? small : malloc(need + 1);
+    if (!tmp) {
+        b->oom = 1;
+        return;
     }
+    json_escape(tmp, need + 1, s);
     sb_put(b, "\"", 1);
+    sb_put(b, tmp, need);
+    sb_put(b, "\"", 1);
+    if (tmp != small) free(tmp);
 }
 
 static void sb_meta(strbuf *b, const char *key, const char *value)
 {
     sb_put(b, ",", 1);
-    sb_json_string(b, key, strlen(key));
+    sb_json_string(b, key);
     sb_put(b, ":", 1);
-    sb_json_string(b, value, strlen(value));
+    sb_json_string(b, value);
 }
 
 static void sb_meta_int(strbuf *b, const char *key, int v)
@@ -768,7 +769,7 @@ static int build_header(strbuf *h, const model_params *p, const tok_vocab *vocab
         sb_put(&v, "[", 1);
         for (int i = 0; i < vocab->size; i++) {
             if (i) sb_put(&v, ",", 1);
-            sb_json_string(&v, vocab->words[i], strlen(vocab->words[i]));
+            sb_json_string(&v, vocab->words[i]);
         }
         sb_put(&v, "]", 1);
         if (v.oom) h->oom = 1;
@@ -780,7 +781,7 @@ static int build_header(strbuf *h, const model_params *p, const tok_vocab *vocab
     for (int i = 0; i < p->n_tensors; i++) {
         const model_tensor *t = &p->tensors[i];
         sb_put(h, ",", 1);
-        sb_json_string(h, t->name, strlen(t->name));
+        sb_json_string(h, t->name);
         if (t->ndim == 2) sb_printf(h, ":{\"dtype\":\"F32\",\"shape\":[%d,%d]", t->shape[0], t->shape[1]);
         else sb_printf(h, ":{\"dtype\":\"F32\",\"shape\":[%d]", t->shape[0]);
         sb_printf(h, ",\"data_offsets\":[%zu,%zu]}", off, off + t->count * 4);

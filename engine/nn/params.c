@@ -2,6 +2,7 @@
  * views over other buffers (gradients, Adam moments) and seeded random init.
  * It knows nothing of files (see weights.c) nor of the forward pass. */
 #include "model.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -244,20 +245,6 @@ const model_tensor *model_params_find(const model_params *p, const char *name)
     return NULL;
 }
 
-/* splitmix64: small, good, and the same on every machine. */
-static unsigned long long rng_next(unsigned long long *s)
-{
-    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static float rng_uniform(unsigned long long *s) /* [0, 1) */
-{
-    return (float)((rng_next(s) >> 40) * (1.0 / 16777216.0));
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -266,7 +253,7 @@ static int ends_with(const char *s, const char *suffix)
 
 void model_params_init_random(model_params *p, unsigned long long seed)
 {
-    unsigned long long s = seed;
+    uint64_t s = seed;
     const float emb_std = 1.0f / sqrtf((float)p->cfg.d_model);
     for (int i = 0; i < p->n_tensors; i++) {
         const model_tensor *t = &p->tensors[i];

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "beam.h"
+#include "json.h"
 #include "model.h"
 #include "tok.h"
 #include "trace.h"
@@ -79,46 +80,6 @@ static int parse_ids(const char *s, int *ids, int cap)
 
 /* ---------- JSON output ---------- */
 
-/* Writes s as a JSON string; invalid UTF-8 bytes become U+FFFD so the output
- * is always valid JSON. */
-static void json_str(FILE *f, const char *s)
-{
-    const unsigned char *u = (const unsigned char *)(s ? s : "");
-    fputc('"', f);
-    while (*u) {
-        unsigned char c = *u;
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-            u++;
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-            u++;
-        } else if (c < 0x80) {
-            fputc(c, f);
-            u++;
-        } else {
-            int len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-            int ok = len > 0;
-            unsigned cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-            for (int i = 1; ok && i < len; i++) {
-                if ((u[i] & 0xC0) != 0x80) ok = 0;
-                else cp = (cp << 6) | (u[i] & 0x3Fu);
-            }
-            if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))))
-                ok = 0;
-            if (ok) {
-                fwrite(u, 1, (size_t)len, f);
-                u += len;
-            } else {
-                fputs("\\ufffd", f);
-                u++;
-            }
-        }
-    }
-    fputc('"', f);
-}
-
 static void json_float(FILE *f, float x)
 {
     if (isfinite(x)) fprintf(f, "%.9g", (double)x);
@@ -161,7 +122,7 @@ static int write_json(const char *path, const trace *t, const tok_vocab *vocab, 
     const model_config *c = &t->cfg;
     const int S = t->n_src, T = t->n_tgt, V = c->vocab_size;
     fputs("{\n\"model\":", f);
-    json_str(f, model_path);
+    json_write_string(f, model_path);
     fprintf(f,
             ",\n\"config\":{\"d_model\":%d,\"n_heads\":%d,\"n_enc_layers\":%d,\"n_dec_layers\":%d,\"d_ff\":%d,"
             "\"vocab_size\":%d,\"max_len\":%d,\"has_final_norm\":%d}",
@@ -170,12 +131,12 @@ static int write_json(const char *path, const trace *t, const tok_vocab *vocab, 
     fprintf(f, ",\n\"no_causal_mask\":%s", t->opts.no_causal_mask ? "true" : "false");
     if (sentence_mode) {
         fputs(",\n\"sentence\":", f);
-        json_str(f, t->sentence);
+        json_write_string(f, t->sentence);
         fputs(",\n\"tokens\":[", f);
         for (int i = 0; i < t->n_words; i++) {
             const tok_token *k = &t->src_tokens[i];
             fputs(i ? ",{\"text\":" : "{\"text\":", f);
-            json_str(f, k->text);
+            json_write_string(f, k->text);
             fprintf(f, ",\"id\":%d,\"unk\":%s,\"byte_start\":%d,\"byte_len\":%d}", k->id, k->is_unk ? "true" : "false",
                     k->byte_start, k->byte_len);
         }
@@ -184,21 +145,21 @@ static int write_json(const char *path, const trace *t, const tok_vocab *vocab, 
         char text[4096];
         trace_output_text(t, vocab, text, sizeof text);
         fputs(",\n\"translation\":", f);
-        json_str(f, text);
+        json_write_string(f, text);
     }
     fputs(",\n\"src_ids\":", f);
     json_ints(f, t->src_ids, S);
     fputs(",\n\"src_words\":[", f);
     for (int i = 0; i < S; i++) {
         if (i) fputc(',', f);
-        json_str(f, tok_vocab_word(vocab, t->src_ids[i]));
+        json_write_string(f, tok_vocab_word(vocab, t->src_ids[i]));
     }
     fputs("],\n\"tgt_ids\":", f);
     json_ints(f, t->tgt_ids, T);
     fputs(",\n\"tgt_words\":[", f);
     for (int i = 0; i < T; i++) {
         if (i) fputc(',', f);
-        json_str(f, tok_vocab_word(vocab, t->tgt_ids[i]));
+        json_write_string(f, tok_vocab_word(vocab, t->tgt_ids[i]));
     }
     fputs("],\n\"out_ids\":", f);
     json_ints(f, t->out_ids, T);

@@ -304,13 +304,60 @@ static void test_random_inputs(void **state)
     assert_true(ok > 0 && ok < 20000);
 }
 
+/* The one string escaper: every escape by hand, bad UTF-8 as U+FFFD, cuts at whole
+ * characters, and every output parses back to the input (bad bytes aside). */
+static void test_escape(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_int_equal(json_escape(buf, sizeof buf, "a\"b\\c"), 7);
+    assert_string_equal(buf, "a\\\"b\\\\c");
+    assert_int_equal(json_escape(buf, sizeof buf, "l1\nl2\tx\x01\x1f\x7f"), 27);
+    assert_string_equal(buf, "l1\\nl2\\tx\\u0001\\u001f\\u007f");
+    /* valid UTF-8 stays; a lone continuation byte, a cut sequence and an overlong become U+FFFD each */
+    assert_int_equal(json_escape(buf, sizeof buf, "\xC3\xBC\xE2\x82\xAC"), 5);
+    assert_string_equal(buf, "\xC3\xBC\xE2\x82\xAC");
+    json_escape(buf, sizeof buf, "a\x80" "b\xE2\x82" "c\xC0\xAF");
+    assert_string_equal(buf, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_int_equal(json_escape(buf, sizeof buf, NULL), 0);
+    assert_string_equal(buf, "");
+    /* too small: whole characters only, NUL-terminated, the full length returned */
+    char small[5];
+    assert_int_equal(json_escape(small, sizeof small, "ab\"cd"), 6);
+    assert_string_equal(small, "ab\\\"");
+    assert_int_equal(json_escape(small, 4, "ab\"cd"), 6);
+    assert_string_equal(small, "ab"); /* never half an escape */
+    assert_int_equal(json_escape(small, 4, "a\xE2\x82\xAC"), 4);
+    assert_string_equal(small, "a"); /* never half a character */
+    assert_int_equal(json_escape(NULL, 0, "x\"y"), 4);
+    /* json_write_string: quotes around the same escaping; what it writes parses back */
+    const char *in = "say \"hi\"\\\n\t\x02 \xC3\xBC";
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    json_write_string(f, in);
+    json_write_string(f, NULL);
+    long n = ftell(f);
+    rewind(f);
+    char out[128] = "";
+    assert_int_equal(fread(out, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    assert_string_equal(out, "\"say \\\"hi\\\"\\\\\\n\\t\\u0002 \xC3\xBC\"\"\"");
+    out[n - 2] = 0; /* the first literal only */
+    json_doc doc;
+    char err[128];
+    assert_int_equal(json_parse(&doc, out, strlen(out), err, sizeof err), 0);
+    assert_int_equal(doc.root->type, JSON_STRING);
+    assert_string_equal(doc.root->str, in);
+    json_free(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values),       cmocka_unit_test(test_integers),     cmocka_unit_test(test_strings),
         cmocka_unit_test(test_numbers_big),  cmocka_unit_test(test_bad_syntax),   cmocka_unit_test(test_bad_strings),
         cmocka_unit_test(test_duplicates),   cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_large),
-        cmocka_unit_test(test_random_inputs),
+        cmocka_unit_test(test_random_inputs), cmocka_unit_test(test_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
