@@ -24,6 +24,7 @@
 
 #include "train.h"
 
+#include "afile.h"
 #include "kernels.h"
 #include "rng.h"
 #include "tok.h"
@@ -1469,10 +1470,8 @@ static int ckpt_fail(char *err, size_t err_len, const char *path, const char *wh
 
 int train_state_save(const train_state *s, const char *path, char *err, size_t err_len)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return ckpt_fail(err, err_len, path, "path too long");
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return ckpt_fail(err, err_len, tmp, strerror(errno));
+    afile f;
+    if (afile_open(&f, path, AFILE_REPLACE, err, err_len) != 0) return -1;
     int64_t h[CKPT_FIELDS];
     ckpt_header(s, h);
     const size_t nf = s->params.n_floats;
@@ -1482,20 +1481,11 @@ int train_state_save(const train_state *s, const char *path, char *err, size_t e
     sum = fnv1a(sum, s->params.memory, nf * sizeof(float));
     sum = fnv1a(sum, s->adam_m, nf * sizeof(float));
     sum = fnv1a(sum, s->adam_v, nf * sizeof(float));
-    int ok = fwrite(CKPT_MAGIC, 1, 8, f) == 8 && fwrite(h, sizeof h, 1, f) == 1 &&
-             fwrite(s->params.memory, sizeof(float), nf, f) == nf && fwrite(s->adam_m, sizeof(float), nf, f) == nf &&
-             fwrite(s->adam_v, sizeof(float), nf, f) == nf && fwrite(&sum, sizeof sum, 1, f) == 1;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        remove(tmp);
-        return ckpt_fail(err, err_len, tmp, "write failed (disk full?)");
-    }
-    if (rename(tmp, path) != 0) {
-        remove(tmp);
-        return ckpt_fail(err, err_len, path, strerror(errno));
-    }
-    return 0;
+    /* A short write flags the stream; afile_commit then names the cause and removes the temporary. */
+    (void)(fwrite(CKPT_MAGIC, 1, 8, f.fp) == 8 && fwrite(h, sizeof h, 1, f.fp) == 1 &&
+           fwrite(s->params.memory, sizeof(float), nf, f.fp) == nf && fwrite(s->adam_m, sizeof(float), nf, f.fp) == nf &&
+           fwrite(s->adam_v, sizeof(float), nf, f.fp) == nf && fwrite(&sum, sizeof sum, 1, f.fp) == 1);
+    return afile_commit(&f, err, err_len);
 }
 
 int train_state_load(train_state *s, const char *path, char *err, size_t err_len)

@@ -101,32 +101,27 @@ static void afile_clear(afile *f)
     memset(f, 0, sizeof *f);
 }
 
-int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t err_len)
+/* An existing device or FIFO (/dev/null, /dev/stdout, /dev/full) is written in place:
+ * it holds no content a partial write could spoil, and a rename would replace the
+ * device node itself. */
+static int afile_open_direct(afile *f, const char *path, char *err, size_t err_len)
 {
-    if (err && err_len) err[0] = '\0';
-    if (!f) return -1;
-    memset(f, 0, sizeof *f);
-    if (!path || !path[0]) {
-        afile_err(err, err_len, "cannot write a file without a name");
-        return -1;
-    }
-    if (strcmp(path, "-") == 0) {
-        afile_err(err, err_len, "cannot write \"-\" as a file (it means standard output)");
-        return -1;
-    }
-    size_t len = strlen(path);
-    struct stat st;
-    if (path[len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-        afile_err(err, err_len, "cannot write %s: it is a folder", path);
-        return -1;
-    }
-    if (mode == AFILE_NEW && lstat(path, &st) == 0) {
-        afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", path);
-        return -1;
-    }
-    f->mode = mode;
     f->path = strdup(path);
-    f->tmp = afile_tmp_template(path);
+    f->fp = f->path ? fopen(path, "wb") : NULL;
+    if (!f->fp) {
+        int e = f->path ? errno : ENOMEM;
+        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        afile_clear(f);
+        return -1;
+    }
+    return 0;
+}
+
+/* The temporary beside final (the name the file will have), open for writing. */
+static int afile_open_tmp(afile *f, const char *final, const char *path, char *err, size_t err_len)
+{
+    f->path = strdup(final);
+    f->tmp = afile_tmp_template(final);
     if (!f->path || !f->tmp) {
         afile_clear(f);
         afile_err(err, err_len, "cannot write %s: out of memory", path);
@@ -152,13 +147,59 @@ int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t er
     return 0;
 }
 
-/* Flush, fsync, check and close f->fp; 0 ok, else the errno (EIO when unknown). */
+int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t err_len)
+{
+    if (err && err_len) err[0] = '\0';
+    if (!f) return -1;
+    memset(f, 0, sizeof *f);
+    f->mode = mode;
+    if (!path || !path[0]) {
+        afile_err(err, err_len, "cannot write a file without a name");
+        return -1;
+    }
+    if (strcmp(path, "-") == 0) {
+        afile_err(err, err_len, "cannot write \"-\" as a file (it means standard output)");
+        return -1;
+    }
+    struct stat st, lst;
+    const int exists = stat(path, &st) == 0, lexists = lstat(path, &lst) == 0;
+    if (path[strlen(path) - 1] == '/' || (exists && S_ISDIR(st.st_mode))) {
+        afile_err(err, err_len, "cannot write %s: it is a folder", path);
+        return -1;
+    }
+    if (mode == AFILE_NEW && lexists) {
+        afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", path);
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode)) return afile_open_direct(f, path, err, err_len);
+    /* A symbolic link to a file: the file it points to is replaced, the link kept. */
+    char *real = exists && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+    int rc = afile_open_tmp(f, real ? real : path, path, err, err_len);
+    free(real);
+    return rc;
+}
+
+/* The cause of an earlier failed write whose errno is gone (the caller's fwrite
+ * failed, then other calls overwrote errno): one more byte appended to the
+ * temporary, which is about to be removed anyway, fails the same way (ENOSPC on a
+ * full disk, EFBIG over the file-size limit). EIO when it does not fail. */
+static int afile_probe_cause(FILE *fp)
+{
+    int fd = fileno(fp);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return EIO;
+    errno = 0;
+    if (pwrite(fd, "", 1, st.st_size) == 1) return EIO;
+    return errno ? errno : EIO;
+}
+
+/* Flush, fsync, check and close f->fp; 0 ok, else the errno. */
 static int afile_finish(afile *f)
 {
     int e = 0;
     errno = 0;
-    if (fflush(f->fp) != 0 || ferror(f->fp)) e = errno ? errno : EIO;
-    if (!e && fsync(fileno(f->fp)) != 0) e = errno ? errno : EIO;
+    if (fflush(f->fp) != 0 || ferror(f->fp)) e = errno ? errno : afile_probe_cause(f->fp);
+    if (!e && f->tmp && fsync(fileno(f->fp)) != 0) e = errno ? errno : EIO;
     errno = 0;
     if (fclose(f->fp) != 0 && !e) e = errno ? errno : EIO;
     f->fp = NULL;
@@ -183,12 +224,17 @@ static int afile_link_new(const afile *f)
 int afile_commit(afile *f, char *err, size_t err_len)
 {
     if (err && err_len) err[0] = '\0';
-    if (!f || !f->fp || !f->path || !f->tmp) {
+    if (!f || !f->fp || !f->path) {
         afile_err(err, err_len, "cannot write: the file is not open");
         if (f) afile_abort(f);
         return -1;
     }
     int e = afile_finish(f);
+    if (!f->tmp) { /* a device or FIFO, written in place */
+        if (e) afile_err(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+        afile_clear(f);
+        return e ? -1 : 0;
+    }
     if (!e && f->mode == AFILE_REPLACE && rename(f->tmp, f->path) != 0) e = errno ? errno : EIO;
     if (!e && f->mode == AFILE_NEW) {
         e = afile_link_new(f);

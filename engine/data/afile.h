@@ -6,6 +6,9 @@
  *                  (never overwrites: fails with "exists"; exports and screenshots)
  * A process killed midway leaves at most a hidden ".<name>.tmp-XXXXXX", never a partial
  * file under the final name. "-" is not a file: callers handle stdout themselves.
+ * Two cases are not renamed: an existing device or FIFO (/dev/null, /dev/stdout,
+ * /dev/full) is written in place, with the same checks (a rename would replace the
+ * device node); a symbolic link to a file keeps the link and replaces the file.
  *
  * Usage:
  *     afile f;

@@ -5,8 +5,9 @@
  * the strict json module, every tensor checked against the table that
  * model_params_init builds for the sizes in __metadata__, and only then is the
  * model handed back. On any failure the output is zeroed and a message names
- * the problem and the tensor. Saving goes through "<path>.tmp-<pid>", fsync and
- * rename, so an interrupted save never leaves a half-written file in place.
+ * the problem and the tensor. Saving goes through afile (a hidden temporary in
+ * the same folder, fsync'd, renamed), so an interrupted save never leaves a
+ * half-written file in place.
  *
  * This file must not know the forward pass, and must never exit() or print.
  */
@@ -24,6 +25,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "json.h"
 
 #define WEIGHTS_MAX_HEADER ((uint64_t)100 * 1024 * 1024)   /* bytes of JSON header at most */
@@ -792,34 +794,6 @@ static int build_header(strbuf *h, const model_params *p, const tok_vocab *vocab
     return h->oom ? -1 : 0;
 }
 
-static int write_all(FILE *f, const void *buf, size_t n)
-{
-    return fwrite(buf, 1, n, f) == n ? 0 : -1;
-}
-
-/* Best effort: make the rename itself durable. */
-static void fsync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = NULL;
-    if (!slash) dir = strdup(".");
-    else if (slash == path) dir = strdup("/");
-    else {
-        dir = malloc((size_t)(slash - path) + 1);
-        if (dir) {
-            memcpy(dir, path, (size_t)(slash - path));
-            dir[slash - path] = '\0';
-        }
-    }
-    if (!dir) return;
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
 int weights_save(const char *path, const model_params *params, const tok_vocab *vocab, const char *task, char *err,
                  size_t err_len)
 {
@@ -869,29 +843,15 @@ int weights_save(const char *path, const model_params *params, const tok_vocab *
         return -1;
     }
 
-    size_t tmp_len = strlen(path) + 32;
-    char *tmp = malloc(tmp_len);
-    if (!tmp) {
-        free(h.s);
-        set_err(err, err_len, "cannot save %s: out of memory", path);
-        return -1;
-    }
-    snprintf(tmp, tmp_len, "%s.tmp-%ld", path, (long)getpid());
-
-    int rc = -1, saved_errno = 0;
-    const char *what = "create";
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        saved_errno = errno;
-        set_err(err, err_len, "cannot save %s: cannot create %s: %s", path, tmp, strerror(saved_errno));
-        free(tmp);
+    afile f;
+    if (afile_open(&f, path, AFILE_REPLACE, err, err_len) != 0) {
         free(h.s);
         return -1;
     }
     unsigned char len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)h.len >> (8 * i));
-    what = "write";
-    int ok = write_all(f, len8, 8) == 0 && write_all(f, h.s, h.len) == 0;
+    /* A short write flags the stream: afile_commit names the cause and removes the temporary. */
+    int ok = fwrite(len8, 1, 8, f.fp) == 8 && fwrite(h.s, 1, h.len, f.fp) == h.len;
     unsigned char chunk[4096 * 4];
     for (int i = 0; ok && i < p->n_tensors; i++) {
         const model_tensor *t = &p->tensors[i];
@@ -899,37 +859,9 @@ int weights_save(const char *path, const model_params *params, const tok_vocab *
         for (size_t j = 0; ok && j < t->count; j += 4096) {
             size_t n = t->count - j < 4096 ? t->count - j : 4096;
             for (size_t k = 0; k < n; k++) write_f32le(chunk + 4 * k, src[j + k]);
-            ok = write_all(f, chunk, 4 * n) == 0;
+            ok = fwrite(chunk, 1, 4 * n, f.fp) == 4 * n;
         }
     }
-    if (ok) {
-        what = "flush";
-        ok = fflush(f) == 0;
-    }
-    if (ok) {
-        what = "sync";
-        ok = fsync(fileno(f)) == 0;
-    }
-    if (!ok) saved_errno = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        what = "close";
-        saved_errno = errno;
-    }
-    if (ok) {
-        what = "rename";
-        ok = rename(tmp, path) == 0;
-        if (!ok) saved_errno = errno;
-    }
-    if (ok) {
-        fsync_parent_dir(path);
-        rc = 0;
-    } else {
-        unlink(tmp);
-        set_err(err, err_len, "cannot save %s: %s of %s failed: %s", path, what, tmp,
-                saved_errno ? strerror(saved_errno) : "unknown error");
-    }
-    free(tmp);
     free(h.s);
-    return rc;
+    return afile_commit(&f, err, err_len);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "beam.h"
 #include "json.h"
 #include "model.h"
@@ -112,13 +113,9 @@ static void json_attn(FILE *f, const trace *t, const float *m, int nq, int nk)
     fputc(']', f);
 }
 
-static int write_json(const char *path, const trace *t, const tok_vocab *vocab, int sentence_mode, const char *model_path)
+/* The whole --trace-json document to f. */
+static void json_body(FILE *f, const trace *t, const tok_vocab *vocab, int sentence_mode, const char *model_path)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "tlab-run: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
     const model_config *c = &t->cfg;
     const int S = t->n_src, T = t->n_tgt, V = c->vocab_size;
     fputs("{\n\"model\":", f);
@@ -188,11 +185,29 @@ static int write_json(const char *path, const trace *t, const tok_vocab *vocab, 
         fputc('}', f);
     }
     fputs("]}\n}\n", f);
-    int bad = ferror(f);
-    if (f != stdout) bad |= fclose(f) != 0;
-    else bad |= fflush(f) != 0;
-    if (bad) {
-        fprintf(stderr, "tlab-run: error writing %s\n", path);
+}
+
+/* --trace-json PATH: "-" is standard output; a file is written through afile (a
+ * temporary renamed into place: a full disk or a kill never leaves half a file). */
+static int write_json(const char *path, const trace *t, const tok_vocab *vocab, int sentence_mode, const char *model_path)
+{
+    char err[512];
+    if (strcmp(path, "-") == 0) {
+        json_body(stdout, t, vocab, sentence_mode, model_path);
+        if (ferror(stdout) || fflush(stdout) != 0) {
+            fprintf(stderr, "tlab-run: error writing the trace to standard output\n");
+            return -1;
+        }
+        return 0;
+    }
+    afile f;
+    if (afile_open(&f, path, AFILE_REPLACE, err, sizeof err) != 0) {
+        fprintf(stderr, "tlab-run: %s\n", err);
+        return -1;
+    }
+    json_body(f.fp, t, vocab, sentence_mode, model_path);
+    if (afile_commit(&f, err, sizeof err) != 0) {
+        fprintf(stderr, "tlab-run: %s\n", err);
         return -1;
     }
     return 0;

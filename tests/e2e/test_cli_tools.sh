@@ -5,9 +5,10 @@
 # file), tlab-run --trace-json - (valid JSON with the fields the README and
 # tlab-run.c promise, attention rows summing to 1, logits [T, V]), a model
 # from tlab-mkmodel that tlab-run loads, and tlab-train's checkpoints: a
-# checkpoint is written through a temporary file and renamed, so a save that
-# fails (here: the temporary name is taken by a folder) leaves the previous
-# checkpoint byte for byte intact, and training can resume from it.
+# checkpoint is written through afile (a unique temporary renamed into place),
+# so a save that fails (here: the file-size limit, as a full disk) leaves the
+# previous checkpoint byte for byte intact and no temporary, and training can
+# resume from it.
 # Env: TLAB_BIN (build dir).
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
@@ -101,14 +102,16 @@ has out "^tokens (2): the\[4\] dog\[5\]"
 TR=("$BIN/tlab-train" --steps 2 --batch 4 --train-n 100 --valid-n 0 --threads 1 --checkpoint-every 1)
 expect 0 "${TR[@]}" --out "$T/m1.safetensors" --init-out "$T/i1.safetensors" --checkpoint "$T/c.ckpt"
 [ -s "$T/c.ckpt" ] && [ -s "$T/m1.safetensors" ] || fail "tlab-train wrote no checkpoint or model"
-ls "$T" | grep -q '\.tmp' && fail "a temporary file was left behind"
+ls -a "$T" | grep -q '\.tmp' && fail "a temporary file was left behind"
 cp "$T/c.ckpt" "$T/c.before"
-mkdir "$T/c.ckpt.tmp"   # the temporary name is taken: the next checkpoint cannot be written
-rc=0; "${TR[@]}" --seed 2 --out "$T/m2.safetensors" --init-out "$T/i2.safetensors" --checkpoint "$T/c.ckpt" \
-  > /dev/null 2> "$T/err" || rc=$?
-has err "checkpoint"
+# a save that fails (the file-size limit, as a full disk would: 2 MB lets the 1 MB models through
+# but not the 3 MB checkpoint) keeps the previous checkpoint
+rc=0; ( trap '' XFSZ; ulimit -f 2000; exec "${TR[@]}" --seed 2 --out "$T/m2.safetensors" --init-out "$T/i2.safetensors" \
+  --checkpoint "$T/c.ckpt" ) > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] || fail "a failing checkpoint save exited $rc, want 1"
+has err "checkpoint"; has err "File too large"
 cmp -s "$T/c.ckpt" "$T/c.before" || fail "a failed checkpoint save changed the previous checkpoint"
-rmdir "$T/c.ckpt.tmp"
+ls -a "$T" | grep -q '\.tmp' && fail "a failed save left a temporary file behind"
 expect 0 "$BIN/tlab-train" --resume "$T/c.ckpt" --steps 3 --batch 4 --train-n 100 --valid-n 0 --threads 1 \
   --out "$T/m3.safetensors" --init-out "$T/i3.safetensors" --checkpoint "$T/c3.ckpt"
 [ -s "$T/m3.safetensors" ] || fail "resume from the kept checkpoint wrote no model"

@@ -2,7 +2,8 @@
  * AFILE_NEW never overwrites, nothing appears under the final name before commit, and
  * the temporary is removed on abort, on a failed commit (a full disk, simulated by
  * putting /dev/full under the open stream; a final name that turned into a folder; a
- * name taken meanwhile) and never left behind after success. It must not test the
+ * name taken meanwhile) and never left behind after success; devices (/dev/null,
+ * /dev/full) are written in place and symbolic links kept. It must not test the
  * callers' formats (see test_weights.c, test_train.c). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,11 +12,15 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "afile.h"
@@ -229,29 +234,37 @@ static void test_full_disk_removes_temporary(void **state)
     free(tmp);
 }
 
-/* A write error already flagged on the stream (ferror) also fails the commit. */
+/* A write that failed long before commit (the stream's error flag set, errno since
+ * overwritten) also fails the commit, with its cause found again. Here the
+ * file-size limit, as a full disk would; in a child so the limit does not leak. */
 static void test_stream_error_fails_commit(void **state)
 {
     (void)state;
-    char err[256];
     const char *p = in_dir("err.bin");
-    afile f;
-    assert_int_equal(afile_open(&f, p, AFILE_REPLACE, err, sizeof err), 0);
-    int full = open("/dev/full", O_WRONLY);
-    if (full < 0) skip();
-    assert_true(dup2(full, fileno(f.fp)) >= 0);
-    close(full);
-    char big[65536];
-    memset(big, 'x', sizeof big);
-    (void)fwrite(big, 1, sizeof big, f.fp); /* larger than the buffer: fails now */
-    assert_true(ferror(f.fp));
-    char *tmp = strdup(f.tmp);
-    assert_int_equal(afile_commit(&f, err, sizeof err), -1);
-    assert_non_null(strstr(err, "err.bin"));
-    assert_false(exists(tmp));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char err[256];
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = { 4096, 4096 };
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(3);
+        afile f;
+        if (afile_open(&f, p, AFILE_REPLACE, err, sizeof err) != 0) _exit(4);
+        static char big[65536];
+        memset(big, 'x', sizeof big);
+        (void)fwrite(big, 1, sizeof big, f.fp); /* fails now: EFBIG */
+        if (!ferror(f.fp)) _exit(5);
+        errno = 0;
+        if (afile_commit(&f, err, sizeof err) != -1) _exit(6);
+        _exit(strstr(err, "err.bin") && strstr(err, "File too large") ? 0 : 7);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
     assert_false(exists(p));
-    assert_int_equal(n_entries(), 0);
-    free(tmp);
+    assert_int_equal(n_entries(), 0); /* the temporary is gone */
 }
 
 /* The final name became a folder meanwhile: rename fails, the temporary goes. */
@@ -307,6 +320,43 @@ static void test_long_name(void **state)
     assert_int_equal(n_entries(), 1);
 }
 
+/* A device is written in place, never renamed over (that would replace the device
+ * node): /dev/null takes the data, /dev/full reports the full disk. */
+static void test_devices_written_in_place(void **state)
+{
+    (void)state;
+    char err[256];
+    struct stat st;
+    assert_int_equal(afile_write("/dev/null", AFILE_REPLACE, "x", 1, err, sizeof err), 0);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    if (stat("/dev/full", &st) != 0) skip();
+    assert_int_equal(afile_write("/dev/full", AFILE_REPLACE, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/dev/full"));
+    assert_non_null(strstr(err, "No space left on device"));
+    assert_int_equal(stat("/dev/full", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    assert_int_equal(afile_write("/dev/null", AFILE_NEW, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "exists"));
+}
+
+/* A symbolic link to a file: the file is replaced, the link stays a link. */
+static void test_symlink_kept(void **state)
+{
+    (void)state;
+    char err[256], target[600];
+    snprintf(target, sizeof target, "%s", in_dir("real.bin"));
+    put(target, "old");
+    const char *link_path = in_dir("link.bin");
+    assert_int_equal(symlink("real.bin", link_path), 0);
+    assert_int_equal(afile_write(link_path, AFILE_REPLACE, "new", 3, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    expect_content(target, "new");
+    assert_int_equal(n_entries(), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +370,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_rename_removes_temporary, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_bad_names, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_long_name, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_devices_written_in_place, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_symlink_kept, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

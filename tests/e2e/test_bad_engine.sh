@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_bad_engine.sh - the engine's command-line tools against the hostile inputs
+# of issue 12 (each case is a row of docs/bad-input.md and fails without its fix):
+# files written through afile (two trainings sharing --checkpoint, a checkpoint
+# whose old fixed temporary name is taken, --trace-json to /dev/full and to a
+# file-size limit: a clear message, exit 1, no partial file and no temporary).
+# Env: TLAB_BIN (build dir), TLAB_ASSETS.
+set -euo pipefail
+BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
+ASSETS=${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect CODE CMD...: runs CMD, stdout to $T/out, stderr to $T/err, checks the exit code
+expect() {
+  local want=$1 rc=0; shift
+  "$@" > "$T/out" 2> "$T/err" || rc=$?
+  [ "$rc" = "$want" ] || { cat "$T/err" >&2; fail "$* exited $rc, want $want"; }
+}
+has() { grep -q -- "$2" "$T/$1" || { cat "$T/$1" >&2; fail "no '$2' in $1"; }; }
+no_tmp() { ! ls -a "$1" | grep -q '\.tmp' || { ls -a "$1" >&2; fail "a temporary file was left in $1"; }; }
+MODEL=$ASSETS/model.safetensors
+[ -f "$MODEL" ] || MODEL=$ASSETS/model-untrained.safetensors
+
+# --- item 10: checkpoints through a unique temporary -----------------------
+TR=("$BIN/tlab-train" --batch 4 --train-n 100 --valid-n 0 --threads 1 --checkpoint-every 1)
+mkdir "$T/ck"
+# the old fixed temporary name "FILE.tmp" is taken (another training's, or a folder): no matter
+mkdir "$T/ck/c.ckpt.tmp"
+expect 0 "${TR[@]}" --steps 2 --out "$T/ck/m0.safetensors" --init-out "$T/ck/i0.safetensors" --checkpoint "$T/ck/c.ckpt"
+[ -s "$T/ck/c.ckpt" ] || fail "no checkpoint written beside a taken FILE.tmp"
+rmdir "$T/ck/c.ckpt.tmp"
+# two trainings sharing --checkpoint, saving every step at the same time: both finish
+"${TR[@]}" --steps 40 --seed 1 --out "$T/ck/m1.safetensors" --init-out "$T/ck/i1.safetensors" \
+  --checkpoint "$T/ck/c.ckpt" > "$T/o1" 2> "$T/e1" & p1=$!
+"${TR[@]}" --steps 40 --seed 2 --out "$T/ck/m2.safetensors" --init-out "$T/ck/i2.safetensors" \
+  --checkpoint "$T/ck/c.ckpt" > "$T/o2" 2> "$T/e2" & p2=$!
+r1=0; wait $p1 || r1=$?
+r2=0; wait $p2 || r2=$?
+[ "$r1" = 0 ] && [ "$r2" = 0 ] || { cat "$T/e1" "$T/e2" >&2; fail "two trainings sharing --checkpoint: exits $r1 and $r2"; }
+[ -s "$T/ck/m1.safetensors" ] && [ -s "$T/ck/m2.safetensors" ] || fail "a training sharing --checkpoint lost its model"
+no_tmp "$T/ck"
+
+# --- items 3/7: --trace-json to a full disk ---------------------------------
+expect 1 "$BIN/tlab-run" --model "$MODEL" --trace-json /dev/full "the dog sees the cat"
+has err "/dev/full"; has err "No space left on device"
+[ -c /dev/full ] || fail "/dev/full is no longer a device"
+mkdir "$T/tj"
+echo previous > "$T/tj/trace.json"
+rc=0; ( trap '' XFSZ; ulimit -f 4; exec "$BIN/tlab-run" --model "$MODEL" --trace-json "$T/tj/trace.json" \
+  "the dog sees the cat" ) > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] || fail "--trace-json over the file-size limit exited $rc, want 1"
+has err "trace.json"; has err "File too large"
+[ "$(cat "$T/tj/trace.json")" = previous ] || fail "a failed --trace-json changed the previous file"
+no_tmp "$T/tj"
+expect 0 "$BIN/tlab-run" --model "$MODEL" --trace-json "$T/tj/trace.json" "the dog sees the cat"
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/tj/trace.json" || fail "--trace-json wrote invalid JSON"
+no_tmp "$T/tj"
+
+echo "bad engine input: ok"
