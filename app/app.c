@@ -53,8 +53,8 @@ static const char *const example_sentences[] = {
     "we know that the horses have come from the park",
     "the girl likes the small cat .",
     "the teacher does not hear a bird",
-    "today the old man says that the young children do not see the big brown dog in the garden "
-    "because the small brown cat has not played with the ball",
+    ("today the old man says that the young children do not see the big brown dog in the garden "
+     "because the small brown cat has not played with the ball"),
 };
 
 /* Keys, shown in the help overlay (and in docs/app.md). */
@@ -1792,8 +1792,37 @@ int app_bench(const app_options *o, int frames, FILE *out)
     return APP_EXIT_OK;
 }
 
+/* 1 when a window is wanted but there is no screen to put it on: on Linux, no X11 or
+ * Wayland display and no SDL video driver chosen by the user. Headless modes
+ * (--export-all, --script, --monkey) need no display. */
+static int app_no_display(const app_options *o)
+{
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+    if (o->export_all_dir || o->script || monkey_active() || getenv("SDL_VIDEODRIVER")) return 0;
+    return !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY");
+#else
+    (void)o;
+    return 0;
+#endif
+}
+
+static void app_no_display_help(FILE *f)
+{
+    fputs("transformer-lab: no display: neither DISPLAY nor WAYLAND_DISPLAY is set, so there is\n"
+          "no screen to open the window on (over SSH, or on a machine without a desktop).\n"
+          "  - on a desktop: run it from a terminal inside the graphical session;\n"
+          "  - over SSH: connect with X forwarding, ssh -X host, then run it again;\n"
+          "  - a virtual screen: Xvfb :99 & then DISPLAY=:99 ./scripts/run.sh;\n"
+          "  - no screen at all: export every lesson as slides, headless:\n"
+          "      ./scripts/run.sh --export-all slides    (PNG files in the folder slides/)\n", f);
+}
+
 int app_run(const app_options *o)
 {
+    if (app_no_display(o)) {
+        app_no_display_help(stderr);
+        return APP_EXIT_FAIL;
+    }
     if (!getenv("SDL_VIDEODRIVER") && (o->export_all_dir || (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))))
         setenv("SDL_VIDEODRIVER", "dummy", 0);
     app *a = calloc(1, sizeof *a);

@@ -165,7 +165,7 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
         labs[i] = lab[i];
     }
     const float *m[3] = {tr->dec_embed, tr->dec_pe, tr->dec_x};
-    const char *nm[3] = {"dec embedding \xC3\x97 \xE2\x88\x9A" "d", "dec PE", "dec X"};
+    const char *nm[3] = {("dec embedding \xC3\x97 \xE2\x88\x9A" "d"), "dec PE", "dec X"};
     char titles[3][96];
     snprintf(titles[0], sizeof titles[0], "E[id] \xC3\x97 \xE2\x88\x9A%d  [%d\xC3\x97%d]", D, step + 1, D);
     snprintf(titles[1], sizeof titles[1], "+ PE  [%d\xC3\x97%d]", step + 1, D);

@@ -294,7 +294,7 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
         ui_heatmap(ui, L.full, &h, NULL);
     } else if (step == 2) {
         const float *m[3] = {tr->enc_embed, tr->enc_pe, tr->enc_x};
-        const char *nm[3] = {"E\xC2\xB7\xE2\x88\x9A" "d", "PE", "X"};
+        const char *nm[3] = {("E\xC2\xB7\xE2\x88\x9A" "d"), "PE", "X"};
         char titles[3][128];
         snprintf(titles[0], sizeof titles[0], "embedding \xC3\x97 \xE2\x88\x9A%d : [%d\xC3\x97%d]", D, S, D);
         snprintf(titles[1], sizeof titles[1], "+ PE : [%d\xC3\x97%d]", S, D);

@@ -13,14 +13,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-if ! command -v clang >/dev/null; then
-  echo "fuzz.sh: installing clang (libFuzzer)" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends clang >/dev/null
-fi
-cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DTLAB_FUZZ=ON -DTLAB_BUILD_TESTS=OFF \
-      -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_harnesses
+bash scripts/setup.sh test   # clang, and libclang-rt-14-dev for libFuzzer and the sanitizer runtimes
+# Under --ci the whole tree is built with clang (the app and tools too, warnings as errors
+# under CI=true), so a clang-only warning fails the run; a campaign builds only the harnesses.
+targets=(--target fuzz_harnesses); [ "${1:-}" = "--ci" ] && targets=()
+bash scripts/build.sh --dir build-fuzz --label "(clang, libFuzzer + ASan + UBSan)" "${targets[@]}" -- \
+  -DCMAKE_C_COMPILER=clang -DTLAB_FUZZ=ON -DTLAB_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1"
 if [ "${1:-}" = "--ci" ]; then
   exec ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$(nproc)"
 fi

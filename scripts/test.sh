@@ -1,30 +1,54 @@
 #!/usr/bin/env bash
-# One command: set up a fresh Debian 12 machine, build, and run every test;
-# then build the whole project again under AddressSanitizer + UndefinedBehavior-
-# Sanitizer (build-asan, Debug at -O1, assertions on) and run every test again
-# there, the headless app included (software renderer: no leak suppressions).
-# Any sanitizer report (leaks included) fails the run. TLAB_NO_ASAN=1 skips
-# the second pass (quicker local runs); CI always runs it. Third, the fuzz
-# harnesses (tests/fuzz, clang) replay their seed corpora and fuzz 3 s each
-# (scripts/fuzz.sh --ci; TLAB_NO_FUZZ=1 skips it).
+# test.sh - one command: set up a fresh Debian 12 machine (scripts/setup.sh test),
+# build, and run every test, in three passes:
+#   1. the Release build (build/): every CTest test;
+#   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan,
+#      Debug at -O1, assertions on, software renderer, no suppressions): any report,
+#      leaks included, fails the run. TLAB_NO_ASAN=1 skips it (quicker local runs);
+#   3. the fuzz harnesses (tests/fuzz, clang; the whole tree is compiled with clang
+#      too, warnings as errors under CI) replay their seed corpora and fuzz 3 s each.
+#      TLAB_NO_FUZZ=1 skips it.
+# One line per stage, with the time it took; build and install logs are kept in
+# build/logs/ and printed when a stage fails. Wall times measured on a fresh root
+# are in README.md and BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build.sh
-(cd build && ctest --output-on-failure -j"$(nproc)")
+t0=$(date +%s)
+times=()
+stage() { echo; echo "test.sh: == $1 ==" >&2; ts=$(date +%s); }
+done_stage() { times+=("$(printf '%-34s %4d s' "$1" $(($(date +%s) - ts)))"); }
+
+stage "set-up (packages for building and testing)"
+bash scripts/setup.sh test
+done_stage "set-up"
+
+stage "Release build"
+bash scripts/build.sh --label "(Release)"
+done_stage "Release build"
+
+stage "pass 1 of 3: every test on the Release build ($(ctest --test-dir build -N | awk '/Total Tests/ {print $3}') tests)"
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+done_stage "pass 1: Release tests"
+
 if [ "${TLAB_NO_ASAN:-0}" != 1 ]; then
-  echo "test.sh: second pass under ASan + UBSan (build-asan)" >&2
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DTLAB_SANITIZE=ON \
-        -DTLAB_WERROR=OFF >/dev/null
-  cmake --build build-asan -j"$(nproc)"
-  # leaks are reported at exit and turn the exit status non-zero; UBSan stops at the
+  stage "ASan + UBSan build"
+  bash scripts/build.sh --dir build-asan --label "(ASan + UBSan, for pass 2)" -- \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DTLAB_SANITIZE=ON -DTLAB_WERROR=OFF
+  done_stage "ASan + UBSan build"
+  stage "pass 2 of 3: every test again under ASan + UBSan (a few minutes)"
+  # Leaks are reported at exit and turn the exit status non-zero; UBSan stops at the
   # first report (the build uses -fno-sanitize-recover=all). A test given the CTest
   # label no_asan would be skipped here (for one too slow under the sanitizers): none is.
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE no_asan
+  done_stage "pass 2: ASan + UBSan tests"
 fi
 if [ "${TLAB_NO_FUZZ:-0}" != 1 ]; then
-  echo "test.sh: fuzz harnesses: corpus replay and a brief run each (build-fuzz)" >&2
+  stage "pass 3 of 3: fuzz harnesses, corpus replay and 3 s each (clang build)"
   bash scripts/fuzz.sh --ci
+  done_stage "pass 3: fuzz build + replay"
 fi
+echo
+echo "test.sh: all passed in $(($(date +%s) - t0)) s:" >&2
+printf '  %s\n' "${times[@]}" >&2

@@ -291,8 +291,8 @@ static const char *const EXAMPLES[] = {
     "a young woman does not help the old man",
     "today the children have found a black ball in the garden",
     "we know that the horses have come from the park",
-    "today the old man says that the young children do not see the big brown dog in the garden "
-    "because the small brown cat has not played with the ball",
+    ("today the old man says that the young children do not see the big brown dog in the garden "
+     "because the small brown cat has not played with the ball"),
 };
 
 int corpus_examples(const char *const **sentences)

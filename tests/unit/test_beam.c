@@ -133,8 +133,8 @@ static void test_beam1_is_greedy(void **state)
     static const char *sentences[] = {
         "the dog sees the cat",
         "the woman likes the big house",
-        "today the old man says that the young children do not see the big brown dog in the garden because the "
-        "small brown cat has not played with the ball",
+        ("today the old man says that the young children do not see the big brown dog in the garden because the "
+         "small brown cat has not played with the ball"),
         "the teacher has not found the book .",
         "zebra quantum the the",
     };
