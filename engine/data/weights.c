@@ -1,10 +1,12 @@
 /* weights.c - load and save a model as safetensors (see weights.h and
  * docs/weights.md for the format, the tensor names and every rejection).
  *
- * Loading is all-or-nothing: the file is read whole, the header parsed with
- * the strict json module, every tensor checked against the table that
- * model_params_init builds for the sizes in __metadata__, and only then is the
- * model handed back. On any failure the output is zeroed and a message names
+ * Loading is all-or-nothing and reads only what the header declares: the
+ * 8-byte header length is checked against the file's size, the header parsed
+ * with the strict json module, every tensor checked against the table that
+ * model_params_init builds for the sizes in __metadata__ (they must tile the
+ * rest of the file exactly), then the data read and checked, and only then is
+ * the model handed back. On any failure the output is zeroed and a message names
  * the problem and the tensor. Saving goes through afile (a hidden temporary in
  * the same folder, fsync'd, renamed), so an interrupted save never leaves a
  * half-written file in place.
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -29,7 +32,6 @@
 #include "json.h"
 
 #define WEIGHTS_MAX_HEADER ((uint64_t)100 * 1024 * 1024)   /* bytes of JSON header at most */
-#define WEIGHTS_MAX_FILE ((uint64_t)4 * 1024 * 1024 * 1024) /* bytes of file weights_load reads at most */
 /* Above this many bytes of parameters, the block is allocated only when the
  * file really holds that much data (so a tiny malformed file cannot make us
  * allocate gigabytes before it is rejected). */
@@ -408,10 +410,10 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
     return 0;
 }
 
-static int load_parsed(weights_model *m, const json_value *root, const unsigned char *data, uint64_t data_len,
-                       char *err, size_t err_len)
+/* The sizes from the header's __metadata__ and which final norms exist, checked. */
+static int parse_config(const json_value *root, model_config *cfg, char *err, size_t err_len)
 {
-    char buf[100], buf2[100];
+    char buf[100];
     if (root->type != JSON_OBJECT) {
         set_err(err, err_len, "header is not a JSON object (it is %s)", a_type(root->type));
         return -1;
@@ -433,16 +435,15 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
         }
 
     /* Sizes. The bounds here only keep the arithmetic sane; model_config_check has the real limits. */
-    model_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    if (meta_int(meta, "d_model", 1, 1000000, &cfg.d_model, err, err_len) ||
-        meta_int(meta, "nhead", 1, 1000000, &cfg.n_heads, err, err_len) ||
-        meta_int(meta, "num_encoder_layers", 1, 1000000, &cfg.n_enc_layers, err, err_len) ||
-        meta_int(meta, "num_decoder_layers", 1, 1000000, &cfg.n_dec_layers, err, err_len) ||
-        meta_int(meta, "dim_feedforward", 1, 1000000000, &cfg.d_ff, err, err_len) ||
-        meta_int(meta, "max_len", 1, 1000000, &cfg.max_len, err, err_len) ||
-        meta_int(meta, "vocab_size", 1, 1000000000, &cfg.vocab_size, err, err_len) ||
-        meta_float(meta, "layer_norm_eps", &cfg.ln_eps, err, err_len))
+    memset(cfg, 0, sizeof *cfg);
+    if (meta_int(meta, "d_model", 1, 1000000, &cfg->d_model, err, err_len) ||
+        meta_int(meta, "nhead", 1, 1000000, &cfg->n_heads, err, err_len) ||
+        meta_int(meta, "num_encoder_layers", 1, 1000000, &cfg->n_enc_layers, err, err_len) ||
+        meta_int(meta, "num_decoder_layers", 1, 1000000, &cfg->n_dec_layers, err, err_len) ||
+        meta_int(meta, "dim_feedforward", 1, 1000000000, &cfg->d_ff, err, err_len) ||
+        meta_int(meta, "max_len", 1, 1000000, &cfg->max_len, err, err_len) ||
+        meta_int(meta, "vocab_size", 1, 1000000000, &cfg->vocab_size, err, err_len) ||
+        meta_float(meta, "layer_norm_eps", &cfg->ln_eps, err, err_len))
         return -1;
 
     /* Final norms: all four tensors or none. */
@@ -458,31 +459,23 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
                 final_norms[missing_final]);
         return -1;
     }
-    cfg.has_final_norm = n_final == 4;
+    cfg->has_final_norm = n_final == 4;
 
     char cerr[200];
-    if (model_config_check(&cfg, cerr, sizeof cerr) != 0) {
+    if (model_config_check(cfg, cerr, sizeof cerr) != 0) {
         set_err(err, err_len, "absurd sizes in __metadata__: %s", cerr);
         return -1;
     }
-    uint64_t need = expected_floats(&cfg) * 4;
-    if (need > data_len && need > WEIGHTS_ALLOC_CAP) {
-        set_err(err, err_len,
-                "file is truncated or its sizes are absurd: __metadata__ asks for %llu bytes of tensors, the data "
-                "section has %llu",
-                (unsigned long long)need, (unsigned long long)data_len);
-        return -1;
-    }
-    if (model_params_init(&m->params, &cfg) != 0) {
-        set_err(err, err_len, "out of memory for %llu bytes of parameters", (unsigned long long)need);
-        return -1;
-    }
-    model_params *p = &m->params;
+    return 0;
+}
 
-    /* Every header entry must be a model tensor, once. */
-    const json_value *found[MODEL_MAX_TENSORS];
-    span spans[MODEL_MAX_TENSORS];
-    memset(found, 0, sizeof found);
+/* Every header entry must be a model tensor, once, with its shape; spans[i] gets
+ * the bytes of table entry i. found is scratch of p->n_tensors entries. */
+static int check_entries(const json_value *root, const model_params *p, uint64_t data_len, span *spans,
+                         const json_value **found, char *err, size_t err_len)
+{
+    char buf[100], buf2[100], want[48];
+    memset(found, 0, (size_t)p->n_tensors * sizeof *found);
     for (const json_value *e = root->child; e; e = e->next) {
         if (e->key_len == 12 && memcmp(e->key, "__metadata__", 12) == 0) continue;
         const char *key = printable(buf, sizeof buf, e->key, e->key_len);
@@ -501,19 +494,21 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
         }
         found[idx] = e;
         spans[idx].index = idx;
-        if (check_entry(e, key, &p->tensors[idx], &cfg, data_len, &spans[idx], err, err_len) != 0) return -1;
+        if (check_entry(e, key, &p->tensors[idx], &p->cfg, data_len, &spans[idx], err, err_len) != 0) return -1;
     }
-    char want[48];
     for (int i = 0; i < p->n_tensors; i++)
         if (!found[i]) {
             shape_str(want, sizeof want, &p->tensors[i]);
             set_err(err, err_len, "missing tensor \"%s\" (F32 %s)", p->tensors[i].name, want);
             return -1;
         }
+    return 0;
+}
 
-    /* The spans must tile the data section exactly: no overlap, no gap, nothing after. */
-    span sorted[MODEL_MAX_TENSORS];
-    memcpy(sorted, spans, (size_t)p->n_tensors * sizeof *sorted);
+/* Sorts spans by offset; they must tile the data section exactly: no overlap, no
+ * gap, nothing after (so the header declares every byte that will be read). */
+static int check_tiling(const model_params *p, span *sorted, uint64_t data_len, char *err, size_t err_len)
+{
     qsort(sorted, (size_t)p->n_tensors, sizeof *sorted, span_cmp);
     uint64_t at = 0;
     for (int i = 0; i < p->n_tensors; i++) {
@@ -538,25 +533,87 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
                 "the tensors)", (unsigned long long)(data_len - at));
         return -1;
     }
+    return 0;
+}
 
-    /* Copy, refusing NaN and infinity. */
+/* Where the data section comes from: bytes in memory, or a file read in order. */
+typedef struct {
+    const unsigned char *mem; /* NULL: read from fp */
+    FILE *fp;
+    uint64_t pos;             /* bytes of the data section consumed */
+} data_source;
+
+/* The next n bytes of the data section: a pointer into memory, or into buf (n <= its size). */
+static const unsigned char *source_next(data_source *s, unsigned char *buf, size_t n)
+{
+    const unsigned char *p = buf;
+    if (s->mem) p = s->mem + s->pos;
+    else if (fread(buf, 1, n, s->fp) != n) return NULL;
+    s->pos += n;
+    return p;
+}
+
+/* Reads the tensors in file order (sorted spans tile the section), refusing NaN and infinity. */
+static int copy_data(model_params *p, const span *sorted, data_source *src, char *err, size_t err_len)
+{
+    enum { CHUNK = 4096 };
+    unsigned char buf[4 * CHUNK];
     for (int i = 0; i < p->n_tensors; i++) {
-        const model_tensor *t = &p->tensors[i];
-        const unsigned char *src = data + spans[i].begin;
+        const model_tensor *t = &p->tensors[sorted[i].index];
         float *dst = p->memory + t->offset;
-        for (size_t j = 0; j < t->count; j++) {
-            float f = read_f32le(src + 4 * j);
-            if (!isfinite(f)) {
-                set_err(err, err_len, "tensor \"%s\": element %zu is %s (the file holds a broken model)", t->name, j,
-                        isnan(f) ? "NaN" : "infinite");
+        for (size_t j = 0; j < t->count; j += CHUNK) {
+            const size_t n = t->count - j < CHUNK ? t->count - j : CHUNK;
+            const unsigned char *b = source_next(src, buf, 4 * n);
+            if (!b) {
+                set_err(err, err_len, "cannot read tensor \"%s\": %s", t->name,
+                        ferror(src->fp) ? strerror(errno) : "the file ended early (it changed while being read?)");
                 return -1;
             }
-            dst[j] = f;
+            for (size_t k = 0; k < n; k++) {
+                const float f = read_f32le(b + 4 * k);
+                if (!isfinite(f)) {
+                    set_err(err, err_len, "tensor \"%s\": element %zu is %s (the file holds a broken model)",
+                            t->name, j + k, isnan(f) ? "NaN" : "infinite");
+                    return -1;
+                }
+                dst[j + k] = f;
+            }
         }
     }
+    return 0;
+}
 
+/* The model from a parsed header whose data section has data_len bytes (read from src). */
+static int load_parsed(weights_model *m, const json_value *root, uint64_t data_len, data_source *src, char *err,
+                       size_t err_len)
+{
+    model_config cfg;
+    if (parse_config(root, &cfg, err, err_len) != 0) return -1;
+    uint64_t need = expected_floats(&cfg) * 4;
+    if (need > data_len && need > WEIGHTS_ALLOC_CAP) {
+        set_err(err, err_len,
+                "file is truncated or its sizes are absurd: __metadata__ asks for %llu bytes of tensors, the data "
+                "section has %llu",
+                (unsigned long long)need, (unsigned long long)data_len);
+        return -1;
+    }
+    if (model_params_init(&m->params, &cfg) != 0) {
+        set_err(err, err_len, "out of memory for %llu bytes of parameters", (unsigned long long)need);
+        return -1;
+    }
+    model_params *p = &m->params;
+    span *spans = malloc((size_t)p->n_tensors * sizeof *spans);
+    const json_value **found = malloc((size_t)p->n_tensors * sizeof *found);
+    int rc = -1;
+    if (!spans || !found) set_err(err, err_len, "out of memory for a table of %d tensors", p->n_tensors);
+    else if (check_entries(root, p, data_len, spans, found, err, err_len) == 0 &&
+             check_tiling(p, spans, data_len, err, err_len) == 0 && copy_data(p, spans, src, err, err_len) == 0)
+        rc = 0;
+    free(spans);
+    free(found);
+    if (rc != 0) return -1;
+    const json_value *meta = json_get(root, "__metadata__");
     if (load_vocab(m, meta, err, err_len) != 0) return -1;
-
     const json_value *task = json_get(meta, "task");
     if (task) {
         if (task->str_len >= sizeof m->task || strlen(task->str) != task->str_len) {
@@ -568,6 +625,49 @@ static int load_parsed(weights_model *m, const json_value *root, const unsigned 
     return 0;
 }
 
+/* The 8-byte header length of a file of size bytes (first8: its first bytes, at
+ * least 8 when size >= 8), checked against the size before anything else is read. */
+static int check_header_len(const unsigned char *first8, uint64_t size, uint64_t *n, char *err, size_t err_len)
+{
+    if (size == 0) {
+        set_err(err, err_len, "file is empty (a safetensors file starts with an 8-byte header length)");
+        return -1;
+    }
+    if (size < 8) {
+        set_err(err, err_len, "file is truncated: %llu bytes, shorter than the 8-byte header length",
+                (unsigned long long)size);
+        return -1;
+    }
+    *n = read_u64le(first8);
+    if (*n > WEIGHTS_MAX_HEADER) {
+        set_err(err, err_len, "header length %llu is absurd (more than 100 MB): not a safetensors file?",
+                (unsigned long long)*n);
+        return -1;
+    }
+    if (*n > size - 8) {
+        set_err(err, err_len, "file is truncated: the header length %llu runs past the end of the file (%llu bytes)",
+                (unsigned long long)*n, (unsigned long long)size);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses the n-byte JSON header, then loads the data section (size - 8 - n bytes) from src. */
+static int load_header_text(weights_model *m, const char *text, uint64_t n, uint64_t size, data_source *src,
+                            char *err, size_t err_len)
+{
+    json_doc doc;
+    char jerr[200];
+    if (json_parse(&doc, text, (size_t)n, jerr, sizeof jerr) != 0) {
+        set_err(err, err_len, "header is not valid JSON: %s", jerr);
+        return -1;
+    }
+    int rc = load_parsed(m, doc.root, size - 8 - n, src, err, err_len);
+    json_free(&doc);
+    if (rc != 0) weights_model_free(m);
+    return rc;
+}
+
 int weights_load_bytes(weights_model *m, const unsigned char *data, size_t len, char *err, size_t err_len)
 {
     if (err && err_len) err[0] = '\0';
@@ -576,37 +676,15 @@ int weights_load_bytes(weights_model *m, const unsigned char *data, size_t len, 
         return -1;
     }
     memset(m, 0, sizeof *m);
-    if (!data || len == 0) {
-        set_err(err, err_len, "file is empty (a safetensors file starts with an 8-byte header length)");
-        return -1;
-    }
-    if (len < 8) {
-        set_err(err, err_len, "file is truncated: %zu bytes, shorter than the 8-byte header length", len);
-        return -1;
-    }
-    uint64_t n = read_u64le(data);
-    if (n > WEIGHTS_MAX_HEADER) {
-        set_err(err, err_len, "header length %llu is absurd (more than 100 MB): not a safetensors file?",
-                (unsigned long long)n);
-        return -1;
-    }
-    if (n > (uint64_t)(len - 8)) {
-        set_err(err, err_len, "file is truncated: the header length %llu runs past the end of the file (%zu bytes)",
-                (unsigned long long)n, len);
-        return -1;
-    }
-    json_doc doc;
-    char jerr[200];
-    if (json_parse(&doc, (const char *)data + 8, (size_t)n, jerr, sizeof jerr) != 0) {
-        set_err(err, err_len, "header is not valid JSON: %s", jerr);
-        return -1;
-    }
-    int rc = load_parsed(m, doc.root, data + 8 + n, (uint64_t)(len - 8 - n), err, err_len);
-    json_free(&doc);
-    if (rc != 0) weights_model_free(m);
-    return rc;
+    uint64_t n = 0;
+    if (check_header_len(data, data ? len : 0, &n, err, err_len) != 0) return -1;
+    data_source src = { data + 8 + n, NULL, 0 };
+    return load_header_text(m, (const char *)data + 8, n, len, &src, err, err_len);
 }
 
+/* The file is never read whole: its size (fstat) bounds the 8-byte header length,
+ * then only the header is read and checked, and the data section only once the
+ * header has declared exactly its size. So /dev/zero or a FIFO is refused at once. */
 int weights_load(weights_model *m, const char *path, char *err, size_t err_len)
 {
     if (m) memset(m, 0, sizeof *m);
@@ -615,46 +693,38 @@ int weights_load(weights_model *m, const char *path, char *err, size_t err_len)
         set_err(err, err_len, "no model or no path");
         return -1;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_err(err, err_len, "cannot open %s: %s", path, strerror(errno));
+    /* stat before opening: opening a FIFO would wait for a writer */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) set_err(err, err_len, "cannot read: %s", strerror(EISDIR));
+        else set_err(err, err_len, "not a regular file (a device, a pipe or a socket): a model is a .safetensors file");
         return -1;
     }
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = -1;
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : (size_t)1 << 20;
-            if ((uint64_t)ncap > WEIGHTS_MAX_FILE + 1) ncap = (size_t)(WEIGHTS_MAX_FILE + 1);
-            if (ncap <= cap) {
-                set_err(err, err_len, "%s: file is larger than %llu bytes: refusing to load it", path,
-                        (unsigned long long)WEIGHTS_MAX_FILE);
-                goto done;
-            }
-            unsigned char *nb = realloc(buf, ncap);
-            if (!nb) {
-                set_err(err, err_len, "%s: out of memory reading the file (%zu bytes so far)", path, len);
-                goto done;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0 || len < cap) {
-            if (ferror(f)) {
-                set_err(err, err_len, "cannot read %s: %s", path, strerror(errno));
-                goto done;
-            }
-            if (feof(f)) break;
-        }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, err_len, "cannot open: %s", strerror(errno));
+        return -1;
     }
-    char lerr[400];
-    rc = weights_load_bytes(m, buf, len, lerr, sizeof lerr);
-    if (rc != 0) set_err(err, err_len, "%s: %s", path, lerr);
-done:
-    free(buf);
+    unsigned char first8[8];
+    char *text = NULL;
+    uint64_t n = 0;
+    int rc = -1;
+    if (fstat(fileno(f), &st) != 0) set_err(err, err_len, "cannot read: %s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        set_err(err, err_len, "not a regular file (a device, a pipe or a socket): a model is a .safetensors file");
+    else if (st.st_size >= 8 && fread(first8, 1, 8, f) != 8)
+        set_err(err, err_len, "cannot read: %s", ferror(f) ? strerror(errno) : "the file ended early");
+    else if (check_header_len(first8, (uint64_t)st.st_size, &n, err, err_len) != 0) {
+        /* err says why */
+    } else if (!(text = malloc((size_t)n + 1)))
+        set_err(err, err_len, "out of memory for a header of %llu bytes", (unsigned long long)n);
+    else if (fread(text, 1, (size_t)n, f) != (size_t)n)
+        set_err(err, err_len, "cannot read the header: %s", ferror(f) ? strerror(errno) : "the file ended early");
+    else {
+        data_source src = { NULL, f, 0 };
+        rc = load_header_text(m, text, n, (uint64_t)st.st_size, &src, err, err_len);
+    }
+    free(text);
     fclose(f);
     return rc;
 }

@@ -23,7 +23,9 @@ typedef struct {
     char task[128];           /* metadata "task", e.g. "toy-en-de"; "" when absent */
 } weights_model;
 
-/* Loads path into m. 0 on success; -1 with a message in err (m is then empty). */
+/* Loads path into m. 0 on success; -1 with a message in err (m is then empty);
+ * the message does not repeat the path: the caller names the file once. Only a
+ * regular file is read, and only as far as its header declares. */
 int weights_load(weights_model *m, const char *path, char *err, size_t err_len);
 /* The same from bytes in memory (for tests and fuzzing). */
 int weights_load_bytes(weights_model *m, const unsigned char *data, size_t len, char *err, size_t err_len);

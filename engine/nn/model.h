@@ -20,7 +20,6 @@
 
 #include <stddef.h>
 
-#define MODEL_MAX_TENSORS 256
 #define MODEL_NAME_MAX 64
 
 /* The sizes a weights file declares. */
@@ -85,7 +84,7 @@ typedef struct {
     float *memory;             /* the one allocation, n_floats long (NULL for a view) */
     size_t n_floats;
     int owns_memory;
-    model_tensor tensors[MODEL_MAX_TENSORS];
+    model_tensor *tensors;     /* [n_tensors], allocated for the config's sizes (481 for 16+16 layers) */
     int n_tensors;
     /* Named pointers into memory. */
     float *embedding;          /* [V, D] "embedding.weight": encoder input, decoder input, output projection */

@@ -4,6 +4,7 @@
 #include "model.h"
 #include "rng.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,16 +49,13 @@ int model_config_check(const model_config *c, char *err, size_t err_len)
 typedef struct {
     model_params *p;
     size_t next;
-    int overflow;
+    int cap;               /* entries allocated in p->tensors */
 } table_builder;
 
 static void add_tensor(table_builder *b, const char *name, int rows, int cols)
 {
     model_params *p = b->p;
-    if (p->n_tensors >= MODEL_MAX_TENSORS) {
-        b->overflow = 1;
-        return;
-    }
+    assert(p->n_tensors < b->cap); /* table_size() counts exactly what build_table adds */
     model_tensor *t = &p->tensors[p->n_tensors++];
     snprintf(t->name, sizeof t->name, "%s", name);
     t->ndim = cols > 0 ? 2 : 1;
@@ -162,13 +160,23 @@ static void bind_all(model_params *p)
     p->dec_norm_bias = ptr_of(p, "decoder.norm.bias");
 }
 
+/* Entries of the table for cfg: the embedding, 12 per encoder layer (attention 4,
+ * feed-forward 4, two norms 4), 18 per decoder layer (two attentions 8, feed-forward
+ * 4, three norms 6), and the four final-norm tensors when present. */
+static int table_size(const model_config *cfg)
+{
+    return 1 + 12 * cfg->n_enc_layers + 18 * cfg->n_dec_layers + (cfg->has_final_norm ? 4 : 0);
+}
+
 static int build_table(model_params *p, const model_config *cfg)
 {
     memset(p, 0, sizeof *p);
     if (model_config_check(cfg, NULL, 0) != 0) return -1;
     p->cfg = *cfg;
     const int D = cfg->d_model, F = cfg->d_ff;
-    table_builder b = { p, 0, 0 };
+    table_builder b = { p, 0, table_size(cfg) };
+    p->tensors = calloc((size_t)b.cap, sizeof *p->tensors);
+    if (!p->tensors) return -1;
     char prefix[MODEL_NAME_MAX];
     add_tensor(&b, "embedding.weight", cfg->vocab_size, D);
     for (int l = 0; l < cfg->n_enc_layers; l++) {
@@ -193,7 +201,6 @@ static int build_table(model_params *p, const model_config *cfg)
         add_tensor(&b, "decoder.norm.weight", D, 0);
         add_tensor(&b, "decoder.norm.bias", D, 0);
     }
-    if (b.overflow) return -1;
     p->n_floats = b.next;
     p->enc = calloc((size_t)cfg->n_enc_layers, sizeof *p->enc);
     p->dec = calloc((size_t)cfg->n_dec_layers, sizeof *p->dec);
@@ -233,6 +240,7 @@ void model_params_free(model_params *p)
 {
     if (!p) return;
     if (p->owns_memory) free(p->memory);
+    free(p->tensors);
     free(p->enc);
     free(p->dec);
     memset(p, 0, sizeof *p);

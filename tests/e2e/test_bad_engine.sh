@@ -3,7 +3,9 @@
 # of issue 12 (each case is a row of docs/bad-input.md and fails without its fix):
 # files written through afile (two trainings sharing --checkpoint, a checkpoint
 # whose old fixed temporary name is taken, --trace-json to /dev/full and to a
-# file-size limit: a clear message, exit 1, no partial file and no temporary).
+# file-size limit: a clear message, exit 1, no partial file and no temporary);
+# the weights loader (/dev/zero and a folder refused at once, the path named once,
+# 9+9 and 16+16 layers load and run).
 # Env: TLAB_BIN (build dir), TLAB_ASSETS.
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
@@ -56,5 +58,24 @@ no_tmp "$T/tj"
 expect 0 "$BIN/tlab-run" --model "$MODEL" --trace-json "$T/tj/trace.json" "the dog sees the cat"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/tj/trace.json" || fail "--trace-json wrote invalid JSON"
 no_tmp "$T/tj"
+
+# --- item 5: the loader checks the header length against the file size first -----
+expect 1 "$BIN/tlab-run" --model /dev/zero "the dog"
+has err "not a regular file"
+[ "$(grep -o /dev/zero "$T/err" | wc -l)" = 1 ] || { cat "$T/err" >&2; fail "the path is not named exactly once"; }
+expect 1 "$BIN/tlab-run" --model "$T" "the dog"; has err "Is a directory"
+printf 'abc' > "$T/short.safetensors"
+expect 1 "$BIN/tlab-run" --model "$T/short.safetensors" "the dog"; has err "truncated"
+[ "$(grep -o short.safetensors "$T/err" | wc -l)" = 1 ] || { cat "$T/err" >&2; fail "the path is not named exactly once"; }
+expect 1 "$BIN/tlab-eval" --model "$T/short.safetensors"
+[ "$(grep -o short.safetensors "$T/err" | wc -l)" = 1 ] || { cat "$T/err" >&2; fail "tlab-eval names the path more than once"; }
+
+# --- item 6: every layer count docs/weights.md allows loads (1..16 each) ----------
+printf 'the\ndog\nsees\n' > "$T/vocab.txt"
+for L in 9 16; do
+  expect 0 "$BIN/tlab-mkmodel" --out "$T/deep$L.safetensors" --vocab "$T/vocab.txt" --d-model 8 --heads 2 \
+    --enc-layers $L --dec-layers $L --d-ff 8 --max-len 8
+  expect 0 "$BIN/tlab-run" --model "$T/deep$L.safetensors" "the dog sees"; has out "tokens (3)"
+done
 
 echo "bad engine input: ok"

@@ -351,7 +351,7 @@ static void test_reject_empty_and_short(void **state)
     fclose(f);
     assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "empty"));
-    assert_non_null(strstr(err, path));
+    assert_null(strstr(err, path)); /* the caller names the file, once */
     snprintf(path, sizeof path, "%s/does-not-exist.safetensors", tmpdir);
     assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot open"));

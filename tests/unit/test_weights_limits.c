@@ -1,0 +1,176 @@
+/* test_weights_limits.c - the weights loader at the edges of what a file may
+ * declare (issue 12): a device or a FIFO refused before anything is read, a file
+ * read only as far as its header declares (a big tail is refused after the header,
+ * its bytes never read), every layer count docs/weights.md allows (16+16: a table
+ * of 481 tensors) loaded, and messages that leave naming the file to the caller.
+ * It must not test the format's rejections one by one (see test_weights.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "tok.h"
+#include "weights.h"
+
+static char tmpdir[256];
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/tlab-wlimits-XXXXXX", base && base[0] ? base : "/tmp");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char path[600];
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+            remove(path);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+static const char *const words[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", "dog", "sees", "der", "hund" };
+#define N_WORDS ((int)(sizeof words / sizeof *words))
+
+/* A small random model of enc+dec layers saved to path. */
+static void save_model(const char *path, int enc, int dec, model_params *p, tok_vocab *v)
+{
+    model_config c = model_config_default(N_WORDS);
+    c.d_model = 8;
+    c.n_heads = 2;
+    c.d_ff = 12;
+    c.max_len = 8;
+    c.n_enc_layers = enc;
+    c.n_dec_layers = dec;
+    char err[512];
+    assert_int_equal(model_params_init(p, &c), 0);
+    model_params_init_random(p, 5);
+    assert_int_equal(tok_vocab_init(v, words, N_WORDS, err, sizeof err), 0);
+    if (weights_save(path, p, v, "toy", err, sizeof err) != 0) fail_msg("save: %s", err);
+}
+
+/* Bytes this process has read through read(2) so far (Linux /proc/self/io). */
+static long long bytes_read(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    long long n = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "rchar:", 6) == 0) n = atoll(line + 6);
+    if (f) fclose(f);
+    return n;
+}
+
+/* /dev/zero, a FIFO without a writer and a folder: refused at once, nothing read. */
+static void test_non_regular_refused(void **state)
+{
+    (void)state;
+    weights_model m;
+    char err[512];
+    assert_int_equal(weights_load(&m, "/dev/zero", err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    assert_null(m.params.memory);
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/pipe.safetensors", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(weights_load(&m, fifo, err, sizeof err), -1); /* would wait forever if it opened it */
+    assert_non_null(strstr(err, "not a regular file"));
+    assert_int_equal(weights_load(&m, tmpdir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "Is a directory"));
+    assert_null(strstr(err, tmpdir)); /* the caller names the file, once */
+}
+
+/* A valid model followed by 64 MB (sparse, so nothing is really written): the
+ * header does not declare them, so they are refused without being read. */
+static void test_reads_only_what_the_header_declares(void **state)
+{
+    (void)state;
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/tail.safetensors", tmpdir);
+    model_params p;
+    tok_vocab v;
+    save_model(path, 1, 1, &p, &v);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size + 64 * 1024 * 1024), 0);
+    weights_model m;
+    long long before = bytes_read();
+    if (before < 0) skip(); /* no /proc/self/io */
+    assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
+    long long used = bytes_read() - before;
+    assert_non_null(strstr(err, "trailing data"));
+    if (used > 1024 * 1024) fail_msg("read %lld bytes to refuse a file whose header declares %lld", used,
+                                     (long long)st.st_size);
+    /* A header length that runs past the end of the file: refused from its size. */
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    const unsigned char len8[8] = { 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0 }; /* 16 MB of header */
+    fwrite(len8, 1, 8, f);
+    fputs("{\"__metadata__\":{}}", f);
+    fclose(f);
+    assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "runs past the end of the file"));
+    model_params_free(&p);
+    tok_vocab_free(&v);
+}
+
+/* 16 encoder and 16 decoder layers, the most docs/weights.md allows: 481 tensors. */
+static void test_sixteen_plus_sixteen_layers(void **state)
+{
+    (void)state;
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/deep.safetensors", tmpdir);
+    model_params p;
+    tok_vocab v;
+    save_model(path, 16, 16, &p, &v);
+    assert_int_equal(p.n_tensors, 1 + 16 * 12 + 16 * 18);
+    weights_model m;
+    if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("16+16 layers refused: %s", err);
+    assert_int_equal(m.params.n_tensors, p.n_tensors);
+    assert_int_equal(m.params.cfg.n_enc_layers, 16);
+    assert_int_equal(m.params.cfg.n_dec_layers, 16);
+    assert_string_equal(m.params.tensors[m.params.n_tensors - 1].name, "decoder.layers.15.norm3.bias");
+    assert_memory_equal(m.params.memory, p.memory, p.n_floats * sizeof(float));
+    assert_ptr_equal(m.params.dec[15].norm3_bias, m.params.memory + m.params.tensors[p.n_tensors - 1].offset);
+    weights_model_free(&m);
+    model_params_free(&p);
+    tok_vocab_free(&v);
+    /* and with the final norms: 485 */
+    model_config c = model_config_default(N_WORDS);
+    c.n_enc_layers = c.n_dec_layers = 16;
+    c.has_final_norm = 1;
+    assert_int_equal(model_params_init(&p, &c), 0);
+    assert_int_equal(p.n_tensors, 485);
+    assert_non_null(p.dec_norm_bias);
+    model_params_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_non_regular_refused, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_reads_only_what_the_header_declares, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_sixteen_plus_sixteen_layers, setup_dir, teardown_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
