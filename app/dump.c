@@ -1,0 +1,94 @@
+/* dump.c - the JSON state dump of --script's dump command: lesson, step,
+ * sentence, tokens, selection, layout rectangles, hover and the lesson's own
+ * state, for the end-to-end tests.
+ *
+ * Must not: change the app's state.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "shell.h"
+
+int app_dump(app *a, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) { fprintf(stderr, "transformer-lab: cannot write %s: %s\n", path, strerror(errno)); return -1; }
+    const lesson *les = lesson_registry[a->lesson];
+    fprintf(f, "{\n  \"lesson_index\": %d,\n  \"lesson_number\": %d,\n  \"lesson_slug\": ", a->lesson, lesson_number(a->lesson));
+    json_write_string(f, les->slug);
+    fprintf(f, ",\n  \"lesson_title\": ");
+    json_write_string(f, les->title);
+    fprintf(f, ",\n  \"step\": %d,\n  \"n_steps\": %d,\n  \"n_lessons\": %d,\n  \"sentence\": ", a->lstep[a->lesson],
+            app_lesson_steps(a, a->lesson), lesson_registry_count);
+    json_write_string(f, a->tb->text);
+    fprintf(f, ",\n  \"translation\": ");
+    json_write_string(f, a->translation);
+    fprintf(f, ",\n  \"tokens\": [");
+    for (int i = 0; a->trace_ok && i < a->tr.n_src; i++) {
+        fprintf(f, "%s", i ? ", " : "");
+        json_write_string(f, tok_vocab_word(&a->model.vocab, a->tr.src_ids[i]));
+    }
+    fprintf(f, "],\n  \"words\": [");
+    for (int i = 0; a->trace_ok && i < a->tr.n_words; i++) {
+        fprintf(f, "%s", i ? ", " : "");
+        json_write_string(f, a->tr.src_tokens[i].text);
+    }
+    fprintf(f, "],\n  \"src_ids\": [");
+    for (int i = 0; a->trace_ok && i < a->tr.n_src; i++) fprintf(f, "%s%d", i ? ", " : "", a->tr.src_ids[i]);
+    fprintf(f, "],\n  \"out_ids\": [");
+    for (int i = 0; a->trace_ok && i < a->tr.n_out; i++) fprintf(f, "%s%d", i ? ", " : "", a->tr.out_ids[i]);
+    fprintf(f, "],\n  \"truncated\": %d,\n  \"n_words_total\": %d,\n  \"n_unk\": %d,\n", a->tr.truncated,
+            a->tr.n_words_total, a->tr.n_unk);
+    fprintf(f, "  \"suggestions\": [");
+    for (int i = 0; a->trace_ok && i < a->n_sugg; i++) {
+        fprintf(f, "%s{\"word\": ", i ? ", " : "");
+        json_write_string(f, a->tr.src_tokens[a->sugg_tok[i]].text);
+        fprintf(f, ", \"token\": %d, \"offer\": ", a->sugg_tok[i]);
+        json_write_string(f, tok_vocab_word(&a->model.vocab, a->sugg_id[i]));
+        fprintf(f, ", \"rect\": [%d, %d, %d, %d]}", a->sugg_rect[i].x, a->sugg_rect[i].y, a->sugg_rect[i].w, a->sugg_rect[i].h);
+    }
+    fprintf(f, "],\n");
+    fprintf(f, "  \"selection\": {\"layer\": %d, \"head\": %d, \"step\": %d, \"token\": %d},\n", a->sel.layer,
+            a->sel.head, a->sel.step, a->sel.token);
+    fprintf(f, "  \"theme\": ");
+    json_write_string(f, a->theme->name);
+    fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
+            a->h, a->fullscreen, a->sidebar);
+    fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"translation_cut\": %d,\n  \"translation_popup\": %d,\n"
+               "  \"translation_rect\": [%d, %d, %d, %d],\n", a->tb_focus, a->overlay, a->translation_cut, a->translation_popup,
+            a->translation_rect.x, a->translation_rect.y, a->translation_rect.w, a->translation_rect.h);
+    fprintf(f, "  \"attn_overlay\": {\"open\": %d, \"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"rows\": %d, \"cols\": %d, "
+               "\"cells\": [%d, %d, %d, %d]},\n  \"model\": ",
+            a->attn.open, attn_overlay_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,
+            a->attn.cells.x, a->attn.cells.y, a->attn.cells.w, a->attn.cells.h);
+    json_write_string(f, a->model_path);
+    fprintf(f, ",\n  \"model_trained\": %d,\n  \"hover\": ", a->model_trained);
+    if (a->last_hover.active) {
+        fprintf(f, "{\"label\": ");
+        json_write_string(f, a->last_hover.label);
+        if (a->last_hover.has_value) {
+            if (isfinite(a->last_hover.value)) fprintf(f, ", \"value\": %.9g}", a->last_hover.value);
+            else fprintf(f, ", \"value\": \"%s\"}", a->last_hover.value < 0 ? "-inf" : isnan(a->last_hover.value) ? "nan" : "inf");
+        } else fprintf(f, ", \"value\": null}");
+    } else fprintf(f, "null");
+    fprintf(f, ",\n  \"toast\": ");
+    json_write_string(f, a->toast);
+    fprintf(f, ",\n  \"lessons\": [");
+    for (int i = 0; i < lesson_registry_count; i++) {
+        fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
+        json_write_string(f, lesson_registry[i]->slug);
+        fprintf(f, ", \"steps\": %d}", app_lesson_steps(a, i));
+    }
+    fprintf(f, "],\n  \"lesson_state\": ");
+    char buf[4096] = "";
+    if (les->dump_json) {
+        lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
+        les->dump_json(a->lstate[a->lesson], &c, buf, sizeof buf);
+    }
+    fprintf(f, "%s\n}\n", buf[0] ? buf : "null");
+    int rc = fclose(f);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,175 @@
+/* shell.h - the app shell's own state (one struct) and the functions its files
+ * share; not for lessons or the toolkit (they see only lesson.h and ui.h).
+ *
+ * The shell's files, one job each:
+ *   app.c       set-up and teardown, the model and its trace, lesson state and
+ *               navigation, toasts, the entry point app_run
+ *   window.c    the window and the main loop
+ *   chrome.c    layout and drawing of a frame: top bar, sentence box, status
+ *               line, sidebar, text panel, toast (app_render)
+ *   overlays.c  the help, example-sentence and vocabulary overlays
+ *   input.c     every event, real or scripted: keys, mouse, the sentence box
+ *   replay.c    --script replay
+ *   dump.c      the JSON state dump
+ *   headless.c  drawing without a window: the software renderer, --export-all,
+ *               the screen and slide exports
+ *   bench.c     the frame-time benchmark (tests/bench/bench_app.c)
+ *
+ * Must not: do model math (the engine does), or draw lesson content (lessons do).
+ */
+#ifndef SHELL_H
+#define SHELL_H
+
+#include <stddef.h>
+
+#include <SDL.h>
+
+#include "app.h"
+#include "attn_overlay.h"
+#include "lesson.h"
+#include "script.h"
+#include "textbox.h"
+#include "trace.h"
+#include "ui.h"
+#include "weights.h"
+
+#define MAX_LESSONS 64
+
+enum { OVERLAY_NONE = 0, OVERLAY_HELP, OVERLAY_EXAMPLES, OVERLAY_VOCAB };
+
+typedef struct {
+    SDL_Rect top, sidebar, title, area, panel, box, menu_btn, ex_btn, vocab_btn, help_btn;
+    SDL_Rect items[MAX_LESSONS];
+    SDL_Rect status;
+} app_layout;
+
+/* The app shell's state: one per run (window, headless export or benchmark). */
+typedef struct {
+    app_options opt;
+    char assets[512];
+    char fonts[700];            /* assets/fonts */
+    SDL_Window *win;
+    SDL_Renderer *r;
+    ui_ctx ui;
+    int w, h;                   /* output size in pixels */
+    float px_per_win;           /* HiDPI: pixels per window coordinate */
+    float zoom;
+    const ui_theme *theme;
+    int fullscreen;
+
+    weights_model model;
+    int model_loaded, model_trained;
+    weights_model untrained;
+    int has_untrained;
+    char model_path[1024];
+    char model_notice[3000];
+
+    trace tr;
+    int trace_ok;
+    char trace_err[256];
+    char translation[1024];
+    char shown_sentence[TEXTBOX_CAP];
+
+    textbox *tb;
+    int tb_focus;
+    char composition[64];
+    int box_scroll;
+    int box_drag;               /* 1 while the mouse selects text in the box */
+
+    int lesson;
+    void *lstate[MAX_LESSONS];
+    int lstep[MAX_LESSONS];
+    lesson_selection sel;
+    attn_overlay attn;          /* the A overlay: open, kind */
+    int translation_popup;      /* 1: the full translation is shown under the top bar (hovered, did not fit) */
+    SDL_Rect translation_rect;  /* where the translation is drawn in the top bar; translation_cut: it did not fit */
+    int translation_cut;
+
+    int sidebar, panel_on;
+    int overlay;
+    int panel_scroll;
+    char *text;                 /* the current lesson's prose */
+    int text_for;               /* lesson index the prose belongs to */
+    int text_missing;
+    char text_path[1024];
+
+    char toast[600];
+    int toast_kind;             /* 0 info, 1 ok, 2 error */
+    double toast_until;
+
+    Uint32 ev_export;
+    int export_pending, slide_pending;
+    char export_dir[1024];
+
+    int mx, my;                 /* mouse in pixels */
+    Uint64 t0;
+    int running, dirty;
+    int exit_code;
+    app_layout lay;
+    ui_hover last_hover;
+
+    /* did-you-mean suggestions on the status line: click to replace */
+    SDL_Rect sugg_rect[16];
+    int sugg_id[16], sugg_tok[16], n_sugg;
+    SDL_Rect overlay_rects[256];
+    int n_overlay_rects;
+    int overlay_ids[256];
+
+    script_cmd *script;
+    int n_script, script_pos, script_wait;
+} app;
+
+/* app.c */
+double app_now(const app *a); /* seconds since start */
+/* A message at the bottom for a few seconds; kind 0 info, 1 ok, 2 error. */
+void app_toast(app *a, int kind, const char *fmt, ...);
+lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_actions *act);
+int app_lesson_steps(app *a, int li);
+void app_clamp_selection(app *a);
+void app_retranslate(app *a);          /* runs the model on the sentence box's text */
+void app_goto_lesson(app *a, int li, int at_end);
+/* Options, assets, fonts, script, models. Returns -1 to go on, else an exit code. */
+int app_setup(app *a, const app_options *o);
+/* Lays out for a->w x a->h, starts every lesson and translates the first sentence. */
+int app_start_lessons(app *a);
+void app_teardown(app *a);
+
+/* window.c */
+int app_run_window(app *a);
+void app_set_window_size(app *a, int w, int h);
+
+/* chrome.c */
+void app_set_scale(app *a, ui_ctx *ui, int w, int h);
+void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L);
+/* Draws one whole frame into ui->r at w x h. record: this is the interactive
+ * frame whose rectangles the event handler uses (not an offscreen export). */
+void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, int with_overlays);
+
+/* overlays.c */
+void app_draw_overlay(app *a, ui_ctx *ui, int w, int h, int record);
+/* The example sentences whose words are all in the model's vocabulary, in
+ * their order: up to max of them into ok. Returns how many. */
+int app_examples(const app *a, const char **ok, int max);
+
+/* input.c */
+void app_event(app *a, SDL_Event *ev);
+void app_focus_box(app *a, int on);
+
+/* replay.c */
+/* Runs script commands until one needs a new frame. Returns -1 to go on, or an exit code to stop with. */
+int app_script_step(app *a);
+
+/* dump.c */
+int app_dump(app *a, const char *path);
+
+/* headless.c */
+/* A w x h surface with a software renderer drawing into it and the toolkit on
+ * that renderer: the one set-up of every drawing without a window (--export-all,
+ * the slide export, the benchmark). 0, or -1 with a message in err (nothing left open). */
+int app_offscreen_open(const app *a, int w, int h, SDL_Surface **s, SDL_Renderer **r, ui_ctx *ui, char *err, size_t n);
+void app_offscreen_close(SDL_Surface *s, SDL_Renderer *r, ui_ctx *ui);
+SDL_Surface *app_render_offscreen(app *a, int w, int h, char *err, size_t n);
+void app_export_surface(app *a, SDL_Surface *s, const char *suffix);
+int app_export_all(app *a);
+
+#endif
