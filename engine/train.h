@@ -1,10 +1,10 @@
-/* train.h - teacher-forced training of the model of model.h: a batched
- * forward pass that keeps its activations, the backward pass, cross-entropy
- * with label smoothing, residual/embedding dropout, Adam with the paper's
- * warm-up schedule, length-bucketed batches, checkpoints, and the pieces the
- * gradient checks test one by one.
+/* train.h - teacher-forced training of the model of model.h: the batched
+ * forward and backward of nn.h (the one model, shared with the app) over
+ * worker threads, cross-entropy with label smoothing, residual/embedding
+ * dropout masks, Adam with the paper's warm-up schedule, length-bucketed
+ * batches and checkpoints.
  *
- * The math is that of the inference forward (model.c): post-LN layers,
+ * The model (nn.c): post-LN layers,
  * x = E[id] * sqrt(D) + PE, multi-head attention with -INFINITY on padded
  * keys (encoder self-attention, cross-attention) and on future keys (decoder
  * self-attention), ReLU feed-forward, LayerNorm, optional encoder.norm /
@@ -105,30 +105,12 @@ double train_ctx_run(train_ctx *c, const model_params *p, const train_batch *b, 
  * after dec_in[0..t]), valid until the next run. */
 const float *train_ctx_logits(const train_ctx *c, int i);
 
-/* ---- The building blocks, exposed for the finite-difference tests. ---- */
-
-/* Multi-head scaled dot-product attention of one sentence.
- * q: [tq, ldq] rows, head h in columns h*K..h*K+K-1; k, v: [tk, ldkv] likewise.
- * out: [tq, H*K] heads side by side; att: [H, tq, tk] softmax weights (saved).
- * Keys j >= key_len are padding, and with causal keys j > i are the future:
- * both get -INFINITY before the softmax (weight exactly 0).
- * scratch: [K * tk] floats. */
-void train_attn_forward(float *out, float *att, float *scratch, const float *q, int ldq, const float *k,
-                        const float *v, int ldkv, int tq, int tk, int key_len, int causal, int H, int K);
-/* Adds into dq ([tq, ldq]), dk, dv ([tk, ldkv]). scratch: [(K + 1) * tk] floats. */
-void train_attn_backward(float *dq, float *dk, float *dv, float *scratch, const float *dout, const float *att,
-                         const float *q, int ldq, const float *k, const float *v, int ldkv, int tq, int tk,
-                         int H, int K);
+/* ---- The loss, exposed for the finite-difference tests. ---- */
 
 /* Label-smoothed cross-entropy of n rows of logits z [n, V] against targets
  * y [n] (TOK_PAD rows ignored). Returns the SUM of the row losses; when dz is
  * not NULL writes dz = (softmax(z) - q) * scale (pad rows get 0). */
 double train_xent(float *dz, const float *z, const int *y, int n, int V, float eps, float scale);
-
-/* x[n, D] = E[ids[n]] * sqrt(D) + PE[pos0 + i] (positions from 0). */
-void train_embed_forward(float *x, const int *ids, int n, const float *E, const float *pe, int D);
-/* dE[ids[i]] += dx[i] * sqrt(D). */
-void train_embed_backward(float *dE, const float *dx, const int *ids, int n, int D);
 
 /* ---- A whole training run: parameters, Adam moments, the data order. ---- */
 typedef struct train_state train_state;

@@ -1,6 +1,7 @@
 /* trace.c - allocation of the trace (every intermediate tensor of one run, in
  * ONE block of floats pointed into by named fields), and its small read-only
- * helpers. The forward pass that fills it is model.c.
+ * helpers. The forward pass that fills it is nn.c, driven by model.c (one
+ * sentence) or train.c (trace_init_batch: a batch of sentences).
  * What it must not do: any model math (apart from the constant positional
  * encoding written once at init), any I/O.
  */
@@ -24,97 +25,120 @@ static float *carve(trace_carver *c, size_t n)
     return p;
 }
 
-static void carve_attn(trace_carver *c, trace_attn *a, size_t L, size_t D, size_t H)
+/* Lesson-only tensors (when `lessons`) and training-only ones (when not). */
+static void carve_attn(trace_carver *c, trace_attn *a, size_t R, size_t B, size_t L, size_t D, size_t H, int lessons)
 {
-    a->q = carve(c, L * D);
-    a->k = carve(c, L * D);
-    a->v = carve(c, L * D);
-    a->scores = carve(c, H * L * L);
-    a->scaled = carve(c, H * L * L);
-    a->masked = carve(c, H * L * L);
-    a->weights = carve(c, H * L * L);
-    a->heads = carve(c, L * D);
-    a->concat = carve(c, L * D);
-    a->out = carve(c, L * D);
+    a->q = carve(c, R * D);
+    a->k = carve(c, R * D);
+    a->v = carve(c, R * D);
+    a->scores = lessons ? carve(c, B * H * L * L) : NULL;
+    a->scaled = lessons ? carve(c, B * H * L * L) : NULL;
+    a->masked = lessons ? carve(c, B * H * L * L) : NULL;
+    a->weights = carve(c, B * H * L * L);
+    a->heads = lessons ? carve(c, R * D) : NULL;
+    a->concat = carve(c, R * D);
+    a->out = carve(c, R * D);
 }
 
-static void carve_addnorm(trace_carver *c, trace_addnorm *n, size_t L, size_t D)
+static void carve_addnorm(trace_carver *c, trace_addnorm *n, size_t R, size_t D, int lessons)
 {
-    n->sum = carve(c, L * D);
-    n->mean = carve(c, L);
-    n->std = carve(c, L);
-    n->out = carve(c, L * D);
+    n->sum = carve(c, R * D);
+    n->mean = carve(c, R);
+    n->std = carve(c, R);
+    n->out = carve(c, R * D);
+    n->mask = lessons ? NULL : carve(c, R * D);
 }
 
-static void carve_ffn(trace_carver *c, trace_ffn *f, size_t L, size_t D, size_t F)
+static void carve_ffn(trace_carver *c, trace_ffn *f, size_t R, size_t D, size_t F)
 {
-    f->hidden = carve(c, L * F);
-    f->out = carve(c, L * D);
+    f->hidden = carve(c, R * F);
+    f->out = carve(c, R * D);
 }
 
-/* One pass over the layout; the same code sizes the block and points into it. */
-static size_t layout(trace *t, float *base)
+/* One pass over the layout; the same code sizes the block and points into it.
+ * A trace for the app (batch 1) holds every tensor a lesson reads; one for
+ * training holds batch sentences and the dropout masks instead. */
+static size_t layout(trace *t, float *base, int lessons)
 {
     const model_config *cfg = &t->cfg;
     const size_t L = (size_t)cfg->max_len, D = (size_t)cfg->d_model, H = (size_t)cfg->n_heads;
-    const size_t F = (size_t)cfg->d_ff, V = (size_t)cfg->vocab_size;
+    const size_t F = (size_t)cfg->d_ff, V = (size_t)cfg->vocab_size, B = (size_t)t->batch, R = B * L;
     trace_carver c = { base, 0 };
-    t->enc_embed = carve(&c, L * D);
+    t->enc_embed = lessons ? carve(&c, R * D) : NULL;
     t->enc_pe = carve(&c, L * D);
-    t->enc_x = carve(&c, L * D);
+    t->enc_x = carve(&c, R * D);
+    t->enc_mask = lessons ? NULL : carve(&c, R * D);
     for (int l = 0; l < cfg->n_enc_layers; l++) {
         trace_enc_layer *e = &t->enc[l];
-        e->input = carve(&c, L * D);
-        carve_attn(&c, &e->self, L, D, H);
-        carve_addnorm(&c, &e->norm1, L, D);
-        carve_ffn(&c, &e->ffn, L, D, F);
-        carve_addnorm(&c, &e->norm2, L, D);
+        e->input = carve(&c, R * D);
+        carve_attn(&c, &e->self, R, B, L, D, H, lessons);
+        carve_addnorm(&c, &e->norm1, R, D, lessons);
+        carve_ffn(&c, &e->ffn, R, D, F);
+        carve_addnorm(&c, &e->norm2, R, D, lessons);
     }
-    t->memory = carve(&c, L * D);
-    t->dec_embed = carve(&c, L * D);
+    t->memory = carve(&c, R * D);
+    t->enc_norm_mean = carve(&c, R);
+    t->enc_norm_std = carve(&c, R);
+    t->dec_embed = lessons ? carve(&c, R * D) : NULL;
     t->dec_pe = carve(&c, L * D);
-    t->dec_x = carve(&c, L * D);
+    t->dec_x = carve(&c, R * D);
+    t->dec_mask = lessons ? NULL : carve(&c, R * D);
     for (int l = 0; l < cfg->n_dec_layers; l++) {
         trace_dec_layer *d = &t->dec[l];
-        d->input = carve(&c, L * D);
-        carve_attn(&c, &d->self, L, D, H);
-        carve_addnorm(&c, &d->norm1, L, D);
-        carve_attn(&c, &d->cross, L, D, H);
-        carve_addnorm(&c, &d->norm2, L, D);
-        carve_ffn(&c, &d->ffn, L, D, F);
-        carve_addnorm(&c, &d->norm3, L, D);
+        d->input = carve(&c, R * D);
+        carve_attn(&c, &d->self, R, B, L, D, H, lessons);
+        carve_addnorm(&c, &d->norm1, R, D, lessons);
+        carve_attn(&c, &d->cross, R, B, L, D, H, lessons);
+        carve_addnorm(&c, &d->norm2, R, D, lessons);
+        carve_ffn(&c, &d->ffn, R, D, F);
+        carve_addnorm(&c, &d->norm3, R, D, lessons);
     }
-    t->dec_out = carve(&c, L * D);
-    t->logits = carve(&c, L * V);
-    t->probs = carve(&c, L * V);
+    t->dec_out = carve(&c, R * D);
+    t->dec_norm_mean = carve(&c, R);
+    t->dec_norm_std = carve(&c, R);
+    t->logits = carve(&c, R * V);
+    t->probs = lessons ? carve(&c, R * V) : NULL;
+    t->scratch = carve(&c, R * 3 * D);
+    t->keys = carve(&c, L * (D / H));
     return c.used;
 }
 
-int trace_init(trace *t, const model_config *cfg)
+static int init(trace *t, const model_config *cfg, int batch, int lessons)
 {
     if (!t) return -1;
     memset(t, 0, sizeof *t);
-    if (!cfg || model_config_check(cfg, NULL, 0) != 0) return -1;
+    if (!cfg || model_config_check(cfg, NULL, 0) != 0 || batch < 1) return -1;
     t->cfg = *cfg;
+    t->batch = batch;
     t->enc = calloc((size_t)cfg->n_enc_layers, sizeof *t->enc);
     t->dec = calloc((size_t)cfg->n_dec_layers, sizeof *t->dec);
     if (!t->enc || !t->dec) {
         trace_free(t);
         return -1;
     }
-    const size_t n = layout(t, NULL);
+    const size_t n = layout(t, NULL, lessons);
     t->block = calloc(n, sizeof(float));
     if (!t->block) {
         trace_free(t);
         return -1;
     }
     t->block_floats = n;
-    layout(t, t->block);
+    layout(t, t->block, lessons);
     /* The positional encoding depends only on L and D: computed once here and
      * never rewritten by a run. */
     kern_positional_encoding(t->enc_pe, cfg->max_len, cfg->d_model);
     memcpy(t->dec_pe, t->enc_pe, (size_t)cfg->max_len * (size_t)cfg->d_model * sizeof(float));
     return 0;
+}
+
+int trace_init(trace *t, const model_config *cfg)
+{
+    return init(t, cfg, 1, 1);
+}
+
+int trace_init_batch(trace *t, const model_config *cfg, int batch)
+{
+    return init(t, cfg, batch, 0);
 }
 
 void trace_free(trace *t)

@@ -42,6 +42,7 @@ typedef struct {
     float *mean;     /* [L]    mean of each row of sum */
     float *std;      /* [L]    sqrt(var + eps) of each row of sum (biased variance) */
     float *out;      /* [L, D] (sum - mean) / std * gamma + beta */
+    float *mask;     /* [L, D] training only: dropout mask on Sublayer(x), sum = x + Sublayer(x) * mask; else NULL */
 } trace_addnorm;
 
 typedef struct {
@@ -108,12 +109,27 @@ typedef struct {
     float *logits;                /* [L, V] row t: prediction after tgt[0..t] = dec_out[t] E^T */
     float *probs;                 /* [L, V] softmax of each logits row */
 
+    /* Statistics of the final LayerNorms (encoder.norm, decoder.norm) when the model has them. */
+    float *enc_norm_mean, *enc_norm_std; /* [L] */
+    float *dec_norm_mean, *dec_norm_std; /* [L] */
+    /* Training only (NULL in a run of the app): dropout masks on embedding + PE. */
+    float *enc_mask, *dec_mask;   /* [L, D] */
+    /* Working memory of the forward pass (nn.c), not results. */
+    float *scratch;               /* [L, 3D] rows of a projection before they are split by head */
+    float *keys;                  /* [K * L] one head's keys transposed */
+
+    int batch;                    /* B: sentences held side by side (1 for a run of the app; see trace_init_batch) */
     float *block;                 /* the one allocation every pointer above points into */
     size_t block_floats;
 } trace;
 
 /* Allocates a trace for a model of these sizes. 0 on success, -1 on no memory. */
 int trace_init(trace *t, const model_config *cfg);
+/* The activations of training (nn.h) for up to `batch` sentences: every
+ * tensor above holds batch * L rows ([B, L, width], [B, H, L, K],
+ * [B, H, L, L]), with the dropout masks, and without what only the lessons
+ * read (enc_embed, dec_embed, scores, scaled, masked, heads, probs: NULL). */
+int trace_init_batch(trace *t, const model_config *cfg, int batch);
 void trace_free(trace *t);        /* accepts NULL */
 
 /* Tokenizes sentence with vocab, runs the encoder, then greedy decoding until
