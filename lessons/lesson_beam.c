@@ -11,7 +11,7 @@
  *     window of steps around the shared decoding step (; ' move it);
  *   - greedy (the live trace, what lessons 13 and 14 show) next to the beam's
  *     finished hypotheses: text, log P, |Y|, lp, score.
- * The beam search runs in app/beamview.c (a lesson may not run the model); its
+ * The beam search runs in lessons/common/beamview.c (a lesson may not run the model); its
  * result is cached per (model, source ids, beam, alpha). Because a search on a
  * long sentence takes ~10-15 ms (30x greedy), it runs when the lesson is drawn or dumped, not
  * on every edit of the sentence: draw asks the cache (the only state it

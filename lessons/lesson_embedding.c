@@ -9,7 +9,7 @@
  *     wheel to zoom; the sentence's words and its translation's words are lit
  *     and labelled in both; hovering a point gives the word and coordinates.
  * The heatmap values come from the trace; E[id][d] on hover is read from the
- * parameters. The PCA (lessons/pca.c) is display math computed once per model
+ * parameters. The PCA (lessons/common/pca.c) is display math computed once per model
  * (at init, or when the parameter block changes), never per frame.
  *
  * Must not: change the trace, run the model, or draw outside ctx->area.

@@ -7,7 +7,7 @@
  *     fills it for display), the masked scores (-inf hatched) and the softmax
  *     weights, whose upper triangle is exactly 0. Rows after the step are dimmed.
  *     A "break it" switch (M key or the toggle) shows the same decoder input run
- *     WITHOUT the mask (app/whatif.c makes that second trace; this lesson never
+ *     WITHOUT the mask (lessons/common/whatif.c makes that second trace; this lesson never
  *     runs the model): attention flows into later positions and the per-row
  *     predictions change.
  *   2 the padding mask, once, as an illustration: this sentence and a second

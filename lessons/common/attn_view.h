@@ -6,7 +6,7 @@
  * stack, the head, the sizes, the row (query) and column (key) token labels
  * and the selected query row.
  *
- * Shapes (letters of engine/model.h): scores, weights [H, L, L]; heads [H, L, K];
+ * Shapes (letters of engine/nn/model.h): scores, weights [H, L, L]; heads [H, L, K];
  * concat, out [L, D]; rows i < nq and columns j < nk are used (S or T).
  *
  * Both lessons also put the same header above their pictures (formula line,

@@ -1,4 +1,4 @@
-/* test_beamview.c - the cache behind the beam-search lesson (app/beamview.c):
+/* test_beamview.c - the cache behind the beam-search lesson (lessons/common/beamview.c):
  * a second call with the same (model, ids, beam, alpha) does not search again
  * and returns the same result; a change of any of them does; the result equals
  * a direct beam_search; errors come back as NULL with a message.

@@ -1,4 +1,4 @@
-/* test_lesson_attention_grid.c - ui_grid (app/ui_grid.c), the heatmap the
+/* test_lesson_attention_grid.c - ui_grid (app/ui/ui_grid.c), the heatmap the
  * attention lessons (5, 6, 9) draw with and hit-test in handle_event and in
  * their dumps: the layout stays inside its rectangle, draw uses exactly the
  * layout's geometry, cell_at and cell_rect are inverse, square cells and the

@@ -1,5 +1,5 @@
 /* test_lesson_masked_whatif.c - the what-if runs behind the masked-attention
- * lesson's "break it" switch (app/whatif.c): the second trace is the live
+ * lesson's "break it" switch (lessons/common/whatif.c): the second trace is the live
  * decoder input run without the causal mask, it is cached per ids, and it
  * differs from the live trace exactly where the mask matters.
  *

@@ -1,4 +1,4 @@
-/* test_pca.c - the display PCA of the embedding lesson (lessons/pca.c):
+/* test_pca.c - the display PCA of the embedding lesson (lessons/common/pca.c):
  * eigenpairs of hand-built symmetric matrices against their known closed
  * forms (including the sign convention), a data set with a known covariance
  * (axes, variances, mean, projections), orthonormal axes and decreasing

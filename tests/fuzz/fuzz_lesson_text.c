@@ -1,7 +1,7 @@
 /* fuzz_lesson_text.c - libFuzzer harness for the lesson prose, the text files
  * assets/lessons/<lang>/<slug>.txt that teachers edit. The app reads such a
  * file whole (app.c, load_lesson_text: not separable) and lays it out with
- * ui_text_wrap (app/ui_core.c: paragraphs, "# " headings, greedy wrapping at
+ * ui_text_wrap (app/ui/ui_core.c: paragraphs, "# " headings, greedy wrapping at
  * spaces, long words, UTF-8 measured by SDL_ttf): that function is fuzzed
  * here, drawing into a software renderer with the real fonts, at a width and
  * a scroll taken from the first bytes, plus ui_text_fit and ui_text_size on

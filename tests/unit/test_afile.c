@@ -1,4 +1,4 @@
-/* test_afile.c - the one way to write a file (engine/afile.c): AFILE_REPLACE replaces,
+/* test_afile.c - the one way to write a file (engine/data/afile.c): AFILE_REPLACE replaces,
  * AFILE_NEW never overwrites, nothing appears under the final name before commit, and
  * the temporary is removed on abort, on a failed commit (a full disk, simulated by
  * putting /dev/full under the open stream; a final name that turned into a folder; a

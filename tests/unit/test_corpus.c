@@ -1,4 +1,4 @@
-/* test_corpus.c - the synthetic corpus of engine/corpus.h: determinism,
+/* test_corpus.c - the synthetic corpus of engine/data/corpus.h: determinism,
  * disjoint splits, held-out combinations, vocabulary coverage, lengths,
  * hand-checked translations (gender and case, adjective inflection, verb-final
  * clauses, the perfect, negation, dative), hand-checked alignment, and that

@@ -1,4 +1,4 @@
-/* test_kernels.c - the forward kernels of engine/kernels.h against numbers
+/* test_kernels.c - the forward kernels of engine/nn/kernels.h against numbers
  * computed by hand (or with the formula written out in double precision), and
  * the SIMD matrix kernel against its plain reference.
  * It must not test the model or the trace (see test_model.c). */

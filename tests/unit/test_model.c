@@ -1,4 +1,4 @@
-/* test_model.c - the forward pass and the trace (engine/model.c, trace.c):
+/* test_model.c - the forward pass and the trace (engine/nn/model.c, trace.c):
  * attention on a 3-token example worked out by hand; the whole model against
  * a naive double-precision reference written independently below; the trace's
  * invariants on a seeded random default-size model; incremental greedy

@@ -1,4 +1,4 @@
-/* test_tok.c - the tokenizer and vocabulary of engine/tok.h: splitting,
+/* test_tok.c - the tokenizer and vocabulary of engine/data/tok.h: splitting,
  * lower-casing (ASCII and Latin-1), punctuation, invalid UTF-8, control
  * characters, emoji, truncation counts, nearest words, detokenizing.
  * It must not test the model. */
