@@ -579,6 +579,32 @@ const char *json_type_name(json_type t)
     return "?";
 }
 
+const char *json_type_article(json_type t)
+{
+    switch (t) {
+    case JSON_NULL: return "null";
+    case JSON_FALSE: return "false";
+    case JSON_TRUE: return "true";
+    case JSON_NUMBER: return "a number";
+    case JSON_STRING: return "a string";
+    case JSON_ARRAY: return "an array";
+    case JSON_OBJECT: return "an object";
+    }
+    return "?";
+}
+
+const char *json_printable(char *dst, size_t n, const char *s, size_t len)
+{
+    if (!dst || n == 0) return "";
+    size_t j = 0;
+    for (size_t i = 0; s && i < len && j + 1 < n && i < 80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        dst[j++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    dst[j] = '\0';
+    return dst;
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 /* The character at s[0..len) (len >= 1) as it stands inside a JSON string:

@@ -67,6 +67,12 @@ int json_get_int64(const json_value *v, long long min, long long max, long long 
 int json_utf8_valid(const char *s, size_t len);
 /* "null", "false", "true", "number", "string", "array" or "object". */
 const char *json_type_name(json_type t);
+/* The same with an article for messages: "a number", "an array", "null", ... */
+const char *json_type_article(json_type t);
+/* s[0..len) (a JSON key or string, NULs allowed) made safe to quote in a message:
+ * printable ASCII and UTF-8 kept, control bytes and NULs as '?', cut at 80 bytes.
+ * Writes dst (n bytes, NUL included) and returns it. */
+const char *json_printable(char *dst, size_t n, const char *s, size_t len);
 
 /* Writing JSON: the one string escaper of the project (weights headers, the
  * app's state dump, tlab-run's trace, the lessons' dumps). '"' and '\\' are

@@ -125,6 +125,15 @@ void tok_normalize(const char *src, char *dst, size_t dst_len)
     }
 }
 
+int tok_word_form(const char *word, char *dst, size_t dst_len)
+{
+    tok_token t[2];
+    int total = 0;
+    const int n = tok_tokenize(NULL, word, t, 2, &total);
+    if (dst && dst_len) snprintf(dst, dst_len, "%s", n > 0 ? t[0].text : "");
+    return total;
+}
+
 /* ---------- vocabulary ---------- */
 
 static uint32_t hash_str(const char *s) /* FNV-1a */
@@ -358,6 +367,13 @@ static int edit_distance(const uint32_t *a, int na, const uint32_t *b, int nb)
     return prev[nb];
 }
 
+/* 1 when typing w gives w back as one token (not "Dog", "don't", "a b"). */
+static int word_typeable(const char *w)
+{
+    char form[TOK_WORD_MAX];
+    return tok_word_form(w, form, sizeof form) == 1 && strcmp(form, w) == 0;
+}
+
 int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k)
 {
     if (!v || !v->words || !word || !ids || k <= 0) return 0;
@@ -377,6 +393,7 @@ int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k)
         const int nb = to_cps(v->words[id], b);
         const int d = edit_distance(a, na, b, nb);
         if (d > max_d || (found == k && d >= dist[found - 1])) continue;
+        if (!word_typeable(v->words[id])) continue; /* offering it would give <unk> again */
         int pos = found < k ? found++ : k - 1;
         while (pos > 0 && dist[pos - 1] > d) {
             dist[pos] = dist[pos - 1];

@@ -50,6 +50,12 @@ int tok_tokenize(const tok_vocab *v, const char *text, tok_token *out, int max_t
 /* Lower-cases one word the way the tokenizer does (dst gets at most dst_len
  * bytes, NUL included). */
 void tok_normalize(const char *src, char *dst, size_t dst_len);
+/* How the tokenizer reads a vocabulary word: returns the number of tokens it
+ * makes of word (1: the word can be typed; "don't" is 3, "a b" 2, " " 0) and
+ * writes the first token's text, the word lower-cased, into dst (dst_len bytes,
+ * NUL included; "" when there is none). A word that gives more than 1 can only
+ * ever be an output of the model, never matched in a sentence. */
+int tok_word_form(const char *word, char *dst, size_t dst_len);
 
 /* Joins ids into readable text: words separated by spaces, no space before
  * punctuation, specials skipped. Returns the length written (dst always
@@ -59,9 +65,10 @@ int tok_detokenize(const tok_vocab *v, const int *ids, int n, char *dst, size_t 
 /* The k vocabulary words closest to word by edit distance in code points (for
  * "did you mean"), nearest first. Writes up to k ids, returns how many.
  * Specials are never offered, nor words more than max(1, (n + 1) / 2) edits
- * away for a word of n code points, and a word without a Latin letter (a-z,
- * U+00C0..U+024F: an emoji, Chinese, digits) gets none: "🐶" is not a typo of
- * "a". */
+ * away for a word of n code points, nor a word that typing cannot give back
+ * (an output-only word such as "don't", which the tokenizer splits), and a
+ * word without a Latin letter (a-z, U+00C0..U+024F: an emoji, Chinese, digits)
+ * gets none: "🐶" is not a typo of "a". */
 int tok_nearest(const tok_vocab *v, const char *word, int *ids, int k);
 
 #endif

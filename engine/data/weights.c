@@ -30,6 +30,7 @@
 
 #include "afile.h"
 #include "json.h"
+#include "weights_vocab.h"
 
 #define WEIGHTS_MAX_HEADER ((uint64_t)100 * 1024 * 1024)   /* bytes of JSON header at most */
 /* Above this many bytes of parameters, the block is allocated only when the
@@ -44,34 +45,6 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, err_len, fmt, ap);
     va_end(ap);
-}
-
-/* A JSON key or string made safe to quote in a message: printable ASCII and
- * UTF-8 kept, control bytes and NULs as '?', cut at 80 bytes. */
-static const char *printable(char *dst, size_t n, const char *s, size_t len)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < len && j + 1 < n && i < 80; i++) {
-        unsigned char c = (unsigned char)s[i];
-        dst[j++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
-    }
-    dst[j] = '\0';
-    return dst;
-}
-
-/* "an array", "a number", "null", ... for messages. */
-static const char *a_type(json_type t)
-{
-    switch (t) {
-    case JSON_NULL: return "null";
-    case JSON_FALSE: return "false";
-    case JSON_TRUE: return "true";
-    case JSON_NUMBER: return "a number";
-    case JSON_STRING: return "a string";
-    case JSON_ARRAY: return "an array";
-    case JSON_OBJECT: return "an object";
-    }
-    return "?";
 }
 
 static uint64_t read_u64le(const unsigned char *p)
@@ -131,7 +104,7 @@ static int meta_int(const json_value *meta, const char *key, int min, int max, i
     }
     char buf[100];
     if (!ok) {
-        set_err(err, err_len, "metadata \"%s\" is \"%s\", not an integer", key, printable(buf, sizeof buf, s, len));
+        set_err(err, err_len, "metadata \"%s\" is \"%s\", not an integer", key, json_printable(buf, sizeof buf, s, len));
         return -1;
     }
     if (neg) acc = -acc;
@@ -160,7 +133,7 @@ static int meta_float(const json_value *meta, const char *key, float *out, char 
     }
     if (!ok) {
         char buf[100];
-        set_err(err, err_len, "metadata \"%s\" is \"%s\", not a number", key, printable(buf, sizeof buf, v->str, v->str_len));
+        set_err(err, err_len, "metadata \"%s\" is \"%s\", not a number", key, json_printable(buf, sizeof buf, v->str, v->str_len));
         return -1;
     }
     *out = (float)d;
@@ -209,116 +182,6 @@ static uint64_t expected_floats(const model_config *c)
     return V * D + (uint64_t)c->n_enc_layers * enc + (uint64_t)c->n_dec_layers * dec + (c->has_final_norm ? 4 * D : 0);
 }
 
-/* ---- vocabulary ------------------------------------------------------- */
-
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int find_id(const char *const *words, int n, const char *w, int skip)
-{
-    for (int i = 0; i < n; i++)
-        if (i != skip && strcmp(words[i], w) == 0) return i;
-    return -1;
-}
-
-static int load_vocab(weights_model *m, const json_value *meta, char *err, size_t err_len)
-{
-    const int V = m->params.cfg.vocab_size;
-    static const char *const specials[4] = { "<pad>", "<bos>", "<eos>", "<unk>" };
-    const json_value *vs = json_get(meta, "vocab");
-    const char **words = calloc((size_t)V, sizeof *words);
-    char *names = NULL;
-    json_doc doc = { 0 };
-    int rc = -1;
-    char buf[100];
-    if (!words) {
-        set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
-        return -1;
-    }
-    if (vs) {
-        char jerr[200];
-        if (json_parse(&doc, vs->str, vs->str_len, jerr, sizeof jerr) != 0) {
-            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings: %s", jerr);
-            goto done;
-        }
-        if (doc.root->type != JSON_ARRAY) {
-            set_err(err, err_len, "metadata \"vocab\" is not a JSON array of strings (it is %s)",
-                    a_type(doc.root->type));
-            goto done;
-        }
-        if (doc.root->n_children != (size_t)V) {
-            set_err(err, err_len, "vocab has %zu words but vocab_size is %d", doc.root->n_children, V);
-            goto done;
-        }
-        int i = 0;
-        for (const json_value *w = doc.root->child; w; w = w->next, i++) {
-            if (w->type != JSON_STRING) {
-                set_err(err, err_len, "vocab word %d is %s, not a string", i, a_type(w->type));
-                goto done;
-            }
-            if (w->str_len == 0 || w->str_len >= TOK_WORD_MAX || strlen(w->str) != w->str_len) {
-                set_err(err, err_len, "vocab word %d (\"%s\") is empty, longer than %d bytes or holds a NUL", i,
-                        printable(buf, sizeof buf, w->str, w->str_len), TOK_WORD_MAX - 1);
-                goto done;
-            }
-            words[i] = w->str;
-        }
-        for (i = 0; i < 4; i++)
-            if (strcmp(words[i], specials[i]) != 0) {
-                set_err(err, err_len, "vocab must start with <pad> <bos> <eos> <unk>, but id %d is \"%s\"", i,
-                        printable(buf, sizeof buf, words[i], strlen(words[i])));
-                goto done;
-            }
-        /* Duplicates: sort a copy of the pointers, compare neighbours. */
-        const char **sorted = malloc((size_t)V * sizeof *sorted);
-        if (!sorted) {
-            set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
-            goto done;
-        }
-        memcpy(sorted, words, (size_t)V * sizeof *sorted);
-        qsort(sorted, (size_t)V, sizeof *sorted, str_ptr_cmp);
-        const char *dup = NULL;
-        for (i = 1; i < V && !dup; i++)
-            if (strcmp(sorted[i - 1], sorted[i]) == 0) dup = sorted[i];
-        free(sorted);
-        if (dup) {
-            int a = find_id(words, V, dup, -1);
-            set_err(err, err_len, "vocab word \"%s\" appears twice (ids %d and %d)",
-                    printable(buf, sizeof buf, dup, strlen(dup)), a, find_id(words, V, dup, a));
-            goto done;
-        }
-        m->has_vocab = 1;
-    } else {
-        /* No vocabulary: "#<id>" names after the four specials. */
-        names = malloc((size_t)V * 12);
-        if (!names) {
-            set_err(err, err_len, "out of memory for a vocabulary of %d words", V);
-            goto done;
-        }
-        for (int i = 0; i < V; i++) {
-            if (i < 4) {
-                words[i] = specials[i];
-            } else {
-                snprintf(names + (size_t)i * 12, 12, "#%d", i);
-                words[i] = names + (size_t)i * 12;
-            }
-        }
-    }
-    char verr[200];
-    if (tok_vocab_init(&m->vocab, words, V, verr, sizeof verr) != 0) {
-        set_err(err, err_len, "vocab: %s", verr);
-        goto done;
-    }
-    rc = 0;
-done:
-    json_free(&doc);
-    free(names);
-    free(words);
-    return rc;
-}
-
 /* ---- loading ---------------------------------------------------------- */
 
 typedef struct {
@@ -340,7 +203,7 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
     char want[48];
     shape_str(want, sizeof want, t);
     if (e->type != JSON_OBJECT) {
-        set_err(err, err_len, "tensor \"%s\": its header entry is %s, not an object", key, a_type(e->type));
+        set_err(err, err_len, "tensor \"%s\": its header entry is %s, not an object", key, json_type_article(e->type));
         return -1;
     }
     const json_value *dtype = json_get(e, "dtype"), *shape = json_get(e, "shape"), *offs = json_get(e, "data_offsets");
@@ -351,7 +214,7 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
     if (strcmp(dtype->str, "F32") != 0 || dtype->str_len != 3) {
         char buf[40];
         set_err(err, err_len, "tensor \"%s\": dtype is %s, but only F32 is supported", key,
-                printable(buf, sizeof buf, dtype->str, dtype->str_len));
+                json_printable(buf, sizeof buf, dtype->str, dtype->str_len));
         return -1;
     }
     if (!shape || shape->type != JSON_ARRAY) {
@@ -415,7 +278,7 @@ static int parse_config(const json_value *root, model_config *cfg, char *err, si
 {
     char buf[100];
     if (root->type != JSON_OBJECT) {
-        set_err(err, err_len, "header is not a JSON object (it is %s)", a_type(root->type));
+        set_err(err, err_len, "header is not a JSON object (it is %s)", json_type_article(root->type));
         return -1;
     }
     const json_value *meta = json_get(root, "__metadata__");
@@ -424,13 +287,13 @@ static int parse_config(const json_value *root, model_config *cfg, char *err, si
         return -1;
     }
     if (meta->type != JSON_OBJECT) {
-        set_err(err, err_len, "__metadata__ is %s, not an object", a_type(meta->type));
+        set_err(err, err_len, "__metadata__ is %s, not an object", json_type_article(meta->type));
         return -1;
     }
     for (const json_value *kv = meta->child; kv; kv = kv->next)
         if (kv->type != JSON_STRING) {
             set_err(err, err_len, "metadata \"%s\" is %s, not a string (safetensors metadata values are all strings)",
-                    printable(buf, sizeof buf, kv->key, kv->key_len), a_type(kv->type));
+                    json_printable(buf, sizeof buf, kv->key, kv->key_len), json_type_article(kv->type));
             return -1;
         }
 
@@ -478,7 +341,7 @@ static int check_entries(const json_value *root, const model_params *p, uint64_t
     memset(found, 0, (size_t)p->n_tensors * sizeof *found);
     for (const json_value *e = root->child; e; e = e->next) {
         if (e->key_len == 12 && memcmp(e->key, "__metadata__", 12) == 0) continue;
-        const char *key = printable(buf, sizeof buf, e->key, e->key_len);
+        const char *key = json_printable(buf, sizeof buf, e->key, e->key_len);
         int idx = resolve_name(p, e->key, e->key_len);
         if (idx < 0) {
             set_err(err, err_len,
@@ -489,7 +352,7 @@ static int check_entries(const json_value *root, const model_params *p, uint64_t
         }
         if (found[idx]) {
             set_err(err, err_len, "tensor \"%s\" appears twice (as \"%s\" and \"%s\")", p->tensors[idx].name,
-                    printable(buf2, sizeof buf2, found[idx]->key, found[idx]->key_len), key);
+                    json_printable(buf2, sizeof buf2, found[idx]->key, found[idx]->key_len), key);
             return -1;
         }
         found[idx] = e;
@@ -613,7 +476,7 @@ static int load_parsed(weights_model *m, const json_value *root, uint64_t data_l
     free(found);
     if (rc != 0) return -1;
     const json_value *meta = json_get(root, "__metadata__");
-    if (load_vocab(m, meta, err, err_len) != 0) return -1;
+    if (weights_vocab_load(m, meta, err, err_len) != 0) return -1;
     const json_value *task = json_get(meta, "task");
     if (task) {
         if (task->str_len >= sizeof m->task || strlen(task->str) != task->str_len) {

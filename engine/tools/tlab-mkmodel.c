@@ -7,7 +7,8 @@
  *
  * --vocab reads one word per line (blank lines skipped; <pad> <bos> <eos>
  * <unk> are put first when absent; words are lower-cased as the tokenizer
- * does, and a word that then repeats an earlier one is skipped with a note). Without it the file has no vocabulary and
+ * does, and a word that then repeats an earlier one, or that the tokenizer
+ * would split ("don't", "a b": never typeable), is skipped with a note). Without it the file has no vocabulary and
  * --vocab-size words (default 32). Exit 0 on success, 1 on a failure to build
  * or write, 2 on bad arguments. It does no training and no model math.
  */
@@ -79,8 +80,13 @@ static int read_vocab(const char *path, char ***out)
         for (int i = 0; i < 4; i++)
             if (strcmp(w, specials[i]) == 0) special = 1;
         if (special) continue;
-        char norm[1024]; /* the tokenizer lower-cases what the user types: so must the vocabulary */
-        tok_normalize(w, norm, sizeof norm);
+        char norm[TOK_WORD_MAX]; /* the tokenizer lower-cases what the user types: so must the vocabulary */
+        int n_tok = tok_word_form(w, norm, sizeof norm);
+        if (n_tok != 1 || strlen(w) >= TOK_WORD_MAX) {
+            fprintf(stderr, "tlab-mkmodel: %s: \"%s\" can never be typed (the tokenizer reads it as %d tokens%s): "
+                    "skipped\n", path, w, n_tok, strlen(w) >= TOK_WORD_MAX ? ", or it is over 63 bytes" : "");
+            continue;
+        }
         int dup = 0;
         for (int i = 4; i < n && !dup; i++) dup = strcmp(words[i], norm) == 0;
         if (dup) {

@@ -5,7 +5,9 @@
 # whose old fixed temporary name is taken, --trace-json to /dev/full and to a
 # file-size limit: a clear message, exit 1, no partial file and no temporary);
 # the weights loader (/dev/zero and a folder refused at once, the path named once,
-# 9+9 and 16+16 layers load and run).
+# 9+9 and 16+16 layers load and run); vocabulary words as typed ("Dog" loads as
+# "dog"; "se s" loads but is never offered as "did you mean"; tlab-mkmodel skips
+# "don't").
 # Env: TLAB_BIN (build dir), TLAB_ASSETS.
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
@@ -77,5 +79,29 @@ for L in 9 16; do
     --enc-layers $L --dec-layers $L --d-ff 8 --max-len 8
   expect 0 "$BIN/tlab-run" --model "$T/deep$L.safetensors" "the dog sees"; has out "tokens (3)"
 done
+
+# --- item 9: vocabulary words read as the tokenizer reads typed text -------------
+# a file (made elsewhere) with "Dog" in its vocabulary: loads as "dog", so "the Dog sees" finds it
+python3 - "$T/deep9.safetensors" "$T/case.safetensors" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+assert b.count(b'\\"dog\\"') == 1
+open(sys.argv[2], "wb").write(b.replace(b'\\"dog\\"', b'\\"Dog\\"'))
+PY
+expect 0 "$BIN/tlab-run" --model "$T/case.safetensors" "the Dog sees"
+has out "^tokens (3): the\[4\] dog\[5\] sees\[6\]"
+# a word the tokenizer would split loads (the model may output it) but is never offered for a typo
+python3 - "$T/deep9.safetensors" "$T/split.safetensors" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(b.replace(b'\\"sees\\"', b'\\"se s\\"'))
+PY
+expect 0 "$BIN/tlab-run" --model "$T/split.safetensors" "the dog sees"; has out "sees\[3 <unk>\]"
+grep -q "se s" "$T/out" && { cat "$T/out" >&2; fail "an untypeable word was offered"; }
+# tlab-mkmodel --vocab skips a word that could never be typed, with a note
+printf "the\ndon't\n" > "$T/vocab3.txt"
+expect 0 "$BIN/tlab-mkmodel" --out "$T/v3.safetensors" --vocab "$T/vocab3.txt" --d-model 8 --heads 2 \
+  --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
+has err "\"don't\" can never be typed"; has out "vocab 5,"
 
 echo "bad engine input: ok"

@@ -2,7 +2,8 @@
  * declare (issue 12): a device or a FIFO refused before anything is read, a file
  * read only as far as its header declares (a big tail is refused after the header,
  * its bytes never read), every layer count docs/weights.md allows (16+16: a table
- * of 481 tensors) loaded, and messages that leave naming the file to the caller.
+ * of 481 tensors) loaded, messages that leave naming the file to the caller, and
+ * vocabulary words read as the tokenizer reads typed text ("Dog" as "dog").
  * It must not test the format's rejections one by one (see test_weights.c). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -165,12 +166,89 @@ static void test_sixteen_plus_sixteen_layers(void **state)
     model_params_free(&p);
 }
 
+/* The file at path with every "from" replaced by "to" (same length: the header
+ * length stays right). */
+static void patch_file(const char *path, const char *from, const char *to)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_true(n < sizeof buf);
+    size_t k = strlen(from), hits = 0;
+    assert_int_equal(k, strlen(to));
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(buf + i, from, k) == 0) {
+            memcpy(buf + i, to, k);
+            hits++;
+        }
+    assert_true(hits > 0);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+}
+
+/* Issue 12, item 9: vocabulary words are read as the tokenizer reads typed text.
+ * "Dog" loads as "dog" (so "the Dog sees" finds it); "Dog" beside "dog" is
+ * refused with a message; a word the tokenizer would split ("se s") loads as an
+ * output-only word and is never offered as a "did you mean". */
+static void test_vocab_as_typed(void **state)
+{
+    (void)state;
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/case.safetensors", tmpdir);
+    model_params p;
+    tok_vocab v;
+    save_model(path, 1, 1, &p, &v);
+    patch_file(path, "\\\"dog\\\"", "\\\"Dog\\\""); /* inside the vocab string: \"dog\" */
+    weights_model m;
+    if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("\"Dog\" refused: %s", err);
+    assert_int_equal(tok_vocab_find(&m.vocab, "dog"), 5);
+    assert_int_equal(tok_vocab_find(&m.vocab, "Dog"), -1);
+    tok_token t[4];
+    int total = 0;
+    assert_int_equal(tok_tokenize(&m.vocab, "the Dog sees", t, 4, &total), 3);
+    assert_int_equal(t[1].id, 5);
+    assert_false(t[1].is_unk);
+    weights_model_free(&m);
+    /* "Dog" and "dog" both: the same word once lower-cased */
+    patch_file(path, "\\\"the\\\"", "\\\"dog\\\"");
+    assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"dog\" (id 4) and \"Dog\" (id 5) are the same word once lower-cased"));
+    /* a word the tokenizer splits ("se s") cannot be typed: it loads (the model may
+     * output it) but is never offered for a typo, which would give <unk> again */
+    model_params_free(&p);
+    tok_vocab_free(&v);
+    save_model(path, 1, 1, &p, &v);
+    patch_file(path, "\\\"sees\\\"", "\\\"se s\\\"");
+    if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("\"se s\" refused: %s", err);
+    assert_string_equal(tok_vocab_word(&m.vocab, 6), "se s");
+    int near[3];
+    const int n_near = tok_nearest(&m.vocab, "sees", near, 3);
+    for (int i = 0; i < n_near; i++) assert_int_not_equal(near[i], 6);
+    weights_model_free(&m);
+    /* a vocabulary built in memory with "Dog" is not offered either */
+    const char *odd[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", "Dog", "dig", "der", "hund" };
+    tok_vocab ov;
+    assert_int_equal(tok_vocab_init(&ov, odd, N_WORDS, err, sizeof err), 0);
+    const int n_dog = tok_nearest(&ov, "dog", near, 3); /* "dig", "der": never "Dog" */
+    assert_true(n_dog >= 1);
+    assert_int_equal(near[0], 6);
+    for (int i = 0; i < n_dog; i++) assert_int_not_equal(near[i], 5);
+    tok_vocab_free(&ov);
+    model_params_free(&p);
+    tok_vocab_free(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_non_regular_refused, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_reads_only_what_the_header_declares, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_sixteen_plus_sixteen_layers, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_vocab_as_typed, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
