@@ -13,7 +13,8 @@ One step = zero_grad + forward + loss + backward + Adam step.
 Usage:
   /usr/bin/python3 scripts/torch_train_bench.py [--c-bench build/tests/bench_train]
         [--rounds 3] [--steps 20] [--batch 64] [--src-len 16] [--tgt-len 16]
-Runs, in each round, our C benchmark, then torch with OpenBLAS, then torch with
+Runs, in each round, our C benchmark (and --c-bench-before FILE, a second one,
+when given), then torch with OpenBLAS, then torch with
 the reference BLAS (chosen with LD_PRELOAD, since torch links libblas.so.3),
 and prints the medians and the ratios. --worker runs one torch measurement.
 It must not train anything real or write files.
@@ -154,6 +155,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--worker", action="store_true")
     ap.add_argument("--c-bench", default=os.path.join(os.path.dirname(__file__), "..", "build", "tests", "bench_train"))
+    ap.add_argument("--c-bench-before", default=None,
+                    help="a second bench_train (say, built from the commit before a change), measured in each round too")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--reps", type=int, default=3)
@@ -173,6 +176,8 @@ def main():
     # OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP threads from spinning, which on a
     # shared 2-core machine otherwise costs torch 10x or more.
     variants = [("c", None, args.threads)]
+    if args.c_bench_before:
+        variants.append(("c-before", None, args.threads))
     for blas_name, blas in (("openblas", OPENBLAS), ("refblas", REFBLAS)):
         variants.append(("torch+%s/%dt" % (blas_name, args.threads), blas, args.threads))
         if args.threads != 1:
@@ -182,8 +187,8 @@ def main():
         for name, blas, threads in variants:
             env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                        OMP_WAIT_POLICY="PASSIVE")
-            if name == "c":
-                cmd = [args.c_bench] + common(threads)
+            if name in ("c", "c-before"):
+                cmd = [args.c_bench if name == "c" else args.c_bench_before] + common(threads)
             else:
                 if not os.path.exists(blas):
                     continue
@@ -199,9 +204,11 @@ def main():
     med = {k: statistics.median(v) for k, v in results.items() if v}
     for k, v in med.items():
         print("  %-20s %8.2f ms/step %8.0f target tokens/s" % (k, v, args.batch * args.tgt_len / (v / 1000.0)))
-    torch_best = min(v for k, v in med.items() if k != "c")
-    print("  ratio: ours is %.2fx the best PyTorch (%s)" %
-          (torch_best / med["c"], min((v, k) for k, v in med.items() if k != "c")[1]))
+    torch_best, torch_name = min((v, k) for k, v in med.items() if not k.startswith("c"))
+    print("  ratio: ours is %.2fx the best PyTorch (%s)" % (torch_best / med["c"], torch_name))
+    if "c-before" in med:
+        print("  ratio: before, ours was %.2fx the best PyTorch; after / before time per step %.3f" %
+              (torch_best / med["c-before"], med["c"] / med["c-before"]))
 
 
 if __name__ == "__main__":
