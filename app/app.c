@@ -40,43 +40,31 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Loads path as the model. 0, or -1 after saying why on stderr (and in
+ * first_err when given and still empty). */
+static int try_model(app *a, const char *path, int trained, char *first_err, size_t n)
+{
+    char err[512];
+    if (weights_load(&a->model, path, err, sizeof err) == 0) {
+        a->model_loaded = 1;
+        a->model_trained = trained;
+        snprintf(a->model_path, sizeof a->model_path, "%s", path);
+        return 0;
+    }
+    fprintf(stderr, "transformer-lab: cannot load model %s: %s\n", path, err);
+    if (first_err && !first_err[0]) snprintf(first_err, n, "cannot load model %s: %s", path, err);
+    return -1;
+}
+
 static int load_models(app *a)
 {
     char err[512], path[1024];
     char first_err[1700] = "";
-    if (a->opt.model_path) {
-        if (weights_load(&a->model, a->opt.model_path, err, sizeof err) == 0) {
-            a->model_loaded = 1;
-            snprintf(a->model_path, sizeof a->model_path, "%s", a->opt.model_path);
-            a->model_trained = strstr(a->opt.model_path, "untrained") == NULL;
-        } else {
-            snprintf(first_err, sizeof first_err, "cannot load model %s: %s", a->opt.model_path, err);
-            fprintf(stderr, "transformer-lab: %s\n", first_err);
-        }
-    }
-    if (!a->model_loaded) {
-        snprintf(path, sizeof path, "%s/model.safetensors", a->assets);
-        if (file_exists(path)) {
-            if (weights_load(&a->model, path, err, sizeof err) == 0) {
-                a->model_loaded = 1;
-                a->model_trained = 1;
-                snprintf(a->model_path, sizeof a->model_path, "%s", path);
-            } else {
-                fprintf(stderr, "transformer-lab: cannot load model %s: %s\n", path, err);
-                if (!first_err[0]) snprintf(first_err, sizeof first_err, "cannot load model %s: %s", path, err);
-            }
-        }
-    }
+    if (a->opt.model_path) try_model(a, a->opt.model_path, strstr(a->opt.model_path, "untrained") == NULL, first_err, sizeof first_err);
+    snprintf(path, sizeof path, "%s/model.safetensors", a->assets);
+    if (!a->model_loaded && file_exists(path)) try_model(a, path, 1, first_err, sizeof first_err);
     snprintf(path, sizeof path, "%s/model-untrained.safetensors", a->assets);
-    if (!a->model_loaded && file_exists(path)) {
-        if (weights_load(&a->model, path, err, sizeof err) == 0) {
-            a->model_loaded = 1;
-            a->model_trained = 0;
-            snprintf(a->model_path, sizeof a->model_path, "%s", path);
-        } else {
-            fprintf(stderr, "transformer-lab: cannot load model %s: %s\n", path, err);
-        }
-    }
+    if (!a->model_loaded && file_exists(path)) try_model(a, path, 0, NULL, 0);
     if (!a->model_loaded) {
         fprintf(stderr, "transformer-lab: no usable model. %s%sLooked for %s/model.safetensors and "
                         "%s/model-untrained.safetensors; pass one with --model FILE.\n",

@@ -262,6 +262,19 @@ static int lesson_event(app *a, const SDL_Event *ev)
     return used;
 }
 
+void app_key_press(SDL_Keycode key, Uint16 mod, SDL_Event ev[2])
+{
+    memset(ev, 0, 2 * sizeof ev[0]);
+    ev[0].type = SDL_KEYDOWN;
+    ev[0].key.state = SDL_PRESSED;
+    ev[0].key.keysym.sym = key;
+    ev[0].key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    ev[0].key.keysym.mod = mod;
+    ev[1] = ev[0];
+    ev[1].type = SDL_KEYUP;
+    ev[1].key.state = SDL_RELEASED;
+}
+
 void app_event(app *a, SDL_Event *ev)
 {
     switch (ev->type) {

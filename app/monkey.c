@@ -39,6 +39,7 @@
 #include "export.h"
 #include "monkey.h"
 #include "rng.h"
+#include "shell.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MONKEY_ASAN 1
@@ -145,17 +146,10 @@ static void push(SDL_Event *e)
 
 static void key_event(SDL_Keycode key, Uint16 mod)
 {
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = key;
-    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
-    e.key.keysym.mod = mod;
-    push(&e);
-    e.type = SDL_KEYUP;
-    e.key.state = SDL_RELEASED;
-    push(&e);
+    SDL_Event ev[2];
+    app_key_press(key, mod, ev);
+    push(&ev[0]);
+    push(&ev[1]);
 }
 
 static void random_key(void)

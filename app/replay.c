@@ -16,17 +16,10 @@
 
 static void push_key(app *a, SDL_Keycode key, Uint16 mod)
 {
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = key;
-    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
-    e.key.keysym.mod = mod;
-    app_event(a, &e);
-    e.type = SDL_KEYUP;
-    e.key.state = SDL_RELEASED;
-    app_event(a, &e);
+    SDL_Event ev[2];
+    app_key_press(key, mod, ev);
+    app_event(a, &ev[0]);
+    app_event(a, &ev[1]);
 }
 
 static void move_mouse(app *a, int x, int y)

@@ -154,6 +154,9 @@ int app_examples(const app *a, const char **ok, int max);
 /* input.c */
 void app_event(app *a, SDL_Event *ev);
 void app_focus_box(app *a, int on);
+/* The two events of one key press (down, then up), as a keyboard sends them:
+ * for --script replay and the --monkey. */
+void app_key_press(SDL_Keycode key, Uint16 mod, SDL_Event ev[2]);
 
 /* replay.c */
 /* Runs script commands until one needs a new frame. Returns -1 to go on, or an exit code to stop with. */

@@ -8,18 +8,7 @@
 # navigate; --export-all writes one PNG per lesson/step; bad flags, a broken
 # model, a missing font and a bad script give the documented exit codes.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
-ASSETS=${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}
-APP=$BIN/app/transformer-lab
-RUN=$BIN/engine/tlab-run
-HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
-export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-export HOME=$T/home   # the default export folder must not touch the real home
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 # pngs STEP W H FILE...: every file is W x H; with STEP > 0 also not blank
 pngs() {
   local step=$1 w=$2 h=$3; shift 3

@@ -8,16 +8,7 @@
 # shared selection after changing lesson. Also: a translation too long for the
 # top bar is cut, and hovering it shows the whole of it (translation_popup).
 # Env: TLAB_BIN (build dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
-APP=$BIN/app/transformer-lab
-RUN=$BIN/engine/tlab-run
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
-export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-export HOME=$T/home
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 SENT="the girl likes the small cat"
 "$RUN" --trace-json "$T/trace.json" "$SENT" > /dev/null
 

@@ -10,36 +10,17 @@
 # point names that word; the untrained view is there too; screenshots have the
 # right size and are not blank; the two sentences give different dumps.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
-: "${TLAB_ASSETS:?set TLAB_ASSETS to the assets directory}"
-APP=$BIN/app/transformer-lab
-RUN=$BIN/engine/tlab-run
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
-export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
-export HOME=$T/home
+source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 
-export E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+export E2E_DIR=$HERE
 python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
 import array, json, math, re, struct, subprocess, sys
 import os; sys.path.insert(0, os.environ["E2E_DIR"]); import e2e_util
 app, run, tmp, assets = sys.argv[1:5]
 
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-def app_script(lines, name, size="1280x800"):
-    path = "%s/%s.txt" % (tmp, name)
-    open(path, "w").write("\n".join(lines + ["quit"]) + "\n")
-    r = subprocess.run([app, "--script", path, "--size", size], capture_output=True, text=True)
-    if r.returncode != 0:
-        fail("script %s: exit %d: %s" % (name, r.returncode, r.stderr))
-
-def load(name):
-    return json.load(open("%s/%s.json" % (tmp, name)))
+fail = e2e_util.fail
+lab = e2e_util.Lab(app, run, tmp)
+app_script, load = lab.script, lab.load
 
 def check_png(path, w, h):
     e2e_util.check_png(path, w, h, fail)
