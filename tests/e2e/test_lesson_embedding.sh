@@ -12,18 +12,13 @@
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 
-export E2E_DIR=$HERE
-python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
+PYTHONPATH=$HERE python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
 import array, json, math, re, struct, subprocess, sys
-import os; sys.path.insert(0, os.environ["E2E_DIR"]); import e2e_util
+import e2e_util
 app, run, tmp, assets = sys.argv[1:5]
 
-fail = e2e_util.fail
-lab = e2e_util.Lab(app, run, tmp)
-app_script, load = lab.script, lab.load
-
-def check_png(path, w, h):
-    e2e_util.check_png(path, w, h, fail)
+lab, fail = e2e_util.Lab(app, run, tmp), e2e_util.fail
+app_script, load, check_png = lab.script, lab.load, lambda path, w, h: e2e_util.check_png(path, w, h, fail)
 
 def tensor(path, name):
     b = open(path, "rb").read()
