@@ -13,6 +13,7 @@
 
 #include "export.h"
 #include "shell.h"
+#include "utf8.h"
 
 static void push_key(app *a, SDL_Keycode key, Uint16 mod)
 {
@@ -56,7 +57,7 @@ int app_script_step(app *a)
             if (!a->tb_focus) app_focus_box(a, 1);
             const char *p = c->arg;
             while (*p) { /* one code point per event, as a keyboard would */
-                int n = ui_utf8_next(p, (int)strlen(p), 0);
+                int n = utf8_next(p, strlen(p), NULL);
                 SDL_Event e;
                 memset(&e, 0, sizeof e);
                 e.type = SDL_TEXTINPUT;

@@ -5,29 +5,25 @@
 #include <string.h>
 
 #include "textbox.h"
+#include "utf8.h"
 
 static int next_cp(const textbox *tb, int p)
 {
     if (p >= tb->len) return tb->len;
-    p++;
-    while (p < tb->len && ((unsigned char)tb->text[p] & 0xC0) == 0x80) p++;
-    return p;
+    return p + utf8_next(tb->text + p, (size_t)(tb->len - p), NULL);
 }
 
 static int prev_cp(const textbox *tb, int p)
 {
     if (p <= 0) return 0;
-    p--;
-    while (p > 0 && ((unsigned char)tb->text[p] & 0xC0) == 0x80) p--;
-    return p;
+    return (int)utf8_prev(tb->text, (size_t)p);
 }
 
 void textbox_set(textbox *tb, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n > TEXTBOX_CAP - 1) {
-        n = TEXTBOX_CAP - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* cut on a boundary */
+        n = utf8_cut(s, strlen(s), TEXTBOX_CAP - 1); /* cut on a boundary */
     }
     if (n) memcpy(tb->text, s, n);
     tb->text[n] = 0;
@@ -80,8 +76,7 @@ static int replace(textbox *tb, int a, int b, const char *s, int coalesce)
     }
     int room = TEXTBOX_CAP - 1 - (tb->len - (b - a));
     if (n > room) {
-        n = room < 0 ? 0 : room;
-        while (n > 0 && ((unsigned char)clean[n] & 0xC0) == 0x80) n--;
+        n = (int)utf8_cut(clean, (size_t)n, (size_t)(room < 0 ? 0 : room));
     }
     if (a == b && n == 0) return 0;
     if (!(coalesce && a == b && a == tb->coalesce_at)) push_undo(tb);

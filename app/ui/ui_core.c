@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "utf8.h"
 
 #define CACHE_CAP 1500
 #define CACHE_BYTES (24u << 20)   /* texture pixels kept at most (keeps peak memory low) */
@@ -259,21 +260,6 @@ static TTF_Font *fallback_font(ui_ctx *ui, int k, int px)
     return f;
 }
 
-/* One code point of s at *i (advances *i); a bad byte reads as U+FFFD and advances one. */
-static Uint32 utf8_next_cp(const char *s, int *i)
-{
-    const unsigned char *p = (const unsigned char *)s + *i;
-    int n = p[0] < 0x80 ? 1 : (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
-    if (n == 0) { (*i)++; return 0xFFFD; }
-    Uint32 cp = n == 1 ? p[0] : n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
-    for (int k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80) { (*i)++; return 0xFFFD; }
-        cp = (cp << 6) | (p[k] & 0x3Fu);
-    }
-    *i += n;
-    return cp;
-}
-
 typedef struct { int start, len; TTF_Font *font; } text_run;
 
 /* Cuts s into runs by font: f where f has the glyph (or nobody has it), else
@@ -290,7 +276,8 @@ static int text_runs(ui_ctx *ui, TTF_Font *f, int px, const char *s, text_run *r
     int count = 0, fb_tried[UI_N_FALLBACK] = {0};
     while (i < n) {
         int at = i;
-        Uint32 cp = utf8_next_cp(s, &i);
+        uint32_t cp;
+        i += utf8_next(s + i, (size_t)(n - i), &cp); /* a bad byte: U+FFFD, one byte */
         TTF_Font *use = f;
         for (int k = 0; cp > 0x7F && use == f && k < UI_N_FALLBACK && !TTF_GlyphIsProvided32(f, cp); k++) {
             if (!fb_tried[k]) { fb[k] = fallback_font(ui, k, px); fb_tried[k] = 1; }
@@ -523,17 +510,14 @@ int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Colo
 int ui_utf8_next(const char *s, int len, int pos)
 {
     if (pos >= len) return len;
-    pos++;
-    while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80) pos++;
-    return pos;
+    if (pos < 0) return 0;
+    return pos + utf8_next(s + pos, (size_t)(len - pos), NULL);
 }
 
 int ui_utf8_prev(const char *s, int pos)
 {
     if (pos <= 0) return 0;
-    pos--;
-    while (pos > 0 && ((unsigned char)s[pos] & 0xC0) == 0x80) pos--;
-    return pos;
+    return (int)utf8_prev(s, (size_t)pos);
 }
 
 int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s)

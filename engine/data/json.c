@@ -7,6 +7,7 @@
  * fuzzed). It must not know anything about safetensors or the model.
  */
 #include "json.h"
+#include "utf8.h"
 
 #include <limits.h>
 #include <math.h>
@@ -106,57 +107,6 @@ static json_value *new_value(parser *p, json_type type)
     return v;
 }
 
-/* Decodes one UTF-8 sequence at s[0..n). Returns its length (1-4) and the code
- * point, or 0 when it is not valid UTF-8 (overlong, surrogate, > U+10FFFF,
- * truncated or a stray continuation byte). */
-static int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0) return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    int len;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
-    else return 0;
-    if ((size_t)len > n) return 0;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return len;
-}
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Four hex digits at p->s[at..at+4), or -1. */
 static long hex4(const parser *p, size_t at)
 {
@@ -244,7 +194,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
             }
         }
         uint32_t cp;
-        int l = utf8_decode(p->s + i, end - i, &cp);
+        int l = utf8_decode((const char *)p->s + i, end - i, &cp);
         if (l == 0) {
             fail(p, i, "invalid UTF-8 inside a string");
             return -1;
@@ -552,18 +502,7 @@ int json_get_int64(const json_value *v, long long min, long long max, long long 
     return 1;
 }
 
-int json_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        int l = utf8_decode(u + i, len - i, &cp);
-        if (l == 0) return 0;
-        i += (size_t)l;
-    }
-    return 1;
-}
+int json_utf8_valid(const char *s, size_t len) { return utf8_valid(s, len); }
 
 const char *json_type_name(json_type t)
 {
@@ -626,11 +565,12 @@ static size_t json_escape_char(const unsigned char *s, size_t len, char out[8], 
         out[0] = (char)c;
         *out_n = 1;
     } else {
-        size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        if (n > 1 && n <= len && json_utf8_valid((const char *)s, n)) {
-            memcpy(out, s, n);
-            *out_n = n;
-            return n;
+        uint32_t cp;
+        int n = utf8_decode((const char *)s, len, &cp);
+        if (n > 1) {
+            memcpy(out, s, (size_t)n);
+            *out_n = (size_t)n;
+            return (size_t)n;
         }
         memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD for one bad byte */
         *out_n = 3;

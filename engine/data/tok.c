@@ -9,61 +9,15 @@
  * array), touch the model, or read anything but its arguments.
  */
 #include "tok.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------- UTF-8 ---------- */
-
-#define TOK_REPLACEMENT 0xFFFDu
-
-/* Decodes one code point at s (n bytes left, n >= 1). Writes how many bytes it
- * used to *used (>= 1). An invalid or truncated sequence, an overlong form or a
- * surrogate yields U+FFFD for exactly one byte, so decoding always advances. */
-static uint32_t utf8_decode(const unsigned char *s, size_t n, int *used)
-{
-    const unsigned char c = s[0];
-    *used = 1;
-    if (c < 0x80) return c;
-    int len;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; min = 0x10000; }
-    else return TOK_REPLACEMENT;
-    if ((size_t)len > n) return TOK_REPLACEMENT;
-    for (int i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return TOK_REPLACEMENT;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return TOK_REPLACEMENT;
-    *used = len;
-    return cp;
-}
-
-/* Encodes cp into out (room for 4 bytes); returns the byte count. */
-static int utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
+/* UTF-8: utf8_next (engine/utf8.c) decodes; a bad byte is U+FFFD of one byte,
+ * so decoding always advances. */
 
 /* ---------- character classes ---------- */
 
@@ -114,13 +68,11 @@ void tok_normalize(const char *src, char *dst, size_t dst_len)
     if (!dst || dst_len == 0) return;
     dst[0] = '\0';
     if (!src) return;
-    const unsigned char *s = (const unsigned char *)src;
     size_t n = strlen(src), i = 0, len = 0;
     int full = 0;
     while (i < n && !full) {
-        int used;
-        uint32_t cp = utf8_decode(s + i, n - i, &used);
-        i += (size_t)used;
+        uint32_t cp;
+        i += (size_t)utf8_next(src + i, n - i, &cp);
         full = !append_cp(dst, &len, dst_len, cp);
     }
 }
@@ -244,15 +196,14 @@ int tok_tokenize(const tok_vocab *v, const char *text, tok_token *out, int max_t
     if (max_tokens < 0) max_tokens = 0;
     if (!out) max_tokens = 0;
     if (text) {
-        const unsigned char *s = (const unsigned char *)text;
         const size_t n = strlen(text);
         size_t i = 0;
         tok_token *cur = NULL; /* the word being built, NULL between words */
         size_t cur_len = 0;
         int cur_full = 0;      /* the word's text is cut: ignore the rest of it */
         while (i < n) {
-            int used;
-            const uint32_t cp = utf8_decode(s + i, n - i, &used);
+            uint32_t cp;
+            const int used = utf8_next(text + i, n - i, &cp);
             const int space = is_space(cp), punct = is_punct(cp);
             if (space || punct) {
                 cur = NULL;
@@ -281,9 +232,10 @@ int tok_tokenize(const tok_vocab *v, const char *text, tok_token *out, int max_t
                 } else {
                     /* Over capacity: keep counting words without storing them. */
                     while (i < n) {
-                        uint32_t c2 = utf8_decode(s + i, n - i, &used);
+                        uint32_t c2;
+                        const int u2 = utf8_next(text + i, n - i, &c2);
                         if (is_space(c2) || is_punct(c2)) break;
-                        i += (size_t)used;
+                        i += (size_t)u2;
                     }
                     continue;
                 }
@@ -338,14 +290,9 @@ int tok_detokenize(const tok_vocab *v, const int *ids, int n, char *dst, size_t 
 
 static int to_cps(const char *s, uint32_t *cps)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s), i = 0;
     int k = 0;
-    while (i < n && k < TOK_CP_MAX) {
-        int used;
-        cps[k++] = utf8_decode(u + i, n - i, &used);
-        i += (size_t)used;
-    }
+    while (i < n && k < TOK_CP_MAX) i += (size_t)utf8_next(s + i, n - i, &cps[k++]);
     return k;
 }
 
