@@ -3,10 +3,13 @@
  * Must not: touch SDL state; SDL_GetKeyFromName is a pure table lookup.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 #include <SDL.h>
 
@@ -19,14 +22,28 @@ static const struct { const char *alias, *sdl; } key_alias[] = {
     {"rightbracket", "]"}, {"semicolon", ";"}, {"quote", "'"}, {"equals", "="},
 };
 
-static int parse_int(const char **p, int *out)
+/* One decimal integer in lo..hi at *p (after blanks): an optional sign and
+ * digits, ending at a blank or the end. Digits are accumulated with an
+ * overflow check, so 4294967296 is "out of range", never 0. 0, or -1 with
+ * *p left where the number starts. */
+static int parse_int(const char **p, long lo, long hi, int *out)
 {
     while (**p == ' ' || **p == '\t') (*p)++;
-    char *end;
-    long v = strtol(*p, &end, 10);
-    if (end == *p) return -1;
+    const char *q = *p;
+    int neg = 0;
+    if (*q == '+' || *q == '-') neg = *q++ == '-';
+    if (*q < '0' || *q > '9') return -1;
+    long v = 0;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        int d = *q - '0';
+        if (v > (LONG_MAX - d) / 10) v = LONG_MAX; /* saturate: far out of any range */
+        else v = v * 10 + d;
+    }
+    if (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') return -1;
+    if (neg) v = -v;
+    if (v < lo || v > hi) return -1;
     *out = (int)v;
-    *p = end;
+    *p = q;
     return 0;
 }
 
@@ -64,9 +81,13 @@ static int parse_key(const char *spec, script_cmd *c, char *err, size_t n)
 int script_parse_line(const char *line, script_cmd *c, char *err, size_t n)
 {
     memset(c, 0, sizeof *c);
-    char buf[1100];
-    snprintf(buf, sizeof buf, "%s", line);
-    size_t l = strlen(buf);
+    char buf[SCRIPT_LINE_MAX + 3]; /* the line, "\r\n" and the NUL */
+    size_t l = strlen(line);
+    if (l > SCRIPT_LINE_MAX + 2 || (l > SCRIPT_LINE_MAX && strspn(line + SCRIPT_LINE_MAX, "\r\n") != l - SCRIPT_LINE_MAX)) {
+        snprintf(err, n, "line is longer than %d bytes (the limit of a script line)", SCRIPT_LINE_MAX);
+        return -1;
+    }
+    memcpy(buf, line, l + 1);
     while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r')) buf[--l] = 0;
     const char *p = buf;
     while (*p == ' ' || *p == '\t') p++;
@@ -97,12 +118,11 @@ int script_parse_line(const char *line, script_cmd *c, char *err, size_t n)
     }
     if (!strcmp(word, "click") || !strcmp(word, "move") || !strcmp(word, "resize")) {
         const char *q = rest;
-        if (parse_int(&q, &c->x) || parse_int(&q, &c->y) || !only_space(q)) {
-            snprintf(err, n, "%s needs two integers", word);
-            return -1;
-        }
-        if (!strcmp(word, "resize") && (c->x < 100 || c->y < 100 || c->x > 8192 || c->y > 8192)) {
-            snprintf(err, n, "resize size out of range (100..8192)");
+        int rs = !strcmp(word, "resize");
+        long lo = rs ? SCRIPT_SIZE_MIN : -SCRIPT_COORD_MAX, hi = rs ? SCRIPT_SIZE_MAX : SCRIPT_COORD_MAX;
+        if (parse_int(&q, lo, hi, &c->x) || parse_int(&q, lo, hi, &c->y) || !only_space(q)) {
+            if (rs) snprintf(err, n, "resize needs two integers in %d..%d", SCRIPT_SIZE_MIN, SCRIPT_SIZE_MAX);
+            else snprintf(err, n, "%s needs two integers in %d..%d", word, -SCRIPT_COORD_MAX, SCRIPT_COORD_MAX);
             return -1;
         }
         c->op = !strcmp(word, "click") ? SCRIPT_CLICK : !strcmp(word, "move") ? SCRIPT_MOVE : SCRIPT_RESIZE;
@@ -110,7 +130,10 @@ int script_parse_line(const char *line, script_cmd *c, char *err, size_t n)
     }
     if (!strcmp(word, "wait")) {
         const char *q = rest;
-        if (parse_int(&q, &c->x) || !only_space(q) || c->x < 0) { snprintf(err, n, "wait needs a frame count >= 0"); return -1; }
+        if (parse_int(&q, 0, SCRIPT_WAIT_MAX, &c->x) || !only_space(q)) {
+            snprintf(err, n, "wait needs a frame count in 0..%d", SCRIPT_WAIT_MAX);
+            return -1;
+        }
         c->op = SCRIPT_WAIT;
         return 1;
     }
@@ -135,32 +158,41 @@ int script_load(const char *path, script_cmd **out, char *err, size_t n)
 {
     *out = NULL;
     FILE *f = fopen(path, "r");
-    if (!f) { snprintf(err, n, "%s: cannot open script", path); return -1; }
-    int cap = 64, cnt = 0, lineno = 0;
+    if (!f) { snprintf(err, n, "%s: cannot open script: %s", path, strerror(errno)); return -1; }
+    int cap = 64, cnt = 0, lineno = 0, rc = 0;
     script_cmd *cmds = malloc(sizeof *cmds * (size_t)cap);
-    char line[1100], e[256];
-    while (cmds && fgets(line, sizeof line, f)) {
+    char *line = NULL, e[256];
+    size_t line_cap = 0;
+    ssize_t len;
+    if (!cmds) { snprintf(err, n, "%s: out of memory", path); rc = -1; }
+    /* getline: no length limit while reading, so a long line is one line (with
+     * its own number) and is refused whole, never split into commands */
+    while (rc == 0 && (len = getline(&line, &line_cap, f)) >= 0) {
+        if (lineno == INT_MAX) { snprintf(err, n, "%s: more than %d lines", path, INT_MAX); rc = -1; break; }
         lineno++;
-        script_cmd c;
-        int rc = script_parse_line(line, &c, e, sizeof e);
-        if (rc < 0) {
-            snprintf(err, n, "%s:%d: %s", path, lineno, e);
-            free(cmds);
-            fclose(f);
-            return -1;
+        const char *nul = memchr(line, 0, (size_t)len);
+        if (nul) {
+            snprintf(err, n, "%s:%d: NUL byte at column %d (a script is text)", path, lineno, (int)(nul - line) + 1);
+            rc = -1;
+            break;
         }
-        if (rc == 0) continue;
+        script_cmd c;
+        int r = script_parse_line(line, &c, e, sizeof e);
+        if (r < 0) { snprintf(err, n, "%s:%d: %s", path, lineno, e); rc = -1; break; }
+        if (r == 0) continue;
         c.line = lineno;
         if (cnt == cap) {
-            cap *= 2;
-            script_cmd *nc = realloc(cmds, sizeof *cmds * (size_t)cap);
-            if (!nc) { free(cmds); cmds = NULL; break; }
+            script_cmd *nc = cap < INT_MAX / 2 ? realloc(cmds, sizeof *cmds * (size_t)cap * 2) : NULL;
+            if (!nc) { snprintf(err, n, "%s:%d: out of memory", path, lineno); rc = -1; break; }
             cmds = nc;
+            cap *= 2;
         }
         cmds[cnt++] = c;
     }
+    if (rc == 0 && ferror(f)) { snprintf(err, n, "%s: read error after line %d: %s", path, lineno, strerror(errno)); rc = -1; }
+    free(line);
     fclose(f);
-    if (!cmds) { snprintf(err, n, "%s: out of memory", path); return -1; }
+    if (rc != 0) { free(cmds); return -1; }
     *out = cmds;
     return cnt;
 }

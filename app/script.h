@@ -13,6 +13,13 @@
  *   quit                ends the run (exit 0)
  * Blank lines and lines starting with # are ignored.
  *
+ * Limits, each refused with a message naming the line: a line of more than
+ * SCRIPT_LINE_MAX bytes (the whole line is read first, so its number is
+ * right and its tail never runs as a command of its own), a NUL byte, a
+ * number out of its range (click/move -SCRIPT_COORD_MAX..SCRIPT_COORD_MAX,
+ * resize SCRIPT_SIZE_MIN..SCRIPT_SIZE_MAX, wait 0..SCRIPT_WAIT_MAX; an
+ * overflowing number is out of range, never wrapped).
+ *
  * Must not: touch SDL state (parsing only).
  */
 #ifndef SCRIPT_H
@@ -25,9 +32,15 @@ typedef enum {
     SCRIPT_SCREENSHOT, SCRIPT_DUMP, SCRIPT_LESSON, SCRIPT_RESIZE, SCRIPT_QUIT
 } script_op;
 
+#define SCRIPT_LINE_MAX 1024    /* bytes of one line, without its "\n" or "\r\n" */
+#define SCRIPT_COORD_MAX 100000 /* click, move: pixels either side of the window */
+#define SCRIPT_SIZE_MIN 100     /* resize */
+#define SCRIPT_SIZE_MAX 8192
+#define SCRIPT_WAIT_MAX 1000000 /* wait: frames (about 4.6 hours at 60 per second) */
+
 typedef struct {
     script_op op;
-    char arg[1024];     /* text, key spec, file or lesson */
+    char arg[SCRIPT_LINE_MAX];     /* text, key spec, file or lesson */
     int key;            /* SDL_Keycode for SCRIPT_KEY */
     int mod;            /* SDL_Keymod for SCRIPT_KEY */
     int x, y;           /* click, move, resize; wait: x = frames */

@@ -71,7 +71,12 @@ static void test_errors(void **st)
     char err[256];
     const char *bad[] = {"click 1", "click a b", "click 1 2 3", "move", "wait", "wait -1", "wait x",
                          "frobnicate 1", "key", "key nosuchkey", "key hyper+s", "key a b", "screenshot",
-                         "dump", "lesson", "resize 10 10", "quit now", "type"};
+                         "dump", "lesson", "resize 10 10", "quit now", "type",
+                         /* overflow wraps no more (4294967396 was 100, 4294967296 was 0) */
+                         "resize 4294967396 4294967396", "resize 800 4294967896", "wait 4294967296",
+                         "wait 18446744073709551616", "click 4294967296 1", "click 1 -4294967296",
+                         "move 1 99999999999999999999", "move 100001 0", "wait 1000001", "click 1.5 2",
+                         "wait 0x10", "click 10 20abc", "resize 8193 800"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = 0;
         assert_int_equal(script_parse_line(bad[i], &c, err, sizeof err), -1);
@@ -79,6 +84,65 @@ static void test_errors(void **st)
     }
     script_parse_line("frobnicate 1", &c, err, sizeof err);
     assert_non_null(strstr(err, "frobnicate"));
+}
+
+/* Ranges: the limits themselves parse; one past them does not. */
+static void test_number_limits(void **st)
+{
+    (void)st;
+    script_cmd c;
+    char err[256];
+    assert_int_equal(script_parse_line("resize 100 8192", &c, err, sizeof err), 1);
+    assert_int_equal(c.x, 100);
+    assert_int_equal(c.y, 8192);
+    assert_int_equal(script_parse_line("wait 1000000", &c, err, sizeof err), 1);
+    assert_int_equal(c.x, SCRIPT_WAIT_MAX);
+    assert_int_equal(script_parse_line("click -100000 +100000", &c, err, sizeof err), 1);
+    assert_int_equal(c.x, -SCRIPT_COORD_MAX);
+    assert_int_equal(c.y, SCRIPT_COORD_MAX);
+    assert_int_equal(script_parse_line("wait 4294967296", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "0..1000000"));
+    assert_int_equal(script_parse_line("resize 4294967396 4294967396", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "100..8192"));
+}
+
+/* A line longer than SCRIPT_LINE_MAX is one error with its own line number
+ * (fgets with a fixed buffer split it and ran the tail as a command); a NUL
+ * inside a line is an error (it cut the text). */
+static void test_long_line_and_nul(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/tlab-script-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("type a\n\ntype ", f);
+    for (int i = 0; i < 3000; i++) fputc('x', f);
+    fputs("quit\nquit\n", f);
+    fclose(f);
+    script_cmd *cmds = NULL;
+    char err[512], want[600];
+    assert_int_equal(script_load(path, &cmds, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:3: line is longer than %d bytes", path, SCRIPT_LINE_MAX);
+    assert_non_null(strstr(err, want));
+    /* exactly SCRIPT_LINE_MAX bytes (CRLF) is a line */
+    f = fopen(path, "w");
+    fputs("type ", f);
+    for (int i = 0; i < SCRIPT_LINE_MAX - 5; i++) fputc('y', f);
+    fputs("\r\nquit\n", f);
+    fclose(f);
+    assert_int_equal(script_load(path, &cmds, err, sizeof err), 2);
+    assert_int_equal(strlen(cmds[0].arg), SCRIPT_LINE_MAX - 5);
+    free(cmds);
+    f = fopen(path, "w");
+    fwrite("quit\ntype the\0dog\n", 1, 19, f);
+    fclose(f);
+    cmds = NULL;
+    assert_int_equal(script_load(path, &cmds, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:2: NUL byte at column 9", path);
+    assert_non_null(strstr(err, want));
+    assert_null(cmds);
+    unlink(path);
 }
 
 static void test_file_line_numbers(void **st)
@@ -113,6 +177,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_number_limits),
+        cmocka_unit_test(test_long_line_and_nul),
         cmocka_unit_test(test_file_line_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
