@@ -9,13 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "afile.h"
 #include "json.h"
 #include "shell.h"
 
+/* The script's dump FILE: through afile, AFILE_REPLACE (the user named the file; a
+ * re-run replaces its dump whole, never a half-written one; a device such as
+ * /dev/stdout is written in place). Every failure is said on stderr. */
 int app_dump(app *a, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) { fprintf(stderr, "transformer-lab: cannot write %s: %s\n", path, strerror(errno)); return -1; }
+    char err[1200];
+    afile af;
+    if (afile_open(&af, path, AFILE_REPLACE, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: dump: %s\n", err); return -1; }
+    FILE *f = af.fp;
     const lesson *les = lesson_registry[a->lesson];
     fprintf(f, "{\n  \"lesson_index\": %d,\n  \"lesson_number\": %d,\n  \"lesson_slug\": ", a->lesson, lesson_number(a->lesson));
     json_write_string(f, les->slug);
@@ -89,6 +95,6 @@ int app_dump(app *a, const char *path)
         les->dump_json(a->lstate[a->lesson], &c, buf, sizeof buf);
     }
     fprintf(f, "%s\n}\n", buf[0] ? buf : "null");
-    int rc = fclose(f);
-    return rc == 0 ? 0 : -1;
+    if (afile_commit(&af, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: dump: %s\n", err); return -1; }
+    return 0;
 }

@@ -1,9 +1,10 @@
-/* export.c - unique screenshot names and PNG writing (see export.h).
+/* export.c - unique screenshot names and PNG writing through afile (see export.h).
  *
  * Must not: draw, or decide what is on screen.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,45 +49,70 @@ void export_base_name(const char *slug, time_t t, char *dst, size_t n)
     snprintf(dst, n, "%s-%s", slug && *slug ? slug : "screen", ts);
 }
 
-int export_reserve_exact(const char *path, char *err, size_t err_len)
+int export_save_png(SDL_Surface *s, const char *path, afile_mode mode, const volatile sig_atomic_t *stop, char *err,
+                    size_t err_len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd >= 0) { close(fd); return 0; }
-    if (errno == EEXIST) snprintf(err, err_len, "%s already exists (an export never overwrites a file)", path);
-    else snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-    return -1;
+    if (!s) { snprintf(err, err_len, "nothing to save"); return -1; }
+    afile f;
+    if (afile_open(&f, path, mode, err, err_len) != 0) return -1;
+    /* IMG_SavePNG_RW writes through the afile's stream; afile_commit then flushes,
+     * syncs and checks it (on a full disk the buffered data only fails there). */
+    SDL_RWops *rw = SDL_RWFromFP(f.fp, SDL_FALSE);
+    if (!rw) {
+        snprintf(err, err_len, "cannot save %s: %s", path, SDL_GetError());
+        afile_abort(&f);
+        return -1;
+    }
+    int rc = IMG_SavePNG_RW(s, rw, 1);
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot save %s: %s", path, IMG_GetError());
+        afile_abort(&f);
+        return -1;
+    }
+    if (stop && *stop) { /* asked to stop: the image is not kept */
+        snprintf(err, err_len, "stopped before %s was saved", path);
+        afile_abort(&f);
+        return -1;
+    }
+    return afile_commit(&f, err, err_len) == 0 ? 0 : -1;
 }
 
-int export_reserve(const char *dir, const char *base, char *path, size_t path_len, char *err, size_t err_len)
+int export_save_png_new(SDL_Surface *s, const char *dir, const char *base, char *path, size_t path_len, char *err,
+                        size_t err_len)
 {
     for (int k = 1; k < 10000; k++) {
         if (k == 1) snprintf(path, path_len, "%s/%s.png", dir, base);
         else snprintf(path, path_len, "%s/%s-%d.png", dir, base, k);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-        if (fd >= 0) { close(fd); return 0; }
-        if (errno != EEXIST) {
-            snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-            return -1;
-        }
+        struct stat st;
+        if (lstat(path, &st) == 0) continue;
+        if (export_save_png(s, path, AFILE_NEW, NULL, err, err_len) == 0) return 0;
+        if (lstat(path, &st) != 0) return -1; /* not a lost race for the name: a real failure */
     }
     snprintf(err, err_len, "too many files named %s in %s", base, dir);
     return -1;
 }
 
-int export_save_png(SDL_Surface *s, const char *path, char *err, size_t err_len)
+static volatile sig_atomic_t stop_signal;
+static struct sigaction old_int, old_term;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+const volatile sig_atomic_t *export_catch_signals(void)
 {
-    if (!s) { snprintf(err, err_len, "nothing to save"); return -1; }
-    /* Own the file handle: IMG_SavePNG ignores a failing close, and on a full disk the
-     * buffered data only fails there (it said "Saved" and left a 0-byte PNG). */
-    SDL_RWops *rw = SDL_RWFromFile(path, "wb");
-    if (!rw) { snprintf(err, err_len, "cannot save %s: %s", path, SDL_GetError()); return -1; }
-    int rc = IMG_SavePNG_RW(s, rw, 0);
-    if (rc != 0) snprintf(err, err_len, "cannot save %s: %s", path, IMG_GetError());
-    if (SDL_RWclose(rw) != 0 && rc == 0) {
-        snprintf(err, err_len, "cannot save %s: %s (disk full?)", path, SDL_GetError());
-        rc = -1;
-    }
-    return rc == 0 ? 0 : -1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    return &stop_signal;
+}
+
+void export_release_signals(void)
+{
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
 }
 
 SDL_Surface *export_read_renderer(SDL_Renderer *r, int w, int h)
@@ -105,7 +131,9 @@ SDL_Surface *export_read_renderer(SDL_Renderer *r, int w, int h)
  * and the number of surfaces in flight bounded however fast exports come. */
 typedef struct job {
     SDL_Surface *s;
-    char path[1024];
+    char path[1024];    /* the file; or, when base[0], the folder */
+    char base[256];     /* when set: the first free name <base>[-k].png in path */
+    afile_mode mode;
     Uint32 ev;
     size_t bytes;
     struct job *next;
@@ -127,14 +155,18 @@ void export_set_queue_limit(size_t bytes) { W.limit = bytes; }
 
 static void write_job(job *j)
 {
-    char err[1200];
-    int rc = export_save_png(j->s, j->path, err, sizeof err);
-    if (rc != 0) remove(j->path); /* do not leave the empty reserved file */
+    char err[1200], path[1400];
+    int rc;
+    if (j->base[0]) rc = export_save_png_new(j->s, j->path, j->base, path, sizeof path, err, sizeof err);
+    else {
+        snprintf(path, sizeof path, "%s", j->path);
+        rc = export_save_png(j->s, path, j->mode, NULL, err, sizeof err);
+    }
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = j->ev;
     e.user.code = rc;
-    e.user.data1 = strdup(rc == 0 ? j->path : err);
+    e.user.data1 = strdup(rc == 0 ? path : err);
     if (SDL_PushEvent(&e) <= 0) free(e.user.data1);
 }
 
@@ -178,7 +210,8 @@ static int writer_start(void)
     return rc;
 }
 
-int export_save_png_async(SDL_Surface *s, const char *path, Uint32 ev)
+/* Queues a job (see export_save_png_async and _new). */
+static int queue_job(SDL_Surface *s, const char *path, const char *base, afile_mode mode, Uint32 ev)
 {
     if (!s) { SDL_SetError("nothing to save"); return -1; }
     size_t bytes = (size_t)s->h * (size_t)s->pitch;
@@ -205,6 +238,8 @@ int export_save_png_async(SDL_Surface *s, const char *path, Uint32 ev)
     j->ev = ev;
     j->bytes = bytes;
     snprintf(j->path, sizeof j->path, "%s", path);
+    snprintf(j->base, sizeof j->base, "%s", base ? base : "");
+    j->mode = mode;
     if (W.tail) W.tail->next = j;
     else W.head = j;
     W.tail = j;
@@ -213,6 +248,16 @@ int export_save_png_async(SDL_Surface *s, const char *path, Uint32 ev)
     SDL_CondSignal(W.work);
     SDL_UnlockMutex(W.mx);
     return 0;
+}
+
+int export_save_png_async(SDL_Surface *s, const char *path, afile_mode mode, Uint32 ev)
+{
+    return queue_job(s, path, NULL, mode, ev);
+}
+
+int export_save_png_async_new(SDL_Surface *s, const char *dir, const char *base, Uint32 ev)
+{
+    return queue_job(s, dir, base, AFILE_NEW, ev);
 }
 
 void export_wait_all(void)

@@ -2,8 +2,9 @@
  * for --export-all, the slide export and the benchmark), --export-all itself,
  * and the screen and slide exports of the window (saved off the main thread).
  *
- * Must not: overwrite a file (export.c reserves every name).
+ * Must not: overwrite a file (export.c lands every file through afile, AFILE_NEW).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,16 +23,11 @@ void app_export_surface(app *a, SDL_Surface *s, const char *suffix)
     char slug[96];
     snprintf(slug, sizeof slug, "%s%s", lesson_registry[a->lesson]->slug, suffix);
     export_base_name(slug, time(NULL), base, sizeof base);
-    if (export_reserve(a->export_dir, base, path, sizeof path, err, sizeof err) != 0) {
-        SDL_FreeSurface(s);
-        app_toast(a, 2, "Export failed: %s", err);
-        return;
-    }
-    if (export_save_png_async(s, path, a->ev_export) != 0) {
-        remove(path);
+    if (export_save_png_async_new(s, a->export_dir, base, a->ev_export) != 0) { /* the writer picks the first free name */
         app_toast(a, 2, "Export failed: %s", SDL_GetError());
         return;
     }
+    snprintf(path, sizeof path, "%s/%s.png", a->export_dir, base);
     app_toast(a, 0, "Saving %s \xE2\x80\xA6", path);
 }
 
@@ -81,7 +77,10 @@ static void export_all_path(const char *dir, int li, int k, int n, char *path, s
 
 /* --export-all: every lesson and step to DIR, no window. Nothing is overwritten:
  * when any of the deck's names is taken in DIR, nothing is written (exit 1), so
- * a folder never holds two decks mixed; each file is then created with O_EXCL. */
+ * a folder never holds two decks mixed; each file then lands through afile
+ * (AFILE_NEW), so a killed export leaves no partial PNG under a deck name, only
+ * a hidden temporary that is no deck name. SIGINT/SIGTERM stop it between images
+ * (the image in hand is dropped), with a message and exit 1. */
 int app_export_all(app *a)
 {
     char err[1200];
@@ -97,6 +96,7 @@ int app_export_all(app *a)
     app_start_lessons(a);
     int rc = APP_EXIT_OK, count = 0, taken = 0;
     char first[1400] = "", path[1400];
+    const volatile sig_atomic_t *stop = export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
     for (int li = 0; li < lesson_registry_count; li++)
         for (int k = 0, n = app_lesson_steps(a, li); k < n; k++) {
             export_all_path(dir, li, k, n, path, sizeof path);
@@ -118,20 +118,18 @@ int app_export_all(app *a)
             app_render(a, &a->ui, w, h, -1, -1, 1, 0);
             SDL_RenderPresent(a->r);
             export_all_path(dir, li, k, n, path, sizeof path);
-            if (export_reserve_exact(path, err, sizeof err) != 0) {
-                fprintf(stderr, "transformer-lab: %s\n", err);
-                rc = APP_EXIT_FAIL;
-                break;
-            }
-            if (export_save_png(s, path, err, sizeof err) != 0) {
-                fprintf(stderr, "transformer-lab: %s\n", err);
-                remove(path); /* no empty or partial PNG left behind */
+            if (*stop || export_save_png(s, path, AFILE_NEW, stop, err, sizeof err) != 0) { /* never a partial PNG */
+                if (!*stop) fprintf(stderr, "transformer-lab: %s\n", err);
                 rc = APP_EXIT_FAIL;
                 break;
             }
             count++;
         }
     }
+    if (*stop)
+        fprintf(stderr, "transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n",
+                *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
+    export_release_signals();
     if (rc == APP_EXIT_OK) fprintf(stderr, "transformer-lab: wrote %d images to %s\n", count, dir);
     app_offscreen_close(s, a->r, &a->ui);
     a->r = NULL;

@@ -40,7 +40,7 @@ static int screenshot_now(app *a, const char *path)
     SDL_Surface *s = export_read_renderer(a->r, a->w, a->h);
     SDL_RenderPresent(a->r);
     if (!s) { fprintf(stderr, "transformer-lab: screenshot: cannot read pixels: %s\n", SDL_GetError()); return -1; }
-    int rc = export_save_png(s, path, err, sizeof err);
+    int rc = export_save_png(s, path, AFILE_REPLACE, NULL, err, sizeof err); /* a file the user named, like dump */
     SDL_FreeSurface(s);
     if (rc) fprintf(stderr, "transformer-lab: screenshot: %s\n", err);
     return rc;
@@ -56,7 +56,7 @@ int app_script_step(app *a)
         case SCRIPT_TYPE: {
             if (!a->tb_focus) app_focus_box(a, 1);
             const char *p = c->arg;
-            while (*p) { /* one code point per event, as a keyboard would */
+            while (*p) { /* one code point (1..UTF8_MAX bytes, a bad byte alone) per event, as a keyboard would */
                 int n = utf8_next(p, strlen(p), NULL);
                 SDL_Event e;
                 memset(&e, 0, sizeof e);

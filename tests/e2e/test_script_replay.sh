@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # test_script_replay.sh - hostile --script files replayed by the headless app
-# (docs/bad-input.md, issue 12 items 1, 4, 8): a `type` line of 'a' and 100
+# (docs/bad-input.md, issue 12 items 1, 4, 7, 8): a `type` line of 'a' and 100
 # UTF-8 continuation bytes (each one character of one byte in its own text
 # event: the replay copied the whole run into a 32-byte SDL event), a line
 # longer than the limit (refused whole, with its own line number, never run in
-# parts), a 1 MB line, a NUL inside a line and numbers that overflow for every
-# command that takes one.
+# parts), a 1 MB line, a NUL inside a line, numbers that overflow for every
+# command that takes one, and `dump` to /dev/full (the cause is said).
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 . "$(dirname "$0")/lib.sh"
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$@"; }
@@ -56,4 +56,24 @@ done
 printf 'resize 8192 100\nresize 100 8192\nwait 0\nclick -5 -5\nmove 100000 -100000\nresize 640 480\nquit\n' > "$T/numok.txt"
 run 0 "$T/numok.txt"
 
+# 7. dump to a full disk says what failed (it exited 1 in silence), and /dev/full stays a device
+if [ -w /dev/full ]; then
+  printf 'dump /dev/full\nquit\n' > "$T/full.txt"
+  run 1 "$T/full.txt"
+  errhas "dump: cannot write /dev/full: No space left on device"
+  [ -c /dev/full ] || fail "/dev/full is no longer a device"
+fi
+# a dump the user named replaces the earlier one whole, and leaves no temporary
+printf 'dump %s\nquit\n' "$T/d/state.json" > "$T/re.txt"
+mkdir -p "$T/d"; echo old > "$T/d/state.json"
+run 0 "$T/re.txt"
+jget "$T/d/state.json" 'd["lesson_slug"]' > /dev/null || fail "dump did not replace the old file"
+[ "$(ls -A "$T/d")" = state.json ] || fail "dump left $(ls -A "$T/d")"
+# a dump into a folder that does not exist: the cause, exit 1
+printf 'dump %s\nquit\n' "$T/nodir/x.json" > "$T/nodir.txt"
+run 1 "$T/nodir.txt"
+errhas "dump: cannot write $T/nodir/x.json: No such file or directory"
+# to stdout through /dev/stdout (a pipe): written in place
+printf 'dump /dev/stdout\nquit\n' > "$T/out.txt"
+"$APP" --script "$T/out.txt" 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)' || fail "dump /dev/stdout is not JSON"
 echo "test_script_replay: ok"
