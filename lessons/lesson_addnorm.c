@@ -236,18 +236,18 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int to
         float sd = (float)sqrt(var / D);
         if (k == 0) { mu = mean; sd = std; } /* the trace's own numbers (std includes eps) */
         float xa = XOF((float)mu - sd), xb = XOF((float)mu + sd);
-        ui_fill(ui, (SDL_Rect){(int)xa, lane.y, (int)(xb - xa) > 1 ? (int)(xb - xa) : 1, lane.h}, ui_alpha(t->series[k], 60));
+        ui_fill(ui, (SDL_Rect){ui_f2i(xa), lane.y, ui_f2i(xb - xa) > 1 ? ui_f2i(xb - xa) : 1, lane.h}, ui_alpha(t->series[k], 60));
         ui_line(ui, XOF((float)mu), (float)lane.y, XOF((float)mu), (float)(lane.y + lane.h), (float)ui_px(ui, 2), t->series[k]);
         for (int d = 0; d < D; d++) {
             float v = row[k][d];
             float px = XOF(v);
             float py = (float)lane.y + (float)lane.h * (0.2f + 0.6f * (float)((d * 37) % D) / (float)D); /* jitter by dim */
             ui_circle(ui, px, py, (float)ui_px(ui, 3), t->series[k], 1);
-            SDL_Rect hr = {(int)px - ui_px(ui, 3), (int)py - ui_px(ui, 3), ui_px(ui, 7), ui_px(ui, 7)};
+            SDL_Rect hr = {ui_f2i(px) - ui_px(ui, 3), ui_f2i(py) - ui_px(ui, 3), ui_px(ui, 7), ui_px(ui, 7)};
             if (ui_mouse_in(ui, hr))
                 ui_hover_value(ui, hr, v, "%s LayerNorm [%d][%d] (%s, dim %d)", k ? "after" : "before (x+Sublayer(x))", tok, d, lab, d);
         }
-        SDL_Rect mr = {(int)XOF((float)mu) - ui_px(ui, 3), lane.y, ui_px(ui, 7), ui_px(ui, 8)};
+        SDL_Rect mr = {ui_f2i(XOF((float)mu)) - ui_px(ui, 3), lane.y, ui_px(ui, 7), ui_px(ui, 8)};
         if (ui_mouse_in(ui, mr)) ui_hover_value(ui, mr, mu, "%s: mean of token %d (%s)", names[k], tok, lab);
     }
     /* axis */
@@ -256,7 +256,7 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int to
     float ticks[3] = {lo / 1.05f, 0, hi / 1.05f};
     for (int i = 0; i < 3; i++) {
         snprintf(b, sizeof b, "%.2f", (double)ticks[i]);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)XOF(ticks[i]), ay + 2, t->text_dim, UI_CENTER | UI_TOP, b);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(XOF(ticks[i])), ay + 2, t->text_dim, UI_CENTER | UI_TOP, b);
     }
 #undef XOF
 }

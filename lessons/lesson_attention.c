@@ -443,12 +443,12 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
         }
         if (ui_mouse_in(ui, c0)) ui_hover_value(ui, c0, sum, "row sum of B[%d] (%s)", i, v->qlab[i]);
         int bh = g->ch > 4 ? g->ch - 2 : g->ch;
-        SDL_Rect c1 = {row.x + cw, row.y + (g->ch - bh) / 2, (int)((float)(cw - gap) * mx), bh};
+        SDL_Rect c1 = {row.x + cw, row.y + (g->ch - bh) / 2, ui_f2i((float)(cw - gap) * mx), bh};
         ui_fill(ui, (SDL_Rect){row.x + cw, c1.y, cw - gap, bh}, t->panel_alt);
         ui_fill(ui, c1, t->series[0]);
         SDL_Rect h1 = {row.x + cw, row.y, cw - gap, g->ch};
         if (ui_mouse_in(ui, h1)) ui_hover_value(ui, h1, mx, "largest weight of row %d (%s)", i, v->qlab[i]);
-        SDL_Rect c2 = {row.x + 2 * cw, c1.y, (int)((float)(cw - gap) * ent / hmax), bh};
+        SDL_Rect c2 = {row.x + 2 * cw, c1.y, ui_f2i((float)(cw - gap) * ent / hmax), bh};
         ui_fill(ui, (SDL_Rect){row.x + 2 * cw, c1.y, cw - gap, bh}, t->panel_alt);
         ui_fill(ui, c2, t->series[1]);
         SDL_Rect h2 = {row.x + 2 * cw, row.y, cw - gap, g->ch};
@@ -649,7 +649,7 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
         if (step == 2 && ui_point_in(L.toggle, x, y)) { s->scaling = !s->scaling; return 1; }
         if (step == 2 && ui_point_in(L.slider, x, y)) {
             s->drag = 1;
-            s->factor = (int)lroundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, x));
+            s->factor = ui_f2i(roundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, x)));
             return 1;
         }
         static float buf[MAXL * MAXL];
@@ -669,7 +669,7 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONUP && s->drag) { s->drag = 0; return 1; }
     if (ev->type == SDL_MOUSEMOTION && s->drag) {
-        s->factor = (int)lroundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, ev->motion.x));
+        s->factor = ui_f2i(roundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, ev->motion.x)));
         return 1;
     }
     return 0;

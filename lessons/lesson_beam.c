@@ -275,7 +275,7 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
         while (size > 10.0f && rows * (ui_line_height(ui, UI_BOLD, size) + pad / 2 + vgap / 2) > avail) size -= 1.0f;
         L->size = size;
         float k = size / UI_SIZE_SMALL;
-        col_w = (int)((max_word + num_w) * k) + 3 * pad;
+        col_w = ui_f2i((max_word + num_w) * k) + 3 * pad;
     }
     int min_col = ui_px(ui, 70);
     if (col_w < min_col) col_w = min_col;

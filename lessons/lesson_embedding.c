@@ -217,7 +217,7 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
             float y0 = (float)eo.cells.y + ((float)id + 0.5f) * (float)eo.cell_h;
             float y1 = (float)out.cells.y + ((float)i + 0.5f) * (float)out.cell_h;
             SDL_Color c = i == ctx->sel->token ? t->accent : ui_alpha(t->accent, 150);
-            ui_fill(ui, (SDL_Rect){eo.cells.x - ui_px(ui, 3), (int)y0 - ui_px(ui, 1), eo.cells.w + ui_px(ui, 6), ui_px(ui, 2)}, c);
+            ui_fill(ui, (SDL_Rect){eo.cells.x - ui_px(ui, 3), ui_f2i(y0) - ui_px(ui, 1), eo.cells.w + ui_px(ui, 6), ui_px(ui, 2)}, c);
             ui_arrow(ui, (float)(eo.cells.x + eo.cells.w + ui_px(ui, 4)), y0, (float)(L->heat.x - ui_px(ui, 4)), y1,
                      (float)ui_px(ui, 1.5f), c);
         }
@@ -318,7 +318,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         float x0, y0, x1, y1;
         if (ui_camera_project(&s->cam, view, p0, &x0, &y0, NULL) && ui_camera_project(&s->cam, view, p1, &x1, &y1, NULL)) {
             ui_arrow(ui, x0, y0, x1, y1, (float)ui_px(ui, 1.5f), t->grid);
-            ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)x1, (int)y1, t->text_dim, UI_CENTER | UI_BOTTOM, axn[a]);
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(x1), ui_f2i(y1), t->text_dim, UI_CENTER | UI_BOTTOM, axn[a]);
         }
     }
     int n = 0;
@@ -349,9 +349,9 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         const emb_pt *q = &pts[i];
         if (q->kind == 0) continue;
         const char *w = tok_vocab_word(ctx->vocab, q->id);
-        int tw, th, g = (int)rl + ui_px(ui, 2);
+        int tw, th, g = ui_f2i(rl) + ui_px(ui, 2);
         ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, w, &tw, &th);
-        int bw = tw + ui_px(ui, 4), qx = (int)q->x, qy = (int)q->y;
+        int bw = tw + ui_px(ui, 4), qx = ui_f2i(q->x), qy = ui_f2i(q->y);
         SDL_Rect cand[6] = {{qx + g, qy - th / 2, bw, th}, {qx - g - bw, qy - th / 2, bw, th}, {qx - bw / 2, qy - g - th, bw, th},
                             {qx - bw / 2, qy + g, bw, th}, {qx + g, qy - th - g / 2, bw, th}, {qx + g, qy + g / 2, bw, th}};
         SDL_Rect bg = cand[0];
@@ -369,7 +369,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     if (best >= 0) {
         const emb_pt *q = &pts[best];
         const float *c = &p->coords[q->id * 3];
-        SDL_Rect anchor = {(int)q->x - (int)rl, (int)q->y - (int)rl, 2 * (int)rl, 2 * (int)rl};
+        SDL_Rect anchor = {ui_f2i(q->x) - ui_f2i(rl), ui_f2i(q->y) - ui_f2i(rl), 2 * ui_f2i(rl), 2 * ui_f2i(rl)};
         ui_hover_text(ui, anchor, "\xE2\x80\x9C%s\xE2\x80\x9D (id %d) %s: PC1 %.3f, PC2 %.3f, PC3 %.3f", tok_vocab_word(ctx->vocab, q->id), q->id,
                       v == VIEW_AFTER ? "after training" : "before training", (double)c[0], (double)c[1], (double)c[2]);
     }
@@ -467,7 +467,7 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
                 shown++;
                 const float *c = &p->coords[pts[i].id * 3];
                 EMB_PUT("%s{\"id\": %d, \"kind\": %d, \"x\": %d, \"y\": %d, \"pc\": [%.5g, %.5g, %.5g]}", first ? "" : ", ",
-                        pts[i].id, pts[i].kind, (int)lroundf(pts[i].x), (int)lroundf(pts[i].y), (double)c[0], (double)c[1], (double)c[2]);
+                        pts[i].id, pts[i].kind, ui_f2i(roundf(pts[i].x)), ui_f2i(roundf(pts[i].y)), (double)c[0], (double)c[1], (double)c[2]);
                 first = 0;
             }
             free(pts);

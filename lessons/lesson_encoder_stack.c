@@ -136,7 +136,7 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
     int focus = ctx->sel->token;
     float thresh = S > 8 ? 1.5f / (float)S : 0.02f; /* long sentences: only weights well above uniform */
     for (int i = 0; i < S; i++) {
-        SDL_Rect hit = {r.x, top + (int)((float)i * step), lab_w, (int)step > 0 ? (int)step : 1};
+        SDL_Rect hit = {r.x, top + ui_f2i((float)i * step), lab_w, ui_f2i(step) > 0 ? ui_f2i(step) : 1};
         if (ui_mouse_in(ui, hit)) focus = i;
     }
     for (int i = 0; i < S; i++)
@@ -149,14 +149,14 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
             ui_weight_link(ui, xl + ui_px(ui, 4), y0, xr - ui_px(ui, 4), y1, w, c);
         }
     for (int i = 0; i < S; i++) {
-        int y = top + (int)(((float)i + 0.5f) * step);
+        int y = top + ui_f2i(((float)i + 0.5f) * step);
         int show = i % thin == 0 || i == focus;
         SDL_Color c = i == focus ? t->accent : t->text;
         if (show) {
-            ui_text_fit(ui, i == focus ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, (int)xl - ui_px(ui, 2), y, lab_w - 2, c, UI_RIGHT | UI_MIDDLE, src_ptr[i]);
-            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, (int)xr + ui_px(ui, 2), y, lab_w - 2, t->text, UI_LEFT | UI_MIDDLE, src_ptr[i]);
+            ui_text_fit(ui, i == focus ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, ui_f2i(xl) - ui_px(ui, 2), y, lab_w - 2, c, UI_RIGHT | UI_MIDDLE, src_ptr[i]);
+            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(xr) + ui_px(ui, 2), y, lab_w - 2, t->text, UI_LEFT | UI_MIDDLE, src_ptr[i]);
         }
-        SDL_Rect hit = {r.x, top + (int)((float)i * step), lab_w, (int)step > 0 ? (int)step : 1};
+        SDL_Rect hit = {r.x, top + ui_f2i((float)i * step), lab_w, ui_f2i(step) > 0 ? ui_f2i(step) : 1};
         if (ui_mouse_in(ui, hit)) {
             int best = 0;
             for (int j = 1; j < S; j++)
@@ -164,7 +164,7 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
             ui_hover_value(ui, hit, tr->enc[l].self.weights[((size_t)h * Lm + i) * Lm + best],
                            "\"%s\" (query %d) reads \"%s\" (key %d) most, weight", src_ptr[i], i, src_ptr[best], best);
         }
-        SDL_Rect hk = {(int)xr, top + (int)((float)i * step), lab_w, (int)step > 0 ? (int)step : 1};
+        SDL_Rect hk = {ui_f2i(xr), top + ui_f2i((float)i * step), lab_w, ui_f2i(step) > 0 ? ui_f2i(step) : 1};
         if (ui_mouse_in(ui, hk)) {
             double tot = 0;
             for (int q = 0; q < S; q++) tot += tr->enc[l].self.weights[((size_t)h * Lm + q) * Lm + i];

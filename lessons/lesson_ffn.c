@@ -135,11 +135,11 @@ static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, co
     char b[64];
     for (int u = 0; u < F; u += 32) {
         snprintf(b, sizeof b, "%d", u);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, c.x + (int)(u * cw), c.y - ui_px(ui, 2), t->text_dim, UI_LEFT | UI_BOTTOM, b);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, c.x + ui_f2i(u * cw), c.y - ui_px(ui, 2), t->text_dim, UI_LEFT | UI_BOTTOM, b);
     }
     for (int i = 0; i < S; i++)
         for (int u = 0; u < F; u++) {
-            int x0 = c.x + (int)(u * cw), x1 = c.x + (int)((u + 1) * cw);
+            int x0 = c.x + ui_f2i(u * cw), x1 = c.x + ui_f2i((u + 1) * cw);
             float v = hid[(size_t)i * F + u];
             ui_fill(ui, (SDL_Rect){x0, c.y + i * ch, x1 - x0 > 0 ? x1 - x0 : 1, ch}, ui_viridis(v / vmax));
         }
@@ -154,12 +154,12 @@ static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, co
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + bar.w + 3, bar.y, t->text_dim, UI_LEFT | UI_TOP, b);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + bar.w + 3, bar.y + bar.h, t->text_dim, UI_LEFT | UI_BOTTOM, "0");
     if (ui_mouse_in(ui, c)) {
-        int u = (int)((float)(ui->mouse_x - c.x) / cw), i = (ui->mouse_y - c.y) / ch;
+        int u = ui_f2i((float)(ui->mouse_x - c.x) / cw), i = (ui->mouse_y - c.y) / ch;
         if (u >= 0 && u < F && i >= 0 && i < S) {
             char rl[64];
             float v = hid[(size_t)i * F + u];
-            int x0 = c.x + (int)(u * cw);
-            SDL_Rect cell = {x0, c.y + i * ch, (int)cw > 0 ? (int)cw : 1, ch};
+            int x0 = c.x + ui_f2i(u * cw);
+            SDL_Rect cell = {x0, c.y + i * ch, ui_f2i(cw) > 0 ? ui_f2i(cw) : 1, ch};
             ui_frame(ui, (SDL_Rect){cell.x - 1, c.y - 1, cell.w + 2, c.h + 2}, t->accent, 1);
             ui_hover_value(ui, cell, v, "hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens, %s layer %d", i, u,
                            tok_label(ctx, vw->ids, i, rl, sizeof rl), u, v > 0 ? "" : ", off", u, (int)fires[u], S,
@@ -184,8 +184,8 @@ static void unit_bars(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect cells, const c
     float cw = (float)cells.w / (float)F;
     ui_line(ui, (float)cells.x, (float)(y0 + h), (float)(cells.x + cells.w), (float)(y0 + h), 1, t->border);
     for (int u = 0; u < F; u++) {
-        int x0 = cells.x + (int)(u * cw), x1 = cells.x + (int)((u + 1) * cw);
-        int bh = (int)((float)h * fires[u] / (float)(S > 0 ? S : 1));
+        int x0 = cells.x + ui_f2i(u * cw), x1 = cells.x + ui_f2i((u + 1) * cw);
+        int bh = ui_f2i((float)h * fires[u] / (float)(S > 0 ? S : 1));
         SDL_Rect bar = {x0, y0 + h - bh, x1 - x0 > 0 ? x1 - x0 : 1, bh};
         ui_fill(ui, bar, u == hov_unit ? t->accent : t->series[0]);
         if (hov_row && hov_row[u] > 0.0f) ui_fill(ui, (SDL_Rect){x0, y0 + h + 2, bar.w, mark}, t->accent);
@@ -222,7 +222,7 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
         float v = i < S ? zshare[i] : overall;
         int y = y0 + i * rh;
         SDL_Color c = i == S ? t->series[1] : i == hov_tok ? t->accent : t->series[0];
-        SDL_Rect bar = {x0, y + (rh > 3 ? 1 : 0), (int)(v * (float)w), rh > 3 ? rh - 2 : rh};
+        SDL_Rect bar = {x0, y + (rh > 3 ? 1 : 0), ui_f2i(v * (float)w), rh > 3 ? rh - 2 : rh};
         ui_fill(ui, (SDL_Rect){x0, bar.y, w, bar.h}, t->panel_alt);
         ui_fill(ui, bar, c);
         /* every thin-th label, "all", and the hovered row; none that would touch "all" */

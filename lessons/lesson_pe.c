@@ -194,15 +194,15 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     ui_circle(ui, cx, cy, R, t->grid, 0);
     ui_line(ui, cx - R * 1.1f, cy, cx + R * 1.1f, cy, 1, t->grid);
     ui_line(ui, cx, cy - R * 1.1f, cx, cy + R * 1.1f, 1, t->grid);
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)(cx + R * 1.1f), (int)cy, t->text_dim, UI_RIGHT | UI_BOTTOM, "sin");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)cx + ui_px(ui, 4), (int)(cy - R * 1.1f), t->text_dim, UI_LEFT | UI_TOP, "cos");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx + R * 1.1f), ui_f2i(cy), t->text_dim, UI_RIGHT | UI_BOTTOM, "sin");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx) + ui_px(ui, 4), ui_f2i(cy - R * 1.1f), t->text_dim, UI_LEFT | UI_TOP, "cos");
     /* every position, faint, from the trace */
     for (int p = 0; p < Lm; p++) {
         float sx = tr->enc_pe[p * D + 2 * i], sy = tr->enc_pe[p * D + 2 * i + 1];
         float px = cx + sx * R, py = cy - sy * R;
         SDL_Color col = p < tr->n_src ? t->text_dim : ui_alpha(t->text_dim, 90);
         ui_circle(ui, px, py, (float)ui_px(ui, 3), col, 1);
-        SDL_Rect hr = {(int)px - ui_px(ui, 5), (int)py - ui_px(ui, 5), ui_px(ui, 10), ui_px(ui, 10)};
+        SDL_Rect hr = {ui_f2i(px) - ui_px(ui, 5), ui_f2i(py) - ui_px(ui, 5), ui_px(ui, 10), ui_px(ui, 10)};
         if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, sx, "PE[%d][%d] (pos %d, sin of pair %d)", p, 2 * i, p, i);
     }
     float s0 = tr->enc_pe[pos * D + 2 * i], c0 = tr->enc_pe[pos * D + 2 * i + 1];
@@ -223,9 +223,9 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     float d01 = sqrtf((s1 - s0) * (s1 - s0) + (c1 - c0) * (c1 - c0)) * R;
     float r0 = d01 < (float)ui_px(ui, 60) ? 0.72f : 1.15f;
     snprintf(b, sizeof b, "pos %d", pos);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s0 * R * r0), (int)(cy - c0 * R * r0), t->series[0], UI_CENTER | UI_MIDDLE, b);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(cx + s0 * R * r0), ui_f2i(cy - c0 * R * r0), t->series[0], UI_CENTER | UI_MIDDLE, b);
     snprintf(b, sizeof b, "pos %d", pos + k);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)(cx + s1 * R * 1.15f), (int)(cy - c1 * R * 1.15f), t->series[1], UI_CENTER | UI_MIDDLE, b);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(cx + s1 * R * 1.15f), ui_f2i(cy - c1 * R * 1.15f), t->series[1], UI_CENTER | UI_MIDDLE, b);
     float measured = atan2f(s1, c1) - a0;
     while (measured < 0) measured += 2.0f * (float)M_PI;
     int ty = c.y + c.h;
@@ -342,8 +342,8 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     int mx = -1;
     if (ev->type == SDL_MOUSEBUTTONDOWN) mx = ev->button.x;
     if (ev->type == SDL_MOUSEMOTION && s->drag) mx = ev->motion.x;
-    if (mx >= 0 && s->drag == 1) { s->pair = (int)lroundf(ui_slider_value_at(L.pair_slider, 0, (float)(D / 2 - 1), mx)); return 1; }
-    if (mx >= 0 && s->drag == 2) { s->k = (int)lroundf(ui_slider_value_at(L.k_slider, 0, (float)(Lm - 1), mx)); return 1; }
+    if (mx >= 0 && s->drag == 1) { s->pair = ui_f2i(roundf(ui_slider_value_at(L.pair_slider, 0, (float)(D / 2 - 1), mx))); return 1; }
+    if (mx >= 0 && s->drag == 2) { s->k = ui_f2i(roundf(ui_slider_value_at(L.k_slider, 0, (float)(Lm - 1), mx))); return 1; }
     if (ev->type == SDL_KEYDOWN && ctx->step == 3 && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
         switch (ev->key.keysym.sym) {
         case SDLK_MINUS: if (s->k > 0) s->k--; return 1;

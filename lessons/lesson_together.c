@@ -364,7 +364,7 @@ static void draw_flow(const together_state *s, const lesson_ctx *ctx, const toge
     const trace *tr = ctx->tr;
     int t = tog_step(ctx);
     float p = tog_position(s, ctx);
-    int cur = (int)floorf(p);
+    int cur = ui_f2i(floorf(p));
     if (cur >= N_STAGES) cur = -1; /* at the end nothing is "current" */
     float arrow_w = (float)ui_px(ui, 3);
     /* connections: the data path, then memory -> cross-attention (K, V) */
@@ -386,7 +386,7 @@ static void draw_flow(const together_state *s, const lesson_ctx *ctx, const toge
         ui_line(ui, x0, y0, x0, ym, arrow_w, c);
         ui_line(ui, x0, ym, x1, ym, arrow_w, c);
         ui_arrow(ui, x1, ym, x1, y1 - 2, arrow_w, c);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)x0 - ui_px(ui, 8), (int)ym - ui_px(ui, 2), th->text_dim, UI_RIGHT | UI_BOTTOM,
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(x0) - ui_px(ui, 8), ui_f2i(ym) - ui_px(ui, 2), th->text_dim, UI_RIGHT | UI_BOTTOM,
                 "K, V from the memory");
     }
     /* the chosen word goes back into the decoder input for the next step */
@@ -610,7 +610,7 @@ static int tog_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     const together_state *s = st;
     const trace *tr = ctx->tr;
     float p = tog_position(s, ctx);
-    int cur = (int)floorf(p);
+    int cur = ui_f2i(floorf(p));
     int S = tr->n_src, T = tr->n_tgt, H = tr->cfg.n_heads;
     long scores = (long)tr->cfg.n_enc_layers * H * S * S + (long)tr->cfg.n_dec_layers * H * (T * T + T * S);
     together_layout L;

@@ -99,6 +99,14 @@ void ui_free(ui_ctx *ui);                                               /* fonts
 void ui_cache_clear(ui_ctx *ui);                                        /* empties every bounded cache (textures, sizes, wrapped text, font sizes); call between frames */
 void ui_begin_frame(ui_ctx *ui, int mouse_x, int mouse_y, double time); /* sets mouse and time, clears the hover sink */
 int ui_px(const ui_ctx *ui, float logical);                             /* logical size -> pixels (at least 1) */
+/* The one conversion of a float pixel position or length to int, for the toolkit
+ * and every lesson: NaN gives 0, anything beyond +-UI_COORD_MAX (a model with huge
+ * weights gives coordinates of 1e30 or infinity) is clamped to it, the rest is
+ * truncated toward zero like a cast. A plain (int) cast of such a float is
+ * undefined behaviour and made the software renderer crash. */
+#define UI_COORD_MAX 1000000
+int ui_f2i(float v);
+float ui_fclamp(float v);                                               /* the same limits, kept float (NaN -> 0): for ui_line and friends */
 void ui_hover_value(ui_ctx *ui, SDL_Rect anchor, double value, const char *fmt, ...); /* report a hovered number with a printf label */
 void ui_hover_text(ui_ctx *ui, SDL_Rect anchor, const char *fmt, ...);  /* report a hovered thing without a number */
 int ui_mouse_in(const ui_ctx *ui, SDL_Rect r);                          /* 1 when the mouse is inside r */

@@ -175,10 +175,32 @@ void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
     memset(&ui->hover, 0, sizeof ui->hover);
 }
 
+float ui_fclamp(float v)
+{
+    if (!(v == v)) return 0.0f; /* NaN */
+    if (v > (float)UI_COORD_MAX) return (float)UI_COORD_MAX;
+    if (v < -(float)UI_COORD_MAX) return -(float)UI_COORD_MAX;
+    return v;
+}
+
+int ui_f2i(float v) { return (int)ui_fclamp(v); }
+
 int ui_px(const ui_ctx *ui, float logical)
 {
-    int v = (int)lroundf(logical * ui->scale);
+    int v = ui_f2i(roundf(logical * ui->scale));
     return v < 1 ? 1 : v;
+}
+
+/* A rectangle with every field inside +-UI_COORD_MAX, so x + w cannot overflow
+ * in SDL (the last guard: widgets convert with ui_f2i already). */
+static SDL_Rect rect_clamp(SDL_Rect r)
+{
+    const int m = UI_COORD_MAX;
+    r.x = r.x < -m ? -m : r.x > m ? m : r.x;
+    r.y = r.y < -m ? -m : r.y > m ? m : r.y;
+    r.w = r.w < 0 ? 0 : r.w > 2 * m ? 2 * m : r.w;
+    r.h = r.h < 0 ? 0 : r.h > 2 * m ? 2 * m : r.h;
+    return r;
 }
 
 static void hover_set(ui_ctx *ui, SDL_Rect anchor, int has_value, double value, const char *fmt, va_list ap)
@@ -215,7 +237,7 @@ size_t ui_text_cache_count(const ui_ctx *ui) { return ui && ui->cache ? ui->cach
 TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
 {
     if (face < 0 || face >= UI_N_FACES) face = UI_SANS;
-    int px = (int)lroundf(size * ui->scale);
+    int px = ui_f2i(roundf(size * ui->scale));
     if (px < 6) px = 6;
     if (px > 400) px = 400;
     for (int i = 0; i < ui->n_fonts[face]; i++)
@@ -379,7 +401,7 @@ static void cache_evict(ui_text_cache *c)
 static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col, const char *s)
 {
     if (!s || !*s || !ui->cache) return NULL;
-    int px = (int)lroundf(size * ui->scale);
+    int px = ui_f2i(roundf(size * ui->scale));
     if (px < 6) px = 6;
     Uint32 rgba = ((Uint32)col.r << 24) | ((Uint32)col.g << 16) | ((Uint32)col.b << 8) | col.a;
     int opaque_bg = ui->has_text_bg && col.a == 255;
@@ -657,6 +679,7 @@ static void set_color(ui_ctx *ui, SDL_Color c)
 
 void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c)
 {
+    r = rect_clamp(r);
     set_color(ui, c);
     SDL_RenderFillRect(ui->r, &r);
 }
@@ -664,6 +687,8 @@ void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c)
 void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int t)
 {
     if (t < 1) t = 1;
+    if (t > UI_COORD_MAX) t = UI_COORD_MAX;
+    r = rect_clamp(r);
     set_color(ui, c);
     SDL_Rect rs[4] = {{r.x, r.y, r.w, t}, {r.x, r.y + r.h - t, r.w, t}, {r.x, r.y, t, r.h}, {r.x + r.w - t, r.y, t, r.h}};
     SDL_RenderFillRects(ui->r, rs, 4);
@@ -677,6 +702,9 @@ void ui_panel(ui_ctx *ui, SDL_Rect r)
 
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
 {
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) || !isfinite(th)) return;
+    x0 = ui_fclamp(x0); y0 = ui_fclamp(y0); x1 = ui_fclamp(x1); y1 = ui_fclamp(y1);
+    if (th > 1000.0f) th = 1000.0f;
     float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
     if (len < 1e-3f) return;
     if (th < 1.0f) th = 1.0f;
@@ -694,6 +722,9 @@ void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_C
 
 void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
 {
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) || !isfinite(th)) return;
+    x0 = ui_fclamp(x0); y0 = ui_fclamp(y0); x1 = ui_fclamp(x1); y1 = ui_fclamp(y1);
+    if (th > 1000.0f) th = 1000.0f;
     float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
     if (len < 1e-3f) return;
     float ux = dx / len, uy = dy / len;
@@ -713,7 +744,9 @@ void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_
 
 void ui_circle(ui_ctx *ui, float cx, float cy, float rad, SDL_Color c, int filled)
 {
-    int n = (int)fmaxf(12.0f, fminf(96.0f, rad * 1.5f));
+    if (!isfinite(cx) || !isfinite(cy) || !(rad > 0.0f) || !isfinite(rad)) return;
+    cx = ui_fclamp(cx); cy = ui_fclamp(cy); rad = ui_fclamp(rad);
+    int n = ui_f2i(fmaxf(12.0f, fminf(96.0f, rad * 1.5f)));
     if (filled) {
         SDL_Vertex v[98];
         int idx[96 * 3];

@@ -140,7 +140,7 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     /* Fractional cell sizes: cell i spans [edge(i), edge(i+1)) with
      * edge(i) = round(x0 + i * W / n), so a wide map fills its width. */
     float cwf = (float)grid_w / (float)sp.cols;
-    int cw = (int)cwf;
+    int cw = ui_f2i(cwf);
     if (cw < 1) cw = 1;
     /* Column labels: horizontal when they all fit in a cell, else turned. */
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -171,13 +171,13 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     /* Cells no taller than a comfortable row, so short tables do not balloon. */
     float max_ch = (float)ui_px(ui, 64);
     if (chf > max_ch && !sp.square) chf = max_ch;
-    cw = (int)cwf; if (cw < 1) cw = 1;
-    int ch = (int)chf; if (ch < 1) ch = 1;
+    cw = ui_f2i(cwf); if (cw < 1) cw = 1;
+    int ch = ui_f2i(chf); if (ch < 1) ch = 1;
     if (sp.center) {
-        int used = row_w + gap + (int)lroundf(cwf * (float)sp.cols) + (sp.colorbar ? gap + cb_w : 0);
+        int used = row_w + gap + ui_f2i(roundf(cwf * (float)sp.cols)) + (sp.colorbar ? gap + cb_w : 0);
         if (used < r.w) grid_x += (r.w - used) / 2;
     }
-    SDL_Rect cells = {grid_x, grid_y, (int)lroundf(cwf * (float)sp.cols), (int)lroundf(chf * (float)sp.rows)};
+    SDL_Rect cells = {grid_x, grid_y, ui_f2i(roundf(cwf * (float)sp.cols)), ui_f2i(roundf(chf * (float)sp.rows))};
 #define EX(i) (grid_x + (int)(((long)(i) * cells.w * 2 + sp.cols) / (2L * sp.cols)))
 #define EY(i) (grid_y + (int)(((long)(i) * cells.h * 2 + sp.rows) / (2L * sp.rows)))
 
@@ -306,7 +306,7 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
             if (out) { out->hover_row = rr; out->hover_col = cc; }
         }
     }
-    if (out) { out->cells = cells; out->cell_w = (int)lroundf(cwf); out->cell_h = (int)lroundf(chf); }
+    if (out) { out->cells = cells; out->cell_w = ui_f2i(roundf(cwf)); out->cell_h = ui_f2i(roundf(chf)); }
 #undef EX
 #undef EY
     return hovered;
@@ -354,7 +354,7 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
                            (i % lthin == 0 && (s->highlight < 0 || abs(i - s->highlight) * bh >= lh * 9 / 10));
             float v = s->values[i];
             float vx = (float)x0 + (v - lo) / (hi - lo) * (float)w;
-            int a = (int)fminf(zero_x, vx), bb = (int)fmaxf(zero_x, vx);
+            int a = ui_f2i(fminf(zero_x, vx)), bb = ui_f2i(fmaxf(zero_x, vx));
             SDL_Rect bar = {a, y + i * bh + (bh > 6 ? 2 : 0), bb - a < 1 ? 1 : bb - a, bh > 6 ? bh - 4 : bh};
             SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
             if (i == s->highlight) c = t->accent;
@@ -379,7 +379,7 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
     for (int i = 0; i < s->n; i++) {
         float v = s->values[i];
         float vy = (float)y + (hi - v) / (hi - lo) * (float)plot_h;
-        int a = (int)fminf(zero_y, vy), bb = (int)fmaxf(zero_y, vy);
+        int a = ui_f2i(fminf(zero_y, vy)), bb = ui_f2i(fmaxf(zero_y, vy));
         int pad = bw > 6 ? bw / 6 : 0;
         SDL_Rect bar = {r.x + i * bw + pad, a, bw - 2 * pad, bb - a < 1 ? 1 : bb - a};
         SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
@@ -439,7 +439,7 @@ int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
     char b[32];
     for (int i = 0; i <= 4; i++) { /* y ticks */
         float v = ymin + (ymax - ymin) * (float)i / 4.0f;
-        int yy = p.y + p.h - (int)((float)p.h * (float)i / 4.0f);
+        int yy = p.y + p.h - ui_f2i((float)p.h * (float)i / 4.0f);
         if (i > 0 && i < 4) ui_line(ui, (float)p.x, (float)yy, (float)(p.x + p.w), (float)yy, 1, t->grid);
         fmt_tick(v, b, sizeof b);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x - gap, yy, t->text_dim, UI_RIGHT | UI_MIDDLE, b);
@@ -456,7 +456,7 @@ int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
     float nice = stepv / mag < 1.5f ? 1 : stepv / mag < 3.5f ? 2 : stepv / mag < 7.5f ? 5 : 10;
     stepv = nice * mag;
     for (float xv = ceilf(xmin / stepv) * stepv; xv <= xmax + 1e-4f; xv += stepv) {
-        int xx = p.x + (int)((xv - xmin) / span * (float)p.w);
+        int xx = p.x + ui_f2i((xv - xmin) / span * (float)p.w);
         ui_line(ui, (float)xx, (float)(p.y + p.h), (float)xx, (float)(p.y + p.h + gap / 2), 1, t->text_dim);
         if (stepv >= 1.0f && fabsf(xv - roundf(xv)) < 1e-3f) snprintf(b, sizeof b, "%.0f", (double)xv);
         else fmt_tick(xv, b, sizeof b);
@@ -499,7 +499,7 @@ int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
         float py = (float)p.y + (ymax - s->ys[bk][bi]) / (ymax - ymin) * (float)p.h;
         int rr = ui_px(ui, 6);
         ui_circle(ui, px, py, (float)rr, t->accent, 0);
-        ui_hover_value(ui, (SDL_Rect){(int)px - rr, (int)py - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
+        ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
                        s->names[bk] ? s->names[bk] : "y", xv);
         hovered = bi;
     }
@@ -605,7 +605,7 @@ void ui_slider(ui_ctx *ui, SDL_Rect r, const char *label, float value, float vmi
     float f = vmax > vmin ? (value - vmin) / (vmax - vmin) : 0.0f;
     if (f < 0) f = 0;
     if (f > 1) f = 1;
-    ui_fill(ui, (SDL_Rect){r.x, ty - th / 2, (int)(f * (float)r.w), th}, t->accent);
+    ui_fill(ui, (SDL_Rect){r.x, ty - th / 2, ui_f2i(f * (float)r.w), th}, t->accent);
     ui_circle(ui, (float)r.x + f * (float)r.w, (float)ty, (float)ui_px(ui, hot ? 11 : 9), t->accent, 1);
 }
 
