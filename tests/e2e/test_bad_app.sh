@@ -152,10 +152,10 @@ if mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then
   { echo "key ctrl+s"; for i in $(seq 1 40); do echo "wait 3"; echo "dump $T/f$i.json"; done; echo "quit"; } > "$T/f.txt"
   run 0 --script "$T/f.txt" --export-dir "$T/full"
   found=0
-  for i in $(seq 1 40); do jget "$T/f$i.json" 'd["toast"]' | grep -q "Export failed: cannot save" && found=1 && break; done
+  for i in $(seq 1 40); do jget "$T/f$i.json" 'd["toast"]' | grep -q "Export failed: cannot write .*No space left on device" && found=1 && break; done
   [ "$found" = 1 ] || fail "full disk: no 'Export failed' message ($(jget "$T/f40.json" 'd["toast"]'))"
-  [ "$(ls "$T/full")" = filler ] || fail "full disk: a partial export was left: $(ls "$T/full")"
-  run 1 --export-all "$T/full/all" --export-size 640x360; errhas "cannot save"
+  [ "$(ls -A "$T/full")" = filler ] || fail "full disk: a partial export or a temporary was left: $(ls -A "$T/full")"
+  run 1 --export-all "$T/full/all" --export-size 640x360; errhas "No space left on device"; [ -z "$(ls -A "$T/full/all" 2>/dev/null)" ] || fail "full disk: --export-all left $(ls -A "$T/full/all")"
   umount "$T/full"; MNT=""
 else
   echo "note: cannot mount a tmpfs here (no rights): full-disk case skipped" >&2
