@@ -194,6 +194,11 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     if (a->model_notice[0]) x += ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, L->status.w / 2, t->error, UI_LEFT, a->model_notice) + gap;
     if (!a->trace_ok) return;
     char b[256];
+    if (a->nonfinite) {
+        snprintf(b, sizeof b, "non-finite values: %d of %d output scores are NaN or infinite (the model overflows); "
+                 "the translation is meaningless", a->nonfinite, a->tr.n_tgt * a->model.params.cfg.vocab_size);
+        x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, b) + gap;
+    }
     if (a->tr.truncated) {
         snprintf(b, sizeof b, "cut: only the first %d of %d words fit (max %d tokens with <eos>)", a->tr.n_words,
                  a->tr.n_words_total, a->model.params.cfg.max_len);
@@ -263,7 +268,7 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         x += ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, "?") + gap;
     }
     shown += n_uniq > 0; /* "+N more" alone also fills the line */
-    if (!shown && !a->tr.truncated && a->model_trained && !a->model_notice[0])
+    if (!shown && !a->tr.truncated && !a->nonfinite && a->model_trained && !a->model_notice[0])
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->text_dim, UI_LEFT,
                 "E: example sentences   V: known words   F1: all keys");
 }

@@ -66,6 +66,7 @@ typedef struct {
 
     trace tr;
     int trace_ok;
+    int nonfinite;              /* non-finite logits in the last run (shown on the status line) */
     char trace_err[256];
     char translation[1024];
     char shown_sentence[TEXTBOX_CAP];
