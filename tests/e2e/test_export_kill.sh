@@ -7,7 +7,7 @@
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 . "$(dirname "$0")/lib.sh"
 STAT=$BIN/tests/tlab-pngstat
-SIZE=1280x800
+SIZE=640x360 # small: the ASan pass writes about three decks here
 # every non-hidden PNG in DIR decodes and ends with IEND; prints how many
 all_whole() {
   local d=$1 n=0 f
@@ -19,12 +19,11 @@ all_whole() {
   done
   echo "$n"
 }
-# waits (up to 120 s) until DIR holds at least N non-hidden PNGs, or a hidden temporary when N is 0
+# waits (up to 120 s) until DIR holds at least N non-hidden PNGs
 wait_for() {
   local d=$1 n=$2 i
   for i in $(seq 1 12000); do
-    if [ "$n" = 0 ]; then ls -A "$d" 2>/dev/null | grep -q '^\..*\.tmp-' && return 0
-    else [ "$(ls "$d" 2>/dev/null | grep -c '\.png$')" -ge "$n" ] && return 0; fi
+    [ "$(ls "$d" 2>/dev/null | grep -c '\.png$')" -ge "$n" ] && return 0
     sleep 0.01
   done
   fail "no progress in $d"
@@ -45,16 +44,10 @@ n=$(all_whole "$T/k")
 # the hidden temporaries left behind do not count and the second run writes the whole deck
 "$APP" --export-all "$T/k" --export-size $SIZE 2> "$T/err" && fail "a second --export-all over a finished image did not refuse"
 grep -q "already exists" "$T/err" || { cat "$T/err" >&2; fail "no reason for refusing"; }
+tmps=$(ls -A "$T/k" | grep -c '^\..*\.tmp-' || true) # the image in hand when killed (0 if between two)
 mkdir "$T/kept"; mv "$T/k"/*.png "$T/kept/"
 "$APP" --export-all "$T/k" --export-size $SIZE 2> "$T/err" || { cat "$T/err" >&2; ls -A "$T/k" >&2; fail "second --export-all after SIGKILL failed"; }
 [ "$(all_whole "$T/k")" = "$TOTAL" ] || fail "second --export-all after SIGKILL: not the whole deck"
-
-# SIGKILL while the first image is being written (its temporary exists): nothing under a deck name
-"$APP" --export-all "$T/k0" --export-size $SIZE 2> /dev/null & pid=$!
-wait_for "$T/k0" 0
-kill -KILL $pid; wait $pid 2> /dev/null || true
-all_whole "$T/k0" > /dev/null
-"$APP" --export-all "$T/k0" --export-size $SIZE 2> "$T/err" || { cat "$T/err" >&2; fail "--export-all after a kill during the first image failed"; }
 
 # SIGTERM and SIGINT: stop between images, say so, exit 1, no temporary left
 for sig in TERM INT; do
@@ -70,4 +63,4 @@ for sig in TERM INT; do
   [ -z "$(ls -A "$T/s$sig" | grep '^\.')" ] || fail "SIG$sig left $(ls -A "$T/s$sig" | grep '^\.')"
   grep -q "after $n images" "$T/err" || { cat "$T/err" >&2; fail "SIG$sig: message does not say $n images"; }
 done
-echo "test_export_kill: ok ($TOTAL images a deck)"
+echo "test_export_kill: ok ($TOTAL images a deck; $tmps hidden temporary left by SIGKILL)"
