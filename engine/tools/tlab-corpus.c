@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "tool_args.h"
 
 static void usage(FILE *f)
 {
@@ -82,7 +83,6 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_val = i + 1 < argc;
-        char *end = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(stdout); return 0; }
         if (strcmp(a, "--stats") == 0) { stats = 1; continue; }
         if (strcmp(a, "--vocab") == 0) {
@@ -116,19 +116,11 @@ int main(int argc, char **argv)
             continue;
         }
         if (strcmp(a, "--n") == 0 && has_val) {
-            n = strtol(argv[++i], &end, 10);
-            if (!end || *end || n < 0 || n > 10000000) {
-                fprintf(stderr, "tlab-corpus: bad --n \"%s\"\n", argv[i]);
-                return 2;
-            }
+            if (tool_long("tlab-corpus", a, argv[++i], 0, 10000000, &n)) return 2;
             continue;
         }
         if (strcmp(a, "--seed") == 0 && has_val) {
-            seed = strtoull(argv[++i], &end, 10);
-            if (!end || *end) {
-                fprintf(stderr, "tlab-corpus: bad --seed \"%s\"\n", argv[i]);
-                return 2;
-            }
+            if (tool_seed("tlab-corpus", a, argv[++i], &seed)) return 2;
             continue;
         }
         fprintf(stderr, "tlab-corpus: unknown or incomplete argument \"%s\"\n", a);

@@ -12,6 +12,7 @@
 
 #include "corpus.h"
 #include "eval.h"
+#include "tool_args.h"
 #include "weights.h"
 
 #ifndef TLAB_ASSETS_DIR
@@ -77,32 +78,19 @@ int main(int argc, char **argv)
     int i, l, h, n_examples_right = 0;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        char *end = NULL;
         int has_val = i + 1 < argc;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(stdout); return 0; }
         if (strcmp(a, "--model") == 0 && has_val) { model_path = argv[++i]; continue; }
         if (strcmp(a, "--n") == 0 && has_val) {
-            n = strtol(argv[++i], &end, 10);
-            if (!end || *end || n < 1 || n > 1000000) {
-                fprintf(stderr, "tlab-eval: bad --n \"%s\" (1..1000000)\n", argv[i]);
-                return 2;
-            }
+            if (tool_long("tlab-eval", a, argv[++i], 1, 1000000, &n)) return 2;
             continue;
         }
         if (strcmp(a, "--examples") == 0 && has_val) {
-            examples = strtol(argv[++i], &end, 10);
-            if (!end || *end || examples < 0 || examples > 1000) {
-                fprintf(stderr, "tlab-eval: bad --examples \"%s\"\n", argv[i]);
-                return 2;
-            }
+            if (tool_long("tlab-eval", a, argv[++i], 0, 1000, &examples)) return 2;
             continue;
         }
         if (strcmp(a, "--seed") == 0 && has_val) {
-            seed = strtoull(argv[++i], &end, 10);
-            if (!end || *end) {
-                fprintf(stderr, "tlab-eval: bad --seed \"%s\"\n", argv[i]);
-                return 2;
-            }
+            if (tool_seed("tlab-eval", a, argv[++i], &seed)) return 2;
             continue;
         }
         fprintf(stderr, "tlab-eval: unknown or incomplete argument \"%s\"\n", a);

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "tok.h"
 #include "train.h"
+#include "tool_args.h"
 #include "weights.h"
 
 #ifndef TLAB_ASSETS_DIR
@@ -87,32 +88,6 @@ static void usage(FILE *f)
             "accuracy and exact match (teacher-forced argmax == greedy decoding), time left.\n",
             DEF_STEPS, o.batch, o.seed, o.threads, TLAB_ASSETS_DIR, TLAB_ASSETS_DIR, DEF_CKPT, DEF_CKPT_EVERY, o.warmup,
             (double)o.lr_scale, DEF_TRAIN_N, DEF_VALID_N, DEF_EVAL_EVERY);
-}
-
-static int parse_long(const char *flag, const char *s, long lo, long hi, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !end || *end || v < lo || v > hi) {
-        fprintf(stderr, "tlab-train: %s needs an integer between %ld and %ld, not \"%s\"\n", flag, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int parse_double(const char *flag, const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || !end || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "tlab-train: %s needs a number between %g and %g, not \"%s\"\n", flag, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
 }
 
 /* Corpus pairs -> training examples (src gets <eos>). */
@@ -197,25 +172,20 @@ int main(int argc, char **argv)
         long lv;
         double dv;
         if (strcmp(a, "--steps") == 0) {
-            if (parse_long(a, v, 1, 100000000L, &steps)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 100000000L, &steps)) return 2;
         } else if (strcmp(a, "--batch") == 0) {
-            if (parse_long(a, v, 1, 4096, &lv)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 4096, &lv)) return 2;
             opt.batch = (int)lv;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--corpus-seed") == 0) {
-            char *end = NULL;
-            errno = 0;
-            unsigned long long s = strtoull(v, &end, 10);
-            if (errno || !end || *end || v[0] == '-' || !v[0]) {
-                fprintf(stderr, "tlab-train: %s needs a non-negative integer, not \"%s\"\n", a, v);
-                return 2;
-            }
+            unsigned long long s;
+            if (tool_seed("tlab-train", a, v, &s)) return 2;
             if (strcmp(a, "--seed") == 0) opt.seed = s;
             else corpus_seed = s;
         } else if (strcmp(a, "--threads") == 0) {
-            if (parse_long(a, v, 1, 64, &lv)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 64, &lv)) return 2;
             opt.threads = (int)lv;
         } else if (strcmp(a, "--time-limit") == 0) {
-            if (parse_double(a, v, 1.0, 1e7, &time_limit)) return 2;
+            if (tool_double("tlab-train", a, v, 1.0, 1e7, &time_limit)) return 2;
         } else if (strcmp(a, "--out") == 0) {
             out = v;
         } else if (strcmp(a, "--init-out") == 0) {
@@ -223,23 +193,23 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--checkpoint") == 0) {
             ckpt = v;
         } else if (strcmp(a, "--checkpoint-every") == 0) {
-            if (parse_long(a, v, 0, 100000000L, &ckpt_every)) return 2;
+            if (tool_long("tlab-train", a, v, 0, 100000000L, &ckpt_every)) return 2;
         } else if (strcmp(a, "--resume") == 0) {
             resume = v;
         } else if (strcmp(a, "--warmup") == 0) {
-            if (parse_long(a, v, 1, 10000000L, &lv)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 10000000L, &lv)) return 2;
             opt.warmup = (int)lv;
         } else if (strcmp(a, "--lr-scale") == 0) {
-            if (parse_double(a, v, 1e-6, 1e3, &dv)) return 2;
+            if (tool_double("tlab-train", a, v, 1e-6, 1e3, &dv)) return 2;
             opt.lr_scale = (float)dv;
         } else if (strcmp(a, "--train-n") == 0) {
-            if (parse_long(a, v, 1, 10000000L, &train_n)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 10000000L, &train_n)) return 2;
         } else if (strcmp(a, "--valid-n") == 0) {
-            if (parse_long(a, v, 0, 1000000L, &valid_n)) return 2;
+            if (tool_long("tlab-train", a, v, 0, 1000000L, &valid_n)) return 2;
         } else if (strcmp(a, "--long-boost") == 0) {
-            if (parse_long(a, v, 0, 1, &long_boost)) return 2;
+            if (tool_long("tlab-train", a, v, 0, 1, &long_boost)) return 2;
         } else if (strcmp(a, "--eval-every") == 0) {
-            if (parse_long(a, v, 1, 100000000L, &eval_every)) return 2;
+            if (tool_long("tlab-train", a, v, 1, 100000000L, &eval_every)) return 2;
         } else {
             fprintf(stderr, "tlab-train: unknown option %s (see --help)\n", a);
             return 2;
