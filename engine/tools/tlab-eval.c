@@ -65,6 +65,59 @@ static void print_error(void *user, const corpus_pair *ref, const int *hyp, int 
     printf("  [%s] got:  %s\n", ep->set_name, buf);
 }
 
+/* The test set's exact match by English length, and the cross-attention
+ * alignment per layer and head. */
+static void print_breakdown(const corpus_set *test, const eval_report *rt, const error_printer *ep)
+{
+    long total[4] = {0}, k;
+    for (k = 0; k < test->n; k++) total[bucket_of(test->pairs[k].n_src)]++;
+    printf("\ntest exact match by English length:");
+    for (k = 0; k < 4; k++)
+        if (total[k])
+            printf("  %s: %.1f%% of %ld", BUCKET_NAMES[k], 100.0 * (total[k] - ep->wrong_by_bucket[k]) / total[k],
+                   total[k]);
+    printf("\n");
+    printf("\ncross-attention alignment on the test set (%% of %ld target content words whose\n"
+           "strongest weight lies on the aligned source word; row t predicts word t):\n",
+           rt->align.total);
+    printf("%-8s", "");
+    for (int h = 0; h < rt->align.n_heads; h++) printf("  head %-2d", h);
+    printf("\n");
+    for (int l = 0; l < rt->align.n_layers; l++) {
+        printf("layer %-2d", l);
+        for (int h = 0; h < rt->align.n_heads; h++) printf("  %6.1f%%", eval_align_score(&rt->align, l, h));
+        printf("\n");
+    }
+}
+
+/* The app's example sentences, one by one. Returns how many are right, or -1 with err. */
+static int eval_examples(const weights_model *m, error_printer *ep, char *err, size_t err_len)
+{
+    const char *const *ex;
+    int n_ex = corpus_examples(&ex), right = 0;
+    corpus_set one;
+    corpus_pair pair;
+    eval_report r1;
+    printf("\nthe app's example sentences:\n");
+    one.pairs = &pair;
+    one.n = 1;
+    for (int k = 0; k < n_ex; k++) {
+        if (corpus_translate(ex[k], &pair, err, err_len) != 0) return -1;
+        ep->shown = 0;
+        ep->max = 1;
+        ep->set_name = "example";
+        if (eval_model(&m->params, &m->vocab, &one, &r1, print_error, ep, err, err_len) != 0) return -1;
+        right += r1.n_exact;
+        if (r1.n_exact) {
+            char buf[1024];
+            corpus_pair_text(&pair, 1, buf, sizeof buf);
+            printf("  right: %s\n", buf);
+        }
+    }
+    printf("  %d of %d right\n", right, n_ex);
+    return right;
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = TLAB_ASSETS_DIR "/model.safetensors";
@@ -75,7 +128,7 @@ int main(int argc, char **argv)
     eval_report rt, rc;
     error_printer ep;
     char err[512];
-    int i, l, h, n_examples_right = 0;
+    int i, n_examples_right = 0;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_val = i + 1 < argc;
@@ -136,53 +189,9 @@ int main(int argc, char **argv)
     printf("%-14s %6d %8.2f %8.2f\n", "test", rt.n, rt.exact, rt.bleu);
     printf("%-14s %6d %8.2f %8.2f\n", "compositional", rc.n, rc.exact, rc.bleu);
 
-    {
-        long total[4] = {0}, k;
-        for (k = 0; k < test.n; k++) total[bucket_of(test.pairs[k].n_src)]++;
-        printf("\ntest exact match by English length:");
-        for (k = 0; k < 4; k++)
-            if (total[k])
-                printf("  %s: %.1f%% of %ld", BUCKET_NAMES[k], 100.0 * (total[k] - ep.wrong_by_bucket[k]) / total[k],
-                       total[k]);
-        printf("\n");
-    }
-
-    printf("\ncross-attention alignment on the test set (%% of %ld target content words whose\n"
-           "strongest weight lies on the aligned source word; row t predicts word t):\n",
-           rt.align.total);
-    printf("%-8s", "");
-    for (h = 0; h < rt.align.n_heads; h++) printf("  head %-2d", h);
-    printf("\n");
-    for (l = 0; l < rt.align.n_layers; l++) {
-        printf("layer %-2d", l);
-        for (h = 0; h < rt.align.n_heads; h++) printf("  %6.1f%%", eval_align_score(&rt.align, l, h));
-        printf("\n");
-    }
-    /* The app's example sentences, one by one. */
-    {
-        const char *const *ex;
-        int n_ex = corpus_examples(&ex), k;
-        corpus_set one;
-        corpus_pair pair;
-        eval_report r1;
-        printf("\nthe app's example sentences:\n");
-        one.pairs = &pair;
-        one.n = 1;
-        for (k = 0; k < n_ex; k++) {
-            if (corpus_translate(ex[k], &pair, err, sizeof err) != 0) goto fail;
-            ep.shown = 0;
-            ep.max = 1;
-            ep.set_name = "example";
-            if (eval_model(&m.params, &m.vocab, &one, &r1, print_error, &ep, err, sizeof err) != 0) goto fail;
-            n_examples_right += r1.n_exact;
-            if (r1.n_exact) {
-                char buf[1024];
-                corpus_pair_text(&pair, 1, buf, sizeof buf);
-                printf("  right: %s\n", buf);
-            }
-        }
-        printf("  %d of %d right\n", n_examples_right, n_ex);
-    }
+    print_breakdown(&test, &rt, &ep);
+    n_examples_right = eval_examples(&m, &ep, err, sizeof err);
+    if (n_examples_right < 0) goto fail;
 
     printf("\nRESULT test_exact=%.2f test_bleu=%.2f comp_exact=%.2f comp_bleu=%.2f align_best=%.1f "
            "align_best_layer=%d align_best_head=%d examples_right=%d n=%d seed=%llu\n",

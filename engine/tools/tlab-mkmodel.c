@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "tok.h"
+#include "tool_args.h"
 #include "weights.h"
 
 static void usage(FILE *out)
@@ -40,16 +41,6 @@ static void usage(FILE *out)
             "  --task NAME        task name stored in the metadata\n"
             "  --help             this text\n"
             "Exit status: 0 written, 1 failed to build or write, 2 bad arguments.\n");
-}
-
-static int parse_int(const char *s, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !end || end == s || *end || v < min || v > max) return -1;
-    *out = v;
-    return 0;
 }
 
 /* Reads the vocabulary file into words (specials first). Returns the count or -1. */
@@ -147,10 +138,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "tlab-mkmodel: unknown argument %s (try --help)\n", a);
             return 2;
         }
-        if (!val || parse_int(val, min, max, target) != 0) {
-            fprintf(stderr, "tlab-mkmodel: %s needs an integer between %ld and %ld\n", a, min, max);
-            return 2;
-        }
+        if (tool_long("tlab-mkmodel", a, val ? val : "", min, max, target)) return 2;
         i++;
     }
     if (!out) {
