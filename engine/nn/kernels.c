@@ -219,11 +219,6 @@ void kern_linear_backward(float *dx, float *dw, float *db, float *scratch, const
         }
 }
 
-void kern_matmul_nt(float *c, const float *a, const float *b, int n, int k, int m)
-{
-    kern_linear(c, a, b, NULL, n, k, m);
-}
-
 void kern_softmax_rows(float *y, const float *x, int n, int m)
 {
     for (int i = 0; i < n; i++) {

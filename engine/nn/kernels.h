@@ -26,9 +26,6 @@ void kern_linear(float *y, const float *x, const float *w, const float *b, int n
 void kern_linear_backward(float *dx, float *dw, float *db, float *scratch, const float *dy, const float *x,
                           const float *w, int n, int in, int out);
 
-/* c[N, M] = a[N, K] b[M, K]^T  (plain matmul with b transposed, no bias) */
-void kern_matmul_nt(float *c, const float *a, const float *b, int n, int k, int m);
-
 /* Softmax of each of n rows of length m, in place safe (y may equal x).
  * -INFINITY entries give exactly 0; a row that is all -INFINITY gives all 0. */
 void kern_softmax_rows(float *y, const float *x, int n, int m);

@@ -89,9 +89,12 @@ static void fill_upper_triangle(const model_params *p, trace *t)
             for (int i = 0; i + 1 < T; i++) {
                 const size_t row = ((size_t)h * L + i) * L;
                 const float *qi = a->q + ((size_t)h * L + i) * K;
-                const float *kj = a->k + ((size_t)h * L + i + 1) * K;
-                kern_matmul_nt(a->scores + row + i + 1, qi, kj, 1, K, T - i - 1);
                 for (int j = i + 1; j < T; j++) {
+                    /* summed over d in order, as nn_attend_forward sums the scores it uses */
+                    const float *kj = a->k + ((size_t)h * L + j) * K;
+                    float s = 0.0f;
+                    for (int d = 0; d < K; d++) s += qi[d] * kj[d];
+                    a->scores[row + j] = s;
                     a->scaled[row + j] = a->scores[row + j] * inv_sqrt_k;
                     a->masked[row + j] = -INFINITY;
                     a->weights[row + j] = 0.0f;

@@ -54,14 +54,15 @@ static void test_linear_long_rows(void **state)
     assert_near(y[3], 1.0, TOL);
 }
 
-static void test_matmul_nt_hand(void **state)
+static void test_linear_no_bias_hand(void **state)
 {
     (void)state;
-    /* a [2,2] = [[1,2],[3,4]], b [3,2] = [[1,0],[0,1],[1,1]] -> c = a b^T = [[1,2,3],[3,4,7]] */
+    /* kern_linear without bias is a b^T (it replaced kern_matmul_nt, which was only that).
+     * a [2,2] = [[1,2],[3,4]], b [3,2] = [[1,0],[0,1],[1,1]] -> c = a b^T = [[1,2,3],[3,4,7]] */
     const float a[4] = { 1, 2, 3, 4 }, b[6] = { 1, 0, 0, 1, 1, 1 };
     const float want[6] = { 1, 2, 3, 3, 4, 7 };
     float c[6];
-    kern_matmul_nt(c, a, b, 2, 2, 3);
+    kern_linear(c, a, b, NULL, 2, 2, 3);
     for (int i = 0; i < 6; i++) assert_near(c[i], want[i], TOL);
 }
 
@@ -221,7 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_linear_hand),
         cmocka_unit_test(test_linear_long_rows),
-        cmocka_unit_test(test_matmul_nt_hand),
+        cmocka_unit_test(test_linear_no_bias_hand),
         cmocka_unit_test(test_matmul_matches_reference),
         cmocka_unit_test(test_softmax_values),
         cmocka_unit_test(test_softmax_rows_sum_to_one),
