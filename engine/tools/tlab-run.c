@@ -18,6 +18,7 @@
 #include "afile.h"
 #include "beam.h"
 #include "json.h"
+#include "tool_args.h"
 #include "model.h"
 #include "tok.h"
 #include "trace.h"
@@ -50,7 +51,7 @@ static void usage(FILE *out)
 
 static int bad_args(const char *msg, const char *arg)
 {
-    fprintf(stderr, "tlab-run: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    if (msg) fprintf(stderr, "tlab-run: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
     fprintf(stderr, "usage: tlab-run [--model FILE] [--trace-json FILE] \"sentence\" | --src-ids LIST --tgt-ids LIST "
                     "(try --help)\n");
     return 2;
@@ -264,6 +265,68 @@ static int file_exists(const char *path)
     return f != NULL;
 }
 
+/* The tokens and the greedy translation of a sentence's trace. */
+static void print_translation(FILE *o, const trace *t, const tok_vocab *v)
+{
+    char text[4096];
+    print_tokens(o, t, v);
+    trace_output_text(t, v, text, sizeof text);
+    fprintf(o, "translation: %s\n", text);
+    if (!t->finished) fprintf(o, "note: no <eos> within %d steps; the translation may be cut\n", t->n_tgt);
+}
+
+/* Appends one word of the sentence given as arguments (words joined by spaces). */
+static int add_word(char *sentence, size_t cap, size_t *len, int *n_words, const char *w)
+{
+    size_t l = strlen(w);
+    if (*len + l + 2 > cap) return -1;
+    if ((*n_words)++) sentence[(*len)++] = ' ';
+    memcpy(sentence + *len, w, l + 1);
+    *len += l;
+    return 0;
+}
+
+/* The shipped model (TLAB_ASSETS or the build's assets), or the untrained one with a note. */
+static const char *default_model(char *path, size_t n)
+{
+    const char *dir = getenv("TLAB_ASSETS");
+    if (!dir || !*dir) dir = TLAB_ASSETS_DIR;
+    snprintf(path, n, "%s/model.safetensors", dir);
+    if (!file_exists(path)) {
+        char fallback[4096];
+        snprintf(fallback, sizeof fallback, "%s/model-untrained.safetensors", dir);
+        fprintf(stderr, "tlab-run: note: no trained model at %s; using the untrained %s (its output is noise)\n",
+                path, fallback);
+        snprintf(path, n, "%s", fallback);
+    }
+    return path;
+}
+
+/* Beam search on the trace's source ids, on a second trace (t stays for the
+ * JSON); prints the best hypothesis and its score. 0, or -1 after a message. */
+static int print_beam(FILE *o, const weights_model *m, const trace *t, const beam_opts *bopts)
+{
+    static beam_result br;
+    static trace bt;
+    char err[512], text[4096];
+    int rc = 0;
+    int src[BEAM_MAX_STEPS], n_src = t->n_src < BEAM_MAX_STEPS ? t->n_src : BEAM_MAX_STEPS;
+    memcpy(src, t->src_ids, sizeof(int) * (size_t)n_src);
+    if (trace_init(&bt, &m->params.cfg) != 0 ||
+        beam_search_work(&m->params, src, n_src, bopts, &bt, &br, err, sizeof err) != 0) {
+        fprintf(stderr, "tlab-run: beam search: %s\n", bt.block ? err : "out of memory");
+        rc = -1;
+    } else {
+        const beam_hyp *h = &br.hyps[0];
+        tok_detokenize(&m->vocab, h->ids, h->eos ? h->len - 1 : h->len, text, sizeof text);
+        fprintf(o, "beam %d alpha %g: %s\n", bopts->beam, bopts->alpha, text);
+        fprintf(o, "beam score: %.9g log_p %.9g length %d lp %.9g eos %d steps %d hypotheses %d\n", h->score,
+                h->logp, h->len, h->lp, h->eos, br.n_steps, br.n_hyps);
+    }
+    trace_free(&bt);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
@@ -287,42 +350,26 @@ int main(int argc, char **argv)
             else if (strcmp(a, "--trace-json") == 0) json_path = val;
             else if (strcmp(a, "--src-ids") == 0) src_arg = val;
             else if (strcmp(a, "--tgt-ids") == 0) tgt_arg = val;
-            else if (strcmp(a, "--beam") == 0) {
-                char *end = NULL;
-                long n = strtol(val, &end, 10);
-                if (!end || *end || n < 1 || n > BEAM_MAX) return bad_args("--beam needs a number 1..32, got", val);
-                bopts.beam = (int)n;
-            } else if (strcmp(a, "--alpha") == 0) {
-                char *end = NULL;
-                double x = strtod(val, &end);
-                if (!end || *end || !(x >= 0.0 && x <= 10.0)) return bad_args("--alpha needs a number 0..10, got", val);
-                bopts.alpha = x;
+            else if (strcmp(a, "--alpha") == 0) {
+                if (tool_double("tlab-run", a, val, 0.0, 10.0, &bopts.alpha)) return bad_args(NULL, NULL);
             } else {
-                char *end = NULL;
-                long n = strtol(val, &end, 10);
-                if (!end || *end || n < 1 || n > 1024) return bad_args("--max-steps needs a number 1..1024, got", val);
-                opts.max_steps = (int)n;
+                long n;
+                int beam = strcmp(a, "--beam") == 0;
+                if (tool_long("tlab-run", a, val, 1, beam ? BEAM_MAX : 1024, &n)) return bad_args(NULL, NULL);
+                if (beam) bopts.beam = (int)n;
+                else opts.max_steps = (int)n;
             }
             i++;
         } else if (strcmp(a, "--no-causal-mask") == 0) {
             opts.no_causal_mask = 1;
         } else if (strcmp(a, "--") == 0) {
-            for (i++; i < argc; i++) {
-                size_t l = strlen(argv[i]);
-                if (sent_len + l + 2 > sizeof sentence) return bad_args("sentence too long", NULL);
-                if (n_positional++) sentence[sent_len++] = ' ';
-                memcpy(sentence + sent_len, argv[i], l + 1);
-                sent_len += l;
-            }
+            for (i++; i < argc; i++)
+                if (add_word(sentence, sizeof sentence, &sent_len, &n_positional, argv[i]) != 0) return bad_args("sentence too long", NULL);
         } else if (a[0] == '-' && a[1] == '-') {
             return bad_args("unknown option", a);
         } else {
             /* Several words without quotes are joined with spaces. */
-            size_t l = strlen(a);
-            if (sent_len + l + 2 > sizeof sentence) return bad_args("sentence too long", NULL);
-            if (n_positional++) sentence[sent_len++] = ' ';
-            memcpy(sentence + sent_len, a, l + 1);
-            sent_len += l;
+            if (add_word(sentence, sizeof sentence, &sent_len, &n_positional, a) != 0) return bad_args("sentence too long", NULL);
         }
     }
     const int ids_mode = src_arg || tgt_arg;
@@ -341,19 +388,7 @@ int main(int argc, char **argv)
 
     /* Which model. */
     char path_buf[4096];
-    if (!model_path) {
-        const char *dir = getenv("TLAB_ASSETS");
-        if (!dir || !*dir) dir = TLAB_ASSETS_DIR;
-        snprintf(path_buf, sizeof path_buf, "%s/model.safetensors", dir);
-        if (!file_exists(path_buf)) {
-            char fallback[4096];
-            snprintf(fallback, sizeof fallback, "%s/model-untrained.safetensors", dir);
-            fprintf(stderr, "tlab-run: note: no trained model at %s; using the untrained %s (its output is noise)\n",
-                    path_buf, fallback);
-            snprintf(path_buf, sizeof path_buf, "%s", fallback);
-        }
-        model_path = path_buf;
-    }
+    if (!model_path) model_path = default_model(path_buf, sizeof path_buf);
     static weights_model m;
     char err[512];
     if (weights_load(&m, model_path, err, sizeof err) != 0) {
@@ -384,31 +419,8 @@ int main(int argc, char **argv)
     if (ids_mode) {
         print_ids_run(o, &t, &m.vocab);
     } else {
-        char text[4096];
-        print_tokens(o, &t, &m.vocab);
-        trace_output_text(&t, &m.vocab, text, sizeof text);
-        fprintf(o, "translation: %s\n", text);
-        if (!t.finished)
-            fprintf(o, "note: no <eos> within %d steps; the translation may be cut\n", t.n_tgt);
-        if (bopts.beam > 0 && rc == 0) {
-            /* Beam search on the same source ids, on a second trace (t stays for the JSON). */
-            static beam_result br;
-            static trace bt;
-            int src[BEAM_MAX_STEPS], n_src = t.n_src < BEAM_MAX_STEPS ? t.n_src : BEAM_MAX_STEPS;
-            memcpy(src, t.src_ids, sizeof(int) * (size_t)n_src);
-            if (trace_init(&bt, &m.params.cfg) != 0 ||
-                beam_search_work(&m.params, src, n_src, &bopts, &bt, &br, err, sizeof err) != 0) {
-                fprintf(stderr, "tlab-run: beam search: %s\n", bt.block ? err : "out of memory");
-                rc = -1;
-            } else {
-                const beam_hyp *h = &br.hyps[0];
-                tok_detokenize(&m.vocab, h->ids, h->eos ? h->len - 1 : h->len, text, sizeof text);
-                fprintf(o, "beam %d alpha %g: %s\n", bopts.beam, bopts.alpha, text);
-                fprintf(o, "beam score: %.9g log_p %.9g length %d lp %.9g eos %d steps %d hypotheses %d\n", h->score,
-                        h->logp, h->len, h->lp, h->eos, br.n_steps, br.n_hyps);
-            }
-            trace_free(&bt);
-        }
+        print_translation(o, &t, &m.vocab);
+        if (bopts.beam > 0 && rc == 0) rc = print_beam(o, &m, &t, &bopts);
     }
     if (json_path && write_json(json_path, &t, &m.vocab, !ids_mode, model_path) != 0) rc = 1;
     trace_free(&t);
