@@ -52,7 +52,8 @@ int textbox_selected_text(const textbox *tb, char *dst, size_t n)
     return l;
 }
 
-static void push_undo(textbox *tb)
+/* The text and cursor onto the undo stack (the oldest state drops off a full one). */
+static void save_undo(textbox *tb)
 {
     if (tb->n_undo == TEXTBOX_UNDO) {
         memmove(tb->undo[0], tb->undo[1], sizeof tb->undo[0] * (TEXTBOX_UNDO - 1));
@@ -62,6 +63,11 @@ static void push_undo(textbox *tb)
     memcpy(tb->undo[tb->n_undo], tb->text, (size_t)tb->len + 1);
     tb->undo_cursor[tb->n_undo] = tb->cursor;
     tb->n_undo++;
+}
+
+static void push_undo(textbox *tb) /* before an edit: the redo history ends */
+{
+    save_undo(tb);
     tb->n_redo = 0;
 }
 
@@ -188,14 +194,7 @@ int textbox_redo(textbox *tb)
 {
     tb->coalesce_at = -1;
     if (tb->n_redo == 0) return 0;
-    if (tb->n_undo == TEXTBOX_UNDO) {
-        memmove(tb->undo[0], tb->undo[1], sizeof tb->undo[0] * (TEXTBOX_UNDO - 1));
-        memmove(tb->undo_cursor, tb->undo_cursor + 1, sizeof tb->undo_cursor[0] * (TEXTBOX_UNDO - 1));
-        tb->n_undo--;
-    }
-    memcpy(tb->undo[tb->n_undo], tb->text, (size_t)tb->len + 1);
-    tb->undo_cursor[tb->n_undo] = tb->cursor;
-    tb->n_undo++;
+    save_undo(tb);
     tb->n_redo--;
     memcpy(tb->text, tb->redo[tb->n_redo], TEXTBOX_CAP);
     tb->len = (int)strlen(tb->text);
