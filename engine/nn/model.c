@@ -187,6 +187,7 @@ int model_run_ids(const model_params *p, const int *src_ids, int n_src, const in
             break;
         }
     if (!t->opts.no_causal_mask) fill_upper_triangle(p, t);
+    trace_check_finite(t); /* the numeric guard: t->nonfinite */
     return 0;
 }
 
@@ -241,5 +242,6 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
      * them: out_ids keep the tokens actually taken (that is the demo's point). */
     assert(t->n_tgt >= 1 && t->n_tgt <= L);
     decode_finish(p, t);
+    trace_check_finite(t); /* the numeric guard: t->nonfinite */
     return 0;
 }

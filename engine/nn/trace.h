@@ -68,6 +68,23 @@ typedef struct {
     trace_addnorm norm3; /* norm3.out is the layer's output */
 } trace_dec_layer;
 
+/* The numeric guard (trace_check.c): the first activation of a run that is NaN
+ * or infinite, in the order the forward pass computed it (the encoder tensor by
+ * tensor, then the decoder row by row, each row through the layers to its
+ * logits). model_translate and model_run_ids fill it after every run; found == 0
+ * means every live activation is finite. The app and tlab-run show it. */
+typedef struct {
+    int found;         /* 1 when some activation is NaN or infinite */
+    char tensor[64];   /* e.g. "encoder.layers.0.self.scores", "decoder.layers.1.cross.weights",
+                        * "decoder.layers.0.norm2.sum", "encoder.embed", "memory", "logits", "probs":
+                        * SIDE.layers.N. + the trace field path (self, cross, norm1..3, ffn.hidden, ...) */
+    int layer;         /* encoder or decoder layer index; -1 outside the layers */
+    int head;          /* attention head for per-head tensors (q k v scores scaled weights heads); else -1 */
+    int row;           /* position: source token (encoder tensors) or target row = decoding step (decoder) */
+    int col;           /* column in that row: key position for scores/scaled/weights, else the feature */
+    float value;       /* what was found: NaN, +INFINITY or -INFINITY */
+} trace_nonfinite;
+
 /* What the run was asked to do. */
 typedef struct {
     int no_causal_mask;  /* 1: the decoder may read the future ("break it" demo); never in normal use */
@@ -118,6 +135,8 @@ typedef struct {
     float *scratch;               /* [L, 3D] rows of a projection before they are split by head */
     float *keys;                  /* [K * L] one head's keys transposed */
 
+    trace_nonfinite nonfinite;    /* the numeric guard's finding for this run (see trace_nonfinite) */
+
     int batch;                    /* B: sentences held side by side (1 for a run of the app; see trace_init_batch) */
     float *block;                 /* the one allocation every pointer above points into */
     size_t block_floats;
@@ -141,6 +160,14 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
  * teacher-forced on tgt_ids[n_tgt] (logits row t = prediction after tgt[0..t]). */
 int model_run_ids(const model_params *p, const int *src_ids, int n_src, const int *tgt_ids, int n_tgt,
                   const trace_opts *opts, trace *t, char *err, size_t err_len);
+
+/* The numeric guard: scans the live activations in order of computation and
+ * fills t->nonfinite. Returns 1 when one is NaN or infinite, else 0 (batch
+ * traces of training are not scanned: 0). */
+int trace_check_finite(trace *t);
+/* t->nonfinite as one sentence for a user ("encoder.layers.0.self.scores is
+ * +infinity (row 2, head 0, column 2): ..."); "" when every activation is finite. */
+int trace_nonfinite_text(const trace *t, char *dst, size_t dst_len);
 
 /* The translation of a finished trace as text. */
 int trace_output_text(const trace *t, const tok_vocab *vocab, char *dst, size_t dst_len);

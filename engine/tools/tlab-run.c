@@ -5,7 +5,8 @@
  *   tlab-run [--model FILE] [options] "the dog sees the cat"
  *   tlab-run [--model FILE] --src-ids 5,17,2 --tgt-ids 1,9 [--trace-json FILE]
  *
- * Exit status: 0 done, 1 the model could not be loaded or the run failed,
+ * Exit status: 0 done, 1 the model could not be loaded, the run failed or was
+ * not finite (the numeric guard: a warning names the first NaN or infinity),
  * 2 bad arguments. It must not do model math of its own (model.c does), nor
  * draw anything.
  */
@@ -46,7 +47,7 @@ static void usage(FILE *out)
             "                      its best translation and score = log P / lp, lp = (5+|Y|)^alpha / 6^alpha\n"
             "  --alpha A           the length penalty's alpha for --beam (default 0.6, as in the paper)\n"
             "  --help              this text\n"
-            "Exit status: 0 done, 1 model not loadable or run failed, 2 bad arguments.\n");
+            "Exit status: 0 done, 1 model not loadable, run failed or not finite, 2 bad arguments.\n");
 }
 
 static int bad_args(const char *msg, const char *arg)
@@ -185,7 +186,16 @@ static void json_body(FILE *f, const trace *t, const tok_vocab *vocab, int sente
         json_attn(f, t, t->dec[l].cross.weights, T, S);
         fputc('}', f);
     }
-    fputs("]}\n}\n", f);
+    fputs("]}", f);
+    const trace_nonfinite *nf = &t->nonfinite; /* the numeric guard: null when every activation is finite */
+    if (!nf->found) fputs(",\n\"nonfinite\":null", f);
+    else {
+        fputs(",\n\"nonfinite\":{\"tensor\":", f);
+        json_write_string(f, nf->tensor);
+        fprintf(f, ",\"layer\":%d,\"head\":%d,\"row\":%d,\"col\":%d,\"value\":\"%s\"}", nf->layer, nf->head, nf->row,
+                nf->col, isnan(nf->value) ? "nan" : nf->value > 0 ? "inf" : "-inf");
+    }
+    fputs("\n}\n", f);
 }
 
 /* --trace-json PATH: "-" is standard output; a file is written through afile (a
@@ -327,6 +337,16 @@ static int print_beam(FILE *o, const weights_model *m, const trace *t, const bea
     return rc;
 }
 
+/* The numeric guard's finding (trace.nonfinite), as a warning on stderr; 1 when there is one. */
+static int report_nonfinite(const trace *t)
+{
+    if (!t->nonfinite.found) return 0;
+    char why[256];
+    trace_nonfinite_text(t, why, sizeof why);
+    fprintf(stderr, "tlab-run: warning: this run is not finite, its output is meaningless: %s\n", why);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
@@ -423,6 +443,7 @@ int main(int argc, char **argv)
         if (bopts.beam > 0 && rc == 0) rc = print_beam(o, &m, &t, &bopts);
     }
     if (json_path && write_json(json_path, &t, &m.vocab, !ids_mode, model_path) != 0) rc = 1;
+    if (report_nonfinite(&t)) rc = 1;
     trace_free(&t);
     weights_model_free(&m);
     return rc ? 1 : 0;

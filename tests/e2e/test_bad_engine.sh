@@ -7,7 +7,8 @@
 # the weights loader (/dev/zero and a folder refused at once, the path named once,
 # 9+9 and 16+16 layers load and run); vocabulary words as typed ("Dog" loads as
 # "dog"; "se s" loads but is never offered as "did you mean"; tlab-mkmodel skips
-# "don't").
+# "don't"); the numeric guard (the shipped model x1e15: a warning naming the
+# first non-finite activation, exit 1, and "nonfinite" in --trace-json).
 # Env: TLAB_BIN (build dir), TLAB_ASSETS.
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
@@ -103,5 +104,22 @@ printf "the\ndon't\n" > "$T/vocab3.txt"
 expect 0 "$BIN/tlab-mkmodel" --out "$T/v3.safetensors" --vocab "$T/vocab3.txt" --d-model 8 --heads 2 \
   --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
 has err "\"don't\" can never be typed"; has out "vocab 5,"
+
+# --- item 2 (engine half): the numeric guard ----------------------------------
+# the shipped model with every weight x1e15 (finite in the file, overflowing in the forward pass)
+python3 - "$MODEL" "$T/huge.safetensors" <<'PY'
+import array, struct, sys
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+data = array.array("f"); data.frombytes(b[8 + n:])
+data = array.array("f", (x * 1e15 for x in data))
+open(sys.argv[2], "wb").write(b[:8 + n] + data.tobytes())
+PY
+expect 1 "$BIN/tlab-run" --model "$T/huge.safetensors" --trace-json "$T/huge.json" "the dog sees the cat"
+has err "warning: this run is not finite"; has err "encoder.layers.0.self\."
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['nonfinite']['tensor'].startswith('encoder.layers.0.self.'), d['nonfinite']" "$T/huge.json" \
+  || fail "--trace-json lacks the nonfinite record"
+expect 0 "$BIN/tlab-run" --model "$MODEL" --trace-json "$T/ok.json" "the dog sees the cat"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['nonfinite'] is None" "$T/ok.json" || fail "a finite run has a nonfinite record"
 
 echo "bad engine input: ok"
