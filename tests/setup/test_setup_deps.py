@@ -101,6 +101,33 @@ PREFIXES = {"exec", "timeout", "nice", "env", "command", "sudo", "then", "do", "
 CMD_POS = re.compile(r"(?:^|[|;&(]|\$\(|\bthen\b|\bdo\b|\belse\b)\s*(.*)$")
 
 
+def strip_double_quoted(line):
+    """The line with each double-quoted string replaced by the $(...) substitutions inside
+    it ("see $log" is text; "$(date +%s)" runs date)."""
+    out, i, n = [], 0, len(line)
+    while i < n:
+        c = line[i]
+        if c == "\\":
+            out.append(line[i:i + 2]); i += 2; continue
+        if c != '"':
+            out.append(c); i += 1; continue
+        i += 1
+        while i < n and line[i] != '"':
+            if line[i] == "\\":
+                i += 2; continue
+            if line.startswith("$(", i):
+                depth, j = 1, i + 2
+                while j < n and depth:
+                    depth += {"(": 1, ")": -1}.get(line[j], 0)
+                    j += 1
+                out.append(" ; " + line[i + 2:j - 1] + " ; ")
+                i = j
+                continue
+            i += 1
+        i += 1
+    return "".join(out)
+
+
 def shell_commands(path):
     """(command, line number) pairs in a shell script; heredoc bodies are skipped."""
     text = open(path, encoding="utf-8", errors="replace").read()
@@ -117,7 +144,7 @@ def shell_commands(path):
             heredoc = m.group(1)
         line = re.sub(r"(^|\s)#.*$", "", line)              # comments
         line = re.sub(r"'[^']*'", "''", line)               # single-quoted text is never a command
-        line = re.sub(r'"[^"$`]*"', '""', line)             # nor double-quoted text without a substitution
+        line = strip_double_quoted(line)                    # nor double-quoted text, but its $(...) is
         for seg in re.split(r"\|\||&&|[|;]|\$\(|`|\(", line):
             words = seg.strip().split()
             while words and (words[0] in PREFIXES or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0])
