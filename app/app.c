@@ -7,7 +7,6 @@
  * Must not: do model math (the engine's model_translate does it), or draw
  * lesson content (lessons do, through the toolkit in ui.h).
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,15 +127,6 @@ void app_clamp_selection(app *a)
     if (a->sel.token < -1) a->sel.token = -1;
 }
 
-/* How many of the logits the last run produced are NaN or infinite (a model
- * with finite but huge weights overflows in the forward pass). */
-static int logits_nonfinite(const trace *tr, int vocab)
-{
-    int n = 0;
-    for (long i = 0, m = (long)tr->n_tgt * vocab; tr->logits && i < m; i++) n += !isfinite(tr->logits[i]);
-    return n;
-}
-
 void app_retranslate(app *a)
 {
     char err[256] = "";
@@ -145,7 +135,7 @@ void app_retranslate(app *a)
     if (model_translate(&a->model.params, &a->model.vocab, a->tb->text, &opts, &a->tr, err, sizeof err) == 0) {
         a->trace_ok = 1;
         a->trace_err[0] = 0;
-        a->nonfinite = logits_nonfinite(&a->tr, a->model.params.cfg.vocab_size);
+        a->nonfinite = a->tr.nonfinite.found; /* the engine's numeric guard (trace_check.c) */
         trace_output_text(&a->tr, &a->model.vocab, a->translation, sizeof a->translation);
     } else {
         a->trace_ok = 0;

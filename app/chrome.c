@@ -194,10 +194,11 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     if (a->model_notice[0]) x += ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, L->status.w / 2, t->error, UI_LEFT, a->model_notice) + gap;
     if (!a->trace_ok) return;
     char b[256];
-    if (a->nonfinite) {
-        snprintf(b, sizeof b, "non-finite values: %d of %d output scores are NaN or infinite (the model overflows); "
-                 "the translation is meaningless", a->nonfinite, a->tr.n_tgt * a->model.params.cfg.vocab_size);
-        x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, b) + gap;
+    if (a->nonfinite) { /* the first NaN/infinite activation, as the engine's guard names it */
+        char where[400], msg[480];
+        trace_nonfinite_text(&a->tr, where, sizeof where);
+        snprintf(msg, sizeof msg, "overflow: %s", where);
+        x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, msg) + gap;
     }
     if (a->tr.truncated) {
         snprintf(b, sizeof b, "cut: only the first %d of %d words fit (max %d tokens with <eos>)", a->tr.n_words,

@@ -48,6 +48,9 @@ int app_dump(app *a, const char *path)
     for (int i = 0; a->trace_ok && i < a->tr.n_out; i++) fprintf(f, "%s%d", i ? ", " : "", a->tr.out_ids[i]);
     fprintf(f, "],\n  \"truncated\": %d,\n  \"n_words_total\": %d,\n  \"n_unk\": %d,\n  \"nonfinite\": %d,\n", a->tr.truncated,
             a->tr.n_words_total, a->tr.n_unk, a->trace_ok ? a->nonfinite : 0);
+    fprintf(f, "  \"nonfinite_tensor\": ");
+    json_write_string(f, a->trace_ok && a->nonfinite ? a->tr.nonfinite.tensor : "");
+    fprintf(f, ",\n");
     fprintf(f, "  \"suggestions\": [");
     for (int i = 0; a->trace_ok && i < a->n_sugg; i++) {
         fprintf(f, "%s{\"word\": ", i ? ", " : "");

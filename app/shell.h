@@ -66,7 +66,7 @@ typedef struct {
 
     trace tr;
     int trace_ok;
-    int nonfinite;              /* non-finite logits in the last run (shown on the status line) */
+    int nonfinite;              /* 1 when the last run had a NaN or infinite activation (tr.nonfinite says where) */
     char trace_err[256];
     char translation[1024];
     char shown_sentence[TEXTBOX_CAP];

@@ -31,6 +31,7 @@ scale "$ASSETS/model.safetensors" "$T/huge.safetensors" 1e15
 printf 'wait 1\ndump %s\nscreenshot %s\nquit\n' "$T/huge.json" "$T/huge.png" > "$T/s.txt"
 "$APP" --model "$T/huge.safetensors" --script "$T/s.txt" 2> "$T/err" || { cat "$T/err" >&2; fail "the app failed on the x1e15 model"; }
 [ "$(jget "$T/huge.json" 'd["nonfinite"] > 0')" = True ] || fail "no non-finite values reported: $(jget "$T/huge.json" 'd["nonfinite"]')"
+[ "$(jget "$T/huge.json" 'd["nonfinite_tensor"] != ""')" = True ] || fail "the first non-finite tensor is not named"
 printf 'wait 1\ndump %s\nquit\n' "$T/ok.json" > "$T/ok.txt"
 "$APP" --script "$T/ok.txt" 2> "$T/err" || { cat "$T/err" >&2; fail "the app failed on the shipped model"; }
 [ "$(jget "$T/ok.json" 'd["nonfinite"]')" = 0 ] || fail "the shipped model reports non-finite values"
