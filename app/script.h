@@ -40,7 +40,7 @@ typedef enum {
 
 typedef struct {
     script_op op;
-    char arg[SCRIPT_LINE_MAX];     /* text, key spec, file or lesson */
+    char arg[SCRIPT_LINE_MAX + 3]; /* text, key spec, file or lesson (as big as the parse buffer: no copy is cut) */
     int key;            /* SDL_Keycode for SCRIPT_KEY */
     int mod;            /* SDL_Keymod for SCRIPT_KEY */
     int x, y;           /* click, move, resize; wait: x = frames */
