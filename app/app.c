@@ -101,16 +101,15 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     c.sel = &a->sel;
     c.step = li >= 0 ? a->lstep[li] : 0;
     c.act = act;
+    c.scratch = li >= 0 ? &a->lscratch[li] : NULL;
+    lesson_scratch_reset(c.scratch); /* every call starts with an empty arena */
     return c;
 }
 
 int app_lesson_steps(app *a, int li)
 {
-    const lesson *L = lesson_registry[li];
-    if (!L->n_steps) return 1;
-    lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, li, NULL);
-    int n = L->n_steps(a->lstate[li], &c);
-    return n < 1 ? 1 : n;
+    (void)a;
+    return lesson_step_count(lesson_registry[li]);
 }
 
 void app_clamp_selection(app *a)
@@ -267,10 +266,8 @@ int app_start_lessons(app *a)
     app_set_scale(a, &a->ui, a->w, a->h); /* the lessons' init sees the layout of the output size */
     app_layout_compute(a, &a->ui, a->w, a->h, &a->lay);
     for (int i = 0; i < lesson_registry_count; i++) {
-        if (lesson_registry[i]->init) {
-            lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, i, NULL);
-            a->lstate[i] = lesson_registry[i]->init(&c);
-        }
+        lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, i, NULL);
+        a->lstate[i] = lesson_state_new(lesson_registry[i], &c);
     }
     textbox_set(a->tb, a->opt.sentence ? a->opt.sentence : "the dog sees the cat");
     app_retranslate(a);
@@ -283,8 +280,10 @@ void app_teardown(app *a)
     export_shutdown(); /* writes every queued export first */
     SDL_Event done; /* results of exports that ended after the last frame: free their messages (ASan leak) */
     while (a->ev_export && SDL_PeepEvents(&done, 1, SDL_GETEVENT, a->ev_export, a->ev_export) == 1) free(done.user.data1);
-    for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++)
-        if (lesson_registry[i]->free) lesson_registry[i]->free(a->lstate[i]);
+    for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) {
+        lesson_state_free(lesson_registry[i], a->lstate[i]);
+        lesson_scratch_free(&a->lscratch[i]);
+    }
     ui_free(&a->ui);
     trace_free(&a->tr);
     weights_model_free(&a->model);

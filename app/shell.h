@@ -80,6 +80,7 @@ typedef struct {
     int lesson;
     void *lstate[MAX_LESSONS];
     int lstep[MAX_LESSONS];
+    lesson_scratch lscratch[MAX_LESSONS]; /* each lesson's scratch arena (lesson.h), emptied by app_lesson_ctx */
     lesson_selection sel;
     attn_overlay attn;          /* the A overlay: open, kind */
     int translation_popup;      /* 1: the full translation is shown under the top bar (hovered, did not fit) */

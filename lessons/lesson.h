@@ -7,18 +7,27 @@
  *   - draws the live trace of the sentence into ctx->area (draw: read only),
  *   - reacts to its own keys and clicks (handle_event: may change its state,
  *     the shared selection and request actions),
- *   - optionally keeps state (init/free) and refreshes caches when the trace
- *     changes (on_trace_changed).
+ *   - optionally keeps state (state_size, init, free) and refreshes caches when
+ *     the trace changes (on_trace_changed).
  * A lesson never recomputes model math (display math such as a dot product of
  * two PE rows is fine), never opens files, never touches the window.
  *
- * Stepped lessons: n_steps() > 1. The app keeps the current step in ctx->step
- * (0..n_steps-1); Right/Space/PageDown advance the step first and move to the
+ * The skeleton (lessons/lesson.c) does what every lesson would repeat: it
+ * allocates and zeroes the state (state_size bytes), frees it, counts the steps
+ * (.steps) and hands every call an empty scratch arena (ctx->scratch) for the
+ * buffers a picture needs (dense copies of a head, row labels, ...), sized from
+ * the trace: no lesson keeps a `static` buffer or a length cap of its own. The
+ * model's sequences hold up to cfg.max_len tokens (at most 1024, see
+ * engine/params.c), and so may every picture.
+ *
+ * Stepped lessons: steps > 1. The app keeps the current step in ctx->step
+ * (0..steps-1); Right/Space/PageDown advance the step first and move to the
  * next lesson only after the last step (Left/PageUp the reverse). The headless
  * export renders every step.
  *
  * Must not: include app-private headers, call SDL_RenderPresent, change the
- * renderer's target, or keep pointers into the trace across on_trace_changed.
+ * renderer's target, or keep pointers into the trace or the scratch arena across
+ * calls.
  */
 #ifndef LESSON_H
 #define LESSON_H
@@ -50,6 +59,15 @@ typedef struct {
     int redraw;           /* 1: something changed, draw again */
 } lesson_actions;
 
+/* Memory for one call (draw, handle_event, dump_json): every block handed out
+ * stays valid until the call returns; the next call starts empty. Blocks are
+ * zeroed. Growing needs no cap: a call that asks for more than the arena holds
+ * gets a new block, and the arena keeps the larger size for the next call. */
+typedef struct lesson_scratch_block lesson_scratch_block;
+typedef struct {
+    lesson_scratch_block *head;   /* newest block first */
+} lesson_scratch;
+
 typedef struct {
     ui_ctx *ui;                     /* renderer, theme, fonts, scale, mouse, time, hover sink */
     SDL_Rect area;                  /* the lesson's area in pixels (no sidebar, sentence box or text panel) */
@@ -61,14 +79,21 @@ typedef struct {
     lesson_selection *sel;          /* shared selection (draw must only read it) */
     int step;                       /* current step of a stepped lesson, 0 otherwise */
     lesson_actions *act;            /* requests from handle_event (NULL during draw) */
+    lesson_scratch *scratch;        /* this lesson's scratch arena, emptied for every call (draw may write here) */
 } lesson_ctx;
 
 typedef struct lesson {
     const char *slug;   /* file-name-safe id, e.g. "positional-encoding"; also the text file's name */
     const char *title;  /* shown in the sidebar and the title line */
-    /* Optional. Returns the lesson's state (NULL is fine for a stateless lesson). */
-    void *(*init)(const lesson_ctx *ctx);
-    /* Optional. Frees what init returned; accepts NULL. */
+    /* Optional. Bytes of the lesson's state; the skeleton allocates them zeroed
+     * before init and frees them after free (0: a stateless lesson, state NULL). */
+    size_t state_size;
+    /* Optional. Sets the zeroed state's first values and acquires what the
+     * lesson owns (a what-if runner, ...); 0 on success, -1 when it failed
+     * (then free is called, the state released, and the lesson gets NULL). */
+    int (*init)(void *state, const lesson_ctx *ctx);
+    /* Optional. Releases what init acquired (not the state itself); never
+     * called with NULL. */
     void (*free)(void *state);
     /* Optional. Called after every new trace (edit of the sentence, model change). */
     void (*on_trace_changed)(void *state, const lesson_ctx *ctx);
@@ -78,8 +103,8 @@ typedef struct lesson {
     /* Required. Draws into ctx->area; reads only. Report hovered numbers with
      * ui_hover_value (the toolkit widgets do it for you). */
     void (*draw)(const void *state, const lesson_ctx *ctx);
-    /* Optional. Number of steps (NULL or a value < 1 means 1). */
-    int (*n_steps)(const void *state, const lesson_ctx *ctx);
+    /* Number of steps (0 means 1). */
+    int steps;
     /* Optional. Writes a JSON object (e.g. {"k":3}) describing the lesson's own
      * state into dst for the script "dump" command; returns bytes written. */
     int (*dump_json)(const void *state, const lesson_ctx *ctx, char *dst, size_t dst_len);
@@ -91,12 +116,40 @@ typedef struct lesson {
     const char *keys;
 } lesson;
 
+/* The skeleton (lessons/lesson.c). */
+/* The lesson's state: state_size zeroed bytes, after init; NULL for a
+ * stateless lesson, or when the allocation or init failed. */
+void *lesson_state_new(const lesson *L, const lesson_ctx *ctx);
+/* Releases what lesson_state_new returned (NULL is fine). */
+void lesson_state_free(const lesson *L, void *state);
+/* L->steps, at least 1. */
+int lesson_step_count(const lesson *L);
+
+/* Empties the arena for the next call (keeps its memory). */
+void lesson_scratch_reset(lesson_scratch *s);
+/* Frees the arena's memory (the arena stays usable, empty). */
+void lesson_scratch_free(lesson_scratch *s);
+/* n zeroed bytes, 16-byte aligned, valid until the arena is reset; NULL when
+ * out of memory (s may be NULL: then always NULL). */
+void *lesson_scratch_alloc(lesson_scratch *s, size_t n);
+/* n zeroed floats from ctx->scratch, NULL when out of memory. */
+float *lesson_floats(const lesson_ctx *ctx, size_t n);
+
+/* Row and column labels of n tokens, in ctx->scratch (NULL when out of memory):
+ *   LESSON_LABEL_WORD      the vocabulary word of ids[i]                 "dog"
+ *   LESSON_LABEL_NUMBERED  its position and word                         "3 dog"
+ *   LESSON_LABEL_ID        the word and its id                           "dog (17)"
+ *   LESSON_LABEL_TYPED     the source as typed (ids = tr->src_ids; words from
+ *                          tr->src_tokens, then the vocabulary's "<eos>") */
+enum { LESSON_LABEL_WORD = 0, LESSON_LABEL_NUMBERED, LESSON_LABEL_ID, LESSON_LABEL_TYPED };
+const char **lesson_token_labels(const lesson_ctx *ctx, const int *ids, int n, int style);
+
 /* The registry (lessons/registry.c). */
 extern const lesson *const lesson_registry[];
 extern const int lesson_registry_count;
 
-/* The lesson's number in the course (0 overview .. 14 together, from the
- * canonical list in registry.c); lessons outside that list get 15, 16, ... */
+/* The lesson's number in the course: its place in the registry (0 overview ..
+ * 15 beam), -1 for an index out of range. */
 int lesson_number(int registry_index);
 /* Registry index of a slug, or of a course number given as text ("3"); -1 if none. */
 int lesson_find(const char *slug_or_number);

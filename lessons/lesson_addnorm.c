@@ -160,14 +160,6 @@ static void an_layout(const lesson_ctx *ctx, int dec, addnorm_layout *L)
     L->beta = (SDL_Rect){xg, y2 + (h2 - pad) / 2 + pad, wg, (h2 - pad) / 2};
 }
 
-static void *an_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(addnorm_state));
-}
-
-static void an_free(void *st) { free(st); }
-
 /* Per-token statistics [S, 4] (mean before, std before, mean after, std after):
  * before from the trace, after as display math on the output rows. */
 static void an_stats(const trace_addnorm *an, int S, int D, float *stats)
@@ -448,8 +440,7 @@ const lesson lesson_addnorm = {
     .slug = "add-norm",
     .title = "Add & Norm",
     .keys = "D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)",
-    .init = an_init,
-    .free = an_free,
+    .state_size = sizeof(addnorm_state),
     .handle_event = an_event,
     .draw = an_draw,
     .dump_json = an_dump,

@@ -592,30 +592,21 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
 
 /* ------------------------------------------------------------------ state, events, dump */
 
-static void *att_init(const lesson_ctx *ctx)
+static int att_init(void *st, const lesson_ctx *ctx)
 {
+    att_state *s = st;
     (void)ctx;
-    att_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
     s->scaling = 1;
     s->factor = 1;
     s->pin_col = -1;
-    return s;
+    return 0;
 }
-
-static void att_free(void *st) { free(st); }
 
 static void att_changed(void *st, const lesson_ctx *ctx)
 {
     att_state *s = st;
     (void)ctx;
     if (s) s->pin_col = -1;
-}
-
-static int att_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 4;
 }
 
 static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
@@ -716,11 +707,11 @@ const lesson lesson_attention = {
     .slug = "attention",
     .title = "Scaled dot-product attention",
     .keys = "X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor",
+    .state_size = sizeof(att_state),
     .init = att_init,
-    .free = att_free,
     .on_trace_changed = att_changed,
     .handle_event = att_event,
     .draw = att_draw,
-    .n_steps = att_steps,
+    .steps = 4,
     .dump_json = att_dump,
 };

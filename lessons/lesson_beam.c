@@ -72,27 +72,16 @@ typedef struct {
 
 /* ---------- state ---------- */
 
-static void *bm_init(const lesson_ctx *ctx)
-{
-    beam_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->bv = beamview_new(ctx && ctx->params ? &ctx->params->cfg : NULL);
-    if (!s->bv) {
-        free(s);
-        return NULL;
-    }
-    s->beam = 4;
-    s->alpha_i = 1;
-    return s;
-}
-
-static void bm_free(void *st)
+static int bm_init(void *st, const lesson_ctx *ctx)
 {
     beam_state *s = st;
-    if (!s) return;
-    beamview_free(s->bv);
-    free(s);
+    s->bv = beamview_new(ctx && ctx->params ? &ctx->params->cfg : NULL);
+    s->beam = 4;
+    s->alpha_i = 1;
+    return s->bv ? 0 : -1;
 }
+
+static void bm_free(void *st) { beamview_free(((beam_state *)st)->bv); }
 
 /* The cached search for the live sentence (runs it when the key changed). */
 static const beam_result *bm_result(const beam_state *cs, const lesson_ctx *ctx, char *err, size_t n)
@@ -726,6 +715,7 @@ const lesson lesson_beam = {
     .title = "Beam search",
     .keys = "- = or the buttons: beam size 1..8 (1 = greedy)   L or the buttons: length penalty \xCE\xB1 0 / 0.6 / 1.0   "
             "; ' move the steps shown",
+    .state_size = sizeof(beam_state),
     .init = bm_init,
     .free = bm_free,
     .handle_event = bm_event,

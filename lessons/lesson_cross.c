@@ -57,14 +57,6 @@ static int cross_row(const cross_state *s, const lesson_ctx *ctx)
     return t < 0 ? 0 : t;
 }
 
-static void *cross_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(cross_state));
-}
-
-static void cross_free(void *s) { free(s); }
-
 static void cross_changed(void *st, const lesson_ctx *ctx)
 {
     cross_state *s = st;
@@ -86,12 +78,6 @@ static void cross_changed(void *st, const lesson_ctx *ctx)
         s->out_p[t] = s->out[t];
         s->row_p[t] = s->row[t];
     }
-}
-
-static int cross_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
 }
 
 static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *L)
@@ -497,11 +483,10 @@ const lesson lesson_cross = {
     .slug = "cross-attention",
     .title = "Encoder-decoder attention",
     .keys = "click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head",
-    .init = cross_init,
-    .free = cross_free,
+    .state_size = sizeof(cross_state),
     .on_trace_changed = cross_changed,
     .handle_event = cross_event,
     .draw = cross_draw,
-    .n_steps = cross_steps,
+    .steps = 2,
     .dump_json = cross_dump,
 };

@@ -128,28 +128,19 @@ static void emb_changed(void *st, const lesson_ctx *ctx)
     pca_update(&s->pca[VIEW_BEFORE], ctx->untrained);
 }
 
-static void *emb_init(const lesson_ctx *ctx)
+static int emb_init(void *st, const lesson_ctx *ctx)
 {
-    emb_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    emb_state *s = st;
     ui_camera_init(&s->cam);
     s->cam.distance = 3.6f;
     emb_changed(s, ctx);
-    return s;
+    return 0;
 }
 
 static void emb_free(void *st)
 {
     emb_state *s = st;
-    if (!s) return;
     for (int v = 0; v < N_VIEWS; v++) pca_clear(&s->pca[v]);
-    free(s);
-}
-
-static int emb_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
 }
 
 /* ---- step 1: the heatmap -------------------------------------------------- */
@@ -483,11 +474,12 @@ const lesson lesson_embedding = {
     .slug = "embedding",
     .title = "Token embedding",
     .keys = "step 2: drag to turn the 3-D view, mouse wheel to zoom",
+    .state_size = sizeof(emb_state),
     .init = emb_init,
     .free = emb_free,
     .on_trace_changed = emb_changed,
     .handle_event = emb_event,
     .draw = emb_draw,
-    .n_steps = emb_steps,
+    .steps = 2,
     .dump_json = emb_dump,
 };

@@ -248,14 +248,6 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
                 "read by every decoder layer");
 }
 
-static void *es_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(es_state));
-}
-
-static void es_free(void *st) { free(st); }
-
 static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     if (!st || !ctx->tr || ctx->tr->n_src < 1) return 0;
@@ -319,8 +311,7 @@ const lesson lesson_encoder_stack = {
     .slug = "encoder-stack",
     .title = "The encoder stack",
     .keys = "click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6",
-    .init = es_init,
-    .free = es_free,
+    .state_size = sizeof(es_state),
     .handle_event = es_event,
     .draw = es_draw,
     .dump_json = es_dump,

@@ -346,14 +346,6 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     unit_bars(ctx, L.unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? HID + (size_t)hov_tok * F : NULL, hov_unit);
 }
 
-static void *ffn_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(ffn_state));
-}
-
-static void ffn_free(void *st) { free(st); }
-
 static int ffn_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     ffn_state *s = st;
@@ -391,8 +383,7 @@ const lesson lesson_ffn = {
     .slug = "feed-forward",
     .title = "Feed-forward",
     .keys = "D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row",
-    .init = ffn_init,
-    .free = ffn_free,
+    .state_size = sizeof(ffn_state),
     .handle_event = ffn_event,
     .draw = ffn_draw,
     .dump_json = ffn_dump,

@@ -91,25 +91,14 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
     }
 }
 
-static void *mk_init(const lesson_ctx *ctx)
-{
-    masked_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->wi = whatif_new(ctx && ctx->params ? &ctx->params->cfg : NULL); /* the second trace now, not on "break it" */
-    if (!s->wi) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
-static void mk_free(void *st)
+static int mk_init(void *st, const lesson_ctx *ctx)
 {
     masked_state *s = st;
-    if (!s) return;
-    whatif_free(s->wi);
-    free(s);
+    s->wi = whatif_new(ctx && ctx->params ? &ctx->params->cfg : NULL); /* the second trace now, not on "break it" */
+    return s->wi ? 0 : -1;
 }
+
+static void mk_free(void *st) { whatif_free(((masked_state *)st)->wi); }
 
 /* Asks for the what-if trace when the switch is on (re-runs only for new ids). */
 static void mk_refresh(masked_state *s, const lesson_ctx *ctx)
@@ -123,12 +112,6 @@ static void mk_refresh(masked_state *s, const lesson_ctx *ctx)
 static void mk_changed(void *st, const lesson_ctx *ctx)
 {
     if (st) mk_refresh(st, ctx);
-}
-
-static int mk_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
 }
 
 static const char *dword(const lesson_ctx *ctx, int id) { return tok_vocab_word(ctx->vocab, id); }
@@ -479,11 +462,12 @@ const lesson lesson_masked = {
     .slug = "masked-attention",
     .title = "Masked self-attention",
     .keys = "M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step",
+    .state_size = sizeof(masked_state),
     .init = mk_init,
     .free = mk_free,
     .on_trace_changed = mk_changed,
     .handle_event = mk_event,
     .draw = mk_draw,
-    .n_steps = mk_steps,
+    .steps = 2,
     .dump_json = mk_dump,
 };

@@ -320,20 +320,6 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
 
 /* ------------------------------------------------------------------ state, events, dump */
 
-static void *mh_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(mh_state));
-}
-
-static void mh_free(void *st) { free(st); }
-
-static int mh_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
-}
-
 static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     mh_state *s = st;
@@ -431,10 +417,9 @@ const lesson lesson_multihead = {
     .slug = "multi-head",
     .title = "Multi-head attention",
     .keys = "X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row",
-    .init = mh_init,
-    .free = mh_free,
+    .state_size = sizeof(mh_state),
     .handle_event = mh_event,
     .draw = mh_draw,
-    .n_steps = mh_steps,
+    .steps = 2,
     .dump_json = mh_dump,
 };

@@ -69,12 +69,6 @@ double lesson_output_dot(const float *h, const float *e_row, int D)
     return acc;
 }
 
-static int out_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
-}
-
 static void out_layout_compute(const lesson_ctx *ctx, int step, out_layout *L)
 {
     ui_ctx *ui = ctx->ui;
@@ -417,6 +411,6 @@ const lesson lesson_output = {
     .keys = "click a produced word: that decoding step (; ' too)",
     .handle_event = out_event,
     .draw = out_draw,
-    .n_steps = out_steps,
+    .steps = 2,
     .dump_json = out_dump,
 };

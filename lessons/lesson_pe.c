@@ -81,25 +81,18 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
     }
 }
 
-static void *pe_init(const lesson_ctx *ctx)
+static int pe_init(void *st, const lesson_ctx *ctx)
 {
-    pe_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    pe_state *s = st;
     int D = ctx->tr->cfg.d_model;
     int d[N_DIMS] = {0, 1, 8, 20};
     for (int i = 0; i < N_DIMS; i++) s->dims[i] = d[i] < D ? d[i] : D - 1;
     s->pair = 0;
     s->k = 1;
-    return s;
+    return 0;
 }
 
-static void pe_free(void *st)
-{
-    pe_state *s = st;
-    if (!s) return;
-    free(s->gram);
-    free(s);
-}
+static void pe_free(void *st) { free(((pe_state *)st)->gram); }
 
 static void pe_changed(void *st, const lesson_ctx *ctx)
 {
@@ -121,12 +114,6 @@ static void pe_changed(void *st, const lesson_ctx *ctx)
         }
     if (s->pair >= D / 2) s->pair = D / 2 - 1;
     if (s->k >= L) s->k = L - 1;
-}
-
-static int pe_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 4;
 }
 
 static const char *row_label(const lesson_ctx *ctx, int i, char *buf, size_t n)
@@ -367,12 +354,13 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_pe = {
     .slug = "positional-encoding",
     .title = "Positional encoding",
+    .state_size = sizeof(pe_state),
     .init = pe_init,
     .free = pe_free,
     .on_trace_changed = pe_changed,
     .handle_event = pe_event,
     .draw = pe_draw,
-    .n_steps = pe_steps,
+    .steps = 4,
     .dump_json = pe_dump,
     .keys = "step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair",
 };

@@ -135,14 +135,6 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
     }
 }
 
-static void *qkv_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(qkv_state));
-}
-
-static void qkv_free(void *st) { free(st); }
-
 static const char *const pname[3] = {"Q", "K", "V"};
 static const char *const wname[3] = {"W_Q", "W_K", "W_V"};
 
@@ -318,8 +310,7 @@ const lesson lesson_qkv = {
     .slug = "qkv",
     .title = "Q, K and V",
     .keys = "M or the buttons: encoder self / decoder masked / cross-attention mode",
-    .init = qkv_init,
-    .free = qkv_free,
+    .state_size = sizeof(qkv_state),
     .handle_event = qkv_event,
     .draw = qkv_draw,
     .dump_json = qkv_dump,

@@ -86,20 +86,11 @@ static int tog_step(const lesson_ctx *ctx)
     return t < 0 ? 0 : t;
 }
 
-static void *tog_init(const lesson_ctx *ctx)
+static int tog_init(void *st, const lesson_ctx *ctx)
 {
     (void)ctx;
-    together_state *s = calloc(1, sizeof *s);
-    if (s) s->pos = (float)N_STAGES;
-    return s;
-}
-
-static void tog_free(void *s) { free(s); }
-
-static int tog_steps(const void *st, const lesson_ctx *ctx)
-{
-    (void)st; (void)ctx;
-    return 2;
+    ((together_state *)st)->pos = (float)N_STAGES;
+    return 0;
 }
 
 static void tog_layout(const lesson_ctx *ctx, int step, together_layout *L)
@@ -628,11 +619,11 @@ const lesson lesson_together = {
     .slug = "together",
     .title = "Putting it together",
     .keys = "Space or P: play / pause (Space does NOT go to the next step here; use Right)   drag the slider to scrub",
+    .state_size = sizeof(together_state),
     .init = tog_init,
-    .free = tog_free,
     .handle_event = tog_event,
     .draw = tog_draw,
-    .n_steps = tog_steps,
+    .steps = 2,
     .dump_json = tog_dump,
     .animating = tog_animating,
 };

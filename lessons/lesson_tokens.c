@@ -22,14 +22,6 @@ typedef struct {
     int n_all;
 } tokens_state;
 
-static void *tokens_init(const lesson_ctx *ctx)
-{
-    (void)ctx;
-    return calloc(1, sizeof(tokens_state));
-}
-
-static void tokens_free(void *s) { free(s); }
-
 static void tokens_changed(void *st, const lesson_ctx *ctx)
 {
     tokens_state *s = st;
@@ -218,8 +210,7 @@ const lesson lesson_tokens = {
     .slug = "tokens",
     .title = "Tokens",
     .keys = "no keys of its own: type in the sentence box and watch the tokens",
-    .init = tokens_init,
-    .free = tokens_free,
+    .state_size = sizeof(tokens_state),
     .on_trace_changed = tokens_changed,
     .draw = tokens_draw,
     .dump_json = tokens_dump,

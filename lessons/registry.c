@@ -1,4 +1,5 @@
-/* registry.c - the ordered list of lessons, and their course numbers.
+/* registry.c - the ordered list of lessons: the course of docs/lessons.md, in
+ * order, so a lesson's number is its place here.
  *
  * Must not: contain drawing code or lesson logic; it is only the list.
  */
@@ -9,7 +10,8 @@
 
 /* TO ADD A LESSON: one new file lessons/lesson_<slug>.c defining
  * `const lesson lesson_<name> = {...};`, one line X(lesson_<name>) below, in
- * course order, and its text in assets/lessons/en/<slug>.txt. Nothing else. */
+ * course order, its text in assets/lessons/en/<slug>.txt, and its row in
+ * docs/lessons.md. Nothing else. */
 #define TLAB_LESSONS(X) \
     X(lesson_overview) \
     X(lesson_tokens) \
@@ -34,28 +36,9 @@ TLAB_LESSONS(TLAB_DECLARE)
 const lesson *const lesson_registry[] = {TLAB_LESSONS(TLAB_ENTRY)};
 const int lesson_registry_count = (int)(sizeof lesson_registry / sizeof lesson_registry[0]);
 
-/* The course numbering of docs/lessons.md: index = lesson number. */
-static const char *const course_slugs[] = {
-    "overview", "tokens", "embedding", "positional-encoding", "qkv", "attention", "multi-head",
-    "add-norm", "feed-forward", "encoder-stack", "decoder-input", "masked-attention",
-    "cross-attention", "output", "together",
-};
-enum { N_COURSE = (int)(sizeof course_slugs / sizeof course_slugs[0]) };
-
 int lesson_number(int registry_index)
 {
-    if (registry_index < 0 || registry_index >= lesson_registry_count) return -1;
-    const char *slug = lesson_registry[registry_index]->slug;
-    for (int i = 0; i < N_COURSE; i++)
-        if (strcmp(course_slugs[i], slug) == 0) return i;
-    int extra = N_COURSE; /* lessons beyond the course: numbered after it, in registry order */
-    for (int j = 0; j < registry_index; j++) {
-        int in_course = 0;
-        for (int i = 0; i < N_COURSE; i++)
-            if (strcmp(course_slugs[i], lesson_registry[j]->slug) == 0) in_course = 1;
-        if (!in_course) extra++;
-    }
-    return extra;
+    return registry_index >= 0 && registry_index < lesson_registry_count ? registry_index : -1;
 }
 
 int lesson_find(const char *s)
@@ -65,9 +48,6 @@ int lesson_find(const char *s)
         if (strcmp(lesson_registry[i]->slug, s) == 0) return i;
     char *end = NULL;
     long n = strtol(s, &end, 10);
-    if (end && *end == '\0') {
-        for (int i = 0; i < lesson_registry_count; i++)
-            if (lesson_number(i) == n) return i;
-    }
+    if (end && *end == '\0' && n >= 0 && n < lesson_registry_count) return (int)n;
     return -1;
 }

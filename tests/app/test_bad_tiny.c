@@ -56,10 +56,11 @@ static void test_every_lesson_in_tiny_areas(void **state)
         memset(&c, 0, sizeof c);
         c.ui = &ui; c.area = areas[3]; c.tr = &tr; c.vocab = &m.vocab; c.params = &m.params;
         c.model_is_trained = 1; c.sel = &sel;
-        void *st = L->init ? L->init(&c) : NULL;
+        lesson_scratch scratch = {0};
+        c.scratch = &scratch;
+        void *st = lesson_state_new(L, &c);
         if (L->on_trace_changed) L->on_trace_changed(st, &c);
-        int n = L->n_steps ? L->n_steps(st, &c) : 1;
-        if (n < 1) n = 1;
+        int n = lesson_step_count(L);
         for (int k = 0; k < n; k++) {
             for (size_t a = 0; a < sizeof areas / sizeof areas[0]; a++) {
                 for (size_t q = 0; q < sizeof scales / sizeof scales[0]; q++) {
@@ -67,12 +68,14 @@ static void test_every_lesson_in_tiny_areas(void **state)
                     ui_begin_frame(&ui, areas[a].x, areas[a].y, 1.0);
                     c.area = areas[a];
                     c.step = k;
+                    lesson_scratch_reset(&scratch);
                     L->draw(st, &c);
                     drawn++;
                 }
             }
         }
-        if (L->free) L->free(st);
+        lesson_state_free(L, st);
+        lesson_scratch_free(&scratch);
     }
     assert_true(drawn >= lesson_registry_count * 15);
     trace_free(&tr);

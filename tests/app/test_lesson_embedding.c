@@ -39,6 +39,7 @@ static weights_model trained, untrained;
 static trace tr;
 static lesson_selection sel;
 static lesson_actions act;
+static lesson_scratch scratch; /* the lessons' scratch arena, as the app keeps one per lesson */
 
 static int setup(void **st)
 {
@@ -62,6 +63,7 @@ static int teardown(void **st)
     weights_model_free(&trained);
     weights_model_free(&untrained);
     ui_fixture_close(&surf, &ren, &ui);
+    lesson_scratch_free(&scratch);
     TTF_Quit();
     return 0;
 }
@@ -81,11 +83,14 @@ static lesson_ctx make_ctx(int step, int with_act)
     c.step = step;
     memset(&act, 0, sizeof act);
     c.act = with_act ? &act : NULL;
+    c.scratch = &scratch;
+    lesson_scratch_reset(&scratch);
     return c;
 }
 
 static void dump(const lesson *L, void *s, const lesson_ctx *c, char *buf, size_t n)
 {
+    lesson_scratch_reset(c->scratch);
     assert_true(L->dump_json(s, c, buf, n) > 0);
 }
 
@@ -111,6 +116,7 @@ static int send(const lesson *L, void *s, const lesson_ctx *c, Uint32 type, int 
     if (type == SDL_MOUSEBUTTONDOWN || type == SDL_MOUSEBUTTONUP) { e.button.button = SDL_BUTTON_LEFT; e.button.x = x; e.button.y = y; }
     if (type == SDL_MOUSEMOTION) { e.motion.x = x; e.motion.y = y; }
     if (type == SDL_MOUSEWHEEL) e.wheel.y = wheel;
+    lesson_scratch_reset(c->scratch);
     return L->handle_event(s, &e, c);
 }
 
@@ -118,7 +124,7 @@ static void test_embedding_heat_hover(void **st)
 {
     (void)st;
     lesson_ctx c = make_ctx(0, 0);
-    void *s = lesson_embedding.init(&c);
+    void *s = lesson_state_new(&lesson_embedding, &c);
     assert_non_null(s);
     char buf[4096];
     dump(&lesson_embedding, s, &c, buf, sizeof buf);
@@ -128,6 +134,7 @@ static void test_embedding_heat_hover(void **st)
     for (int gy = 0; gy < 16; gy++)
         for (int gx = 0; gx < 12; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 24, r[1] + r[3] * (2 * gy + 1) / 32, 0);
+            lesson_scratch_reset(&scratch);
             lesson_embedding.draw(s, &c);
             if (!ui.hover.active || !ui.hover.has_value) continue;
             int pos, id, d;
@@ -146,6 +153,7 @@ static void test_embedding_heat_hover(void **st)
     for (int gy = 0; gy < 25; gy++)
         for (int gx = 0; gx < 6; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 12, r[1] + r[3] * (2 * gy + 1) / 50, 0);
+            lesson_scratch_reset(&scratch);
             lesson_embedding.draw(s, &c);
             int id, d;
             if (!ui.hover.active || sscanf(ui.hover.label, "E[%d][%d]", &id, &d) != 2) continue;
@@ -154,14 +162,14 @@ static void test_embedding_heat_hover(void **st)
             checked++;
         }
     assert_true(checked >= 30);
-    lesson_embedding.free(s);
+    lesson_state_free(&lesson_embedding, s);
 }
 
 static void test_embedding_camera(void **st)
 {
     (void)st;
     lesson_ctx c = make_ctx(1, 1);
-    void *s = lesson_embedding.init(&c);
+    void *s = lesson_state_new(&lesson_embedding, &c);
     char buf[4096];
     dump(&lesson_embedding, s, &c, buf, sizeof buf);
     double yaw0 = num_after(buf, "\"yaw\": "), pitch0 = num_after(buf, "\"pitch\": "), dist0 = num_after(buf, "\"distance\": ");
@@ -184,14 +192,14 @@ static void test_embedding_camera(void **st)
     assert_int_equal(send(&lesson_embedding, s, &c, SDL_MOUSEBUTTONDOWN, c.area.x + 2, c.area.y + 2, 0), 0);
     lesson_ctx c0 = make_ctx(0, 1);
     assert_int_equal(send(&lesson_embedding, s, &c0, SDL_MOUSEBUTTONDOWN, x, y, 0), 0);
-    lesson_embedding.free(s);
+    lesson_state_free(&lesson_embedding, s);
 }
 
 static void test_embedding_cache(void **st)
 {
     (void)st;
     lesson_ctx c = make_ctx(1, 0);
-    void *s = lesson_embedding.init(&c);
+    void *s = lesson_state_new(&lesson_embedding, &c);
     char a[4096], b[4096];
     dump(&lesson_embedding, s, &c, a, sizeof a);
     double t_after = num_after(strstr(a, "\"after\""), "\"total\": ");
@@ -213,7 +221,7 @@ static void test_embedding_cache(void **st)
     double t_before = num_after(strstr(b, "\"before\""), "\"total\": ");
     assert_true(fabs(t_new - t_after) > 1e-3);
     assert_true(t_new == t_before);
-    lesson_embedding.free(s);
+    lesson_state_free(&lesson_embedding, s);
     trace_free(&t2);
 }
 
@@ -223,7 +231,7 @@ static void test_qkv(void **st)
     sel.layer = 1;
     sel.head = 2;
     lesson_ctx c = make_ctx(0, 1);
-    void *s = lesson_qkv.init(&c);
+    void *s = lesson_state_new(&lesson_qkv, &c);
     char buf[4096];
     dump(&lesson_qkv, s, &c, buf, sizeof buf);
     assert_int_equal((int)num_after(buf, "\"layer\": "), 1);
@@ -234,6 +242,7 @@ static void test_qkv(void **st)
     for (int gy = 0; gy < 12; gy++)
         for (int gx = 0; gx < 12; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 24, r[1] + r[3] * (2 * gy + 1) / 24, 0);
+            lesson_scratch_reset(&scratch);
             lesson_qkv.draw(s, &c);
             int h, i, j;
             if (!ui.hover.active || sscanf(ui.hover.label, "Q head %d [%d][%d]", &h, &i, &j) != 3) continue;
@@ -252,7 +261,7 @@ static void test_qkv(void **st)
         assert_int_equal((int)num_after(buf, "\"mode\": "), m % 3);
     }
     sel.layer = sel.head = 0;
-    lesson_qkv.free(s);
+    lesson_state_free(&lesson_qkv, s);
 }
 
 static void test_overview_links(void **st)

@@ -1,0 +1,122 @@
+/* lesson.c - the lesson skeleton: what every lesson would otherwise write
+ * again (allocating and freeing its state, counting its steps, scratch
+ * buffers, token labels); see lesson.h.
+ *
+ * Must not: draw, or know any particular lesson.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson.h"
+
+void *lesson_state_new(const lesson *L, const lesson_ctx *ctx)
+{
+    if (!L->state_size) return NULL;
+    void *st = calloc(1, L->state_size);
+    if (!st) return NULL;
+    if (L->init && L->init(st, ctx) != 0) {
+        lesson_state_free(L, st);
+        return NULL;
+    }
+    return st;
+}
+
+void lesson_state_free(const lesson *L, void *state)
+{
+    if (!state) return;
+    if (L->free) L->free(state);
+    free(state);
+}
+
+int lesson_step_count(const lesson *L) { return L->steps > 1 ? L->steps : 1; }
+
+/* ------------------------------------------------------------ scratch arena */
+
+#define SCRATCH_ALIGN 16
+#define SCRATCH_MIN_BLOCK ((size_t)64 * 1024)
+
+struct lesson_scratch_block {
+    lesson_scratch_block *next;   /* the older block */
+    size_t cap, used;             /* bytes in data, bytes handed out */
+    _Alignas(SCRATCH_ALIGN) unsigned char data[];
+};
+
+static lesson_scratch_block *block_new(size_t cap, lesson_scratch_block *next)
+{
+    lesson_scratch_block *b = malloc(sizeof *b + cap);
+    if (!b) return NULL;
+    b->next = next;
+    b->cap = cap;
+    b->used = 0;
+    return b;
+}
+
+void lesson_scratch_free(lesson_scratch *s)
+{
+    if (!s) return;
+    while (s->head) {
+        lesson_scratch_block *n = s->head->next;
+        free(s->head);
+        s->head = n;
+    }
+}
+
+void lesson_scratch_reset(lesson_scratch *s)
+{
+    if (!s || !s->head) return;
+    if (!s->head->next) { /* one block: it held the last call, it will hold the next */
+        s->head->used = 0;
+        return;
+    }
+    size_t total = 0; /* the last call needed several blocks: one block of their size from now on */
+    for (lesson_scratch_block *b = s->head; b; b = b->next) total += b->cap;
+    lesson_scratch_free(s);
+    s->head = block_new(total, NULL); /* NULL (out of memory) is fine: the next alloc tries again */
+}
+
+void *lesson_scratch_alloc(lesson_scratch *s, size_t n)
+{
+    if (!s) return NULL;
+    size_t need = (n + SCRATCH_ALIGN - 1) / SCRATCH_ALIGN * SCRATCH_ALIGN;
+    if (need < n) return NULL; /* overflow */
+    lesson_scratch_block *b = s->head;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = b ? 2 * b->cap : SCRATCH_MIN_BLOCK;
+        if (cap < need) cap = need;
+        b = block_new(cap, s->head);
+        if (!b) return NULL;
+        s->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    memset(p, 0, n);
+    return p;
+}
+
+float *lesson_floats(const lesson_ctx *ctx, size_t n)
+{
+    if (n > (size_t)-1 / sizeof(float)) return NULL;
+    return lesson_scratch_alloc(ctx->scratch, n * sizeof(float));
+}
+
+/* ------------------------------------------------------------ token labels */
+
+const char **lesson_token_labels(const lesson_ctx *ctx, const int *ids, int n, int style)
+{
+    if (n < 0) n = 0;
+    const char **labs = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)(n > 0 ? n : 1));
+    if (!labs) return NULL;
+    const trace *tr = ctx->tr;
+    for (int i = 0; i < n; i++) {
+        const char *w = style == LESSON_LABEL_TYPED && i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, ids[i]);
+        size_t len = strlen(w) + 32; /* room for the number or the id */
+        char *b = lesson_scratch_alloc(ctx->scratch, len);
+        if (!b) return NULL;
+        if (style == LESSON_LABEL_NUMBERED) snprintf(b, len, "%d %s", i, w);
+        else if (style == LESSON_LABEL_ID) snprintf(b, len, "%s (%d)", w, ids[i]);
+        else snprintf(b, len, "%s", w);
+        labs[i] = b;
+    }
+    return labs;
+}
