@@ -284,6 +284,7 @@ void app_teardown(app *a)
         lesson_state_free(lesson_registry[i], a->lstate[i]);
         lesson_scratch_free(&a->lscratch[i]);
     }
+    attn_overlay_free(&a->attn);
     ui_free(&a->ui);
     trace_free(&a->tr);
     weights_model_free(&a->model);

@@ -71,7 +71,7 @@ int app_dump(app *a, const char *path)
             a->translation_rect.x, a->translation_rect.y, a->translation_rect.w, a->translation_rect.h);
     fprintf(f, "  \"attn_overlay\": {\"open\": %d, \"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"rows\": %d, \"cols\": %d, "
                "\"cells\": [%d, %d, %d, %d]},\n  \"model\": ",
-            a->attn.open, attn_overlay_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,
+            a->attn.open, attn_kind_slug(a->attn.kind), a->attn.layer, a->attn.head, a->attn.rows, a->attn.cols,
             a->attn.cells.x, a->attn.cells.y, a->attn.cells.w, a->attn.cells.h);
     json_write_string(f, a->model_path);
     fprintf(f, ",\n  \"model_trained\": %d,\n  \"hover\": ", a->model_trained);

@@ -4,6 +4,7 @@
  *
  * Must not: draw, or know any particular lesson.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,10 +95,50 @@ void *lesson_scratch_alloc(lesson_scratch *s, size_t n)
     return p;
 }
 
+char *lesson_scratch_printf(lesson_scratch *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return NULL;
+    char *b = lesson_scratch_alloc(s, (size_t)n + 1);
+    if (!b) return NULL;
+    va_start(ap, fmt);
+    vsnprintf(b, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return b;
+}
+
 float *lesson_floats(const lesson_ctx *ctx, size_t n)
 {
     if (n > (size_t)-1 / sizeof(float)) return NULL;
     return lesson_scratch_alloc(ctx->scratch, n * sizeof(float));
+}
+
+/* ------------------------------------------------------------ dump_json writer */
+
+void lesson_json_put(lesson_json *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(j->dst + (j->len < j->n ? j->len : j->n), j->len < j->n ? j->n - j->len : 0, fmt, ap);
+    va_end(ap);
+    if (k > 0) j->len += (size_t)k;
+}
+
+void lesson_json_rect(lesson_json *j, const char *key, SDL_Rect r)
+{
+    lesson_json_put(j, "\"%s\": [%d, %d, %d, %d]", key, r.x, r.y, r.w, r.h);
+}
+
+int lesson_json_end(lesson_json *j)
+{
+    if (j->len >= j->n) {
+        if (j->n > 0) j->dst[0] = 0;
+        return 0;
+    }
+    return (int)j->len;
 }
 
 /* ------------------------------------------------------------ token labels */
@@ -110,13 +151,16 @@ const char **lesson_token_labels(const lesson_ctx *ctx, const int *ids, int n, i
     const trace *tr = ctx->tr;
     for (int i = 0; i < n; i++) {
         const char *w = style == LESSON_LABEL_TYPED && i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, ids[i]);
-        size_t len = strlen(w) + 32; /* room for the number or the id */
-        char *b = lesson_scratch_alloc(ctx->scratch, len);
-        if (!b) return NULL;
-        if (style == LESSON_LABEL_NUMBERED) snprintf(b, len, "%d %s", i, w);
-        else if (style == LESSON_LABEL_ID) snprintf(b, len, "%s (%d)", w, ids[i]);
-        else snprintf(b, len, "%s", w);
-        labs[i] = b;
+        if (style == LESSON_LABEL_NUMBERED) labs[i] = lesson_scratch_printf(ctx->scratch, "%d %s", i, w);
+        else if (style == LESSON_LABEL_ID) labs[i] = lesson_scratch_printf(ctx->scratch, "%s (%d)", w, ids[i]);
+        else labs[i] = lesson_scratch_printf(ctx->scratch, "%s", w);
+        if (!labs[i]) return NULL;
     }
     return labs;
+}
+
+void lesson_no_memory(const lesson_ctx *ctx)
+{
+    ui_text(ctx->ui, UI_BOLD, UI_SIZE_BODY, ctx->area.x, ctx->area.y, ctx->ui->theme->error, UI_LEFT,
+            "Out of memory: this picture could not be drawn.");
 }

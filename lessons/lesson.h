@@ -132,6 +132,12 @@ void lesson_scratch_free(lesson_scratch *s);
 /* n zeroed bytes, 16-byte aligned, valid until the arena is reset; NULL when
  * out of memory (s may be NULL: then always NULL). */
 void *lesson_scratch_alloc(lesson_scratch *s, size_t n);
+/* printf into the arena: a string of exactly the length needed; NULL when out
+ * of memory. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+char *lesson_scratch_printf(lesson_scratch *s, const char *fmt, ...);
 /* n zeroed floats from ctx->scratch, NULL when out of memory. */
 float *lesson_floats(const lesson_ctx *ctx, size_t n);
 
@@ -143,6 +149,23 @@ float *lesson_floats(const lesson_ctx *ctx, size_t n);
  *                          tr->src_tokens, then the vocabulary's "<eos>") */
 enum { LESSON_LABEL_WORD = 0, LESSON_LABEL_NUMBERED, LESSON_LABEL_ID, LESSON_LABEL_TYPED };
 const char **lesson_token_labels(const lesson_ctx *ctx, const int *ids, int n, int style);
+/* Draws "out of memory" in ctx->area: what a lesson shows when the scratch
+ * arena could not grow. */
+void lesson_no_memory(const lesson_ctx *ctx);
+
+/* A dump_json writer: appends to dst[0..n) and remembers how much was wanted. */
+typedef struct {
+    char *dst;
+    size_t n, len;   /* capacity, bytes written (or wanted) so far */
+} lesson_json;
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void lesson_json_put(lesson_json *j, const char *fmt, ...);
+/* Appends `"key": [x, y, w, h]`. */
+void lesson_json_rect(lesson_json *j, const char *key, SDL_Rect r);
+/* What dump_json returns: the bytes written, or 0 with dst emptied when it did not fit. */
+int lesson_json_end(lesson_json *j);
 
 /* The registry (lessons/registry.c). */
 extern const lesson *const lesson_registry[];

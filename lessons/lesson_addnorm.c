@@ -25,8 +25,7 @@
 #include <string.h>
 
 #include "lesson.h"
-
-#define AN_MAXL 1024
+#include "lesson_layout.h"
 
 /* Sub-layers: the encoder has AN_ATTN and AN_FFN, the decoder all three. */
 enum { AN_ATTN = 0, AN_CROSS = 1, AN_FFN = 2 };
@@ -51,13 +50,11 @@ typedef struct {
     const float *gamma, *beta;
     const char *sub_name;    /* hover name of Sublayer(x) */
     const char *norm;        /* "norm1" .. "norm3" */
+    const char **labs;       /* [rows] "i word" row labels (ctx->scratch), NULL out of memory */
 } an_view;
 
 /* The decoder is shown only when the model has one and it ran. */
-static int an_dec(const addnorm_state *s, const lesson_ctx *ctx)
-{
-    return s->dec && ctx->tr->cfg.n_dec_layers > 0 && ctx->tr->n_tgt > 0;
-}
+static int an_dec(const addnorm_state *s, const lesson_ctx *ctx) { return lesson_stack_dec(ctx, s->dec); }
 
 static int an_sub(const addnorm_state *s, const lesson_ctx *ctx)
 {
@@ -78,12 +75,10 @@ static void an_view_get(const addnorm_state *s, const lesson_ctx *ctx, an_view *
     memset(v, 0, sizeof *v);
     v->dec = an_dec(s, ctx);
     v->sub = an_sub(s, ctx);
-    v->n_layers = v->dec ? tr->cfg.n_dec_layers : tr->cfg.n_enc_layers;
-    int l = ctx->sel->layer;
-    v->l = l < 0 ? 0 : l >= v->n_layers ? v->n_layers - 1 : l;
+    v->l = lesson_stack_layer(ctx, v->dec, &v->n_layers);
     v->rows = v->dec ? tr->n_tgt : tr->n_src;
-    if (v->rows > AN_MAXL) v->rows = AN_MAXL;
     v->ids = v->dec ? tr->tgt_ids : tr->src_ids;
+    v->labs = lesson_token_labels(ctx, v->ids, v->rows, LESSON_LABEL_NUMBERED);
     if (!v->dec) {
         const trace_enc_layer *E = &tr->enc[v->l];
         const model_enc_layer *P = &ctx->params->enc[v->l];
@@ -122,18 +117,11 @@ static void an_layout(const lesson_ctx *ctx, int dec, addnorm_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
-    int bh = ui_px(ui, 30), bpad = ui_px(ui, 24);
-    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    int y = a.y + lh + pad;
+    int pad = ui_px(ui, 8);
+    int y = lesson_formula_line(ctx, &L->formula);
     /* stack switch, then the sub-layer buttons of that stack, each as wide as its label */
-    int x = a.x, w = 0, h = 0;
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "encoder", &w, &h);
-    L->btn_enc = (SDL_Rect){x, y, w + bpad, bh};
-    x += L->btn_enc.w;
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "decoder", &w, &h);
-    L->btn_dec = (SDL_Rect){x, y, w + bpad, bh};
-    x += L->btn_dec.w + 3 * pad;
+    int x = lesson_stack_buttons(ctx, a.x, y, &L->btn_enc, &L->btn_dec) + 3 * pad;
+    int bh = L->btn_enc.h, bpad = ui_px(ui, 24), w = 0, h = 0;
     for (int k = AN_ATTN; k <= AN_FFN; k++) {
         if (!dec && k == AN_CROSS) continue; /* the encoder has no cross-attention: empty rect */
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, an_sub_label(dec, k), &w, &h);
@@ -178,23 +166,16 @@ static void an_stats(const trace_addnorm *an, int S, int D, float *stats)
     }
 }
 
-/* Row label "i word": a source token (encoder) or a decoder input token (decoder). */
-static const char *tok_label(const lesson_ctx *ctx, const int *ids, int i, char *buf, size_t n)
-{
-    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ids[i]));
-    return buf;
-}
-
 /* The hovered token's D values before (sum) and after (out) LayerNorm, as dots on
  * one shared axis, with the mean and mean +- std marked. */
-static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int tok, const float *sum, const float *out, float mean,
+static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const char *lab, int tok, const float *sum, const float *out, float mean,
                        float std)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int D = ctx->tr->cfg.d_model;
-    char b[200], lab[64];
-    snprintf(b, sizeof b, "token %s: its %d values", tok_label(ctx, ids, tok, lab, sizeof lab), D);
+    char b[200];
+    snprintf(b, sizeof b, "token %s: its %d values", lab, D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     const float *row[2] = {sum + (size_t)tok * D, out + (size_t)tok * D};
@@ -253,53 +234,43 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int to
 #undef XOF
 }
 
-static void an_draw(const void *st, const lesson_ctx *ctx)
+/* The formula with this model's shapes, the stack and sub-layer buttons and the note line. */
+static void draw_header(const lesson_ctx *ctx, const an_view *v, const addnorm_layout *L)
 {
-    const addnorm_state *s = st;
-    if (!s) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    const trace *tr = ctx->tr;
-    an_view v;
-    an_view_get(s, ctx, &v);
-    int S = v.rows, D = tr->cfg.d_model, l = v.l;
-    const char *stack = v.dec ? "decoder" : "encoder";
-    addnorm_layout L;
-    an_layout(ctx, v.dec, &L);
-    const float *const *m = v.m;
-    const trace_addnorm *an = v.an;
-    const float *g = v.gamma, *bt = v.beta;
+    int S = v->rows, D = ctx->tr->cfg.d_model, l = v->l;
     char f[300];
     snprintf(f, sizeof f, "out = LayerNorm(x + Sublayer(x)),   LayerNorm(z) = (z \xE2\x88\x92 \xCE\xBC) / \xCF\x83 \xC2\xB7 \xCE\xB3 + \xCE\xB2"
                           "   : [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", S, D, S, D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    ui_button(ui, L.btn_enc, "encoder", !v.dec);
-    ui_button(ui, L.btn_dec, "decoder", v.dec);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
+    lesson_stack_draw(ctx, L->btn_enc, L->btn_dec, v->dec);
     for (int k = AN_ATTN; k <= AN_FFN; k++)
-        if (L.btn_sub[k].w > 0) ui_button(ui, L.btn_sub[k], an_sub_label(v.dec, k), v.sub == k);
-    if (v.dec)
+        if (L->btn_sub[k].w > 0) ui_button(ui, L->btn_sub[k], an_sub_label(v->dec, k), v->sub == k);
+    if (v->dec)
         snprintf(f, sizeof f, "decoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: decoder input, <bos> then the target words (T = %d)  \xC2\xB7  "
-                              "D: stack, F: sub-layer", l + 1, v.n_layers, v.norm, S);
+                              "D: stack, F: sub-layer", l + 1, v->n_layers, v->norm, S);
     else
         snprintf(f, sizeof f, "encoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: source tokens (S = %d)  \xC2\xB7  D: stack, F: sub-layer  \xC2\xB7  post-LN, as in the paper", l + 1,
-                 v.n_layers, v.norm, S);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT | UI_TOP, f);
+                 v->n_layers, v->norm, S);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->note.x, L->note.y, L->note.w, t->text_dim, UI_LEFT | UI_TOP, f);
+}
 
-    static char lab[AN_MAXL][48];
-    static const char *labs[AN_MAXL];
-    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, v.ids, i, lab[i], sizeof lab[i]);
-    const char *sub = v.sub_name;
+/* x, Sublayer(x), their sum (one colour range for the three) and the LayerNorm
+ * output as heatmaps; returns the hovered row, or -1. */
+static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layout *L, int sel_row)
+{
+    ui_ctx *ui = ctx->ui;
+    int S = v->rows, D = ctx->tr->cfg.d_model;
+    const float *const *m = v->m;
+    const char *sub = v->sub_name;
     char titles[4][96];
     snprintf(titles[0], sizeof titles[0], "x [%d\xC3\x97%d]", S, D);
     snprintf(titles[1], sizeof titles[1], "+ %s", sub);
     snprintf(titles[2], sizeof titles[2], "= x + %s", sub);
     snprintf(titles[3], sizeof titles[3], "LayerNorm \xE2\x86\x92 out");
     const char *names[4] = {"x", sub, "sum", "LayerNorm out"};
-    /* the outlined row: the selected source token, or the decoding step in the decoder */
-    int sel_row = v.dec ? ctx->sel->step : ctx->sel->token;
-    if (sel_row >= S) sel_row = -1;
     int hov_tok = -1;
-    /* one shared colour range for the first three, so the sum is comparable */
     float rng = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < S * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
@@ -310,7 +281,7 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
         h.rows = S;
         h.cols = D;
         h.stride = D;
-        h.row_labels = k == 0 ? labs : NULL;
+        h.row_labels = k == 0 ? v->labs : NULL;
         h.title = titles[k];
         h.name = names[k];
         h.cmap = UI_CMAP_DIVERGING;
@@ -318,26 +289,29 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
         if (k < 3) { h.fixed_range = 1; h.vmin = -rng; h.vmax = rng; }
         h.highlight_row = sel_row;
         ui_heatmap_out o;
-        if (ui_heatmap(ui, L.mat[k], &h, &o)) {
+        if (ui_heatmap(ui, L->mat[k], &h, &o)) {
             hov_tok = o.hover_row;
-            char rl[64];
-            tok_label(ctx, v.ids, o.hover_row, rl, sizeof rl);
-            ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                           m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), %s layer %d", names[k], o.hover_row,
-                           o.hover_col, rl, o.hover_col, stack, l + 1);
+            ui_hover_value(ui, lesson_hover_cell(&o), m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), %s layer %d", names[k],
+                           o.hover_row, o.hover_col, v->labs[o.hover_row], o.hover_col, v->dec ? "decoder" : "encoder", v->l + 1);
         }
     }
-    /* per-row statistics table */
-    static float stats[AN_MAXL * 4];
-    an_stats(an, S, D, stats);
-    static const char *cols[4] = {"\xCE\xBC in", "\xCF\x83 in", "\xCE\xBC out", "\xCF\x83 out"};
+    return hov_tok;
+}
+
+/* The per-row statistics table: mean and std before (trace) and after (display
+ * math); returns the hovered row, else hov_tok. */
+static int draw_stats(const lesson_ctx *ctx, const an_view *v, SDL_Rect r, float *stats, int sel_row, int hov_tok)
+{
+    ui_ctx *ui = ctx->ui;
+    an_stats(v->an, v->rows, ctx->tr->cfg.d_model, stats);
+    static const char *const cols[4] = {"\xCE\xBC in", "\xCF\x83 in", "\xCE\xBC out", "\xCF\x83 out"};
     ui_heatmap_spec h;
     ui_heatmap_defaults(&h);
     h.data = stats;
-    h.rows = S;
+    h.rows = v->rows;
     h.cols = 4;
     h.stride = 4;
-    h.row_labels = labs;
+    h.row_labels = v->labs;
     h.col_labels = cols;
     h.title = "\xCE\xBC and \xCF\x83 per token";
     h.name = "stats";
@@ -346,20 +320,19 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     h.colorbar = 0;
     h.highlight_row = hov_tok >= 0 ? hov_tok : sel_row;
     ui_heatmap_out o;
-    if (ui_heatmap(ui, L.stats, &h, &o)) {
-        hov_tok = o.hover_row;
-        static const char *what[4] = {"mean before (trace)", "std before (trace, \xE2\x88\x9A(var+\xCE\xB5))",
-                                      "mean after (display math on the output)", "std after (display math on the output)"};
-        char rl[64];
-        ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       stats[o.hover_row * 4 + o.hover_col], "%s, token %s, %s layer %d", what[o.hover_col],
-                       tok_label(ctx, v.ids, o.hover_row, rl, sizeof rl), stack, l + 1);
-    }
-    int tok = hov_tok >= 0 ? hov_tok : sel_row >= 0 ? sel_row : 0;
-    if (tok >= S) tok = S - 1;
-    if (tok < 0) tok = 0;
-    draw_strip(ctx, L.strip, v.ids, tok, an->sum, an->out, an->mean[tok], an->std[tok]);
-    /* gamma and beta */
+    if (!ui_heatmap(ui, r, &h, &o)) return hov_tok;
+    static const char *const what[4] = {"mean before (trace)", "std before (trace, \xE2\x88\x9A(var+\xCE\xB5))",
+                                        "mean after (display math on the output)", "std after (display math on the output)"};
+    ui_hover_value(ui, lesson_hover_cell(&o), stats[o.hover_row * 4 + o.hover_col], "%s, token %s, %s layer %d", what[o.hover_col],
+                   v->labs[o.hover_row], v->dec ? "decoder" : "encoder", v->l + 1);
+    return o.hover_row;
+}
+
+/* gamma and beta of the norm as bars, with their ranges in the titles. */
+static void draw_gamma_beta(const lesson_ctx *ctx, const an_view *v, const addnorm_layout *L)
+{
+    int D = ctx->tr->cfg.d_model;
+    const float *g = v->gamma, *bt = v->beta;
     ui_bars_spec b;
     memset(&b, 0, sizeof b);
     b.values = g;
@@ -376,11 +349,36 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
     snprintf(bt1, sizeof bt1, "\xCE\xB3 [%d]: %.2f \xE2\x80\xA6 %.2f", D, (double)glo, (double)ghi);
     snprintf(bt2, sizeof bt2, "\xCE\xB2 [%d]: %.2f \xE2\x80\xA6 %.2f", D, (double)blo, (double)bhi);
     b.title = bt1;
-    ui_bars(ui, L.gamma, &b);
+    ui_bars(ctx->ui, L->gamma, &b);
     b.values = bt;
     b.title = bt2;
     b.name = "\xCE\xB2";
-    ui_bars(ui, L.beta, &b);
+    ui_bars(ctx->ui, L->beta, &b);
+}
+
+static void an_draw(const void *st, const lesson_ctx *ctx)
+{
+    const addnorm_state *s = st;
+    if (!s) return;
+    an_view v;
+    an_view_get(s, ctx, &v);
+    float *stats = lesson_floats(ctx, (size_t)v.rows * 4);
+    if (!v.labs || !stats) {
+        lesson_no_memory(ctx);
+        return;
+    }
+    int S = v.rows;
+    addnorm_layout L;
+    an_layout(ctx, v.dec, &L);
+    draw_header(ctx, &v, &L);
+    /* the outlined row: the selected source token, or the decoding step in the decoder */
+    int sel_row = v.dec ? ctx->sel->step : ctx->sel->token;
+    if (sel_row >= S) sel_row = -1;
+    int hov_tok = draw_mats(ctx, &v, &L, sel_row);
+    hov_tok = draw_stats(ctx, &v, L.stats, stats, sel_row, hov_tok);
+    int tok = lesson_clamp(hov_tok >= 0 ? hov_tok : sel_row >= 0 ? sel_row : 0, 0, S - 1);
+    draw_strip(ctx, L.strip, v.labs[tok], tok, v.an->sum, v.an->out, v.an->mean[tok], v.an->std[tok]);
+    draw_gamma_beta(ctx, &v, &L);
 }
 
 static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
@@ -390,20 +388,12 @@ static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     int dec = an_dec(s, ctx), sub = an_sub(s, ctx);
     addnorm_layout L;
     an_layout(ctx, dec, &L);
-    int want_dec = -1, want_sub = -1;
-    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
-        int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.btn_enc, x, y)) want_dec = 0;
-        else if (ui_point_in(L.btn_dec, x, y)) want_dec = 1;
+    int want_dec = lesson_stack_event(ev, L.btn_enc, L.btn_dec, dec), want_sub = -1;
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT)
         for (int k = AN_ATTN; k <= AN_FFN; k++)
-            if (L.btn_sub[k].w > 0 && ui_point_in(L.btn_sub[k], x, y)) want_sub = k;
-    }
-    if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
-        if (ev->key.keysym.sym == SDLK_f) /* next sub-layer of this stack */
-            want_sub = sub == AN_FFN ? AN_ATTN : dec && sub == AN_ATTN ? AN_CROSS : AN_FFN;
-        else if (ev->key.keysym.sym == SDLK_d)
-            want_dec = !dec;
-    }
+            if (L.btn_sub[k].w > 0 && ui_point_in(L.btn_sub[k], ev->button.x, ev->button.y)) want_sub = k;
+    if (lesson_plain_key(ev, SDLK_f)) /* next sub-layer of this stack */
+        want_sub = sub == AN_FFN ? AN_ATTN : dec && sub == AN_ATTN ? AN_CROSS : AN_FFN;
     if (want_dec < 0 && want_sub < 0) return 0;
     if (want_dec >= 0) {
         s->dec = want_dec;

@@ -28,7 +28,6 @@
 #include "lesson.h"
 #include "ui_grid.h"
 
-#define MAXL 128
 #define MAX_FACTOR 8
 
 /* Display math for the √d_k demo (exported for tests/app/test_lesson_attention.c).
@@ -41,22 +40,26 @@ void lesson_attention_whatif_row(const float *raw, const float *masked, int n, f
 /* Sum, largest value and entropy in bits of one row of weights. */
 void lesson_attention_row_stats(const float *w, int n, float *sum, float *max, float *entropy_bits);
 
+/* z_j of the what-if softmax: -INFINITY where masked. */
+static double whatif_z(const float *raw, const float *masked, int j, float factor, int scaling, float sqrt_dk)
+{
+    if (masked && isinf(masked[j]) && masked[j] < 0) return -INFINITY;
+    return scaling ? (double)factor * raw[j] / ((double)factor * sqrt_dk) : (double)factor * raw[j];
+}
+
 void lesson_attention_whatif_row(const float *raw, const float *masked, int n, float factor, int scaling,
                                  float sqrt_dk, float *out)
 {
-    double z[MAXL], mx = -INFINITY, tot = 0;
-    if (n > MAXL) n = MAXL;
+    double mx = -INFINITY, tot = 0;
+    for (int j = 0; j < n; j++) mx = fmax(mx, whatif_z(raw, masked, j, factor, scaling, sqrt_dk));
     for (int j = 0; j < n; j++) {
-        int off = masked && isinf(masked[j]) && masked[j] < 0;
-        z[j] = off ? -INFINITY : scaling ? (double)factor * raw[j] / ((double)factor * sqrt_dk) : (double)factor * raw[j];
-        if (z[j] > mx) mx = z[j];
+        double z = whatif_z(raw, masked, j, factor, scaling, sqrt_dk);
+        tot += isinf(z) ? 0.0 : exp(z - mx);
     }
     for (int j = 0; j < n; j++) {
-        double e = isinf(z[j]) ? 0.0 : exp(z[j] - mx);
-        z[j] = e;
-        tot += e;
+        double z = whatif_z(raw, masked, j, factor, scaling, sqrt_dk);
+        out[j] = tot > 0 ? (float)((isinf(z) ? 0.0 : exp(z - mx)) / tot) : 0.0f;
     }
-    for (int j = 0; j < n; j++) out[j] = tot > 0 ? (float)(z[j] / tot) : 0.0f;
 }
 
 void lesson_attention_row_stats(const float *w, int n, float *sum, float *max, float *entropy_bits)
@@ -88,13 +91,12 @@ static float at_lk(const attn_view *v, const float *m, int i, int d) { return m[
 static int whatif_on(const att_state *s) { return !s->scaling; }
 static void shown_weights(const att_state *s, const attn_view *v, float *out /* [nq, nk] */)
 {
-    float raw[MAXL], msk[MAXL];
     for (int i = 0; i < v->nq; i++) {
         if (!whatif_on(s)) {
             for (int j = 0; j < v->nk; j++) out[i * v->nk + j] = at_ll(v, v->a->weights, i, j);
             continue;
         }
-        for (int j = 0; j < v->nk; j++) { raw[j] = at_ll(v, v->a->scores, i, j); msk[j] = at_ll(v, v->a->masked, i, j); }
+        const float *raw = &v->a->scores[((size_t)v->head * v->L + i) * v->L], *msk = &v->a->masked[((size_t)v->head * v->L + i) * v->L];
         lesson_attention_whatif_row(raw, msk, v->nk, (float)s->factor, 0, sqrtf((float)v->dk), out + i * v->nk);
     }
 }
@@ -175,17 +177,20 @@ static void layout_compute(const lesson_ctx *ctx, const attn_view *v, att_layout
     (void)v;
 }
 
-/* The step's main grid: its spec (data in buf) and rect. */
-static void main_spec(const att_state *s, const attn_view *v, int step, float *buf, ui_grid_spec *g)
+/* The step's main grid: its spec, with its data in ctx->scratch; 0, or -1 out of memory. */
+static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *ctx, ui_grid_spec *g)
 {
+    int step = ctx->step;
+    float *buf = lesson_floats(ctx, (size_t)v->nq * (size_t)(v->nk > v->dk ? v->nk : v->dk));
+    float *tmp = lesson_floats(ctx, (size_t)v->nq * (size_t)v->nk);
+    if (!buf || !tmp) return -1;
     ui_grid_defaults(g);
     g->row_labels = v->qlab;
     g->highlight_row = v->row;
     if (step == 0 || step == 1) {
         /* the decoder's self-attention: step 2 shows what enters the softmax, scaled + mask (−∞ hatched) */
-        const float *src = step == 0 ? v->a->scores : v->kind == ATTN_VIEW_DEC_SELF ? v->a->masked : v->a->scaled;
+        const float *src = step == 0 ? v->a->scores : v->kind == ATTN_DEC_SELF ? v->a->masked : v->a->scaled;
         dense(v, src, v->L, v->nq, v->nk, 0, buf);
-        static float tmp[MAXL * MAXL];
         dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
         float m = absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
         g->data = buf;
@@ -218,6 +223,7 @@ static void main_spec(const att_state *s, const attn_view *v, int step, float *b
         g->vmax = m;
         g->name = "out";
     }
+    return 0;
 }
 
 /* The cell the detail panel explains: hovered, else (selected row, pinned or largest column). */
@@ -239,6 +245,16 @@ static void detail_cell(const att_state *s, const attn_view *v, int step, const 
     for (int j = 1; j < v->nk; j++)
         if (at_ll(v, v->a->weights, v->row, j) > at_ll(v, v->a->weights, v->row, best)) best = j;
     *col = best;
+}
+
+/* The main grid's geometry as drawn (for clicks and the dump); 0, or -1 out of memory. */
+static int main_geom(const att_state *s, const attn_view *v, const att_layout *L, const lesson_ctx *ctx, ui_grid_geom *geo)
+{
+    ui_grid_spec g;
+    if (main_spec(s, v, ctx, &g) != 0) return -1;
+    g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
+    ui_grid_layout(ctx->ui, L->main, &g, geo);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ drawing */
@@ -269,17 +285,52 @@ static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *c
     ui_bars(ui, r, &b);
 }
 
-static void detail_scores(const attn_view *v, int step, int i, int j, ui_ctx *ui, SDL_Rect p)
+/* Step 2's lines under the sum: the division by √d_k, the mask, and the spread
+ * of all the head's scores before and after (display statistics). */
+static void detail_scaling(const attn_view *v, int i, int j, const char *s1, ui_ctx *ui, int x, int y, int w)
 {
     const ui_theme *t = ui->theme;
+    char b[256], s2[32], s3[32];
+    float sv = at_ll(v, v->a->scaled, i, j);
+    fmtv(sv, s3, sizeof s3);
+    snprintf(s2, sizeof s2, "%.5g", sqrt((double)v->dk));
+    snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %.5g", v->dk, s2, s1, s2, (double)sv);
+    y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
+    float mv = at_ll(v, v->a->masked, i, j);
+    if (isinf(mv) && mv < 0)
+        y = text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
+    double s1s = 0, s2s = 0;
+    int cnt = 0;
+    for (int qi = 0; qi < v->nq; qi++)
+        for (int kj = 0; kj < v->nk; kj++) {
+            float m = at_ll(v, v->a->masked, qi, kj);
+            if (isinf(m) && m < 0) continue;
+            double a0 = at_ll(v, v->a->scores, qi, kj);
+            s1s += a0;
+            s2s += a0 * a0;
+            cnt++;
+        }
+    if (cnt > 1) {
+        double mean = s1s / cnt, sd = sqrt(fmax(0.0, s2s / cnt - mean * mean));
+        snprintf(b, sizeof b, "std of all its scores: %.3g \xE2\x86\x92 %.3g", sd, sd / sqrt((double)v->dk));
+        text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
+    }
+}
+
+/* Steps 1 and 2: the hovered score as the dot product q_i · k_j, term by term. */
+static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int j, SDL_Rect p)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int step = ctx->step;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
     char b[256], n1[32], n2[32];
-    float q[256], k[256], prod[256];
-    int K = v->dk < 256 ? v->dk : 256;
+    int K = v->dk;
+    const float *q = &v->a->q[((size_t)v->head * v->L + i) * K], *k = &v->a->k[((size_t)v->head * v->L + j) * K];
+    float *prod = lesson_floats(ctx, (size_t)K);
+    if (!prod) return;
     double sum = 0;
     for (int d = 0; d < K; d++) {
-        q[d] = at_lk(v, v->a->q, i, d);
-        k[d] = at_lk(v, v->a->k, j, d);
         prod[d] = q[d] * k[d];
         sum += (double)prod[d];
     }
@@ -307,7 +358,7 @@ static void detail_scores(const attn_view *v, int step, int i, int j, ui_ctx *ui
     float pm = absmax(prod, K);
     bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, prod, K, NULL, "term by term: q[d] \xC3\x97 k[d]", "q\xC2\xB7k term", -pm, pm, big);
     y += bh;
-    char s1[32], s2[32], s3[32];
+    char s1[32], s2[32];
     fmtv((float)sum, s1, sizeof s1);
     fmtv(prod[big], s2, sizeof s2);
     snprintf(b, sizeof b, "sum of the %d terms = %s", K, s1);
@@ -318,33 +369,14 @@ static void detail_scores(const attn_view *v, int step, int i, int j, ui_ctx *ui
     fmtv(tv, s1, sizeof s1);
     snprintf(b, sizeof b, "model's A[%d][%d] = %.5g: the same", i, j, (double)tv);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
-    if (step == 1) {
-        float sv = at_ll(v, v->a->scaled, i, j);
-        fmtv(sv, s3, sizeof s3);
-        snprintf(s2, sizeof s2, "%.5g", sqrt((double)v->dk));
-        snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %.5g", v->dk, s2, s1, s2, (double)sv);
-        y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
-        float mv = at_ll(v, v->a->masked, i, j);
-        if (isinf(mv) && mv < 0)
-            y = text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
-        /* the spread of this head's scores before and after (display statistics) */
-        double s1s = 0, s2s = 0;
-        int cnt = 0;
-        for (int qi = 0; qi < v->nq; qi++)
-            for (int kj = 0; kj < v->nk; kj++) {
-                float m = at_ll(v, v->a->masked, qi, kj);
-                if (isinf(m) && m < 0) continue;
-                double a0 = at_ll(v, v->a->scores, qi, kj);
-                s1s += a0;
-                s2s += a0 * a0;
-                cnt++;
-            }
-        if (cnt > 1) {
-            double mean = s1s / cnt, sd = sqrt(fmax(0.0, s2s / cnt - mean * mean));
-            snprintf(b, sizeof b, "std of all its scores: %.3g \xE2\x86\x92 %.3g", sd, sd / sqrt((double)v->dk));
-            text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
-        }
-    }
+    if (step == 1) detail_scaling(v, i, j, s1, ui, x, y, w);
+}
+
+/* z of row i, column k in the softmax step 3 shows: the masked score, or f times the raw score in the what-if. */
+static double softmax_z(const att_state *s, const attn_view *v, int i, int k)
+{
+    float msk = at_ll(v, v->a->masked, i, k);
+    return isinf(msk) ? -INFINITY : whatif_on(s) ? (double)s->factor * at_ll(v, v->a->scores, i, k) : (double)msk;
 }
 
 static void detail_softmax(const att_state *s, const attn_view *v, const float *B, int i, int j, ui_ctx *ui, SDL_Rect p, int y)
@@ -365,21 +397,18 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
     bars(ui, (SDL_Rect){x, y, w, bh}, B + i * v->nk, v->nk, v->nk <= 12 ? v->klab : NULL, NULL, nm, 0, top, j);
     y += bh + pad / 2;
     /* the exponentials of this row (display math of the same softmax) */
-    double z[MAXL] = {0}, mx = -INFINITY, tot = 0;
+    double mx = -INFINITY, tot = 0;
     if (j < 0 || j >= v->nk) j = 0;
-    for (int k = 0; k < v->nk; k++) {
-        float msk = at_ll(v, v->a->masked, i, k);
-        z[k] = isinf(msk) ? -INFINITY : whatif_on(s) ? (double)s->factor * at_ll(v, v->a->scores, i, k) : (double)msk;
-        if (z[k] > mx) mx = z[k];
-    }
-    for (int k = 0; k < v->nk; k++) tot += isinf(z[k]) ? 0.0 : exp(z[k] - mx);
-    double ej = isinf(z[j]) ? 0.0 : exp(z[j] - mx);
+    for (int k = 0; k < v->nk; k++) mx = fmax(mx, softmax_z(s, v, i, k));
+    for (int k = 0; k < v->nk; k++) tot += isinf(softmax_z(s, v, i, k)) ? 0.0 : exp(softmax_z(s, v, i, k) - mx);
+    double zj = softmax_z(s, v, i, j);
+    double ej = isinf(zj) ? 0.0 : exp(zj - mx);
     float sum = 0;
     lesson_attention_row_stats(B + i * v->nk, v->nk, &sum, NULL, NULL);
-    if (isinf(z[j]))
+    if (isinf(zj))
         snprintf(b, sizeof b, "key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0", v->klab[j]);
     else
-        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g/\xCE\xA3 = %.3g/%.4g = %.4g", i, j, z[j] - mx, ej, tot, ej / tot);
+        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g/\xCE\xA3 = %.3g/%.4g = %.4g", i, j, zj - mx, ej, tot, ej / tot);
     y = text_line(ui, x, y, w, t->text, UI_SANS, b);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, "(z = score \xE2\x88\x92 row max: same result)");
     snprintf(b, sizeof b, "\xCE\xA3 of row %d = %.6f", i, (double)sum);
@@ -388,12 +417,14 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
         text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF (display math)");
 }
 
-static void detail_values(const attn_view *v, int i, int c, ui_ctx *ui, SDL_Rect p)
+static void detail_values(const attn_view *v, const lesson_ctx *ctx, int i, int c, SDL_Rect p)
 {
+    ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int pad = ui_px(ui, 8), x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
     char b[256], s1[32];
-    float terms[MAXL];
+    float *terms = lesson_floats(ctx, (size_t)v->nk);
+    if (!terms) return;
     double sum = 0;
     for (int j = 0; j < v->nk; j++) {
         terms[j] = at_ll(v, v->a->weights, i, j) * at_lk(v, v->a->v, j, c);
@@ -456,24 +487,16 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
     }
 }
 
-static void att_draw(const void *st, const lesson_ctx *ctx)
+/* The formula line with this model's shapes, the info line and the view button. */
+static void draw_header(const att_state *s, const attn_view *v, const att_layout *L, const lesson_ctx *ctx)
 {
-    const att_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    attn_view v;
-    attn_view_pick(ctx, s->kind, &v);
-    att_layout L;
-    layout_compute(ctx, &v, &L);
-    int step = ctx->step;
-    int S = v.nq, Kn = v.nk, dk = v.dk;
-    char f[400], title[3][160], b[300];
-
-    /* formula with this model's shapes */
+    int step = ctx->step, S = v->nq, Kn = v->nk, dk = v->dk;
+    char f[400], b[300];
     if (step == 0)
         snprintf(f, sizeof f, "A = Q\xC2\xB7K\xE1\xB5\x80 :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     (d_k = %d = d_model / h = %d / %d)",
-                 S, dk, dk, Kn, S, Kn, dk, v.D, v.H);
+                 S, dk, dk, Kn, S, Kn, dk, v->D, v->H);
     else if (step == 1)
         snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %.4g :  [%d\xC3\x97%d]", dk, sqrt((double)dk), S, Kn);
     else if (step == 2 && whatif_on(s))
@@ -484,110 +507,139 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
                  dk, S, Kn);
     else
         snprintf(f, sizeof f, "out = B\xC2\xB7V :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]   (d_v = %d)", S, Kn, Kn, dk, S, dk, dk);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d      [ ] layer   , . head   \xE2\x86\x91\xE2\x86\x93 query row",
-             attn_view_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, v.H);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
-    snprintf(b, sizeof b, "%s", attn_view_next_label(v.kind));
-    ui_button(ui, L.kind_btn, b, 0);
+             attn_kind_name(v->kind), v->layer + 1, v->n_layers, v->head + 1, v->H);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->info.x, L->info.y + L->info.h / 2, L->info.w, t->text, UI_LEFT | UI_MIDDLE, b);
+    ui_button(ui, L->kind_btn, attn_view_next_label(v->kind), 0);
+}
 
-    static float buf[MAXL * MAXL], buf2[MAXL * MAXL], buf3[MAXL * MAXL];
-    ui_grid_spec g;
-    ui_grid_geom geo;
-    main_spec(s, &v, step, buf, &g);
-    snprintf(title[0], sizeof title[0], "%s", "");
-    int hi_r, hi_c;
+/* One [rows, cols] heatmap of the view's head (no colour bar): Q, Kᵀ or V. */
+static void side_heatmap(const lesson_ctx *ctx, SDL_Rect r, const float *data, int rows, int cols,
+                         const char *const *row_labels, const char *const *col_labels, const char *title, const char *name, int hi_row)
+{
     ui_heatmap_spec h;
+    ui_heatmap_defaults(&h);
+    h.data = data; h.rows = rows; h.cols = cols; h.stride = cols;
+    h.row_labels = row_labels; h.col_labels = col_labels;
+    h.title = title; h.name = name; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0; h.highlight_row = hi_row;
+    ui_heatmap(ctx->ui, r, &h, NULL);
+}
+
+/* The matrices beside the step's main grid (Q and Kᵀ; A; B and V), and the main
+ * grid's title and labels; titles live in title[3]. 0, or -1 out of memory. */
+static int draw_side(const attn_view *v, const att_state *s, const att_layout *L, const lesson_ctx *ctx, ui_grid_spec *g,
+                     char title[3][160])
+{
+    int step = ctx->step, S = v->nq, Kn = v->nk, dk = v->dk;
+    float *b2 = lesson_floats(ctx, (size_t)S * (size_t)(Kn > dk ? Kn : dk));
+    float *b3 = lesson_floats(ctx, (size_t)dk * (size_t)Kn);
+    if (!b2 || !b3) return -1;
     if (step == 0) {
-        /* Q and Kᵀ, then A with the hovered/selected cell outlined */
-        ui_heatmap_defaults(&h);
-        dense(&v, v.a->q, dk, S, dk, 0, buf2);
-        h.data = buf2; h.rows = S; h.cols = dk; h.stride = dk; h.row_labels = v.qlab;
-        snprintf(title[0], sizeof title[0], "Q [%d\xC3\x97%d]", S, dk);
-        h.title = title[0]; h.name = "Q"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0; h.highlight_row = v.row;
-        ui_heatmap(ui, L.m[0], &h, NULL);
-        ui_heatmap_defaults(&h);
-        dense(&v, v.a->k, dk, dk, Kn, 1, buf3);
-        h.data = buf3; h.rows = dk; h.cols = Kn; h.stride = Kn; h.col_labels = Kn <= 12 ? v.klab : NULL;
-        snprintf(title[1], sizeof title[1], "K\xE1\xB5\x80 [%d\xC3\x97%d]", dk, Kn);
-        h.title = title[1]; h.name = "K\xE1\xB5\x80"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0;
-        ui_heatmap(ui, L.m[1], &h, NULL);
-        snprintf(title[2], sizeof title[2], "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
-        g.title = title[2];
+        dense(v, v->a->q, dk, S, dk, 0, b2);
+        snprintf(title[0], 160, "Q [%d\xC3\x97%d]", S, dk);
+        side_heatmap(ctx, L->m[0], b2, S, dk, v->qlab, NULL, title[0], "Q", v->row);
+        dense(v, v->a->k, dk, dk, Kn, 1, b3);
+        snprintf(title[1], 160, "K\xE1\xB5\x80 [%d\xC3\x97%d]", dk, Kn);
+        side_heatmap(ctx, L->m[1], b3, dk, Kn, NULL, Kn <= 12 ? v->klab : NULL, title[1], "K\xE1\xB5\x80", -1);
+        snprintf(title[2], 160, "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
+        g->title = title[2];
     } else if (step == 1) {
-        ui_grid_spec g0 = g;
-        float tmp_m = g.vmax;
-        dense(&v, v.a->scores, v.L, S, Kn, 0, buf2);
-        g0.data = buf2;
+        ui_grid_spec g0 = *g;
+        dense(v, v->a->scores, v->L, S, Kn, 0, b2);
+        g0.data = b2;
         g0.name = "A";
-        snprintf(title[0], sizeof title[0], "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
+        snprintf(title[0], 160, "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
         g0.title = title[0];
-        ui_grid_geom g0g;
-        ui_grid_draw(ui, L.m[0], &g0, &g0g);
-        if (v.kind == ATTN_VIEW_DEC_SELF)
-            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
-        else
-            snprintf(title[1], sizeof title[1], "A / \xE2\x88\x9A%d  (in A's colours)", dk);
-        g.title = title[1];
-        (void)tmp_m;
+        ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);
+        if (v->kind == ATTN_DEC_SELF) snprintf(title[1], 160, "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
+        else snprintf(title[1], 160, "A / \xE2\x88\x9A%d  (in A's colours)", dk);
+        g->title = title[1];
     } else if (step == 2) {
-        snprintf(title[0], sizeof title[0], "%s [%d\xC3\x97%d]",
+        snprintf(title[0], 160, "%s [%d\xC3\x97%d]",
                  whatif_on(s) ? "what-if B = softmax(f\xC2\xB7" "A), no \xE2\x88\x9A" "d_k" : "B = softmax(A / \xE2\x88\x9A" "d_k)", S, Kn);
-        g.title = title[0];
-        g.col_labels = v.klab;
+        g->title = title[0];
+        g->col_labels = v->klab;
     } else {
         ui_grid_spec g0;
         ui_grid_defaults(&g0);
-        dense(&v, v.a->weights, v.L, S, Kn, 0, buf2);
-        g0.data = buf2; g0.rows = S; g0.cols = Kn; g0.row_labels = v.qlab; g0.col_labels = v.klab;
-        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v.row;
-        snprintf(title[0], sizeof title[0], "B [%d\xC3\x97%d]", S, Kn);
+        dense(v, v->a->weights, v->L, S, Kn, 0, b2);
+        g0.data = b2; g0.rows = S; g0.cols = Kn; g0.row_labels = v->qlab; g0.col_labels = v->klab;
+        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v->row;
+        snprintf(title[0], 160, "B [%d\xC3\x97%d]", S, Kn);
         g0.title = title[0];
-        ui_grid_draw(ui, L.m[0], &g0, NULL);
-        ui_heatmap_defaults(&h);
-        dense(&v, v.a->v, dk, Kn, dk, 0, buf3);
-        h.data = buf3; h.rows = Kn; h.cols = dk; h.stride = dk; h.row_labels = v.klab;
-        snprintf(title[1], sizeof title[1], "V [%d\xC3\x97%d]", Kn, dk);
-        h.title = title[1]; h.name = "V"; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0;
-        ui_heatmap(ui, L.m[1], &h, NULL);
-        snprintf(title[2], sizeof title[2], "out [%d\xC3\x97%d]", S, dk);
-        g.title = title[2];
-        g.row_labels = v.qlab;
+        ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);
+        dense(v, v->a->v, dk, Kn, dk, 0, b3);
+        snprintf(title[1], 160, "V [%d\xC3\x97%d]", Kn, dk);
+        side_heatmap(ctx, L->m[1], b3, Kn, dk, v->klab, NULL, title[1], "V", -1);
+        snprintf(title[2], 160, "out [%d\xC3\x97%d]", S, dk);
+        g->title = title[2];
+        g->row_labels = v->qlab;
+    }
+    return 0;
+}
+
+/* Step 3's panel: the caption under B, the √d_k switch, the what-if slider and
+ * its note, then the softmax of the explained row. */
+static void draw_softmax_panel(const att_state *s, const attn_view *v, const att_layout *L, const ui_grid_geom *geo,
+                               const float *B, int hi_r, int hi_c, ui_ctx *ui)
+{
+    const ui_theme *t = ui->theme;
+    int dk = v->dk;
+    stat_columns(v, B, geo, ui, L->cols);
+    SDL_Rect capr = {L->m[0].x, geo->cells.y + geo->cells.h + ui_px(ui, 8), L->m[0].w + L->cols.w, 3 * ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL)};
+    ui_text_wrap(ui, UI_BOLD, UI_SIZE_SMALL, capr, 0, t->accent,
+                 "Each ROW is one query's distribution over all keys: softmax runs along the row (the keys), not down a column, so every row sums to 1.");
+    ui_toggle(ui, L->toggle, s->scaling ? "divide by \xE2\x88\x9A" "d_k (the paper)   [S]" : "divide by \xE2\x88\x9A" "d_k: OFF, what-if   [S]",
+              s->scaling);
+    char sl[96];
+    ui_slider(ui, L->slider, "scores \xC3\x97 f  [\xE2\x88\x92 =],  f", (float)s->factor, 1, MAX_FACTOR, "%.0f");
+    int y = L->slider.y + L->slider.h + ui_px(ui, 6);
+    snprintf(sl, sizeof sl, "as if d_k were %d\xC2\xB7%d\xC2\xB2 = %d", dk, s->factor, dk * s->factor * s->factor);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->toggle.x, y, L->toggle.w, t->text, UI_LEFT, sl);
+    y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    const char *note = s->scaling
+                           ? (s->factor > 1 ? "with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes"
+                                            : "turn the scaling off (S), then slide f")
+                           : "no scaling: rows sharpen as f grows";
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->toggle.x, y, L->toggle.w, s->scaling ? t->text_dim : t->warn, UI_LEFT, note);
+    y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
+    detail_softmax(s, v, B, hi_r, hi_c, ui, L->detail, y);
+}
+
+static void att_draw(const void *st, const lesson_ctx *ctx)
+{
+    const att_state *s = st;
+    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
+    ui_ctx *ui = ctx->ui;
+    attn_view v;
+    attn_view_pick(ctx, s->kind, &v);
+    att_layout L;
+    layout_compute(ctx, &v, &L);
+    ui_grid_spec g;
+    char title[3][160] = {""};
+    if (!v.qlab || main_spec(s, &v, ctx, &g) != 0) {
+        lesson_no_memory(ctx);
+        return;
+    }
+    draw_header(s, &v, &L, ctx);
+    if (draw_side(&v, s, &L, ctx, &g, title) != 0) {
+        lesson_no_memory(ctx);
+        return;
     }
     /* which cell the panel explains; outline it */
+    ui_grid_geom geo;
+    int hi_r, hi_c;
     ui_grid_layout(ui, L.main, &g, &geo);
-    detail_cell(s, &v, step, &geo, ui, &hi_r, &hi_c);
+    detail_cell(s, &v, ctx->step, &geo, ui, &hi_r, &hi_c);
     g.highlight_row = hi_r;
     g.highlight_col = hi_c;
     g.highlight_cell = 1;
     ui_grid_draw(ui, L.main, &g, &geo);
-
     ui_panel(ui, L.detail);
-    if (step == 0 || step == 1) {
-        detail_scores(&v, step, hi_r, hi_c, ui, L.detail);
-    } else if (step == 2) {
-        stat_columns(&v, buf, &geo, ui, L.cols);
-        SDL_Rect capr = {L.m[0].x, geo.cells.y + geo.cells.h + ui_px(ui, 8), L.m[0].w + L.cols.w, 3 * ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL)};
-        ui_text_wrap(ui, UI_BOLD, UI_SIZE_SMALL, capr, 0, t->accent,
-                     "Each ROW is one query's distribution over all keys: softmax runs along the row (the keys), not down a column, so every row sums to 1.");
-        ui_toggle(ui, L.toggle, s->scaling ? "divide by \xE2\x88\x9A" "d_k (the paper)   [S]" : "divide by \xE2\x88\x9A" "d_k: OFF, what-if   [S]",
-                  s->scaling);
-        char sl[96];
-        ui_slider(ui, L.slider, "scores \xC3\x97 f  [\xE2\x88\x92 =],  f", (float)s->factor, 1, MAX_FACTOR, "%.0f");
-        int y = L.slider.y + L.slider.h + ui_px(ui, 6);
-        snprintf(sl, sizeof sl, "as if d_k were %d\xC2\xB7%d\xC2\xB2 = %d", dk, s->factor, dk * s->factor * s->factor);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.toggle.x, y, L.toggle.w, t->text, UI_LEFT, sl);
-        y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-        const char *note = s->scaling
-                               ? (s->factor > 1 ? "with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes"
-                                                : "turn the scaling off (S), then slide f")
-                               : "no scaling: rows sharpen as f grows";
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.toggle.x, y, L.toggle.w, s->scaling ? t->text_dim : t->warn, UI_LEFT, note);
-        y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
-        detail_softmax(s, &v, buf, hi_r, hi_c, ui, L.detail, y);
-    } else {
-        detail_values(&v, hi_r, hi_c, ui, L.detail);
-    }
+    if (ctx->step == 0 || ctx->step == 1) detail_scores(&v, ctx, hi_r, hi_c, L.detail);
+    else if (ctx->step == 2) draw_softmax_panel(s, &v, &L, &geo, g.data, hi_r, hi_c, ui);
+    else detail_values(&v, ctx, hi_r, hi_c, L.detail);
 }
 
 /* ------------------------------------------------------------------ state, events, dump */
@@ -620,12 +672,12 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     int step = ctx->step;
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         switch (ev->key.keysym.sym) {
-        case SDLK_x: s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; s->pin_col = -1; return 1;
+        case SDLK_x: s->kind = (s->kind + 1) % ATTN_N_KINDS; s->pin_col = -1; return 1;
         case SDLK_s: if (step != 2) return 0; s->scaling = !s->scaling; return 1;
         case SDLK_MINUS: if (step != 2) return 0; if (s->factor > 1) s->factor--; return 1;
         case SDLK_EQUALS: case SDLK_PLUS: if (step != 2) return 0; if (s->factor < MAX_FACTOR) s->factor++; return 1;
         case SDLK_UP: case SDLK_DOWN:
-            if (v.kind != ATTN_VIEW_ENC_SELF) { /* the query row of the decoder is the decoding step */
+            if (v.kind != ATTN_ENC_SELF) { /* the query row of the decoder is the decoding step */
                 int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
                 ctx->sel->step = (r + v.nq) % v.nq;
                 return 1;
@@ -636,22 +688,17 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; s->pin_col = -1; return 1; }
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; s->pin_col = -1; return 1; }
         if (step == 2 && ui_point_in(L.toggle, x, y)) { s->scaling = !s->scaling; return 1; }
         if (step == 2 && ui_point_in(L.slider, x, y)) {
             s->drag = 1;
             s->factor = ui_f2i(roundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, x)));
             return 1;
         }
-        static float buf[MAXL * MAXL];
-        ui_grid_spec g;
         ui_grid_geom geo;
-        main_spec(s, &v, step, buf, &g);
-        g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
-        ui_grid_layout(ctx->ui, L.main, &g, &geo);
         int r, c;
-        if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
-            if (v.kind == ATTN_VIEW_ENC_SELF) ctx->sel->token = r;
+        if (main_geom(s, &v, &L, ctx, &geo) == 0 && ui_grid_cell_at(&geo, x, y, &r, &c)) {
+            if (v.kind == ATTN_ENC_SELF) ctx->sel->token = r;
             else ctx->sel->step = r;
             if (step != 3) s->pin_col = c;
             return 1;
@@ -674,33 +721,27 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     attn_view_pick(ctx, s->kind, &v);
     att_layout L;
     layout_compute(ctx, &v, &L);
-    static float buf[MAXL * MAXL], w[MAXL * MAXL];
-    ui_grid_spec g;
     ui_grid_geom geo;
-    main_spec(s, &v, ctx->step, buf, &g);
-    g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
-    ui_grid_layout(ctx->ui, L.main, &g, &geo);
+    float *w = lesson_floats(ctx, (size_t)v.nq * (size_t)v.nk);
+    if (!v.qlab || !w || main_geom(s, &v, &L, ctx, &geo) != 0) return 0;
     shown_weights(s, &v, w);
-    size_t o = 0;
-#define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
-    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"scaling\": %d, \"factor\": %d, \"what_if\": %d, \"rows\": %d, "
+    lesson_json j = {dst, n, 0};
+    lesson_json_put(&j, "{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"scaling\": %d, \"factor\": %d, \"what_if\": %d, \"rows\": %d, "
         "\"cols\": %d, \"query_row\": %d, \"pin_col\": %d, \"grid\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}",
-        attn_view_slug(v.kind), v.layer, v.head, s->scaling, s->factor, whatif_on(s), v.nq, v.nk, v.row, s->pin_col, geo.cells.x,
+        attn_kind_slug(v.kind), v.layer, v.head, s->scaling, s->factor, whatif_on(s), v.nq, v.nk, v.row, s->pin_col, geo.cells.x,
         geo.cells.y, geo.cw, geo.ch, geo.rows, geo.cols);
     const char *names[3] = {"row_sums", "row_max", "row_entropy"};
     for (int k = 0; k < 3; k++) {
-        PUT(", \"%s\": [", names[k]);
+        lesson_json_put(&j, ", \"%s\": [", names[k]);
         for (int i = 0; i < v.nq; i++) {
             float a[3];
             lesson_attention_row_stats(w + i * v.nk, v.nk, &a[0], &a[1], &a[2]);
-            PUT("%s%.6g", i ? ", " : "", (double)a[k]);
+            lesson_json_put(&j, "%s%.6g", i ? ", " : "", (double)a[k]);
         }
-        PUT("]");
+        lesson_json_put(&j, "]");
     }
-    PUT("}");
-#undef PUT
-    if (o >= n && n > 0) { dst[0] = 0; return 0; }
-    return (int)o;
+    lesson_json_put(&j, "}");
+    return lesson_json_end(&j);
 }
 
 const lesson lesson_attention = {

@@ -21,20 +21,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attn_view.h"
 #include "json.h"
 #include "lesson.h"
 #include "ui_grid.h"
 
-#define CROSS_MAXL 256
-
+/* What every picture of the lesson names: the token labels (attn_view.h:
+ * src[S], in[T], out[T], row[T], in ctx->scratch) and the two lengths. */
 typedef struct {
-    char src[CROSS_MAXL][72];      /* source token as typed ("<eos>" last) */
-    char out[CROSS_MAXL][72];      /* token produced by row t */
-    char in[CROSS_MAXL][72];       /* token read by row t */
-    char row[CROSS_MAXL][150];     /* "reads → produces" */
-    const char *src_p[CROSS_MAXL], *out_p[CROSS_MAXL], *row_p[CROSS_MAXL];
+    const char **src, **in, **out, **row;
     int n_src, n_rows;
-} cross_state;
+} cross_labels;
+
+/* 0, or -1 when out of memory or there is nothing to show. */
+static int cross_labels_make(const lesson_ctx *ctx, cross_labels *s)
+{
+    attn_labels lab;
+    if (attn_labels_make(ctx->scratch, ctx->tr, ctx->vocab, &lab) != 0) return -1;
+    s->src = lab.src;
+    s->in = lab.in;
+    s->out = lab.out;
+    s->row = lab.row;
+    s->n_src = ctx->tr->n_src;
+    s->n_rows = ctx->tr->n_tgt;
+    return s->n_rows > 0 && s->n_src > 0 ? 0 : -1;
+}
 
 typedef struct {
     SDL_Rect formula, heat, words, grid;
@@ -50,34 +61,11 @@ static int cross_layer(const lesson_ctx *ctx)
     return l < 0 ? 0 : l;
 }
 
-static int cross_row(const cross_state *s, const lesson_ctx *ctx)
+static int cross_row(const cross_labels *s, const lesson_ctx *ctx)
 {
     int t = ctx->sel->step;
     if (t >= s->n_rows) t = s->n_rows - 1;
     return t < 0 ? 0 : t;
-}
-
-static void cross_changed(void *st, const lesson_ctx *ctx)
-{
-    cross_state *s = st;
-    if (!s) return;
-    const trace *tr = ctx->tr;
-    s->n_src = tr->n_src < CROSS_MAXL ? tr->n_src : CROSS_MAXL;
-    s->n_rows = tr->n_tgt < CROSS_MAXL ? tr->n_tgt : CROSS_MAXL;
-    for (int i = 0; i < s->n_src; i++) {
-        if (i < tr->n_words && tr->src_tokens[i].is_unk)
-            snprintf(s->src[i], sizeof s->src[i], "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text);
-        else
-            snprintf(s->src[i], sizeof s->src[i], "%s", tok_vocab_word(ctx->vocab, tr->src_ids[i]));
-        s->src_p[i] = s->src[i];
-    }
-    for (int t = 0; t < s->n_rows; t++) {
-        snprintf(s->out[t], sizeof s->out[t], "%s", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
-        snprintf(s->in[t], sizeof s->in[t], "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[t]));
-        snprintf(s->row[t], sizeof s->row[t], "%s \xE2\x86\x92 %s", s->in[t], s->out[t]);
-        s->out_p[t] = s->out[t];
-        s->row_p[t] = s->row[t];
-    }
 }
 
 static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *L)
@@ -109,7 +97,7 @@ static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *
 }
 
 /* The alignment heatmap of one layer and head; returns the widget's geometry. */
-static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int small,
+static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int small,
                           int highlight, ui_heatmap_out *out)
 {
     const trace *tr = ctx->tr;
@@ -121,8 +109,8 @@ static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect 
     h.rows = s->n_rows;
     h.cols = s->n_src;
     h.stride = L;
-    h.row_labels = small ? s->out_p : s->row_p;
-    h.col_labels = s->src_p;
+    h.row_labels = small ? s->out : s->row;
+    h.col_labels = s->src;
     if (small)
         snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
     else
@@ -143,7 +131,7 @@ static void cross_heatmap(const cross_state *s, const lesson_ctx *ctx, SDL_Rect 
 
 /* One small multiple of step 2 (ui_grid): word labels only while they fit
  * (at most 12 tokens a side), else none; hovers always name the words. */
-static void cross_thumb(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
+static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
 {
     const trace *tr = ctx->tr;
     int L = tr->cfg.max_len;
@@ -155,8 +143,8 @@ static void cross_thumb(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r,
     g.cols = s->n_src;
     g.stride = L;
     int labels = s->n_rows <= 12 && s->n_src <= 12;
-    g.row_labels = labels ? s->out_p : NULL;
-    g.col_labels = labels ? s->src_p : NULL;
+    g.row_labels = labels ? s->out : NULL;
+    g.col_labels = labels ? s->src : NULL;
     snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
     g.title = title;
     snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
@@ -177,12 +165,12 @@ typedef struct {
     int chips;                     /* 0: columns, 1: wrapped chips */
     int n, row_h, y0, x_src, x_tgt;
     float size;
-    SDL_Rect src[CROSS_MAXL], tgt[CROSS_MAXL];  /* chips mode: word boxes */
+    SDL_Rect *src, *tgt;           /* chips mode: word boxes [n_src], [n_rows] (ctx->scratch) */
     int src_label_y, tgt_label_y;
 } words_geom;
 
 /* Lays chips for n words left to right, wrapping; returns the bottom y, or -1 when they do not fit below max_y. */
-static int chip_flow(const lesson_ctx *ctx, const char (*words)[72], int n, float size, int x0, int y0, int w, int max_y, SDL_Rect *out)
+static int chip_flow(const lesson_ctx *ctx, const char *const *words, int n, float size, int x0, int y0, int w, int max_y, SDL_Rect *out)
 {
     ui_ctx *ui = ctx->ui;
     int gap = ui_px(ui, 5), pad = ui_px(ui, size * 0.4f);
@@ -201,7 +189,7 @@ static int chip_flow(const lesson_ctx *ctx, const char (*words)[72], int n, floa
     return y <= max_y ? y : -1;
 }
 
-static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, words_geom *g)
+static void words_layout(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, words_geom *g)
 {
     ui_ctx *ui = ctx->ui;
     int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + 2 * ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
@@ -219,6 +207,9 @@ static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r
     g->x_tgt = r.x + r.w * 64 / 100;
     if (g->size >= UI_SIZE_SMALL) return;
     /* chips: the biggest size at which both sentences fit, with room for the lines between them */
+    g->src = lesson_scratch_alloc(ctx->scratch, sizeof(SDL_Rect) * (size_t)s->n_src);
+    g->tgt = lesson_scratch_alloc(ctx->scratch, sizeof(SDL_Rect) * (size_t)s->n_rows);
+    if (!g->src || !g->tgt) return; /* out of memory: the columns, in small type */
     g->chips = 1;
     int lab = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int y_src = r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 6);
@@ -241,7 +232,7 @@ static void words_layout(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r
 }
 
 /* Which German row is under (x, y), or -1. */
-static int words_row_at(const cross_state *s, const words_geom *g, const lesson_ctx *ctx, SDL_Rect r, int x, int y)
+static int words_row_at(const cross_labels *s, const words_geom *g, const lesson_ctx *ctx, SDL_Rect r, int x, int y)
 {
     if (g->chips) {
         for (int q = 0; q < s->n_rows; q++)
@@ -266,7 +257,7 @@ static void words_boxes(const words_geom *g, const lesson_ctx *ctx, SDL_Rect r, 
     *tgt = (SDL_Rect){g->x_tgt - gap, g->y0 + q * g->row_h, r.x + r.w - g->x_tgt + gap, g->row_h};
 }
 
-static void draw_words_chips(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, const words_geom *g, const float *w, int layer,
+static void draw_words_chips(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, const words_geom *g, const float *w, int layer,
                              int head, int row)
 {
     ui_ctx *ui = ctx->ui;
@@ -303,7 +294,7 @@ static void draw_words_chips(const cross_state *s, const lesson_ctx *ctx, SDL_Re
     }
 }
 
-static void draw_words(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
+static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
@@ -361,8 +352,12 @@ static void draw_words(const cross_state *s, const lesson_ctx *ctx, SDL_Rect r, 
 
 static void cross_draw(const void *st, const lesson_ctx *ctx)
 {
-    const cross_state *s = st;
-    if (!s || s->n_rows < 1 || s->n_src < 1) return;
+    (void)st;
+    cross_labels lab, *s = &lab;
+    if (cross_labels_make(ctx, s) != 0) {
+        if (ctx->tr->n_tgt > 0 && ctx->tr->n_src > 0) lesson_no_memory(ctx);
+        return;
+    }
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
@@ -397,7 +392,7 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
 
 /* Geometry of the big heatmap, measured by a draw under a 1-pixel clip (for
  * clicks and for the dump's hit boxes). */
-static ui_heatmap_out heat_measure(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L)
+static ui_heatmap_out heat_measure(const cross_labels *s, const lesson_ctx *ctx, const cross_layout *L)
 {
     SDL_Rect old;
     SDL_RenderGetClipRect(ctx->ui->r, &old);
@@ -412,7 +407,7 @@ static ui_heatmap_out heat_measure(const cross_state *s, const lesson_ctx *ctx, 
     return o;
 }
 
-static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_layout *L, int x, int y)
+static int heat_row_at(const cross_labels *s, const lesson_ctx *ctx, const cross_layout *L, int x, int y)
 {
     ui_heatmap_out o = heat_measure(s, ctx, L);
     if (!ui_point_in(o.cells, x, y) || o.cell_h <= 0) return -1;
@@ -421,8 +416,9 @@ static int heat_row_at(const cross_state *s, const lesson_ctx *ctx, const cross_
 
 static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
-    cross_state *s = st;
-    if (!s || ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT) return 0;
+    (void)st;
+    cross_labels lab, *s = &lab;
+    if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT || cross_labels_make(ctx, s) != 0) return 0;
     int x = ev->button.x, y = ev->button.y;
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);
@@ -450,8 +446,9 @@ static int cross_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 
 static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
-    const cross_state *s = st;
-    if (!s || s->n_rows < 1) return 0;
+    (void)st;
+    cross_labels lab, *s = &lab;
+    if (cross_labels_make(ctx, s) != 0) return 0;
     int row = cross_row(s, ctx);
     char in[160], out[160];
     json_escape(in, sizeof in, s->in[row]);
@@ -463,13 +460,10 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
     int chips = 0;
     if (ctx->step == 0) {
         o = heat_measure(s, ctx, &L);
-        words_geom *g = malloc(sizeof *g);
-        if (g) {
-            words_layout(s, ctx, L.words, g);
-            words_boxes(g, ctx, L.words, 0, s->n_rows - 1, &w0, &wq);
-            chips = g->chips;
-            free(g);
-        }
+        words_geom g;
+        words_layout(s, ctx, L.words, &g);
+        words_boxes(&g, ctx, L.words, 0, s->n_rows - 1, &w0, &wq);
+        chips = g.chips;
     }
     /* cells: the heatmap's grid in window pixels (step 1 only), for tests that hover a cell */
     return snprintf(dst, n, "{\"layer\": %d, \"head\": %d, \"row\": %d, \"reads\": \"%s\", \"produces\": \"%s\", \"rows\": %d, \"cols\": %d, "
@@ -483,8 +477,6 @@ const lesson lesson_cross = {
     .slug = "cross-attention",
     .title = "Encoder-decoder attention",
     .keys = "click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head",
-    .state_size = sizeof(cross_state),
-    .on_trace_changed = cross_changed,
     .handle_event = cross_event,
     .draw = cross_draw,
     .steps = 2,

@@ -17,27 +17,21 @@
 #include <string.h>
 
 #include "lesson.h"
-
-#define DI_MAXL 1024
+#include "lesson_layout.h"
 
 typedef struct {
     SDL_Rect formula, prev, next, step_note, chips, mats[3], foot;
 } di_layout;
 
-static int di_step(const lesson_ctx *ctx)
-{
-    int T = ctx->tr->n_tgt > 0 ? ctx->tr->n_tgt : 1, s = ctx->sel->step;
-    return s < 0 ? 0 : s >= T ? T - 1 : s;
-}
+static int di_step(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->step, 0, ctx->tr->n_tgt - 1); }
 
 static void di_layout_compute(const lesson_ctx *ctx, di_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    int y = a.y + lh + pad;
+    int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = lesson_formula_line(ctx, &L->formula);
     int bh = ui_px(ui, 32), bw = ui_px(ui, 120);
     L->prev = (SDL_Rect){a.x, y, bw, bh};
     L->next = (SDL_Rect){a.x + bw + pad, y, bw, bh};
@@ -158,12 +152,8 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
                 UI_LEFT | UI_MIDDLE, f);
     draw_chips(ctx, L.chips, step);
     /* embedding, PE, sum for rows 0..step */
-    static char lab[DI_MAXL][48];
-    static const char *labs[DI_MAXL];
-    for (int i = 0; i <= step && i < DI_MAXL; i++) {
-        snprintf(lab[i], sizeof lab[i], "%d %s", i, word(ctx, tr->tgt_ids[i]));
-        labs[i] = lab[i];
-    }
+    const char **labs = lesson_token_labels(ctx, tr->tgt_ids, step + 1, LESSON_LABEL_NUMBERED);
+    if (!labs) return;
     const float *m[3] = {tr->dec_embed, tr->dec_pe, tr->dec_x};
     const char *nm[3] = {("dec embedding \xC3\x97 \xE2\x88\x9A" "d"), "dec PE", "dec X"};
     char titles[3][96];
@@ -199,13 +189,10 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
 static int di_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     (void)st;
-    if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT) return 0;
+    if (ev->type != SDL_MOUSEBUTTONDOWN) return 0;
     di_layout L;
     di_layout_compute(ctx, &L);
-    int s = di_step(ctx);
-    if (ui_point_in(L.prev, ev->button.x, ev->button.y)) { ctx->sel->step = s > 0 ? s - 1 : 0; return 1; }
-    if (ui_point_in(L.next, ev->button.x, ev->button.y)) { ctx->sel->step = s + 1 < ctx->tr->n_tgt ? s + 1 : s; return 1; }
-    return 0;
+    return lesson_step_click(ev, ctx, L.prev, L.next, di_step(ctx));
 }
 
 static int di_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)

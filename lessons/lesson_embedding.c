@@ -22,7 +22,6 @@
 #include "lesson.h"
 #include "pca.h"
 
-#define EMB_MAXS 1024
 #define EMB_FIRST 1 /* first id in the PCA: <pad> is left out (see pca_update) */
 enum { VIEW_BEFORE = 0, VIEW_AFTER = 1, N_VIEWS = 2 };
 
@@ -160,12 +159,8 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
              V, D, S, S, f, S, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->shapes.x, L->shapes.y, L->shapes.w, t->text, UI_LEFT, b);
 
-    static char lab[EMB_MAXS][TOK_WORD_MAX + 24];
-    static const char *labs[EMB_MAXS];
-    for (int i = 0; i < S && i < EMB_MAXS; i++) {
-        snprintf(lab[i], sizeof lab[i], "%s (%d)", tok_vocab_word(ctx->vocab, tr->src_ids[i]), tr->src_ids[i]);
-        labs[i] = lab[i];
-    }
+    const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_ID);
+    if (!labs) return;
     ui_heatmap_spec h;
     ui_heatmap_defaults(&h);
     h.data = tr->enc_embed;

@@ -17,14 +17,8 @@
 #include "lesson.h"
 #include "ui_grid.h"
 
-#define MAXL 128
-#define MAXLAYERS 12
-#define MAXH 16
-#define LABW 64
-
-typedef struct {
-    int dummy;
-} es_state;
+#define MAXLAYERS 16   /* the model allows 16 encoder layers */
+#define MAXH 16        /* heads drawn at most (as in lesson 6) */
 
 typedef struct {
     SDL_Rect formula, info;
@@ -35,20 +29,6 @@ typedef struct {
     SDL_Rect lines;                       /* the token-to-token view */
     SDL_Rect memory;                      /* the memory heatmap */
 } es_layout;
-
-static char src_lab[MAXL][LABW];
-static const char *src_ptr[MAXL];
-
-static int es_labels(const lesson_ctx *ctx)
-{
-    const trace *tr = ctx->tr;
-    int S = tr->n_src < MAXL ? tr->n_src : MAXL;
-    for (int i = 0; i < S; i++) {
-        snprintf(src_lab[i], LABW, "%s", i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]));
-        src_ptr[i] = src_lab[i];
-    }
-    return S;
-}
 
 static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
 {
@@ -86,16 +66,15 @@ static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
     L->memory = (SDL_Rect){x1 + lw + 2 * pad, y0, a.x + a.w - (x1 + lw + 2 * pad), h};
 }
 
-static void tile_spec(const lesson_ctx *ctx, int l, int h, int S, float *buf, ui_grid_spec *g, char *name, size_t nn)
+static void tile_spec(const lesson_ctx *ctx, int l, int h, const char *const *labs, ui_grid_spec *g, char *name, size_t nn)
 {
     const trace *tr = ctx->tr;
     int Lm = tr->cfg.max_len;
-    for (int i = 0; i < S; i++)
-        for (int j = 0; j < S; j++) buf[i * S + j] = tr->enc[l].self.weights[((size_t)h * Lm + i) * Lm + j];
     ui_grid_defaults(g);
-    g->data = buf;
-    g->rows = g->cols = S;
-    g->row_labels = g->col_labels = src_ptr;
+    g->data = tr->enc[l].self.weights + (size_t)h * Lm * Lm;
+    g->stride = Lm;
+    g->rows = g->cols = tr->n_src;
+    g->row_labels = g->col_labels = labs;
     g->labels_in_hover_only = 1;
     g->square = 1;
     g->max_cell = 200;
@@ -113,8 +92,9 @@ static void es_sel(const lesson_ctx *ctx, int *l, int *h)
 }
 
 /* The token-to-token view of one head: queries on the left, keys on the right. */
-static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
+static void draw_lines(const lesson_ctx *ctx, int l, int h, const char *const *src_ptr, SDL_Rect r)
 {
+    int S = ctx->tr->n_src;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
@@ -175,11 +155,17 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, int S, SDL_Rect r)
 
 static void es_draw(const void *st, const lesson_ctx *ctx)
 {
-    if (!st || !ctx->tr || ctx->tr->n_src < 1) return;
+    (void)st;
+    if (!ctx->tr || ctx->tr->n_src < 1) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
-    int S = es_labels(ctx), D = tr->cfg.d_model;
+    int S = tr->n_src, D = tr->cfg.d_model;
+    const char **src_ptr = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_TYPED);
+    if (!src_ptr) {
+        lesson_no_memory(ctx);
+        return;
+    }
     es_layout L;
     es_layout_compute(ctx, &L);
     int sl, sh;
@@ -192,7 +178,6 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
              L.n_layers, L.H, S, S, sl + 1, sh + 1);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     /* the grid of maps */
-    static float buf[MAXL * MAXL];
     char name[64];
     int gap = ui_px(ui, 4);
     for (int hh = 0; hh < L.H; hh++) {
@@ -207,7 +192,7 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
         for (int hh = 0; hh < L.H; hh++) {
             ui_grid_spec g;
             ui_grid_geom geo;
-            tile_spec(ctx, l, hh, S, buf, &g, name, sizeof name);
+            tile_spec(ctx, l, hh, src_ptr, &g, name, sizeof name);
             SDL_Rect r = L.tiles[l][hh];
             ui_grid_draw(ui, r, &g, &geo);
             if (l == sl && hh == sh) {
@@ -219,7 +204,7 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     ui_button(ui, L.open_att, "\xE2\x86\x92 5 Attention (Enter)", 0);
     ui_button(ui, L.open_mh, "\xE2\x86\x92 6 Multi-head (M)", 0);
     /* the line view of the selected head */
-    draw_lines(ctx, sl, sh, S, L.lines);
+    draw_lines(ctx, sl, sh, src_ptr, L.lines);
     /* the memory */
     ui_grid_spec g;
     ui_grid_defaults(&g);
@@ -250,7 +235,8 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
 
 static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
-    if (!st || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    (void)st;
+    if (!ctx->tr || ctx->tr->n_src < 1) return 0;
     es_layout L;
     es_layout_compute(ctx, &L);
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
@@ -277,41 +263,41 @@ static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 
 static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
-    if (!st || !ctx->tr || ctx->tr->n_src < 1) return 0;
-    int S = es_labels(ctx);
+    (void)st;
+    if (!ctx->tr || ctx->tr->n_src < 1) return 0;
+    int S = ctx->tr->n_src;
+    const char **labs = lesson_token_labels(ctx, ctx->tr->src_ids, S, LESSON_LABEL_TYPED);
+    if (!labs) return 0;
     es_layout L;
     es_layout_compute(ctx, &L);
     int sl, sh;
     es_sel(ctx, &sl, &sh);
-    size_t o = 0;
-#define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
-    PUT("{\"layer\": %d, \"head\": %d, \"n_layers\": %d, \"n_heads\": %d, \"tiles\": [", sl, sh, L.n_layers, L.H);
-    static float buf[MAXL * MAXL];
+    lesson_json j = {dst, n, 0};
+    lesson_json_put(&j, "{\"layer\": %d, \"head\": %d, \"n_layers\": %d, \"n_heads\": %d, \"tiles\": [", sl, sh, L.n_layers, L.H);
     char name[64];
     for (int l = 0; l < L.n_layers; l++)
         for (int h = 0; h < L.H; h++) {
             ui_grid_spec g;
             ui_grid_geom geo;
-            tile_spec(ctx, l, h, S, buf, &g, name, sizeof name);
+            tile_spec(ctx, l, h, labs, &g, name, sizeof name);
             ui_grid_layout(ctx->ui, L.tiles[l][h], &g, &geo);
-            PUT("%s{\"layer\": %d, \"head\": %d, \"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d}", l || h ? ", " : "", l, h, geo.cells.x,
-                geo.cells.y, geo.cw, geo.ch);
+            lesson_json_put(&j, "%s{\"layer\": %d, \"head\": %d, \"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d}", l || h ? ", " : "", l, h,
+                            geo.cells.x, geo.cells.y, geo.cw, geo.ch);
         }
-    PUT("], \"open_attention\": [%d, %d, %d, %d], \"open_multihead\": [%d, %d, %d, %d]", L.open_att.x, L.open_att.y, L.open_att.w,
-        L.open_att.h, L.open_mh.x, L.open_mh.y, L.open_mh.w, L.open_mh.h);
+    lesson_json_put(&j, "], ");
+    lesson_json_rect(&j, "open_attention", L.open_att);
+    lesson_json_put(&j, ", ");
+    lesson_json_rect(&j, "open_multihead", L.open_mh);
     double msum = 0;
     for (int i = 0; i < S * ctx->tr->cfg.d_model; i++) msum += fabs(ctx->tr->memory[i]);
-    PUT(", \"memory_abs_sum\": %.6g}", msum);
-#undef PUT
-    if (o >= n && n > 0) { dst[0] = 0; return 0; }
-    return (int)o;
+    lesson_json_put(&j, ", \"memory_abs_sum\": %.6g}", msum);
+    return lesson_json_end(&j);
 }
 
 const lesson lesson_encoder_stack = {
     .slug = "encoder-stack",
     .title = "The encoder stack",
     .keys = "click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6",
-    .state_size = sizeof(es_state),
     .handle_event = es_event,
     .draw = es_draw,
     .dump_json = es_dump,

@@ -21,9 +21,7 @@
 #include <string.h>
 
 #include "lesson.h"
-
-#define FFN_MAXL 1024
-#define FFN_MAXF 4096
+#include "lesson_layout.h"
 
 typedef struct {
     int dec;                 /* 0: encoder stack, 1: decoder stack */
@@ -41,20 +39,18 @@ typedef struct {
     const float *x;          /* [rows, D] the FFN input: enc norm1.out or dec norm2.out */
     const trace_ffn *ffn;
     const char *x_from;      /* "norm1" or "norm2" */
+    const char **labs;       /* [rows] "i word" row labels (ctx->scratch), NULL out of memory */
 } ffn_view;
 
 static void ffn_view_get(const ffn_state *s, const lesson_ctx *ctx, ffn_view *v)
 {
     const trace *tr = ctx->tr;
     memset(v, 0, sizeof *v);
-    /* the decoder only when the model has one and it ran */
-    v->dec = s && s->dec && tr->cfg.n_dec_layers > 0 && tr->n_tgt > 0;
-    v->n_layers = v->dec ? tr->cfg.n_dec_layers : tr->cfg.n_enc_layers;
-    int l = ctx->sel->layer;
-    v->l = l < 0 ? 0 : l >= v->n_layers ? v->n_layers - 1 : l;
+    v->dec = lesson_stack_dec(ctx, s && s->dec);
+    v->l = lesson_stack_layer(ctx, v->dec, &v->n_layers);
     v->rows = v->dec ? tr->n_tgt : tr->n_src;
-    if (v->rows > FFN_MAXL) v->rows = FFN_MAXL;
     v->ids = v->dec ? tr->tgt_ids : tr->src_ids;
+    v->labs = lesson_token_labels(ctx, v->ids, v->rows, LESSON_LABEL_NUMBERED);
     if (v->dec) {
         v->x = tr->dec[v->l].norm2.out;
         v->ffn = &tr->dec[v->l].ffn;
@@ -71,15 +67,10 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int bh = ui_px(ui, 30), bpad = ui_px(ui, 24), w = 0, h = 0;
-    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    int y = a.y + lh + pad;
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "encoder", &w, &h);
-    L->btn_enc = (SDL_Rect){a.x, y, w + bpad, bh};
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "decoder", &w, &h);
-    L->btn_dec = (SDL_Rect){a.x + L->btn_enc.w, y, w + bpad, bh};
-    int xn = L->btn_dec.x + L->btn_dec.w + 2 * pad;
+    int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = lesson_formula_line(ctx, &L->formula);
+    int xn = lesson_stack_buttons(ctx, a.x, y, &L->btn_enc, &L->btn_dec) + 2 * pad;
+    int bh = L->btn_enc.h;
     L->stack_note = (SDL_Rect){xn, y, a.x + a.w - xn, bh};
     y += bh + pad / 2;
     L->note = (SDL_Rect){a.x, y, a.w, sh};
@@ -95,13 +86,6 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     int h2 = a.y + a.h - y2;
     L->tok_bars = (SDL_Rect){a.x, y2, wx + pad / 2, h2};
     L->unit_bars = (SDL_Rect){a.x + wx + pad, y2, wh, h2};
-}
-
-/* Row label "i word": a source token (encoder) or a decoder input token (decoder). */
-static const char *tok_label(const lesson_ctx *ctx, const int *ids, int i, char *buf, size_t n)
-{
-    snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, ids[i]));
-    return buf;
 }
 
 /* How many tokens unit u fires for (hidden > 0) among the S rows. */
@@ -156,13 +140,12 @@ static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, co
     if (ui_mouse_in(ui, c)) {
         int u = ui_f2i((float)(ui->mouse_x - c.x) / cw), i = (ui->mouse_y - c.y) / ch;
         if (u >= 0 && u < F && i >= 0 && i < S) {
-            char rl[64];
             float v = hid[(size_t)i * F + u];
             int x0 = c.x + ui_f2i(u * cw);
             SDL_Rect cell = {x0, c.y + i * ch, ui_f2i(cw) > 0 ? ui_f2i(cw) : 1, ch};
             ui_frame(ui, (SDL_Rect){cell.x - 1, c.y - 1, cell.w + 2, c.h + 2}, t->accent, 1);
             ui_hover_value(ui, cell, v, "hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens, %s layer %d", i, u,
-                           tok_label(ctx, vw->ids, i, rl, sizeof rl), u, v > 0 ? "" : ", off", u, (int)fires[u], S,
+                           vw->labs[i], u, v > 0 ? "" : ", off", u, (int)fires[u], S,
                            vw->dec ? "decoder" : "encoder", vw->l + 1);
             *hov_tok = i;
             *hov_unit = u;
@@ -206,7 +189,6 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    char rl[64];
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, "ReLU zeros");
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y0 = r.y + lh + ui_px(ui, 2);
@@ -228,14 +210,84 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
         /* every thin-th label, "all", and the hovered row; none that would touch "all" */
         if (i == S || (i % thin == 0 && S - i >= thin) || i == hov_tok)
             ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + rh / 2, lab_w, i == hov_tok ? t->accent : t->text,
-                        UI_RIGHT | UI_MIDDLE, i < S ? tok_label(ctx, vw->ids, i, rl, sizeof rl) : "all");
+                        UI_RIGHT | UI_MIDDLE, i < S ? vw->labs[i] : "all");
         SDL_Rect row = {r.x, y, r.w, rh};
         if (ui_mouse_in(ui, row)) {
-            if (i < S) ui_hover_value(ui, bar, v, "share of the %d hidden units at 0 for token %s", F,
-                                       tok_label(ctx, vw->ids, i, rl, sizeof rl));
+            if (i < S) ui_hover_value(ui, bar, v, "share of the %d hidden units at 0 for token %s", F, vw->labs[i]);
             else ui_hover_value(ui, bar, v, "share of all %d\xC3\x97%d hidden values at 0", S, F);
         }
     }
+}
+
+/* The formula with this model's shapes, the stack switch and the line about the stack. */
+static void draw_header(const lesson_ctx *ctx, const ffn_view *vw, const ffn_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int S = vw->rows, D = ctx->tr->cfg.d_model, F = ctx->tr->cfg.d_ff, l = vw->l;
+    char f[400];
+    snprintf(f, sizeof f, "FFN(x) = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) W\xE2\x82\x82\xE1\xB5\x80 + b\xE2\x82\x82"
+                          " :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
+             S, D, D, F, S, F, S, D);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
+    lesson_stack_draw(ctx, L->btn_enc, L->btn_dec, vw->dec);
+    if (vw->dec)
+        snprintf(f, sizeof f, "decoder layer %d of %d ([ ])  \xC2\xB7  x = norm2 out, after cross-attention  \xC2\xB7  "
+                              "rows: <bos> + target words (T = %d)", l + 1, vw->n_layers, S);
+    else
+        snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  x = norm1 out, after self-attention  \xC2\xB7  "
+                              "rows: source tokens (S = %d)", l + 1, vw->n_layers, S);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->stack_note.x, L->stack_note.y + L->stack_note.h / 2, L->stack_note.w, t->text_dim,
+                UI_LEFT | UI_MIDDLE, f);
+}
+
+/* ReLU sparsity of the hidden layer [S, F]: zshare[i] the share of row i at 0,
+ * fires[u] the rows unit u fires for; returns the zeros in all, *dead the units
+ * off for every row. */
+static long sparsity(const float *HID, int S, int F, float *zshare, float *fires, int *dead)
+{
+    long zeros = 0;
+    for (int i = 0; i < S; i++) {
+        int z = 0;
+        for (int u = 0; u < F; u++) z += !(HID[(size_t)i * F + u] > 0.0f);
+        zshare[i] = (float)z / (float)F;
+        zeros += z;
+    }
+    *dead = 0;
+    for (int u = 0; u < F; u++) {
+        fires[u] = (float)unit_fires(HID, S, F, u);
+        *dead += fires[u] == 0;
+    }
+    return zeros;
+}
+
+/* x or FFN(x) [S x D] as a heatmap without colour bar; reports the hovered row in *hov_tok. */
+static void io_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const float *m, const char *title, const char *name,
+                   const char *const *labs, int sel_row, int *hov_tok)
+{
+    ui_ctx *ui = ctx->ui;
+    int S = vw->rows, D = ctx->tr->cfg.d_model;
+    ui_heatmap_spec h;
+    ui_heatmap_defaults(&h);
+    h.data = m;
+    h.rows = S; h.cols = D; h.stride = D;
+    h.row_labels = labs;
+    h.title = title;
+    h.name = name;
+    h.cmap = UI_CMAP_DIVERGING;
+    h.colorbar = 0;
+    h.highlight_row = sel_row;
+    ui_heatmap_out o;
+    if (!ui_heatmap(ui, r, &h, &o)) return;
+    *hov_tok = o.hover_row;
+    const char *stack = vw->dec ? "decoder" : "encoder";
+    float v = m[o.hover_row * D + o.hover_col];
+    if (m == vw->x)
+        ui_hover_value(ui, lesson_hover_cell(&o), v, "x[%d][%d] (%s, dim %d): FFN input = %s out, %s layer %d", o.hover_row,
+                       o.hover_col, vw->labs[o.hover_row], o.hover_col, vw->x_from, stack, vw->l + 1);
+    else
+        ui_hover_value(ui, lesson_hover_cell(&o), v, "FFN(x)[%d][%d] (%s, dim %d), %s layer %d", o.hover_row, o.hover_col,
+                       vw->labs[o.hover_row], o.hover_col, stack, vw->l + 1);
 }
 
 static void ffn_draw(const void *st, const lesson_ctx *ctx)
@@ -245,75 +297,30 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     const trace *tr = ctx->tr;
     ffn_view vw;
     ffn_view_get(st, ctx, &vw);
-    int S = vw.rows, D = tr->cfg.d_model, F = tr->cfg.d_ff, l = vw.l;
-    if (F > FFN_MAXF) F = FFN_MAXF;
-    const char *stack = vw.dec ? "decoder" : "encoder";
-    const float *X = vw.x, *HID = vw.ffn->hidden, *OUT = vw.ffn->out;
+    int S = vw.rows, F = tr->cfg.d_ff;
+    const float *HID = vw.ffn->hidden;
+    float *zshare = lesson_floats(ctx, (size_t)S), *fires = lesson_floats(ctx, (size_t)F);
+    if (!vw.labs || !zshare || !fires) {
+        lesson_no_memory(ctx);
+        return;
+    }
     /* the outlined row: the selected source token, or the decoding step in the decoder */
     int sel_row = vw.dec ? ctx->sel->step : ctx->sel->token;
     if (sel_row >= S) sel_row = -1;
     ffn_layout L;
     ffn_layout_compute(ctx, &L);
+    draw_header(ctx, &vw, &L);
+    int dead;
+    long zeros = sparsity(HID, S, F, zshare, fires, &dead);
     char f[400];
-    snprintf(f, sizeof f, "FFN(x) = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) W\xE2\x82\x82\xE1\xB5\x80 + b\xE2\x82\x82"
-                          " :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
-             S, D, D, F, S, F, S, D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    ui_button(ui, L.btn_enc, "encoder", !vw.dec);
-    ui_button(ui, L.btn_dec, "decoder", vw.dec);
-    if (vw.dec)
-        snprintf(f, sizeof f, "decoder layer %d of %d ([ ])  \xC2\xB7  x = norm2 out, after cross-attention  \xC2\xB7  "
-                              "rows: <bos> + target words (T = %d)", l + 1, vw.n_layers, S);
-    else
-        snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  x = norm1 out, after self-attention  \xC2\xB7  "
-                              "rows: source tokens (S = %d)", l + 1, vw.n_layers, S);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.stack_note.x, L.stack_note.y + L.stack_note.h / 2, L.stack_note.w, t->text_dim,
-                UI_LEFT | UI_MIDDLE, f);
-    /* sparsity */
-    static float zshare[FFN_MAXL];
-    static float fires[FFN_MAXF];
-    long zeros = 0;
-    for (int i = 0; i < S; i++) {
-        int z = 0;
-        for (int u = 0; u < F; u++) z += !(HID[(size_t)i * F + u] > 0.0f);
-        zshare[i] = (float)z / (float)F;
-        zeros += z;
-    }
-    int dead = 0;
-    for (int u = 0; u < F; u++) {
-        fires[u] = (float)unit_fires(HID, S, F, u);
-        dead += fires[u] == 0;
-    }
     snprintf(f, sizeof f, "same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  "
                           "%d units off for every token  \xC2\xB7  D: encoder / decoder",
              100.0 * (double)zeros / ((double)S * F), S, F, dead);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT, f);
-
-    static char lab[FFN_MAXL][48];
-    static const char *labs[FFN_MAXL];
-    for (int i = 0; i < S; i++) labs[i] = tok_label(ctx, vw.ids, i, lab[i], sizeof lab[i]);
     char title[128];
     int hov_tok = -1, hov_unit = -1;
-    ui_heatmap_out o;
-    /* x */
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = X;
-    h.rows = S; h.cols = D; h.stride = D;
-    h.row_labels = labs;
-    snprintf(title, sizeof title, "x [%d\xC3\x97%d]", S, D);
-    h.title = title;
-    h.name = "x";
-    h.cmap = UI_CMAP_DIVERGING;
-    h.colorbar = 0;
-    h.highlight_row = sel_row;
-    if (ui_heatmap(ui, L.x, &h, &o)) {
-        hov_tok = o.hover_row;
-        char rl[64];
-        ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       X[o.hover_row * D + o.hover_col], "x[%d][%d] (%s, dim %d): FFN input = %s out, %s layer %d", o.hover_row,
-                       o.hover_col, tok_label(ctx, vw.ids, o.hover_row, rl, sizeof rl), o.hover_col, vw.x_from, stack, l + 1);
-    }
+    snprintf(title, sizeof title, "x [%d\xC3\x97%d]", S, tr->cfg.d_model);
+    io_map(ctx, &vw, L.x, vw.x, title, "x", vw.labs, sel_row, &hov_tok);
     /* hidden: viridis from 0, zeros dark; drawn here with fractional column
      * widths so the F units use the whole width and line up with the unit bars */
     float mx = 0;
@@ -322,23 +329,7 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     SDL_Rect hc;
     snprintf(title, sizeof title, "hidden = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) [%d\xC3\x97%d]   dark = 0 (off)", S, F);
     hidden_map(ctx, &vw, L.hidden, title, HID, S, F, mx, fires, sel_row, &hc, &hov_tok, &hov_unit);
-    /* out */
-    ui_heatmap_defaults(&h);
-    h.data = OUT;
-    h.rows = S; h.cols = D; h.stride = D;
-    snprintf(title, sizeof title, "= FFN(x)");
-    h.title = title;
-    h.name = "FFN(x)";
-    h.cmap = UI_CMAP_DIVERGING;
-    h.colorbar = 0;
-    h.highlight_row = sel_row;
-    if (ui_heatmap(ui, L.out, &h, &o)) {
-        hov_tok = o.hover_row;
-        char rl[64];
-        ui_hover_value(ui, (SDL_Rect){o.cells.x + o.hover_col * o.cell_w, o.cells.y + o.hover_row * o.cell_h, o.cell_w, o.cell_h},
-                       OUT[o.hover_row * D + o.hover_col], "FFN(x)[%d][%d] (%s, dim %d), %s layer %d", o.hover_row, o.hover_col,
-                       tok_label(ctx, vw.ids, o.hover_row, rl, sizeof rl), o.hover_col, stack, l + 1);
-    }
+    io_map(ctx, &vw, L.out, vw.ffn->out, "= FFN(x)", "FFN(x)", NULL, sel_row, &hov_tok);
     /* zero share per row, and overall */
     zero_bars(ctx, &vw, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
     /* rows per unit, one bar under each column of the hidden heatmap */
@@ -352,13 +343,7 @@ static int ffn_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     if (!s) return 0;
     ffn_layout L;
     ffn_layout_compute(ctx, &L);
-    int want = -1;
-    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
-        if (ui_point_in(L.btn_enc, ev->button.x, ev->button.y)) want = 0;
-        else if (ui_point_in(L.btn_dec, ev->button.x, ev->button.y)) want = 1;
-    }
-    if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_d && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)))
-        want = !s->dec;
+    int want = lesson_stack_event(ev, L.btn_enc, L.btn_dec, s->dec);
     if (want < 0) return 0;
     s->dec = want;
     return 1;
@@ -370,13 +355,16 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     ffn_view_get(st, ctx, &vw);
     ffn_layout L;
     ffn_layout_compute(ctx, &L);
-#define R4(r) (r).x, (r).y, (r).w, (r).h
-    return snprintf(dst, n, "{\"stack\": \"%s\", \"layer\": %d, \"rows\": %d, \"btn_enc\": [%d, %d, %d, %d], "
-                            "\"btn_dec\": [%d, %d, %d, %d], \"x\": [%d, %d, %d, %d], \"hidden\": [%d, %d, %d, %d], "
-                            "\"out\": [%d, %d, %d, %d], \"tok_bars\": [%d, %d, %d, %d], \"unit_bars\": [%d, %d, %d, %d]}",
-                    vw.dec ? "decoder" : "encoder", vw.l, vw.rows, R4(L.btn_enc), R4(L.btn_dec), R4(L.x), R4(L.hidden), R4(L.out),
-                    R4(L.tok_bars), R4(L.unit_bars));
-#undef R4
+    lesson_json j = {dst, n, 0};
+    lesson_json_put(&j, "{\"stack\": \"%s\", \"layer\": %d, \"rows\": %d", vw.dec ? "decoder" : "encoder", vw.l, vw.rows);
+    const char *keys[7] = {"btn_enc", "btn_dec", "x", "hidden", "out", "tok_bars", "unit_bars"};
+    const SDL_Rect rects[7] = {L.btn_enc, L.btn_dec, L.x, L.hidden, L.out, L.tok_bars, L.unit_bars};
+    for (int k = 0; k < 7; k++) {
+        lesson_json_put(&j, ", ");
+        lesson_json_rect(&j, keys[k], rects[k]);
+    }
+    lesson_json_put(&j, "}");
+    return lesson_json_end(&j);
 }
 
 const lesson lesson_ffn = {

@@ -27,9 +27,9 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "whatif.h"
 
-#define MK_MAXL 64
 #define PAD_SENT_SHORT "the cat sleeps"
 #define PAD_SENT_LONG "the woman sees the old dog in the garden"
 
@@ -45,32 +45,17 @@ typedef struct {
     SDL_Rect pad_tokens, pad_mask, pad_note;
 } masked_layout;
 
-static int mk_layer(const lesson_ctx *ctx)
-{
-    int nl = ctx->tr->cfg.n_dec_layers, l = ctx->sel->layer;
-    return l < 0 ? 0 : l >= nl ? nl - 1 : l;
-}
-
-static int mk_head(const lesson_ctx *ctx)
-{
-    int H = ctx->tr->cfg.n_heads, h = ctx->sel->head;
-    return h < 0 ? 0 : h >= H ? H - 1 : h;
-}
-
-static int mk_step(const lesson_ctx *ctx)
-{
-    int T = ctx->tr->n_tgt > 0 ? ctx->tr->n_tgt : 1, s = ctx->sel->step;
-    return s < 0 ? 0 : s >= T ? T - 1 : s;
-}
+static int mk_layer(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->layer, 0, ctx->tr->cfg.n_dec_layers - 1); }
+static int mk_head(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->head, 0, ctx->tr->cfg.n_heads - 1); }
+static int mk_step(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->step, 0, ctx->tr->n_tgt - 1); }
 
 static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int pad = ui_px(ui, 8), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    int y = a.y + lh + pad;
+    int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = lesson_formula_line(ctx, &L->formula);
     if (step == 0) {
         int bh = ui_px(ui, 30), bw = ui_px(ui, 110), tw = ui_px(ui, 330);
         L->prev = (SDL_Rect){a.x, y, bw, bh};
@@ -157,17 +142,14 @@ static void label_cells(ui_ctx *ui, const ui_heatmap_out *o, const float *data, 
         }
 }
 
-static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const masked_layout *L)
+/* Step 1's top: the formula, the step buttons, the layer / head / step line,
+ * the "break it" switch, and the reason when the what-if run failed. */
+static void causal_header(const masked_state *s, const lesson_ctx *ctx, const masked_layout *L, int l, int h, int step, int T)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *live = ctx->tr;
-    int broken = s->broken && s->wtr;
-    const trace *tr = broken ? s->wtr : live;
-    int T = live->n_tgt, Lm = live->cfg.max_len, K = live->cfg.d_model / live->cfg.n_heads;
-    if (T > MK_MAXL) T = MK_MAXL;
-    int l = mk_layer(ctx), h = mk_head(ctx), step = mk_step(ctx);
-    const trace_attn *A = &tr->dec[l].self;
+    int K = live->cfg.d_model / live->cfg.n_heads;
     char b[400];
     snprintf(b, sizeof b, "weights = softmax(QK\xE1\xB5\x80/\xE2\x88\x9A%d + M),  M[i][j] = 0 if j \xE2\x89\xA4 i, \xE2\x88\x92\xE2\x88\x9E if j > i"
                           "  : [%d\xC3\x97%d]", K, T, T);
@@ -182,75 +164,102 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
         snprintf(b, sizeof b, "what-if run failed: %s", s->err);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->table.x, L->table.y, L->table.w, t->error, UI_LEFT, b);
     }
+}
 
-    static char lab[MK_MAXL][48];
-    static const char *labs[MK_MAXL];
-    static const char *cols[MK_MAXL];
-    static char col[MK_MAXL][40];
-    for (int i = 0; i < T; i++) {
-        snprintf(lab[i], sizeof lab[i], "%d %s", i, dword(ctx, live->tgt_ids[i]));
-        labs[i] = lab[i];
-        snprintf(col[i], sizeof col[i], "%s", dword(ctx, live->tgt_ids[i]));
-        cols[i] = col[i];
+/* What step 1's four maps show: M, the scaled scores, the masked scores and the
+ * weights of one head, [T x T] each with its row stride. */
+typedef struct {
+    const float *data[4];
+    int stride[4];
+    int T, l, h, step, broken;
+    const char *const *labs, *const *cols;   /* "i word" rows, "word" columns */
+} causal_maps;
+
+/* One of the four maps: drawn, labelled, veiled after the step, hovered. */
+static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_Rect r, const char *title, float rng)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int T = c->T, broken = c->broken, step = c->step;
+    static const char *const names[4] = {"mask", "scaled", "masked", "weights"};
+    ui_heatmap_spec hs;
+    ui_heatmap_defaults(&hs);
+    hs.data = c->data[k];
+    hs.rows = hs.cols = T;
+    hs.stride = c->stride[k];
+    hs.row_labels = k == 0 ? c->labs : NULL;
+    hs.col_labels = c->cols;
+    hs.title = title;
+    hs.name = names[k];
+    hs.square = 1;
+    hs.colorbar = 0;
+    hs.show_values = 0;
+    if (k == 3) { hs.cmap = UI_CMAP_VIRIDIS; hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
+    else if (k == 0) { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
+    else { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -rng; hs.vmax = rng; }
+    hs.highlight_row = step;
+    ui_heatmap_out o;
+    int hov = ui_heatmap(ui, r, &hs, &o);
+    if (k == 0 || k == 3) label_cells(ui, &o, c->data[k], c->stride[k], T, T, hs.cmap, hs.vmin, hs.vmax);
+    if (!broken) veil_rows(ui, &o, step + 1, T);
+    if (broken && k == 3) /* outline the future cells that now get weight */
+        for (int i = 0; i < T; i++)
+            for (int j = i + 1; j < T; j++)
+                if (c->data[3][(size_t)i * c->stride[3] + j] > 0.0f && o.cell_w >= 14)
+                    ui_frame(ui, (SDL_Rect){o.cells.x + j * o.cell_w, o.cells.y + i * o.cell_h, o.cell_w, o.cell_h}, t->warn, 1);
+    if (!hov) return;
+    int q = o.hover_row, kk = o.hover_col;
+    float v = c->data[k][(size_t)q * c->stride[k] + kk];
+    static const char *const what[4] = {"causal mask M", "scaled score before masking", "masked score", "attention weight"};
+    ui_hover_value(ui, lesson_hover_cell(&o), v, "%s%s, decoder layer %d head %d [%d][%d] (row %s, column %s)%s",
+                   broken && k ? "no-mask run: " : "", what[k], c->l + 1, c->h + 1, q, kk, c->labs[q], c->cols[kk],
+                   !broken && kk > q ? (k == 1 ? ": filled for display, the model never uses it" : ": future, masked") :
+                   !broken && q > step ? ": row not computed yet at this step" : "");
+}
+
+/* One column of the table: what row i reads and predicts (with and without the
+ * mask) and the weight it puts on later columns. */
+static void table_column(const masked_state *s, const lesson_ctx *ctx, const causal_maps *c, SDL_Rect tb, int x, int cw, int i)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *live = ctx->tr;
+    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), broken = c->broken;
+    float fut = 0;
+    for (int j = i + 1; j < c->T; j++) fut += c->data[3][(size_t)i * c->stride[3] + j];
+    SDL_Color dim = (!broken && i > c->step) ? t->text_dim : t->text;
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y, cw - 2, dim, UI_LEFT, dword(ctx, live->tgt_ids[i]));
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y + sh, cw - 2, dim, UI_LEFT, dword(ctx, live->out_ids[i]));
+    int yf = tb.y + 2 * sh;
+    if (broken) {
+        int o2 = s->wtr->out_ids[i];
+        int diff = o2 != live->out_ids[i];
+        ui_text_fit(ui, diff ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x, tb.y + 2 * sh, cw - 2, diff ? t->warn : t->text_dim, UI_LEFT,
+                    dword(ctx, o2));
+        SDL_Rect pr = {x, tb.y + 2 * sh, cw, sh};
+        if (ui_mouse_in(ui, pr))
+            ui_hover_text(ui, pr, "row %d: with the mask it predicts \xE2\x80\x9C%s\xE2\x80\x9D, without it \xE2\x80\x9C%s\xE2\x80\x9D", i,
+                          dword(ctx, live->out_ids[i]), dword(ctx, o2));
+        yf = tb.y + 3 * sh;
     }
-    /* the mask itself, [T x T] (stride Lm like the trace's matrices) */
-    static float mask[MK_MAXL * MK_MAXL];
-    for (int i = 0; i < T; i++)
-        for (int j = 0; j < T; j++) mask[i * MK_MAXL + j] = (!broken && j > i) ? -INFINITY : 0.0f;
-    const float *data[4] = {mask, A->scaled + (size_t)h * Lm * Lm, A->masked + (size_t)h * Lm * Lm, A->weights + (size_t)h * Lm * Lm};
-    int strides[4] = {MK_MAXL, Lm, Lm, Lm};
-    char titles[4][96];
-    snprintf(titles[0], sizeof titles[0], broken ? "M: no mask (all 0)" : "mask M");
-    snprintf(titles[1], sizeof titles[1], "QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)", K);
-    snprintf(titles[2], sizeof titles[2], "+ M (masked)");
-    snprintf(titles[3], sizeof titles[3], broken ? "softmax, no mask" : "softmax \xE2\x86\x92 weights");
-    const char *names[4] = {"mask", "scaled", "masked", "weights"};
-    /* one colour range for the two score matrices */
-    float rng = 0;
-    for (int i = 0; i < T; i++)
-        for (int j = 0; j < T; j++) rng = fmaxf(rng, fabsf(data[1][(size_t)i * Lm + j]));
-    for (int k = 0; k < 4; k++) {
-        ui_heatmap_spec hs;
-        ui_heatmap_defaults(&hs);
-        hs.data = data[k];
-        hs.rows = hs.cols = T;
-        hs.stride = strides[k];
-        hs.row_labels = k == 0 ? labs : NULL;
-        hs.col_labels = cols;
-        hs.title = titles[k];
-        hs.name = names[k];
-        hs.square = 1;
-        hs.colorbar = 0;
-        hs.show_values = 0;
-        if (k == 3) { hs.cmap = UI_CMAP_VIRIDIS; hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
-        else if (k == 0) { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
-        else { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -rng; hs.vmax = rng; }
-        hs.highlight_row = step;
-        ui_heatmap_out o;
-        int hov = ui_heatmap(ui, L->mats[k], &hs, &o);
-        if (k == 0 || k == 3) label_cells(ui, &o, data[k], strides[k], T, T, hs.cmap, hs.vmin, hs.vmax);
-        if (!broken) veil_rows(ui, &o, step + 1, T);
-        if (broken && k == 3) /* outline the future cells that now get weight */
-            for (int i = 0; i < T; i++)
-                for (int j = i + 1; j < T; j++)
-                    if (data[3][(size_t)i * Lm + j] > 0.0f && o.cell_w >= 14)
-                        ui_frame(ui, (SDL_Rect){o.cells.x + j * o.cell_w, o.cells.y + i * o.cell_h, o.cell_w, o.cell_h}, t->warn, 1);
-        if (hov) {
-            int q = o.hover_row, kk = o.hover_col;
-            float v = data[k][(size_t)q * strides[k] + kk];
-            SDL_Rect cell = {o.cells.x + kk * o.cell_w, o.cells.y + q * o.cell_h, o.cell_w, o.cell_h};
-            const char *what[4] = {"causal mask M", "scaled score before masking", "masked score", "attention weight"};
-            ui_hover_value(ui, cell, v, "%s%s, decoder layer %d head %d [%d][%d] (row %s, column %s)%s",
-                           broken && k ? "no-mask run: " : "", what[k], l + 1, h + 1, q, kk, lab[q], col[kk],
-                           !broken && kk > q ? (k == 1 ? ": filled for display, the model never uses it" : ": future, masked") :
-                           !broken && q > step ? ": row not computed yet at this step" : "");
-        }
-    }
-    /* the table: what each row reads and predicts; the weight each row puts on the future */
+    char v[32];
+    if (fut == 0.0f) snprintf(v, sizeof v, "0");
+    else if (fut < 0.01f) snprintf(v, sizeof v, "<1%%");
+    else snprintf(v, sizeof v, "%.0f%%", 100.0 * (double)fut);
+    ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, x, yf, cw - 2, fut > 0 ? t->warn : dim, UI_LEFT, v);
+    SDL_Rect fr = {x, yf, cw, sh};
+    if (ui_mouse_in(ui, fr))
+        ui_hover_value(ui, fr, fut, "row %d: total weight on later columns (sum over j > %d)%s", i, i, fut == 0.0f ? ", exactly 0" : "");
+}
+
+/* The table under the maps: one column per decoder row, a window around the step when they do not all fit. */
+static void causal_table(const masked_state *s, const lesson_ctx *ctx, const causal_maps *c, SDL_Rect tb)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int T = c->T, step = c->step, broken = c->broken;
     int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    SDL_Rect tb = L->table;
     int lab_w = ui_px(ui, 170);
-    /* one column per decoder row; a window around the step when they do not all fit */
     int cw = (tb.w - lab_w) / (T > 0 ? T : 1);
     if (cw > ui_px(ui, 110)) cw = ui_px(ui, 110);
     int first = 0, last = T;
@@ -263,7 +272,7 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
         if (first < 0) first = 0;
         last = first + ncol < T ? first + ncol : T;
     }
-    const char *rowname[4] = {"row reads", "predicts (mask)", "predicts (no mask)", "weight on future"};
+    static const char *const rowname[4] = {"row reads", "predicts (mask)", "predicts (no mask)", "weight on future"};
     int nrow = broken ? 4 : 3;
     for (int r = 0; r < nrow; r++) {
         int rr = (!broken && r == 2) ? 3 : r;
@@ -271,101 +280,110 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
     }
     if (first > 0) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tb.x + lab_w - ui_px(ui, 4), tb.y, t->text_dim, UI_RIGHT, "\xE2\x80\xA6");
     if (last < T) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tb.x + tb.w, tb.y, t->text_dim, UI_RIGHT, "\xE2\x80\xA6");
-    for (int i = first; i < last; i++) {
-        int x = tb.x + lab_w + (i - first) * cw;
-        float fut = 0;
-        for (int j = i + 1; j < T; j++) fut += data[3][(size_t)i * Lm + j];
-        int show = 1;
-        SDL_Color dim = (!broken && i > step) ? t->text_dim : t->text;
-        if (show) {
-            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y, cw - 2, dim, UI_LEFT, dword(ctx, live->tgt_ids[i]));
-            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, tb.y + sh, cw - 2, dim, UI_LEFT, dword(ctx, live->out_ids[i]));
-        }
-        int yf = tb.y + 2 * sh;
-        if (broken) {
-            int o2 = s->wtr->out_ids[i];
-            int diff = o2 != live->out_ids[i];
-            if (show)
-                ui_text_fit(ui, diff ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x, tb.y + 2 * sh, cw - 2, diff ? t->warn : t->text_dim, UI_LEFT,
-                            dword(ctx, o2));
-            else if (diff) /* a thinned column whose prediction changed: a tick (hover tells which) */
-                ui_fill(ui, (SDL_Rect){x, tb.y + 2 * sh + sh / 4, cw > 3 ? cw - 2 : 1, sh / 2}, t->warn);
-            SDL_Rect pr = {x, tb.y + 2 * sh, cw, sh};
-            if (ui_mouse_in(ui, pr))
-                ui_hover_text(ui, pr, "row %d: with the mask it predicts \xE2\x80\x9C%s\xE2\x80\x9D, without it \xE2\x80\x9C%s\xE2\x80\x9D", i,
-                              dword(ctx, live->out_ids[i]), dword(ctx, o2));
-            yf = tb.y + 3 * sh;
-        }
-        if (show) {
-            char v[32];
-            if (fut == 0.0f) snprintf(v, sizeof v, "0");
-            else if (fut < 0.01f) snprintf(v, sizeof v, "<1%%");
-            else snprintf(v, sizeof v, "%.0f%%", 100.0 * (double)fut);
-            ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, x, yf, cw - 2, fut > 0 ? t->warn : dim, UI_LEFT, v);
-        }
-        SDL_Rect fr = {x, yf, cw, sh};
-        if (ui_mouse_in(ui, fr))
-            ui_hover_value(ui, fr, fut, "row %d: total weight on later columns (sum over j > %d)%s", i, i, fut == 0.0f ? ", exactly 0" : "");
-    }
+    for (int i = first; i < last; i++) table_column(s, ctx, c, tb, tb.x + lab_w + (i - first) * cw, cw, i);
 }
 
-/* Step 2: a batch of two sentences of different lengths and its key-padding mask. */
-static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
+static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const masked_layout *L)
 {
-    ui_ctx *ui = ctx->ui;
-    const ui_theme *t = ui->theme;
+    const trace *live = ctx->tr;
+    int broken = s->broken && s->wtr;
+    const trace *tr = broken ? s->wtr : live;
+    int T = live->n_tgt, Lm = live->cfg.max_len, K = live->cfg.d_model / live->cfg.n_heads;
+    int l = mk_layer(ctx), h = mk_head(ctx), step = mk_step(ctx);
+    const trace_attn *A = &tr->dec[l].self;
+    float *mask = lesson_floats(ctx, (size_t)T * (size_t)T);
+    causal_maps c = {{mask, A->scaled + (size_t)h * Lm * Lm, A->masked + (size_t)h * Lm * Lm, A->weights + (size_t)h * Lm * Lm},
+                     {T, Lm, Lm, Lm}, T, l, h, step, broken,
+                     lesson_token_labels(ctx, live->tgt_ids, T, LESSON_LABEL_NUMBERED),
+                     lesson_token_labels(ctx, live->tgt_ids, T, LESSON_LABEL_WORD)};
+    if (!mask || !c.labs || !c.cols) {
+        lesson_no_memory(ctx);
+        return;
+    }
+    causal_header(s, ctx, L, l, h, step, T);
+    /* the mask itself, [T x T] */
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) mask[i * T + j] = (!broken && j > i) ? -INFINITY : 0.0f;
+    char titles[4][96];
+    snprintf(titles[0], sizeof titles[0], broken ? "M: no mask (all 0)" : "mask M");
+    snprintf(titles[1], sizeof titles[1], "QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)", K);
+    snprintf(titles[2], sizeof titles[2], "+ M (masked)");
+    snprintf(titles[3], sizeof titles[3], broken ? "softmax, no mask" : "softmax \xE2\x86\x92 weights");
+    /* one colour range for the two score matrices */
+    float rng = 0;
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) rng = fmaxf(rng, fabsf(c.data[1][(size_t)i * Lm + j]));
+    for (int k = 0; k < 4; k++) causal_map(ctx, &c, k, L->mats[k], titles[k], rng);
+    causal_table(s, ctx, &c, L->table);
+}
+
+/* Step 2's batch: this sentence and a fixed other one of another length,
+ * padded to W columns: cell[b][j] the token's word (<pad> past n[b]), id[b][j]
+ * its id, mask[b][j] 0 or -INFINITY; [2 x W] each, in ctx->scratch. */
+typedef struct {
+    int n[2], W;
+    const char **cell;
+    float *id, *mask;
+} pad_batch;
+
+static int pad_batch_make(const lesson_ctx *ctx, pad_batch *pb)
+{
     const trace *tr = ctx->tr;
-    int Lm = tr->cfg.max_len;
     /* sentence b: a fixed other sentence of a different length, tokenized (no model math) */
     const char *other = tr->n_src > 5 ? PAD_SENT_SHORT : PAD_SENT_LONG;
     tok_token toks[64];
     int total = 0;
     int nb = tok_tokenize(ctx->vocab, other, toks, 64, &total);
-    if (nb > Lm - 1) nb = Lm - 1;
-    int ids[2][MK_MAXL];
-    int n[2];
-    n[0] = tr->n_src < MK_MAXL ? tr->n_src : MK_MAXL;
-    for (int i = 0; i < n[0]; i++) ids[0][i] = tr->src_ids[i];
-    n[1] = nb + 1;
-    for (int i = 0; i < nb; i++) ids[1][i] = toks[i].id;
-    ids[1][nb] = TOK_EOS;
-    int W = n[0] > n[1] ? n[0] : n[1];
-    static float tokgrid[2 * MK_MAXL], mask[2 * MK_MAXL];
-    static char cell[2][MK_MAXL][40];
+    if (nb > tr->cfg.max_len - 1) nb = tr->cfg.max_len - 1;
+    pb->n[0] = tr->n_src;
+    pb->n[1] = nb + 1;
+    int W = pb->W = pb->n[0] > pb->n[1] ? pb->n[0] : pb->n[1];
+    pb->cell = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * 2 * (size_t)W);
+    pb->id = lesson_floats(ctx, 2 * (size_t)W);
+    pb->mask = lesson_floats(ctx, 2 * (size_t)W);
+    if (!pb->cell || !pb->id || !pb->mask) return -1;
     for (int b = 0; b < 2; b++)
         for (int j = 0; j < W; j++) {
-            int id = j < n[b] ? ids[b][j] : TOK_PAD;
-            snprintf(cell[b][j], sizeof cell[b][j], "%s", dword(ctx, id));
-            tokgrid[b * MK_MAXL + j] = (float)id;
-            mask[b * MK_MAXL + j] = j < n[b] ? 0.0f : -INFINITY;
+            int id = j >= pb->n[b] ? TOK_PAD : b == 0 ? tr->src_ids[j] : j < nb ? toks[j].id : TOK_EOS;
+            pb->cell[b * W + j] = dword(ctx, id);
+            pb->id[b * W + j] = (float)id;
+            pb->mask[b * W + j] = j < pb->n[b] ? 0.0f : -INFINITY;
         }
-    char b[300];
-    snprintf(b, sizeof b, "key-padding mask for a batch of 2 : [2\xC3\x97%d]   scores + mask[b] on every row of sentence b", W);
-    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
-    /* the padded batch, as token cells */
-    SDL_Rect r = L->pad_tokens;
-    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
+    return 0;
+}
+
+/* The padded batch as rows of token cells. */
+static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, int lab_w, int cw)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, "the batch, padded to the longer sentence with <pad> (id 0)");
-    int lab_w = ui_px(ui, 150);
-    int cw = (r.w - lab_w) / W, chh = (r.h - lh - ui_px(ui, 4)) / 2;
+    int chh = (r.h - lh - ui_px(ui, 4)) / 2;
     if (chh > ui_px(ui, 40)) chh = ui_px(ui, 40);
-    const char *rowlab[2] = {"b = 0: yours", "b = 1: another"};
+    static const char *const rowlab[2] = {"b = 0: yours", "b = 1: another"};
     for (int bb = 0; bb < 2; bb++) {
         int y = r.y + lh + ui_px(ui, 4) + bb * chh;
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y + chh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rowlab[bb]);
         for (int j = 0; j < W; j++) {
             SDL_Rect c = {r.x + lab_w + j * cw, y, cw - 2, chh - 2};
-            int pad = j >= n[bb];
+            int pad = j >= pb->n[bb];
             ui_fill(ui, c, pad ? t->panel : t->chip);
             ui_frame(ui, c, t->border, 1);
             ui_text_fit(ui, pad ? UI_SANS : UI_BOLD, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 4, pad ? t->text_dim : t->text,
-                        UI_CENTER | UI_MIDDLE, cell[bb][j]);
+                        UI_CENTER | UI_MIDDLE, pb->cell[bb * W + j]);
             if (ui_mouse_in(ui, c))
-                ui_hover_value(ui, c, tokgrid[bb * MK_MAXL + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, cell[bb][j]);
+                ui_hover_value(ui, c, pb->id[bb * W + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, pb->cell[bb * W + j]);
         }
     }
-    /* the mask, in the same columns as the batch, with 0 and -inf in the cells */
-    SDL_Rect mr = L->pad_mask;
+}
+
+/* The key-padding mask in the same columns as the batch, with 0 and −∞ in the cells. */
+static void pad_mask(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect mr, int lab_w, int cw)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, mr.x, mr.y, t->text, UI_LEFT,
             "key-padding mask [2\xC3\x97L]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns");
     int mh = (mr.h - lh - ui_px(ui, 4)) / 2;
@@ -377,7 +395,7 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, mr.x, y + mh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rl);
         for (int j = 0; j < W; j++) {
             SDL_Rect c = {mr.x + lab_w + j * cw, y, cw - 2, mh - 2};
-            float v = mask[bb * MK_MAXL + j];
+            float v = pb->mask[bb * W + j];
             if (isinf(v)) {
                 ui_hatch(ui, c, t->neg_inf, t->bg);
                 int tw, th;
@@ -391,10 +409,29 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
             ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 2, t->text, UI_CENTER | UI_MIDDLE,
                         isinf(v) ? "\xE2\x88\x92\xE2\x88\x9E" : "0");
             if (ui_mouse_in(ui, c))
-                ui_hover_value(ui, c, v, "padding mask[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D)%s", bb, j, cell[bb][j],
+                ui_hover_value(ui, c, v, "padding mask[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D)%s", bb, j, pb->cell[bb * W + j],
                                isinf(v) ? ": <pad>, weight exactly 0 after softmax" : "");
         }
     }
+}
+
+/* Step 2: a batch of two sentences of different lengths and its key-padding mask. */
+static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    pad_batch pb;
+    if (pad_batch_make(ctx, &pb) != 0) {
+        lesson_no_memory(ctx);
+        return;
+    }
+    char b[300];
+    snprintf(b, sizeof b, "key-padding mask for a batch of 2 : [2\xC3\x97%d]   scores + mask[b] on every row of sentence b", pb.W);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
+    int lab_w = ui_px(ui, 150);
+    int cw = (L->pad_tokens.w - lab_w) / pb.W;
+    pad_tokens(ctx, &pb, L->pad_tokens, lab_w, cw);
+    pad_mask(ctx, &pb, L->pad_mask, lab_w, cw);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
                  "Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
                  "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
@@ -420,13 +457,11 @@ static int mk_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     masked_layout L;
     mk_layout(ctx, 0, &L);
     int toggle = 0;
-    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
-        int x = ev->button.x, y = ev->button.y, st_ = mk_step(ctx);
-        if (ui_point_in(L.toggle, x, y)) toggle = 1;
-        else if (ui_point_in(L.prev, x, y)) { ctx->sel->step = st_ > 0 ? st_ - 1 : 0; return 1; }
-        else if (ui_point_in(L.next, x, y)) { ctx->sel->step = st_ + 1 < ctx->tr->n_tgt ? st_ + 1 : st_; return 1; }
-    }
-    if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_m && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) toggle = 1;
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT && ui_point_in(L.toggle, ev->button.x, ev->button.y))
+        toggle = 1;
+    else if (lesson_step_click(ev, ctx, L.prev, L.next, mk_step(ctx)))
+        return 1;
+    if (lesson_plain_key(ev, SDLK_m)) toggle = 1;
     if (!toggle) return 0;
     s->broken = !s->broken;
     mk_refresh(s, ctx);

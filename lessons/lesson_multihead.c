@@ -24,9 +24,7 @@
 #include "lesson.h"
 #include "ui_grid.h"
 
-#define MAXL 128
-#define MAXD 512
-#define MAXH 16
+#define MAXH 16   /* tiles drawn at most (the model allows 64 heads) */
 
 typedef struct {
     int kind;
@@ -42,12 +40,8 @@ static void mh_view_get(const lesson_ctx *ctx, int kind, attn_view *v)
     }
 }
 
-/* Head h's weights as a dense [nq, nk] matrix. */
-static void head_weights(const attn_view *v, int h, float *out)
-{
-    for (int i = 0; i < v->nq; i++)
-        for (int j = 0; j < v->nk; j++) out[i * v->nk + j] = v->a->weights[((size_t)h * v->L + i) * v->L + j];
-}
+/* Head h's weights [nq, nk], row stride L. */
+static const float *head_weights(const attn_view *v, int h) { return v->a->weights + (size_t)h * v->L * v->L; }
 
 /* contrib[h * D + d] = Σ_{j in head h} W_O[d][j] · concat[t][j]: what head h adds to out[t][d]. */
 static void head_contrib(const attn_view *v, int t, float *contrib)
@@ -108,11 +102,11 @@ static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layo
     }
 }
 
-static void tile_spec(const attn_view *v, int h, float *buf, ui_grid_spec *g, char *title, size_t tn)
+static void tile_spec(const attn_view *v, int h, ui_grid_spec *g, char *title, size_t tn)
 {
     ui_grid_defaults(g);
-    head_weights(v, h, buf);
-    g->data = buf;
+    g->data = head_weights(v, h);
+    g->stride = v->L;
     g->rows = v->nq;
     g->cols = v->nk;
     g->row_labels = v->qlab;
@@ -124,11 +118,11 @@ static void tile_spec(const attn_view *v, int h, float *buf, ui_grid_spec *g, ch
     g->title = title;
 }
 
-static void big_spec(const attn_view *v, float *buf, ui_grid_spec *g, char *title, size_t tn)
+static void big_spec(const attn_view *v, ui_grid_spec *g, char *title, size_t tn)
 {
     ui_grid_defaults(g);
-    head_weights(v, v->head, buf);
-    g->data = buf;
+    g->data = head_weights(v, v->head);
+    g->stride = v->L;
     g->rows = v->nq;
     g->cols = v->nk;
     g->row_labels = v->qlab;
@@ -168,12 +162,11 @@ static void draw_step1(const attn_view *v, const lesson_ctx *ctx, const mh_layou
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    static float buf[MAXH][MAXL * MAXL], bigbuf[MAXL * MAXL];
     char title[MAXH][64], bt[160];
     for (int h = 0; h < v->H; h++) {
         ui_grid_spec g;
         ui_grid_geom geo;
-        tile_spec(v, h, buf[h], &g, title[h], sizeof title[h]);
+        tile_spec(v, h, &g, title[h], sizeof title[h]);
         ui_grid_draw(ui, L->tiles[h], &g, &geo);
         if (h == v->head) {
             SDL_Rect c = geo.cells;
@@ -182,34 +175,34 @@ static void draw_step1(const attn_view *v, const lesson_ctx *ctx, const mh_layou
         }
     }
     ui_grid_spec g;
-    big_spec(v, bigbuf, &g, bt, sizeof bt);
+    big_spec(v, &g, bt, sizeof bt);
     ui_grid_draw(ui, L->big, &g, NULL);
 }
 
-static void draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L)
+/* Step 2's top row: concat [S × H·d_v] with its head bands, × W_Oᵀ [D × D] with
+ * its head bands, + b_O = out [S × D]. Returns W_Oᵀ in ctx->scratch (NULL out of
+ * memory) and the geometry of concat and out. */
+static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L, ui_grid_geom *gc,
+                                       ui_grid_geom *go)
 {
     ui_ctx *ui = ctx->ui;
-    const ui_theme *t = ui->theme;
-    if (!v->p || !v->p->out_proj_weight) return;
     int S = v->nq, D = v->D, H = v->H, K = v->dk;
-    static float cbuf[MAXL * MAXD], wt[MAXD * MAXD], obuf[MAXL * MAXD], contrib[MAXH * MAXD];
-    if (D > MAXD) return;
-    char title[3][128], b[256];
+    float *wt = lesson_floats(ctx, (size_t)D * (size_t)D);
+    if (!wt) return NULL;
+    char title[3][128];
     int band = ui_px(ui, 10) + ui_px(ui, 3) + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
-    /* concat [S x D] */
-    for (int i = 0; i < S; i++) memcpy(cbuf + i * D, v->a->concat + (size_t)i * D, sizeof(float) * (size_t)D);
-    float cm = absmax(cbuf, S * D);
+    float cm = absmax(v->a->concat, S * D);
     ui_grid_spec g;
-    ui_grid_geom gc, gw, go;
+    ui_grid_geom gw;
     ui_grid_defaults(&g);
-    g.data = cbuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
+    g.data = v->a->concat; g.rows = S; g.cols = D; g.row_labels = v->qlab;
     g.cmap = UI_CMAP_DIVERGING; g.vmin = -cm; g.vmax = cm; g.highlight_row = v->row;
     snprintf(title[0], sizeof title[0], "concat [%d\xC3\x97%d\xC2\xB7%d]", S, H, K);
     g.title = title[0]; g.name = "concat";
     SDL_Rect r = L->concat;
     r.h -= band;
-    ui_grid_draw(ui, r, &g, &gc);
-    head_bands(ui, &gc, H, K, 0, "columns");
+    ui_grid_draw(ui, r, &g, gc);
+    head_bands(ui, gc, H, K, 0, "columns");
     /* W_O^T [D x D]: row j = input dimension j (from head j / K), column d = output dimension */
     for (int j = 0; j < D; j++)
         for (int d = 0; d < D; d++) wt[j * D + d] = v->p->out_proj_weight[(size_t)d * D + j];
@@ -223,64 +216,48 @@ static void draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layou
     r.x += bt; r.w -= bt;
     ui_grid_draw(ui, r, &g, &gw);
     head_bands(ui, &gw, H, K, 1, "rows");
-    /* out [S x D] */
-    for (int i = 0; i < S; i++) memcpy(obuf + i * D, v->a->out + (size_t)i * D, sizeof(float) * (size_t)D);
-    float om = absmax(obuf, S * D);
+    float om = absmax(v->a->out, S * D);
     ui_grid_defaults(&g);
-    g.data = obuf; g.rows = S; g.cols = D; g.row_labels = v->qlab;
+    g.data = v->a->out; g.rows = S; g.cols = D; g.row_labels = v->qlab;
     g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->row;
     snprintf(title[2], sizeof title[2], "+ b_O = out [%d\xC3\x97%d]", S, D);
     g.title = title[2]; g.name = "out";
     r = L->out;
     r.h -= band;
-    ui_grid_draw(ui, r, &g, &go);
-    /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
-     * selected token and its largest dimension */
-    static char hl[MAXH][24];   /* "head %d": room for any int, so -O1 -Wformat-truncation stays quiet */
-    static const char *hp[MAXH];
-    for (int h = 0; h < H; h++) { snprintf(hl[h], sizeof hl[h], "head %d", h + 1); hp[h] = hl[h]; }
-    ui_grid_geom gk;
-    ui_grid_defaults(&g);
-    g.rows = H; g.cols = D; g.row_labels = hp; g.max_cell = 48; g.title = "t";
-    ui_grid_layout(ui, L->contrib, &g, &gk);
-    int t_row = v->row, dim = -1, hr, hc;
-    if (ui_grid_cell_at(&go, ui->mouse_x, ui->mouse_y, &hr, &hc)) { t_row = hr; dim = hc; }
-    else if (ui_grid_cell_at(&gc, ui->mouse_x, ui->mouse_y, &hr, &hc)) t_row = hr;
-    else if (ui_grid_cell_at(&gk, ui->mouse_x, ui->mouse_y, &hr, &hc)) dim = hc;
-    if (dim < 0) {
-        dim = 0;
-        for (int d = 1; d < D; d++) if (fabsf(obuf[t_row * D + d]) > fabsf(obuf[t_row * D + dim])) dim = d;
-    }
-    /* contributions of each head to out[t_row] */
-    head_contrib(v, t_row, contrib);
-    float km = absmax(contrib, H * D);
-    ui_grid_defaults(&g);
-    g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
-    g.highlight_col = dim; g.max_cell = 48;
-    snprintf(b, sizeof b, "head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)", v->qlab[t_row]);
-    g.title = b; g.name = "head part";
-    ui_grid_draw(ui, L->contrib, &g, &gk);
-    /* the bars: one dimension, split by head */
-    float vals[MAXH + 1];
-    static char bl[MAXH + 1][16];
-    static const char *bp[MAXH + 1];
+    ui_grid_draw(ui, r, &g, go);
+    return wt;
+}
+
+/* The bars under the split: output dimension dim of token t_row, head by head,
+ * plus b_O, and their sum against the model's number. */
+static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L, const float *contrib, int t_row, int dim)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int H = v->H, D = v->D;
+    float *vals = lesson_floats(ctx, (size_t)H + 1);
+    const char **bp = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * ((size_t)H + 1));
+    if (!vals || !bp) return -1;
     double sum = 0;
-    for (int h = 0; h < H; h++) { vals[h] = contrib[h * D + dim]; sum += vals[h]; snprintf(bl[h], sizeof bl[h], "h%d", h + 1); bp[h] = bl[h]; }
+    for (int h = 0; h < H; h++) {
+        vals[h] = contrib[h * D + dim];
+        sum += vals[h];
+        if (!(bp[h] = lesson_scratch_printf(ctx->scratch, "h%d", h + 1))) return -1;
+    }
     float bias = v->p->out_proj_bias ? v->p->out_proj_bias[dim] : 0.0f;
     vals[H] = bias;
     sum += bias;
-    snprintf(bl[H], sizeof bl[H], "b_O");
-    bp[H] = bl[H];
+    bp[H] = "b_O";
     ui_bars_spec bs;
     memset(&bs, 0, sizeof bs);
     bs.values = vals; bs.n = H + 1; bs.labels = bp; bs.name = "part of out"; bs.highlight = -1;
     float bm = absmax(vals, H + 1);
     bs.vmin = -bm; bs.vmax = bm; bs.fixed_range = 1; bs.show_values = 1;
-    char bt2[128];
-    snprintf(bt2, sizeof bt2, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
+    char b[256];
+    snprintf(b, sizeof b, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     SDL_Rect br = L->bars;
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, t->text, UI_LEFT, bt2);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, t->text, UI_LEFT, b);
     int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + lh;
     br.y += top;
     br.h -= 2 * lh + top;
@@ -290,6 +267,47 @@ static void draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layou
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, br.y + br.h + 2, br.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, br.y + br.h + 2 + lh, br.w, t->text_dim, UI_LEFT,
                 "every output number mixes all heads");
+    return 0;
+}
+
+static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    if (!v->p || !v->p->out_proj_weight) return 0;
+    int D = v->D, H = v->H;
+    ui_grid_geom gc, go, gk;
+    const float *wt = draw_concat_wo_out(v, ctx, L, &gc, &go);
+    float *contrib = lesson_floats(ctx, (size_t)H * (size_t)D);
+    const char **hp = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)H);
+    if (!wt || !contrib || !hp) return -1;
+    for (int h = 0; h < H; h++)
+        if (!(hp[h] = lesson_scratch_printf(ctx->scratch, "head %d", h + 1))) return -1;
+    /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
+     * selected token and its largest dimension */
+    ui_grid_spec g;
+    ui_grid_defaults(&g);
+    g.rows = H; g.cols = D; g.row_labels = hp; g.max_cell = 48; g.title = "t";
+    ui_grid_layout(ui, L->contrib, &g, &gk);
+    int t_row = v->row, dim = -1, hr, hc;
+    if (ui_grid_cell_at(&go, ui->mouse_x, ui->mouse_y, &hr, &hc)) { t_row = hr; dim = hc; }
+    else if (ui_grid_cell_at(&gc, ui->mouse_x, ui->mouse_y, &hr, &hc)) t_row = hr;
+    else if (ui_grid_cell_at(&gk, ui->mouse_x, ui->mouse_y, &hr, &hc)) dim = hc;
+    const float *orow = v->a->out + (size_t)t_row * D;
+    if (dim < 0) {
+        dim = 0;
+        for (int d = 1; d < D; d++) if (fabsf(orow[d]) > fabsf(orow[dim])) dim = d;
+    }
+    /* contributions of each head to out[t_row] */
+    head_contrib(v, t_row, contrib);
+    float km = absmax(contrib, H * D);
+    ui_grid_defaults(&g);
+    g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
+    g.highlight_col = dim; g.max_cell = 48;
+    char b[256];
+    snprintf(b, sizeof b, "head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)", v->qlab[t_row]);
+    g.title = b; g.name = "head part";
+    ui_grid_draw(ui, L->contrib, &g, &gk);
+    return draw_dim_bars(v, ctx, L, contrib, t_row, dim);
 }
 
 static void mh_draw(const void *st, const lesson_ctx *ctx)
@@ -300,6 +318,10 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
     const ui_theme *t = ui->theme;
     attn_view v;
     mh_view_get(ctx, s->kind, &v);
+    if (!v.qlab) {
+        lesson_no_memory(ctx);
+        return;
+    }
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
     char f[300], b[300];
@@ -311,11 +333,11 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
                  v.H, v.nq, v.D, v.D, v.D, v.nq, v.D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s",
-             attn_view_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
+             attn_kind_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_button(ui, L.kind_btn, attn_view_next_label(v.kind), 0);
     if (ctx->step == 0) draw_step1(&v, ctx, &L);
-    else draw_step2(&v, ctx, &L);
+    else if (draw_step2(&v, ctx, &L) != 0) lesson_no_memory(ctx);
 }
 
 /* ------------------------------------------------------------------ state, events, dump */
@@ -329,10 +351,10 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) && ev->key.keysym.sym == SDLK_x) {
-        s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS;
+        s->kind = (s->kind + 1) % ATTN_N_KINDS;
         return 1;
     }
-    if (ev->type == SDL_KEYDOWN && v.kind != ATTN_VIEW_ENC_SELF && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) &&
+    if (ev->type == SDL_KEYDOWN && v.kind != ATTN_ENC_SELF && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) &&
         (ev->key.keysym.sym == SDLK_UP || ev->key.keysym.sym == SDLK_DOWN)) {
         int r = v.row + (ev->key.keysym.sym == SDLK_UP ? -1 : 1);
         ctx->sel->step = (r + v.nq) % v.nq;
@@ -340,24 +362,58 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_VIEW_N_KINDS; return 1; }
+        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; return 1; }
         if (ctx->step == 0) {
             for (int h = 0; h < v.H; h++)
                 if (ui_point_in(L.tiles[h], x, y)) { ctx->sel->head = h; return 1; }
-            static float buf[MAXL * MAXL];
             ui_grid_spec g;
             ui_grid_geom geo;
             char bt[160];
-            big_spec(&v, buf, &g, bt, sizeof bt);
+            big_spec(&v, &g, bt, sizeof bt);
             ui_grid_layout(ctx->ui, L.big, &g, &geo);
             int r, c;
             if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
-                if (v.kind == ATTN_VIEW_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
+                if (v.kind == ATTN_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
                 return 1;
             }
         }
     }
     return 0;
+}
+
+/* The geometry of a grid as the dump reports it: "key": {"x", "y", "cw", "ch", "rows", "cols"}. */
+static void json_grid(lesson_json *j, const char *key, const ui_grid_geom *g)
+{
+    lesson_json_put(j, ", \"%s\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}", key, g->cells.x,
+                    g->cells.y, g->cw, g->ch, g->rows, g->cols);
+}
+
+/* Step 2 in the dump: the largest error of the head split of the selected
+ * token (Σ_h part + b against the trace's out), its first parts, and where W_Oᵀ is. */
+static void dump_split(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L, lesson_json *j)
+{
+    float *contrib = lesson_floats(ctx, (size_t)v->H * (size_t)v->D);
+    if (!contrib) return;
+    head_contrib(v, v->row, contrib);
+    double worst = 0;
+    for (int d = 0; d < v->D; d++) {
+        double acc = v->p->out_proj_bias ? v->p->out_proj_bias[d] : 0;
+        for (int h = 0; h < v->H; h++) acc += contrib[h * v->D + d];
+        double e = fabs(acc - v->a->out[(size_t)v->row * v->D + d]);
+        if (e > worst) worst = e;
+    }
+    lesson_json_put(j, ", \"split_max_error\": %.3g, \"head_part_row0\": [", worst);
+    for (int d = 0; d < 4 && d < v->D; d++) lesson_json_put(j, "%s%.6g", d ? ", " : "", (double)contrib[d]);
+    lesson_json_put(j, "]");
+    ui_grid_spec g;
+    ui_grid_geom geo;
+    ui_grid_defaults(&g);
+    g.rows = v->D; g.cols = v->D; g.square = 1; g.title = "t";
+    SDL_Rect r = L->wo;
+    int bw = ui_px(ctx->ui, 10) + ui_px(ctx->ui, 3);
+    r.x += bw; r.w -= bw;
+    ui_grid_layout(ctx->ui, r, &g, &geo);
+    json_grid(j, "wo", &geo);
 }
 
 static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
@@ -366,51 +422,27 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
     attn_view v;
     mh_view_get(ctx, s->kind, &v);
+    if (!v.qlab) return 0;
     mh_layout L;
     mh_layout_compute(ctx, &v, &L);
-    size_t o = 0;
-#define PUT(...) do { int k_ = snprintf(dst + o, o < n ? n - o : 0, __VA_ARGS__); if (k_ > 0) o += (size_t)k_; } while (0)
-    PUT("{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", attn_view_slug(v.kind), v.layer, v.head, v.row);
+    lesson_json j = {dst, n, 0};
+    lesson_json_put(&j, "{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", attn_kind_slug(v.kind), v.layer,
+                    v.head, v.row);
     for (int h = 0; h < v.H && ctx->step == 0; h++)
-        PUT("%s[%d, %d, %d, %d]", h ? ", " : "", L.tiles[h].x, L.tiles[h].y, L.tiles[h].w, L.tiles[h].h);
-    PUT("]");
-    static float buf[MAXL * MAXL];
-    ui_grid_spec g;
-    ui_grid_geom geo;
-    char bt[160];
+        lesson_json_put(&j, "%s[%d, %d, %d, %d]", h ? ", " : "", L.tiles[h].x, L.tiles[h].y, L.tiles[h].w, L.tiles[h].h);
+    lesson_json_put(&j, "]");
     if (ctx->step == 0) {
-        big_spec(&v, buf, &g, bt, sizeof bt);
+        ui_grid_spec g;
+        ui_grid_geom geo;
+        char bt[160];
+        big_spec(&v, &g, bt, sizeof bt);
         ui_grid_layout(ctx->ui, L.big, &g, &geo);
-        PUT(", \"big\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}", geo.cells.x, geo.cells.y, geo.cw, geo.ch,
-            geo.rows, geo.cols);
-    } else if (v.p && v.p->out_proj_weight && v.D <= MAXD) {
-        /* the split of every output dimension of the selected token: max |Σ_h part + b - out| */
-        static float contrib[MAXH * MAXD];
-        head_contrib(&v, v.row, contrib);
-        double worst = 0;
-        for (int d = 0; d < v.D; d++) {
-            double acc = v.p->out_proj_bias ? v.p->out_proj_bias[d] : 0;
-            for (int h = 0; h < v.H; h++) acc += contrib[h * v.D + d];
-            double e = fabs(acc - v.a->out[(size_t)v.row * v.D + d]);
-            if (e > worst) worst = e;
-        }
-        PUT(", \"split_max_error\": %.3g, \"head_part_row0\": [", worst);
-        for (int d = 0; d < 4 && d < v.D; d++) PUT("%s%.6g", d ? ", " : "", (double)contrib[d]);
-        PUT("]");
-        /* geometry of W_Oᵀ (for hovering a weight) */
-        ui_grid_defaults(&g);
-        g.data = buf; g.rows = v.D; g.cols = v.D; g.square = 1; g.title = "t";
-        SDL_Rect r = L.wo;
-        int bw = ui_px(ctx->ui, 10) + ui_px(ctx->ui, 3);
-        r.x += bw; r.w -= bw;
-        ui_grid_layout(ctx->ui, r, &g, &geo);
-        PUT(", \"wo\": {\"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d, \"rows\": %d, \"cols\": %d}", geo.cells.x, geo.cells.y, geo.cw, geo.ch,
-            geo.rows, geo.cols);
+        json_grid(&j, "big", &geo);
+    } else if (v.p && v.p->out_proj_weight) {
+        dump_split(&v, ctx, &L, &j);
     }
-    PUT("}");
-#undef PUT
-    if (o >= n && n > 0) { dst[0] = 0; return 0; }
-    return (int)o;
+    lesson_json_put(&j, "}");
+    return lesson_json_end(&j);
 }
 
 const lesson lesson_multihead = {

@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 
 #define N_DIMS 4
-#define MAXL 512
 
 typedef struct {
     int dims[N_DIMS];      /* dimensions shown as waves */
@@ -44,9 +44,8 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), pad = ui_px(ui, 8);
-    L->formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
-    int y = a.y + lh + pad;
+    int pad = ui_px(ui, 8);
+    int y = lesson_formula_line(ctx, &L->formula);
     if (step == 0) {
         int bw = ui_px(ui, 34), bh = ui_px(ui, 32), sgap = ui_px(ui, 14);
         int slot = (a.w - (N_DIMS - 1) * sgap) / N_DIMS;
@@ -116,14 +115,6 @@ static void pe_changed(void *st, const lesson_ctx *ctx)
     if (s->k >= L) s->k = L - 1;
 }
 
-static const char *row_label(const lesson_ctx *ctx, int i, char *buf, size_t n)
-{
-    const trace *tr = ctx->tr;
-    if (i < tr->n_src) snprintf(buf, n, "%d %s", i, tok_vocab_word(ctx->vocab, tr->src_ids[i]));
-    else snprintf(buf, n, "%d", i);
-    return buf;
-}
-
 static float omega(int pair, int D) { return powf(10000.0f, -2.0f * (float)pair / (float)D); }
 
 static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout *L)
@@ -131,15 +122,16 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
     ui_ctx *ui = ctx->ui;
     const trace *tr = ctx->tr;
     int Lm = tr->cfg.max_len, D = tr->cfg.d_model;
-    static float ys[N_DIMS][MAXL];
+    float *ys = lesson_floats(ctx, (size_t)N_DIMS * (size_t)Lm);
+    if (!ys) return;
     char names[N_DIMS][48];
     ui_plot_spec p;
     memset(&p, 0, sizeof p);
     for (int k = 0; k < N_DIMS; k++) {
         int d = s->dims[k];
-        for (int i = 0; i < Lm && i < MAXL; i++) ys[k][i] = tr->enc_pe[i * D + d];
+        for (int i = 0; i < Lm; i++) ys[k * Lm + i] = tr->enc_pe[i * D + d];
         snprintf(names[k], sizeof names[k], "dim %d (%s, \xCF\x89=%.3g)", d, d % 2 ? "cos" : "sin", (double)omega(d / 2, D));
-        p.ys[k] = ys[k];
+        p.ys[k] = ys + k * Lm;
         p.names[k] = names[k];
         char b[64];
         snprintf(b, sizeof b, "dim %d \xC2\xB7 %s", d, d % 2 ? "cos" : "sin");
@@ -151,7 +143,7 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
         ui_button(ui, L->dim_plus[k], "+", 0);
     }
     p.n_series = N_DIMS;
-    p.n = Lm < MAXL ? Lm : MAXL;
+    p.n = Lm;
     p.title = "PE(pos, dim) for every position the model can take";
     p.x_label = "position pos (the sentence uses 0 .. S\xE2\x88\x92" "1; highlighted: the last one)";
     p.fixed_range = 1;
@@ -256,9 +248,8 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
     ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
     snprintf(f, sizeof f, "PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d", D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    static char lab[MAXL][48];
-    static const char *labs[MAXL];
-    for (int i = 0; i < S && i < MAXL; i++) labs[i] = row_label(ctx, i, lab[i], sizeof lab[i]);
+    const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_NUMBERED);
+    if (!labs) return;
     if (step == 0) {
         draw_waves(s, ctx, &L);
     } else if (step == 1) {

@@ -19,19 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attn_view.h"
 #include "lesson.h"
-
-#define QKV_MAXS 1024
-enum { MODE_ENC = 0, MODE_DEC_SELF, MODE_CROSS, N_MODES };
-static const char *const mode_names[N_MODES] = {"encoder self-attention", "decoder masked self-attention",
-                                                "decoder cross-attention"};
+#include "lesson_layout.h"
 
 typedef struct {
-    int mode;
+    int mode;   /* ATTN_ENC_SELF, ATTN_DEC_SELF or ATTN_CROSS */
 } qkv_state;
 
 typedef struct {
-    SDL_Rect formula, info, mode_btn[N_MODES];
+    SDL_Rect formula, info, mode_btn[ATTN_N_KINDS];
     SDL_Rect x[2];        /* input heatmaps: [0] feeds Q (and K, V unless cross), [1] feeds K, V in cross mode */
     SDL_Rect row_title[3], row_sub[3], w[3], r[3];
     int cross;
@@ -57,13 +54,13 @@ static void qkv_source(const qkv_state *s, const lesson_ctx *ctx, qkv_src *q)
 {
     const trace *tr = ctx->tr;
     const model_params *p = ctx->params;
-    int mode = s ? s->mode : MODE_ENC;
+    int mode = s ? s->mode : ATTN_ENC_SELF;
     memset(q, 0, sizeof *q);
-    q->n_layers = mode == MODE_ENC ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
+    q->n_layers = mode == ATTN_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
     q->layer = clampi(ctx->sel->layer, 0, q->n_layers - 1);
     q->head = clampi(ctx->sel->head, 0, tr->cfg.n_heads - 1);
     int l = q->layer;
-    if (mode == MODE_ENC) {
+    if (mode == ATTN_ENC_SELF) {
         q->x[0] = q->x[1] = tr->enc[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_src;
         q->x_ids[0] = q->x_ids[1] = tr->src_ids;
@@ -72,7 +69,7 @@ static void qkv_source(const qkv_state *s, const lesson_ctx *ctx, qkv_src *q)
         q->b = p->enc[l].self_attn.in_proj_bias;
         q->out[0] = tr->enc[l].self.q; q->out[1] = tr->enc[l].self.k; q->out[2] = tr->enc[l].self.v;
         q->out_rows[0] = q->out_rows[1] = q->out_rows[2] = tr->n_src;
-    } else if (mode == MODE_DEC_SELF) {
+    } else if (mode == ATTN_DEC_SELF) {
         q->x[0] = q->x[1] = tr->dec[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_tgt;
         q->x_ids[0] = q->x_ids[1] = tr->tgt_ids;
@@ -110,15 +107,15 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
     L->formula = (SDL_Rect){a.x, y, a.w, lh};
     y += lh + pad / 2;
     int bh = sh + ui_px(ui, 8), bw = ui_px(ui, 150);
-    int bx = a.x + a.w - N_MODES * (bw + pad / 2);
-    for (int m = 0; m < N_MODES; m++) L->mode_btn[m] = (SDL_Rect){bx + m * (bw + pad / 2), y, bw, bh};
+    int bx = a.x + a.w - ATTN_N_KINDS * (bw + pad / 2);
+    for (int m = 0; m < ATTN_N_KINDS; m++) L->mode_btn[m] = (SDL_Rect){bx + m * (bw + pad / 2), y, bw, bh};
     L->info = (SDL_Rect){a.x, y + (bh - sh) / 2, bx - a.x - pad, sh};
     y += bh + pad;
     int h = a.y + a.h - y;
     int gap = ui_px(ui, 34), gap2 = ui_px(ui, 84); /* gap2: room for the shape on the arrow */
     int xw = a.w * 27 / 100, ww = a.w * 28 / 100;
     int rw = a.w - xw - ww - gap - gap2;
-    L->cross = mode == MODE_CROSS;
+    L->cross = mode == ATTN_CROSS;
     int rowh = h / 3;
     for (int k = 0; k < 3; k++) {
         int ry = y + k * rowh;
@@ -138,6 +135,112 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
 static const char *const pname[3] = {"Q", "K", "V"};
 static const char *const wname[3] = {"W_Q", "W_K", "W_V"};
 
+/* The input(s) [rows x D] as heatmaps with their names; xo[k] gets where they were drawn. */
+static void draw_inputs(const qkv_state *s, const lesson_ctx *ctx, const qkv_layout *L, const qkv_src *q,
+                        const char *const *labs[2], ui_heatmap_out xo[2])
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int D = ctx->tr->cfg.d_model;
+    char b[400];
+    int nx = L->cross ? 2 : 1;
+    memset(xo, 0, 2 * sizeof *xo);
+    for (int k = 0; k < nx; k++) {
+        ui_heatmap_spec hs;
+        ui_heatmap_defaults(&hs);
+        hs.data = q->x[k];
+        hs.rows = q->x_rows[k];
+        hs.cols = D;
+        hs.stride = D;
+        hs.row_labels = labs[k];
+        snprintf(b, sizeof b, "%s : [%d\xC3\x97%d]", L->cross ? (k ? "memory" : "X (decoder)") : "X", q->x_rows[k], D);
+        hs.title = b;
+        hs.name = "X";
+        hs.cmap = UI_CMAP_DIVERGING;
+        hs.colorbar = 0;
+        hs.highlight_row = (k == 1 || !L->cross) && s->mode != ATTN_DEC_SELF ? ctx->sel->token : -1;
+        if (ui_heatmap(ui, L->x[k], &hs, &xo[k])) {
+            int i = xo[k].hover_row, d = xo[k].hover_col;
+            ui_hover_value(ui, lesson_hover_cell(&xo[k]), q->x[k][i * D + d], "%s[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), layer %d",
+                           L->cross ? (k ? "memory" : "X") : "X", i, d, tok_vocab_word(ctx->vocab, q->x_ids[k][i]), d, q->layer + 1);
+        }
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->x[k].x, xo[k].cells.y + xo[k].cells.h + ui_px(ui, 4), L->x[k].w, t->text_dim,
+                    UI_LEFT, q->x_name[k]);
+    }
+    if (!L->cross) {
+        int ty = xo[0].cells.y + xo[0].cells.h + ui_px(ui, 4) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->x[0].x, ty, L->x[0].w, t->accent, UI_LEFT,
+                    "the same X feeds Q, K and V");
+    }
+}
+
+/* Projection p (Q, K or V) of head h: its title, the arrow from its input, the
+ * head's rows of in_proj_weight [K x D], the arrow with the result's shape, and
+ * the result [rows x K] from the trace. */
+static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv_layout *L, const qkv_src *q,
+                            const char *const *labs[2], const ui_heatmap_out xo[2], int p)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int D = ctx->tr->cfg.d_model, K = D / ctx->tr->cfg.n_heads, Lc = ctx->tr->cfg.max_len, h = q->head;
+    int xi = q->out_ids_from[p];
+    int rows = q->out_rows[p];
+    const float *W = q->w + ((size_t)p * (size_t)D + (size_t)h * (size_t)K) * (size_t)D; /* [K, D] */
+    char b[400];
+    snprintf(b, sizeof b, "%s = %s\xC2\xB7%s\xE1\xB5\x80 + b : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", pname[p],
+             L->cross && xi ? "memory" : "X", wname[p], rows, D, D, K, rows, K);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->row_title[p].x, L->row_title[p].y, L->row_title[p].w, t->text, UI_LEFT, b);
+    /* arrow from the input to this row */
+    SDL_Rect src = xo[L->cross ? xi : 0].cells;
+    float ax = (float)(src.x + src.w + ui_px(ui, 4)), ay = (float)(src.y + src.h / 2);
+    ui_arrow(ui, ax, ay, (float)(L->w[p].x - ui_px(ui, 4)), (float)(L->w[p].y + L->w[p].h / 2), (float)ui_px(ui, 2.5f),
+             t->series[p]);
+    ui_heatmap_spec ws;
+    ui_heatmap_defaults(&ws);
+    ws.data = W;
+    ws.rows = K;
+    ws.cols = D;
+    ws.stride = D;
+    snprintf(b, sizeof b, "%s of head %d = rows %d..%d of in_proj_weight, drawn as stored [%d\xC3\x97%d]",
+             wname[p], h + 1, p * D + h * K, p * D + h * K + K - 1, K, D);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->row_sub[p].x, L->row_sub[p].y, L->row_sub[p].w, t->text_dim, UI_LEFT, b);
+    ws.name = wname[p];
+    ws.cmap = UI_CMAP_DIVERGING;
+    ws.colorbar = 0;
+    ui_heatmap_out wo;
+    if (ui_heatmap(ui, L->w[p], &ws, &wo)) {
+        int j = wo.hover_row, d = wo.hover_col;
+        ui_hover_value(ui, lesson_hover_cell(&wo), W[j * D + d], "%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]",
+                       wname[p], h + 1, j, pname[p], j, d, d, p * D + h * K + j, d);
+    }
+    /* arrow to the result, with the result's shape on it */
+    float ay0 = (float)(wo.cells.y + wo.cells.h / 2), ax0 = (float)(wo.cells.x + wo.cells.w + ui_px(ui, 6));
+    float ax1 = (float)(L->r[p].x - ui_px(ui, 6));
+    ui_arrow(ui, ax0, ay0, ax1, ay0, (float)ui_px(ui, 2.5f), t->series[p]);
+    snprintf(b, sizeof b, "[%d\xC3\x97%d]", rows, K);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, b);
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
+    ui_heatmap_spec rs;
+    ui_heatmap_defaults(&rs);
+    rs.data = q->out[p] + (size_t)h * (size_t)Lc * (size_t)K;
+    rs.rows = rows;
+    rs.cols = K;
+    rs.stride = K;
+    rs.row_labels = labs[xi];
+    rs.col_labels = NULL;
+    rs.highlight_row = (s->mode == ATTN_ENC_SELF || (L->cross && xi)) ? ctx->sel->token : -1; /* Up/Down: a source token */
+    rs.name = pname[p];
+    rs.cmap = UI_CMAP_DIVERGING;
+    rs.colorbar = 0;
+    ui_heatmap_out ro;
+    if (ui_heatmap(ui, L->r[p], &rs, &ro)) {
+        int i = ro.hover_row, j = ro.hover_col;
+        ui_hover_value(ui, lesson_hover_cell(&ro), rs.data[i * K + j], "%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b_%s[%d], layer %d",
+                       pname[p], h + 1, i, j, tok_vocab_word(ctx->vocab, q->x_ids[xi][i]), j, L->cross && xi ? "memory" : "X", i,
+                       wname[p], h * K + j, pname[p], h * K + j, q->layer + 1);
+    }
+}
+
 static void qkv_draw(const void *st, const lesson_ctx *ctx)
 {
     const qkv_state *s = st;
@@ -145,128 +248,29 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
-    int D = tr->cfg.d_model, H = tr->cfg.n_heads, K = D / H, Lc = tr->cfg.max_len;
+    int D = tr->cfg.d_model, H = tr->cfg.n_heads, K = D / H;
     qkv_layout L;
     qkv_layout_compute(ctx, s->mode, &L);
     qkv_src q;
     qkv_source(s, ctx, &q);
-    int h = q.head;
+    const char *const *labs[2] = {lesson_token_labels(ctx, q.x_ids[0], q.x_rows[0], LESSON_LABEL_NUMBERED),
+                                  lesson_token_labels(ctx, q.x_ids[1], q.x_rows[1], LESSON_LABEL_NUMBERED)};
+    if (!labs[0] || !labs[1]) {
+        lesson_no_memory(ctx);
+        return;
+    }
     char b[400];
-
     snprintf(b, sizeof b, "Q = X\xC2\xB7W_Q\xE1\xB5\x80 + b_Q,   K = X\xC2\xB7W_K\xE1\xB5\x80 + b_K,   V = X\xC2\xB7W_V\xE1\xB5\x80 + b_V"
                           "      per head: d_k = D / H = %d / %d = %d", D, H, K);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, b);
-    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)", mode_names[s->mode],
-             q.layer + 1, q.n_layers, h + 1, H);
+    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)", attn_kind_name(s->mode),
+             q.layer + 1, q.n_layers, q.head + 1, H);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L.info.x, L.info.y, L.info.w, t->text, UI_LEFT, b);
-    static const char *const short_modes[N_MODES] = {"encoder self", "decoder self", "cross"};
-    for (int m = 0; m < N_MODES; m++) ui_button(ui, L.mode_btn[m], short_modes[m], m == s->mode);
-
-    /* row labels */
-    static char lab[2][QKV_MAXS][TOK_WORD_MAX + 8];
-    static const char *labs[2][QKV_MAXS];
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < q.x_rows[k] && i < QKV_MAXS; i++) {
-            snprintf(lab[k][i], sizeof lab[k][i], "%d %s", i, tok_vocab_word(ctx->vocab, q.x_ids[k][i]));
-            labs[k][i] = lab[k][i];
-        }
-
-    /* the input(s) */
-    int nx = L.cross ? 2 : 1;
+    static const char *const short_modes[ATTN_N_KINDS] = {"encoder self", "decoder self", "cross"};
+    for (int m = 0; m < ATTN_N_KINDS; m++) ui_button(ui, L.mode_btn[m], short_modes[m], m == s->mode);
     ui_heatmap_out xo[2];
-    memset(xo, 0, sizeof xo);
-    for (int k = 0; k < nx; k++) {
-        ui_heatmap_spec hs;
-        ui_heatmap_defaults(&hs);
-        hs.data = q.x[k];
-        hs.rows = q.x_rows[k];
-        hs.cols = D;
-        hs.stride = D;
-        hs.row_labels = labs[k];
-        snprintf(b, sizeof b, "%s : [%d\xC3\x97%d]", L.cross ? (k ? "memory" : "X (decoder)") : "X", q.x_rows[k], D);
-        hs.title = b;
-        hs.name = "X";
-        hs.cmap = UI_CMAP_DIVERGING;
-        hs.colorbar = 0;
-        hs.highlight_row = (k == 1 || !L.cross) && s->mode != MODE_DEC_SELF ? ctx->sel->token : -1;
-        if (ui_heatmap(ui, L.x[k], &hs, &xo[k])) {
-            int i = xo[k].hover_row, d = xo[k].hover_col;
-            SDL_Rect cell = {xo[k].cells.x + d * xo[k].cell_w, xo[k].cells.y + i * xo[k].cell_h, xo[k].cell_w, xo[k].cell_h};
-            ui_hover_value(ui, cell, q.x[k][i * D + d], "%s[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), layer %d", L.cross ? (k ? "memory" : "X") : "X",
-                           i, d, tok_vocab_word(ctx->vocab, q.x_ids[k][i]), d, q.layer + 1);
-        }
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.x[k].x, xo[k].cells.y + xo[k].cells.h + ui_px(ui, 4), L.x[k].w, t->text_dim,
-                    UI_LEFT, q.x_name[k]);
-    }
-    if (!L.cross) {
-        int ty = xo[0].cells.y + xo[0].cells.h + ui_px(ui, 4) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L.x[0].x, ty, L.x[0].w, t->accent, UI_LEFT,
-                    "the same X feeds Q, K and V");
-    }
-
-    /* the three projections */
-    for (int p = 0; p < 3; p++) {
-        int xi = q.out_ids_from[p];
-        int rows = q.out_rows[p];
-        const float *W = q.w + ((size_t)p * (size_t)D + (size_t)h * (size_t)K) * (size_t)D; /* [K, D] */
-        snprintf(b, sizeof b, "%s = %s\xC2\xB7%s\xE1\xB5\x80 + b : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", pname[p],
-                 L.cross && xi ? "memory" : "X", wname[p], rows, D, D, K, rows, K);
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.row_title[p].x, L.row_title[p].y, L.row_title[p].w, t->text, UI_LEFT, b);
-        /* arrow from the input to this row */
-        SDL_Rect src = xo[L.cross ? xi : 0].cells;
-        float ax = (float)(src.x + src.w + ui_px(ui, 4)), ay = (float)(src.y + src.h / 2);
-        if (L.cross) ay = (float)(src.y + src.h / 2);
-        ui_arrow(ui, ax, ay, (float)(L.w[p].x - ui_px(ui, 4)), (float)(L.w[p].y + L.w[p].h / 2), (float)ui_px(ui, 2.5f),
-                 t->series[p]);
-        ui_heatmap_spec ws;
-        ui_heatmap_defaults(&ws);
-        ws.data = W;
-        ws.rows = K;
-        ws.cols = D;
-        ws.stride = D;
-        char wt[200];
-        snprintf(wt, sizeof wt, "%s of head %d = rows %d..%d of in_proj_weight, drawn as stored [%d\xC3\x97%d]",
-                 wname[p], h + 1, p * D + h * K, p * D + h * K + K - 1, K, D);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.row_sub[p].x, L.row_sub[p].y, L.row_sub[p].w, t->text_dim, UI_LEFT, wt);
-        ws.name = wname[p];
-        ws.cmap = UI_CMAP_DIVERGING;
-        ws.colorbar = 0;
-        ui_heatmap_out wo;
-        if (ui_heatmap(ui, L.w[p], &ws, &wo)) {
-            int j = wo.hover_row, d = wo.hover_col;
-            SDL_Rect cell = {wo.cells.x + d * wo.cell_w, wo.cells.y + j * wo.cell_h, wo.cell_w, wo.cell_h};
-            ui_hover_value(ui, cell, W[j * D + d], "%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]",
-                           wname[p], h + 1, j, pname[p], j, d, d, p * D + h * K + j, d);
-        }
-        /* arrow to the result, with the result's shape on it */
-        float ay0 = (float)(wo.cells.y + wo.cells.h / 2), ax0 = (float)(wo.cells.x + wo.cells.w + ui_px(ui, 6));
-        float ax1 = (float)(L.r[p].x - ui_px(ui, 6));
-        ui_arrow(ui, ax0, ay0, ax1, ay0, (float)ui_px(ui, 2.5f), t->series[p]);
-        char sb[48];
-        snprintf(sb, sizeof sb, "[%d\xC3\x97%d]", rows, K);
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, sb);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
-        ui_heatmap_spec rs;
-        ui_heatmap_defaults(&rs);
-        rs.data = q.out[p] + (size_t)h * (size_t)Lc * (size_t)K;
-        rs.rows = rows;
-        rs.cols = K;
-        rs.stride = K;
-        rs.row_labels = labs[xi];
-        rs.col_labels = NULL;
-        rs.highlight_row = (s->mode == MODE_ENC || (L.cross && xi)) ? ctx->sel->token : -1; /* Up/Down: a source token */
-        rs.name = pname[p];
-        rs.cmap = UI_CMAP_DIVERGING;
-        rs.colorbar = 0;
-        ui_heatmap_out ro;
-        if (ui_heatmap(ui, L.r[p], &rs, &ro)) {
-            int i = ro.hover_row, j = ro.hover_col;
-            SDL_Rect cell = {ro.cells.x + j * ro.cell_w, ro.cells.y + i * ro.cell_h, ro.cell_w, ro.cell_h};
-            ui_hover_value(ui, cell, rs.data[i * K + j], "%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b_%s[%d], layer %d",
-                           pname[p], h + 1, i, j, tok_vocab_word(ctx->vocab, q.x_ids[xi][i]), j, L.cross && xi ? "memory" : "X", i,
-                           wname[p], h * K + j, pname[p], h * K + j, q.layer + 1);
-        }
-    }
+    draw_inputs(s, ctx, &L, &q, labs, xo);
+    for (int p = 0; p < 3; p++) draw_projection(s, ctx, &L, &q, labs, xo, p);
 }
 
 static int qkv_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
@@ -274,13 +278,13 @@ static int qkv_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     qkv_state *s = st;
     if (!s) return 0;
     if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_m && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
-        s->mode = (s->mode + 1) % N_MODES;
+        s->mode = (s->mode + 1) % ATTN_N_KINDS;
         return 1;
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         qkv_layout L;
         qkv_layout_compute(ctx, s->mode, &L);
-        for (int m = 0; m < N_MODES; m++)
+        for (int m = 0; m < ATTN_N_KINDS; m++)
             if (ui_point_in(L.mode_btn[m], ev->button.x, ev->button.y)) { s->mode = m; return 1; }
     }
     return 0;
@@ -298,7 +302,7 @@ static int qkv_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
                     "{\"mode\": %d, \"mode_name\": \"%s\", \"layer\": %d, \"head\": %d, \"x\": [[%d, %d, %d, %d], [%d, %d, %d, %d]], "
                     "\"w\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], "
                     "\"out\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], \"mode_buttons\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]]}",
-                    s->mode, mode_names[s->mode], q.layer, q.head, L.x[0].x, L.x[0].y, L.x[0].w, L.x[0].h, L.x[1].x, L.x[1].y,
+                    s->mode, attn_kind_name(s->mode), q.layer, q.head, L.x[0].x, L.x[0].y, L.x[0].w, L.x[0].h, L.x[1].x, L.x[1].y,
                     L.x[1].w, L.x[1].h, L.w[0].x, L.w[0].y, L.w[0].w, L.w[0].h, L.w[1].x, L.w[1].y, L.w[1].w, L.w[1].h, L.w[2].x,
                     L.w[2].y, L.w[2].w, L.w[2].h, L.r[0].x, L.r[0].y, L.r[0].w, L.r[0].h, L.r[1].x, L.r[1].y, L.r[1].w, L.r[1].h,
                     L.r[2].x, L.r[2].y, L.r[2].w, L.r[2].h, L.mode_btn[0].x, L.mode_btn[0].y, L.mode_btn[0].w, L.mode_btn[0].h,

@@ -10,18 +10,17 @@
 
 #include "attn_overlay.h"
 
-static const char *const kind_slugs[ATTN_OVERLAY_N_KINDS] = {"encoder-self", "decoder-self", "cross"};
-static const char *const kind_titles[ATTN_OVERLAY_N_KINDS] = {
+static const char *const kind_titles[ATTN_N_KINDS] = {
     "1  Encoder self-attention", "2  Decoder masked self-attention", "3  Cross-attention (decoder reads encoder)"};
-
-const char *attn_overlay_kind_slug(int kind)
-{
-    return kind >= 0 && kind < ATTN_OVERLAY_N_KINDS ? kind_slugs[kind] : "?";
-}
 
 void attn_overlay_toggle(attn_overlay *o)
 {
     if (o) o->open = !o->open;
+}
+
+void attn_overlay_free(attn_overlay *o)
+{
+    if (o) lesson_scratch_free(&o->scratch);
 }
 
 int attn_overlay_key(attn_overlay *o, SDL_Keycode key, int shift)
@@ -29,10 +28,10 @@ int attn_overlay_key(attn_overlay *o, SDL_Keycode key, int shift)
     if (!o || !o->open) return 0;
     switch (key) {
     case SDLK_ESCAPE: case SDLK_a: o->open = 0; return 1;
-    case SDLK_TAB: o->kind = (o->kind + (shift ? ATTN_OVERLAY_N_KINDS - 1 : 1)) % ATTN_OVERLAY_N_KINDS; return 1;
-    case SDLK_1: case SDLK_KP_1: o->kind = ATTN_OVERLAY_ENC_SELF; return 1;
-    case SDLK_2: case SDLK_KP_2: o->kind = ATTN_OVERLAY_DEC_SELF; return 1;
-    case SDLK_3: case SDLK_KP_3: o->kind = ATTN_OVERLAY_CROSS; return 1;
+    case SDLK_TAB: o->kind = (o->kind + (shift ? ATTN_N_KINDS - 1 : 1)) % ATTN_N_KINDS; return 1;
+    case SDLK_1: case SDLK_KP_1: o->kind = ATTN_ENC_SELF; return 1;
+    case SDLK_2: case SDLK_KP_2: o->kind = ATTN_DEC_SELF; return 1;
+    case SDLK_3: case SDLK_KP_3: o->kind = ATTN_CROSS; return 1;
     default: return 0;
     }
 }
@@ -40,23 +39,10 @@ int attn_overlay_key(attn_overlay *o, SDL_Keycode key, int shift)
 int attn_overlay_click(attn_overlay *o, int x, int y)
 {
     if (!o || !o->open) return 0;
-    for (int k = 0; k < ATTN_OVERLAY_N_KINDS; k++)
+    for (int k = 0; k < ATTN_N_KINDS; k++)
         if (ui_point_in(o->tabs[k], x, y)) { o->kind = k; return 1; }
     if (!ui_point_in(o->box, x, y)) o->open = 0;
     return 1;
-}
-
-int attn_overlay_n_layers(const trace *tr, int kind)
-{
-    if (!tr) return 0;
-    return kind == ATTN_OVERLAY_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
-}
-
-/* Source token i as shown: the word as typed (unknown words keep their text), then <eos>. */
-static void src_label(const trace *tr, const tok_vocab *v, int i, char *dst, size_t n)
-{
-    if (i < tr->n_words && tr->src_tokens[i].is_unk) snprintf(dst, n, "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text);
-    else snprintf(dst, n, "%s", tok_vocab_word(v, tr->src_ids[i]));
 }
 
 void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_vocab *vocab,
@@ -64,10 +50,9 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
 {
     if (!o || !o->open || !tr || !vocab || !sel) return;
     const ui_theme *t = ui->theme;
-    int L = tr->cfg.max_len, H = tr->cfg.n_heads;
-    if (L > 64) L = 64; /* labels below; the model's default L is 32 */
-    int kind = o->kind >= 0 && o->kind < ATTN_OVERLAY_N_KINDS ? o->kind : 0;
-    int nl = attn_overlay_n_layers(tr, kind);
+    int H = tr->cfg.n_heads;
+    int kind = o->kind >= 0 && o->kind < ATTN_N_KINDS ? o->kind : 0;
+    int nl = attn_kind_layers(tr, kind);
     int layer = sel->layer < 0 ? 0 : sel->layer >= nl ? nl - 1 : sel->layer;
     int head = sel->head < 0 ? 0 : sel->head >= H ? H - 1 : sel->head;
 
@@ -84,7 +69,7 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
                 "Tab / 1 2 3 kind   [ ] layer   , . head   A or Esc closes");
     /* tabs */
     int ty = b.y + pad + lh + ui_px(ui, 8), tx = b.x + pad, th = ui_line_height(ui, UI_SANS, UI_SIZE_BODY) + ui_px(ui, 10);
-    for (int k = 0; k < ATTN_OVERLAY_N_KINDS; k++) {
+    for (int k = 0; k < ATTN_N_KINDS; k++) {
         int tw;
         ui_text_size(ui, UI_SANS, UI_SIZE_BODY, kind_titles[k], &tw, NULL);
         SDL_Rect r = {tx, ty, tw + ui_px(ui, 24), th};
@@ -95,23 +80,17 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     ui_text_bg(ui, &t->panel);
 
     /* the matrix: rows are queries, columns keys */
-    int S = tr->n_src < L ? tr->n_src : L, T = tr->n_tgt < L ? tr->n_tgt : L;
+    int S = tr->n_src, T = tr->n_tgt;
     const float *m = NULL;
     int rows = 0, cols = 0;
-    if (kind == ATTN_OVERLAY_ENC_SELF && nl > 0) { m = tr->enc[layer].self.weights; rows = S; cols = S; }
-    else if (kind == ATTN_OVERLAY_DEC_SELF && nl > 0) { m = tr->dec[layer].self.weights; rows = T; cols = T; }
+    if (kind == ATTN_ENC_SELF && nl > 0) { m = tr->enc[layer].self.weights; rows = S; cols = S; }
+    else if (kind == ATTN_DEC_SELF && nl > 0) { m = tr->dec[layer].self.weights; rows = T; cols = T; }
     else if (nl > 0) { m = tr->dec[layer].cross.weights; rows = T; cols = S; }
-    static char src[64][80], dec_rows[64][170], dec_in[64][80];
-    const char *rl[64], *cl[64];
-    for (int i = 0; i < S; i++) { src_label(tr, vocab, i, src[i], sizeof src[i]); }
-    for (int i = 0; i < T; i++) {
-        snprintf(dec_in[i], sizeof dec_in[i], "%s", tok_vocab_word(vocab, tr->tgt_ids[i]));
-        snprintf(dec_rows[i], sizeof dec_rows[i], "%s \xE2\x86\x92 %s", dec_in[i], tok_vocab_word(vocab, tr->out_ids[i]));
-    }
-    for (int i = 0; i < rows; i++) rl[i] = kind == ATTN_OVERLAY_ENC_SELF ? src[i] : dec_rows[i];
-    for (int i = 0; i < cols; i++) cl[i] = kind == ATTN_OVERLAY_DEC_SELF ? dec_in[i] : src[i];
-    const char *axis = kind == ATTN_OVERLAY_ENC_SELF ? "rows: query token (English)   columns: key token (English)"
-                       : kind == ATTN_OVERLAY_DEC_SELF
+    attn_labels lab;
+    lesson_scratch_reset(&o->scratch);
+    if (attn_labels_make(&o->scratch, tr, vocab, &lab) != 0) m = NULL;
+    const char *axis = kind == ATTN_ENC_SELF ? "rows: query token (English)   columns: key token (English)"
+                       : kind == ATTN_DEC_SELF
                            ? "rows: decoder step, reads \xE2\x86\x92 produces   columns: decoder input tokens (the future is masked: weight 0)"
                            : "rows: decoder step, reads \xE2\x86\x92 produces   columns: English token (encoder memory)";
     int ay = ty + th + ui_px(ui, 8);
@@ -126,12 +105,13 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
         return;
     }
     char name[64];
-    snprintf(name, sizeof name, "%s layer %d head %d ", kind_slugs[kind], layer + 1, head + 1);
+    snprintf(name, sizeof name, "%s layer %d head %d ", attn_kind_slug(kind), layer + 1, head + 1);
     ui_heatmap_spec sp;
     ui_heatmap_defaults(&sp);
     sp.data = m + (size_t)head * (size_t)tr->cfg.max_len * (size_t)tr->cfg.max_len;
     sp.rows = rows; sp.cols = cols; sp.stride = tr->cfg.max_len;
-    sp.row_labels = rl; sp.col_labels = cl;
+    sp.row_labels = kind == ATTN_ENC_SELF ? lab.src : lab.row;
+    sp.col_labels = kind == ATTN_DEC_SELF ? lab.in : lab.src;
     sp.name = name;
     sp.cmap = UI_CMAP_VIRIDIS;
     sp.fixed_range = 1; sp.vmin = 0.0f; sp.vmax = 1.0f;
@@ -139,7 +119,7 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     sp.colorbar = 1;
     sp.square = 1;
     sp.center = 1; /* a square map on a wide screen: in the middle, not against the left edge */
-    if (kind != ATTN_OVERLAY_ENC_SELF && sel->step >= 0 && sel->step < rows) sp.highlight_row = sel->step;
+    if (kind != ATTN_ENC_SELF && sel->step >= 0 && sel->step < rows) sp.highlight_row = sel->step;
     ui_heatmap_out out;
     memset(&out, 0, sizeof out);
     ui_text_bg(ui, &t->panel);

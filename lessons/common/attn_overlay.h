@@ -15,22 +15,22 @@
 
 #include <SDL.h>
 
+#include "attn_view.h"
 #include "lesson.h"
-
-enum { ATTN_OVERLAY_ENC_SELF = 0, ATTN_OVERLAY_DEC_SELF, ATTN_OVERLAY_CROSS, ATTN_OVERLAY_N_KINDS };
 
 typedef struct {
     int open;               /* 1 while shown */
-    int kind;               /* ATTN_OVERLAY_* */
-    SDL_Rect tabs[ATTN_OVERLAY_N_KINDS]; /* clickable kind tabs (last drawn frame) */
+    int kind;               /* ATTN_ENC_SELF, ATTN_DEC_SELF or ATTN_CROSS (attn_view.h) */
+    SDL_Rect tabs[ATTN_N_KINDS]; /* clickable kind tabs (last drawn frame) */
     SDL_Rect box;           /* the overlay's panel (last drawn frame) */
     SDL_Rect cells;         /* the heatmap's cells (last drawn frame) */
     int rows, cols;         /* the heatmap's size (last drawn frame) */
     int layer, head;        /* what was shown (selection clamped to this kind) */
+    lesson_scratch scratch; /* the token labels of one draw */
 } attn_overlay;
 
-const char *attn_overlay_kind_slug(int kind);   /* "encoder-self", "decoder-self", "cross"; "?" otherwise */
 void attn_overlay_toggle(attn_overlay *o);      /* open / close */
+void attn_overlay_free(attn_overlay *o);        /* releases the label memory (o stays usable) */
 /* Keys while open: Esc or A closes, Tab / Shift+Tab cycle the kind, 1 2 3 pick
  * it. Returns 1 when consumed. Other keys are the caller's ([ ] , . ...). */
 int attn_overlay_key(attn_overlay *o, SDL_Keycode key, int shift);
@@ -41,7 +41,5 @@ int attn_overlay_click(attn_overlay *o, int x, int y);
  * the tab, panel and cell rectangles for attn_overlay_click and the dump. */
 void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_vocab *vocab,
                        const lesson_selection *sel, int w, int h, int record);
-/* Layers of this kind in tr's model (encoder or decoder layer count). */
-int attn_overlay_n_layers(const trace *tr, int kind);
 
 #endif

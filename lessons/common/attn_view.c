@@ -3,42 +3,28 @@
  * shared selection, and lays out the header above the pictures; see
  * attn_view.h. Shared by lesson_attention.c and lesson_multihead.c.
  *
- * Must not: change the trace or the parameters, draw, or allocate.
+ * Must not: change the trace or the parameters, or draw.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "attn_view.h"
 
-#define LABW 64
+static const char *const kind_names[ATTN_N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
+                                                     "decoder cross-attention"};
+static const char *const kind_slugs[ATTN_N_KINDS] = {"encoder-self", "decoder-self", "cross"};
+static const char *const next_labels[ATTN_N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
+                                                      "X: show encoder self-att."};
 
-static const char *const kind_names[ATTN_VIEW_N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
-                                                          "decoder cross-attention"};
-static const char *const kind_slugs[ATTN_VIEW_N_KINDS] = {"encoder-self", "decoder-self", "decoder-cross"};
-static const char *const next_labels[ATTN_VIEW_N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
-                                                           "X: show encoder self-att."};
-
-static int kind_ok(int kind) { return kind >= 0 && kind < ATTN_VIEW_N_KINDS ? kind : ATTN_VIEW_ENC_SELF; }
-const char *attn_view_name(int kind) { return kind_names[kind_ok(kind)]; }
-const char *attn_view_slug(int kind) { return kind_slugs[kind_ok(kind)]; }
+static int kind_ok(int kind) { return kind >= 0 && kind < ATTN_N_KINDS ? kind : ATTN_ENC_SELF; }
+const char *attn_kind_name(int kind) { return kind_names[kind_ok(kind)]; }
+const char *attn_kind_slug(int kind) { return kind_slugs[kind_ok(kind)]; }
 const char *attn_view_next_label(int kind) { return next_labels[kind_ok(kind)]; }
 
-/* Token labels of the live trace: the source as typed (then <eos>), the decoder input. */
-static char src_lab[ATTN_VIEW_MAXL][LABW], tgt_lab[ATTN_VIEW_MAXL][LABW];
-static const char *src_ptr[ATTN_VIEW_MAXL], *tgt_ptr[ATTN_VIEW_MAXL];
-
-static void fill_labels(const lesson_ctx *ctx)
+int attn_kind_layers(const trace *tr, int kind)
 {
-    const trace *tr = ctx->tr;
-    for (int i = 0; i < tr->n_src && i < ATTN_VIEW_MAXL; i++) {
-        const char *w = i < tr->n_words ? tr->src_tokens[i].text : tok_vocab_word(ctx->vocab, tr->src_ids[i]);
-        snprintf(src_lab[i], LABW, "%s", w);
-        src_ptr[i] = src_lab[i];
-    }
-    for (int i = 0; i < tr->n_tgt && i < ATTN_VIEW_MAXL; i++) {
-        snprintf(tgt_lab[i], LABW, "%s", tok_vocab_word(ctx->vocab, tr->tgt_ids[i]));
-        tgt_ptr[i] = tgt_lab[i];
-    }
+    if (!tr) return 0;
+    return kind_ok(kind) == ATTN_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
 }
 
 void attn_view_pick(const lesson_ctx *ctx, int kind, attn_view *v)
@@ -46,37 +32,61 @@ void attn_view_pick(const lesson_ctx *ctx, int kind, attn_view *v)
     const trace *tr = ctx->tr;
     const model_params *mp = ctx->params;
     memset(v, 0, sizeof *v);
-    fill_labels(ctx);
     kind = kind_ok(kind);
-    if (kind != ATTN_VIEW_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = ATTN_VIEW_ENC_SELF;
+    if (kind != ATTN_ENC_SELF && (tr->cfg.n_dec_layers < 1 || tr->n_tgt < 1)) kind = ATTN_ENC_SELF;
     v->kind = kind;
     v->H = tr->cfg.n_heads;
     v->L = tr->cfg.max_len;
     v->D = tr->cfg.d_model;
     v->dk = v->D / v->H;
     v->head = ctx->sel->head % v->H;
-    v->n_layers = kind == ATTN_VIEW_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
+    v->n_layers = attn_kind_layers(tr, kind);
     v->layer = ctx->sel->layer < v->n_layers ? ctx->sel->layer : v->n_layers - 1;
     if (v->layer < 0) v->layer = 0;
-    int S = tr->n_src < ATTN_VIEW_MAXL ? tr->n_src : ATTN_VIEW_MAXL;
-    int T = tr->n_tgt < ATTN_VIEW_MAXL ? tr->n_tgt : ATTN_VIEW_MAXL;
-    if (kind == ATTN_VIEW_ENC_SELF) {
+    int S = tr->n_src, T = tr->n_tgt;
+    const char **src = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_TYPED);
+    const char **tgt = lesson_token_labels(ctx, tr->tgt_ids, T, LESSON_LABEL_WORD);
+    if (kind == ATTN_ENC_SELF) {
         v->a = &tr->enc[v->layer].self;
         v->p = mp ? &mp->enc[v->layer].self_attn : NULL;
         v->nq = v->nk = S;
-        v->qlab = v->klab = src_ptr;
+        v->qlab = v->klab = src;
         v->row = ctx->sel->token;
     } else {
-        int self = kind == ATTN_VIEW_DEC_SELF;
+        int self = kind == ATTN_DEC_SELF;
         v->a = self ? &tr->dec[v->layer].self : &tr->dec[v->layer].cross;
         v->p = mp ? (self ? &mp->dec[v->layer].self_attn : &mp->dec[v->layer].cross_attn) : NULL;
         v->nq = T;
         v->nk = self ? T : S;
-        v->qlab = tgt_ptr;
-        v->klab = self ? tgt_ptr : src_ptr;
+        v->qlab = tgt;
+        v->klab = self ? tgt : src;
         v->row = ctx->sel->step;
     }
     if (v->row < 0 || v->row >= v->nq) v->row = 0;
+    if (!src || !tgt) v->qlab = v->klab = NULL;
+}
+
+int attn_labels_make(lesson_scratch *s, const trace *tr, const tok_vocab *vocab, attn_labels *lab)
+{
+    int S = tr->n_src, T = tr->n_tgt;
+    lab->src = lesson_scratch_alloc(s, sizeof(char *) * (size_t)(S + 1));
+    lab->in = lesson_scratch_alloc(s, sizeof(char *) * (size_t)(T + 1));
+    lab->out = lesson_scratch_alloc(s, sizeof(char *) * (size_t)(T + 1));
+    lab->row = lesson_scratch_alloc(s, sizeof(char *) * (size_t)(T + 1));
+    if (!lab->src || !lab->in || !lab->out || !lab->row) return -1;
+    for (int i = 0; i < S; i++) {
+        if (i < tr->n_words && tr->src_tokens[i].is_unk) {
+            if (!(lab->src[i] = lesson_scratch_printf(s, "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text))) return -1;
+        } else {
+            lab->src[i] = tok_vocab_word(vocab, tr->src_ids[i]);
+        }
+    }
+    for (int t = 0; t < T; t++) {
+        lab->in[t] = tok_vocab_word(vocab, tr->tgt_ids[t]);
+        lab->out[t] = tok_vocab_word(vocab, tr->out_ids[t]);
+        if (!(lab->row[t] = lesson_scratch_printf(s, "%s \xE2\x86\x92 %s", lab->in[t], lab->out[t]))) return -1;
+    }
+    return 0;
 }
 
 int attn_view_header(const lesson_ctx *ctx, SDL_Rect *formula, SDL_Rect *info, SDL_Rect *button)

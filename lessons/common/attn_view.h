@@ -12,40 +12,52 @@
  * Both lessons also put the same header above their pictures (formula line,
  * info line, the button that switches the view); attn_view_header lays it out.
  *
- * Must not: change the trace or the parameters, draw, or allocate. The label
- * strings live in static storage of attn_view.c and stay valid until the next
- * attn_view_pick (the lessons draw on one thread).
+ * Must not: change the trace or the parameters, or draw. The label strings
+ * live in the lesson's scratch arena (valid for the call).
  */
 #ifndef ATTN_VIEW_H
 #define ATTN_VIEW_H
 
 #include "lesson.h"
 
-#define ATTN_VIEW_MAXL 128   /* at most this many query rows, key columns and labels */
+/* The model's three kinds of attention sub-layer: the one list of them that
+ * the lessons, the attention overlay (key A) and the state dump use. */
+enum { ATTN_ENC_SELF = 0, ATTN_DEC_SELF, ATTN_CROSS, ATTN_N_KINDS };
 
-enum { ATTN_VIEW_ENC_SELF = 0, ATTN_VIEW_DEC_SELF, ATTN_VIEW_DEC_CROSS, ATTN_VIEW_N_KINDS };
+/* "encoder self-attention", "decoder masked self-attention", "decoder cross-attention". */
+const char *attn_kind_name(int kind);
+/* "encoder-self", "decoder-self", "cross": the --script dump's "kind" (docs/app.md). */
+const char *attn_kind_slug(int kind);
+/* Layers of that kind in tr's model (encoder or decoder layer count). */
+int attn_kind_layers(const trace *tr, int kind);
 
 typedef struct {
     const trace_attn *a;          /* the sub-layer's trace */
     const model_attn_params *p;   /* its parameters; NULL when ctx->params is NULL */
-    int kind;                     /* ATTN_VIEW_*: the one asked for, or ENC_SELF when there is no decoder row */
+    int kind;                     /* ATTN_*: the one asked for, or ATTN_ENC_SELF when there is no decoder row */
     int layer, n_layers;          /* the selected layer clamped to 0..n_layers-1 of that stack */
     int head, H;                  /* sel->head mod H; H = n_heads */
     int L, dk, D;                 /* max_len (the trace's row stride), d_k = D / H, d_model */
-    int nq, nk;                   /* query rows, key columns: S (encoder) or T (decoder), at most ATTN_VIEW_MAXL */
+    int nq, nk;                   /* query rows, key columns: S (encoder) or T (decoder) */
     const char *const *qlab, *const *klab;   /* row and column token labels */
     int row;                      /* selected query row: sel->token (encoder) or sel->step (decoder), 0 out of range */
 } attn_view;
 
-/* Fills v for kind (ATTN_VIEW_*) from ctx's trace, parameters and selection. */
+/* Fills v for kind (ATTN_*) from ctx's trace, parameters and selection; the
+ * labels live in ctx->scratch (v->qlab is NULL when it ran out of memory). */
 void attn_view_pick(const lesson_ctx *ctx, int kind, attn_view *v);
 
-/* "encoder self-attention", "decoder masked self-attention", "decoder cross-attention". */
-const char *attn_view_name(int kind);
-/* "encoder-self", "decoder-self", "decoder-cross" (the --script dump's "kind"). */
-const char *attn_view_slug(int kind);
 /* The label of the button (and key X) that switches from kind to the next one. */
 const char *attn_view_next_label(int kind);
+
+/* The token labels of the decoder's attention pictures (lesson 12, the A
+ * overlay): src[S] the source tokens as read (an unknown word "typed→<unk>",
+ * then <eos>), in[T] and out[T] what decoder row t reads and produces,
+ * row[T] "reads → produces". In the arena s; 0, or -1 out of memory. */
+typedef struct {
+    const char **src, **in, **out, **row;
+} attn_labels;
+int attn_labels_make(lesson_scratch *s, const trace *tr, const tok_vocab *vocab, attn_labels *lab);
 
 /* Layout only, in ctx->area: the formula line (body size) on top, below it the
  * info line and, at its right, the view button (250 px wide, small text).
