@@ -29,6 +29,7 @@
 #include "beamview.h"
 #include "json.h"
 #include "lesson.h"
+#include "lesson_layout.h"
 
 #define BM_MAX_BEAM 8        /* the widest beam offered in the lesson */
 #define BM_PRUNED 2          /* pruned candidates drawn per step */
@@ -214,6 +215,57 @@ static void node_label(const lesson_ctx *ctx, int token, char *dst, size_t n)
     snprintf(dst, n, "%s", tok_vocab_word(ctx->vocab, token));
 }
 
+/* The widest word of any node over all steps (so columns do not jump when the window moves). */
+static int widest_word(const lesson_ctx *ctx, const beam_result *r)
+{
+    int max_word = 0;
+    char b[128];
+    for (int s = 0; s < r->n_steps; s++) {
+        beam_cand pc[BM_PRUNED];
+        int pp[BM_PRUNED];
+        const int np = pruned_of(r, s, pc, pp, BM_PRUNED);
+        for (int i = 0; i < r->steps[s].n + np; i++) {
+            int w = 0;
+            node_label(ctx, i < r->steps[s].n ? r->steps[s].e[i].token : pc[i - r->steps[s].n].token, b, sizeof b);
+            ui_text_size(ctx->ui, UI_BOLD, UI_SIZE_SMALL, b, &w, NULL);
+            if (w > max_word) max_word = w;
+        }
+    }
+    return max_word;
+}
+
+/* The nodes of one column c (step s): the step's entries, then its pruned candidates. */
+static void place_column(const beam_result *r, bm_layout *L, int c, int s, int y0, int row_h)
+{
+    const beam_step *st = &r->steps[s];
+    int row = 0;
+    for (int i = 0; i < st->n && L->n_nodes < BM_MAX_COLS * BM_ROWS; i++, row++) {
+        bm_node *nd = &L->nodes[L->n_nodes++];
+        nd->r = (SDL_Rect){ L->col_x[c], y0 + row * L->vstep, L->col_w, row_h };
+        nd->step = s;
+        nd->entry = i;
+        nd->parent = st->e[i].parent;
+        nd->token = st->e[i].token;
+        nd->cum = st->e[i].cum;
+        nd->logp = st->e[i].logp;
+        nd->rank = st->e[i].rank;
+    }
+    beam_cand pc[BM_PRUNED];
+    int pp[BM_PRUNED];
+    int np = L->n_pruned > 0 ? pruned_of(r, s, pc, pp, L->n_pruned) : 0;
+    for (int k = 0; k < np && L->n_nodes < BM_MAX_COLS * BM_ROWS; k++, row++) {
+        bm_node *nd = &L->nodes[L->n_nodes++];
+        nd->r = (SDL_Rect){ L->col_x[c], y0 + row * L->vstep, L->col_w, row_h };
+        nd->step = s;
+        nd->entry = -1;
+        nd->parent = pp[k];
+        nd->token = pc[k].token;
+        nd->cum = pc[k].cum;
+        nd->logp = pc[k].logp;
+        nd->rank = pc[k].rank;
+    }
+}
+
 /* The tree's geometry for result r around the shared decoding step. */
 static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layout *L)
 {
@@ -223,21 +275,8 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     if (!r || r->n_steps < 1) return;
     const SDL_Rect T = L->tree;
     L->head_h = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) + ui_px(ui, 4);
-    /* widest node over all steps (so columns do not jump when the window moves) */
-    int max_word = 0, num_w = 0;
-    char b[128];
+    int num_w = 0, max_word = widest_word(ctx, r);
     ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "00.00", &num_w, NULL);
-    for (int s = 0; s < r->n_steps; s++) {
-        beam_cand pc[BM_PRUNED];
-        int pp[BM_PRUNED];
-        const int np = pruned_of(r, s, pc, pp, BM_PRUNED);
-        for (int i = 0; i < r->steps[s].n + np; i++) {
-            int w = 0;
-            node_label(ctx, i < r->steps[s].n ? r->steps[s].e[i].token : pc[i - r->steps[s].n].token, b, sizeof b);
-            ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, b, &w, NULL);
-            if (w > max_word) max_word = w;
-        }
-    }
     const int gap = ui_px(ui, 22), pad = ui_px(ui, 6);
     int root_w = 0;
     ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "\xE2\x97\x80 steps 0\xE2\x80\x93" "00", &root_w, NULL);
@@ -269,16 +308,10 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     int min_col = ui_px(ui, 70);
     if (col_w < min_col) col_w = min_col;
     L->col_w = col_w;
-    int fit = (T.w - root_w - gap) / (col_w + gap);
-    if (fit < 1) fit = 1;
-    if (fit > BM_MAX_COLS) fit = BM_MAX_COLS;
+    int fit = lesson_clamp((T.w - root_w - gap) / (col_w + gap), 1, BM_MAX_COLS);
     if (fit > r->n_steps) fit = r->n_steps;
-    int sel = ctx->sel->step;
-    if (sel >= r->n_steps) sel = r->n_steps - 1;
-    if (sel < 0) sel = 0;
-    int first = sel - fit / 2;
-    if (first + fit > r->n_steps) first = r->n_steps - fit;
-    if (first < 0) first = 0;
+    int sel = lesson_clamp(ctx->sel->step, 0, r->n_steps - 1);
+    int first = lesson_clamp(sel - fit / 2, 0, r->n_steps - fit);
     L->first = first;
     L->last = first + fit - 1;
     L->n_cols = fit;
@@ -288,35 +321,8 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     int y0 = T.y + L->head_h;
     L->root = (SDL_Rect){ T.x, y0, root_w, row_h };
     for (int c = 0; c < fit; c++) {
-        int s = first + c;
         L->col_x[c] = T.x + root_w + gap + c * (col_w + gap);
-        const beam_step *st = &r->steps[s];
-        int row = 0;
-        for (int i = 0; i < st->n && L->n_nodes < BM_MAX_COLS * BM_ROWS; i++, row++) {
-            bm_node *nd = &L->nodes[L->n_nodes++];
-            nd->r = (SDL_Rect){ L->col_x[c], y0 + row * vstep, col_w, row_h };
-            nd->step = s;
-            nd->entry = i;
-            nd->parent = st->e[i].parent;
-            nd->token = st->e[i].token;
-            nd->cum = st->e[i].cum;
-            nd->logp = st->e[i].logp;
-            nd->rank = st->e[i].rank;
-        }
-        beam_cand pc[BM_PRUNED];
-        int pp[BM_PRUNED];
-        int np = L->n_pruned > 0 ? pruned_of(r, s, pc, pp, L->n_pruned) : 0;
-        for (int k = 0; k < np && L->n_nodes < BM_MAX_COLS * BM_ROWS; k++, row++) {
-            bm_node *nd = &L->nodes[L->n_nodes++];
-            nd->r = (SDL_Rect){ L->col_x[c], y0 + row * vstep, col_w, row_h };
-            nd->step = s;
-            nd->entry = -1;
-            nd->parent = pp[k];
-            nd->token = pc[k].token;
-            nd->cum = pc[k].cum;
-            nd->logp = pc[k].logp;
-            nd->rank = pc[k].rank;
-        }
+        place_column(r, L, c, first + c, y0, row_h);
     }
 }
 

@@ -165,27 +165,124 @@ static SDL_Rect bar_row(const lesson_ctx *ctx, SDL_Rect br, int k, int i)
     return (SDL_Rect){br.x, ty + i * bh, br.w, bh};
 }
 
-static void draw_weight_sharing(const lesson_ctx *ctx, const out_layout *L, int t)
+/* h [1 x D] above E's rows, drawn cell by cell so its columns line up with E's (own symmetric scale). */
+static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heatmap_out *eo, const float *h, int t)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *th = ui->theme;
+    int D = ctx->tr->cfg.d_model;
+    char title[200];
+    float hmax = 1e-6f;
+    for (int d = 0; d < D; d++) hmax = fmaxf(hmax, fabsf(h[d]));
+    snprintf(title, sizeof title, "h = decoder output at step %d : [1\xC3\x97%d]", t, D);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->h_map.x, L->h_map.y, L->h_map.w + L->dots.w, th->text, UI_LEFT, title);
+    int sy = L->h_map.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
+    int sh = L->h_map.y + L->h_map.h - sy;
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, eo->cells.x - ui_px(ui, 6), sy + sh / 2, th->accent, UI_RIGHT | UI_MIDDLE, "h");
+    for (int d = 0; d < D; d++) {
+        SDL_Rect c = {eo->cells.x + d * eo->cell_w, sy, eo->cell_w, sh};
+        ui_fill(ui, c, ui_cmap_color(UI_CMAP_DIVERGING, h[d], -hmax, hmax));
+        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], "h = dec_out[%d][%d] (step %d, dimension %d)", t, d, t, d);
+    }
+    snprintf(title, sizeof title, "\xC2\xB1%.2f", (double)hmax);
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, eo->cells.x + eo->cells.w + ui_px(ui, 6), sy + sh / 2, th->text_dim, UI_LEFT | UI_MIDDLE, title);
+    ui_frame(ui, (SDL_Rect){eo->cells.x - 1, sy - 1, eo->cells.w + 2, sh + 2}, th->border, 1);
+}
+
+/* The dot products h·E[w] aligned with E's rows, and the check that they are the trace's logits. */
+static void ws_dots(const lesson_ctx *ctx, const out_layout *L, const ui_heatmap_out *eo, const float *h, const int *ids, int k, int t)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *th = ui->theme;
+    int D = ctx->tr->cfg.d_model;
+    const float *logits = ctx->tr->logits + (size_t)t * ctx->tr->cfg.vocab_size, *E = ctx->params->embedding;
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), eo->cells.y - ui_px(ui, 4), L->dots.w, th->text, UI_LEFT | UI_BOTTOM,
+                "h\xC2\xB7" "E[w] = logit");
+    double max_err = 0;
+    for (int i = 0; i < k; i++) {
+        double dot = lesson_output_dot(h, E + (size_t)ids[i] * D, D);
+        double err = fabs(dot - (double)logits[ids[i]]);
+        if (err > max_err) max_err = err;
+        int y = eo->cells.y + i * eo->cell_h + eo->cell_h / 2;
+        char b[64];
+        snprintf(b, sizeof b, "%s%.3f", dot < 0 ? "\xE2\x88\x92" : "", fabs(dot));
+        SDL_Rect hr = {L->dots.x, y - eo->cell_h / 2, L->dots.w, eo->cell_h};
+        ui_text_fit(ui, i == 0 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), y, L->dots.w, i == 0 ? th->accent : th->text,
+                    UI_LEFT | UI_MIDDLE, b);
+        if (ui_mouse_in(ui, hr))
+            ui_hover_value(ui, hr, dot, "h\xC2\xB7" "E[%s] (id %d) = %.6f, the trace's logit[%d][%d] = %.6f; dot product", tok_vocab_word(ctx->vocab, ids[i]),
+                           ids[i], dot, t, ids[i], (double)logits[ids[i]]);
+    }
+    char b[96];
+    snprintf(b, sizeof b, "%s equals the trace's logits (max diff %.1e)", max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", max_err);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->e_map.x, eo->cells.y + eo->cells.h + ui_px(ui, 6), L->e_map.w + L->dots.w,
+                max_err < 1e-3 ? th->ok : th->error, UI_LEFT, b);
+}
+
+/* The softmax of the top k words as bars, and the greedy pick against the emitted word. */
+static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids, int k, int t)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *th = ui->theme;
     const trace *tr = ctx->tr;
-    int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
-    const float *h = tr->dec_out + (size_t)t * D;
+    int V = tr->cfg.vocab_size;
     const float *logits = tr->logits + (size_t)t * V, *probs = tr->probs + (size_t)t * V;
-    const float *E = ctx->params->embedding;
-    int ids[OUT_TOPK];
-    int k = lesson_output_topk(probs, V, OUT_TOPK, ids);
-    float *rows = malloc(sizeof(float) * (size_t)k * (size_t)D);
-    if (!rows) return;
-    char labs[OUT_TOPK][96];
-    const char *labp[OUT_TOPK];
+    const char *blp[OUT_TOPK];
     float pv[OUT_TOPK];
     for (int i = 0; i < k; i++) {
-        memcpy(rows + (size_t)i * D, E + (size_t)ids[i] * D, sizeof(float) * (size_t)D);
-        snprintf(labs[i], sizeof labs[i], "E[%s]", tok_vocab_word(ctx->vocab, ids[i]));
-        labp[i] = labs[i];
+        blp[i] = tok_vocab_word(ctx->vocab, ids[i]);
         pv[i] = probs[ids[i]];
+    }
+    char b[300];
+    ui_bars_spec bs;
+    memset(&bs, 0, sizeof bs);
+    bs.values = pv;
+    bs.n = k;
+    bs.labels = blp;
+    snprintf(b, sizeof b, "softmax: top %d of %d words", k, V);
+    bs.title = b;
+    bs.name = "p";
+    bs.fixed_range = 1;
+    bs.vmin = 0;
+    bs.vmax = 1;
+    bs.horizontal = 1;
+    bs.highlight = 0;
+    bs.show_values = 1;
+    SDL_Rect br = bars_rect(ctx, L);
+    int hb = ui_bars(ui, br, &bs);
+    if (hb >= 0) { /* a richer label than the widget's: word, id, logit, probability */
+        SDL_Rect rr = bar_row(ctx, br, k, hb);
+        ui_hover_value(ui, rr, probs[ids[hb]], "\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, ids[hb]),
+                       ids[hb], hb + 1, (double)logits[ids[hb]]);
+    }
+    int pick = ids[0];
+    int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    snprintf(b, sizeof b, "greedy pick = argmax = \xE2\x80\x9C%s\xE2\x80\x9D (id %d)", tok_vocab_word(ctx->vocab, pick), pick);
+    int ny = br.y + br.h + ui_px(ui, 4);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, ny, br.w, th->accent, UI_LEFT, b);
+    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, "= the word the model emitted at step %d", t);
+    else snprintf(b, sizeof b, "\xE2\x9C\x97 differs from the emitted word \xE2\x80\x9C%s\xE2\x80\x9D", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + lhs, br.w, pick == tr->out_ids[t] ? th->text : th->error, UI_LEFT, b);
+    snprintf(b, sizeof b, "%s", pick == TOK_EOS ? "<eos>: the translation ends here" : "next: it joins the decoder input (press ')");
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + 2 * lhs, br.w, th->text_dim, UI_LEFT, b);
+}
+
+/* Step 1: the decoder output h against the embedding rows of the top words
+ * (the same matrix E as the input embedding), the dot products = the logits,
+ * and the softmax. */
+static void draw_weight_sharing(const lesson_ctx *ctx, const out_layout *L, int t)
+{
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
+    const float *h = tr->dec_out + (size_t)t * D, *E = ctx->params->embedding;
+    int ids[OUT_TOPK];
+    int k = lesson_output_topk(tr->probs + (size_t)t * V, V, OUT_TOPK, ids);
+    float *rows = lesson_floats(ctx, (size_t)k * (size_t)D);
+    const char **labp = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)k);
+    if (!rows || !labp) return;
+    for (int i = 0; i < k; i++) {
+        memcpy(rows + (size_t)i * D, E + (size_t)ids[i] * D, sizeof(float) * (size_t)D);
+        if (!(labp[i] = lesson_scratch_printf(ctx->scratch, "E[%s]", tok_vocab_word(ctx->vocab, ids[i])))) return;
     }
     char title[200];
     /* the embedding rows of the top words [k x D] */
@@ -202,90 +299,10 @@ static void draw_weight_sharing(const lesson_ctx *ctx, const out_layout *L, int 
     es.cmap = UI_CMAP_DIVERGING;
     es.highlight_row = 0;
     ui_heatmap_out eo;
-    ui_heatmap(ui, L->e_map, &es, &eo);
-    /* h [1 x D] above, drawn cell by cell so its columns line up with E's (own symmetric scale) */
-    if (eo.cell_w > 0) {
-        float hmax = 1e-6f;
-        for (int d = 0; d < D; d++) hmax = fmaxf(hmax, fabsf(h[d]));
-        snprintf(title, sizeof title, "h = decoder output at step %d : [1\xC3\x97%d]", t, D);
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->h_map.x, L->h_map.y, L->h_map.w + L->dots.w, th->text, UI_LEFT, title);
-        int sy = L->h_map.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
-        int sh = L->h_map.y + L->h_map.h - sy;
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, eo.cells.x - ui_px(ui, 6), sy + sh / 2, th->accent, UI_RIGHT | UI_MIDDLE, "h");
-        for (int d = 0; d < D; d++) {
-            SDL_Rect c = {eo.cells.x + d * eo.cell_w, sy, eo.cell_w, sh};
-            ui_fill(ui, c, ui_cmap_color(UI_CMAP_DIVERGING, h[d], -hmax, hmax));
-            if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], "h = dec_out[%d][%d] (step %d, dimension %d)", t, d, t, d);
-        }
-        snprintf(title, sizeof title, "\xC2\xB1%.2f", (double)hmax);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, eo.cells.x + eo.cells.w + ui_px(ui, 6), sy + sh / 2, th->text_dim, UI_LEFT | UI_MIDDLE, title);
-        ui_frame(ui, (SDL_Rect){eo.cells.x - 1, sy - 1, eo.cells.w + 2, sh + 2}, th->border, 1);
-    }
-    /* the dot products, aligned with the rows */
-    if (eo.cell_h > 0)
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), eo.cells.y - ui_px(ui, 4), L->dots.w, th->text, UI_LEFT | UI_BOTTOM,
-                    "h\xC2\xB7" "E[w] = logit");
-    double max_err = 0;
-    for (int i = 0; i < k && eo.cell_h > 0; i++) {
-        double dot = lesson_output_dot(h, E + (size_t)ids[i] * D, D);
-        double err = fabs(dot - (double)logits[ids[i]]);
-        if (err > max_err) max_err = err;
-        int y = eo.cells.y + i * eo.cell_h + eo.cell_h / 2;
-        char b[64];
-        snprintf(b, sizeof b, "%s%.3f", dot < 0 ? "\xE2\x88\x92" : "", fabs(dot));
-        SDL_Rect hr = {L->dots.x, y - eo.cell_h / 2, L->dots.w, eo.cell_h};
-        ui_text_fit(ui, i == 0 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), y, L->dots.w, i == 0 ? th->accent : th->text,
-                    UI_LEFT | UI_MIDDLE, b);
-        if (ui_mouse_in(ui, hr))
-            ui_hover_value(ui, hr, dot, "h\xC2\xB7" "E[%s] (id %d) = %.6f, the trace's logit[%d][%d] = %.6f; dot product", tok_vocab_word(ctx->vocab, ids[i]),
-                           ids[i], dot, t, ids[i], (double)logits[ids[i]]);
-    }
-    if (eo.cell_h > 0) {
-        char b[96];
-        snprintf(b, sizeof b, "%s equals the trace's logits (max diff %.1e)", max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", max_err);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->e_map.x, eo.cells.y + eo.cells.h + ui_px(ui, 6), L->e_map.w + L->dots.w,
-                    max_err < 1e-3 ? th->ok : th->error, UI_LEFT, b);
-    }
-    /* the probabilities */
-    char blabs[OUT_TOPK][96];
-    const char *blp[OUT_TOPK];
-    for (int i = 0; i < k; i++) {
-        snprintf(blabs[i], sizeof blabs[i], "%s", tok_vocab_word(ctx->vocab, ids[i]));
-        blp[i] = blabs[i];
-    }
-    ui_bars_spec bs;
-    memset(&bs, 0, sizeof bs);
-    bs.values = pv;
-    bs.n = k;
-    bs.labels = blp;
-    snprintf(title, sizeof title, "softmax: top %d of %d words", k, V);
-    bs.title = title;
-    bs.name = "p";
-    bs.fixed_range = 1;
-    bs.vmin = 0;
-    bs.vmax = 1;
-    bs.horizontal = 1;
-    bs.highlight = 0;
-    bs.show_values = 1;
-    SDL_Rect br = bars_rect(ctx, L);
-    int hb = ui_bars(ui, br, &bs);
-    if (hb >= 0) { /* a richer label than the widget's: word, id, logit, probability */
-        SDL_Rect rr = bar_row(ctx, br, k, hb);
-        ui_hover_value(ui, rr, probs[ids[hb]], "\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, ids[hb]),
-                       ids[hb], hb + 1, (double)logits[ids[hb]]);
-    }
-    char b[300];
-    int pick = ids[0];
-    int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, "greedy pick = argmax = \xE2\x80\x9C%s\xE2\x80\x9D (id %d)", tok_vocab_word(ctx->vocab, pick), pick);
-    int ny = br.y + br.h + ui_px(ui, 4);
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, ny, br.w, th->accent, UI_LEFT, b);
-    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, "= the word the model emitted at step %d", t);
-    else snprintf(b, sizeof b, "\xE2\x9C\x97 differs from the emitted word \xE2\x80\x9C%s\xE2\x80\x9D", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + lhs, br.w, pick == tr->out_ids[t] ? th->text : th->error, UI_LEFT, b);
-    snprintf(b, sizeof b, "%s", pick == TOK_EOS ? "<eos>: the translation ends here" : "next: it joins the decoder input (press ')");
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + 2 * lhs, br.w, th->text_dim, UI_LEFT, b);
-    free(rows);
+    ui_heatmap(ctx->ui, L->e_map, &es, &eo);
+    if (eo.cell_w > 0) ws_h_strip(ctx, L, &eo, h, t);
+    if (eo.cell_h > 0) ws_dots(ctx, L, &eo, h, ids, k, t);
+    ws_probs(ctx, L, ids, k, t);
 }
 
 static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)

@@ -262,77 +262,73 @@ static void residual(const lesson_ctx *ctx, SDL_Rect sub, SDL_Rect norm, int sid
     ui_arrow(ui, xe, yn, side < 0 ? (float)norm.x : (float)(norm.x + norm.w), yn, th, c);
 }
 
-static void ov_draw(const void *st, const lesson_ctx *ctx)
+/* The two stack frames and their "N ×" labels (links to the stack lessons). */
+static void draw_stacks(const lesson_ctx *ctx, const ov_layout *L)
 {
-    (void)st;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    const trace *tr = ctx->tr;
-    const model_config *c = &tr->cfg;
-    ov_layout L;
-    ov_layout_compute(ctx, &L);
-    char b[400];
-    int D = c->d_model, H = c->n_heads;
-
-    /* the stacks */
+    const model_config *c = &ctx->tr->cfg;
+    char b[64];
     for (int s = 0; s < 2; s++) {
-        SDL_Rect f = L.frame[s];
+        SDL_Rect f = L->frame[s];
         ui_fill(ui, f, ui_alpha(t->panel, 200));
         ui_frame(ui, f, t->border, ui_px(ui, 2));
     }
-    /* "N x" labels (links to the stack lessons) */
     for (int s = 0; s < 2; s++) {
         int bi = s ? B_DEC_STACK : B_ENC_STACK;
-        SDL_Rect r = L.r[bi];
+        SDL_Rect r = L->r[bi];
         int hot = ui_mouse_in(ui, r);
         if (hot) ui_fill(ui, r, ui_alpha(t->accent, 60));
         snprintf(b, sizeof b, s ? "\xC3\x97 N = %d" : "N = %d \xC3\x97", s ? c->n_dec_layers : c->n_enc_layers);
-        ui_text(ui, UI_BOLD, L.font * 1.1f, s ? r.x : r.x + r.w, r.y + r.h / 2, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, b);
+        ui_text(ui, UI_BOLD, L->font * 1.1f, s ? r.x : r.x + r.w, r.y + r.h / 2, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, b);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL * 0.9f, s ? r.x : r.x + r.w, r.y + r.h + ui_px(ui, 2), t->text_dim, (s ? UI_LEFT : UI_RIGHT) | UI_TOP,
                 s ? "decoder" : "encoder");
     }
+}
 
-    /* arrows up each column */
+/* The arrows up each column, the residual connections, and the memory from the
+ * top of the encoder into the cross-attention. */
+static void draw_flow(const lesson_ctx *ctx, const ov_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
     static const int enc_chain[] = {B_SRC, B_ENC_EMBED, B_ENC_PE, B_ENC_ATTN, B_ENC_NORM1, B_ENC_FFN, B_ENC_NORM2};
     static const int dec_chain[] = {B_TGT, B_DEC_EMBED, B_DEC_PE, B_DEC_SELF, B_DEC_NORM1, B_DEC_CROSS, B_DEC_NORM2,
                                     B_DEC_FFN, B_DEC_NORM3, B_LINEAR, B_SOFTMAX, B_OUT};
-    for (size_t i = 0; i + 1 < sizeof enc_chain / sizeof enc_chain[0]; i++) up_arrow(ctx, L.r[enc_chain[i]], L.r[enc_chain[i + 1]]);
-    for (size_t i = 0; i + 1 < sizeof dec_chain / sizeof dec_chain[0]; i++) up_arrow(ctx, L.r[dec_chain[i]], L.r[dec_chain[i + 1]]);
-    residual(ctx, L.r[B_ENC_ATTN], L.r[B_ENC_NORM1], -1);
-    residual(ctx, L.r[B_ENC_FFN], L.r[B_ENC_NORM2], -1);
-    residual(ctx, L.r[B_DEC_SELF], L.r[B_DEC_NORM1], 1);
-    residual(ctx, L.r[B_DEC_CROSS], L.r[B_DEC_NORM2], 1);
-    residual(ctx, L.r[B_DEC_FFN], L.r[B_DEC_NORM3], 1);
-    /* the memory: from the top of the encoder into the cross-attention */
-    {
-        SDL_Rect e = L.r[B_ENC_NORM2], x = L.r[B_DEC_CROSS];
-        float th = (float)ui_px(ui, 3);
-        float x0 = (float)(e.x + e.w / 2), y0 = (float)e.y;
-        float ytop = (float)L.frame[0].y - (float)ui_px(ui, 14);
-        float xm = (float)(L.frame[1].x) - (float)ui_px(ui, 26);
-        float yx = (float)(x.y + x.h / 2);
-        ui_line(ui, x0, y0, x0, ytop, th, t->accent);
-        ui_line(ui, x0, ytop, xm, ytop, th, t->accent);
-        ui_line(ui, xm, ytop, xm, yx, th, t->accent);
-        ui_arrow(ui, xm, yx, (float)x.x, yx, th, t->accent);
-        int sl = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
-        int ly = ui_f2i((ytop + yx) / 2) - 3 * sl / 2;
-        snprintf(b, sizeof b, "[%d\xC3\x97%d]", tr->n_src, D);
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly, t->accent, UI_RIGHT, "memory");
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + sl, t->accent, UI_RIGHT, b);
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + 2 * sl, t->accent, UI_RIGHT, "\xE2\x86\x92 K, V");
-    }
+    for (size_t i = 0; i + 1 < sizeof enc_chain / sizeof enc_chain[0]; i++) up_arrow(ctx, L->r[enc_chain[i]], L->r[enc_chain[i + 1]]);
+    for (size_t i = 0; i + 1 < sizeof dec_chain / sizeof dec_chain[0]; i++) up_arrow(ctx, L->r[dec_chain[i]], L->r[dec_chain[i + 1]]);
+    residual(ctx, L->r[B_ENC_ATTN], L->r[B_ENC_NORM1], -1);
+    residual(ctx, L->r[B_ENC_FFN], L->r[B_ENC_NORM2], -1);
+    residual(ctx, L->r[B_DEC_SELF], L->r[B_DEC_NORM1], 1);
+    residual(ctx, L->r[B_DEC_CROSS], L->r[B_DEC_NORM2], 1);
+    residual(ctx, L->r[B_DEC_FFN], L->r[B_DEC_NORM3], 1);
+    SDL_Rect e = L->r[B_ENC_NORM2], x = L->r[B_DEC_CROSS];
+    float th = (float)ui_px(ui, 3);
+    float x0 = (float)(e.x + e.w / 2), y0 = (float)e.y;
+    float ytop = (float)L->frame[0].y - (float)ui_px(ui, 14);
+    float xm = (float)(L->frame[1].x) - (float)ui_px(ui, 26);
+    float yx = (float)(x.y + x.h / 2);
+    ui_line(ui, x0, y0, x0, ytop, th, t->accent);
+    ui_line(ui, x0, ytop, xm, ytop, th, t->accent);
+    ui_line(ui, xm, ytop, xm, yx, th, t->accent);
+    ui_arrow(ui, xm, yx, (float)x.x, yx, th, t->accent);
+    int sl = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    int ly = (int)((ytop + yx) / 2) - 3 * sl / 2;
+    char b[64];
+    snprintf(b, sizeof b, "[%d\xC3\x97%d]", ctx->tr->n_src, ctx->tr->cfg.d_model);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly, t->accent, UI_RIGHT, "memory");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly + sl, t->accent, UI_RIGHT, b);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly + 2 * sl, t->accent, UI_RIGHT, "\xE2\x86\x92 K, V");
+}
 
-    /* the boxes */
-    for (int i = 0; i < N_BLOCKS; i++) {
-        int k = defs[i].kind;
-        if (k == K_FRAME || k == K_TEXT || k == K_LINK || k == K_PE) continue;
-        box(ctx, &L, i, defs[i].label);
-    }
-    /* positional encoding: a circled plus with its label outside the column */
+/* Positional encoding: a circled plus with its label outside the column. */
+static void draw_pe_plus(const lesson_ctx *ctx, const ov_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
     for (int s = 0; s < 2; s++) {
         int bi = s ? B_DEC_PE : B_ENC_PE;
-        SDL_Rect r = L.r[bi];
+        SDL_Rect r = L->r[bi];
         int hot = ui_mouse_in(ui, r);
         float cx = (float)(r.x + r.w / 2), cy = (float)(r.y + r.h / 2), rad = (float)r.h * 0.42f;
         ui_circle(ui, cx, cy, rad, hot ? ui_alpha(t->accent, 90) : t->panel_alt, 1);
@@ -340,50 +336,75 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
         ui_line(ui, cx - rad * 0.6f, cy, cx + rad * 0.6f, cy, (float)ui_px(ui, 2), t->text);
         ui_line(ui, cx, cy - rad * 0.6f, cx, cy + rad * 0.6f, (float)ui_px(ui, 2), t->text);
         int lx = s ? r.x + r.w + ui_px(ui, 10) : r.x - ui_px(ui, 10);
-        ui_text(ui, UI_SANS, L.font, lx, ui_f2i(cy), hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
+        ui_text(ui, UI_SANS, L->font, lx, (int)cy, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
     }
+}
+
+/* The model card: this model's sizes beside the paper's, and the links into
+ * the attention block's lessons. */
+static void draw_card(const lesson_ctx *ctx, const ov_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    const model_config *c = &tr->cfg;
+    int D = c->d_model, H = c->n_heads;
+    SDL_Rect r = L->info;
+    int pad = ui_px(ui, 8);
+    ui_panel(ui, r);
+    int y = r.y + pad;
+    int lh = ui_line_height(ui, UI_SANS, L->font);
+    ui_text_fit(ui, UI_BOLD, L->font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, "This model   (in brackets: the paper's base model)");
+    y += ui_line_height(ui, UI_BOLD, L->font * 1.1f) + ui_px(ui, 2);
+    char lines[4][160];
+    snprintf(lines[0], sizeof lines[0], "d_model D = %d  (paper 512)   heads H = %d, d_k = %d  (8, 64)", D, H, D / H);
+    snprintf(lines[1], sizeof lines[1], "d_ff F = %d  (2048)   layers N = %d + %d  (6 + 6)", c->d_ff, c->n_enc_layers, c->n_dec_layers);
+    snprintf(lines[2], sizeof lines[2], "vocabulary V = %d words (shared)   at most L = %d tokens", c->vocab_size, c->max_len);
+    snprintf(lines[3], sizeof lines[3], "this sentence: S = %d tokens in, %d decoding steps", tr->n_src, tr->n_tgt);
+    for (int i = 0; i < 4; i++) {
+        if (y + lh > L->r[B_LINK_QKV].y) break;
+        ui_text_fit(ui, UI_SANS, L->font, r.x + pad, y, r.w - 2 * pad, i == 3 ? t->accent : t->text, UI_LEFT, lines[i]);
+        y += lh;
+    }
+    if (L->r[B_LINK_QKV].y - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) >= y)
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x + pad, L->r[B_LINK_QKV].y - ui_px(ui, 2), t->text_dim, UI_LEFT | UI_BOTTOM,
+                "inside every multi-head attention block:");
+    for (int i = B_LINK_QKV; i <= B_LINK_MH; i++) {
+        SDL_Rect lr = L->r[i];
+        int hot = ui_mouse_in(ui, lr);
+        ui_fill(ui, lr, hot ? ui_alpha(t->accent, 70) : kind_fill(t, K_ATTN));
+        ui_frame(ui, lr, hot ? t->accent : t->border, 1);
+        ui_text_fit(ui, UI_BOLD, L->font * 0.9f, lr.x + lr.w / 2, lr.y + lr.h / 2, lr.w - 4, hot ? t->text : ui_text_on(kind_fill(t, K_ATTN)),
+                    UI_CENTER | UI_MIDDLE, defs[i].label);
+    }
+}
+
+static void ov_draw(const void *st, const lesson_ctx *ctx)
+{
+    (void)st;
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    ov_layout L;
+    ov_layout_compute(ctx, &L);
+    draw_stacks(ctx, &L);
+    draw_flow(ctx, &L);
+    for (int i = 0; i < N_BLOCKS; i++) {
+        int k = defs[i].kind;
+        if (k == K_FRAME || k == K_TEXT || k == K_LINK || k == K_PE) continue;
+        box(ctx, &L, i, defs[i].label);
+    }
+    draw_pe_plus(ctx, &L);
     /* the words: in at the bottom, out at the top (chips when they fit, else text) */
-    {
-        int ids[1024], n = 0;
-        for (int i = 0; i < tr->n_out && n < 1023; i++) ids[n++] = tr->out_ids[i];
+    int *ids = lesson_scratch_alloc(ctx->scratch, sizeof(int) * ((size_t)tr->n_out + 1)), n = 0;
+    if (ids) {
+        for (int i = 0; i < tr->n_out; i++) ids[n++] = tr->out_ids[i];
         if (tr->finished) ids[n++] = TOK_EOS;
-        word_row(ctx, &L, B_SRC, "in:", tr->src_ids, tr->n_src, t->text);
-        word_row(ctx, &L, B_TGT, "shifted right:", tr->tgt_ids, tr->n_tgt, t->text);
-        word_row(ctx, &L, B_OUT, "out:", ids, n, t->accent);
     }
-    /* the model card */
-    {
-        SDL_Rect r = L.info;
-        int pad = ui_px(ui, 8);
-        ui_panel(ui, r);
-        int y = r.y + pad;
-        int lh = ui_line_height(ui, UI_SANS, L.font);
-        ui_text_fit(ui, UI_BOLD, L.font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, "This model   (in brackets: the paper's base model)");
-        y += ui_line_height(ui, UI_BOLD, L.font * 1.1f) + ui_px(ui, 2);
-        const char *lines[4];
-        char l0[160], l1[160], l2[160], l3[160];
-        snprintf(l0, sizeof l0, "d_model D = %d  (paper 512)   heads H = %d, d_k = %d  (8, 64)", D, H, D / H);
-        snprintf(l1, sizeof l1, "d_ff F = %d  (2048)   layers N = %d + %d  (6 + 6)", c->d_ff, c->n_enc_layers, c->n_dec_layers);
-        snprintf(l2, sizeof l2, "vocabulary V = %d words (shared)   at most L = %d tokens", c->vocab_size, c->max_len);
-        snprintf(l3, sizeof l3, "this sentence: S = %d tokens in, %d decoding steps", tr->n_src, tr->n_tgt);
-        lines[0] = l0; lines[1] = l1; lines[2] = l2; lines[3] = l3;
-        for (int i = 0; i < 4; i++) {
-            if (y + lh > L.r[B_LINK_QKV].y) break;
-            ui_text_fit(ui, UI_SANS, L.font, r.x + pad, y, r.w - 2 * pad, i == 3 ? t->accent : t->text, UI_LEFT, lines[i]);
-            y += lh;
-        }
-        if (L.r[B_LINK_QKV].y - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) >= y)
-            ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x + pad, L.r[B_LINK_QKV].y - ui_px(ui, 2), t->text_dim, UI_LEFT | UI_BOTTOM,
-                    "inside every multi-head attention block:");
-        for (int i = B_LINK_QKV; i <= B_LINK_MH; i++) {
-            SDL_Rect lr = L.r[i];
-            int hot = ui_mouse_in(ui, lr);
-            ui_fill(ui, lr, hot ? ui_alpha(t->accent, 70) : kind_fill(t, K_ATTN));
-            ui_frame(ui, lr, hot ? t->accent : t->border, 1);
-            ui_text_fit(ui, UI_BOLD, L.font * 0.9f, lr.x + lr.w / 2, lr.y + lr.h / 2, lr.w - 4, hot ? t->text : ui_text_on(kind_fill(t, K_ATTN)),
-                        UI_CENTER | UI_MIDDLE, defs[i].label);
-        }
-    }
+    word_row(ctx, &L, B_SRC, "in:", tr->src_ids, tr->n_src, t->text);
+    word_row(ctx, &L, B_TGT, "shifted right:", tr->tgt_ids, tr->n_tgt, t->text);
+    word_row(ctx, &L, B_OUT, "out:", ids, n, t->accent);
+    draw_card(ctx, &L);
     /* the hovered block: what it is, its shape */
     for (int i = 0; i < N_BLOCKS; i++)
         if (ui_mouse_in(ui, L.r[i])) {

@@ -217,12 +217,98 @@ static int word_row(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int n, in
     return y + lh;
 }
 
+/* Cross-attention: the source word step t reads most, and the map of layer ld, head head. */
+static void stage_cross(const lesson_ctx *ctx, const together_layout *L, float lit, int current, int t, int ld, int head)
+{
+    const trace *tr = ctx->tr;
+    int S = tr->n_src, Lm = tr->cfg.max_len;
+    char nums[200], name[96];
+    const float *w = tr->dec[ld].cross.weights + ((size_t)head * Lm + (size_t)t) * Lm;
+    int best = 0;
+    for (int k = 1; k < S; k++) if (w[k] > w[best]) best = k;
+    snprintf(nums, sizeof nums, "\xE2\x80\x9C%s\xE2\x80\x9D %.0f%%", tok_vocab_word(ctx->vocab, tr->src_ids[best]),
+             (double)w[best] * 100.0);
+    SDL_Rect in = stage_frame(ctx, L->box[ST_CROSS], ST_CROSS, lit, current, nums);
+    snprintf(name, sizeof name, "cross-attention L%d H%d", ld + 1, head + 1);
+    if (lit > 0.05f) mini_map(ctx, in, tr->dec[ld].cross.weights + (size_t)head * Lm * Lm, t + 1, S, Lm, UI_CMAP_VIRIDIS, name, t, tr->tgt_ids, tr->src_ids);
+}
+
+/* The feed-forward of the last decoder layer at step t: how many units fire. */
+static void stage_ffn(const lesson_ctx *ctx, const together_layout *L, float lit, int current, int t)
+{
+    const trace *tr = ctx->tr;
+    int F = tr->cfg.d_ff;
+    char nums[200], name[96];
+    const float *hid = tr->dec[tr->cfg.n_dec_layers - 1].ffn.hidden + (size_t)t * F;
+    int on = 0;
+    for (int f = 0; f < F; f++) on += hid[f] > 0.0f;
+    snprintf(nums, sizeof nums, "%d/%d units on", on, F);
+    SDL_Rect in = stage_frame(ctx, L->box[ST_FFN], ST_FFN, lit, current, nums);
+    /* the hidden row folded into a 16-wide block so it stays visible */
+    int cols = 16, rows = F / cols;
+    snprintf(name, sizeof name, "FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)", t);
+    if (lit > 0.05f && rows > 0) mini_map(ctx, in, hid, rows, cols, cols, UI_CMAP_VIRIDIS, name, -1, NULL, NULL);
+}
+
+/* The softmax at step t: the top five words as bars. */
+static void stage_logits(const lesson_ctx *ctx, const together_layout *L, float lit, int current, int t)
+{
+    const trace *tr = ctx->tr;
+    int V = tr->cfg.vocab_size;
+    const float *p = tr->probs + (size_t)t * V;
+    int ids[5] = {0, 0, 0, 0, 0};
+    int n = 0;
+    for (int v = 0; v < V; v++) { /* top 5, display only */
+        int pos;
+        if (n < 5) pos = n++;
+        else if (p[v] > p[ids[4]]) pos = 4;
+        else continue;
+        while (pos > 0 && p[v] > p[ids[pos - 1]]) { ids[pos] = ids[pos - 1]; pos--; }
+        ids[pos] = v;
+    }
+    char nums[200];
+    snprintf(nums, sizeof nums, "[%d] \xE2\x86\x92 softmax", V);
+    SDL_Rect in = stage_frame(ctx, L->box[ST_LOGITS], ST_LOGITS, lit, current, nums);
+    if (lit <= 0.05f) return;
+    float vals[5];
+    const char *labs[5];
+    for (int k = 0; k < n; k++) { vals[k] = p[ids[k]]; labs[k] = tok_vocab_word(ctx->vocab, ids[k]); }
+    ui_bars_spec b;
+    memset(&b, 0, sizeof b);
+    b.values = vals;
+    b.n = n;
+    b.labels = labs;
+    b.name = "p";
+    b.fixed_range = 1;
+    b.vmax = 1;
+    b.horizontal = 1;
+    b.highlight = 0;
+    ui_bars(ctx->ui, in, &b);
+}
+
+/* The word chosen at step t, large. */
+static void stage_word(const lesson_ctx *ctx, const together_layout *L, float lit, int current, int t)
+{
+    ui_ctx *ui = ctx->ui;
+    const trace *tr = ctx->tr;
+    int V = tr->cfg.vocab_size, id = tr->out_ids[t];
+    char nums[200];
+    snprintf(nums, sizeof nums, "p = %.3f", (double)tr->probs[(size_t)t * V + id]);
+    SDL_Rect in = stage_frame(ctx, L->box[ST_WORD], ST_WORD, lit, current, nums);
+    if (lit <= 0.05f) return;
+    SDL_Color c = ui_alpha(ui->theme->accent, (Uint8)(255 * lit));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_TITLE, in.x + in.w / 2, in.y + in.h / 2, in.w, c, UI_CENTER | UI_MIDDLE, tok_vocab_word(ctx->vocab, id));
+    if (ui_mouse_in(ui, in))
+        ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], "step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability", t,
+                       tok_vocab_word(ctx->vocab, id), id);
+}
+
 static void draw_stage(const lesson_ctx *ctx, const together_layout *L, int i, float lit, int current, int t)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *th = ui->theme;
     const trace *tr = ctx->tr;
-    int D = tr->cfg.d_model, H = tr->cfg.n_heads, F = tr->cfg.d_ff, V = tr->cfg.vocab_size, Lm = tr->cfg.max_len;
+    int D = tr->cfg.d_model, H = tr->cfg.n_heads, Lm = tr->cfg.max_len;
     int S = tr->n_src, ne = tr->cfg.n_enc_layers, nd = tr->cfg.n_dec_layers;
     int head = ctx->sel->head;
     int le = ctx->sel->layer < ne ? ctx->sel->layer : ne - 1, ld = ctx->sel->layer < nd ? ctx->sel->layer : nd - 1;
@@ -261,74 +347,10 @@ static void draw_stage(const lesson_ctx *ctx, const together_layout *L, int i, f
         snprintf(name, sizeof name, "masked self-attention L%d H%d", ld + 1, head + 1);
         if (lit > 0.05f) mini_map(ctx, in, tr->dec[ld].self.weights + (size_t)head * Lm * Lm, t + 1, t + 1, Lm, UI_CMAP_VIRIDIS, name, t, tr->tgt_ids, tr->tgt_ids);
         break;
-    case ST_CROSS: {
-        const float *w = tr->dec[ld].cross.weights + ((size_t)head * Lm + (size_t)t) * Lm;
-        int best = 0;
-        for (int k = 1; k < S; k++) if (w[k] > w[best]) best = k;
-        snprintf(nums, sizeof nums, "\xE2\x80\x9C%s\xE2\x80\x9D %.0f%%", tok_vocab_word(ctx->vocab, tr->src_ids[best]),
-                 (double)w[best] * 100.0);
-        in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        snprintf(name, sizeof name, "cross-attention L%d H%d", ld + 1, head + 1);
-        if (lit > 0.05f) mini_map(ctx, in, tr->dec[ld].cross.weights + (size_t)head * Lm * Lm, t + 1, S, Lm, UI_CMAP_VIRIDIS, name, t, tr->tgt_ids, tr->src_ids);
-        break;
-    }
-    case ST_FFN: {
-        const float *hid = tr->dec[nd - 1].ffn.hidden + (size_t)t * F;
-        int on = 0;
-        for (int f = 0; f < F; f++) on += hid[f] > 0.0f;
-        snprintf(nums, sizeof nums, "%d/%d units on", on, F);
-        in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        /* the hidden row folded into a 16-wide block so it stays visible */
-        int cols = 16, rows = F / cols;
-        snprintf(name, sizeof name, "FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)", t);
-        if (lit > 0.05f && rows > 0) mini_map(ctx, in, hid, rows, cols, cols, UI_CMAP_VIRIDIS, name, -1, NULL, NULL);
-        break;
-    }
-    case ST_LOGITS: {
-        const float *p = tr->probs + (size_t)t * V;
-        int ids[5] = {0, 0, 0, 0, 0};
-        int n = 0;
-        for (int v = 0; v < V; v++) { /* top 5, display only */
-            int pos;
-            if (n < 5) pos = n++;
-            else if (p[v] > p[ids[4]]) pos = 4;
-            else continue;
-            while (pos > 0 && p[v] > p[ids[pos - 1]]) { ids[pos] = ids[pos - 1]; pos--; }
-            ids[pos] = v;
-        }
-        snprintf(nums, sizeof nums, "[%d] \xE2\x86\x92 softmax", V);
-        in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        if (lit > 0.05f) {
-            float vals[5];
-            const char *labs[5];
-            for (int k = 0; k < n; k++) { vals[k] = p[ids[k]]; labs[k] = tok_vocab_word(ctx->vocab, ids[k]); }
-            ui_bars_spec b;
-            memset(&b, 0, sizeof b);
-            b.values = vals;
-            b.n = n;
-            b.labels = labs;
-            b.name = "p";
-            b.fixed_range = 1;
-            b.vmax = 1;
-            b.horizontal = 1;
-            b.highlight = 0;
-            ui_bars(ui, in, &b);
-        }
-        break;
-    }
-    case ST_WORD: {
-        int id = tr->out_ids[t];
-        snprintf(nums, sizeof nums, "p = %.3f", (double)tr->probs[(size_t)t * V + id]);
-        in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        if (lit > 0.05f) {
-            SDL_Color c = ui_alpha(th->accent, (Uint8)(255 * lit));
-            ui_text_fit(ui, UI_BOLD, UI_SIZE_TITLE, in.x + in.w / 2, in.y + in.h / 2, in.w, c, UI_CENTER | UI_MIDDLE, tok_vocab_word(ctx->vocab, id));
-            if (ui_mouse_in(ui, in))
-                ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], "step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability", t,
-                               tok_vocab_word(ctx->vocab, id), id);
-        }
-        break;
-    }
+    case ST_CROSS: stage_cross(ctx, L, lit, current, t, ld, head); break;
+    case ST_FFN: stage_ffn(ctx, L, lit, current, t); break;
+    case ST_LOGITS: stage_logits(ctx, L, lit, current, t); break;
+    case ST_WORD: stage_word(ctx, L, lit, current, t); break;
     default: break;
     }
     /* fade what is not lit yet */
