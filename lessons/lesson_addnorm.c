@@ -427,11 +427,8 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_addnorm = {
-    .slug = "add-norm",
-    .title = "Add & Norm",
+    .slug = "add-norm", .title = "Add & Norm",
     .keys = "D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)",
     .state_size = sizeof(addnorm_state),
-    .handle_event = an_event,
-    .draw = an_draw,
-    .dump_json = an_dump,
+    .handle_event = an_event, .draw = an_draw, .dump_json = an_dump,
 };

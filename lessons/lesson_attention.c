@@ -26,6 +26,7 @@
 
 #include "attn_view.h"
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "ui_grid.h"
 
 #define MAX_FACTOR 8
@@ -111,13 +112,6 @@ static void dense(const attn_view *v, const float *m, int width, int rows, int c
         }
 }
 
-static float absmax(const float *m, int n)
-{
-    float a = 0;
-    for (int i = 0; i < n; i++) if (isfinite(m[i]) && fabsf(m[i]) > a) a = fabsf(m[i]);
-    return a > 0 ? a : 1;
-}
-
 /* ------------------------------------------------------------------ layout */
 
 typedef struct {
@@ -192,7 +186,7 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
         const float *src = step == 0 ? v->a->scores : v->kind == ATTN_DEC_SELF ? v->a->masked : v->a->scaled;
         dense(v, src, v->L, v->nq, v->nk, 0, buf);
         dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
-        float m = absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
+        float m = lesson_absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
         g->data = buf;
         g->rows = v->nq;
         g->cols = v->nk;
@@ -214,7 +208,7 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
         g->name = whatif_on(s) ? "B what-if" : "B";
     } else {
         dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
-        float m = absmax(buf, v->nq * v->dk);
+        float m = lesson_absmax(buf, v->nq * v->dk);
         g->data = buf;
         g->rows = v->nq;
         g->cols = v->dk;
@@ -339,7 +333,7 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     snprintf(b, sizeof b, "query \"%s\" \xC2\xB7 key \"%s\"", v->qlab[i], v->klab[j]);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
-    float m = fmaxf(absmax(q, K), absmax(k, K));
+    float m = fmaxf(lesson_absmax(q, K), lesson_absmax(k, K));
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int foot = (step == 1 ? 7 : 5) * lh + pad;
     int bh = (p.y + p.h - pad - foot - y) / 3;
@@ -355,7 +349,7 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
     y += bh;
     int big = 0;
     for (int d = 1; d < K; d++) if (fabsf(prod[d]) > fabsf(prod[big])) big = d;
-    float pm = absmax(prod, K);
+    float pm = lesson_absmax(prod, K);
     bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, prod, K, NULL, "term by term: q[d] \xC3\x97 k[d]", "q\xC2\xB7k term", -pm, pm, big);
     y += bh;
     char s1[32], s2[32];
@@ -437,7 +431,7 @@ static void detail_values(const attn_view *v, const lesson_ctx *ctx, int i, int 
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int bh = p.y + p.h - pad - 4 * lh - y;
-    float m = absmax(terms, v->nk);
+    float m = lesson_absmax(terms, v->nk);
     bars(ui, (SDL_Rect){x, y, w, bh}, terms, v->nk, v->nk <= 12 ? v->klab : NULL, "terms: weight \xC3\x97 value",
          "B\xC2\xB7V term", -m, m, -1);
     y += bh + pad / 2;
@@ -745,14 +739,8 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_attention = {
-    .slug = "attention",
-    .title = "Scaled dot-product attention",
+    .slug = "attention", .title = "Scaled dot-product attention", .steps = 4,
     .keys = "X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor",
-    .state_size = sizeof(att_state),
-    .init = att_init,
-    .on_trace_changed = att_changed,
-    .handle_event = att_event,
-    .draw = att_draw,
-    .steps = 4,
-    .dump_json = att_dump,
+    .state_size = sizeof(att_state), .init = att_init,
+    .on_trace_changed = att_changed, .handle_event = att_event, .draw = att_draw, .dump_json = att_dump,
 };

@@ -717,14 +717,9 @@ static int bm_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_beam = {
-    .slug = "beam",
-    .title = "Beam search",
+    .slug = "beam", .title = "Beam search",
     .keys = "- = or the buttons: beam size 1..8 (1 = greedy)   L or the buttons: length penalty \xCE\xB1 0 / 0.6 / 1.0   "
             "; ' move the steps shown",
-    .state_size = sizeof(beam_state),
-    .init = bm_init,
-    .free = bm_free,
-    .handle_event = bm_event,
-    .draw = bm_draw,
-    .dump_json = bm_dump,
+    .state_size = sizeof(beam_state), .init = bm_init, .free = bm_free,
+    .handle_event = bm_event, .draw = bm_draw, .dump_json = bm_dump,
 };

@@ -24,6 +24,7 @@
 #include "attn_view.h"
 #include "json.h"
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "ui_grid.h"
 
 /* What every picture of the lesson names: the token labels (attn_view.h:
@@ -73,10 +74,8 @@ static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int pad = ui_px(ui, 10);
-    L->formula = (SDL_Rect){a.x, a.y + ui_px(ui, 4), a.w, lh + lhs};
-    int y = L->formula.y + L->formula.h + pad;
+    int y = lesson_formula_block(ctx, &L->formula) + pad;
     int h = a.y + a.h - y;
     if (step == 0) {
         int hw = a.w * 56 / 100;
@@ -474,11 +473,7 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
 }
 
 const lesson lesson_cross = {
-    .slug = "cross-attention",
-    .title = "Encoder-decoder attention",
+    .slug = "cross-attention", .title = "Encoder-decoder attention", .steps = 2,
     .keys = "click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head",
-    .handle_event = cross_event,
-    .draw = cross_draw,
-    .steps = 2,
-    .dump_json = cross_dump,
+    .handle_event = cross_event, .draw = cross_draw, .dump_json = cross_dump,
 };

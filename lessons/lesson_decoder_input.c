@@ -214,10 +214,7 @@ static int di_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_decoder_input = {
-    .slug = "decoder-input",
-    .title = "Decoder input",
+    .slug = "decoder-input", .title = "Decoder input",
     .keys = "; ' or the buttons: previous / next decoding step",
-    .handle_event = di_event,
-    .draw = di_draw,
-    .dump_json = di_dump,
+    .handle_event = di_event, .draw = di_draw, .dump_json = di_dump,
 };

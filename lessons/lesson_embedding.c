@@ -466,15 +466,8 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_embedding = {
-    .slug = "embedding",
-    .title = "Token embedding",
+    .slug = "embedding", .title = "Token embedding", .steps = 2,
     .keys = "step 2: drag to turn the 3-D view, mouse wheel to zoom",
-    .state_size = sizeof(emb_state),
-    .init = emb_init,
-    .free = emb_free,
-    .on_trace_changed = emb_changed,
-    .handle_event = emb_event,
-    .draw = emb_draw,
-    .steps = 2,
-    .dump_json = emb_dump,
+    .state_size = sizeof(emb_state), .init = emb_init, .free = emb_free,
+    .on_trace_changed = emb_changed, .handle_event = emb_event, .draw = emb_draw, .dump_json = emb_dump,
 };

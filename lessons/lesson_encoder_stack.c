@@ -295,10 +295,7 @@ static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_encoder_stack = {
-    .slug = "encoder-stack",
-    .title = "The encoder stack",
+    .slug = "encoder-stack", .title = "The encoder stack",
     .keys = "click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6",
-    .handle_event = es_event,
-    .draw = es_draw,
-    .dump_json = es_dump,
+    .handle_event = es_event, .draw = es_draw, .dump_json = es_dump,
 };

@@ -368,11 +368,8 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_ffn = {
-    .slug = "feed-forward",
-    .title = "Feed-forward",
+    .slug = "feed-forward", .title = "Feed-forward",
     .keys = "D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row",
     .state_size = sizeof(ffn_state),
-    .handle_event = ffn_event,
-    .draw = ffn_draw,
-    .dump_json = ffn_dump,
+    .handle_event = ffn_event, .draw = ffn_draw, .dump_json = ffn_dump,
 };

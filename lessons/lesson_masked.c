@@ -494,15 +494,8 @@ static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_masked = {
-    .slug = "masked-attention",
-    .title = "Masked self-attention",
+    .slug = "masked-attention", .title = "Masked self-attention", .steps = 2,
     .keys = "M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step",
-    .state_size = sizeof(masked_state),
-    .init = mk_init,
-    .free = mk_free,
-    .on_trace_changed = mk_changed,
-    .handle_event = mk_event,
-    .draw = mk_draw,
-    .steps = 2,
-    .dump_json = mk_dump,
+    .state_size = sizeof(masked_state), .init = mk_init, .free = mk_free,
+    .on_trace_changed = mk_changed, .handle_event = mk_event, .draw = mk_draw, .dump_json = mk_dump,
 };

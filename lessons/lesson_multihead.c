@@ -22,6 +22,7 @@
 
 #include "attn_view.h"
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "ui_grid.h"
 
 #define MAXH 16   /* tiles drawn at most (the model allows 64 heads) */
@@ -53,13 +54,6 @@ static void head_contrib(const attn_view *v, int t, float *contrib)
             for (int j = h * v->dk; j < (h + 1) * v->dk; j++) acc += (double)v->p->out_proj_weight[(size_t)d * v->D + j] * x[j];
             contrib[h * v->D + d] = (float)acc;
         }
-}
-
-static float absmax(const float *m, int n)
-{
-    float a = 0;
-    for (int i = 0; i < n; i++) if (isfinite(m[i]) && fabsf(m[i]) > a) a = fabsf(m[i]);
-    return a > 0 ? a : 1;
 }
 
 /* ------------------------------------------------------------------ layout */
@@ -191,7 +185,7 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     if (!wt) return NULL;
     char title[3][128];
     int band = ui_px(ui, 10) + ui_px(ui, 3) + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
-    float cm = absmax(v->a->concat, S * D);
+    float cm = lesson_absmax(v->a->concat, S * D);
     ui_grid_spec g;
     ui_grid_geom gw;
     ui_grid_defaults(&g);
@@ -206,7 +200,7 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     /* W_O^T [D x D]: row j = input dimension j (from head j / K), column d = output dimension */
     for (int j = 0; j < D; j++)
         for (int d = 0; d < D; d++) wt[j * D + d] = v->p->out_proj_weight[(size_t)d * D + j];
-    float wm = absmax(wt, D * D);
+    float wm = lesson_absmax(wt, D * D);
     ui_grid_defaults(&g);
     g.data = wt; g.rows = D; g.cols = D; g.cmap = UI_CMAP_DIVERGING; g.vmin = -wm; g.vmax = wm; g.square = 1;
     snprintf(title[1], sizeof title[1], "\xC3\x97 W_O\xE1\xB5\x80 [%d\xC3\x97%d]", D, D);
@@ -216,7 +210,7 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     r.x += bt; r.w -= bt;
     ui_grid_draw(ui, r, &g, &gw);
     head_bands(ui, &gw, H, K, 1, "rows");
-    float om = absmax(v->a->out, S * D);
+    float om = lesson_absmax(v->a->out, S * D);
     ui_grid_defaults(&g);
     g.data = v->a->out; g.rows = S; g.cols = D; g.row_labels = v->qlab;
     g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->row;
@@ -251,7 +245,7 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     ui_bars_spec bs;
     memset(&bs, 0, sizeof bs);
     bs.values = vals; bs.n = H + 1; bs.labels = bp; bs.name = "part of out"; bs.highlight = -1;
-    float bm = absmax(vals, H + 1);
+    float bm = lesson_absmax(vals, H + 1);
     bs.vmin = -bm; bs.vmax = bm; bs.fixed_range = 1; bs.show_values = 1;
     char b[256];
     snprintf(b, sizeof b, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
@@ -299,7 +293,7 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     }
     /* contributions of each head to out[t_row] */
     head_contrib(v, t_row, contrib);
-    float km = absmax(contrib, H * D);
+    float km = lesson_absmax(contrib, H * D);
     ui_grid_defaults(&g);
     g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
     g.highlight_col = dim; g.max_cell = 48;
@@ -446,12 +440,8 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_multihead = {
-    .slug = "multi-head",
-    .title = "Multi-head attention",
+    .slug = "multi-head", .title = "Multi-head attention", .steps = 2,
     .keys = "X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row",
     .state_size = sizeof(mh_state),
-    .handle_event = mh_event,
-    .draw = mh_draw,
-    .steps = 2,
-    .dump_json = mh_dump,
+    .handle_event = mh_event, .draw = mh_draw, .dump_json = mh_dump,
 };

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 
 #define OUT_TOPK 10
 
@@ -74,10 +75,8 @@ static void out_layout_compute(const lesson_ctx *ctx, int step, out_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int pad = ui_px(ui, 10);
-    L->formula = (SDL_Rect){a.x, a.y + ui_px(ui, 4), a.w, lh + lhs};
-    int y = L->formula.y + L->formula.h + pad / 2;
+    int pad = ui_px(ui, 10), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = lesson_formula_block(ctx, &L->formula) + pad / 2;
     L->chip_size = UI_SIZE_SMALL;
     int ch = ui_line_height(ui, UI_BOLD, L->chip_size) + ui_line_height(ui, UI_MONO, L->chip_size * 0.75f) + 2 * ui_px(ui, L->chip_size * 0.35f);
     L->chips = (SDL_Rect){a.x, y, a.w, ch};
@@ -423,11 +422,7 @@ static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_output = {
-    .slug = "output",
-    .title = "Output and weight sharing",
+    .slug = "output", .title = "Output and weight sharing", .steps = 2,
     .keys = "click a produced word: that decoding step (; ' too)",
-    .handle_event = out_event,
-    .draw = out_draw,
-    .steps = 2,
-    .dump_json = out_dump,
+    .handle_event = out_event, .draw = out_draw, .dump_json = out_dump,
 };

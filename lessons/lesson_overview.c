@@ -451,10 +451,7 @@ static int ov_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_overview = {
-    .slug = "overview",
-    .title = "The whole model",
+    .slug = "overview", .title = "The whole model",
     .keys = "click a block to open its lesson",
-    .handle_event = ov_event,
-    .draw = ov_draw,
-    .dump_json = ov_dump,
+    .handle_event = ov_event, .draw = ov_draw, .dump_json = ov_dump,
 };

@@ -343,15 +343,8 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_pe = {
-    .slug = "positional-encoding",
-    .title = "Positional encoding",
-    .state_size = sizeof(pe_state),
-    .init = pe_init,
-    .free = pe_free,
-    .on_trace_changed = pe_changed,
-    .handle_event = pe_event,
-    .draw = pe_draw,
-    .steps = 4,
-    .dump_json = pe_dump,
+    .slug = "positional-encoding", .title = "Positional encoding", .steps = 4,
     .keys = "step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair",
+    .state_size = sizeof(pe_state), .init = pe_init, .free = pe_free,
+    .on_trace_changed = pe_changed, .handle_event = pe_event, .draw = pe_draw, .dump_json = pe_dump,
 };

@@ -311,11 +311,8 @@ static int qkv_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_qkv = {
-    .slug = "qkv",
-    .title = "Q, K and V",
+    .slug = "qkv", .title = "Q, K and V",
     .keys = "M or the buttons: encoder self / decoder masked / cross-attention mode",
     .state_size = sizeof(qkv_state),
-    .handle_event = qkv_event,
-    .draw = qkv_draw,
-    .dump_json = qkv_dump,
+    .handle_event = qkv_event, .draw = qkv_draw, .dump_json = qkv_dump,
 };

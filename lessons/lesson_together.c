@@ -28,6 +28,7 @@
 #include <cglm/cglm.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "ui_grid.h"
 
 enum { ST_TOKENS = 0, ST_EMBED, ST_ENCODER, ST_MEMORY, ST_DEC_IN, ST_MASKED, ST_CROSS, ST_FFN, ST_LOGITS, ST_WORD, N_STAGES };
@@ -98,10 +99,8 @@ static void tog_layout(const lesson_ctx *ctx, int step, together_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int pad = ui_px(ui, 10);
-    L->head = (SDL_Rect){a.x, a.y + ui_px(ui, 4), a.w, lh + lhs};
-    int y = L->head.y + L->head.h + pad;
+    int pad = ui_px(ui, 10), lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = lesson_formula_block(ctx, &L->head) + pad;
     if (step == 0) {
         int ch = ui_px(ui, 40);
         L->controls = (SDL_Rect){a.x, a.y + a.h - ch, a.w, ch};
@@ -638,14 +637,8 @@ static int tog_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_together = {
-    .slug = "together",
-    .title = "Putting it together",
+    .slug = "together", .title = "Putting it together", .steps = 2,
     .keys = "Space or P: play / pause (Space does NOT go to the next step here; use Right)   drag the slider to scrub",
-    .state_size = sizeof(together_state),
-    .init = tog_init,
-    .handle_event = tog_event,
-    .draw = tog_draw,
-    .steps = 2,
-    .dump_json = tog_dump,
-    .animating = tog_animating,
+    .state_size = sizeof(together_state), .init = tog_init,
+    .handle_event = tog_event, .draw = tog_draw, .dump_json = tog_dump, .animating = tog_animating,
 };

@@ -250,12 +250,8 @@ static int tokens_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t 
 }
 
 const lesson lesson_tokens = {
-    .slug = "tokens",
-    .title = "Tokens",
+    .slug = "tokens", .title = "Tokens",
     .keys = "no keys of its own: type in the sentence box and watch the tokens",
-    .state_size = sizeof(tokens_state),
-    .free = tokens_free,
-    .on_trace_changed = tokens_changed,
-    .draw = tokens_draw,
-    .dump_json = tokens_dump,
+    .state_size = sizeof(tokens_state), .free = tokens_free,
+    .on_trace_changed = tokens_changed, .draw = tokens_draw, .dump_json = tokens_dump,
 };

@@ -3,6 +3,8 @@
  *
  * Must not: keep state, or change the trace.
  */
+#include <math.h>
+
 #include "lesson_layout.h"
 
 int lesson_clamp(int v, int lo, int hi) { return v > hi ? (hi < lo ? lo : hi) : v < lo ? lo : v; }
@@ -13,6 +15,22 @@ int lesson_formula_line(const lesson_ctx *ctx, SDL_Rect *formula)
     int pad = ui_px(ctx->ui, 8), lh = ui_line_height(ctx->ui, UI_SANS, UI_SIZE_BODY);
     *formula = (SDL_Rect){a.x, a.y + pad / 2, a.w, lh};
     return a.y + lh + pad;
+}
+
+int lesson_formula_block(const lesson_ctx *ctx, SDL_Rect *formula)
+{
+    SDL_Rect a = ctx->area;
+    int lh = ui_line_height(ctx->ui, UI_SANS, UI_SIZE_BODY), lhs = ui_line_height(ctx->ui, UI_SANS, UI_SIZE_SMALL);
+    *formula = (SDL_Rect){a.x, a.y + ui_px(ctx->ui, 4), a.w, lh + lhs};
+    return formula->y + formula->h;
+}
+
+float lesson_absmax(const float *m, int n)
+{
+    float a = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(m[i]) && fabsf(m[i]) > a) a = fabsf(m[i]);
+    return a > 0 ? a : 1;
 }
 
 int lesson_plain_key(const SDL_Event *ev, SDL_Keycode k)

@@ -18,6 +18,14 @@ int lesson_clamp(int v, int lo, int hi);
  * top edge); returns the y 8 px below it, where the lesson's controls start. */
 int lesson_formula_line(const lesson_ctx *ctx, SDL_Rect *formula);
 
+/* The two-line formula block at the top of ctx->area (body line and a small
+ * line, 4 logical px below the top edge); returns its bottom y. */
+int lesson_formula_block(const lesson_ctx *ctx, SDL_Rect *formula);
+
+/* The largest finite |m[i]| of n values, 1 when there is none: the range of a
+ * symmetric colour map. */
+float lesson_absmax(const float *m, int n);
+
 /* 1 when ev is a key press of k without Ctrl, GUI or Alt. */
 int lesson_plain_key(const SDL_Event *ev, SDL_Keycode k);
 
