@@ -313,12 +313,12 @@ static void draw_flow(const lesson_ctx *ctx, const ov_layout *L)
     ui_line(ui, xm, ytop, xm, yx, th, t->accent);
     ui_arrow(ui, xm, yx, (float)x.x, yx, th, t->accent);
     int sl = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
-    int ly = (int)((ytop + yx) / 2) - 3 * sl / 2;
+    int ly = ui_f2i((ytop + yx) / 2) - 3 * sl / 2;
     char b[64];
     snprintf(b, sizeof b, "[%d\xC3\x97%d]", ctx->tr->n_src, ctx->tr->cfg.d_model);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly, t->accent, UI_RIGHT, "memory");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly + sl, t->accent, UI_RIGHT, b);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)xm - ui_px(ui, 6), ly + 2 * sl, t->accent, UI_RIGHT, "\xE2\x86\x92 K, V");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly, t->accent, UI_RIGHT, "memory");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + sl, t->accent, UI_RIGHT, b);
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + 2 * sl, t->accent, UI_RIGHT, "\xE2\x86\x92 K, V");
 }
 
 /* Positional encoding: a circled plus with its label outside the column. */
@@ -336,7 +336,7 @@ static void draw_pe_plus(const lesson_ctx *ctx, const ov_layout *L)
         ui_line(ui, cx - rad * 0.6f, cy, cx + rad * 0.6f, cy, (float)ui_px(ui, 2), t->text);
         ui_line(ui, cx, cy - rad * 0.6f, cx, cy + rad * 0.6f, (float)ui_px(ui, 2), t->text);
         int lx = s ? r.x + r.w + ui_px(ui, 10) : r.x - ui_px(ui, 10);
-        ui_text(ui, UI_SANS, L->font, lx, (int)cy, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
+        ui_text(ui, UI_SANS, L->font, lx, ui_f2i(cy), hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
     }
 }
 

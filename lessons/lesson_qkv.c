@@ -218,8 +218,8 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     float ax1 = (float)(L->r[p].x - ui_px(ui, 6));
     ui_arrow(ui, ax0, ay0, ax1, ay0, (float)ui_px(ui, 2.5f), t->series[p]);
     snprintf(b, sizeof b, "[%d\xC3\x97%d]", rows, K);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, b);
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, (int)((ax0 + ax1) / 2), (int)ay0 + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, b);
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
     ui_heatmap_spec rs;
     ui_heatmap_defaults(&rs);
     rs.data = q->out[p] + (size_t)h * (size_t)Lc * (size_t)K;
