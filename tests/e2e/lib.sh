@@ -15,6 +15,14 @@ export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
 export SDL_RENDER_DRIVER=${SDL_RENDER_DRIVER:-software}
 export HOME=$T/home
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect CODE CMD...: runs CMD, stdout to $T/out, stderr to $T/err, checks the exit code
+expect() {
+  local want=$1 rc=0; shift
+  "$@" > "$T/out" 2> "$T/err" || rc=$?
+  [ "$rc" = "$want" ] || { cat "$T/err" >&2; fail "$* exited $rc, want $want"; }
+}
+# has FILE TEXT: $T/FILE contains TEXT
+has() { grep -q -- "$2" "$T/$1" || { cat "$T/$1" >&2; fail "no '$2' in $1"; }; }
 check_png() { # FILE W H [ROWSTEP: every n-th row measured, default 8; 0 = size only]
   [ -s "$1" ] || fail "missing image $1"
   local out w h var # pngcheck.py prints "FILE W H VARIANCE" (fast C path when the tests are built)

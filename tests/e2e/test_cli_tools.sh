@@ -9,44 +9,34 @@
 # so a save that fails (here: the file-size limit, as a full disk) leaves the
 # previous checkpoint byte for byte intact and no temporary, and training can
 # resume from it.
-# Env: TLAB_BIN (build dir).
-set -euo pipefail
-BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}/engine
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect CODE CMD...: runs CMD, stdout to $T/out, stderr to $T/err, checks the exit code
-expect() {
-  local want=$1 rc=0; shift
-  "$@" > "$T/out" 2> "$T/err" || rc=$?
-  [ "$rc" = "$want" ] || { cat "$T/err" >&2; fail "$* exited $rc, want $want"; }
-}
-has() { grep -q -- "$2" "$T/$1" || { cat "$T/$1" >&2; fail "no '$2' in $1"; }; }
+# Env: TLAB_BIN (build dir), TLAB_ASSETS.
+source "$(dirname "$0")/lib.sh"   # T, fail, expect, has
+ENG=$BIN/engine
 
 for tool in tlab-run tlab-mkmodel tlab-eval tlab-train tlab-corpus; do
-  expect 0 "$BIN/$tool" --help; has out "usage: $tool"
-  expect 2 "$BIN/$tool" --no-such-flag; has err "$tool"; has err "no-such-flag"
+  expect 0 "$ENG/$tool" --help; has out "usage: $tool"
+  expect 2 "$ENG/$tool" --no-such-flag; has err "$tool"; has err "no-such-flag"
 done
 # usage (or a pointer to --help) with every kind of bad argument
-expect 2 "$BIN/tlab-run"; has err "no sentence"; has err "usage"
-expect 2 "$BIN/tlab-run" --max-steps x "the dog"
-expect 2 "$BIN/tlab-run" --model; has err "tlab-run"
-expect 2 "$BIN/tlab-mkmodel"; has err -- "--out"
-expect 2 "$BIN/tlab-mkmodel" --out "$T/x.safetensors" --d-model abc
-expect 2 "$BIN/tlab-eval" --n; has err "usage"
-expect 2 "$BIN/tlab-train" --steps; has err "help"
-expect 2 "$BIN/tlab-train" --steps -5
+expect 2 "$ENG/tlab-run"; has err "no sentence"; has err "usage"
+expect 2 "$ENG/tlab-run" --max-steps x "the dog"
+expect 2 "$ENG/tlab-run" --model; has err "tlab-run"
+expect 2 "$ENG/tlab-mkmodel"; has err -- "--out"
+expect 2 "$ENG/tlab-mkmodel" --out "$T/x.safetensors" --d-model abc
+expect 2 "$ENG/tlab-eval" --n; has err "usage"
+expect 2 "$ENG/tlab-train" --steps; has err "help"
+expect 2 "$ENG/tlab-train" --steps -5
 
 # broken models: exit 1 and the file named
-expect 1 "$BIN/tlab-run" --model "$T/missing.safetensors" "the dog"; has err "missing.safetensors"
+expect 1 "$ENG/tlab-run" --model "$T/missing.safetensors" "the dog"; has err "missing.safetensors"
 : > "$T/empty.safetensors"
-expect 1 "$BIN/tlab-run" --model "$T/empty.safetensors" "the dog"; has err "empty.safetensors"
+expect 1 "$ENG/tlab-run" --model "$T/empty.safetensors" "the dog"; has err "empty.safetensors"
 head -c 5000 "${TLAB_ASSETS:-$(dirname "$0")/../../assets}/model.safetensors" > "$T/cut.safetensors"
-expect 1 "$BIN/tlab-run" --model "$T/cut.safetensors" "the dog"; has err "cut.safetensors"
-expect 1 "$BIN/tlab-eval" --model "$T/empty.safetensors" --n 5; has err "empty.safetensors"
+expect 1 "$ENG/tlab-run" --model "$T/cut.safetensors" "the dog"; has err "cut.safetensors"
+expect 1 "$ENG/tlab-eval" --model "$T/empty.safetensors" --n 5; has err "empty.safetensors"
 
 # --trace-json - : JSON on stdout, the readable summary on stderr
-expect 0 "$BIN/tlab-run" --trace-json - "the dog sees the cat"
+expect 0 "$ENG/tlab-run" --trace-json - "the dog sees the cat"
 python3 - "$T/out" "$T/err" <<'PY' || fail "trace JSON does not hold what is documented"
 import json, sys, math
 d = json.load(open(sys.argv[1]))
@@ -86,20 +76,20 @@ PY
 
 # a model made by tlab-mkmodel loads in tlab-run
 printf 'the\ndog\n' > "$T/vocab.txt"
-expect 0 "$BIN/tlab-mkmodel" --out "$T/tiny.safetensors" --vocab "$T/vocab.txt" --d-model 8 --heads 2 \
+expect 0 "$ENG/tlab-mkmodel" --out "$T/tiny.safetensors" --vocab "$T/vocab.txt" --d-model 8 --heads 2 \
   --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
-expect 0 "$BIN/tlab-run" --model "$T/tiny.safetensors" "the dog"; has out "tokens"
-expect 0 "$BIN/tlab-run" --model "$T/tiny.safetensors" "the zebra"; has out "<unk>"
+expect 0 "$ENG/tlab-run" --model "$T/tiny.safetensors" "the dog"; has out "tokens"
+expect 0 "$ENG/tlab-run" --model "$T/tiny.safetensors" "the zebra"; has out "<unk>"
 # vocabulary words are lower-cased like typed text ("Dog" is found as "dog"); a repeat is skipped with a note
 printf 'The\nDOG\ndog\n' > "$T/vocab2.txt"
-expect 0 "$BIN/tlab-mkmodel" --out "$T/tiny2.safetensors" --vocab "$T/vocab2.txt" --d-model 8 --heads 2 \
+expect 0 "$ENG/tlab-mkmodel" --out "$T/tiny2.safetensors" --vocab "$T/vocab2.txt" --d-model 8 --heads 2 \
   --enc-layers 1 --dec-layers 1 --d-ff 8 --max-len 6
 has err '"dog" repeats "dog"'; has out "vocab 6,"
-expect 0 "$BIN/tlab-run" --model "$T/tiny2.safetensors" "The Dog"
+expect 0 "$ENG/tlab-run" --model "$T/tiny2.safetensors" "The Dog"
 has out "^tokens (2): the\[4\] dog\[5\]"
 
 # tlab-train: checkpoint through a temporary file + rename; a failed save keeps the old one
-TR=("$BIN/tlab-train" --steps 2 --batch 4 --train-n 100 --valid-n 0 --threads 1 --checkpoint-every 1)
+TR=("$ENG/tlab-train" --steps 2 --batch 4 --train-n 100 --valid-n 0 --threads 1 --checkpoint-every 1)
 expect 0 "${TR[@]}" --out "$T/m1.safetensors" --init-out "$T/i1.safetensors" --checkpoint "$T/c.ckpt"
 [ -s "$T/c.ckpt" ] && [ -s "$T/m1.safetensors" ] || fail "tlab-train wrote no checkpoint or model"
 ls -a "$T" | grep -q '\.tmp' && fail "a temporary file was left behind"
@@ -112,8 +102,8 @@ rc=0; ( trap '' XFSZ; ulimit -f 2000; exec "${TR[@]}" --seed 2 --out "$T/m2.safe
 has err "checkpoint"; has err "File too large"
 cmp -s "$T/c.ckpt" "$T/c.before" || fail "a failed checkpoint save changed the previous checkpoint"
 ls -a "$T" | grep -q '\.tmp' && fail "a failed save left a temporary file behind"
-expect 0 "$BIN/tlab-train" --resume "$T/c.ckpt" --steps 3 --batch 4 --train-n 100 --valid-n 0 --threads 1 \
+expect 0 "$ENG/tlab-train" --resume "$T/c.ckpt" --steps 3 --batch 4 --train-n 100 --valid-n 0 --threads 1 \
   --out "$T/m3.safetensors" --init-out "$T/i3.safetensors" --checkpoint "$T/c3.ckpt"
 [ -s "$T/m3.safetensors" ] || fail "resume from the kept checkpoint wrote no model"
-expect 0 "$BIN/tlab-run" --model "$T/m3.safetensors" "the dog"
+expect 0 "$ENG/tlab-run" --model "$T/m3.safetensors" "the dog"
 echo "cli tools: ok"
