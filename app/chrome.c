@@ -410,6 +410,7 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         }
         if (a->overlay == OVERLAY_NONE) ui_tooltip(ui, w, h);
         draw_toast(a, ui, w, h);
+        app_draw_presenter(a, ui, w, h, mx, my);
     }
     if (record) a->last_hover = ui->hover;
 }

@@ -66,6 +66,8 @@ int app_dump(app *a, const char *path)
     json_write_string(f, a->theme->name);
     fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
             a->h, a->fullscreen, a->sidebar);
+    fprintf(f, "  \"blank\": \"%s\",\n  \"spotlight\": %d,\n",
+            a->blank == PRESENTER_BLACK ? "black" : a->blank == PRESENTER_WHITE ? "white" : "none", a->spotlight);
     fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"translation_cut\": %d,\n  \"translation_popup\": %d,\n"
                "  \"translation_rect\": [%d, %d, %d, %d],\n", a->tb_focus, a->overlay, a->translation_cut, a->translation_popup,
             a->translation_rect.x, a->translation_rect.y, a->translation_rect.w, a->translation_rect.h);

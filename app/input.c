@@ -125,6 +125,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
         case SDLK_EQUALS: case SDLK_PLUS: case SDLK_KP_PLUS: a->zoom *= 1.1f; clamp_zoom(a); return;
         case SDLK_MINUS: case SDLK_KP_MINUS: a->zoom /= 1.1f; clamp_zoom(a); return;
         case SDLK_0: case SDLK_KP_0: a->zoom = 1.0f; clamp_zoom(a); return;
+        case SDLK_b: a->sidebar = !a->sidebar; return;
         default: return;
         }
     }
@@ -156,7 +157,6 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_e: a->overlay = a->overlay == OVERLAY_EXAMPLES ? OVERLAY_NONE : OVERLAY_EXAMPLES; return;
     case SDLK_v: a->overlay = a->overlay == OVERLAY_VOCAB ? OVERLAY_NONE : OVERLAY_VOCAB; return;
     case SDLK_t: a->theme = ui_theme_next(a->theme); return;
-    case SDLK_b: a->sidebar = !a->sidebar; return;
     case SDLK_p: a->panel_on = !a->panel_on; return;
     case SDLK_LEFTBRACKET: a->sel.layer--; app_clamp_selection(a); return;
     case SDLK_RIGHTBRACKET: a->sel.layer++; app_clamp_selection(a); return;
@@ -277,6 +277,7 @@ void app_key_press(SDL_Keycode key, Uint16 mod, SDL_Event ev[2])
 
 void app_event(app *a, SDL_Event *ev)
 {
+    if (app_presenter_event(a, ev)) return;
     switch (ev->type) {
     case SDL_QUIT: a->running = 0; return;
     case SDL_WINDOWEVENT:

@@ -14,6 +14,7 @@
  *   headless.c  drawing without a window: the software renderer, --export-all,
  *               the screen and slide exports
  *   bench.c     the frame-time benchmark (tests/bench/bench_app.c)
+ *   presenter.c the slide-software keys: B / W blank the screen, Ctrl+L a spotlight
  *
  * Must not: do model math (the engine does), or draw lesson content (lessons do).
  */
@@ -36,6 +37,7 @@
 #define MAX_LESSONS 64
 
 enum { OVERLAY_NONE = 0, OVERLAY_HELP, OVERLAY_EXAMPLES, OVERLAY_VOCAB };
+enum { PRESENTER_SHOW = 0, PRESENTER_BLACK, PRESENTER_WHITE }; /* app.blank */
 
 typedef struct {
     SDL_Rect top, sidebar, title, area, panel, box, menu_btn, ex_btn, vocab_btn, help_btn;
@@ -88,6 +90,8 @@ typedef struct {
     int translation_cut;
 
     int sidebar, panel_on;
+    int blank;                  /* PRESENTER_SHOW, or the screen blanked to black / white (B / W) */
+    int spotlight;              /* 1: the spotlight follows the mouse (Ctrl+L) */
     int overlay;
     int panel_scroll;
     char *text;                 /* the current lesson's prose */
@@ -163,6 +167,12 @@ void app_key_press(SDL_Keycode key, Uint16 mod, SDL_Event ev[2]);
 /* replay.c */
 /* Runs script commands until one needs a new frame. Returns -1 to go on, or an exit code to stop with. */
 int app_script_step(app *a);
+
+/* presenter.c */
+/* Takes B / W / Ctrl+L, and any key or click while the screen is blank; 1 when it used the event. */
+int app_presenter_event(app *a, const SDL_Event *ev);
+/* Draws the blank screen or the spotlight over the whole interactive frame. */
+void app_draw_presenter(app *a, ui_ctx *ui, int w, int h, int mx, int my);
 
 /* dump.c */
 int app_dump(app *a, const char *path);
