@@ -347,6 +347,24 @@ static int report_nonfinite(const trace *t)
     return 1;
 }
 
+/* A sentence, or --src-ids with --tgt-ids (parsed into src/tgt, 1024 each).
+ * Returns -1 when the input is usable, else the exit code after a message. */
+static int check_input(const char *src_arg, const char *tgt_arg, int n_positional, int beam, int *src, int *n_src,
+                       int *tgt, int *n_tgt)
+{
+    const int ids_mode = src_arg || tgt_arg;
+    if (ids_mode && (!src_arg || !tgt_arg)) return bad_args("--src-ids and --tgt-ids go together", NULL);
+    if (ids_mode && n_positional) return bad_args("give either a sentence or --src-ids/--tgt-ids, not both", NULL);
+    if (!ids_mode && !n_positional) return bad_args("no sentence given", NULL);
+    if (ids_mode && beam > 0) return bad_args("--beam works with a sentence, not with --src-ids", NULL);
+    if (!ids_mode) return -1;
+    *n_src = parse_ids(src_arg, src, 1024);
+    if (*n_src < 0) return bad_args("--src-ids wants comma-separated ids like 5,17,2, got", src_arg);
+    *n_tgt = parse_ids(tgt_arg, tgt, 1024);
+    if (*n_tgt < 0) return bad_args("--tgt-ids wants comma-separated ids like 1,9, got", tgt_arg);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
@@ -393,18 +411,10 @@ int main(int argc, char **argv)
         }
     }
     const int ids_mode = src_arg || tgt_arg;
-    if (ids_mode && (!src_arg || !tgt_arg)) return bad_args("--src-ids and --tgt-ids go together", NULL);
-    if (ids_mode && n_positional) return bad_args("give either a sentence or --src-ids/--tgt-ids, not both", NULL);
-    if (!ids_mode && !n_positional) return bad_args("no sentence given", NULL);
-    if (ids_mode && bopts.beam > 0) return bad_args("--beam works with a sentence, not with --src-ids", NULL);
     static int src_ids[1024], tgt_ids[1024];
     int n_src = 0, n_tgt = 0;
-    if (ids_mode) {
-        n_src = parse_ids(src_arg, src_ids, 1024);
-        if (n_src < 0) return bad_args("--src-ids wants comma-separated ids like 5,17,2, got", src_arg);
-        n_tgt = parse_ids(tgt_arg, tgt_ids, 1024);
-        if (n_tgt < 0) return bad_args("--tgt-ids wants comma-separated ids like 1,9, got", tgt_arg);
-    }
+    const int bad = check_input(src_arg, tgt_arg, n_positional, bopts.beam, src_ids, &n_src, tgt_ids, &n_tgt);
+    if (bad >= 0) return bad;
 
     /* Which model. */
     char path_buf[4096];

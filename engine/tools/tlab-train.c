@@ -146,158 +146,211 @@ static void fmt_time(char *dst, size_t n, double s)
     snprintf(dst, n, "%d:%02d", m, sec);
 }
 
-int main(int argc, char **argv)
-{
-    train_options opt = train_options_default();
-    long steps = DEF_STEPS, train_n = DEF_TRAIN_N, valid_n = DEF_VALID_N, ckpt_every = DEF_CKPT_EVERY;
-    long eval_every = DEF_EVAL_EVERY;
-    double time_limit = 0.0;
-    long long_boost = 1;
-    unsigned long long corpus_seed = 1;
-    const char *out = TLAB_ASSETS_DIR "/model.safetensors";
-    const char *init_out = TLAB_ASSETS_DIR "/model-untrained.safetensors";
-    const char *ckpt = NULL, *resume = NULL;
+/* The command line, with the shipped defaults. */
+typedef struct {
+    train_options opt;
+    long steps, train_n, valid_n, ckpt_every, eval_every, long_boost;
+    double time_limit;             /* seconds; 0: none */
+    unsigned long long corpus_seed;
+    const char *out, *init_out, *ckpt, *resume;
+} train_args;
 
+/* One option and its value into a. Returns 0, or 2 (message printed). */
+static int parse_option(train_args *a, const char *f, const char *v)
+{
+    long lv;
+    double dv;
+    if (strcmp(f, "--steps") == 0) return tool_long("tlab-train", f, v, 1, 100000000L, &a->steps) ? 2 : 0;
+    if (strcmp(f, "--batch") == 0) {
+        if (tool_long("tlab-train", f, v, 1, 4096, &lv)) return 2;
+        a->opt.batch = (int)lv;
+    } else if (strcmp(f, "--seed") == 0) {
+        return tool_seed("tlab-train", f, v, &a->opt.seed) ? 2 : 0;
+    } else if (strcmp(f, "--corpus-seed") == 0) {
+        return tool_seed("tlab-train", f, v, &a->corpus_seed) ? 2 : 0;
+    } else if (strcmp(f, "--threads") == 0) {
+        if (tool_long("tlab-train", f, v, 1, 64, &lv)) return 2;
+        a->opt.threads = (int)lv;
+    } else if (strcmp(f, "--time-limit") == 0) {
+        return tool_double("tlab-train", f, v, 1.0, 1e7, &a->time_limit) ? 2 : 0;
+    } else if (strcmp(f, "--out") == 0) {
+        a->out = v;
+    } else if (strcmp(f, "--init-out") == 0) {
+        a->init_out = v;
+    } else if (strcmp(f, "--checkpoint") == 0) {
+        a->ckpt = v;
+    } else if (strcmp(f, "--checkpoint-every") == 0) {
+        return tool_long("tlab-train", f, v, 0, 100000000L, &a->ckpt_every) ? 2 : 0;
+    } else if (strcmp(f, "--resume") == 0) {
+        a->resume = v;
+    } else if (strcmp(f, "--warmup") == 0) {
+        if (tool_long("tlab-train", f, v, 1, 10000000L, &lv)) return 2;
+        a->opt.warmup = (int)lv;
+    } else if (strcmp(f, "--lr-scale") == 0) {
+        if (tool_double("tlab-train", f, v, 1e-6, 1e3, &dv)) return 2;
+        a->opt.lr_scale = (float)dv;
+    } else if (strcmp(f, "--train-n") == 0) {
+        return tool_long("tlab-train", f, v, 1, 10000000L, &a->train_n) ? 2 : 0;
+    } else if (strcmp(f, "--valid-n") == 0) {
+        return tool_long("tlab-train", f, v, 0, 1000000L, &a->valid_n) ? 2 : 0;
+    } else if (strcmp(f, "--long-boost") == 0) {
+        return tool_long("tlab-train", f, v, 0, 1, &a->long_boost) ? 2 : 0;
+    } else if (strcmp(f, "--eval-every") == 0) {
+        return tool_long("tlab-train", f, v, 1, 100000000L, &a->eval_every) ? 2 : 0;
+    } else {
+        fprintf(stderr, "tlab-train: unknown option %s (see --help)\n", f);
+        return 2;
+    }
+    return 0;
+}
+
+/* Returns -1 to go on, or the exit code (0 after --help, 2 on a bad argument). */
+static int parse_args(int argc, char **argv, train_args *a)
+{
+    *a = (train_args){.opt = train_options_default(), .steps = DEF_STEPS, .train_n = DEF_TRAIN_N,
+                      .valid_n = DEF_VALID_N, .ckpt_every = DEF_CKPT_EVERY, .eval_every = DEF_EVAL_EVERY,
+                      .long_boost = 1, .corpus_seed = 1, .out = TLAB_ASSETS_DIR "/model.safetensors",
+                      .init_out = TLAB_ASSETS_DIR "/model-untrained.safetensors"};
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        const char *f = argv[i];
+        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
             usage(stdout);
             return 0;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "tlab-train: unknown option or missing value: %s (see --help)\n", a);
+            fprintf(stderr, "tlab-train: unknown option or missing value: %s (see --help)\n", f);
             return 2;
         }
-        const char *v = argv[++i];
-        long lv;
-        double dv;
-        if (strcmp(a, "--steps") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 100000000L, &steps)) return 2;
-        } else if (strcmp(a, "--batch") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 4096, &lv)) return 2;
-            opt.batch = (int)lv;
-        } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--corpus-seed") == 0) {
-            unsigned long long s;
-            if (tool_seed("tlab-train", a, v, &s)) return 2;
-            if (strcmp(a, "--seed") == 0) opt.seed = s;
-            else corpus_seed = s;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 64, &lv)) return 2;
-            opt.threads = (int)lv;
-        } else if (strcmp(a, "--time-limit") == 0) {
-            if (tool_double("tlab-train", a, v, 1.0, 1e7, &time_limit)) return 2;
-        } else if (strcmp(a, "--out") == 0) {
-            out = v;
-        } else if (strcmp(a, "--init-out") == 0) {
-            init_out = v;
-        } else if (strcmp(a, "--checkpoint") == 0) {
-            ckpt = v;
-        } else if (strcmp(a, "--checkpoint-every") == 0) {
-            if (tool_long("tlab-train", a, v, 0, 100000000L, &ckpt_every)) return 2;
-        } else if (strcmp(a, "--resume") == 0) {
-            resume = v;
-        } else if (strcmp(a, "--warmup") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 10000000L, &lv)) return 2;
-            opt.warmup = (int)lv;
-        } else if (strcmp(a, "--lr-scale") == 0) {
-            if (tool_double("tlab-train", a, v, 1e-6, 1e3, &dv)) return 2;
-            opt.lr_scale = (float)dv;
-        } else if (strcmp(a, "--train-n") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 10000000L, &train_n)) return 2;
-        } else if (strcmp(a, "--valid-n") == 0) {
-            if (tool_long("tlab-train", a, v, 0, 1000000L, &valid_n)) return 2;
-        } else if (strcmp(a, "--long-boost") == 0) {
-            if (tool_long("tlab-train", a, v, 0, 1, &long_boost)) return 2;
-        } else if (strcmp(a, "--eval-every") == 0) {
-            if (tool_long("tlab-train", a, v, 1, 100000000L, &eval_every)) return 2;
-        } else {
-            fprintf(stderr, "tlab-train: unknown option %s (see --help)\n", a);
-            return 2;
-        }
+        if (parse_option(a, f, argv[++i]) != 0) return 2;
     }
-    if (!ckpt) {
-        ckpt = DEF_CKPT;
+    if (!a->ckpt) {
+        a->ckpt = DEF_CKPT;
         mkdir(TLAB_ASSETS_DIR "/../checkpoints", 0777); /* may exist already */
     }
+    return -1;
+}
 
+/* The corpus, its vocabulary and the training and validation examples. */
+typedef struct {
+    corpus_set train_cs, valid_cs;
+    tok_vocab vocab;
+    int V;
+    example_set tr, va;
+} train_data;
+
+static void train_data_free(train_data *d)
+{
+    examples_free(&d->tr);
+    examples_free(&d->va);
+    tok_vocab_free(&d->vocab);
+    corpus_set_free(&d->train_cs);
+    corpus_set_free(&d->valid_cs);
+}
+
+/* Generates the corpus and prints its line. 0, or 1 (message printed). */
+static int train_data_load(train_data *d, const train_args *a)
+{
     char err[1024];
     const double t_start = now_s();
-    /* ---- corpus ---- */
-    corpus_set train_cs = { 0 }, valid_cs = { 0 };
-    if (corpus_generate(&train_cs, CORPUS_TRAIN, (int)train_n, corpus_seed, err, sizeof err) != 0 ||
-        (valid_n > 0 && corpus_generate(&valid_cs, CORPUS_VALID, (int)valid_n, corpus_seed, err, sizeof err) != 0)) {
+    memset(d, 0, sizeof *d);
+    if (corpus_generate(&d->train_cs, CORPUS_TRAIN, (int)a->train_n, a->corpus_seed, err, sizeof err) != 0 ||
+        (a->valid_n > 0 &&
+         corpus_generate(&d->valid_cs, CORPUS_VALID, (int)a->valid_n, a->corpus_seed, err, sizeof err) != 0)) {
         fprintf(stderr, "tlab-train: corpus: %s\n", err);
         return 1;
     }
     const char *const *words;
-    int V = 0;
-    corpus_vocab(&words, &V);
-    tok_vocab vocab;
-    if (tok_vocab_init(&vocab, words, V, err, sizeof err) != 0) {
+    corpus_vocab(&words, &d->V);
+    if (tok_vocab_init(&d->vocab, words, d->V, err, sizeof err) != 0) {
         fprintf(stderr, "tlab-train: vocabulary: %s\n", err);
         return 1;
     }
-    example_set tr = { 0 }, va = { 0 };
-    if (examples_from_corpus(&tr, &train_cs, long_boost) != 0 || examples_from_corpus(&va, &valid_cs, 0) != 0) {
+    if (examples_from_corpus(&d->tr, &d->train_cs, (int)a->long_boost) != 0 ||
+        examples_from_corpus(&d->va, &d->valid_cs, 0) != 0) {
         fprintf(stderr, "tlab-train: out of memory\n");
         return 1;
     }
     long tokens_total = 0;
-    for (int i = 0; i < tr.n; i++) tokens_total += tr.ex[i].n_tgt + 1;
+    for (int i = 0; i < d->tr.n; i++) tokens_total += d->tr.ex[i].n_tgt + 1;
     printf("corpus: %d training pairs (%d in the list with long-sentence repeats, %ld target tokens), %d "
            "validation pairs, vocabulary %d, %.1f s\n",
-           train_cs.n, tr.n, tokens_total, va.n, V, now_s() - t_start);
+           d->train_cs.n, d->tr.n, tokens_total, d->va.n, d->V, now_s() - t_start);
+    return 0;
+}
 
-    /* ---- model and trainer ---- */
-    const model_config cfg = model_config_default(V);
-    train_state *st = train_state_create(&cfg, &opt, tr.ex, tr.n, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "tlab-train: %s\n", err);
-        return 1;
-    }
-    int rc = 0;
-    if (resume) {
-        if (train_state_load(st, resume, err, sizeof err) != 0) {
+/* Resumes from the checkpoint, or writes the untrained weights; then prints the model line. */
+static int train_start(train_state *st, const train_args *a, const train_data *d)
+{
+    char err[1024];
+    if (a->resume) {
+        if (train_state_load(st, a->resume, err, sizeof err) != 0) {
             fprintf(stderr, "tlab-train: cannot resume: %s\n", err);
-            rc = 1;
-            goto done;
+            return 1;
         }
-        printf("resumed from %s at step %ld (epoch %d)\n", resume, train_state_step(st), train_state_epoch(st));
+        printf("resumed from %s at step %ld (epoch %d)\n", a->resume, train_state_step(st), train_state_epoch(st));
     } else {
-        if (weights_save(init_out, train_state_params(st), &vocab, TASK_NAME, err, sizeof err) != 0) {
+        if (weights_save(a->init_out, train_state_params(st), &d->vocab, TASK_NAME, err, sizeof err) != 0) {
             fprintf(stderr, "tlab-train: %s\n", err);
-            rc = 1;
-            goto done;
+            return 1;
         }
-        printf("initial weights (seed %llu) written to %s\n", opt.seed, init_out);
+        printf("initial weights (seed %llu) written to %s\n", a->opt.seed, a->init_out);
     }
+    const model_config *cfg = &train_state_params(st)->cfg;
     printf("model: d_model %d, heads %d, layers %d+%d, d_ff %d, %zu parameters; batch %d, warmup %d, lr scale %g, "
            "%d threads\n",
-           cfg.d_model, cfg.n_heads, cfg.n_enc_layers, cfg.n_dec_layers, cfg.d_ff, train_state_params(st)->n_floats,
-           opt.batch, opt.warmup, (double)opt.lr_scale, opt.threads);
+           cfg->d_model, cfg->n_heads, cfg->n_enc_layers, cfg->n_dec_layers, cfg->d_ff,
+           train_state_params(st)->n_floats, a->opt.batch, a->opt.warmup, (double)a->opt.lr_scale, a->opt.threads);
     fflush(stdout);
+    return 0;
+}
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);  /* also when started in the background (where SIGINT is ignored) */
-    sigaction(SIGTERM, &sa, NULL);
+/* The progress line's running sums since the last line. */
+typedef struct {
+    double t0, t_last, loss_acc, eval_s;
+    long first, tok_acc, n_acc, tok_all;
+    double val_tok, val_exact;
+} train_progress;
 
-    /* ---- training loop ---- */
-    const long first = train_state_step(st);
-    const double t0 = now_s();
-    double t_last = t0, loss_acc = 0.0, eval_s = 0.0;
-    long tok_acc = 0, n_acc = 0, tok_all = 0;
-    double val_tok = -1.0, val_exact = -1.0;
-    const char *why_stop = "done";
-    while (train_state_step(st) < steps) {
+static void print_progress(train_progress *pg, const train_args *a, const train_state *st, long step, float lr)
+{
+    const double t = now_s();
+    const double el = t - pg->t0, per = el / (double)(step - pg->first);
+    double left = per * (double)(a->steps - step);
+    if (a->time_limit > 0.0 && a->time_limit - el < left) left = a->time_limit - el;
+    char left_s[32], el_s[32], val_s[96] = "";
+    fmt_time(left_s, sizeof left_s, left);
+    fmt_time(el_s, sizeof el_s, el);
+    if (pg->val_tok >= 0.0)
+        snprintf(val_s, sizeof val_s, " | valid tok %.2f%% exact %.1f%%", 100.0 * pg->val_tok, 100.0 * pg->val_exact);
+    const double busy = t - pg->t_last - pg->eval_s;
+    printf("step %6ld/%ld | loss %.4f | %6.0f tok/s | lr %.2e | epoch %d%s | %s elapsed, %s left\n", step, a->steps,
+           pg->loss_acc / pg->n_acc, (double)pg->tok_acc / (busy > 1e-9 ? busy : 1e-9), lr, train_state_epoch(st),
+           val_s, el_s, left_s);
+    fflush(stdout);
+    pg->t_last = t;
+    pg->eval_s = 0.0;
+    pg->loss_acc = 0.0;
+    pg->tok_acc = 0;
+    pg->n_acc = 0;
+}
+
+/* Steps until --steps, Ctrl+C or the time limit, with progress lines,
+ * validation and checkpoints. 0, or 1 (message printed). */
+static int train_loop(train_state *st, const train_args *a, const example_set *va, train_progress *pg,
+                      const char **why_stop)
+{
+    char err[1024];
+    pg->first = train_state_step(st);
+    pg->t0 = pg->t_last = now_s();
+    pg->val_tok = pg->val_exact = -1.0;
+    *why_stop = "done";
+    while (train_state_step(st) < a->steps) {
         if (g_stop) {
-            why_stop = "interrupted";
+            *why_stop = "interrupted";
             break;
         }
-        if (time_limit > 0.0 && now_s() - t0 >= time_limit) {
-            why_stop = "time limit";
+        if (a->time_limit > 0.0 && now_s() - pg->t0 >= a->time_limit) {
+            *why_stop = "time limit";
             break;
         }
         train_step_info info;
@@ -305,74 +358,88 @@ int main(int argc, char **argv)
             fprintf(stderr,
                     "tlab-train: loss or gradient is not finite (loss %g) at step %ld; stopping. The last good "
                     "checkpoint (%s) is kept; try a smaller --lr-scale or a longer --warmup.\n",
-                    info.loss, train_state_step(st) + 1, ckpt);
-            rc = 1;
-            goto done;
+                    info.loss, train_state_step(st) + 1, a->ckpt);
+            return 1;
         }
         const long step = train_state_step(st);
-        loss_acc += info.loss;
-        tok_acc += info.tokens;
-        tok_all += info.tokens;
-        n_acc++;
-        if (valid_n > 0 && (step % eval_every == 0 || step == steps)) {
+        pg->loss_acc += info.loss;
+        pg->tok_acc += info.tokens;
+        pg->tok_all += info.tokens;
+        pg->n_acc++;
+        if (a->valid_n > 0 && (step % a->eval_every == 0 || step == a->steps)) {
             const double te = now_s();
-            train_state_evaluate(st, va.ex, va.n, &val_tok, &val_exact);
-            eval_s += now_s() - te;
+            train_state_evaluate(st, va->ex, va->n, &pg->val_tok, &pg->val_exact);
+            pg->eval_s += now_s() - te;
         }
-        const double t = now_s();
-        if (t - t_last >= 5.0 || step % eval_every == 0 || step == steps || step == first + 1) {
-            const double el = t - t0, per = el / (double)(step - first);
-            double left = per * (double)(steps - step);
-            if (time_limit > 0.0 && time_limit - el < left) left = time_limit - el;
-            char left_s[32], el_s[32], val_s[96] = "";
-            fmt_time(left_s, sizeof left_s, left);
-            fmt_time(el_s, sizeof el_s, el);
-            if (val_tok >= 0.0)
-                snprintf(val_s, sizeof val_s, " | valid tok %.2f%% exact %.1f%%", 100.0 * val_tok, 100.0 * val_exact);
-            printf("step %6ld/%ld | loss %.4f | %6.0f tok/s | lr %.2e | epoch %d%s | %s elapsed, %s left\n", step,
-                   steps, loss_acc / n_acc, (double)tok_acc / (t - t_last - eval_s > 1e-9 ? t - t_last - eval_s : 1e-9), info.lr,
-                   train_state_epoch(st), val_s, el_s, left_s);
-            fflush(stdout);
-            t_last = t;
-            eval_s = 0.0;
-            loss_acc = 0.0;
-            tok_acc = 0;
-            n_acc = 0;
-        }
-        if (ckpt_every > 0 && step % ckpt_every == 0 && step < steps) {
-            if (train_state_save(st, ckpt, err, sizeof err) != 0) {
-                fprintf(stderr, "tlab-train: checkpoint: %s\n", err);
-                rc = 1;
-                goto done;
-            }
+        if (now_s() - pg->t_last >= 5.0 || step % a->eval_every == 0 || step == a->steps || step == pg->first + 1)
+            print_progress(pg, a, st, step, info.lr);
+        if (a->ckpt_every > 0 && step % a->ckpt_every == 0 && step < a->steps &&
+            train_state_save(st, a->ckpt, err, sizeof err) != 0) {
+            fprintf(stderr, "tlab-train: checkpoint: %s\n", err);
+            return 1;
         }
     }
-    const double train_s = now_s() - t0;
-    if (train_state_save(st, ckpt, err, sizeof err) != 0) {
+    return 0;
+}
+
+/* The last checkpoint, the validation line and the trained model. */
+static int train_finish(train_state *st, const train_args *a, const train_data *d, const train_progress *pg,
+                        const char *why_stop)
+{
+    char err[1024];
+    const double train_s = now_s() - pg->t0;
+    if (train_state_save(st, a->ckpt, err, sizeof err) != 0) {
         fprintf(stderr, "tlab-train: checkpoint: %s\n", err);
-        rc = 1;
-        goto done;
+        return 1;
     }
     printf("%s at step %ld after %.1f s (%.0f target tokens/s); checkpoint %s\n", why_stop, train_state_step(st),
-           train_s, train_s > 0 ? tok_all / train_s : 0.0, ckpt);
-    if (valid_n > 0) {
-        const double vl = train_state_evaluate(st, va.ex, va.n, &val_tok, &val_exact);
+           train_s, train_s > 0 ? pg->tok_all / train_s : 0.0, a->ckpt);
+    if (a->valid_n > 0) {
+        double val_tok, val_exact;
+        const double vl = train_state_evaluate(st, d->va.ex, d->va.n, &val_tok, &val_exact);
         printf("validation: loss %.4f, token accuracy %.2f%%, exact match %.1f%% (%d sentences)\n", vl,
-               100.0 * val_tok, 100.0 * val_exact, va.n);
+               100.0 * val_tok, 100.0 * val_exact, d->va.n);
     }
-    if (weights_save(out, train_state_params(st), &vocab, TASK_NAME, err, sizeof err) != 0) {
+    if (weights_save(a->out, train_state_params(st), &d->vocab, TASK_NAME, err, sizeof err) != 0) {
         fprintf(stderr, "tlab-train: %s\n", err);
-        rc = 1;
-        goto done;
+        return 1;
     }
-    printf("model written to %s\n", out);
-    if (g_stop) printf("resume with: --resume %s\n", ckpt);
-done:
-    train_state_free(st);
-    examples_free(&tr);
-    examples_free(&va);
-    tok_vocab_free(&vocab);
-    corpus_set_free(&train_cs);
-    corpus_set_free(&valid_cs);
+    printf("model written to %s\n", a->out);
+    if (g_stop) printf("resume with: --resume %s\n", a->ckpt);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    train_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0) return rc;
+    train_data d;
+    rc = train_data_load(&d, &a);
+    train_state *st = NULL;
+    if (rc == 0) {
+        char err[1024];
+        const model_config cfg = model_config_default(d.V);
+        st = train_state_create(&cfg, &a.opt, d.tr.ex, d.tr.n, err, sizeof err);
+        if (!st) {
+            fprintf(stderr, "tlab-train: %s\n", err);
+            rc = 1;
+        }
+    }
+    if (rc == 0) rc = train_start(st, &a, &d);
+    if (rc == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);  /* also when started in the background (where SIGINT is ignored) */
+        sigaction(SIGTERM, &sa, NULL);
+        train_progress pg = {0};
+        const char *why_stop;
+        rc = train_loop(st, &a, &d.va, &pg, &why_stop);
+        if (rc == 0) rc = train_finish(st, &a, &d, &pg, why_stop);
+    }
+    if (st) train_state_free(st);
+    train_data_free(&d);
     return rc;
 }
