@@ -48,36 +48,33 @@ typedef struct {
     int out_ids_from[3];      /* which x the rows are named by */
 } qkv_src;
 
-static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
-
+/* The sub-layer (attn_view_pick: layer, head, its trace and parameters) and
+ * the inputs X it projects, which differ by kind. */
 static void qkv_source(const qkv_state *s, const lesson_ctx *ctx, qkv_src *q)
 {
     const trace *tr = ctx->tr;
-    const model_params *p = ctx->params;
-    int mode = s ? s->mode : ATTN_ENC_SELF;
+    attn_view v;
+    attn_view_pick(ctx, s ? s->mode : ATTN_ENC_SELF, &v);
     memset(q, 0, sizeof *q);
-    q->n_layers = mode == ATTN_ENC_SELF ? tr->cfg.n_enc_layers : tr->cfg.n_dec_layers;
-    q->layer = clampi(ctx->sel->layer, 0, q->n_layers - 1);
-    q->head = clampi(ctx->sel->head, 0, tr->cfg.n_heads - 1);
-    int l = q->layer;
-    if (mode == ATTN_ENC_SELF) {
+    q->layer = v.layer;
+    q->head = v.head;
+    q->n_layers = v.n_layers;
+    q->w = v.p ? v.p->in_proj_weight : NULL;
+    q->b = v.p ? v.p->in_proj_bias : NULL;
+    q->out[0] = v.a->q; q->out[1] = v.a->k; q->out[2] = v.a->v;
+    q->out_rows[0] = v.nq;
+    q->out_rows[1] = q->out_rows[2] = v.nk;
+    const int l = v.layer;
+    if (v.kind == ATTN_ENC_SELF) {
         q->x[0] = q->x[1] = tr->enc[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_src;
         q->x_ids[0] = q->x_ids[1] = tr->src_ids;
         q->x_name[0] = q->x_name[1] = l == 0 ? "X = embeddings + PE" : "X = output of the layer below";
-        q->w = p->enc[l].self_attn.in_proj_weight;
-        q->b = p->enc[l].self_attn.in_proj_bias;
-        q->out[0] = tr->enc[l].self.q; q->out[1] = tr->enc[l].self.k; q->out[2] = tr->enc[l].self.v;
-        q->out_rows[0] = q->out_rows[1] = q->out_rows[2] = tr->n_src;
-    } else if (mode == ATTN_DEC_SELF) {
+    } else if (v.kind == ATTN_DEC_SELF) {
         q->x[0] = q->x[1] = tr->dec[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_tgt;
         q->x_ids[0] = q->x_ids[1] = tr->tgt_ids;
         q->x_name[0] = q->x_name[1] = l == 0 ? "X = decoder embeddings + PE" : "X = output of the decoder layer below";
-        q->w = p->dec[l].self_attn.in_proj_weight;
-        q->b = p->dec[l].self_attn.in_proj_bias;
-        q->out[0] = tr->dec[l].self.q; q->out[1] = tr->dec[l].self.k; q->out[2] = tr->dec[l].self.v;
-        q->out_rows[0] = q->out_rows[1] = q->out_rows[2] = tr->n_tgt;
     } else {
         q->x[0] = tr->dec[l].norm1.out;
         q->x_rows[0] = tr->n_tgt;
@@ -87,11 +84,6 @@ static void qkv_source(const qkv_state *s, const lesson_ctx *ctx, qkv_src *q)
         q->x_rows[1] = tr->n_src;
         q->x_ids[1] = tr->src_ids;
         q->x_name[1] = "the encoder's output (memory)";
-        q->w = p->dec[l].cross_attn.in_proj_weight;
-        q->b = p->dec[l].cross_attn.in_proj_bias;
-        q->out[0] = tr->dec[l].cross.q; q->out[1] = tr->dec[l].cross.k; q->out[2] = tr->dec[l].cross.v;
-        q->out_rows[0] = tr->n_tgt;
-        q->out_rows[1] = q->out_rows[2] = tr->n_src;
         q->out_ids_from[1] = q->out_ids_from[2] = 1;
     }
 }
