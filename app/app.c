@@ -94,6 +94,7 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     c.ui = ui;
     c.area = area;
     c.tr = &a->tr;
+    c.status = &a->status;
     c.vocab = &a->model.vocab;
     c.params = &a->model.params;
     c.untrained = a->has_untrained ? &a->untrained.params : (!a->model_trained ? &a->model.params : NULL);
@@ -136,6 +137,7 @@ void app_retranslate(app *a)
         a->trace_err[0] = 0;
         a->nonfinite = a->tr.nonfinite.found; /* the engine's numeric guard (trace_check.c) */
         trace_output_text(&a->tr, &a->model.vocab, a->translation, sizeof a->translation);
+        input_status_judge(&a->tr, &a->model.vocab, &a->status);
     } else {
         a->trace_ok = 0;
         snprintf(a->trace_err, sizeof a->trace_err, "%s", err);

@@ -14,6 +14,7 @@
 #include <SDL.h>
 
 #include "shell.h"
+#include "verdict.h"
 
 static float base_scale(int w, int h)
 {
@@ -83,7 +84,13 @@ static void draw_translation(app *a, ui_ctx *ui, const app_layout *L, int record
     if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? a->trace_err : "no translation");
     else if (strcmp(a->shown_sentence, s) != 0) snprintf(buf, sizeof buf, "\xE2\x80\xA6");
     else snprintf(buf, sizeof buf, "\xE2\x86\x92 %s", a->translation[0] ? a->translation : "(empty)");
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, tx, ty, maxw, a->trace_ok ? t->accent : t->error, UI_LEFT | UI_MIDDLE, buf);
+    /* the verdict (trusted or not, the grammar's reference) right after the translation, never cut away by it */
+    int judged = a->trace_ok && strcmp(a->shown_sentence, s) == 0, gap = ui_px(ui, 10);
+    int vw = judged ? verdict_width(ui, &a->status, 1, maxw / 2) : 0;
+    int tw = ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, tx, ty, maxw - (vw ? vw + gap : 0), a->trace_ok ? t->accent : t->error,
+                         UI_LEFT | UI_MIDDLE, buf);
+    if (vw) verdict_draw(ui, &a->status, 1, tx + tw + gap, ty, vw);
+    maxw -= vw ? vw + gap : 0;
     /* a translation too long for the bar: hovering it shows all of it, wrapped, under the bar */
     int fw = 0, popup = 0;
     ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, buf, &fw, NULL);
@@ -200,6 +207,8 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         snprintf(msg, sizeof msg, "overflow: %s", where);
         x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, msg) + gap;
     }
+    if (strcmp(a->shown_sentence, a->tb->text) == 0) /* the verdict in words: trusted or why not (hover: the reason) */
+        x += verdict_draw(ui, &a->status, 0, x, y + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) / 2, (L->status.x + L->status.w - x) / 2) + gap;
     if (a->tr.truncated) {
         snprintf(b, sizeof b, "cut: only the first %d of %d words fit (max %d tokens with <eos>)", a->tr.n_words,
                  a->tr.n_words_total, a->model.params.cfg.max_len);

@@ -32,6 +32,13 @@ int app_dump(app *a, const char *path)
     json_write_string(f, a->tb->text);
     fprintf(f, ",\n  \"translation\": ");
     json_write_string(f, a->translation);
+    input_status_kind sk = a->trace_ok ? a->status.kind : INPUT_OUTSIDE_GRAMMAR;
+    fprintf(f, ",\n  \"input_status\": \"%s\",\n  \"input_status_reason\": ", input_status_slug(sk));
+    json_write_string(f, a->trace_ok ? a->status.reason : a->trace_err);
+    fprintf(f, ",\n  \"reference\": ");
+    if (a->trace_ok && a->status.has_reference) json_write_string(f, a->status.reference);
+    else fprintf(f, "null");
+    fprintf(f, ",\n  \"reference_agrees\": %d", a->trace_ok && a->status.has_reference && a->status.agrees);
     fprintf(f, ",\n  \"tokens\": [");
     for (int i = 0; a->trace_ok && i < a->tr.n_src; i++) {
         fprintf(f, "%s", i ? ", " : "");

@@ -27,6 +27,7 @@
 
 #include "app.h"
 #include "attn_overlay.h"
+#include "input_status.h"
 #include "lesson.h"
 #include "script.h"
 #include "textbox.h"
@@ -71,6 +72,7 @@ typedef struct {
     int nonfinite;              /* 1 when the last run had a NaN or infinite activation (tr.nonfinite says where) */
     char trace_err[256];
     char translation[1024];
+    input_status status;        /* can the translation be trusted (engine/input_status.c), for the bar, lesson 13 and the dump */
     char shown_sentence[TEXTBOX_CAP];
 
     textbox *tb;

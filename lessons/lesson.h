@@ -37,6 +37,7 @@
 
 #include "model.h"
 #include "tok.h"
+#include "input_status.h"
 #include "trace.h"
 #include "ui.h"
 
@@ -73,6 +74,7 @@ typedef struct {
     SDL_Rect area;                  /* the lesson's area in pixels (no sidebar, sentence box or text panel) */
     const trace *tr;                /* the live trace of the sentence in the box (always valid) */
     const tok_vocab *vocab;         /* the model's vocabulary */
+    const input_status *status;     /* can the trace's translation be trusted (NULL: not judged) */
     const model_params *params;     /* the loaded model (e.g. the embedding matrix [V, D]) */
     const model_params *untrained;  /* the random-initialised model when loaded, else NULL */
     int model_is_trained;           /* 0 when the app fell back to the untrained model */

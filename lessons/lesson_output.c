@@ -24,6 +24,7 @@
 
 #include "lesson.h"
 #include "lesson_layout.h"
+#include "verdict.h"
 
 #define OUT_TOPK 10
 
@@ -113,6 +114,10 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     const char *lab = "decoding: ";
     ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, lab, &lab_w, NULL);
     int x0 = L->chips.x + lab_w, right = L->chips.x + L->chips.w;
+    /* the verdict on the whole translation at the row's right end (can it be trusted, the grammar's reference) */
+    int vw = ctx->status ? verdict_width(ui, ctx->status, 0, L->chips.w * 4 / 10) : 0;
+    if (vw && !dry) verdict_draw(ui, ctx->status, 0, right - vw, L->chips.y + L->chips.h / 2, vw);
+    if (vw) right -= vw + 3 * gap;
     /* choose the first shown step so that step t and a few after it fit */
     int first = 0;
     for (;;) {

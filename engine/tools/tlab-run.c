@@ -18,6 +18,7 @@
 
 #include "afile.h"
 #include "beam.h"
+#include "input_status.h"
 #include "json.h"
 #include "tool_args.h"
 #include "model.h"
@@ -145,6 +146,14 @@ static void json_body(FILE *f, const trace *t, const tok_vocab *vocab, int sente
         trace_output_text(t, vocab, text, sizeof text);
         fputs(",\n\"translation\":", f);
         json_write_string(f, text);
+        input_status st;
+        input_status_judge(t, vocab, &st);
+        fprintf(f, ",\n\"input_status\":\"%s\",\"input_status_reason\":", input_status_slug(st.kind));
+        json_write_string(f, st.reason);
+        fputs(",\"reference\":", f);
+        if (st.has_reference) json_write_string(f, st.reference);
+        else fputs("null", f);
+        fprintf(f, ",\"reference_agrees\":%s", st.has_reference && st.agrees ? "true" : "false");
     }
     fputs(",\n\"src_ids\":", f);
     json_ints(f, t->src_ids, S);
@@ -283,6 +292,10 @@ static void print_translation(FILE *o, const trace *t, const tok_vocab *v)
     trace_output_text(t, v, text, sizeof text);
     fprintf(o, "translation: %s\n", text);
     if (!t->finished) fprintf(o, "note: no <eos> within %d steps; the translation may be cut\n", t->n_tgt);
+    input_status st; /* can it be trusted: the reference when the grammar has one, a warning on stderr when not */
+    input_status_judge(t, v, &st);
+    if (st.has_reference) fprintf(o, "reference (corpus grammar): %s %s\n", st.reference, st.agrees ? "\xE2\x9C\x93 same" : "(differs)");
+    if (st.kind != INPUT_IN_GRAMMAR) fprintf(stderr, "tlab-run: warning: %s: %s\n", input_status_slug(st.kind), st.reason);
 }
 
 /* Appends one word of the sentence given as arguments (words joined by spaces). */
