@@ -223,7 +223,7 @@ int app_setup(app *a, const app_options *o)
     snprintf(a->assets, sizeof a->assets, "%s", o->assets_dir ? o->assets_dir : TLAB_ASSETS_DIR);
     a->theme = ui_theme_get(o->theme ? o->theme : "dark");
     if (!a->theme) a->theme = ui_theme_get("dark");
-    a->zoom = 1.0f;
+    a->zoom = o->zoom > 0 ? o->zoom : 1.0f;
     a->sidebar = 1;
     a->panel_on = 1;
     a->px_per_win = 1.0f;

@@ -26,6 +26,9 @@ typedef struct {
     const char *lang;           /* --lang, default "en" */
     const char *assets_dir;     /* --assets DIR, default the build's assets folder */
     int width, height;          /* --size WxH of the window, default 1280x800 */
+    float zoom;                 /* --zoom F (0.75..3): the figures' zoom for the window and exports, default 1 */
+    int audit;                  /* --audit: --export-all also writes DIR/audit.json (the layout audit) */
+    int audit_only;             /* --audit-only: the audit without writing the PNGs (faster) */
 } app_options;
 
 enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2, APP_EXIT_MODEL = 3 };

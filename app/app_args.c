@@ -27,6 +27,10 @@ void app_usage(FILE *f)
         "  --export-dir DIR       where Ctrl+S / F12 screenshots go (default ~/TransformerLab/exports)\n"
         "  --export-size WxH      size of slide exports and --export-all (default 1920x1080)\n"
         "  --export-all DIR       render every lesson and step to DIR/NN-slug[-stepK].png, no window, then exit\n"
+        "  --audit                with --export-all: also write DIR/audit.json, every text that overlaps\n"
+        "                         another or is cut (see docs/app.md)\n"
+        "  --audit-only           with --export-all: only the audit, no PNGs (faster)\n"
+        "  --zoom F               zoom of the figures, 0.75 to 3 (default 1; Ctrl+plus/minus/0 in the window)\n"
         "  --script FILE          replay a script of input events (see docs/app.md), then exit\n"
         "  --assets DIR           the assets folder (fonts, lesson texts, models)\n"
         "  --monkey N [--seed S]  test: N random input events (app/monkey.h), then exit\n"
@@ -80,6 +84,19 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
         else if (!strcmp(a, "--export-dir")) { NEED_VALUE(); o->export_dir = v; }
         else if (!strcmp(a, "--export-all")) { NEED_VALUE(); o->export_all_dir = v; }
         else if (!strcmp(a, "--script")) { NEED_VALUE(); o->script = v; }
+        else if (!strcmp(a, "--audit")) o->audit = 1;
+        else if (!strcmp(a, "--audit-only")) o->audit = o->audit_only = 1;
+        else if (!strcmp(a, "--zoom")) {
+            NEED_VALUE();
+            char *end;
+            double z = strtod(v, &end);
+            if (end == v || *end || !(z >= 0.75 && z <= 3.0)) {
+                fprintf(err, "transformer-lab: --zoom wants a number from 0.75 to 3, not '%s'\n", v);
+                app_usage(err);
+                return APP_EXIT_USAGE;
+            }
+            o->zoom = (float)z;
+        }
         else if (!strcmp(a, "--assets")) { NEED_VALUE(); o->assets_dir = v; }
         else if (!strcmp(a, "--monkey") || !strcmp(a, "--seed")) { /* the monkey test (app/monkey.c) */
             NEED_VALUE();
@@ -109,6 +126,11 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             return APP_EXIT_USAGE;
         }
 #undef NEED_VALUE
+    }
+    if (o->audit && !o->export_all_dir) {
+        fprintf(err, "transformer-lab: --audit and --audit-only go with --export-all DIR\n");
+        app_usage(err);
+        return APP_EXIT_USAGE;
     }
     monkey_configure((long)monkey_n, (unsigned long long)monkey_seed);
     if (!o->assets_dir) o->assets_dir = TLAB_ASSETS_DIR;

@@ -332,7 +332,9 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
         int over = total - a->panel_scroll > in.h;
         SDL_Rect text_box = in;
         if (over) text_box.h = L->panel.y + L->panel.h - mh - 2 - in.y;
+        ui->scrolled = 1; /* the rest is a scroll away, and "more" says so */
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, text_box, a->panel_scroll, t->text, a->text);
+        ui->scrolled = 0;
         SDL_RenderSetClipRect(ui->r, &L->panel);
         if (over) {
             SDL_Rect mr = {in.x + in.w - mw - ui_px(ui, 8), L->panel.y + L->panel.h - mh - 2, mw + ui_px(ui, 8), mh};

@@ -47,7 +47,7 @@ static void set_sentence(app *a, const char *s)
 
 static void clamp_zoom(app *a)
 {
-    if (a->zoom < 0.5f) a->zoom = 0.5f;
+    if (a->zoom < 0.75f) a->zoom = 0.75f;
     if (a->zoom > 3.0f) a->zoom = 3.0f;
     a->dirty = 1;
 }

@@ -15,6 +15,7 @@
  *               the screen and slide exports
  *   bench.c     the frame-time benchmark (tests/bench/bench_app.c)
  *   presenter.c the slide-software keys: B / W blank the screen, Ctrl+L a spotlight
+ *   audit.c     the layout audit of an export (DIR/audit.json)
  *
  * Must not: do model math (the engine does), or draw lesson content (lessons do).
  */
@@ -126,6 +127,20 @@ typedef struct {
     script_cmd *script;
     int n_script, script_pos, script_wait;
 } app;
+
+/* audit.c: the layout audit of an export (see audit.c for the JSON). */
+typedef struct {
+    ui_audit *au;               /* the toolkit's record, attached to ui */
+    ui_ctx *ui;
+    char *json; size_t len, cap; /* the images array so far */
+    int images, oom;
+    long overlaps, clipped;     /* totals */
+} app_audit_log;
+int app_audit_start(app_audit_log *L, ui_ctx *ui);          /* attaches a record to ui; 0, or -1 out of memory */
+void app_audit_image_begin(app_audit_log *L, int w, int h); /* before drawing an image of w x h */
+int app_audit_image_end(app_audit_log *L, const char *file); /* after: its findings under file's base name; -1 out of memory */
+int app_audit_write(app_audit_log *L, const char *path, char *err, size_t err_len); /* the JSON, never over a file; 0 or -1 + err */
+void app_audit_free(app_audit_log *L);                      /* detaches and frees; accepts a zeroed log */
 
 /* app.c */
 double app_now(const app *a); /* seconds since start */

@@ -68,6 +68,8 @@ typedef struct {
 } ui_hover;
 
 typedef struct ui_text_cache ui_text_cache;
+typedef struct ui_audit ui_audit;
+#define UI_MAX_CONTAINERS 16
 
 #define UI_N_FALLBACK 2
 
@@ -91,6 +93,10 @@ typedef struct {
     int fb_px[UI_N_FALLBACK][24];
     int n_fb[UI_N_FALLBACK];
     int fb_missing[UI_N_FALLBACK]; /* 1: that fallback file did not open (its glyphs show as boxes) */
+    ui_audit *audit;        /* the layout audit's record while one is attached (NULL: nothing recorded) */
+    SDL_Rect boxes[UI_MAX_CONTAINERS]; /* ui_container_push's stack: the box the next text must stay in */
+    int n_boxes;
+    int scrolled;           /* 1 while drawing text that scrolls (the caller shows "more"): lines out of its box are not cut */
 } ui_ctx;
 
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */
@@ -123,6 +129,31 @@ int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, S
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
 int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces (blank line = paragraph, "# " line = heading); returns total height */
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s); /* a formula in the serif-free maths style (Unicode √ × · ᵀ ₖ); returns width */
+
+/* The smallest text size (logical px) a label may be shrunk to so that it fits:
+ * ui_text_fit shrinks a text down to it before it shortens it with "…". */
+#define UI_SIZE_LEGAL 13.0f
+
+/* ---- layout audit (ui_audit.c) ---------------------------------------------
+ * While an audit is attached (ui->audit), every text drawn is recorded with its
+ * ink box and the box it must stay in: the window, the clip rect in force and
+ * the innermost container pushed here. ui_audit_finish then finds the texts
+ * that overlap another and the texts that were cut. Typical use, per image:
+ * ui_audit_begin, draw, ui_audit_finish, read the results. */
+enum { UI_AUDIT_DRAWN = 0, UI_AUDIT_SHORTENED, UI_AUDIT_DROPPED };
+ui_audit *ui_audit_new(void);                                           /* NULL when out of memory */
+void ui_audit_free(ui_audit *au);                                       /* accepts NULL */
+void ui_audit_begin(ui_audit *au, int win_w, int win_h);                /* forgets the last image; the window is w x h */
+void ui_audit_note(ui_ctx *ui, const char *s, SDL_Rect ink, int how);   /* records one text (the toolkit's text calls do it) */
+int ui_audit_finish(ui_audit *au);                                      /* finds overlaps and clipped texts; 0, or -1 out of memory */
+int ui_audit_window_w(const ui_audit *au);                               /* the window width given to ui_audit_begin */
+int ui_audit_texts(const ui_audit *au);                                 /* texts recorded since ui_audit_begin */
+int ui_audit_overlaps(const ui_audit *au);                              /* pairs of overlapping texts */
+void ui_audit_overlap(const ui_audit *au, int i, const char **a, const char **b); /* pair i's two strings */
+int ui_audit_clipped(const ui_audit *au);                               /* texts cut or needlessly shortened */
+const char *ui_audit_clip(const ui_audit *au, int i);                   /* clipped text i (its whole string) */
+void ui_container_push(ui_ctx *ui, SDL_Rect box);                        /* texts drawn next must stay inside box (a cell, a button) */
+void ui_container_pop(ui_ctx *ui);                                       /* back to the enclosing box */
 
 /* UTF-8 helpers (no SDL). */
 int ui_utf8_next(const char *s, int len, int pos);                      /* byte index of the next code point */

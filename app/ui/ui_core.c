@@ -41,6 +41,7 @@ typedef struct cache_entry {
     Uint32 rgba, bg;
     SDL_Texture *tex;
     int w, h;
+    SDL_Rect ink;                     /* the glyphs' ink box inside the texture (for the layout audit) */
     char *text;
 } cache_entry;
 
@@ -398,6 +399,27 @@ static void cache_evict(ui_text_cache *c)
     c->count--;
 }
 
+/* The box of the pixels of a rendered text (ARGB8888, alpha above a quarter):
+ * what the audit compares, tighter than the line box. Empty for blank text. */
+static SDL_Rect ink_box(SDL_Surface *surf)
+{
+    int x0 = surf->w, y0 = surf->h, x1 = -1, y1 = -1;
+    if (surf->format->BytesPerPixel != 4 || !surf->format->Amask) return (SDL_Rect){0, 0, surf->w, surf->h};
+    if (SDL_MUSTLOCK(surf)) SDL_LockSurface(surf);
+    for (int y = 0; y < surf->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
+        for (int x = 0; x < surf->w; x++) {
+            if (((row[x] & surf->format->Amask) >> surf->format->Ashift) < 64) continue;
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            y1 = y;
+        }
+    }
+    if (SDL_MUSTLOCK(surf)) SDL_UnlockSurface(surf);
+    return x1 < 0 ? (SDL_Rect){0, 0, 0, 0} : (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+}
+
 static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col, const char *s)
 {
     if (!s || !*s || !ui->cache) return NULL;
@@ -424,6 +446,7 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     if (!f) return NULL;
     SDL_Surface *surf = render_text(ui, f, px, s, col);
     if (!surf) return NULL;
+    SDL_Rect ink = ink_box(surf);
     if (opaque_bg) { /* compose once onto the known background: drawing is then a plain copy */
         SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(0, surf->w, surf->h, 32, SDL_PIXELFORMAT_RGB888);
         if (o) {
@@ -445,7 +468,7 @@ static cache_entry *text_get(ui_ctx *ui, ui_face face, float size, SDL_Color col
     e->text = malloc(n + 1);
     if (!e->text) { free(e); SDL_DestroyTexture(tex); return NULL; }
     memcpy(e->text, s, n + 1);
-    e->hash = h; e->px = px; e->rgba = rgba; e->bg = bg; e->face = face; e->tex = tex; e->w = w; e->h = hh;
+    e->hash = h; e->px = px; e->rgba = rgba; e->bg = bg; e->face = face; e->tex = tex; e->w = w; e->h = hh; e->ink = ink;
     while (c->count > 0 && (c->count >= CACHE_CAP || c->bytes + (size_t)w * (size_t)hh * 4 > CACHE_BYTES)) cache_evict(c);
     c->bytes += (size_t)w * (size_t)hh * 4;
     e->hnext = c->buckets[h % CACHE_BUCKETS];
@@ -503,14 +526,23 @@ static void place(int *x, int *y, int w, int h, int align)
     else if (align & UI_BOTTOM) *y -= h;
 }
 
-int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s)
+/* Draws s; the audit records it as `name` (the whole text when s is its
+ * shortened form) with how it was drawn. */
+static int text_draw(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s,
+                     const char *name, int how)
 {
     cache_entry *e = text_get(ui, face, size, c, s);
     if (!e) return 0;
     place(&x, &y, e->w, e->h, align);
     SDL_Rect dst = {x, y, e->w, e->h};
     SDL_RenderCopy(ui->r, e->tex, NULL, &dst);
+    if (ui->audit) ui_audit_note(ui, name, (SDL_Rect){x + e->ink.x, y + e->ink.y, e->ink.w, e->ink.h}, how);
     return e->w;
+}
+
+int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int align, const char *s)
+{
+    return text_draw(ui, face, size, x, y, c, align, s, s, UI_AUDIT_DRAWN);
 }
 
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s)
@@ -526,6 +558,8 @@ int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Colo
     dst.x = cx - e->w / 2;
     dst.y = cy - e->h / 2;
     SDL_RenderCopyEx(ui->r, e->tex, NULL, &dst, -90.0, NULL, SDL_FLIP_NONE);
+    /* turned anticlockwise: the texture's top edge is the left one, its start the bottom */
+    if (ui->audit) ui_audit_note(ui, s, (SDL_Rect){x - e->h + e->ink.y, y + e->w - e->ink.x - e->ink.w, e->ink.h, e->ink.w}, UI_AUDIT_DRAWN);
     return e->w;
 }
 
@@ -548,6 +582,17 @@ int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, S
     if (!s) return 0;
     ui_text_size(ui, face, size, s, &w, NULL);
     if (w <= max_w) return ui_text(ui, face, size, x, y, c, align, s);
+    for (float sz = size - 1.0f; sz >= UI_SIZE_LEGAL; sz -= 1.0f) { /* smaller, down to the legal size, */
+        ui_text_size(ui, face, sz, s, &w, NULL);
+        if (w <= max_w) return ui_text(ui, face, sz, x, y, c, align, s);
+    }
+    /* then shortened: a cut the audit reports unless the whole text at the legal
+     * size is wider than the window (no layout could show it on one line) */
+    int legal_w = 0, how = UI_AUDIT_SHORTENED;
+    if (ui->audit) {
+        ui_text_size(ui, face, size < UI_SIZE_LEGAL ? size : UI_SIZE_LEGAL, s, &legal_w, NULL);
+        if (legal_w > ui_audit_window_w(ui->audit)) how = UI_AUDIT_DRAWN;
+    }
     char buf[512];
     int n = (int)strlen(s);
     if (n > (int)sizeof buf - 4) n = (int)sizeof buf - 4;
@@ -558,8 +603,11 @@ int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, S
         ui_text_size(ui, face, size, buf, &w, NULL);
         if (w <= max_w) break;
     }
-    if (n <= 0) return 0;
-    return ui_text(ui, face, size, x, y, c, align, buf);
+    if (n <= 0) {
+        if (ui->audit) ui_audit_note(ui, s, (SDL_Rect){x, y, 1, 1}, UI_AUDIT_DROPPED);
+        return 0;
+    }
+    return text_draw(ui, face, size, x, y, c, align, buf, s, how);
 }
 
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s)
@@ -662,6 +710,11 @@ int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_
             memcpy(line, s + w->starts[i], (size_t)l);
             line[l] = 0;
             ui_text(ui, w->heads[i] ? UI_BOLD : face, size, box.x, y, c, UI_LEFT, line);
+        } else if (ui->audit && box.h > 0 && w->lens[i] > 0 && !ui->scrolled) { /* a line cut off (box.h 0: measuring) */
+            int l = w->lens[i] < (int)sizeof line - 1 ? w->lens[i] : (int)sizeof line - 1;
+            memcpy(line, s + w->starts[i], (size_t)l);
+            line[l] = 0;
+            ui_audit_note(ui, line, (SDL_Rect){box.x, y, 1, 1}, UI_AUDIT_DROPPED);
         }
         y += h;
     }
