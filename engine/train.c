@@ -81,6 +81,11 @@ void train_adam_update(float *w, float *m, float *v, const float *g, size_t n, f
 /* ------------------------------------------------------------------------ */
 /* The loss.                                                                 */
 
+void train_label_target(float *q, int V, int y, float eps)
+{
+    for (int j = 0; j < V; j++) q[j] = j == TOK_PAD ? 0.0f : eps / (float)(V - 1) + (j == y ? 1.0f - eps : 0.0f);
+}
+
 double train_xent(float *dz, const float *z, const int *y, int n, int V, float eps, float scale)
 {
     double total = 0.0;

@@ -112,6 +112,10 @@ const float *train_ctx_logits(const train_ctx *c, int i);
  * not NULL writes dz = (softmax(z) - q) * scale (pad rows get 0). */
 double train_xent(float *dz, const float *z, const int *y, int n, int V, float eps, float scale);
 
+/* The target distribution q [V] of one position with gold id y (the formula at
+ * the top of this file): what the lessons draw next to a one-hot target. */
+void train_label_target(float *q, int V, int y, float eps);
+
 /* ---- A whole training run: parameters, Adam moments, the data order. ---- */
 typedef struct train_state train_state;
 

@@ -22,6 +22,8 @@
 #include "model.h"
 #include "tok.h"
 #include "train.h"
+#include "train_data.h"
+#include "train_history.h"
 #include "tool_args.h"
 #include "weights.h"
 
@@ -83,60 +85,15 @@ static void usage(FILE *f)
             "  --corpus-seed S      corpus generator seed (default 1)\n"
             "  --long-boost 0|1     1: pairs of >= 18, 22, 26 English words are repeated 2, 3, 4\n"
             "                       times in the training list (default 1)\n"
+            "  --history FILE       also record the run's curves (training loss and lr per step,\n"
+            "                       validation loss and exact match every --eval-every steps) and\n"
+            "                       --history-snapshots weight snapshots (default 8, log-spaced) for\n"
+            "                       the Training lesson (docs/training-history.md)\n"
             "  --help               this text\n"
             "Progress: step, loss (label-smoothed), tokens/s, learning rate, validation token\n"
             "accuracy and exact match (teacher-forced argmax == greedy decoding), time left.\n",
             DEF_STEPS, o.batch, o.seed, o.threads, TLAB_ASSETS_DIR, TLAB_ASSETS_DIR, DEF_CKPT, DEF_CKPT_EVERY, o.warmup,
             (double)o.lr_scale, DEF_TRAIN_N, DEF_VALID_N, DEF_EVAL_EVERY);
-}
-
-/* Corpus pairs -> training examples (src gets <eos>). */
-typedef struct {
-    int *ids;              /* storage */
-    train_example *ex;
-    int n;
-} example_set;
-
-/* How many times a pair goes into the training list: long sentences teach the
- * positions near L and are where the model fails first (a run on an earlier
- * corpus with 1% of pairs over 25 words missed 2.4% of the test set, nearly
- * all long), so pairs of >= 18, >= 22 and >= 26 English words get one extra
- * copy each (up to 4 copies). 0 disables this. */
-static int repeat_of(const corpus_pair *p, int boost)
-{
-    if (!boost) return 1;
-    return 1 + (p->n_src >= 18) + (p->n_src >= 22) + (p->n_src >= 26);
-}
-
-static int examples_from_corpus(example_set *es, const corpus_set *cs, int boost)
-{
-    int total = 0;
-    for (int i = 0; i < cs->n; i++) total += repeat_of(&cs->pairs[i], boost);
-    es->n = 0;
-    es->ex = calloc((size_t)total + 1, sizeof *es->ex);
-    es->ids = calloc((size_t)cs->n * 64 + 1, sizeof(int));
-    if (!es->ex || !es->ids) return -1;
-    for (int i = 0; i < cs->n; i++) {
-        const corpus_pair *p = &cs->pairs[i];
-        int *src = es->ids + (size_t)i * 64, *tgt = src + 32;
-        memcpy(src, p->src_ids, (size_t)p->n_src * sizeof(int));
-        src[p->n_src] = TOK_EOS;
-        memcpy(tgt, p->tgt_ids, (size_t)p->n_tgt * sizeof(int));
-        for (int r = repeat_of(p, boost); r > 0; r--) {
-            train_example *e = &es->ex[es->n++];
-            e->src = src;
-            e->n_src = p->n_src + 1;
-            e->tgt = tgt;
-            e->n_tgt = p->n_tgt;
-        }
-    }
-    return 0;
-}
-
-static void examples_free(example_set *es)
-{
-    free(es->ids);
-    free(es->ex);
 }
 
 static void fmt_time(char *dst, size_t n, double s)
@@ -152,7 +109,8 @@ typedef struct {
     long steps, train_n, valid_n, ckpt_every, eval_every, long_boost;
     double time_limit;             /* seconds; 0: none */
     unsigned long long corpus_seed;
-    const char *out, *init_out, *ckpt, *resume;
+    const char *out, *init_out, *ckpt, *resume, *history;
+    long history_snaps;
 } train_args;
 
 /* One option and its value into a. Returns 0, or 2 (message printed). */
@@ -173,6 +131,10 @@ static int parse_option(train_args *a, const char *f, const char *v)
         a->opt.threads = (int)lv;
     } else if (strcmp(f, "--time-limit") == 0) {
         return tool_double("tlab-train", f, v, 1.0, 1e7, &a->time_limit) ? 2 : 0;
+    } else if (strcmp(f, "--history") == 0) {
+        a->history = v;
+    } else if (strcmp(f, "--history-snapshots") == 0) {
+        return tool_long("tlab-train", f, v, 2, 64, &a->history_snaps) ? 2 : 0;
     } else if (strcmp(f, "--out") == 0) {
         a->out = v;
     } else if (strcmp(f, "--init-out") == 0) {
@@ -209,7 +171,7 @@ static int parse_args(int argc, char **argv, train_args *a)
 {
     *a = (train_args){.opt = train_options_default(), .steps = DEF_STEPS, .train_n = DEF_TRAIN_N,
                       .valid_n = DEF_VALID_N, .ckpt_every = DEF_CKPT_EVERY, .eval_every = DEF_EVAL_EVERY,
-                      .long_boost = 1, .corpus_seed = 1, .out = TLAB_ASSETS_DIR "/model.safetensors",
+                      .long_boost = 1, .corpus_seed = 1, .history_snaps = 8, .out = TLAB_ASSETS_DIR "/model.safetensors",
                       .init_out = TLAB_ASSETS_DIR "/model-untrained.safetensors"};
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i];
@@ -230,51 +192,22 @@ static int parse_args(int argc, char **argv, train_args *a)
     return -1;
 }
 
-/* The corpus, its vocabulary and the training and validation examples. */
-typedef struct {
-    corpus_set train_cs, valid_cs;
-    tok_vocab vocab;
-    int V;
-    example_set tr, va;
-} train_data;
-
-static void train_data_free(train_data *d)
-{
-    examples_free(&d->tr);
-    examples_free(&d->va);
-    tok_vocab_free(&d->vocab);
-    corpus_set_free(&d->train_cs);
-    corpus_set_free(&d->valid_cs);
-}
-
-/* Generates the corpus and prints its line. 0, or 1 (message printed). */
-static int train_data_load(train_data *d, const train_args *a)
+/* Generates the corpus (train_data.h: training pairs with the long-sentence
+ * repeats, validation pairs) and prints its line. 0, or 1 (message printed). */
+static int load_data(train_data *d, const train_args *a)
 {
     char err[1024];
     const double t_start = now_s();
-    memset(d, 0, sizeof *d);
-    if (corpus_generate(&d->train_cs, CORPUS_TRAIN, (int)a->train_n, a->corpus_seed, err, sizeof err) != 0 ||
-        (a->valid_n > 0 &&
-         corpus_generate(&d->valid_cs, CORPUS_VALID, (int)a->valid_n, a->corpus_seed, err, sizeof err) != 0)) {
-        fprintf(stderr, "tlab-train: corpus: %s\n", err);
-        return 1;
-    }
-    const char *const *words;
-    corpus_vocab(&words, &d->V);
-    if (tok_vocab_init(&d->vocab, words, d->V, err, sizeof err) != 0) {
-        fprintf(stderr, "tlab-train: vocabulary: %s\n", err);
-        return 1;
-    }
-    if (examples_from_corpus(&d->tr, &d->train_cs, (int)a->long_boost) != 0 ||
-        examples_from_corpus(&d->va, &d->valid_cs, 0) != 0) {
-        fprintf(stderr, "tlab-train: out of memory\n");
+    if (train_data_load(d, a->train_n, CORPUS_VALID, a->valid_n, a->corpus_seed, (int)a->long_boost, err,
+                        sizeof err) != 0) {
+        fprintf(stderr, "tlab-train: %s\n", err);
         return 1;
     }
     long tokens_total = 0;
     for (int i = 0; i < d->tr.n; i++) tokens_total += d->tr.ex[i].n_tgt + 1;
     printf("corpus: %d training pairs (%d in the list with long-sentence repeats, %ld target tokens), %d "
            "validation pairs, vocabulary %d, %.1f s\n",
-           d->train_cs.n, d->tr.n, tokens_total, d->va.n, d->V, now_s() - t_start);
+           d->train_cs.n, d->tr.n, tokens_total, d->held.n, d->V, now_s() - t_start);
     return 0;
 }
 
@@ -309,6 +242,7 @@ typedef struct {
     double t0, t_last, loss_acc, eval_s;
     long first, tok_acc, n_acc, tok_all;
     double val_tok, val_exact;
+    train_history *hist;   /* --history: the record being written, else NULL */
 } train_progress;
 
 static void print_progress(train_progress *pg, const train_args *a, const train_state *st, long step, float lr)
@@ -336,7 +270,7 @@ static void print_progress(train_progress *pg, const train_args *a, const train_
 
 /* Steps until --steps, Ctrl+C or the time limit, with progress lines,
  * validation and checkpoints. 0, or 1 (message printed). */
-static int train_loop(train_state *st, const train_args *a, const example_set *va, train_progress *pg,
+static int train_loop(train_state *st, const train_args *a, const train_example_set *va, train_progress *pg,
                       const char **why_stop)
 {
     char err[1024];
@@ -344,6 +278,14 @@ static int train_loop(train_state *st, const train_args *a, const example_set *v
     pg->t0 = pg->t_last = now_s();
     pg->val_tok = pg->val_exact = -1.0;
     *why_stop = "done";
+    if (pg->hist) { /* where the record starts: the weights (and their validation) at the first step */
+        if (a->valid_n > 0) {
+            double tok, ex;
+            const double vl = train_state_evaluate(st, va->ex, va->n, &tok, &ex);
+            train_history_add_eval(pg->hist, pg->first, vl, ex, tok);
+        }
+        train_history_add_snapshot(pg->hist, pg->first, train_state_params(st)->memory);
+    }
     while (train_state_step(st) < a->steps) {
         if (g_stop) {
             *why_stop = "interrupted";
@@ -366,11 +308,15 @@ static int train_loop(train_state *st, const train_args *a, const example_set *v
         pg->tok_acc += info.tokens;
         pg->tok_all += info.tokens;
         pg->n_acc++;
+        if (pg->hist) train_history_add_step(pg->hist, step, info.loss, info.lr);
         if (a->valid_n > 0 && (step % a->eval_every == 0 || step == a->steps)) {
             const double te = now_s();
-            train_state_evaluate(st, va->ex, va->n, &pg->val_tok, &pg->val_exact);
+            const double vl = train_state_evaluate(st, va->ex, va->n, &pg->val_tok, &pg->val_exact);
+            if (pg->hist) train_history_add_eval(pg->hist, step, vl, pg->val_exact, pg->val_tok);
             pg->eval_s += now_s() - te;
         }
+        if (pg->hist && train_history_snapshot_due(pg->hist, step))
+            train_history_add_snapshot(pg->hist, step, train_state_params(st)->memory);
         if (now_s() - pg->t_last >= 5.0 || step % a->eval_every == 0 || step == a->steps || step == pg->first + 1)
             print_progress(pg, a, st, step, info.lr);
         if (a->ckpt_every > 0 && step % a->ckpt_every == 0 && step < a->steps &&
@@ -396,15 +342,24 @@ static int train_finish(train_state *st, const train_args *a, const train_data *
            train_s, train_s > 0 ? pg->tok_all / train_s : 0.0, a->ckpt);
     if (a->valid_n > 0) {
         double val_tok, val_exact;
-        const double vl = train_state_evaluate(st, d->va.ex, d->va.n, &val_tok, &val_exact);
+        const double vl = train_state_evaluate(st, d->held.ex, d->held.n, &val_tok, &val_exact);
         printf("validation: loss %.4f, token accuracy %.2f%%, exact match %.1f%% (%d sentences)\n", vl,
-               100.0 * val_tok, 100.0 * val_exact, d->va.n);
+               100.0 * val_tok, 100.0 * val_exact, d->held.n);
     }
     if (weights_save(a->out, train_state_params(st), &d->vocab, TASK_NAME, err, sizeof err) != 0) {
         fprintf(stderr, "tlab-train: %s\n", err);
         return 1;
     }
     printf("model written to %s\n", a->out);
+    if (pg->hist) {
+        train_history_add_snapshot(pg->hist, train_state_step(st), train_state_params(st)->memory);
+        if (train_history_save(pg->hist, a->history, 0, err, sizeof err) != 0) {
+            fprintf(stderr, "tlab-train: history: %s\n", err);
+            return 1;
+        }
+        printf("history written to %s (%d points, %d evaluations, %d snapshots)\n", a->history, pg->hist->n_points,
+               pg->hist->n_evals, pg->hist->n_snaps);
+    }
     if (g_stop) printf("resume with: --resume %s\n", a->ckpt);
     return 0;
 }
@@ -415,7 +370,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0) return rc;
     train_data d;
-    rc = train_data_load(&d, &a);
+    rc = load_data(&d, &a);
     train_state *st = NULL;
     if (rc == 0) {
         char err[1024];
@@ -435,9 +390,20 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);  /* also when started in the background (where SIGINT is ignored) */
         sigaction(SIGTERM, &sa, NULL);
         train_progress pg = {0};
+        train_history hist = {0};
+        char err[512];
+        if (a.history) {
+            const model_config *cfg = &train_state_params(st)->cfg;
+            if (train_history_init(&hist, cfg, &a.opt, 2048, 512, (int)a.history_snaps, 25, err, sizeof err) != 0) {
+                fprintf(stderr, "tlab-train: history: %s\n", err);
+                rc = 1;
+            }
+            pg.hist = &hist;
+        }
         const char *why_stop;
-        rc = train_loop(st, &a, &d.va, &pg, &why_stop);
+        if (rc == 0) rc = train_loop(st, &a, &d.held, &pg, &why_stop);
         if (rc == 0) rc = train_finish(st, &a, &d, &pg, why_stop);
+        train_history_free(&hist);
     }
     if (st) train_state_free(st);
     train_data_free(&d);
