@@ -41,19 +41,9 @@
 
 train_options train_options_default(void)
 {
-    train_options o;
-    memset(&o, 0, sizeof o);
-    o.batch = 64;
-    o.warmup = 400;
-    o.lr_scale = 1.0f;
-    o.label_smoothing = 0.1f;
-    o.dropout = 0.1f;
-    o.beta1 = 0.9f;
-    o.beta2 = 0.98f;
-    o.adam_eps = 1e-9f;
-    o.seed = 1;
-    o.threads = 2;
-    return o;
+    /* The paper's schedule, smoothing, dropout and Adam settings (docs/training.md). */
+    return (train_options){.batch = 64, .warmup = 400, .lr_scale = 1.0f, .label_smoothing = 0.1f, .dropout = 0.1f,
+                           .beta1 = 0.9f, .beta2 = 0.98f, .adam_eps = 1e-9f, .seed = 1, .threads = 2};
 }
 
 double train_lr(long step, int d_model, int warmup, double scale)

@@ -7,10 +7,11 @@
  */
 #define _GNU_SOURCE 1 /* syscall() for renameat2 (the AFILE_NEW fallback where link() is not supported) */
 #include "afile.h"
+#include "errmsg.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,15 +23,6 @@
 /* Longest final-name part copied into the temporary's name, so ".<name>.tmp-XXXXXX"
  * stays under NAME_MAX (255) for any name the file system accepts. */
 #define AFILE_TMP_BASE_MAX 200
-
-static void afile_err(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (!err || err_len == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-}
 
 /* The folder of path ("." when none), malloc'd; NULL when out of memory. */
 static char *afile_dir(const char *path)
@@ -54,8 +46,7 @@ static char *afile_tmp_template(const char *path)
     const char *base = slash ? slash + 1 : path;
     size_t dir_len = (size_t)(base - path), base_len = strlen(base);
     if (base_len > AFILE_TMP_BASE_MAX) {
-        base_len = AFILE_TMP_BASE_MAX;
-        while (base_len > 0 && ((unsigned char)base[base_len] & 0xC0) == 0x80) base_len--;
+        base_len = utf8_cut(base, base_len, AFILE_TMP_BASE_MAX);
     }
     size_t n = dir_len + 1 + base_len + sizeof ".tmp-XXXXXX";
     char *tmp = malloc(n);
@@ -110,7 +101,7 @@ static int afile_open_direct(afile *f, const char *path, char *err, size_t err_l
     f->fp = f->path ? fopen(path, "wb") : NULL;
     if (!f->fp) {
         int e = f->path ? errno : ENOMEM;
-        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -124,13 +115,13 @@ static int afile_open_tmp(afile *f, const char *final, const char *path, char *e
     f->tmp = afile_tmp_template(final);
     if (!f->path || !f->tmp) {
         afile_clear(f);
-        afile_err(err, err_len, "cannot write %s: out of memory", path);
+        errmsg_set(err, err_len, "cannot write %s: out of memory", path);
         return -1;
     }
     int fd = mkstemp(f->tmp);
     if (fd < 0) {
         int e = errno;
-        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -140,7 +131,7 @@ static int afile_open_tmp(afile *f, const char *final, const char *path, char *e
         int e = errno;
         close(fd);
         unlink(f->tmp);
-        afile_err(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -154,21 +145,21 @@ int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t er
     memset(f, 0, sizeof *f);
     f->mode = mode;
     if (!path || !path[0]) {
-        afile_err(err, err_len, "cannot write a file without a name");
+        errmsg_set(err, err_len, "cannot write a file without a name");
         return -1;
     }
     if (strcmp(path, "-") == 0) {
-        afile_err(err, err_len, "cannot write \"-\" as a file (it means standard output)");
+        errmsg_set(err, err_len, "cannot write \"-\" as a file (it means standard output)");
         return -1;
     }
     struct stat st, lst;
     const int exists = stat(path, &st) == 0, lexists = lstat(path, &lst) == 0;
     if (path[strlen(path) - 1] == '/' || (exists && S_ISDIR(st.st_mode))) {
-        afile_err(err, err_len, "cannot write %s: it is a folder", path);
+        errmsg_set(err, err_len, "cannot write %s: it is a folder", path);
         return -1;
     }
     if (mode == AFILE_NEW && lexists) {
-        afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", path);
+        errmsg_set(err, err_len, "cannot write %s: it exists (not overwritten)", path);
         return -1;
     }
     if (exists && !S_ISREG(st.st_mode)) return afile_open_direct(f, path, err, err_len);
@@ -225,13 +216,13 @@ int afile_commit(afile *f, char *err, size_t err_len)
 {
     if (err && err_len) err[0] = '\0';
     if (!f || !f->fp || !f->path) {
-        afile_err(err, err_len, "cannot write: the file is not open");
+        errmsg_set(err, err_len, "cannot write: the file is not open");
         if (f) afile_abort(f);
         return -1;
     }
     int e = afile_finish(f);
     if (!f->tmp) { /* a device or FIFO, written in place */
-        if (e) afile_err(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+        if (e) errmsg_set(err, err_len, "cannot write %s: %s", f->path, strerror(e));
         afile_clear(f);
         return e ? -1 : 0;
     }
@@ -243,9 +234,9 @@ int afile_commit(afile *f, char *err, size_t err_len)
     if (e) {
         unlink(f->tmp);
         if (e == EEXIST)
-            afile_err(err, err_len, "cannot write %s: it exists (not overwritten)", f->path);
+            errmsg_set(err, err_len, "cannot write %s: it exists (not overwritten)", f->path);
         else
-            afile_err(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+            errmsg_set(err, err_len, "cannot write %s: %s", f->path, strerror(e));
         afile_clear(f);
         return -1;
     }

@@ -491,7 +491,7 @@ int corpus_sentence_has_heldout(const sentence_s *s)
     return 0;
 }
 
-/* ---------------------------------------------------- look-ups and errors -- */
+/* -------------------------------------------------------------- look-ups -- */
 
 int corpus_find_noun(const char *w, int *plural)
 {
@@ -519,12 +519,3 @@ int corpus_find_adj(const char *w)
     return -1;
 }
 
-void corpus_set_err(char *err, size_t err_len, const char *msg)
-{
-    if (err && err_len) {
-        size_t n = strlen(msg);
-        if (n >= err_len) n = err_len - 1;
-        memcpy(err, msg, n);
-        err[n] = '\0';
-    }
-}

@@ -6,6 +6,7 @@
  */
 #include "corpus.h"
 #include "corpus_grammar.h"
+#include "errmsg.h"
 #include "rng.h"
 
 #include <stdint.h>
@@ -174,11 +175,11 @@ int corpus_generate(corpus_set *out, corpus_split split, int n, unsigned long lo
     size_t cap = 16, i;
     long long tries = 0, max_tries;
     int got = 0;
-    if (!out) { corpus_set_err(err, err_len, "corpus_generate: no output set"); return -1; }
+    if (!out) { errmsg_set(err, err_len, "%s", "corpus_generate: no output set"); return -1; }
     out->pairs = NULL;
     out->n = 0;
     if (n < 0 || split < CORPUS_TRAIN || split > CORPUS_COMPOSITIONAL) {
-        corpus_set_err(err, err_len, "corpus_generate: bad split or negative count");
+        errmsg_set(err, err_len, "%s", "corpus_generate: bad split or negative count");
         return -1;
     }
     corpus_init();
@@ -189,7 +190,7 @@ int corpus_generate(corpus_set *out, corpus_split split, int n, unsigned long lo
         free(seen);
         free(out->pairs);
         out->pairs = NULL;
-        corpus_set_err(err, err_len, "corpus_generate: out of memory");
+        errmsg_set(err, err_len, "%s", "corpus_generate: out of memory");
         return -1;
     }
     r.s = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL * (uint64_t)(split + 1);
@@ -213,7 +214,7 @@ int corpus_generate(corpus_set *out, corpus_split split, int n, unsigned long lo
     free(seen);
     out->n = got;
     if (got < n) {
-        corpus_set_err(err, err_len, "corpus_generate: could not find enough distinct sentences");
+        errmsg_set(err, err_len, "%s", "corpus_generate: could not find enough distinct sentences");
         return -1;
     }
     return 0;

@@ -110,7 +110,5 @@ int corpus_sentence_has_heldout(const sentence_s *s);
 int corpus_find_noun(const char *w, int *plural);
 int corpus_find_verb(const char *w);
 int corpus_find_adj(const char *w);
-/* Copies msg into err (truncated, NUL-terminated); err may be NULL. */
-void corpus_set_err(char *err, size_t err_len, const char *msg);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "corpus.h"
 #include "corpus_grammar.h"
+#include "errmsg.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -181,15 +182,15 @@ int corpus_translate(const char *english, corpus_pair *out, char *err, size_t er
     const char *c;
     int space = 1;
     corpus_init();
-    if (!out) { corpus_set_err(err, err_len, "corpus_translate: no output"); return -1; }
+    if (!out) { errmsg_set(err, err_len, "%s", "corpus_translate: no output"); return -1; }
     memset(out, 0, sizeof *out);
     if (parse_sentence(english, &s, msg, sizeof msg) != 0) {
-        corpus_set_err(err, err_len, msg);
+        errmsg_set(err, err_len, "%s", msg);
         return -1;
     }
     if (corpus_realise(&s, out) != 0) {
         memset(out, 0, sizeof *out);
-        corpus_set_err(err, err_len, "the sentence is longer than 31 words on one side");
+        errmsg_set(err, err_len, "%s", "the sentence is longer than 31 words on one side");
         return -1;
     }
     /* The English must come back word for word ("a old dog" is not accepted). */
@@ -207,7 +208,7 @@ int corpus_translate(const char *english, corpus_pair *out, char *err, size_t er
     if (strcmp(norm, again) != 0) {
         snprintf(msg, sizeof msg, "not in the grammar; did you mean \"%.150s\"?", again);
         memset(out, 0, sizeof *out);
-        corpus_set_err(err, err_len, msg);
+        errmsg_set(err, err_len, "%s", msg);
         return -1;
     }
     return 0;

@@ -502,7 +502,6 @@ int json_get_int64(const json_value *v, long long min, long long max, long long 
     return 1;
 }
 
-int json_utf8_valid(const char *s, size_t len) { return utf8_valid(s, len); }
 
 const char *json_type_name(json_type t)
 {

@@ -62,9 +62,6 @@ const json_value *json_at(const json_value *v, size_t i);
 /* 1 when v is a number that is an integer in [min, max] (written without a
  * fraction or exponent), stored in *out; 0 otherwise. */
 int json_get_int64(const json_value *v, long long min, long long max, long long *out);
-/* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or code points
- * past U+10FFFF): what this parser accepts inside a string. */
-int json_utf8_valid(const char *s, size_t len);
 /* "null", "false", "true", "number", "string", "array" or "object". */
 const char *json_type_name(json_type t);
 /* The same with an article for messages: "a number", "an array", "null", ... */

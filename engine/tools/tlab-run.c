@@ -97,6 +97,17 @@ static void json_ints(FILE *f, const int *x, int n)
     fputc(']', f);
 }
 
+/* The vocabulary's words of ids[n], as a JSON array of strings. */
+static void json_words(FILE *f, const tok_vocab *vocab, const int *ids, int n)
+{
+    fputc('[', f);
+    for (int i = 0; i < n; i++) {
+        if (i) fputc(',', f);
+        json_write_string(f, tok_vocab_word(vocab, ids[i]));
+    }
+    fputc(']', f);
+}
+
 /* m[H][L][L] restricted to the live rows nq and columns nk. */
 static void json_attn(FILE *f, const trace *t, const float *m, int nq, int nk)
 {
@@ -157,19 +168,13 @@ static void json_body(FILE *f, const trace *t, const tok_vocab *vocab, int sente
     }
     fputs(",\n\"src_ids\":", f);
     json_ints(f, t->src_ids, S);
-    fputs(",\n\"src_words\":[", f);
-    for (int i = 0; i < S; i++) {
-        if (i) fputc(',', f);
-        json_write_string(f, tok_vocab_word(vocab, t->src_ids[i]));
-    }
-    fputs("],\n\"tgt_ids\":", f);
+    fputs(",\n\"src_words\":", f);
+    json_words(f, vocab, t->src_ids, S);
+    fputs(",\n\"tgt_ids\":", f);
     json_ints(f, t->tgt_ids, T);
-    fputs(",\n\"tgt_words\":[", f);
-    for (int i = 0; i < T; i++) {
-        if (i) fputc(',', f);
-        json_write_string(f, tok_vocab_word(vocab, t->tgt_ids[i]));
-    }
-    fputs("],\n\"out_ids\":", f);
+    fputs(",\n\"tgt_words\":", f);
+    json_words(f, vocab, t->tgt_ids, T);
+    fputs(",\n\"out_ids\":", f);
     json_ints(f, t->out_ids, T);
     fprintf(f, ",\n\"n_out\":%d,\"finished\":%s", t->n_out, t->finished ? "true" : "false");
     fputs(",\n\"logits\":[", f);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 static size_t walk(const json_value *v, int depth)
 {
@@ -49,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     }
     json_free(&doc);
-    (void)json_utf8_valid((const char *)data, size);
+    (void)utf8_valid((const char *)data, size);
     return 0;
 }

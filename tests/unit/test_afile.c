@@ -24,32 +24,20 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "test_util.h"
 
 static char dir[256];
 
 static int setup_dir(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/tlab-afile-XXXXXX", base && base[0] ? base : "/tmp");
-    return mkdtemp(dir) ? 0 : -1;
+    return test_tmpdir_make(dir, sizeof dir, "tlab-afile");
 }
 
 static int teardown_dir(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char p[600];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (remove(p) != 0) rmdir(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
+    test_tmpdir_remove(dir);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "kernels.h"
 #include "model.h"
 #include "nn.h"
+#include "test_util.h"
 #include "tok.h"
 #include "trace.h"
 #include "train.h"
@@ -275,13 +276,7 @@ static void test_xent_backward(void **state)
 
 static model_config tiny_config(int final_norm)
 {
-    model_config c = model_config_default(11);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.n_enc_layers = 1;
-    c.n_dec_layers = 1;
-    c.d_ff = 16;
-    c.max_len = 8;
+    model_config c = test_config(11, 8, 2, 1, 16, 8);
     c.has_final_norm = final_norm;
     return c;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "utf8.h"
 #include "model.h"
 #include "tok.h"
 #include "trace.h"
@@ -68,7 +69,7 @@ static void translate_ok(const char *s)
     assert_true(g_t.n_tgt >= 1 && g_t.n_tgt <= g_m.params.cfg.max_len);
     char out[1024];
     trace_output_text(&g_t, &g_m.vocab, out, sizeof out);
-    assert_true(json_utf8_valid(out, strlen(out)));
+    assert_true(utf8_valid(out, strlen(out)));
 }
 
 static void test_empty_sentence(void **state)
@@ -110,7 +111,7 @@ static void test_ten_thousand_characters(void **state)
     for (int i = 0; i < 10000; i += 2) { s[i] = (char)0xC3; s[i + 1] = (char)0xA4; } /* ä */
     translate_ok(s);
     assert_int_equal(g_t.n_words, 1);
-    assert_true(json_utf8_valid(g_t.src_tokens[0].text, strlen(g_t.src_tokens[0].text)));
+    assert_true(utf8_valid(g_t.src_tokens[0].text, strlen(g_t.src_tokens[0].text)));
     free(s);
 }
 
@@ -167,7 +168,7 @@ static void test_invalid_utf8(void **state)
     assert_string_equal(g_t.src_tokens[2].text, "dog");
     assert_int_equal(g_t.src_tokens[2].id, tok_vocab_find(&g_m.vocab, "dog"));
     for (int i = 0; i < g_t.n_words; i++)
-        assert_true(json_utf8_valid(g_t.src_tokens[i].text, strlen(g_t.src_tokens[i].text)));
+        assert_true(utf8_valid(g_t.src_tokens[i].text, strlen(g_t.src_tokens[i].text)));
 }
 
 static void test_all_unknown_words(void **state)

@@ -19,6 +19,7 @@
 #include "corpus.h"
 #include "eval.h"
 #include "model.h"
+#include "test_util.h"
 #include "tok.h"
 #include "trace.h"
 #include "weights.h"
@@ -204,13 +205,7 @@ static void test_exhaustive_tiny(void **state)
 {
     (void)state;
     const int V = 6, L = 2;
-    model_config c = model_config_default(V);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.n_enc_layers = 1;
-    c.n_dec_layers = 1;
-    c.d_ff = 16;
-    c.max_len = L;
+    model_config c = test_config(V, 8, 2, 1, 16, L);
     static trace t;
     static beam_result r;
     char err[256];

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "test_util.h"
 #include "tok.h"
 #include "trace.h"
 
@@ -48,13 +49,7 @@ static void set_identity_attn(model_attn_params *a, int D)
 static void test_attention_by_hand(void **state)
 {
     (void)state;
-    model_config c = model_config_default(8);
-    c.d_model = 2;
-    c.n_heads = 1;
-    c.n_enc_layers = 1;
-    c.n_dec_layers = 1;
-    c.d_ff = 2;
-    c.max_len = 4;
+    model_config c = test_config(8, 2, 1, 1, 2, 4);
     model_params p;
     assert_int_equal(model_params_init(&p, &c), 0);
     set_identity_attn(&p.enc[0].self_attn, 2);
@@ -260,11 +255,7 @@ static void fill_uniform(float *x, size_t n, uint32_t seed, float lo, float hi)
 static void test_against_reference(void **state)
 {
     (void)state;
-    model_config c = model_config_default(11);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.d_ff = 16;
-    c.max_len = 6;
+    model_config c = test_config(11, 8, 2, 2, 16, 6);
     c.has_final_norm = 1; /* exercises encoder.norm and decoder.norm too */
     model_params p;
     assert_int_equal(model_params_init(&p, &c), 0);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "test_util.h"
 #include "tok.h"
 #include "trace.h"
 #include "weights.h"
@@ -32,11 +33,7 @@ typedef struct {
 
 static void make(fixture *f)
 {
-    model_config c = model_config_default(N_WORDS);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.d_ff = 12;
-    c.max_len = 8;
+    model_config c = test_config(N_WORDS, 8, 2, 2, 12, 8);
     char err[256];
     assert_int_equal(model_params_init(&f->p, &c), 0);
     model_params_init_random(&f->p, 3);

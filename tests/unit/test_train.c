@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "test_util.h"
 #include "tok.h"
 #include "train.h"
 
@@ -99,24 +100,14 @@ static void make_examples(void)
 
 static model_config small_config(void)
 {
-    model_config c = model_config_default(14);
-    c.d_model = 16;
-    c.n_heads = 2;
-    c.n_enc_layers = 1;
-    c.n_dec_layers = 1;
-    c.d_ff = 32;
-    c.max_len = 8;
-    return c;
+    return test_config(14, 16, 2, 1, 32, 8);
 }
 
 static train_options small_options(int threads)
 {
     train_options o = train_options_default();
-    o.batch = 4;
-    o.warmup = 20;
-    o.lr_scale = 1.0f;
-    o.seed = 42;
-    o.threads = threads;
+    o.batch = 4; o.warmup = 20; o.lr_scale = 1.0f;
+    o.seed = 42; o.threads = threads;
     return o;
 }
 

@@ -22,6 +22,7 @@
 
 #include "model.h"
 #include "tok.h"
+#include "test_util.h"
 #include "weights.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -31,26 +32,13 @@ static char tmpdir[256];
 static int setup_dir(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/tlab-weights-XXXXXX", base && base[0] ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_tmpdir_make(tmpdir, sizeof tmpdir, "tlab-weights");
 }
 
 static int teardown_dir(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char path[512];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-            if (remove(path) != 0) rmdir(path);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
     return 0;
 }
 
@@ -60,11 +48,7 @@ static const char *const test_words[] = { "<pad>", "<bos>", "<eos>", "<unk>", "t
 
 static model_config small_config(int final_norm)
 {
-    model_config c = model_config_default(N_WORDS);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.d_ff = 12;
-    c.max_len = 10;
+    model_config c = test_config(N_WORDS, 8, 2, 2, 12, 10);
     c.has_final_norm = final_norm;
     return c;
 }

@@ -20,6 +20,7 @@
 
 #include "model.h"
 #include "tok.h"
+#include "test_util.h"
 #include "weights.h"
 
 static char tmpdir[256];
@@ -27,26 +28,13 @@ static char tmpdir[256];
 static int setup_dir(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/tlab-wlimits-XXXXXX", base && base[0] ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_tmpdir_make(tmpdir, sizeof tmpdir, "tlab-wlimits");
 }
 
 static int teardown_dir(void **state)
 {
     (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char path[600];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-            remove(path);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
     return 0;
 }
 
@@ -56,12 +44,7 @@ static const char *const words[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", 
 /* A small random model of enc+dec layers saved to path. */
 static void save_model(const char *path, int enc, int dec, model_params *p, tok_vocab *v)
 {
-    model_config c = model_config_default(N_WORDS);
-    c.d_model = 8;
-    c.n_heads = 2;
-    c.d_ff = 12;
-    c.max_len = 8;
-    c.n_enc_layers = enc;
+    model_config c = test_config(N_WORDS, 8, 2, enc, 12, 8);
     c.n_dec_layers = dec;
     char err[512];
     assert_int_equal(model_params_init(p, &c), 0);
