@@ -175,6 +175,32 @@ static int table_size(const model_config *cfg)
     return 1 + 12 * cfg->n_enc_layers + 18 * cfg->n_dec_layers + (cfg->has_final_norm ? 4 : 0);
 }
 
+/* The tensors of layer l of a stack ("encoder" or "decoder"), in PyTorch's
+ * order: self-attention, (decoder) cross-attention, feed-forward, norms. */
+static void add_layer(table_builder *b, const char *stack, int l, int D, int F)
+{
+    const int dec = strcmp(stack, "decoder") == 0;
+    char prefix[32], attn[MODEL_NAME_MAX];   /* "decoder.layers.<int>" fits in 32 */
+    snprintf(prefix, sizeof prefix, "%s.layers.%d", stack, l);
+    snprintf(attn, sizeof attn, "%s.self_attn", prefix);
+    add_attn(b, attn, D);
+    if (dec) {
+        snprintf(attn, sizeof attn, "%s.multihead_attn", prefix);
+        add_attn(b, attn, D);
+    }
+    add_ffn_norms(b, prefix, D, F, dec ? 3 : 2);
+}
+
+/* "<stack>.norm.weight" and ".bias" [D]: the final norm PyTorch adds (has_final_norm). */
+static void add_final_norm(table_builder *b, const char *stack, int D)
+{
+    char name[MODEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s.norm.weight", stack);
+    add_tensor(b, name, D, 0);
+    snprintf(name, sizeof name, "%s.norm.bias", stack);
+    add_tensor(b, name, D, 0);
+}
+
 static int build_table(model_params *p, const model_config *cfg)
 {
     memset(p, 0, sizeof *p);
@@ -184,30 +210,11 @@ static int build_table(model_params *p, const model_config *cfg)
     table_builder b = { p, 0, table_size(cfg) };
     p->tensors = calloc((size_t)b.cap, sizeof *p->tensors);
     if (!p->tensors) return -1;
-    char prefix[MODEL_NAME_MAX];
     add_tensor(&b, "embedding.weight", cfg->vocab_size, D);
-    for (int l = 0; l < cfg->n_enc_layers; l++) {
-        snprintf(prefix, sizeof prefix, "encoder.layers.%d.self_attn", l);
-        add_attn(&b, prefix, D);
-        snprintf(prefix, sizeof prefix, "encoder.layers.%d", l);
-        add_ffn_norms(&b, prefix, D, F, 2);
-    }
-    if (cfg->has_final_norm) {
-        add_tensor(&b, "encoder.norm.weight", D, 0);
-        add_tensor(&b, "encoder.norm.bias", D, 0);
-    }
-    for (int l = 0; l < cfg->n_dec_layers; l++) {
-        snprintf(prefix, sizeof prefix, "decoder.layers.%d.self_attn", l);
-        add_attn(&b, prefix, D);
-        snprintf(prefix, sizeof prefix, "decoder.layers.%d.multihead_attn", l);
-        add_attn(&b, prefix, D);
-        snprintf(prefix, sizeof prefix, "decoder.layers.%d", l);
-        add_ffn_norms(&b, prefix, D, F, 3);
-    }
-    if (cfg->has_final_norm) {
-        add_tensor(&b, "decoder.norm.weight", D, 0);
-        add_tensor(&b, "decoder.norm.bias", D, 0);
-    }
+    for (int l = 0; l < cfg->n_enc_layers; l++) add_layer(&b, "encoder", l, D, F);
+    if (cfg->has_final_norm) add_final_norm(&b, "encoder", D);
+    for (int l = 0; l < cfg->n_dec_layers; l++) add_layer(&b, "decoder", l, D, F);
+    if (cfg->has_final_norm) add_final_norm(&b, "decoder", D);
     p->n_floats = b.next;
     p->enc = calloc((size_t)cfg->n_enc_layers, sizeof *p->enc);
     p->dec = calloc((size_t)cfg->n_dec_layers, sizeof *p->dec);

@@ -26,32 +26,17 @@
 #include "afile.h"
 #include "test_util.h"
 
-static char dir[256];
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    return test_tmpdir_make(dir, sizeof dir, "tlab-afile");
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    test_tmpdir_remove(dir);
-    return 0;
-}
-
 static const char *in_dir(const char *name)
 {
     static char p[600];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
+    snprintf(p, sizeof p, "%s/%s", test_tmpdir, name);
     return p;
 }
 
 /* Number of entries in the test folder (the temporaries are hidden dot files). */
 static int n_entries(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(test_tmpdir);
     assert_non_null(d);
     int n = 0;
     struct dirent *e;
@@ -285,7 +270,7 @@ static void test_bad_names(void **state)
     assert_non_null(strstr(err, "standard output"));
     assert_int_equal(afile_open(&f, "", AFILE_REPLACE, err, sizeof err), -1);
     assert_int_equal(afile_open(&f, NULL, AFILE_NEW, err, sizeof err), -1);
-    assert_int_equal(afile_open(&f, dir, AFILE_REPLACE, err, sizeof err), -1);
+    assert_int_equal(afile_open(&f, test_tmpdir, AFILE_REPLACE, err, sizeof err), -1);
     assert_non_null(strstr(err, "folder"));
     assert_int_equal(afile_open(&f, in_dir("no/such/folder/x"), AFILE_REPLACE, err, sizeof err), -1);
     assert_non_null(strstr(err, "No such file or directory"));
@@ -348,18 +333,18 @@ static void test_symlink_kept(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_replace_writes_and_replaces, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_nothing_under_final_name_until_commit, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_new_never_overwrites, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_new_taken_meanwhile, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_abort_removes_temporary, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_full_disk_removes_temporary, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_stream_error_fails_commit, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_failed_rename_removes_temporary, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_bad_names, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_long_name, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_devices_written_in_place, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_symlink_kept, setup_dir, teardown_dir),
+        TEST_IN_TMPDIR(test_replace_writes_and_replaces),
+        TEST_IN_TMPDIR(test_nothing_under_final_name_until_commit),
+        TEST_IN_TMPDIR(test_new_never_overwrites),
+        TEST_IN_TMPDIR(test_new_taken_meanwhile),
+        TEST_IN_TMPDIR(test_abort_removes_temporary),
+        TEST_IN_TMPDIR(test_full_disk_removes_temporary),
+        TEST_IN_TMPDIR(test_stream_error_fails_commit),
+        TEST_IN_TMPDIR(test_failed_rename_removes_temporary),
+        TEST_IN_TMPDIR(test_bad_names),
+        TEST_IN_TMPDIR(test_long_name),
+        TEST_IN_TMPDIR(test_devices_written_in_place),
+        TEST_IN_TMPDIR(test_symlink_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,21 +27,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static char tmpdir[256];
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    return test_tmpdir_make(tmpdir, sizeof tmpdir, "tlab-weights");
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    test_tmpdir_remove(tmpdir);
-    return 0;
-}
-
 static const char *const test_words[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", "dog", "cat", "sees",
                                           "der",   "hund",  "die",   "katze", "sieht", "über", "\"q\"" };
 #define N_WORDS ((int)(sizeof test_words / sizeof *test_words))
@@ -93,7 +78,7 @@ static void valid_make(valid_file *vf, int final_norm)
     memset(vf, 0, sizeof *vf);
     make_model(&vf->params, &vf->vocab, final_norm, 7);
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/valid.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/valid.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &vf->params, &vf->vocab, "toy-en-de", err, sizeof err), 0);
     size_t len;
     unsigned char *buf = read_file(path, &len);
@@ -194,7 +179,7 @@ static void check_round_trip(int final_norm)
     tok_vocab v;
     make_model(&p, &v, final_norm, 42);
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/rt%d.safetensors", tmpdir, final_norm);
+    snprintf(path, sizeof path, "%s/rt%d.safetensors", test_tmpdir, final_norm);
     assert_int_equal(weights_save(path, &p, &v, "toy-en-de", err, sizeof err), 0);
 
     weights_model m;
@@ -249,7 +234,7 @@ static void test_round_trip_no_vocab(void **state)
     tok_vocab v;
     make_model(&p, &v, 0, 3);
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/novocab.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/novocab.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &p, NULL, NULL, err, sizeof err), 0);
     weights_model m;
     if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("load failed: %s", err);
@@ -330,13 +315,13 @@ static void test_reject_empty_and_short(void **state)
 
     /* An empty file on disk too. */
     char path[512];
-    snprintf(path, sizeof path, "%s/empty.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/empty.safetensors", test_tmpdir);
     FILE *f = fopen(path, "wb");
     fclose(f);
     assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "empty"));
     assert_null(strstr(err, path)); /* the caller names the file, once */
-    snprintf(path, sizeof path, "%s/does-not-exist.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/does-not-exist.safetensors", test_tmpdir);
     assert_int_equal(weights_load(&m, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot open"));
     assert_non_null(strstr(err, "No such file"));
@@ -635,23 +620,23 @@ static void test_save_errors(void **state)
     make_model(&p, &v, 0, 1);
     char path[512], err[512];
     /* A directory that does not exist. */
-    snprintf(path, sizeof path, "%s/no/such/dir/model.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/no/such/dir/model.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &p, &v, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "No such file or directory"));
     assert_non_null(strstr(err, path));
-    assert_int_equal(count_tmp_files(tmpdir), 0);
+    assert_int_equal(count_tmp_files(test_tmpdir), 0);
     /* The target is a directory: refused, and no temporary file left (a rename
      * failing after the write is afile's, tested in test_afile.c). */
-    snprintf(path, sizeof path, "%s/isdir.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/isdir.safetensors", test_tmpdir);
     assert_int_equal(mkdir(path, 0700), 0);
     assert_int_equal(weights_save(path, &p, &v, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "folder"));
-    assert_int_equal(count_tmp_files(tmpdir), 0);
+    assert_int_equal(count_tmp_files(test_tmpdir), 0);
     rmdir(path);
     /* A vocabulary of the wrong size. */
     tok_vocab small;
     assert_int_equal(tok_vocab_init(&small, test_words, 6, err, sizeof err), 0);
-    snprintf(path, sizeof path, "%s/x.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/x.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &p, &small, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "vocabulary has 6 words"));
     tok_vocab_free(&small);
@@ -693,10 +678,10 @@ static void test_save_replaces(void **state)
     make_model(&a, &va, 0, 100);
     make_model(&b, &vb, 1, 200);
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/replace.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/replace.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &a, &va, "first", err, sizeof err), 0);
     assert_int_equal(weights_save(path, &b, &vb, "second", err, sizeof err), 0);
-    assert_int_equal(count_tmp_files(tmpdir), 0);
+    assert_int_equal(count_tmp_files(test_tmpdir), 0);
     weights_model m;
     if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("load failed: %s", err);
     assert_string_equal(m.task, "second");
@@ -720,7 +705,7 @@ static void test_save_fails_midway(void **state)
     make_model(&a, &va, 0, 11);
     make_model(&b, &vb, 0, 12);
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/midway.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/midway.safetensors", test_tmpdir);
     assert_int_equal(weights_save(path, &a, &va, "old", err, sizeof err), 0);
     fflush(NULL);
     pid_t pid = fork();
@@ -736,14 +721,14 @@ static void test_save_fails_midway(void **state)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(count_tmp_files(tmpdir), 0);
+    assert_int_equal(count_tmp_files(test_tmpdir), 0);
     weights_model m;
     if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("old file damaged: %s", err);
     assert_string_equal(m.task, "old");
     assert_memory_equal(m.params.memory, a.memory, a.n_floats * sizeof(float));
     weights_model_free(&m);
     /* Loading a directory fails with strerror. */
-    assert_int_equal(weights_load(&m, tmpdir, err, sizeof err), -1);
+    assert_int_equal(weights_load(&m, test_tmpdir, err, sizeof err), -1);
     assert_non_null(strstr(err, "Is a directory"));
     model_params_free(&a);
     model_params_free(&b);
@@ -761,12 +746,12 @@ static void test_mkmodel_tool(void **state)
         skip();
     }
     char vocab_path[512], out[512], cmd[2048], err[512];
-    snprintf(vocab_path, sizeof vocab_path, "%s/words.txt", tmpdir);
+    snprintf(vocab_path, sizeof vocab_path, "%s/words.txt", test_tmpdir);
     FILE *f = fopen(vocab_path, "w");
     assert_non_null(f);
     fputs("the\n\ndog <unk>\n<unk>\nSees\r\n  cat  \n", f); /* "dog <unk>" could never be typed: skipped */
     fclose(f);
-    snprintf(out, sizeof out, "%s/mk.safetensors", tmpdir);
+    snprintf(out, sizeof out, "%s/mk.safetensors", test_tmpdir);
     snprintf(cmd, sizeof cmd,
              "'%s/engine/tlab-mkmodel' --out '%s' --vocab '%s' --d-model 16 --heads 2 --d-ff 24 --max-len 12 "
              "--seed 9 --final-norm --task toy >/dev/null",
@@ -824,5 +809,5 @@ int main(void)
         cmocka_unit_test(test_save_fails_midway),
         cmocka_unit_test(test_mkmodel_tool),
     };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+    return cmocka_run_group_tests(tests, test_tmpdir_setup, test_tmpdir_teardown);
 }

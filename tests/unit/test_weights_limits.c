@@ -23,21 +23,6 @@
 #include "test_util.h"
 #include "weights.h"
 
-static char tmpdir[256];
-
-static int setup_dir(void **state)
-{
-    (void)state;
-    return test_tmpdir_make(tmpdir, sizeof tmpdir, "tlab-wlimits");
-}
-
-static int teardown_dir(void **state)
-{
-    (void)state;
-    test_tmpdir_remove(tmpdir);
-    return 0;
-}
-
 static const char *const words[] = { "<pad>", "<bos>", "<eos>", "<unk>", "the", "dog", "sees", "der", "hund" };
 #define N_WORDS ((int)(sizeof words / sizeof *words))
 
@@ -75,13 +60,13 @@ static void test_non_regular_refused(void **state)
     assert_non_null(strstr(err, "not a regular file"));
     assert_null(m.params.memory);
     char fifo[600];
-    snprintf(fifo, sizeof fifo, "%s/pipe.safetensors", tmpdir);
+    snprintf(fifo, sizeof fifo, "%s/pipe.safetensors", test_tmpdir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     assert_int_equal(weights_load(&m, fifo, err, sizeof err), -1); /* would wait forever if it opened it */
     assert_non_null(strstr(err, "not a regular file"));
-    assert_int_equal(weights_load(&m, tmpdir, err, sizeof err), -1);
+    assert_int_equal(weights_load(&m, test_tmpdir, err, sizeof err), -1);
     assert_non_null(strstr(err, "Is a directory"));
-    assert_null(strstr(err, tmpdir)); /* the caller names the file, once */
+    assert_null(strstr(err, test_tmpdir)); /* the caller names the file, once */
 }
 
 /* A valid model followed by 64 MB (sparse, so nothing is really written): the
@@ -90,7 +75,7 @@ static void test_reads_only_what_the_header_declares(void **state)
 {
     (void)state;
     char path[600], err[512];
-    snprintf(path, sizeof path, "%s/tail.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/tail.safetensors", test_tmpdir);
     model_params p;
     tok_vocab v;
     save_model(path, 1, 1, &p, &v);
@@ -123,7 +108,7 @@ static void test_sixteen_plus_sixteen_layers(void **state)
 {
     (void)state;
     char path[600], err[512];
-    snprintf(path, sizeof path, "%s/deep.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/deep.safetensors", test_tmpdir);
     model_params p;
     tok_vocab v;
     save_model(path, 16, 16, &p, &v);
@@ -181,7 +166,7 @@ static void test_vocab_as_typed(void **state)
 {
     (void)state;
     char path[600], err[512];
-    snprintf(path, sizeof path, "%s/case.safetensors", tmpdir);
+    snprintf(path, sizeof path, "%s/case.safetensors", test_tmpdir);
     model_params p;
     tok_vocab v;
     save_model(path, 1, 1, &p, &v);
@@ -228,10 +213,10 @@ static void test_vocab_as_typed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_non_regular_refused, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_reads_only_what_the_header_declares, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_sixteen_plus_sixteen_layers, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_vocab_as_typed, setup_dir, teardown_dir),
+        TEST_IN_TMPDIR(test_non_regular_refused),
+        TEST_IN_TMPDIR(test_reads_only_what_the_header_declares),
+        TEST_IN_TMPDIR(test_sixteen_plus_sixteen_layers),
+        TEST_IN_TMPDIR(test_vocab_as_typed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

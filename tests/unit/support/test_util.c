@@ -7,30 +7,35 @@
 #include <string.h>
 #include <unistd.h>
 
-int test_tmpdir_make(char *dir, size_t n, const char *name)
+char test_tmpdir[256];
+
+int test_tmpdir_setup(void **state)
 {
+    (void)state;
     const char *base = getenv("TMPDIR");
-    snprintf(dir, n, "%s/%s-XXXXXX", base && base[0] ? base : "/tmp", name);
-    if (mkdtemp(dir)) return 0;
-    if (n) dir[0] = '\0';
+    snprintf(test_tmpdir, sizeof test_tmpdir, "%s/tlab-test-XXXXXX", base && base[0] ? base : "/tmp");
+    if (mkdtemp(test_tmpdir)) return 0;
+    test_tmpdir[0] = '\0';
     return -1;
 }
 
-void test_tmpdir_remove(const char *dir)
+int test_tmpdir_teardown(void **state)
 {
-    if (!dir || !dir[0]) return;
-    DIR *d = opendir(dir);
+    (void)state;
+    if (!test_tmpdir[0]) return 0;
+    DIR *d = opendir(test_tmpdir);
     if (d) {
         struct dirent *e;
         char path[1024];
         while ((e = readdir(d))) {
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            snprintf(path, sizeof path, "%s/%s", test_tmpdir, e->d_name);
             if (remove(path) != 0) rmdir(path);
         }
         closedir(d);
     }
-    rmdir(dir);
+    rmdir(test_tmpdir);
+    return 0;
 }
 
 model_config test_config(int V, int D, int H, int layers, int F, int L)

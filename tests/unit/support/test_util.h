@@ -10,12 +10,15 @@
 
 #include "model.h"
 
-/* Makes a new empty directory $TMPDIR/NAME-XXXXXX (/tmp when TMPDIR is unset)
- * into dir[n]. Returns 0, or -1 (dir holds no directory). */
-int test_tmpdir_make(char *dir, size_t n, const char *name);
-
-/* Removes the files and empty folders in dir, then dir itself. */
-void test_tmpdir_remove(const char *dir);
+/* A scratch directory around one test, as cmocka set-up and tear-down:
+ * TEST_IN_TMPDIR(test_x) in the test list.
+ * test_tmpdir_setup makes test_tmpdir, a new empty $TMPDIR/tlab-test-XXXXXX
+ * (/tmp when TMPDIR is unset); test_tmpdir_teardown removes the files and
+ * empty folders in it, then the directory. */
+extern char test_tmpdir[256];
+int test_tmpdir_setup(void **state);
+int test_tmpdir_teardown(void **state);
+#define TEST_IN_TMPDIR(f) cmocka_unit_test_setup_teardown(f, test_tmpdir_setup, test_tmpdir_teardown)
 
 /* The default model's configuration (model_config_default(V)) made small:
  * d_model D, H heads, `layers` encoder and decoder layers, d_ff F, max_len L. */
