@@ -157,21 +157,22 @@ void app_retranslate(app *a)
     a->dirty = 1;
 }
 
-static void load_lesson_text(app *a)
+void app_load_lesson_text(app *a, int li)
 {
-    if (a->text_for == a->lesson && a->text) return;
+    if (a->text_for == li && (a->text || a->text_missing)) return;
     free(a->text);
+    narration_free(&a->narr);
     a->text = NULL;
     a->text_missing = 0;
     a->panel_scroll = 0;
-    a->text_for = a->lesson;
+    a->text_for = li;
     snprintf(a->text_path, sizeof a->text_path, "%s/lessons/%s/%s.txt", a->assets, a->opt.lang,
-             lesson_registry[a->lesson]->slug);
+             lesson_registry[li]->slug);
     FILE *f = fopen(a->text_path, "rb");
     char note[200] = "";
     if (!f && strcmp(a->opt.lang, "en") != 0) { /* fall back to English, and say so */
         char en[1024];
-        snprintf(en, sizeof en, "%s/lessons/en/%s.txt", a->assets, lesson_registry[a->lesson]->slug);
+        snprintf(en, sizeof en, "%s/lessons/en/%s.txt", a->assets, lesson_registry[li]->slug);
         f = fopen(en, "rb");
         if (f) snprintf(note, sizeof note, "# (No text in \xE2\x80\x9C%s\xE2\x80\x9D yet: English shown.)\n\n", a->opt.lang);
     }
@@ -198,7 +199,19 @@ static void load_lesson_text(app *a)
     for (; *src; src++) if (*src != '\r') *dst++ = *src;
     *dst = 0;
     a->text = buf;
+    if (narration_parse(a->text, app_lesson_steps(a, li), &a->narr) != 0) { free(a->text); a->text = NULL; a->text_missing = 1; }
 }
+
+static const char *step_part(const app *a, char **part)
+{
+    if (!a->text || a->text_for != a->lesson || !part) return "";
+    int k = a->lstep[a->lesson];
+    return k >= 0 && k < a->narr.n_steps && part[k] ? part[k] : "";
+}
+
+const char *app_step_text(const app *a) { return step_part(a, a->narr.text); }
+const char *app_step_caption(const app *a) { return step_part(a, a->narr.caption); }
+const char *app_step_notes(const app *a) { return step_part(a, a->narr.notes); }
 
 void app_goto_lesson(app *a, int li, int at_end)
 {
@@ -207,7 +220,7 @@ void app_goto_lesson(app *a, int li, int at_end)
     int n = app_lesson_steps(a, li);
     a->lstep[li] = at_end ? n - 1 : 0;
     a->dirty = 1;
-    load_lesson_text(a);
+    app_load_lesson_text(a, li);
 }
 
 static void default_export_dir(app *a)
@@ -226,6 +239,8 @@ int app_setup(app *a, const app_options *o)
     a->zoom = o->zoom > 0 ? o->zoom : 1.0f;
     a->sidebar = 1;
     a->panel_on = 1;
+    a->panel_pct = 26;
+    a->panel_step = -1;
     a->px_per_win = 1.0f;
     a->text_for = -1;
     a->sel.token = -1;
@@ -292,6 +307,7 @@ void app_teardown(app *a)
     weights_model_free(&a->model);
     if (a->has_untrained) weights_model_free(&a->untrained);
     free(a->text);
+    narration_free(&a->narr);
     free(a->tb);
     free(a->script);
     if (a->r) SDL_DestroyRenderer(a->r);

@@ -29,6 +29,9 @@ typedef struct {
     float zoom;                 /* --zoom F (0.75..3): the figures' zoom for the window and exports, default 1 */
     int audit;                  /* --audit: --export-all also writes DIR/audit.json (the layout audit) */
     int audit_only;             /* --audit-only: the audit without writing the PNGs (faster) */
+    int screens;                /* --screens: --export-all writes full screens (chrome included), not slides */
+    int slides_layer, slides_head; /* --slides-head L:H (1-based); 0: auto, the most readable head per slide */
+    unsigned long long lessons_mask; /* --lessons 3,5-7: bit n = course number n; 0: every lesson */
 } app_options;
 
 enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2, APP_EXIT_MODEL = 3 };

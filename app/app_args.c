@@ -26,7 +26,12 @@ void app_usage(FILE *f)
         "  --size WxH             window size (default 1280x800)\n"
         "  --export-dir DIR       where Ctrl+S / F12 screenshots go (default ~/TransformerLab/exports)\n"
         "  --export-size WxH      size of slide exports and --export-all (default 1920x1080)\n"
-        "  --export-all DIR       render every lesson and step to DIR/NN-slug[-stepK].png, no window, then exit\n"
+        "  --export-all DIR       every lesson and step as a slide, DIR/NN-slug[-stepK].png, and the\n"
+        "                         deck DIR/deck.pdf (speaker notes on its last pages); no window\n"
+        "  --screens              with --export-all: full screens (sidebar, text panel), no PDF\n"
+        "  --slides-head auto|L:H the head an attention slide shows: auto (the most readable) or\n"
+        "                         layer L, head H (from 1)\n"
+        "  --lessons LIST         with --export-all: only these lessons, e.g. 3,5-7\n"
         "  --audit                with --export-all: also write DIR/audit.json, every text that overlaps\n"
         "                         another or is cut (see docs/app.md)\n"
         "  --audit-only           with --export-all: only the audit, no PNGs (faster)\n"
@@ -48,6 +53,44 @@ static int parse_size(const char *s, int *w, int *h)
     if (a < 320 || b < 240 || a > 8192 || b > 8192) return -1;
     *w = (int)a;
     *h = (int)b;
+    return 0;
+}
+
+/* "3,5-7" -> bits 3, 5, 6, 7 (course numbers 0..63). 0, or -1. */
+static int parse_lessons(const char *s, unsigned long long *mask)
+{
+    *mask = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a > 63) return -1;
+        b = a;
+        if (*end == '-') {
+            const char *q = end + 1;
+            b = strtol(q, &end, 10);
+            if (end == q || b < a || b > 63) return -1;
+        }
+        for (long i = a; i <= b; i++) *mask |= 1ULL << i;
+        if (*end == ',') end++;
+        else if (*end) return -1;
+        p = end;
+    }
+    return *mask ? 0 : -1;
+}
+
+/* "auto" -> 0, 0; "L:H" (from 1) -> L, H. 0, or -1. */
+static int parse_head(const char *s, int *layer, int *head)
+{
+    if (!strcmp(s, "auto")) { *layer = *head = 0; return 0; }
+    char *end;
+    long l = strtol(s, &end, 10);
+    if (end == s || *end != ':' || l < 1 || l > 64) return -1;
+    const char *q = end + 1;
+    long h = strtol(q, &end, 10);
+    if (end == q || *end || h < 1 || h > 64) return -1;
+    *layer = (int)l;
+    *head = (int)h;
     return 0;
 }
 
@@ -96,6 +139,17 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
                 return APP_EXIT_USAGE;
             }
             o->zoom = (float)z;
+        }
+        else if (!strcmp(a, "--screens")) o->screens = 1;
+        else if (!strcmp(a, "--lessons") || !strcmp(a, "--slides-head")) {
+            NEED_VALUE();
+            int bad = a[2] == 'l' ? parse_lessons(v, &o->lessons_mask) : parse_head(v, &o->slides_layer, &o->slides_head);
+            if (bad) {
+                fprintf(err, "transformer-lab: %s wants %s, not '%s'\n", a,
+                        a[2] == 'l' ? "course numbers 0-63 and ranges, e.g. 3,5-7" : "auto or LAYER:HEAD from 1, e.g. 2:3", v);
+                app_usage(err);
+                return APP_EXIT_USAGE;
+            }
         }
         else if (!strcmp(a, "--assets")) { NEED_VALUE(); o->assets_dir = v; }
         else if (!strcmp(a, "--monkey") || !strcmp(a, "--seed")) { /* the monkey test (app/monkey.c) */

@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <SDL.h>
@@ -55,9 +56,9 @@ void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L)
     int title_h = ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE) + ui_px(ui, 4);
     L->title = (SDL_Rect){x0, L->top.h + pad, cw, title_h};
     int rest = h - (L->title.y + title_h) - pad;
-    int panel_h = a->panel_on ? rest * 26 / 100 : 0;
+    int panel_h = a->panel_on ? rest * a->panel_pct / 100 : 0;
     if (a->panel_on && panel_h < ui_px(ui, 110)) panel_h = ui_px(ui, 110);
-    if (panel_h > rest / 2) panel_h = rest / 2;
+    if (panel_h > rest * 70 / 100) panel_h = rest * 70 / 100;
     L->panel = (SDL_Rect){x0, h - pad - panel_h, cw, panel_h};
     L->area = (SDL_Rect){x0, L->title.y + title_h, cw, L->panel.y - (a->panel_on ? pad : 0) - (L->title.y + title_h)};
     if (L->area.h < 10) L->area.h = 10;
@@ -307,33 +308,56 @@ static void draw_sidebar(app *a, ui_ctx *ui, const app_layout *L)
     SDL_RenderSetClipRect(ui->r, NULL);
 }
 
+/* What the presenter view shows: the step's caption, its notes and the next
+ * step's caption, as prose for ui_text_wrap (malloc'ed; NULL when out of memory). */
+static char *presenter_text(app *a)
+{
+    int k = a->lstep[a->lesson], n = app_lesson_steps(a, a->lesson);
+    const char *notes = app_step_notes(a);
+    size_t len = strlen(notes) + strlen(app_step_caption(a)) + 400;
+    const char *next = k + 1 < n && k + 1 < a->narr.n_steps ? a->narr.caption[k + 1] : "";
+    len += strlen(next);
+    char *b = malloc(len);
+    if (!b) return NULL;
+    snprintf(b, len, "# Presenter notes \xC2\xB7 step %d / %d (N: back to the lesson text)\n%s\n\n%s%s%s", k + 1, n,
+             app_step_caption(a), notes[0] ? notes : "(no notes for this step)", next[0] ? "\n\n# Next step\n" : "", next);
+    return b;
+}
+
 static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
 {
     const ui_theme *t = ui->theme;
     if (L->panel.h <= 0) return;
     ui_panel(ui, L->panel);
+    if (a->presenter) ui_frame(ui, L->panel, t->accent, ui_px(ui, 2));
     int pad = ui_px(ui, 12);
     SDL_Rect in = {L->panel.x + pad, L->panel.y + pad / 2, L->panel.w - 2 * pad, L->panel.h - pad};
     SDL_RenderSetClipRect(ui->r, &in);
     ui_text_bg(ui, &t->panel);
+    if (a->panel_step != a->lstep[a->lesson] + 1000 * a->lesson) { /* a new step starts at the top */
+        a->panel_step = a->lstep[a->lesson] + 1000 * a->lesson;
+        a->panel_scroll = 0;
+    }
+    char *notes = a->presenter && a->text ? presenter_text(a) : NULL;
     if (a->text_missing || !a->text) {
         char b[1200];
         snprintf(b, sizeof b, "No lesson text for language \xE2\x80\x9C%s\xE2\x80\x9D yet.\nExpected the file %s "
                               "(plain UTF-8; edit it without recompiling).", a->opt.lang, a->text_path);
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, 0, t->warn, b);
     } else {
-        const char *more = "\xE2\x96\xBC more (scroll)";
+        const char *body = notes ? notes : app_step_text(a);
+        const char *more = "\xE2\x96\xBC more: mouse wheel, or Ctrl+\xE2\x86\x91 for a taller panel";
         int mw, mh;
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
         /* the height first (a box 0 high draws nothing; the wrap is cached), so that
          * when there is more below, the last line drawn stays clear of the marker */
-        int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){in.x, in.y, in.w, 0}, 0, t->text, a->text);
+        int total = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){in.x, in.y, in.w, 0}, 0, t->text, body);
         if (a->panel_scroll > 0 && total - a->panel_scroll < in.h) a->panel_scroll = total > in.h ? total - in.h : 0;
         int over = total - a->panel_scroll > in.h;
         SDL_Rect text_box = in;
         if (over) text_box.h = L->panel.y + L->panel.h - mh - 2 - in.y;
         ui->scrolled = 1; /* the rest is a scroll away, and "more" says so */
-        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, text_box, a->panel_scroll, t->text, a->text);
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, text_box, a->panel_scroll, t->text, body);
         ui->scrolled = 0;
         SDL_RenderSetClipRect(ui->r, &L->panel);
         if (over) {
@@ -343,6 +367,7 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, mr.x + ui_px(ui, 4), mr.y, t->text_dim, UI_LEFT, more);
         }
     }
+    free(notes);
     SDL_RenderSetClipRect(ui->r, NULL);
 }
 

@@ -126,6 +126,12 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
         case SDLK_MINUS: case SDLK_KP_MINUS: a->zoom /= 1.1f; clamp_zoom(a); return;
         case SDLK_0: case SDLK_KP_0: a->zoom = 1.0f; clamp_zoom(a); return;
         case SDLK_b: a->sidebar = !a->sidebar; return;
+        case SDLK_UP: case SDLK_DOWN: /* the text panel taller / shorter (shown again if hidden) */
+            a->panel_pct += key == SDLK_UP ? 8 : -8;
+            if (a->panel_pct < 10) a->panel_pct = 10;
+            if (a->panel_pct > 70) a->panel_pct = 70;
+            a->panel_on = 1;
+            return;
         default: return;
         }
     }
@@ -158,6 +164,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_v: a->overlay = a->overlay == OVERLAY_VOCAB ? OVERLAY_NONE : OVERLAY_VOCAB; return;
     case SDLK_t: a->theme = ui_theme_next(a->theme); return;
     case SDLK_p: a->panel_on = !a->panel_on; return;
+    case SDLK_n: a->presenter = !a->presenter; a->panel_on = 1; a->panel_scroll = 0; return;
     case SDLK_LEFTBRACKET: a->sel.layer--; app_clamp_selection(a); return;
     case SDLK_RIGHTBRACKET: a->sel.layer++; app_clamp_selection(a); return;
     case SDLK_COMMA: a->sel.head--; app_clamp_selection(a); return;

@@ -8,9 +8,13 @@
  *   chrome.c    layout and drawing of a frame: top bar, sentence box, status
  *               line, sidebar, text panel, toast (app_render)
  *   overlays.c  the help, example-sentence and vocabulary overlays
+ *   narration.c the lesson text format: each step's narration, caption and notes
  *   input.c     every event, real or scripted: keys, mouse, the sentence box
  *   replay.c    --script replay
  *   dump.c      the JSON state dump
+ *   slide.c     one step drawn as a slide (title, figure, caption, footer)
+ *   deck.c      --export-all: the deck of slides (or screens), the head each
+ *               attention slide shows, the PDF (deck_pdf.c writes it with cairo)
  *   headless.c  drawing without a window: the software renderer, --export-all,
  *               the screen and slide exports
  *   bench.c     the frame-time benchmark (tests/bench/bench_app.c)
@@ -30,6 +34,7 @@
 #include "attn_overlay.h"
 #include "input_status.h"
 #include "lesson.h"
+#include "narration.h"
 #include "script.h"
 #include "textbox.h"
 #include "trace.h"
@@ -95,9 +100,13 @@ typedef struct {
     int sidebar, panel_on;
     int blank;                  /* PRESENTER_SHOW, or the screen blanked to black / white (B / W) */
     int spotlight;              /* 1: the spotlight follows the mouse (Ctrl+L) */
+    int panel_pct;              /* the text panel's height: percent of the space under the title (Ctrl+Up/Down) */
+    int presenter;              /* 1: the panel shows the step's presenter notes (N) */
     int overlay;
     int panel_scroll;
-    char *text;                 /* the current lesson's prose */
+    int panel_step;             /* the step panel_scroll belongs to (a new step starts at the top) */
+    char *text;                 /* the current lesson's prose, as read */
+    narration narr;             /* text cut into steps: narration, caption, notes (narration.h) */
     int text_for;               /* lesson index the prose belongs to */
     int text_missing;
     char text_path[1024];
@@ -151,6 +160,12 @@ int app_lesson_steps(app *a, int li);
 void app_clamp_selection(app *a);
 void app_retranslate(app *a);          /* runs the model on the sentence box's text */
 void app_goto_lesson(app *a, int li, int at_end);
+/* Reads the lesson's text file (once per lesson) and cuts it into steps (a->narr). */
+void app_load_lesson_text(app *a, int li);
+/* The current step's narration, caption and notes ("" when the lesson has no text). */
+const char *app_step_text(const app *a);
+const char *app_step_caption(const app *a);
+const char *app_step_notes(const app *a);
 /* Options, assets, fonts, script, models. Returns -1 to go on, else an exit code. */
 int app_setup(app *a, const app_options *o);
 /* Lays out for a->w x a->h, starts every lesson and translates the first sentence. */
@@ -194,14 +209,35 @@ void app_draw_presenter(app *a, ui_ctx *ui, int w, int h, int mx, int my);
 /* dump.c */
 int app_dump(app *a, const char *path);
 
+/* slide.c */
+/* What a slide shows besides the figure, and where (pixels at the slide's size). */
+typedef struct {
+    char title[256], step[64];
+    const char *caption, *notes;      /* the step's (narration.h); "" when none */
+    char sentence[2400], sizes[160];  /* the footer: sentence -> translation, the model's sizes */
+    char head_note[320];              /* which head an attention slide shows and why; "" when none (set by the caller) */
+    SDL_Rect r_title, r_note, r_figure, r_caption, r_footer;
+    float title_px, caption_px, small_px;  /* font sizes in pixels */
+} slide_info;
+/* The slides' ui scale at w x h (>= 1.3 per 1080 px of height). */
+float app_slide_scale(int w, int h);
+/* Draws the current step as a slide into ui->r at w x h and fills si (its
+ * head_note is the caller's); texts 0 draws the figure only (the PDF writes the texts). */
+void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int texts);
+
 /* headless.c */
 /* A w x h surface with a software renderer drawing into it and the toolkit on
  * that renderer: the one set-up of every drawing without a window (--export-all,
  * the slide export, the benchmark). 0, or -1 with a message in err (nothing left open). */
 int app_offscreen_open(const app *a, int w, int h, SDL_Surface **s, SDL_Renderer **r, ui_ctx *ui, char *err, size_t n);
 void app_offscreen_close(SDL_Surface *s, SDL_Renderer *r, ui_ctx *ui);
+/* The current step as a slide (Ctrl+Shift+S), in a new surface; NULL with err. */
 SDL_Surface *app_render_offscreen(app *a, int w, int h, char *err, size_t n);
 void app_export_surface(app *a, SDL_Surface *s, const char *suffix);
+
+/* deck.c */
+/* --export-all: every step of the chosen lessons as a slide (PNG) and the
+ * PDF deck, or with --screens the full screens. An exit code. */
 int app_export_all(app *a);
 
 #endif

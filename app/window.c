@@ -102,7 +102,9 @@ int app_run_window(app *a)
             a->slide_pending = 0;
             char err[1200];
             SDL_Surface *s = app_render_offscreen(a, a->opt.export_w, a->opt.export_h, err, sizeof err);
-            if (s) app_export_surface(a, s, "-slide");
+            char suffix[48];
+            snprintf(suffix, sizeof suffix, "-step%d-slide", a->lstep[a->lesson] + 1);
+            if (s) app_export_surface(a, s, suffix);
             else app_toast(a, 2, "Slide export failed: %s", err);
             app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
         }

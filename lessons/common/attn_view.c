@@ -5,6 +5,7 @@
  *
  * Must not: change the trace or the parameters, or draw.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,4 +101,48 @@ int attn_view_header(const lesson_ctx *ctx, SDL_Rect *formula, SDL_Rect *info, S
     *button = (SDL_Rect){a.x + a.w - bw, a.y + lf, bw, bh};
     *info = (SDL_Rect){a.x, a.y + lf, a.w - bw - pad, bh};
     return a.y + lf + bh + pad;
+}
+
+/* One head's readability: mean row entropy (self) or mean largest weight (cross),
+ * and whether 3 rows in 4 share their largest key. */
+static float head_score(const trace *tr, const trace_attn *a, int h, int nq, int nk, int causal, int cross, int *sink)
+{
+    double sum = 0.0;
+    int rows = 0, top_same = 0, first_top = -1;
+    for (int q = 0; q < nq; q++) {
+        int n = causal ? q + 1 : nk;
+        double ent = 0.0, mx = -1.0;
+        int top = 0;
+        for (int k = 0; k < n; k++) {
+            double w = trace_attn_at(tr, a->weights, h, q, k);
+            if (w > 0.0) ent -= w * log(w);
+            if (w > mx) { mx = w; top = k; }
+        }
+        if (causal && q == 0) continue; /* the first decoder row has one key: nothing to compare */
+        if (first_top < 0) first_top = top;
+        top_same += top == first_top;
+        sum += cross ? mx : ent;
+        rows++;
+    }
+    *sink = rows > 1 && top_same * 4 >= rows * 3;
+    return rows ? (float)(sum / rows) : (cross ? 0.0f : INFINITY);
+}
+
+int attn_view_best_head(const trace *tr, int kind, int *layer, int *head, float *score)
+{
+    kind = kind_ok(kind);
+    int nl = attn_kind_layers(tr, kind), H = tr->cfg.n_heads;
+    int nq = kind == ATTN_ENC_SELF ? tr->n_src : tr->n_tgt, nk = kind == ATTN_DEC_SELF ? tr->n_tgt : tr->n_src;
+    if (nl < 1 || H < 1 || nq < 1 || nk < 1) return 0;
+    int cross = kind == ATTN_CROSS, found = 0;
+    for (int pass = 0; pass < 2 && !found; pass++) /* pass 0 skips the sinks; pass 1 takes any head */
+        for (int l = 0; l < nl; l++)
+            for (int h = 0; h < H; h++) {
+                const trace_attn *a = kind == ATTN_ENC_SELF ? &tr->enc[l].self : kind == ATTN_DEC_SELF ? &tr->dec[l].self : &tr->dec[l].cross;
+                int sink;
+                float s = head_score(tr, a, h, nq, nk, kind == ATTN_DEC_SELF, cross, &sink);
+                if (pass == 0 && sink) continue;
+                if (!found || (cross ? s > *score : s < *score)) { *layer = l; *head = h; *score = s; found = 1; }
+            }
+    return nl * H;
 }

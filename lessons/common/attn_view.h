@@ -47,6 +47,15 @@ typedef struct {
  * labels live in ctx->scratch (v->qlab is NULL when it ran out of memory). */
 void attn_view_pick(const lesson_ctx *ctx, int kind, attn_view *v);
 
+/* The most readable head of kind's maps in tr, for a slide: for self-attention
+ * the lowest mean entropy of its rows (nats: a sharp map), for cross-attention
+ * the highest mean of each row's largest weight (the clearest alignment). Heads
+ * whose rows put their largest weight on one same key for 3 rows in 4 or more
+ * (a "sink", often <eos>) are passed over, unless every head is one. Fills
+ * *layer, *head (0-based) and *score (the entropy, or the mean largest weight);
+ * returns how many heads were compared (0: no rows of that kind, nothing filled). */
+int attn_view_best_head(const trace *tr, int kind, int *layer, int *head, float *score);
+
 /* The label of the button (and key X) that switches from kind to the next one. */
 const char *attn_view_next_label(int kind);
 

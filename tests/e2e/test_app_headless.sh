@@ -106,7 +106,7 @@ for f in "${shots[@]}"; do
   [[ "$(basename "$f")" =~ ^positional-encoding-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.png$ ]] || fail "bad export name $f"
 done
 pngs 0 1280 800 "${shots[@]}"
-pngs 8 960 540 "$T/exports"/positional-encoding-slide-*.png
+pngs 8 960 540 "$T/exports"/positional-encoding-step*-slide-*.png
 
 # ---- 2. keys typed into the box never navigate; undo; theme and zoom keys
 cat > "$T/s4.txt" <<EOF
@@ -138,7 +138,7 @@ assert k2["lesson_number"] == 3, "key 3 after Esc did not go to lesson 3"
 assert k2["theme"] == "light" and k2["zoom"] > 1.05, (k2["theme"], k2["zoom"])
 EOF
 
-# ---- 3. --export-all: one PNG per lesson and step, at the asked size
+# ---- 3. --export-all: one slide PNG per lesson and step, at the asked size, and the deck (PDF, listing)
 "$APP" --export-all "$T/all" --export-size 640x400 --theme light --sentence "a young woman does not help the old man" \
   2> "$T/all.err" || fail "--export-all failed: $(cat "$T/all.err")"
 python3 - "$T/d0.json" "$T/all" <<'EOF' || fail "export-all names"
@@ -148,6 +148,7 @@ want = set()
 for l in d["lessons"]:
     if l["steps"] == 1: want.add("%02d-%s.png" % (l["number"], l["slug"]))
     else: want.update("%02d-%s-step%d.png" % (l["number"], l["slug"], k + 1) for k in range(l["steps"]))
+want.update(["deck.pdf", "deck.json"])
 have = set(os.listdir(sys.argv[2]))
 assert have == want, sorted(have ^ want)
 EOF

@@ -1,0 +1,275 @@
+/* deck.c - --export-all: every step of every lesson (or of --lessons) drawn
+ * headless, as slides (slide.c) into DIR/NN-slug[-stepK].png plus the PDF deck
+ * DIR/deck.pdf (deck_pdf.c) and DIR/deck.json (each slide's file, texts and
+ * what was drawn where), or with --screens as full screens (chrome.c). For
+ * each attention slide it picks the head shown (--slides-head: auto, the most
+ * readable one, or L:H) and says which and why on the slide; the beam-search
+ * slide shows the search up to its end.
+ *
+ * Must not: overwrite a file (every file lands through afile, AFILE_NEW), or
+ * draw (slide.c and chrome.c do).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL.h>
+
+#include "afile.h"
+#include "attn_view.h"
+#include "deck_pdf.h"
+#include "export.h"
+#include "json.h"
+#include "shell.h"
+
+/* The lessons whose slide shows one attention map, and which kind. */
+static const struct { const char *slug; int kind; } attn_slides[] = {
+    {"qkv", ATTN_ENC_SELF}, {"attention", ATTN_ENC_SELF}, {"masked-attention", ATTN_DEC_SELF}, {"cross-attention", ATTN_CROSS},
+};
+
+static int wanted(const app *a, int li)
+{
+    return !a->opt.lessons_mask || (lesson_number(li) < 64 && ((a->opt.lessons_mask >> lesson_number(li)) & 1ULL));
+}
+
+/* The file of step k (of n) of lesson li in --export-all's folder dir. */
+static void export_all_path(const char *dir, int li, int k, int n, char *path, size_t len)
+{
+    if (n > 1) snprintf(path, len, "%s/%02d-%s-step%d.png", dir, lesson_number(li), lesson_registry[li]->slug, k + 1);
+    else snprintf(path, len, "%s/%02d-%s.png", dir, lesson_number(li), lesson_registry[li]->slug);
+}
+
+/* Sets the selection for lesson li's slide and says on note which head and why ("" when no choice is made). */
+static void choose_view(app *a, int li, char *note, size_t n)
+{
+    note[0] = 0;
+    const char *slug = lesson_registry[li]->slug;
+    if (!strcmp(slug, "beam")) { a->sel.step = 1 << 20; return; } /* the lesson clamps: its last steps, to <eos> */
+    int kind = -1;
+    for (size_t i = 0; i < sizeof attn_slides / sizeof attn_slides[0]; i++)
+        if (!strcmp(slug, attn_slides[i].slug)) kind = attn_slides[i].kind;
+    if (kind < 0 || !a->trace_ok) return;
+    const model_config *c = &a->model.params.cfg;
+    int nl = attn_kind_layers(&a->tr, kind), layer = 0, head = 0;
+    float score = 0.0f;
+    if (a->opt.slides_layer > 0) {
+        layer = a->opt.slides_layer - 1 < nl ? a->opt.slides_layer - 1 : nl - 1;
+        head = (a->opt.slides_head - 1) % c->n_heads;
+        snprintf(note, n, "Layer %d, head %d of the %s (chosen with --slides-head)", layer + 1, head + 1, attn_kind_name(kind));
+    } else if (attn_view_best_head(&a->tr, kind, &layer, &head, &score) > 0) {
+        if (kind == ATTN_CROSS)
+            snprintf(note, n, "Layer %d, head %d of %d: the clearest alignment of the %s (each row's largest weight is %.2f on average)",
+                     layer + 1, head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
+        else
+            snprintf(note, n, "Layer %d, head %d of %d: the sharpest %s map (lowest mean entropy of a row, %.2f nats)", layer + 1,
+                     head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
+    }
+    a->sel.layer = layer;
+    a->sel.head = head;
+}
+
+/* 1 when one of the deck's names is taken (first in first). */
+static int names_taken(app *a, const char *dir, char *first, size_t n)
+{
+    int taken = 0;
+    char path[1400];
+    struct stat st;
+    for (int li = 0; li < lesson_registry_count; li++)
+        for (int k = 0, ns = app_lesson_steps(a, li); wanted(a, li) && !a->opt.audit_only && k < ns; k++) {
+            export_all_path(dir, li, k, ns, path, sizeof path);
+            if (lstat(path, &st) == 0 && taken++ == 0) snprintf(first, n, "%s", path);
+        }
+    for (int i = 0; i < 3; i++) {
+        if (i < 2 ? a->opt.screens || a->opt.audit_only : !a->opt.audit) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, i == 0 ? "deck.pdf" : i == 1 ? "deck.json" : "audit.json");
+        if (lstat(path, &st) == 0 && taken++ == 0) snprintf(first, n, "%s", path);
+    }
+    return taken;
+}
+
+static void json_rect(FILE *f, const char *key, SDL_Rect r)
+{
+    fprintf(f, ", \"%s\": [%d, %d, %d, %d]", key, r.x, r.y, r.w, r.h);
+}
+
+/* One slide in deck.json: its file, texts and what was drawn where (the slide's
+ * only elements: no sidebar, sentence box, buttons, status line or text panel). */
+static void json_slide(FILE *f, int count, const char *path, int li, int k, int n, const slide_info *si)
+{
+    fprintf(f, "%s\n  {\"file\": ", count ? "," : "");
+    const char *base = strrchr(path, '/');
+    json_write_string(f, base ? base + 1 : path);
+    fprintf(f, ", \"lesson\": %d, \"slug\": \"%s\", \"step\": %d, \"steps\": %d, \"title\": ", lesson_number(li),
+            lesson_registry[li]->slug, k + 1, n);
+    json_write_string(f, si->title);
+    fprintf(f, ", \"caption\": ");
+    json_write_string(f, si->caption);
+    fprintf(f, ", \"notes\": ");
+    json_write_string(f, si->notes);
+    fprintf(f, ", \"head_note\": ");
+    json_write_string(f, si->head_note);
+    fprintf(f, ", \"footer\": ");
+    json_write_string(f, si->sentence);
+    fprintf(f, ", \"drawn\": [\"title\", \"figure\", \"caption\", \"footer\"%s], \"title_px\": %.1f, \"caption_px\": %.1f",
+            si->head_note[0] ? ", \"head_note\"" : "", (double)si->title_px, (double)si->caption_px);
+    json_rect(f, "r_title", si->r_title);
+    json_rect(f, "r_figure", si->r_figure);
+    json_rect(f, "r_caption", si->r_caption);
+    json_rect(f, "r_footer", si->r_footer);
+    fprintf(f, "}");
+}
+
+/* Draws and writes every wanted step; the slides also go into pdf and the
+ * listing json (both NULL with --screens). */
+static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audit_log *audit, const volatile sig_atomic_t *stop,
+                     int *count)
+{
+    char err[1200], path[1400];
+    const char *dir = a->opt.export_all_dir;
+    int w = a->opt.export_w, h = a->opt.export_h;
+    for (int li = 0; li < lesson_registry_count; li++) {
+        if (!wanted(a, li)) continue;
+        app_goto_lesson(a, li, 0);
+        int n = app_lesson_steps(a, li);
+        for (int k = 0; k < n; k++) {
+            a->lstep[li] = k;
+            slide_info si;
+            memset(&si, 0, sizeof si);
+            if (audit) app_audit_image_begin(audit, w, h);
+            if (!a->opt.screens) {
+                lesson_selection keep = a->sel;
+                choose_view(a, li, si.head_note, sizeof si.head_note);
+                app_render_slide(a, &a->ui, w, h, &si, 1);
+                a->sel = keep;
+            } else {
+                app_render(a, &a->ui, w, h, -1, -1, 1, 0);
+            }
+            SDL_RenderPresent(a->r);
+            export_all_path(dir, li, k, n, path, sizeof path);
+            if (audit && app_audit_image_end(audit, path) != 0) {
+                fprintf(stderr, "transformer-lab: the layout audit ran out of memory\n");
+                return -1;
+            }
+            if (*stop || (!a->opt.audit_only && export_save_png(s, path, AFILE_NEW, stop, err, sizeof err) != 0) ||
+                (pdf && deck_pdf_add(pdf, &si, s, a->theme, err, sizeof err) != 0)) { /* never a partial file */
+                if (!*stop) fprintf(stderr, "transformer-lab: %s\n", err);
+                return -1;
+            }
+            if (json) json_slide(json, *count, path, li, k, n, &si);
+            if (pdf && (!si.caption || !si.caption[0])) fprintf(stderr, "transformer-lab: warning: %s has no caption (lesson text %s)\n", path, a->text_path);
+            (*count)++;
+        }
+    }
+    return 0;
+}
+
+/* Writes the audit's JSON and says what it found; an exit code. */
+static int audit_finish(app_audit_log *L, const char *path)
+{
+    char err[1200];
+    if (app_audit_write(L, path, err, sizeof err) != 0) {
+        fprintf(stderr, "transformer-lab: %s\n", err);
+        return APP_EXIT_FAIL;
+    }
+    fprintf(stderr, "transformer-lab: layout audit of %d images: %ld overlapping pairs, %ld clipped texts (%s)\n",
+            L->images, L->overlaps, L->clipped, path);
+    return APP_EXIT_OK;
+}
+
+/* The deck's outputs besides the PNGs: the PDF, deck.json, the audit. */
+typedef struct {
+    deck_pdf *pdf;
+    afile json;
+    app_audit_log audit;
+    char pdf_path[1400], json_path[1400], audit_path[1400];
+} deck_out;
+
+/* Opens what this export writes besides the PNGs; 0, or -1 after saying why. */
+static int outputs_open(app *a, deck_out *o, int w, int h)
+{
+    char err[1200];
+    const char *dir = a->opt.export_all_dir;
+    snprintf(o->pdf_path, sizeof o->pdf_path, "%s/deck.pdf", dir);
+    snprintf(o->json_path, sizeof o->json_path, "%s/deck.json", dir);
+    snprintf(o->audit_path, sizeof o->audit_path, "%s/audit.json", dir);
+    if (a->opt.audit && app_audit_start(&o->audit, &a->ui) != 0) {
+        fprintf(stderr, "transformer-lab: out of memory for the layout audit\n");
+        return -1;
+    }
+    if (a->opt.screens || a->opt.audit_only) return 0;
+    if (!(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err)) ||
+        afile_open(&o->json, o->json_path, AFILE_NEW, err, sizeof err) != 0) {
+        fprintf(stderr, "transformer-lab: %s\n", err);
+        return -1;
+    }
+    fprintf(o->json.fp, "{\"size\": [%d, %d], \"theme\": \"%s\", \"slides\": [", w, h, a->theme->name);
+    return 0;
+}
+
+/* Lands (rc ok and not stopped) or drops every output; the exit code. */
+static int outputs_close(app *a, deck_out *o, int rc, int stopped)
+{
+    char err[1200];
+    int ok = rc == APP_EXIT_OK && !stopped;
+    if (o->json.fp) fprintf(o->json.fp, "\n]}\n");
+    if (ok && o->pdf && deck_pdf_finish(o->pdf, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
+    else if (!ok) deck_pdf_abort(o->pdf);
+    if (ok && o->json.fp && afile_commit(&o->json, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
+    afile_abort(&o->json); /* nothing when committed */
+    if (ok && a->opt.audit) rc = audit_finish(&o->audit, o->audit_path);
+    app_audit_free(&o->audit);
+    return rc;
+}
+
+/* Nothing is overwritten: when any of the deck's names is taken in DIR, nothing
+ * is written (exit 1), so a folder never holds two decks mixed; each file then
+ * lands through afile (AFILE_NEW), so a killed export leaves no partial PNG or
+ * PDF under a deck name, only a hidden temporary that is no deck name.
+ * SIGINT/SIGTERM stop it between images (the image in hand and the PDF are
+ * dropped), with a message and exit 1. --audit also writes DIR/audit.json
+ * (audit.c) of what was drawn (slides, or screens); --audit-only only that. */
+int app_export_all(app *a)
+{
+    char err[1200];
+    const char *dir = a->opt.export_all_dir;
+    for (int i = 0; i < 64; i++)
+        if (((a->opt.lessons_mask >> i) & 1ULL) && i >= lesson_registry_count) { /* course number = registry place */
+            fprintf(stderr, "transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n", i, lesson_registry_count - 1);
+            return APP_EXIT_USAGE;
+        }
+    if (export_mkdir_p(dir, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); return APP_EXIT_FAIL; }
+    int w = a->opt.export_w, h = a->opt.export_h;
+    SDL_Surface *s;
+    if (app_offscreen_open(a, w, h, &s, &a->r, &a->ui, err, sizeof err) != 0) {
+        fprintf(stderr, "transformer-lab: %s\n", err);
+        return APP_EXIT_FAIL;
+    }
+    a->w = w; a->h = h;
+    app_start_lessons(a);
+    int rc = APP_EXIT_OK, count = 0;
+    char first[1400] = "";
+    deck_out o;
+    memset(&o, 0, sizeof o);
+    const volatile sig_atomic_t *stop = export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
+    int taken = names_taken(a, dir, first, sizeof first);
+    if (taken) {
+        fprintf(stderr,
+                "transformer-lab: %s already exists%s; --export-all never overwrites a file: "
+                "give a new or empty folder (nothing was written)\n",
+                first, taken > 1 ? " (and more of the deck's names)" : "");
+        rc = APP_EXIT_FAIL;
+    } else if (outputs_open(a, &o, w, h) != 0) rc = APP_EXIT_FAIL;
+    if (rc == APP_EXIT_OK && write_all(a, s, o.pdf, o.json.fp, a->opt.audit ? &o.audit : NULL, stop, &count) != 0) rc = APP_EXIT_FAIL;
+    rc = outputs_close(a, &o, rc, *stop != 0);
+    if (*stop)
+        fprintf(stderr, "transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n",
+                *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
+    export_release_signals();
+    if (rc == APP_EXIT_OK && !a->opt.audit_only)
+        fprintf(stderr, "transformer-lab: wrote %d %s to %s%s\n", count, a->opt.screens ? "images" : "slides", dir,
+                a->opt.screens ? "" : " and the deck deck.pdf");
+    app_offscreen_close(s, a->r, &a->ui);
+    a->r = NULL;
+    return *stop ? APP_EXIT_FAIL : rc;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# test_slides.sh - --export-all writes slides, not screens (issue 15): no app
+# chrome (the sidebar's and the top bar's pixels are not drawn: the slide's left
+# and top strips are the background colour, while --screens draws the panel
+# colour there; deck.json lists only title, head note, figure, caption and
+# footer), every step has a caption, titles >= 36 px and captions >= 24 px at
+# 1080p in 16:9 and 4:3; the PDF deck read back with poppler (pdfinfo: page
+# count = 2 x slides, page size; pdftotext: each slide page holds its title, each
+# notes page its notes; pdftoppm: a page renders, not blank); --lessons picks a
+# subset; --slides-head auto names the head, L:H forces it; the beam slide
+# reaches <eos>; bad values exit 2.
+source "$(dirname "$0")/lib.sh"
+S="the dog sees the cat"
+for sz in 1920x1080 1440x1080; do
+  "$APP" --export-all "$T/s$sz" --export-size $sz --theme light --sentence "$S" 2> "$T/err" || { cat "$T/err" >&2; fail "--export-all $sz"; }
+done
+"$APP" --export-all "$T/scr" --screens --export-size 1920x1080 --theme light --lessons 5 --sentence "$S" 2> "$T/err" \
+  || { cat "$T/err" >&2; fail "--screens"; }
+[ ! -e "$T/scr/deck.pdf" ] || fail "--screens wrote a PDF"
+python3 - "$T" "$HERE" <<'PY' || fail "slide checks"
+import json, os, sys
+sys.path.insert(0, sys.argv[2])
+from pngcheck import read_png, unfilter
+T = sys.argv[1]
+def pixels(path):
+    w, h, bpp, raw = read_png(path)
+    return w, h, bpp, unfilter(w, h, bpp, raw)
+def px(img, x, y):
+    w, h, bpp, rows = img
+    return tuple(rows[y][x * bpp:x * bpp + 3])
+for sz in ("1920x1080", "1440x1080"):
+    d = json.load(open(os.path.join(T, "s" + sz, "deck.json")))
+    W, H = d["size"]
+    assert len(d["slides"]) == 28, len(d["slides"])
+    for s in d["slides"]:
+        assert s["caption"].strip(), ("no caption", s["file"])
+        assert set(s["drawn"]) <= {"title", "head_note", "figure", "caption", "footer"}, s["drawn"]
+        assert s["title_px"] >= 36 and s["caption_px"] >= 24, (s["file"], s["title_px"], s["caption_px"])
+        fx, fy, fw, fh = s["r_figure"]
+        assert fx >= 0 and fx + fw <= W and fw >= W * 0.9 and fh >= H * 0.45, ("figure", s["file"], s["r_figure"])
+        cx, cy, cw, ch = s["r_caption"]
+        assert cy >= fy + fh and cy + ch <= s["r_footer"][1], ("caption overlaps", s["file"])
+    beam = [s for s in d["slides"] if s["slug"] == "beam"][0]
+    for slug in ("attention", "masked-attention", "cross-attention"):
+        notes = [s["head_note"] for s in d["slides"] if s["slug"] == slug]
+        assert all(n.startswith("Layer ") and "head" in n for n in notes), (slug, notes)
+    # no chrome: the left strip (where the sidebar is) and the top strip (the top bar) are background
+    slide = pixels(os.path.join(T, "s" + sz, "05-attention-step1.png"))
+    bg = px(slide, 2, H // 2)
+    for y in range(0, H, 7):
+        assert px(slide, 2, y) == bg and px(slide, 12, y) == bg, ("left strip drawn", sz, y, px(slide, 2, y))
+    for x in range(0, W, 11):
+        assert px(slide, x, 2) == bg, ("top strip drawn", sz, x)
+# the same check on the --screens export fails: there the sidebar and the top bar are drawn
+scr = pixels(os.path.join(T, "scr", "05-attention-step1.png"))
+bg_slide = px(pixels(os.path.join(T, "s1920x1080", "05-attention-step1.png")), 2, 540)
+side = [px(scr, 2, y) for y in range(0, 1080, 7)]
+assert sum(c != bg_slide for c in side) > len(side) * 0.9, "the --screens export should show the sidebar where the slide shows none"
+PY
+# the PDF, read back
+check_pdf() { # DIR WPT HPT
+  local info pages
+  info=$(pdfinfo "$1/deck.pdf") || fail "pdfinfo $1/deck.pdf"
+  pages=$(echo "$info" | awk '/^Pages:/ {print $2}')
+  [ "$pages" = 56 ] || fail "$1/deck.pdf has $pages pages, want 56 (28 slides + 28 notes pages)"
+  echo "$info" | grep -q "Page size: *$2 x $3 pts" || fail "$1/deck.pdf page size: $(echo "$info" | grep 'Page size')"
+  python3 - "$1" <<'PY' || fail "PDF text of $1"
+import json, subprocess, sys
+d = json.load(open(sys.argv[1] + "/deck.json"))
+n = len(d["slides"])
+for i, s in enumerate(d["slides"]):
+    page = subprocess.run(["pdftotext", "-f", str(i + 1), "-l", str(i + 1), sys.argv[1] + "/deck.pdf", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = " ".join(page.split())
+    assert s["title"] in flat, ("title missing on page", i + 1, s["title"], flat[:200])
+    assert " ".join(s["caption"].split())[:30] in flat, ("caption missing on page", i + 1)
+    notes = subprocess.run(["pdftotext", "-f", str(n + i + 1), "-l", str(n + i + 1), sys.argv[1] + "/deck.pdf", "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Speaker notes" in notes and s["title"] in " ".join(notes.split()), ("notes page", n + i + 1)
+    if s["notes"]:
+        assert " ".join(s["notes"].split())[:25] in " ".join(notes.split()), ("notes text", n + i + 1)
+PY
+}
+check_pdf "$T/s1920x1080" 960 540
+check_pdf "$T/s1440x1080" 720 540
+pdftoppm -r 40 -f 10 -l 10 -png "$T/s1920x1080/deck.pdf" "$T/page" || fail "pdftoppm"
+check_png "$(ls "$T"/page*.png | head -1)" 534 300 2
+# a subset, a forced head, bad values
+"$APP" --export-all "$T/sub" --export-size 1024x768 --lessons 3,5-6 --slides-head 1:2 --sentence "$S" 2> "$T/err" \
+  || { cat "$T/err" >&2; fail "--lessons 3,5-6"; }
+[ "$(ls "$T/sub" | grep -c png)" = 10 ] || fail "--lessons 3,5-6: $(ls "$T/sub")"
+grep -q '"head_note": "Layer 1, head 2 of the encoder self-attention (chosen with --slides-head)"' "$T/sub/deck.json" || fail "--slides-head 1:2"
+expect 2 "$APP" --export-all "$T/x" --lessons 3-x; has err "course numbers"
+expect 2 "$APP" --export-all "$T/x" --slides-head 0:1; has err "LAYER:HEAD"
+expect 2 "$APP" --export-all "$T/x" --lessons 40; has err "no lesson 40"
+echo "test_slides: ok (28 slides at 16:9 and 4:3, PDF 56 pages each, no chrome, captions)"
