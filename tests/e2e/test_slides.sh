@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 S="the dog sees the cat"
 for sz in 1920x1080 1440x1080; do
-  "$APP" --export-all "$T/s$sz" --export-size $sz --theme light --sentence "$S" 2> "$T/err" || { cat "$T/err" >&2; fail "--export-all $sz"; }
+  "$APP" --export-all "$T/s$sz" --export-size $sz --theme light --sentence "$S" --audit 2> "$T/err" || { cat "$T/err" >&2; fail "--export-all $sz"; }
 done
 "$APP" --export-all "$T/scr" --screens --export-size 1920x1080 --theme light --lessons 5 --sentence "$S" 2> "$T/err" \
   || { cat "$T/err" >&2; fail "--screens"; }
@@ -40,7 +40,14 @@ for sz in ("1920x1080", "1440x1080"):
         assert fx >= 0 and fx + fw <= W and fw >= W * 0.9 and fh >= H * 0.45, ("figure", s["file"], s["r_figure"])
         cx, cy, cw, ch = s["r_caption"]
         assert cy >= fy + fh and cy + ch <= s["r_footer"][1], ("caption overlaps", s["file"])
-    beam = [s for s in d["slides"] if s["slug"] == "beam"][0]
+    # the layout audit (issue 14) of the slides: no overlapping texts; no text of the slide's own (title,
+    # head line, caption, footer) is cut (lesson figures may still cut a label: listed in the report)
+    au = json.load(open(os.path.join(T, "s" + sz, "audit.json")))
+    assert au["total_overlaps"] == 0, ("overlaps", sz, au["total_overlaps"])
+    own = {t for s in d["slides"] for t in (s["title"], s["head_note"], s["caption"], s["footer"])}
+    cut = [(im.get("file"), c) for im in au["images"] for c in im.get("clipped", [])]
+    assert not [c for c in cut if any(str(c[1]).strip() and str(c[1]).strip() in t for t in own)], cut
+    print("audit", sz, "overlaps 0, clipped", len(cut), cut)
     for slug in ("attention", "masked-attention", "cross-attention"):
         notes = [s["head_note"] for s in d["slides"] if s["slug"] == slug]
         assert all(n.startswith("Layer ") and "head" in n for n in notes), (slug, notes)
