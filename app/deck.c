@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <SDL.h>
 
@@ -120,48 +121,140 @@ static void json_slide(FILE *f, int count, const char *path, int li, int k, int 
     fprintf(f, "}");
 }
 
+/* The PNG writer of --export-all: one thread encodes image k while the main
+ * thread draws image k+1 and adds its PDF page (PNG encoding is most of an
+ * export's time). One image in flight at most, so files land in order and
+ * "after N images" counts whole files. */
+typedef struct {
+    SDL_Thread *th;
+    SDL_sem *go, *done;
+    SDL_Surface *copy;          /* the image being written (a copy: the renderer draws on) */
+    char path[1400], err[1200];
+    const volatile sig_atomic_t *stop;
+    int busy, rc, quit;
+    double cpu;                 /* the writer's CPU seconds, when it stopped */
+} png_worker;
+
+static double clock_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int png_worker_run(void *arg)
+{
+    png_worker *pw = arg;
+    for (;;) {
+        SDL_SemWait(pw->go);
+        if (pw->quit) { pw->cpu = clock_s(CLOCK_THREAD_CPUTIME_ID); return 0; }
+        pw->rc = export_save_png(pw->copy, pw->path, AFILE_NEW, pw->stop, pw->err, sizeof pw->err);
+        SDL_SemPost(pw->done);
+    }
+}
+
+/* Waits for the image in flight; 0 (written or none), -1 after saying why. */
+static int png_worker_wait(png_worker *pw, int *count)
+{
+    if (!pw->busy) return 0;
+    SDL_SemWait(pw->done);
+    pw->busy = 0;
+    if (pw->rc == 0) { (*count)++; return 0; }
+    if (!*pw->stop) fprintf(stderr, "transformer-lab: %s\n", pw->err); /* never a partial PNG */
+    return -1;
+}
+
+static int png_worker_start(png_worker *pw, SDL_Surface *like, const volatile sig_atomic_t *stop)
+{
+    memset(pw, 0, sizeof *pw);
+    pw->stop = stop;
+    pw->copy = SDL_CreateRGBSurfaceWithFormat(0, like->w, like->h, 32, like->format->format);
+    pw->go = SDL_CreateSemaphore(0);
+    pw->done = SDL_CreateSemaphore(0);
+    if (pw->copy && pw->go && pw->done) pw->th = SDL_CreateThread(png_worker_run, "tlab-deck-png", pw);
+    if (pw->th) return 0;
+    fprintf(stderr, "transformer-lab: cannot start the PNG writer: %s\n", SDL_GetError());
+    return -1;
+}
+
+static void png_worker_stop(png_worker *pw)
+{
+    if (pw->th) { pw->quit = 1; SDL_SemPost(pw->go); SDL_WaitThread(pw->th, NULL); }
+    double cpu = pw->cpu;
+    if (pw->go) SDL_DestroySemaphore(pw->go);
+    if (pw->done) SDL_DestroySemaphore(pw->done);
+    if (pw->copy) SDL_FreeSurface(pw->copy);
+    memset(pw, 0, sizeof *pw);
+    pw->cpu = cpu;
+}
+
+/* Hands the drawn image s to the writer (after the previous one is written). */
+static int png_worker_put(png_worker *pw, SDL_Surface *s, const char *path, int *count)
+{
+    if (png_worker_wait(pw, count) != 0) return -1;
+    for (int y = 0; y < s->h; y++)
+        memcpy((Uint8 *)pw->copy->pixels + (size_t)y * pw->copy->pitch, (Uint8 *)s->pixels + (size_t)y * s->pitch, (size_t)s->w * 4);
+    snprintf(pw->path, sizeof pw->path, "%s", path);
+    pw->busy = 1;
+    SDL_SemPost(pw->go);
+    return 0;
+}
+
+/* Draws lesson li's step k: a slide (with the head it should show) or a screen. */
+static void draw_step(app *a, int li, slide_info *si, app_audit_log *audit)
+{
+    int w = a->opt.export_w, h = a->opt.export_h;
+    memset(si, 0, sizeof *si);
+    if (audit) app_audit_image_begin(audit, w, h);
+    if (!a->opt.screens) {
+        lesson_selection keep = a->sel;
+        choose_view(a, li, si->head_note, sizeof si->head_note);
+        app_render_slide(a, &a->ui, w, h, si, 1);
+        a->sel = keep;
+    } else {
+        app_render(a, &a->ui, w, h, -1, -1, 1, 0);
+    }
+    SDL_RenderPresent(a->r);
+}
+
 /* Draws and writes every wanted step; the slides also go into pdf and the
  * listing json (both NULL with --screens). */
 static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audit_log *audit, const volatile sig_atomic_t *stop,
-                     int *count)
+                     int *count, double *writer_cpu)
 {
     char err[1200], path[1400];
     const char *dir = a->opt.export_all_dir;
-    int w = a->opt.export_w, h = a->opt.export_h;
-    for (int li = 0; li < lesson_registry_count; li++) {
+    png_worker pw;
+    if (png_worker_start(&pw, s, stop) != 0) { png_worker_stop(&pw); return -1; }
+    int rc = 0, drawn = 0;
+    for (int li = 0; li < lesson_registry_count && rc == 0; li++) {
         if (!wanted(a, li)) continue;
         app_goto_lesson(a, li, 0);
         int n = app_lesson_steps(a, li);
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n && rc == 0; k++) {
             a->lstep[li] = k;
             slide_info si;
-            memset(&si, 0, sizeof si);
-            if (audit) app_audit_image_begin(audit, w, h);
-            if (!a->opt.screens) {
-                lesson_selection keep = a->sel;
-                choose_view(a, li, si.head_note, sizeof si.head_note);
-                app_render_slide(a, &a->ui, w, h, &si, 1);
-                a->sel = keep;
-            } else {
-                app_render(a, &a->ui, w, h, -1, -1, 1, 0);
-            }
-            SDL_RenderPresent(a->r);
+            draw_step(a, li, &si, audit);
             export_all_path(dir, li, k, n, path, sizeof path);
             if (audit && app_audit_image_end(audit, path) != 0) {
                 fprintf(stderr, "transformer-lab: the layout audit ran out of memory\n");
-                return -1;
+                rc = -1;
+            } else if (*stop || (!a->opt.audit_only && png_worker_put(&pw, s, path, count) != 0)) {
+                rc = -1;
+            } else if (pdf && deck_pdf_add(pdf, &si, s, a->theme, err, sizeof err) != 0) {
+                fprintf(stderr, "transformer-lab: %s\n", err);
+                rc = -1;
             }
-            if (*stop || (!a->opt.audit_only && export_save_png(s, path, AFILE_NEW, stop, err, sizeof err) != 0) ||
-                (pdf && deck_pdf_add(pdf, &si, s, a->theme, err, sizeof err) != 0)) { /* never a partial file */
-                if (!*stop) fprintf(stderr, "transformer-lab: %s\n", err);
-                return -1;
-            }
-            if (json) json_slide(json, *count, path, li, k, n, &si);
-            if (pdf && (!si.caption || !si.caption[0])) fprintf(stderr, "transformer-lab: warning: %s has no caption (lesson text %s)\n", path, a->text_path);
-            (*count)++;
+            if (rc == 0 && json) json_slide(json, drawn, path, li, k, n, &si);
+            if (rc == 0 && pdf && !si.caption[0]) fprintf(stderr, "transformer-lab: warning: %s has no caption (lesson text %s)\n", path, a->text_path);
+            if (rc == 0 && a->opt.audit_only) (*count)++;
+            drawn++;
         }
     }
-    return 0;
+    if (png_worker_wait(&pw, count) != 0) rc = -1;
+    png_worker_stop(&pw);
+    *writer_cpu = pw.cpu;
+    return rc;
 }
 
 /* Writes the audit's JSON and says what it found; an exit code. */
@@ -233,6 +326,7 @@ int app_export_all(app *a)
 {
     char err[1200];
     const char *dir = a->opt.export_all_dir;
+    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), writer_cpu = 0.0;
     for (int i = 0; i < 64; i++)
         if (((a->opt.lessons_mask >> i) & 1ULL) && i >= lesson_registry_count) { /* course number = registry place */
             fprintf(stderr, "transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n", i, lesson_registry_count - 1);
@@ -260,15 +354,16 @@ int app_export_all(app *a)
                 first, taken > 1 ? " (and more of the deck's names)" : "");
         rc = APP_EXIT_FAIL;
     } else if (outputs_open(a, &o, w, h) != 0) rc = APP_EXIT_FAIL;
-    if (rc == APP_EXIT_OK && write_all(a, s, o.pdf, o.json.fp, a->opt.audit ? &o.audit : NULL, stop, &count) != 0) rc = APP_EXIT_FAIL;
+    if (rc == APP_EXIT_OK && write_all(a, s, o.pdf, o.json.fp, a->opt.audit ? &o.audit : NULL, stop, &count, &writer_cpu) != 0) rc = APP_EXIT_FAIL;
     rc = outputs_close(a, &o, rc, *stop != 0);
     if (*stop)
         fprintf(stderr, "transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n",
                 *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
     export_release_signals();
-    if (rc == APP_EXIT_OK && !a->opt.audit_only)
-        fprintf(stderr, "transformer-lab: wrote %d %s to %s%s\n", count, a->opt.screens ? "images" : "slides", dir,
-                a->opt.screens ? "" : " and the deck deck.pdf");
+    if (rc == APP_EXIT_OK && !a->opt.audit_only) /* the two threads' CPU: on two idle cores the wall time is about the larger */
+        fprintf(stderr, "transformer-lab: wrote %d %s to %s%s in %.2f s (drawing%s %.2f s CPU, PNG writer %.2f s CPU)\n", count,
+                a->opt.screens ? "images" : "slides", dir, a->opt.screens ? "" : " and the deck deck.pdf", clock_s(CLOCK_MONOTONIC) - t0,
+                a->opt.screens ? "" : " and PDF", clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, writer_cpu);
     app_offscreen_close(s, a->r, &a->ui);
     a->r = NULL;
     return *stop ? APP_EXIT_FAIL : rc;
