@@ -57,7 +57,7 @@ static int is_fence(const char *line, size_t n, const char *kind)
     return n - i == k && strncmp(line + i, kind, k) == 0;
 }
 
-/* The first sentence of prose (headings skipped): up to ". ", "? ", "! " or the paragraph's end. */
+/* The first sentence of prose (headings skipped): up to ". ", "? ", "! ", a ":" that ends the line, or the paragraph's end. */
 static char *first_sentence(const char *s)
 {
     const char *p = s;
@@ -67,7 +67,7 @@ static char *first_sentence(const char *s)
         if (n > 0 && p[0] != '#') {
             size_t e = 0;
             for (; e < n; e++)
-                if ((p[e] == '.' || p[e] == '?' || p[e] == '!' || p[e] == ':') && (e + 1 == n || p[e + 1] == ' ')) { e++; break; }
+                if (((p[e] == '.' || p[e] == '?' || p[e] == '!') && (e + 1 == n || p[e + 1] == ' ')) || (p[e] == ':' && e + 1 == n)) { e++; break; }
             if (e > 0 && p[e - 1] == ':') e--;   /* "… like this:" ends the caption without the colon */
             char *r = malloc(e + 1);
             if (r) { memcpy(r, p, e); r[e] = 0; }
