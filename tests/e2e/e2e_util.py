@@ -42,15 +42,7 @@ def png_stats(path, step=8):
         _, w, h, var = r.stdout.split()
         return int(w), int(h), float(var)
     w, h, bpp, raw = pngcheck.read_png(path)
-    rows = pngcheck.unfilter(w, h, bpp, raw)
-    vals = []
-    for y in range(0, h, step):
-        line = rows[y]
-        for x in range(0, w, 2):
-            px = line[x * bpp:x * bpp + min(bpp, 3)]
-            vals.append(sum(px) / len(px))
-    mean = sum(vals) / len(vals)
-    return w, h, sum((v - mean) ** 2 for v in vals) / len(vals)
+    return w, h, pngcheck.variance(w, h, bpp, raw, step)
 
 
 def check_png(path, w, h, fail):

@@ -28,6 +28,15 @@ def ln(Z, g, b, eps=1e-5):
         mu.append(m); sd.append(s); out.append([(t - m) / s * gg + bb for t, gg, bb in zip(z, g, b)])
     return out, mu, sd
 
+def add_norm(X, Y, W, N):  # post-LN: sum = X + Y, then LayerNorm with N + "weight"/"bias"
+    sm = [[a + b for a, b in zip(x, y)] for x, y in zip(X, Y)]
+    out, mu, sd = ln(sm, W[N + "weight"], W[N + "bias"])
+    return sm, out, mu, sd
+
+def feed_forward(X, W, P):  # ReLU(X W1^T + b1) W2^T + b2: (hidden, out)
+    hidden = [[max(0.0, t) for t in r] for r in lin(X, W[P + "linear1.weight"], W[P + "linear1.bias"])]
+    return hidden, lin(hidden, W[P + "linear2.weight"], W[P + "linear2.bias"])
+
 def enc_ref(W, ids, n_layers=2, H=4):
     E = W["embedding.weight"]; D = len(E[0]); K = D // H
     X = [[E[i][d] * math.sqrt(D) + (math.sin(p / 10000 ** (d / D)) if d % 2 == 0 else math.cos(p / 10000 ** ((d - 1) / D)))
@@ -47,12 +56,9 @@ def enc_ref(W, ids, n_layers=2, H=4):
                 for c in range(K): concat[i][h * K + c] = sum(w[j] * v[j][c] for j in range(S))
             attnw.append(wh)
         attn = lin(concat, W[P + "self_attn.out_proj.weight"], W[P + "self_attn.out_proj.bias"])
-        sum1 = [[a + b for a, b in zip(x, y)] for x, y in zip(X, attn)]
-        n1, mean1, std1 = ln(sum1, W[P + "norm1.weight"], W[P + "norm1.bias"])
-        hidden = [[max(0.0, t) for t in r] for r in lin(n1, W[P + "linear1.weight"], W[P + "linear1.bias"])]
-        ffn = lin(hidden, W[P + "linear2.weight"], W[P + "linear2.bias"])
-        sum2 = [[a + b for a, b in zip(x, y)] for x, y in zip(n1, ffn)]
-        n2, mean2, std2 = ln(sum2, W[P + "norm2.weight"], W[P + "norm2.bias"])
+        sum1, n1, mean1, std1 = add_norm(X, attn, W, P + "norm1.")
+        hidden, ffn = feed_forward(n1, W, P)
+        sum2, n2, mean2, std2 = add_norm(n1, ffn, W, P + "norm2.")
         layers.append(dict(input=X, attn=attn, sum1=sum1, mean1=mean1, std1=std1, n1=n1, hidden=hidden, ffn=ffn,
                            sum2=sum2, mean2=mean2, std2=std2, n2=n2, attnw=attnw))
         X = n2
@@ -94,15 +100,11 @@ def dec_ref(W, memory, ids, n_layers=2, H=4):
     for l in range(n_layers):
         P = "decoder.layers.%d." % l
         sa, selfw = mha(X, X, W, P + "self_attn.", True, H)
-        sum1 = [[a + b for a, b in zip(x, y)] for x, y in zip(X, sa)]
-        n1, mean1, std1 = ln(sum1, W[P + "norm1.weight"], W[P + "norm1.bias"])
+        sum1, n1, mean1, std1 = add_norm(X, sa, W, P + "norm1.")
         ca, crossw = mha(n1, memory, W, P + "multihead_attn.", False, H)
-        sum2 = [[a + b for a, b in zip(x, y)] for x, y in zip(n1, ca)]
-        n2, mean2, std2 = ln(sum2, W[P + "norm2.weight"], W[P + "norm2.bias"])
-        hidden = [[max(0.0, t) for t in r] for r in lin(n2, W[P + "linear1.weight"], W[P + "linear1.bias"])]
-        ffn = lin(hidden, W[P + "linear2.weight"], W[P + "linear2.bias"])
-        sum3 = [[a + b for a, b in zip(x, y)] for x, y in zip(n2, ffn)]
-        n3, mean3, std3 = ln(sum3, W[P + "norm3.weight"], W[P + "norm3.bias"])
+        sum2, n2, mean2, std2 = add_norm(n1, ca, W, P + "norm2.")
+        hidden, ffn = feed_forward(n2, W, P)
+        sum3, n3, mean3, std3 = add_norm(n2, ffn, W, P + "norm3.")
         layers.append({"input": X, "self": sa, "sum1": sum1, "mean1": mean1, "std1": std1, "n1": n1, "cross": ca, "sum2": sum2,
                        "mean2": mean2, "std2": std2, "n2": n2, "hidden": hidden, "ffn": ffn, "sum3": sum3, "mean3": mean3,
                        "std3": std3, "n3": n3, "selfw": selfw, "crossw": crossw})

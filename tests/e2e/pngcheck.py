@@ -61,11 +61,8 @@ def unfilter(w, h, bpp, raw):
     return rows
 
 
-def check(path, step):
-    w, h, bpp, raw = read_png(path)
-    if step == 0:  # size only
-        print(path, w, h, "-")
-        return
+def variance(w, h, bpp, raw, step):
+    """Brightness variance over every step-th row and every second column."""
     rows = unfilter(w, h, bpp, raw)
     vals = []
     for y in range(0, h, step):
@@ -74,8 +71,15 @@ def check(path, step):
             px = line[x * bpp:x * bpp + min(bpp, 3)]
             vals.append(sum(px) / len(px))
     mean = sum(vals) / len(vals)
-    var = sum((v - mean) ** 2 for v in vals) / len(vals)
-    print(path, w, h, "%.1f" % var)
+    return sum((v - mean) ** 2 for v in vals) / len(vals)
+
+
+def check(path, step):
+    w, h, bpp, raw = read_png(path)
+    if step == 0:  # size only
+        print(path, w, h, "-")
+        return
+    print(path, w, h, "%.1f" % variance(w, h, bpp, raw, step))
 
 
 def fast_path(step, paths):

@@ -94,25 +94,20 @@ python3 -c "import json; v=json.load(open('$T/d2.json'))['hover']['value']; asse
 
 # ---- 3. from lesson 12: 3 picks cross-attention; , . change the head; A closes; the
 #         selection stays after changing lesson and reopening; Esc closes too
-run <<EOF
-lesson 12
+CROSS_H1="lesson 12
 key period
 key ]
 key a
 key 3
 key comma
-key period
+key period"   # lesson 12, overlay open on cross-attention, head changed back and forth
+run <<EOF
+$CROSS_H1
 dump $T/c0.json
 EOF
 read -r X Y < <(cell "$T/c0.json" 2 5)
 run <<EOF
-lesson 12
-key period
-key ]
-key a
-key 3
-key comma
-key period
+$CROSS_H1
 move $X $Y
 dump $T/c1.json
 key a

@@ -301,12 +301,18 @@ static void randomize(model_params *p, unsigned long long seed)
     }
 }
 
+/* A model of cfg with randomize()d parameters. */
+static void random_model(model_params *p, const model_config *cfg, unsigned long long seed)
+{
+    assert_int_equal(model_params_init(p, cfg), 0);
+    randomize(p, seed);
+}
+
 static void whole_model_case(int final_norm, float dropout, int threads)
 {
     const model_config cfg = tiny_config(final_norm);
     model_params p;
-    assert_int_equal(model_params_init(&p, &cfg), 0);
-    randomize(&p, 77 + (unsigned long long)final_norm);
+    random_model(&p, &cfg, 77 + (unsigned long long)final_norm);
     train_batch b;
     assert_int_equal(train_batch_init(&b, 3, cfg.max_len), 0);
     const int idx[3] = { 0, 1, 2 };
@@ -374,8 +380,7 @@ static void test_threads_agree(void **state)
     (void)state;
     const model_config cfg = tiny_config(0);
     model_params p;
-    assert_int_equal(model_params_init(&p, &cfg), 0);
-    randomize(&p, 5);
+    random_model(&p, &cfg, 5);
     train_batch b;
     assert_int_equal(train_batch_init(&b, 3, cfg.max_len), 0);
     const int idx[3] = { 2, 0, 1 };
@@ -402,8 +407,7 @@ static void test_default_size(void **state)
     (void)state;
     const model_config cfg = model_config_default(85);
     model_params p;
-    assert_int_equal(model_params_init(&p, &cfg), 0);
-    randomize(&p, 2024);
+    random_model(&p, &cfg, 2024);
     static int src[3][32], tgt[3][32];
     const int ns[3] = { 32, 9, 20 }, nt[3] = { 27, 31, 5 };
     train_example ex[3];

@@ -201,6 +201,15 @@ static size_t header_len(void)
     return (size_t)n;
 }
 
+/* A copy of the shipped model file (g_file) to damage. */
+static unsigned char *file_copy(void)
+{
+    unsigned char *b = malloc(g_len);
+    assert_non_null(b);
+    memcpy(b, g_file, g_len);
+    return b;
+}
+
 static void test_weights_empty_truncated_huge(void **state)
 {
     (void)state;
@@ -208,9 +217,7 @@ static void test_weights_empty_truncated_huge(void **state)
     expect_refused(g_file, 5, "shorter than the 8-byte header length");
     expect_refused(g_file, 8 + header_len() / 2, "runs past the end of the file");
     expect_refused(g_file, g_len - 100, "truncated");
-    unsigned char *b = malloc(g_len);
-    assert_non_null(b);
-    memcpy(b, g_file, g_len);
+    unsigned char *b = file_copy();
     uint64_t huge = 1ULL << 40;
     for (int i = 0; i < 8; i++) b[i] = (unsigned char)(huge >> (8 * i));
     expect_refused(b, g_len, "absurd");
@@ -220,9 +227,7 @@ static void test_weights_empty_truncated_huge(void **state)
 static void test_weights_wrong_dtype(void **state)
 {
     (void)state;
-    unsigned char *b = malloc(g_len);
-    assert_non_null(b);
-    memcpy(b, g_file, g_len);
+    unsigned char *b = file_copy();
     char *h = (char *)b + 8;
     size_t hl = header_len();
     char *p = NULL;
@@ -237,9 +242,7 @@ static void test_weights_wrong_dtype(void **state)
 static void test_weights_nan_filled(void **state)
 {
     (void)state;
-    unsigned char *b = malloc(g_len);
-    assert_non_null(b);
-    memcpy(b, g_file, g_len);
+    unsigned char *b = file_copy();
     const unsigned char qnan[4] = {0x00, 0x00, 0xC0, 0x7F}; /* 0x7FC00000 little-endian */
     for (size_t i = 8 + header_len(); i + 4 <= g_len; i += 4) memcpy(b + i, qnan, 4);
     expect_refused(b, g_len, "NaN");
