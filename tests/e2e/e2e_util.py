@@ -57,6 +57,18 @@ def check_png(path, w, h, fail):
         fail("%s looks blank (variance %.1f)" % (path, var))
 
 
+def hover_matches(pattern, regex):
+    """(hover, match) for every state dump matching the glob pattern whose hover
+    label matches the regular expression (dumps that hovered nothing are skipped)."""
+    import glob
+    import re
+    for path in sorted(glob.glob(pattern)):
+        hv = json.load(open(path))["hover"]
+        m = re.match(regex, hv["label"]) if hv else None
+        if m:
+            yield hv, m
+
+
 def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     sys.exit(1)

@@ -54,8 +54,8 @@ SENT="the girl likes the small cat"
 "$APP" --script "$T/s1.txt" --size 1280x800 --export-dir "$T/exports" --export-size 960x540 || fail "script run failed"
 "$RUN" --trace-json "$T/trace.json" "$SENT" > /dev/null
 
-python3 - "$T" "$SENT" <<'EOF' || fail "state dumps"
-import glob, json, math, re, sys
+PYTHONPATH=$HERE python3 - "$T" "$SENT" <<'EOF' || fail "state dumps"
+import e2e_util, json, math, re, sys
 t, sent = sys.argv[1], sys.argv[2]
 d0 = json.load(open(t + "/d0.json"))
 lessons = d0["lessons"]
@@ -77,12 +77,8 @@ assert pe["src_ids"] == trace["src_ids"], (pe["src_ids"], trace["src_ids"])
 assert pe["out_ids"] == trace["out_ids"][:trace["n_out"]], (pe["out_ids"], trace["out_ids"])
 # hovering token chips reports the trace's ids
 hits = 0
-for f in glob.glob(t + "/tok-*.json"):
-    h = json.load(open(f))["hover"]
-    if not h: continue
-    m = re.match(r"position (\d+):", h["label"])
-    if not m: continue
-    assert h["value"] == trace["src_ids"][int(m.group(1))], (f, h, trace["src_ids"])
+for h, m in e2e_util.hover_matches(t + "/tok-*.json", r"position (\d+):"):
+    assert h["value"] == trace["src_ids"][int(m.group(1))], (h, trace["src_ids"])
     hits += 1
 assert hits >= 3, "hovered only %d encoder chips" % hits
 # hovering the PE heatmap reports the exact PE value (sin for even, cos for odd dims)

@@ -67,22 +67,19 @@ EOF
 check "$T/e1.json" encoder-self 0 1 2 4
 
 # ---- 2. Tab: decoder masked self-attention, ] layer 2; a live cell and a future cell (exactly 0)
-run <<EOF
-lesson 3
+DEC_L2="lesson 3
 key a
 key period
 key Tab
-key ]
+key ]"   # overlay open, head 2, decoder masked self-attention, layer 2
+run <<EOF
+$DEC_L2
 dump $T/d0.json
 EOF
 read -r X Y < <(cell "$T/d0.json" 3 1)
 read -r X2 Y2 < <(cell "$T/d0.json" 1 3)
 run <<EOF
-lesson 3
-key a
-key period
-key Tab
-key ]
+$DEC_L2
 move $X $Y
 dump $T/d1.json
 move $X2 $Y2
@@ -100,7 +97,7 @@ key ]
 key a
 key 3
 key comma
-key period"   # lesson 12, overlay open on cross-attention, head changed back and forth
+key period"   # lesson 12, overlay open, cross-attention, head changed back and forth
 run <<EOF
 $CROSS_H1
 dump $T/c0.json

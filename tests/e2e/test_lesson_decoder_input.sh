@@ -97,15 +97,11 @@ for i in range(3):
 print("quit")
 EOF
   "$APP" --sentence "$sent" --script "$T/$tag-c.txt" --size "$size" --theme "$theme" || fail "$tag: chip run failed"
-  python3 - "$T/$tag-trace.json" "$T/$tag" <<'EOF' || fail "$tag: chip probabilities differ from tlab-run"
-import glob, json, math, re, sys
+  PYTHONPATH=$HERE python3 - "$T/$tag-trace.json" "$T/$tag" <<'EOF' || fail "$tag: chip probabilities differ from tlab-run"
+import e2e_util, json, math, sys
 tr = json.load(open(sys.argv[1])); pre = sys.argv[2]
 seen = 0
-for p in glob.glob(pre + "-chip*.json"):
-    hv = json.load(open(p))["hover"]
-    if not hv: continue
-    m = re.match(r"^probability of \"(.*)\" \(id (\d+)\), predicted at step (\d+)", hv["label"])
-    if not m: continue
+for hv, m in e2e_util.hover_matches(pre + "-chip*.json", r"^probability of \"(.*)\" \(id (\d+)\), predicted at step (\d+)"):
     t, i = int(m.group(3)), int(m.group(2))
     lg = tr["logits"][t]; mx = max(lg); z = sum(math.exp(v - mx) for v in lg)
     want = math.exp(lg[i] - mx) / z

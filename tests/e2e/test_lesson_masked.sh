@@ -144,15 +144,11 @@ EOF
   local other
   other=$(python3 -c 'import json,sys; print("the cat sleeps" if len(json.load(open(sys.argv[1]))["src_ids"]) > 5 else "the woman sees the old dog in the garden")' "$T/$tag-trace.json")
   "$RUN" --trace-json "$T/$tag-other.json" "$other" > /dev/null
-  python3 - "$T/$tag-trace.json" "$T/$tag-other.json" "$T/$tag" <<'EOF' || fail "$tag: padding mask values wrong"
-import glob, json, re, sys
+  PYTHONPATH=$HERE python3 - "$T/$tag-trace.json" "$T/$tag-other.json" "$T/$tag" <<'EOF' || fail "$tag: padding mask values wrong"
+import e2e_util, json, sys
 n = [len(json.load(open(p))["src_ids"]) for p in sys.argv[1:3]]; pre = sys.argv[3]
 seen = set()
-for p in glob.glob(pre + "-pm*.json"):
-    hv = json.load(open(p))["hover"]
-    if not hv: continue
-    m = re.match(r"^padding mask\[(\d)\]\[(\d+)\]", hv["label"])
-    if not m: continue
+for hv, m in e2e_util.hover_matches(pre + "-pm*.json", r"^padding mask\[(\d)\]\[(\d+)\]"):
     b, j = int(m.group(1)), int(m.group(2))
     want = "-inf" if j >= n[b] else 0
     assert hv["value"] == want, (hv, n)
