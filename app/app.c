@@ -104,7 +104,13 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     c.act = act;
     c.scratch = li >= 0 ? &a->lscratch[li] : NULL;
     lesson_scratch_reset(c.scratch); /* every call starts with an empty arena */
+    if (a->lay.lesson_scale > 0) ui->scale = a->lay.lesson_scale; /* the lesson's own scale (app_chrome_scale restores) */
     return c;
+}
+
+void app_chrome_scale(app *a, ui_ctx *ui)
+{
+    if (a->lay.chrome_scale > 0) ui->scale = a->lay.chrome_scale;
 }
 
 int app_lesson_steps(app *a, int li)
@@ -286,6 +292,7 @@ int app_start_lessons(app *a)
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, i, NULL);
         a->lstate[i] = lesson_state_new(lesson_registry[i], &c);
     }
+    app_chrome_scale(a, &a->ui);
     textbox_set(a->tb, a->opt.sentence ? a->opt.sentence : "the dog sees the cat");
     app_retranslate(a);
     app_goto_lesson(a, a->lesson, 0);

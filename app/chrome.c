@@ -25,9 +25,45 @@ static float base_scale(int w, int h)
     return s;
 }
 
+/* The zoom enlarges the lesson's figures; the chrome grows a quarter as fast,
+ * so at a high zoom it takes less of the screen, not more. */
+static float chrome_zoom(float z) { return z <= 1.0f ? z : 1.0f + 0.25f * (z - 1.0f); }
+
+/* The smallest area, in logical pixels at the lesson's scale, the lessons are
+ * laid out for (the area of a 1280x800 window at zoom 1 is about 990x470): a
+ * zoom grows the figures only as far as the area keeps this size. */
+#define LESSON_MIN_W 960.0f
+#define LESSON_MIN_H 440.0f
+
+/* The lesson list: wide enough for most titles (at most a quarter of the
+ * window); a title that does not fit in one line takes two. Returns the width. */
+static int sidebar_items(app *a, ui_ctx *ui, int w, int y0, app_layout *L)
+{
+    int pad = ui_px(ui, 12), num_w = ui_px(ui, 34), widest = 0, tw = 0;
+    for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) {
+        ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, lesson_registry[i]->title, &tw, NULL);
+        if (tw > widest) widest = tw;
+    }
+    int side_w = widest + num_w + 2 * pad + ui_px(ui, 4);
+    if (side_w < ui_px(ui, 230)) side_w = ui_px(ui, 230);
+    if (side_w > ui_px(ui, 290)) side_w = ui_px(ui, 290);
+    if (side_w > w / 4) side_w = w / 4;
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), item_h = lh + ui_px(ui, 10), y = y0;
+    for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) { /* the current one is bold */
+        ui_text_size(ui, i == a->lesson ? UI_BOLD : UI_SANS, UI_SIZE_BODY, lesson_registry[i]->title, &tw, NULL);
+        L->item_lines[i] = tw > side_w - num_w - 2 * pad ? 2 : 1;
+        int hh = item_h + (L->item_lines[i] - 1) * lh;
+        L->items[i] = (SDL_Rect){0, y, a->sidebar ? side_w : 0, hh};
+        y += hh;
+    }
+    return side_w;
+}
+
 void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L)
 {
     memset(L, 0, sizeof *L);
+    L->chrome_scale = ui->scale;
+    float base = base_scale(w, h);
     int pad = ui_px(ui, 8);
     int box_h = ui_px(ui, 44), status_h = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 6);
     L->top = (SDL_Rect){0, 0, w, pad + box_h + status_h + pad};
@@ -46,28 +82,47 @@ void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L)
     if (bw > avail * 60 / 100) bw = avail * 60 / 100;
     L->box = (SDL_Rect){box_x, pad, bw, box_h};
     L->status = (SDL_Rect){box_x, pad + box_h + ui_px(ui, 3), w - box_x - pad, status_h};
-    int side_w = a->sidebar ? ui_px(ui, 270) : 0;
-    if (side_w > w / 3) side_w = w / 3;
+    int side_w = sidebar_items(a, ui, w, L->top.h + pad, L);
+    /* at a zoom above 1 the list folds away when the figure would get narrower
+     * than the lessons are laid out for (Ctrl+B or the menu button bring it back) */
+    float want = base * a->zoom;
+    if (a->sidebar && !a->sidebar_force && a->zoom > 1.0f && (float)(w - side_w - 2 * pad) < LESSON_MIN_W * want)
+        L->sidebar_auto_hidden = 1;
+    if (!a->sidebar || L->sidebar_auto_hidden) {
+        side_w = 0;
+        for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) L->items[i].w = 0;
+    }
     L->sidebar = (SDL_Rect){0, L->top.h, side_w, h - L->top.h};
-    int item_h = ui_line_height(ui, UI_SANS, UI_SIZE_BODY) + ui_px(ui, 10);
-    for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++)
-        L->items[i] = (SDL_Rect){0, L->top.h + pad + i * item_h, side_w, item_h};
     int x0 = side_w + pad, cw = w - x0 - pad;
     int title_h = ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE) + ui_px(ui, 4);
     L->title = (SDL_Rect){x0, L->top.h + pad, cw, title_h};
     int rest = h - (L->title.y + title_h) - pad;
-    int panel_h = a->panel_on ? rest * a->panel_pct / 100 : 0;
+    /* the text panel: its share of the rest (Ctrl+Up/Down), less as the zoom grows */
+    int panel_h = a->panel_on ? (int)((float)rest * (float)a->panel_pct / 100.0f / (a->zoom > 1.0f ? a->zoom : 1.0f)) : 0;
     if (a->panel_on && panel_h < ui_px(ui, 110)) panel_h = ui_px(ui, 110);
     if (panel_h > rest * 70 / 100) panel_h = rest * 70 / 100;
     L->panel = (SDL_Rect){x0, h - pad - panel_h, cw, panel_h};
     L->area = (SDL_Rect){x0, L->title.y + title_h, cw, L->panel.y - (a->panel_on ? pad : 0) - (L->title.y + title_h)};
     if (L->area.h < 10) L->area.h = 10;
+    /* the figures' scale: base x zoom, but above zoom 1 never so large that the
+     * area holds less than LESSON_MIN_W x LESSON_MIN_H logical pixels */
+    float fit = fminf((float)L->area.w / LESSON_MIN_W, (float)L->area.h / LESSON_MIN_H);
+    L->lesson_scale = want;
+    if (a->zoom > 1.0f && want > fit) L->lesson_scale = fmaxf(base, fit);
 }
 
 void app_set_scale(app *a, ui_ctx *ui, int w, int h)
 {
-    ui->scale = base_scale(w, h) * a->zoom;
+    ui->scale = base_scale(w, h) * chrome_zoom(a->zoom);
     ui->theme = a->theme;
+}
+
+void app_toggle_sidebar(app *a)
+{
+    int shown = a->lay.sidebar.w > 0;
+    a->sidebar = !shown;
+    a->sidebar_force = !shown && a->lay.sidebar_auto_hidden;
+    a->dirty = 1;
 }
 
 /* The translation to the right of the sentence box; a translation too long for
@@ -150,7 +205,9 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L, int recor
     ui_text_bg(ui, textbox_has_selection(a->tb) ? NULL : &t->panel_alt);
     if (!s[0] && !a->tb_focus)
         ui_text(ui, UI_SANS, UI_SIZE_BODY, inner.x, ty, t->text_dim, UI_LEFT | UI_MIDDLE, "type an English sentence (press /)");
+    ui->scrolled = 1; /* a text box: the sentence scrolls with the cursor */
     ui_text(ui, UI_SANS, UI_SIZE_BODY, x0, ty, t->text, UI_LEFT | UI_MIDDLE, s);
+    ui->scrolled = 0;
     /* unknown words underlined, words past the limit dimmed (only while the trace matches the text) */
     if (a->trace_ok && strcmp(a->shown_sentence, s) == 0) {
         int uy = ty + ui_line_height(ui, UI_SANS, UI_SIZE_BODY) / 2 - ui_px(ui, 2);
@@ -301,9 +358,15 @@ static void draw_sidebar(app *a, ui_ctx *ui, const app_layout *L)
         char num[16];
         snprintf(num, sizeof num, "%d", lesson_number(i));
         int pad = ui_px(ui, 12);
-        ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x + pad + ui_px(ui, 24), r.y + r.h / 2, c, UI_RIGHT | UI_MIDDLE, num);
-        ui_text_fit(ui, cur ? UI_BOLD : UI_SANS, UI_SIZE_BODY, r.x + pad + ui_px(ui, 34), r.y + r.h / 2,
-                    r.w - pad * 2 - ui_px(ui, 34), c, UI_LEFT | UI_MIDDLE, lesson_registry[i]->title);
+        int tx = r.x + pad + ui_px(ui, 34), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
+        int ty = r.y + (r.h - L->item_lines[i] * lh) / 2; /* the title's lines centred in the item */
+        ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x + pad + ui_px(ui, 24), ty, c, UI_RIGHT, num);
+        if (L->item_lines[i] > 1) /* a long title: two lines */
+            ui_text_wrap(ui, cur ? UI_BOLD : UI_SANS, UI_SIZE_BODY, (SDL_Rect){tx, ty, r.x + r.w - pad - tx, 2 * lh}, 0, c,
+                         lesson_registry[i]->title);
+        else
+            ui_text_fit(ui, cur ? UI_BOLD : UI_SANS, UI_SIZE_BODY, tx, ty, r.x + r.w - pad - tx, c, UI_LEFT,
+                        lesson_registry[i]->title);
     }
     SDL_RenderSetClipRect(ui->r, NULL);
 }
@@ -403,10 +466,12 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
     const lesson *les = lesson_registry[a->lesson];
     if (a->trace_ok) {
         lesson_ctx c = app_lesson_ctx(a, ui, L.area, a->lesson, NULL);
+        ui->scale = L.lesson_scale; /* the figures at the zoom's size, the chrome around them at its own */
         SDL_RenderSetClipRect(ui->r, &L.area);
         ui_text_bg(ui, NULL);
         if (a->attn.open && with_overlays) ui->mouse_x = ui->mouse_y = -1; /* the overlay covers the lesson */
         les->draw(a->lstate[a->lesson], &c);
+        ui->scale = L.chrome_scale;
         ui->mouse_x = mx; ui->mouse_y = my;
         ui_text_bg(ui, NULL);
         SDL_RenderSetClipRect(ui->r, NULL);

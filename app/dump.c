@@ -72,7 +72,7 @@ int app_dump(app *a, const char *path)
     fprintf(f, "  \"theme\": ");
     json_write_string(f, a->theme->name);
     fprintf(f, ",\n  \"zoom\": %.3f,\n  \"window\": [%d, %d],\n  \"fullscreen\": %d,\n  \"sidebar\": %d,\n", a->zoom, a->w,
-            a->h, a->fullscreen, a->sidebar);
+            a->h, a->fullscreen, a->lay.sidebar.w > 0);
     fprintf(f, "  \"blank\": \"%s\",\n  \"spotlight\": %d,\n",
             a->blank == PRESENTER_BLACK ? "black" : a->blank == PRESENTER_WHITE ? "white" : "none", a->spotlight);
     fprintf(f, "  \"focus\": %d,\n  \"overlay\": %d,\n  \"translation_cut\": %d,\n  \"translation_popup\": %d,\n"
@@ -105,6 +105,7 @@ int app_dump(app *a, const char *path)
     if (les->dump_json) {
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
         les->dump_json(a->lstate[a->lesson], &c, buf, sizeof buf);
+        app_chrome_scale(a, &a->ui);
     }
     fprintf(f, "%s\n}\n", buf[0] ? buf : "null");
     if (afile_commit(&af, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: dump: %s\n", err); return -1; }

@@ -125,7 +125,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
         case SDLK_EQUALS: case SDLK_PLUS: case SDLK_KP_PLUS: a->zoom *= 1.1f; clamp_zoom(a); return;
         case SDLK_MINUS: case SDLK_KP_MINUS: a->zoom /= 1.1f; clamp_zoom(a); return;
         case SDLK_0: case SDLK_KP_0: a->zoom = 1.0f; clamp_zoom(a); return;
-        case SDLK_b: a->sidebar = !a->sidebar; return;
+        case SDLK_b: app_toggle_sidebar(a); return;
         case SDLK_UP: case SDLK_DOWN: /* the text panel taller / shorter (shown again if hidden) */
             a->panel_pct += key == SDLK_UP ? 8 : -8;
             if (a->panel_pct < 10) a->panel_pct = 10;
@@ -241,11 +241,11 @@ static void mouse_click(app *a, int x, int y)
             }
             return;
         }
-    if (ui_point_in(L->menu_btn, x, y)) { a->sidebar = !a->sidebar; return; }
+    if (ui_point_in(L->menu_btn, x, y)) { app_toggle_sidebar(a); return; }
     if (ui_point_in(L->ex_btn, x, y)) { a->overlay = OVERLAY_EXAMPLES; return; }
     if (ui_point_in(L->vocab_btn, x, y)) { a->overlay = OVERLAY_VOCAB; return; }
     if (ui_point_in(L->help_btn, x, y)) { a->overlay = OVERLAY_HELP; return; }
-    if (a->sidebar)
+    if (L->sidebar.w > 0)
         for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++)
             if (ui_point_in(L->items[i], x, y)) { app_goto_lesson(a, i, 0); return; }
 }
@@ -259,6 +259,7 @@ static int lesson_event(app *a, const SDL_Event *ev)
     memset(&act, 0, sizeof act);
     lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, &act);
     int used = les->handle_event(a->lstate[a->lesson], ev, &c);
+    app_chrome_scale(a, &a->ui);
     if (act.toast[0]) app_toast(a, 0, "%s", act.toast);
     if (act.goto_slug[0]) {
         int li = lesson_find(act.goto_slug);

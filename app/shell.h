@@ -49,7 +49,11 @@ enum { PRESENTER_SHOW = 0, PRESENTER_BLACK, PRESENTER_WHITE }; /* app.blank */
 typedef struct {
     SDL_Rect top, sidebar, title, area, panel, box, menu_btn, ex_btn, vocab_btn, help_btn;
     SDL_Rect items[MAX_LESSONS];
+    int item_lines[MAX_LESSONS];   /* 1, or 2 when the lesson's title wraps in the sidebar */
     SDL_Rect status;
+    float chrome_scale;            /* ui scale of the chrome (grows slowly with the zoom) */
+    float lesson_scale;            /* ui scale of the lesson's figures (base x zoom, as far as the area allows) */
+    int sidebar_auto_hidden;       /* 1: the lesson list is wanted but folded away to give the figure room */
 } app_layout;
 
 /* The app shell's state: one per run (window, headless export or benchmark). */
@@ -97,7 +101,8 @@ typedef struct {
     SDL_Rect translation_rect;  /* where the translation is drawn in the top bar; translation_cut: it did not fit */
     int translation_cut;
 
-    int sidebar, panel_on;
+    int sidebar, panel_on;      /* sidebar: the lesson list is wanted (the layout may fold it at a high zoom) */
+    int sidebar_force;          /* 1: shown by the user at a zoom that folded it: not folded again */
     int blank;                  /* PRESENTER_SHOW, or the screen blanked to black / white (B / W) */
     int spotlight;              /* 1: the spotlight follows the mouse (Ctrl+L) */
     int panel_pct;              /* the text panel's height: percent of the space under the title (Ctrl+Up/Down) */
@@ -155,7 +160,10 @@ void app_audit_free(app_audit_log *L);                      /* detaches and free
 double app_now(const app *a); /* seconds since start */
 /* A message at the bottom for a few seconds; kind 0 info, 1 ok, 2 error. */
 void app_toast(app *a, int kind, const char *fmt, ...);
+/* A lesson's context; it also sets ui's scale to the lesson's (the zoomed
+ * figures'), which app_chrome_scale turns back to the chrome's after the call. */
 lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_actions *act);
+void app_chrome_scale(app *a, ui_ctx *ui);
 int app_lesson_steps(app *a, int li);
 void app_clamp_selection(app *a);
 void app_retranslate(app *a);          /* runs the model on the sentence box's text */
@@ -177,7 +185,8 @@ int app_run_window(app *a);
 void app_set_window_size(app *a, int w, int h);
 
 /* chrome.c */
-void app_set_scale(app *a, ui_ctx *ui, int w, int h);
+void app_set_scale(app *a, ui_ctx *ui, int w, int h);   /* the chrome's scale for w x h and the zoom */
+void app_toggle_sidebar(app *a);                        /* Ctrl+B and the menu button: hide what shows, show what is hidden */
 void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L);
 /* Draws one whole frame into ui->r at w x h. record: this is the interactive
  * frame whose rectangles the event handler uses (not an offscreen export). */

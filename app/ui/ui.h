@@ -96,7 +96,8 @@ typedef struct {
     ui_audit *audit;        /* the layout audit's record while one is attached (NULL: nothing recorded) */
     SDL_Rect boxes[UI_MAX_CONTAINERS]; /* ui_container_push's stack: the box the next text must stay in */
     int n_boxes;
-    int scrolled;           /* 1 while drawing text that scrolls (the caller shows "more"): lines out of its box are not cut */
+    int scrolled;           /* 1 while drawing text that scrolls or reveals itself (the caller shows "more", a
+                             * text box, a hover popup): what its box cuts off is not a clip for the audit */
 } ui_ctx;
 
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */
@@ -140,7 +141,7 @@ int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, con
  * the innermost container pushed here. ui_audit_finish then finds the texts
  * that overlap another and the texts that were cut. Typical use, per image:
  * ui_audit_begin, draw, ui_audit_finish, read the results. */
-enum { UI_AUDIT_DRAWN = 0, UI_AUDIT_SHORTENED, UI_AUDIT_DROPPED };
+enum { UI_AUDIT_DRAWN = 0, UI_AUDIT_SHORTENED, UI_AUDIT_DROPPED, UI_AUDIT_SCROLLED };
 ui_audit *ui_audit_new(void);                                           /* NULL when out of memory */
 void ui_audit_free(ui_audit *au);                                       /* accepts NULL */
 void ui_audit_begin(ui_audit *au, int win_w, int win_h);                /* forgets the last image; the window is w x h */

@@ -22,7 +22,9 @@
 typedef struct {
     SDL_Rect ink;      /* the pixels the text covers (its glyphs' ink box) */
     SDL_Rect box;      /* the container it had to stay in */
-    int cut;           /* UI_AUDIT_DRAWN, _SHORTENED (drawn with an ellipsis) or _DROPPED (not drawn at all) */
+    SDL_Rect vis;      /* the part of ink left visible by the clip rect and the window (what can overlap) */
+    int cut;           /* UI_AUDIT_DRAWN, _SHORTENED (drawn with an ellipsis), _DROPPED (not drawn at all)
+                        * or _SCROLLED (in a box that scrolls: what its box cuts is not clipped) */
     size_t text;       /* offset of its string in the audit's string pool */
 } audit_text;
 
@@ -80,7 +82,7 @@ void ui_container_pop(ui_ctx *ui)
     if (ui->n_boxes > 0) ui->n_boxes--;
 }
 
-void ui_audit_note(ui_ctx *ui, const char *s, SDL_Rect ink, int cut)
+void ui_audit_note(ui_ctx *ui, const char *s, SDL_Rect ink, int how)
 {
     ui_audit *au = ui->audit;
     if (!au || !s || !*s) return;
@@ -89,6 +91,8 @@ void ui_audit_note(ui_ctx *ui, const char *s, SDL_Rect ink, int cut)
         SDL_RenderGetClipRect(ui->r, &clip);
         box = rect_and(box, clip);
     }
+    SDL_Rect vis = rect_and(ink, box);
+    if (ui->scrolled) how = UI_AUDIT_SCROLLED;
     int nb = ui->n_boxes < UI_MAX_CONTAINERS ? ui->n_boxes : UI_MAX_CONTAINERS;
     if (nb > 0) box = rect_and(box, ui->boxes[nb - 1]);
     size_t len = strlen(s) + 1;
@@ -101,7 +105,7 @@ void ui_audit_note(ui_ctx *ui, const char *s, SDL_Rect ink, int cut)
         au->pool = q; au->pool_cap = nc;
     }
     memcpy(au->pool + au->pool_len, s, len);
-    au->t[au->n++] = (audit_text){ink, box, cut, au->pool_len};
+    au->t[au->n++] = (audit_text){ink, box, vis, how, au->pool_len};
     au->pool_len += len;
 }
 
@@ -118,12 +122,13 @@ static int by_left(const void *pa, const void *pb)
     return a->x != b->x ? (a->x > b->x) - (a->x < b->x) : (a->i > b->i) - (a->i < b->i);
 }
 
-/* Two texts overlap when their ink boxes share at least one pixel; the same
- * string drawn twice at the same place (a bold effect) is one text. */
+/* Two texts overlap when the visible parts of their ink boxes share at least
+ * one pixel; the same string drawn twice at the same place (a bold effect) is
+ * one text. */
 static int overlap(const ui_audit *au, const audit_text *a, const audit_text *b)
 {
     SDL_Rect r;
-    if (!SDL_IntersectRect(&a->ink, &b->ink, &r)) return 0;
+    if (!SDL_IntersectRect(&a->vis, &b->vis, &r)) return 0;
     if (a->ink.x == b->ink.x && a->ink.y == b->ink.y && a->ink.w == b->ink.w && a->ink.h == b->ink.h &&
         strcmp(au->pool + a->text, au->pool + b->text) == 0)
         return 0;
@@ -137,22 +142,22 @@ int ui_audit_finish(ui_audit *au)
     for (int i = 0; i < au->n; i++) {
         const audit_text *a = &au->t[i];
         if (a->ink.w <= 0 || a->ink.h <= 0) continue;
-        if (a->cut || !inside(a->ink, a->box)) {
+        if (a->cut == UI_AUDIT_SHORTENED || a->cut == UI_AUDIT_DROPPED || (a->cut == UI_AUDIT_DRAWN && !inside(a->ink, a->box))) {
             if (grow((void **)&au->cl, &au->cap_cl, au->n_cl + 1, sizeof(int)) != 0) return -1;
             au->cl[au->n_cl++] = i;
         }
     }
     by_x *order = malloc(sizeof *order * (size_t)(au->n > 0 ? au->n : 1));
     if (!order) return -1;
-    for (int i = 0; i < au->n; i++) order[i] = (by_x){au->t[i].ink.x, i};
+    for (int i = 0; i < au->n; i++) order[i] = (by_x){au->t[i].vis.x, i};
     qsort(order, (size_t)au->n, sizeof *order, by_left);
     for (int i = 0; i < au->n; i++) {
         const audit_text *a = &au->t[order[i].i];
-        if (a->ink.w <= 0 || a->ink.h <= 0 || a->cut == UI_AUDIT_DROPPED) continue;
+        if (a->vis.w <= 0 || a->vis.h <= 0 || a->cut == UI_AUDIT_DROPPED) continue;
         for (int j = i + 1; j < au->n; j++) {
             const audit_text *b = &au->t[order[j].i];
-            if (b->ink.x >= a->ink.x + a->ink.w) break;
-            if (b->ink.w <= 0 || b->ink.h <= 0 || b->cut == UI_AUDIT_DROPPED || !overlap(au, a, b)) continue;
+            if (b->vis.x >= a->vis.x + a->vis.w) break;
+            if (b->vis.w <= 0 || b->vis.h <= 0 || b->cut == UI_AUDIT_DROPPED || !overlap(au, a, b)) continue;
             if (grow((void **)&au->ov, &au->cap_ov, 2 * au->n_ov + 2, sizeof(int)) != 0) { free(order); return -1; }
             int lo = order[i].i < order[j].i ? order[i].i : order[j].i, hi = order[i].i ^ order[j].i ^ lo;
             au->ov[2 * au->n_ov] = lo;
