@@ -104,8 +104,12 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     c.act = act;
     c.scratch = li >= 0 ? &a->lscratch[li] : NULL;
     lesson_scratch_reset(c.scratch); /* every call starts with an empty arena */
-    if (a->lay.lesson_scale > 0) ui->scale = a->lay.lesson_scale; /* the lesson's own scale (app_chrome_scale restores) */
     return c;
+}
+
+void app_lesson_scale(app *a, ui_ctx *ui)
+{
+    if (a->lay.lesson_scale > 0) ui->scale = a->lay.lesson_scale;
 }
 
 void app_chrome_scale(app *a, ui_ctx *ui)
@@ -288,6 +292,7 @@ int app_start_lessons(app *a)
 {
     app_set_scale(a, &a->ui, a->w, a->h); /* the lessons' init sees the layout of the output size */
     app_layout_compute(a, &a->ui, a->w, a->h, &a->lay);
+    app_lesson_scale(a, &a->ui);
     for (int i = 0; i < lesson_registry_count; i++) {
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, i, NULL);
         a->lstate[i] = lesson_state_new(lesson_registry[i], &c);

@@ -160,9 +160,10 @@ void app_audit_free(app_audit_log *L);                      /* detaches and free
 double app_now(const app *a); /* seconds since start */
 /* A message at the bottom for a few seconds; kind 0 info, 1 ok, 2 error. */
 void app_toast(app *a, int kind, const char *fmt, ...);
-/* A lesson's context; it also sets ui's scale to the lesson's (the zoomed
- * figures'), which app_chrome_scale turns back to the chrome's after the call. */
 lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_actions *act);
+/* ui's scale for a call into the lesson in the window's layout (the zoomed
+ * figures'), and back to the chrome's after it. */
+void app_lesson_scale(app *a, ui_ctx *ui);
 void app_chrome_scale(app *a, ui_ctx *ui);
 int app_lesson_steps(app *a, int li);
 void app_clamp_selection(app *a);

@@ -69,7 +69,6 @@ int app_run_window(app *a)
         if (les->animating) {
             lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
             animating = les->animating(a->lstate[a->lesson], &c);
-            app_chrome_scale(a, &a->ui);
         }
         int toast_on = a->toast[0] && app_now(a) < a->toast_until;
         int timeout = (a->script || animating) ? 16 : a->tb_focus ? 500 : toast_on ? 250 : 1000;
