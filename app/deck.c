@@ -24,9 +24,11 @@
 #include "json.h"
 #include "shell.h"
 
-/* The lessons whose slide shows one attention map, and which kind. */
-static const struct { const char *slug; int kind; } attn_slides[] = {
-    {"qkv", ATTN_ENC_SELF}, {"attention", ATTN_ENC_SELF}, {"masked-attention", ATTN_DEC_SELF}, {"cross-attention", ATTN_CROSS},
+/* The lessons whose slide shows one attention map (its selected head), which
+ * kind, and on which step only (0: every step; lesson 11's step 2 is the
+ * padding mask, no head). */
+static const struct { const char *slug; int kind, only_step; } attn_slides[] = {
+    {"qkv", ATTN_ENC_SELF, 0}, {"attention", ATTN_ENC_SELF, 0}, {"masked-attention", ATTN_DEC_SELF, 1}, {"cross-attention", ATTN_CROSS, 0},
 };
 
 static int wanted(const app *a, int li)
@@ -49,7 +51,8 @@ static void choose_view(app *a, int li, char *note, size_t n)
     if (!strcmp(slug, "beam")) { a->sel.step = 1 << 20; return; } /* the lesson clamps: its last steps, to <eos> */
     int kind = -1;
     for (size_t i = 0; i < sizeof attn_slides / sizeof attn_slides[0]; i++)
-        if (!strcmp(slug, attn_slides[i].slug)) kind = attn_slides[i].kind;
+        if (!strcmp(slug, attn_slides[i].slug) && (!attn_slides[i].only_step || attn_slides[i].only_step == a->lstep[li] + 1))
+            kind = attn_slides[i].kind;
     if (kind < 0 || !a->trace_ok) return;
     const model_config *c = &a->model.params.cfg;
     int nl = attn_kind_layers(&a->tr, kind), layer = 0, head = 0;

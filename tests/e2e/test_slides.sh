@@ -48,9 +48,11 @@ for sz in ("1920x1080", "1440x1080"):
     cut = [(im.get("file"), c) for im in au["images"] for c in im.get("clipped", [])]
     assert not [c for c in cut if any(str(c[1]).strip() and str(c[1]).strip() in t for t in own)], cut
     print("audit", sz, "overlaps 0, clipped", len(cut), cut)
-    for slug in ("attention", "masked-attention", "cross-attention"):
-        notes = [s["head_note"] for s in d["slides"] if s["slug"] == slug]
-        assert all(n.startswith("Layer ") and "head" in n for n in notes), (slug, notes)
+    for slug in ("qkv", "attention", "masked-attention", "cross-attention"):
+        notes = [s["head_note"] for s in d["slides"] if s["slug"] == slug and not (slug == "masked-attention" and s["step"] == 2)]
+        assert notes and all(n.startswith("Layer ") and "head" in n for n in notes), (slug, notes)
+    assert not [s for s in d["slides"] if s["slug"] in ("overview", "beam", "feed-forward") and s["head_note"]]
+    assert not [s for s in d["slides"] if s["slug"] == "masked-attention" and s["step"] == 2 and s["head_note"]]
     # no chrome: the left strip (where the sidebar is) and the top strip (the top bar) are background
     slide = pixels(os.path.join(T, "s" + sz, "05-attention-step1.png"))
     bg = px(slide, 2, H // 2)
@@ -64,6 +66,35 @@ bg_slide = px(pixels(os.path.join(T, "s1920x1080", "05-attention-step1.png")), 2
 side = [px(scr, 2, y) for y in range(0, 1080, 7)]
 assert sum(c != bg_slide for c in side) > len(side) * 0.9, "the --screens export should show the sidebar where the slide shows none"
 PY
+# --slides-head auto against the same rule computed here from tlab-run's trace (an independent implementation)
+"$RUN" --trace-json "$T/trace.json" "$S" > /dev/null || fail "tlab-run --trace-json"
+python3 - "$T/trace.json" "$T/s1920x1080/deck.json" <<'PY' || fail "auto head"
+import json, math, sys
+tr = json.load(open(sys.argv[1]))["attention"]
+deck = json.load(open(sys.argv[2]))["slides"]
+def best(layers, key, causal, cross):
+    cands = []
+    for l, layer in enumerate(layers):
+        for h, m in enumerate(layer[key]):
+            vals, tops = [], []
+            for q, row in enumerate(m):
+                n = q + 1 if causal else len(row)
+                r = row[:n]
+                if causal and q == 0: continue
+                tops.append(max(range(n), key=lambda k: r[k]))
+                vals.append(max(r) if cross else -sum(w * math.log(w) for w in r if w > 0))
+            sink = len(vals) > 1 and sum(t == tops[0] for t in tops) * 4 >= len(vals) * 3
+            cands.append((sink, -sum(vals) / len(vals) if cross else sum(vals) / len(vals), l, h))
+    pool = [c for c in cands if not c[0]] or cands
+    c = min(pool, key=lambda c: c[1])
+    return "Layer %d, head %d " % (c[2] + 1, c[3] + 1)
+want = {"attention": best(tr["encoder"], "self", False, False), "masked-attention": best(tr["decoder"], "self", True, False),
+        "cross-attention": best(tr["decoder"], "cross", False, True)}
+for s in deck:
+    if s["slug"] in want and s["head_note"]:
+        assert s["head_note"].startswith(want[s["slug"]]), (s["slug"], s["head_note"], want[s["slug"]])
+print("auto heads:", want)
+PY
 # the PDF, read back
 check_pdf() { # DIR WPT HPT
   local info pages
@@ -75,17 +106,15 @@ check_pdf() { # DIR WPT HPT
 import json, subprocess, sys
 d = json.load(open(sys.argv[1] + "/deck.json"))
 n = len(d["slides"])
+pages = subprocess.run(["pdftotext", sys.argv[1] + "/deck.pdf", "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+flat = [" ".join(p.split()) for p in pages]
 for i, s in enumerate(d["slides"]):
-    page = subprocess.run(["pdftotext", "-f", str(i + 1), "-l", str(i + 1), sys.argv[1] + "/deck.pdf", "-"],
-                          capture_output=True, text=True, check=True).stdout
-    flat = " ".join(page.split())
-    assert s["title"] in flat, ("title missing on page", i + 1, s["title"], flat[:200])
-    assert " ".join(s["caption"].split())[:30] in flat, ("caption missing on page", i + 1)
-    notes = subprocess.run(["pdftotext", "-f", str(n + i + 1), "-l", str(n + i + 1), sys.argv[1] + "/deck.pdf", "-"],
-                           capture_output=True, text=True, check=True).stdout
-    assert "Speaker notes" in notes and s["title"] in " ".join(notes.split()), ("notes page", n + i + 1)
+    assert s["title"] in flat[i], ("title missing on page", i + 1, s["title"], flat[i][:200])
+    assert " ".join(s["caption"].split())[:30] in flat[i], ("caption missing on page", i + 1)
+    notes = flat[n + i]
+    assert "Speaker notes" in notes and s["title"] in notes, ("notes page", n + i + 1)
     if s["notes"]:
-        assert " ".join(s["notes"].split())[:25] in " ".join(notes.split()), ("notes text", n + i + 1)
+        assert " ".join(s["notes"].split())[:25] in notes, ("notes text", n + i + 1)
 PY
 }
 check_pdf "$T/s1920x1080" 960 540
