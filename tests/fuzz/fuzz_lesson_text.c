@@ -1,6 +1,8 @@
 /* fuzz_lesson_text.c - libFuzzer harness for the lesson prose, the text files
  * assets/lessons/<lang>/<slug>.txt that teachers edit. The app reads such a
- * file whole (app.c, load_lesson_text: not separable) and lays it out with
+ * file whole (app.c), cuts it into steps with narration_parse (app/narration.c:
+ * "# Step N" sections, "::: caption" and "::: notes" blocks; fuzzed here with 1
+ * to 8 steps, each step's text, caption and notes then laid out too) and lays it out with
  * ui_text_wrap (app/ui/ui_core.c: paragraphs, "# " headings, greedy wrapping at
  * spaces, long words, UTF-8 measured by SDL_ttf): that function is fuzzed
  * here, drawing into a software renderer with the real fonts, at a width and
@@ -18,6 +20,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "narration.h"
 #include "ui.h"
 
 static SDL_Surface *g_surf;
@@ -59,6 +62,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ui_text_fit(&g_ui, UI_BOLD, UI_SIZE_SMALL, 2, 2, width, g_ui.theme->text, UI_LEFT, s);
     int w = 0, hh = 0;
     ui_text_size(&g_ui, UI_SANS, UI_SIZE_SMALL, s, &w, &hh);
+    narration n;
+    int steps = 1 + (data[2] >> 1) % 8;
+    if (narration_parse(s, steps, &n) == 0) {
+        if (n.n_steps != steps) __builtin_trap();
+        for (int k = 0; k < steps; k++) {
+            if (!n.text[k] || !n.caption[k] || !n.notes[k] || strchr(n.caption[k], '\n')) __builtin_trap();
+            ui_text_wrap(&g_ui, UI_SANS, tsize, box, 0, g_ui.theme->text, n.text[k]);
+            ui_text_wrap(&g_ui, UI_SANS, tsize, box, 0, g_ui.theme->text, n.caption[k]);
+        }
+        narration_free(&n);
+    }
     free(s);
     return 0;
 }
