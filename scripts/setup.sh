@@ -34,6 +34,8 @@ probe() {
     libsdl2-image-dev) [ -f /usr/include/SDL2/SDL_image.h ] && pkg-config --exists SDL2_image ;;
     libcglm-dev)       [ -f /usr/include/cglm/cglm.h ] ;;
     libcmocka-dev)     [ -f /usr/include/cmocka.h ] && pkg-config --exists cmocka ;;
+    libcairo2-dev)     [ -f /usr/include/cairo/cairo-pdf.h ] && pkg-config --exists cairo-pdf ;;
+    poppler-utils)     pdftoppm -v >/dev/null 2>&1 && pdftotext -v >/dev/null 2>&1 && pdfinfo -v >/dev/null 2>&1 ;;
     python3)           python3 -c 'import json, struct, zlib, subprocess' 2>/dev/null ;;
     clang)             clang --version >/dev/null 2>&1 ;;
     libclang-rt-14-dev) clang_rt libclang_rt.fuzzer-x86_64.a && clang_rt libclang_rt.asan-x86_64.a \
