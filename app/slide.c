@@ -7,7 +7,7 @@
  *
  * Sizes: the scale is at least 1.3 per 1080 px of height, so at 1080p (16:9 or
  * 4:3) the title is >= 36 px and the caption >= 24 px (docs/conventions:
- * Presenting).
+ * Presenting). The zoom (--zoom, Ctrl+plus) grows the figure, not the texts.
  *
  * Must not: change the app's state (the deck sets the selection before it asks
  * for a slide), or draw lesson content itself (the lesson does).
@@ -63,7 +63,8 @@ static void slide_layout(app *a, ui_ctx *ui, int w, int h, slide_info *si)
 
 void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int texts)
 {
-    ui->scale = app_slide_scale(w, h) * a->zoom;
+    float base = app_slide_scale(w, h);
+    ui->scale = base; /* the slide's own texts at the slide's size; --zoom / Ctrl+plus grow the figure only */
     ui->theme = a->theme;
     ui_begin_frame(ui, -1, -1, app_now(a));
     const ui_theme *t = ui->theme;
@@ -74,8 +75,12 @@ void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int text
     SDL_RenderSetClipRect(ui->r, &si->r_figure);
     ui_text_bg(ui, NULL);
     if (a->trace_ok) {
+        /* the figure at base x zoom, but a zoom above 1 never below 960 x 440 logical pixels of figure (as the window) */
+        float fit = fminf((float)si->r_figure.w / 960.0f, (float)si->r_figure.h / 440.0f);
+        ui->scale = a->zoom > 1.0f ? fmaxf(base, fminf(base * a->zoom, fit)) : base * a->zoom;
         lesson_ctx c = app_lesson_ctx(a, ui, si->r_figure, a->lesson, NULL);
         les->draw(a->lstate[a->lesson], &c);
+        ui->scale = base;
     } else {
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, si->r_figure, 0, t->error, a->trace_err[0] ? a->trace_err : "no trace");
     }
