@@ -305,7 +305,7 @@ static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r,
     snprintf(b, sizeof b, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D, produces \xE2\x80\x9C%s\xE2\x80\x9D", row, s->in[row], s->out[row]);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), r.w, t->text_dim, UI_LEFT,
-                "click a German word: lines show how much it reads each English word");
+                "click a German word: its lines to the English words");
     const float *w = tr->dec[layer].cross.weights + ((size_t)head * L + (size_t)row) * L;
     if (g.chips) {
         draw_words_chips(s, ctx, r, &g, w, layer, head, row);

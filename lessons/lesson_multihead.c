@@ -254,7 +254,7 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, t->text, UI_LEFT, b);
     int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + lh;
     br.y += top;
-    br.h -= 2 * lh + top;
+    br.h -= 2 * lh + top + ui_px(ui, 6); /* two lines under the bars, descenders included, inside the area */
     ui_bars(ui, br, &bs);
     float tv = v->a->out[(size_t)t_row * D + dim];
     snprintf(b, sizeof b, "sum %.5g = model's %.5g", sum, (double)tv);

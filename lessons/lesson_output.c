@@ -96,8 +96,9 @@ static void out_layout_compute(const lesson_ctx *ctx, int step, out_layout *L)
     } else {
         int lw = a.w * 48 / 100;
         L->full_e = (SDL_Rect){a.x, y, lw, h};
-        L->plot_logits = (SDL_Rect){a.x + lw + 2 * pad, y, a.w - lw - 2 * pad, h / 2 - pad / 2};
-        L->plot_probs = (SDL_Rect){a.x + lw + 2 * pad, y + h / 2 + pad / 2, a.w - lw - 2 * pad, h / 2 - pad / 2};
+        int tick = ui_px(ui, 16); /* room for the last x tick label, centred on the axis' end */
+        L->plot_logits = (SDL_Rect){a.x + lw + 2 * pad, y, a.w - lw - 2 * pad - tick, h / 2 - pad / 2};
+        L->plot_probs = (SDL_Rect){a.x + lw + 2 * pad, y + h / 2 + pad / 2, a.w - lw - 2 * pad - tick, h / 2 - pad / 2};
     }
 }
 
