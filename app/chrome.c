@@ -265,7 +265,8 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         snprintf(msg, sizeof msg, "overflow: %s", where);
         x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, msg) + gap;
     }
-    if (strcmp(a->shown_sentence, a->tb->text) == 0) /* the verdict in words: trusted or why not (hover: the reason) */
+    /* the verdict in words: trusted or why not (hover: the reason); unknown words are said word by word below */
+    if (strcmp(a->shown_sentence, a->tb->text) == 0 && a->status.kind != INPUT_UNKNOWN_WORDS)
         x += verdict_draw(ui, &a->status, 0, x, y + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) / 2, (L->status.x + L->status.w - x) / 2) + gap;
     if (a->tr.truncated) {
         snprintf(b, sizeof b, "cut: only the first %d of %d words fit (max %d tokens with <eos>)", a->tr.n_words,

@@ -51,6 +51,7 @@ static const char *const help_lines[][2] = {
     {"Ctrl+L", "spotlight that follows the mouse"},
     {"Ctrl+S or F12", "save the screen as PNG"},
     {"Ctrl+Shift+S", "save the step as a slide (no chrome, caption)"},
+    {"Counting", "layers, heads, steps from 1; positions and ids from 0 (as in the paper's PE)"},
     {"F1 or ?", "this help"},
     {"Esc", "close overlays"},
     {"Ctrl+Q", "quit"},

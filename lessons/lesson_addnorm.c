@@ -274,6 +274,7 @@ static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layo
     float rng = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < S * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
+    const ui_scale shared = {-rng, rng, NULL}; /* the input, the sub-layer and their sum are compared */
     for (int k = 0; k < 4; k++) {
         ui_heatmap_spec h;
         ui_heatmap_defaults(&h);
@@ -285,8 +286,7 @@ static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layo
         h.title = titles[k];
         h.name = names[k];
         h.cmap = UI_CMAP_DIVERGING;
-        h.colorbar = k >= 2;
-        if (k < 3) { h.fixed_range = 1; h.vmin = -rng; h.vmax = rng; }
+        if (k < 3) h.scale = &shared;
         h.highlight_row = sel_row;
         ui_heatmap_out o;
         if (ui_heatmap(ui, L->mat[k], &h, &o)) {
@@ -317,7 +317,6 @@ static int draw_stats(const lesson_ctx *ctx, const an_view *v, SDL_Rect r, float
     h.name = "stats";
     h.cmap = UI_CMAP_DIVERGING;
     h.show_values = 1;
-    h.colorbar = 0;
     h.highlight_row = hov_tok >= 0 ? hov_tok : sel_row;
     ui_heatmap_out o;
     if (!ui_heatmap(ui, r, &h, &o)) return hov_tok;

@@ -181,6 +181,7 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
     ui_grid_defaults(g);
     g->row_labels = v->qlab;
     g->highlight_row = v->row;
+    g->attention = step <= 2; /* scores and weights: queries in rows, keys in columns */
     if (step == 0 || step == 1) {
         /* the decoder's self-attention: step 2 shows what enters the softmax, scaled + mask (−∞ hatched) */
         const float *src = step == 0 ? v->a->scores : v->kind == ATTN_DEC_SELF ? v->a->masked : v->a->scaled;
@@ -259,7 +260,7 @@ static int text_line(ui_ctx *ui, int x, int y, int w, SDL_Color c, ui_face f, co
     return y + ui_line_height(ui, f, UI_SIZE_SMALL);
 }
 
-static void fmtv(float v, char *b, size_t n) { ui_grid_fmt(v, b, n); }
+static void fmtv(float v, char *b, size_t n) { ui_fmt(v, 3, b, n); }
 
 /* A small vertical bar chart of n values with a fixed symmetric range. */
 static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *const *labels, const char *title,
@@ -516,7 +517,7 @@ static void side_heatmap(const lesson_ctx *ctx, SDL_Rect r, const float *data, i
     ui_heatmap_defaults(&h);
     h.data = data; h.rows = rows; h.cols = cols; h.stride = cols;
     h.row_labels = row_labels; h.col_labels = col_labels;
-    h.title = title; h.name = name; h.cmap = UI_CMAP_DIVERGING; h.colorbar = 0; h.highlight_row = hi_row;
+    h.title = title; h.name = name; h.cmap = UI_CMAP_DIVERGING; h.highlight_row = hi_row;
     ui_heatmap(ctx->ui, r, &h, NULL);
 }
 
@@ -559,7 +560,7 @@ static int draw_side(const attn_view *v, const att_state *s, const att_layout *L
         ui_grid_defaults(&g0);
         dense(v, v->a->weights, v->L, S, Kn, 0, b2);
         g0.data = b2; g0.rows = S; g0.cols = Kn; g0.row_labels = v->qlab; g0.col_labels = v->klab;
-        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v->row;
+        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v->row; g0.attention = 1;
         snprintf(title[0], 160, "B [%d\xC3\x97%d]", S, Kn);
         g0.title = title[0];
         ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);

@@ -122,8 +122,8 @@ static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect
     h.fixed_range = 1;
     h.vmin = 0;
     h.vmax = 1;
-    h.colorbar = !small;
     h.show_values = !small;
+    h.attention = 1;
     h.highlight_row = highlight;
     ui_heatmap(ctx->ui, r, &h, out);
 }
@@ -149,6 +149,7 @@ static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r
     snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
     g.name = name;
     g.highlight_row = row;
+    g.attention = 1;
     ui_grid_geom geo;
     ui_grid_draw(ctx->ui, r, &g, &geo);
     int q, k;

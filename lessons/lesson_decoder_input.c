@@ -115,7 +115,7 @@ static void draw_chips(const lesson_ctx *ctx, SDL_Rect r, int step)
         SDL_Rect co = ui_chip(ui, size, cx - wo / 2, y_out, word(ctx, oid), sub, future ? UI_CHIP_MUTED : chip_kind(oid), i == step);
         if (ui_mouse_in(ui, co))
             ui_hover_value(ui, co, tr->probs[(size_t)i * V + oid], "probability of \"%s\" (id %d), predicted at step %d", word(ctx, oid),
-                           oid, i);
+                           oid, i + 1);
         /* reads -> predicts */
         SDL_Color ac = future ? ui_alpha(t->text_dim, 90) : i == step ? t->accent : t->text_dim;
         ui_arrow(ui, (float)cx, (float)(y_in - 2), (float)cx, (float)(co.y + co.h + 2), (float)ui_px(ui, 2), ac);
@@ -141,12 +141,12 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     char f[400];
     snprintf(f, sizeof f, "decoder input at step %d:  [<bos>, y\xE2\x82\x81 \xE2\x80\xA6 y\xE2\x82\x9C] \xE2\x86\x92  X = E[ids]\xC2\xB7\xE2\x88\x9A%d + PE"
                           "  : [%d\xC3\x97%d]",
-             step, D, step + 1, D);
+             step + 1, D, step + 1, D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     ui_button(ui, L.prev, "\xE2\x97\x80 step  ( ; )", 0);
     ui_button(ui, L.next, "step \xE2\x96\xB6  ( ' )", 0);
     int oid = tr->out_ids[step];
-    snprintf(f, sizeof f, "step %d (of 0..%d): reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s", step, T - 1,
+    snprintf(f, sizeof f, "step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s", step + 1, T,
              step + 1, step ? "s" : "", word(ctx, oid), (double)tr->probs[(size_t)step * V + oid], oid == TOK_EOS ? ", done" : "");
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.step_note.x, L.step_note.y + L.step_note.h / 2, L.step_note.w, t->text,
                 UI_LEFT | UI_MIDDLE, f);
@@ -159,10 +159,11 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     char titles[3][96];
     snprintf(titles[0], sizeof titles[0], "E[id] \xC3\x97 \xE2\x88\x9A%d  [%d\xC3\x97%d]", D, step + 1, D);
     snprintf(titles[1], sizeof titles[1], "+ PE  [%d\xC3\x97%d]", step + 1, D);
-    snprintf(titles[2], sizeof titles[2], "= X, decoder layer 0 input");
+    snprintf(titles[2], sizeof titles[2], "= X, decoder layer 1 input");
     float rng = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < (step + 1) * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
+    const ui_scale shared = {-rng, rng, NULL}; /* embedding + PE = input: added, so one scale */
     for (int k = 0; k < 3; k++) {
         ui_heatmap_spec h;
         ui_heatmap_defaults(&h);
@@ -174,10 +175,7 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
         h.title = titles[k];
         h.name = nm[k];
         h.cmap = UI_CMAP_DIVERGING;
-        h.fixed_range = 1;
-        h.vmin = -rng;
-        h.vmax = rng;
-        h.colorbar = k == 2;
+        h.scale = &shared;
         h.highlight_row = step;
         ui_heatmap(ui, L.mats[k], &h, NULL);
     }

@@ -187,7 +187,6 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     e.title = et;
     e.name = "E";
     e.cmap = UI_CMAP_DIVERGING;
-    e.colorbar = 0;
     /* colour range from the rows in use: <pad>'s row is far larger (it is never
      * used, see pca_update) and would wash every other row out */
     float emax = 0;

@@ -275,7 +275,6 @@ static void io_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const 
     h.title = title;
     h.name = name;
     h.cmap = UI_CMAP_DIVERGING;
-    h.colorbar = 0;
     h.highlight_row = sel_row;
     ui_heatmap_out o;
     if (!ui_heatmap(ui, r, &h, &o)) return;

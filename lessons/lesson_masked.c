@@ -182,6 +182,7 @@ static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_R
     const ui_theme *t = ui->theme;
     int T = c->T, broken = c->broken, step = c->step;
     static const char *const names[4] = {"mask", "scaled", "masked", "weights"};
+    const ui_scale shared = {-rng, rng, NULL};
     ui_heatmap_spec hs;
     ui_heatmap_defaults(&hs);
     hs.data = c->data[k];
@@ -192,11 +193,11 @@ static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_R
     hs.title = title;
     hs.name = names[k];
     hs.square = 1;
-    hs.colorbar = 0;
     hs.show_values = 0;
     if (k == 3) { hs.cmap = UI_CMAP_VIRIDIS; hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
     else if (k == 0) { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
-    else { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -rng; hs.vmax = rng; }
+    else { hs.cmap = UI_CMAP_DIVERGING; hs.scale = &shared; } /* scaled and masked scores: compared, one scale */
+    hs.attention = k >= 1;
     hs.highlight_row = step;
     ui_heatmap_out o;
     int hov = ui_heatmap(ui, r, &hs, &o);

@@ -108,6 +108,7 @@ static void tile_spec(const attn_view *v, int h, ui_grid_spec *g, char *title, s
     g->labels_in_hover_only = v->nq > 8 || v->nk > 8; /* short sentences: the words fit beside the small maps */
     g->square = 1;
     g->max_cell = 40;
+    g->attention = 1;
     snprintf(title, tn, "head %d", h + 1);
     g->title = title;
 }
@@ -123,6 +124,7 @@ static void big_spec(const attn_view *v, ui_grid_spec *g, char *title, size_t tn
     g->col_labels = v->klab;
     g->square = 1;
     g->show_values = 1;
+    g->attention = 1;
     g->highlight_row = v->row;
     snprintf(title, tn, "head %d, enlarged [%d\xC3\x97%d]", v->head + 1, v->nq, v->nk);
     g->title = title;

@@ -124,7 +124,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     for (;;) {
         int w = 0;
         for (int i = first; i < tr->n_tgt; i++) {
-            snprintf(sub, sizeof sub, "step %d", i);
+            snprintf(sub, sizeof sub, "step %d", i + 1);
             w += ui_chip_width(ui, L->chip_size, tok_vocab_word(ctx->vocab, tr->out_ids[i]), sub) + gap;
             if (i >= t + 2) break;
         }
@@ -136,7 +136,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     if (first > 0 && !dry) x += ui_text(ui, UI_SANS, UI_SIZE_BODY, x, L->chips.y + L->chips.h / 2, th->text_dim, UI_LEFT | UI_MIDDLE, "\xE2\x80\xA6 ") ;
     for (int i = first; i < tr->n_tgt; i++) {
         const char *w = tok_vocab_word(ctx->vocab, tr->out_ids[i]);
-        snprintf(sub, sizeof sub, "step %d", i);
+        snprintf(sub, sizeof sub, "step %d", i + 1);
         int cw = ui_chip_width(ui, L->chip_size, w, sub);
         if (x + cw > right) break;
         SDL_Rect r = {x, L->chips.y, cw, L->chips.h};
@@ -146,7 +146,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
             ui_chip_kind k = i > t ? UI_CHIP_MUTED : tr->out_ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD;
             r = ui_chip(ui, L->chip_size, x, L->chips.y, w, sub, k, i == t);
             if (ui_mouse_in(ui, r))
-                ui_hover_value(ui, r, tr->out_ids[i], "step %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select), id", i,
+                ui_hover_value(ui, r, tr->out_ids[i], "step %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select), id", i + 1,
                                tok_vocab_word(ctx->vocab, tr->tgt_ids[i]), w);
         }
         x += cw + gap;
@@ -179,7 +179,7 @@ static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heat
     char title[200];
     float hmax = 1e-6f;
     for (int d = 0; d < D; d++) hmax = fmaxf(hmax, fabsf(h[d]));
-    snprintf(title, sizeof title, "h = decoder output at step %d : [1\xC3\x97%d]", t, D);
+    snprintf(title, sizeof title, "h = decoder output at step %d : [1\xC3\x97%d]", t + 1, D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->h_map.x, L->h_map.y, L->h_map.w + L->dots.w, th->text, UI_LEFT, title);
     int sy = L->h_map.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
     int sh = L->h_map.y + L->h_map.h - sy;
@@ -187,7 +187,7 @@ static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heat
     for (int d = 0; d < D; d++) {
         SDL_Rect c = {eo->cells.x + d * eo->cell_w, sy, eo->cell_w, sh};
         ui_fill(ui, c, ui_cmap_color(UI_CMAP_DIVERGING, h[d], -hmax, hmax));
-        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], "h = dec_out[%d][%d] (step %d, dimension %d)", t, d, t, d);
+        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], "h = dec_out[%d][%d] (step %d, dimension %d)", t, d, t + 1, d);
     }
     snprintf(title, sizeof title, "\xC2\xB1%.2f", (double)hmax);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, eo->cells.x + eo->cells.w + ui_px(ui, 6), sy + sh / 2, th->text_dim, UI_LEFT | UI_MIDDLE, title);
@@ -265,7 +265,7 @@ static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids,
     snprintf(b, sizeof b, "greedy pick = argmax = \xE2\x80\x9C%s\xE2\x80\x9D (id %d)", tok_vocab_word(ctx->vocab, pick), pick);
     int ny = br.y + br.h + ui_px(ui, 4);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, ny, br.w, th->accent, UI_LEFT, b);
-    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, "= the word the model emitted at step %d", t);
+    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, "= the word the model emitted at step %d", t + 1);
     else snprintf(b, sizeof b, "\xE2\x9C\x97 differs from the emitted word \xE2\x80\x9C%s\xE2\x80\x9D", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + lhs, br.w, pick == tr->out_ids[t] ? th->text : th->error, UI_LEFT, b);
     snprintf(b, sizeof b, "%s", pick == TOK_EOS ? "<eos>: the translation ends here" : "next: it joins the decoder input (press ')");
@@ -334,6 +334,10 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     es.name = "E";
     es.cmap = UI_CMAP_DIVERGING;
     es.highlight_row = pick;
+    /* <pad>'s row (never a word, never trained like one) would set the range alone and wash out every other row */
+    unsigned char *off = lesson_scratch_alloc(ctx->scratch, (size_t)V);
+    if (off && V > TOK_PAD) off[TOK_PAD] = 1;
+    es.off_scale_rows = off;
     ui_heatmap(ui, L->full_e, &es, NULL);
     ui_plot_spec p;
     memset(&p, 0, sizeof p);
@@ -350,7 +354,7 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     int hi = ui_plot(ui, L->plot_logits, &p);
     SDL_Rect mr = {ui->mouse_x - 4, ui->mouse_y - 4, 8, 8};
     if (hi >= 0)
-        ui_hover_value(ui, mr, logits[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %.6g, logit", tok_vocab_word(ctx->vocab, hi), hi, t,
+        ui_hover_value(ui, mr, logits[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %.6g, logit", tok_vocab_word(ctx->vocab, hi), hi, t + 1,
                        (double)probs[hi]);
     ui_plot_spec q = p;
     q.ys[0] = probs;
@@ -361,7 +365,7 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     q.ymax = 1;
     hi = ui_plot(ui, L->plot_probs, &q);
     if (hi >= 0)
-        ui_hover_value(ui, mr, probs[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, hi), hi, t,
+        ui_hover_value(ui, mr, probs[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, hi), hi, t + 1,
                        (double)logits[hi]);
     free(labs);
     free(xs);

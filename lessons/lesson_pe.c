@@ -117,6 +117,16 @@ static void pe_changed(void *st, const lesson_ctx *ctx)
 
 static float omega(int pair, int D) { return powf(10000.0f, -2.0f * (float)pair / (float)D); }
 
+/* The encoding as the continuous wave it samples: dimension dims[k] at any position x. */
+typedef struct { const int *dims; int D; } pe_wave;
+static float pe_curve(int k, float x, const void *user)
+{
+    const pe_wave *w = user;
+    int d = w->dims[k];
+    float a = x * omega(d / 2, w->D);
+    return d % 2 ? cosf(a) : sinf(a);
+}
+
 static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout *L)
 {
     ui_ctx *ui = ctx->ui;
@@ -149,7 +159,9 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
     p.fixed_range = 1;
     p.ymin = -1.1f;
     p.ymax = 1.1f;
-    p.markers = 1;
+    pe_wave wave = {s->dims, D};
+    p.curve = pe_curve; /* the sine is a curve; the model reads it at the integer positions, drawn as points */
+    p.curve_user = &wave;
     p.highlight_x = tr->n_src - 1;
     ui_plot(ui, L->plot, &p);
 }
@@ -277,6 +289,8 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
         snprintf(titles[0], sizeof titles[0], "embedding \xC3\x97 \xE2\x88\x9A%d : [%d\xC3\x97%d]", D, S, D);
         snprintf(titles[1], sizeof titles[1], "+ PE : [%d\xC3\x97%d]", S, D);
         snprintf(titles[2], sizeof titles[2], "= X : [%d\xC3\x97%d] (encoder input)", S, D);
+        const int n[3] = {S * D, S * D, S * D}; /* added maps: one colour scale, so the sum reads by eye */
+        const ui_scale shared = ui_scale_of(UI_CMAP_DIVERGING, m, n, 3, NULL);
         for (int i = 0; i < 3; i++) {
             ui_heatmap_spec h;
             ui_heatmap_defaults(&h);
@@ -288,6 +302,7 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
             h.title = titles[i];
             h.name = nm[i];
             h.cmap = UI_CMAP_DIVERGING;
+            h.scale = &shared;
             h.highlight_row = ctx->sel->token;
             ui_heatmap(ui, L.third[i], &h, NULL);
         }

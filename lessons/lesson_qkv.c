@@ -149,7 +149,6 @@ static void draw_inputs(const qkv_state *s, const lesson_ctx *ctx, const qkv_lay
         hs.title = b;
         hs.name = "X";
         hs.cmap = UI_CMAP_DIVERGING;
-        hs.colorbar = 0;
         hs.highlight_row = (k == 1 || !L->cross) && s->mode != ATTN_DEC_SELF ? ctx->sel->token : -1;
         if (ui_heatmap(ui, L->x[k], &hs, &xo[k])) {
             int i = xo[k].hover_row, d = xo[k].hover_col;
@@ -198,7 +197,6 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->row_sub[p].x, L->row_sub[p].y, L->row_sub[p].w, t->text_dim, UI_LEFT, b);
     ws.name = wname[p];
     ws.cmap = UI_CMAP_DIVERGING;
-    ws.colorbar = 0;
     ui_heatmap_out wo;
     if (ui_heatmap(ui, L->w[p], &ws, &wo)) {
         int j = wo.hover_row, d = wo.hover_col;
@@ -223,7 +221,6 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     rs.highlight_row = (s->mode == ATTN_ENC_SELF || (L->cross && xi)) ? ctx->sel->token : -1; /* Up/Down: a source token */
     rs.name = pname[p];
     rs.cmap = UI_CMAP_DIVERGING;
-    rs.colorbar = 0;
     ui_heatmap_out ro;
     if (ui_heatmap(ui, L->r[p], &rs, &ro)) {
         int i = ro.hover_row, j = ro.hover_col;

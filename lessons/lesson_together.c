@@ -176,6 +176,7 @@ static void mini_map(const lesson_ctx *ctx, SDL_Rect r, const float *data, int r
         g.vmax = m;
     }
     g.highlight_row = highlight_row;
+    g.attention = strstr(name, "attention") != NULL || strstr(name, "attn") != NULL;
     ui_grid_geom geo;
     ui_grid_draw(ctx->ui, r, &g, &geo);
     int rr, cc;
@@ -245,7 +246,7 @@ static void stage_ffn(const lesson_ctx *ctx, const together_layout *L, float lit
     SDL_Rect in = stage_frame(ctx, L->box[ST_FFN], ST_FFN, lit, current, nums);
     /* the hidden row folded into a 16-wide block so it stays visible */
     int cols = 16, rows = F / cols;
-    snprintf(name, sizeof name, "FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)", t);
+    snprintf(name, sizeof name, "FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)", t + 1);
     if (lit > 0.05f && rows > 0) mini_map(ctx, in, hid, rows, cols, cols, UI_CMAP_VIRIDIS, name, -1, NULL, NULL);
 }
 
@@ -298,7 +299,7 @@ static void stage_word(const lesson_ctx *ctx, const together_layout *L, float li
     SDL_Color c = ui_alpha(ui->theme->accent, (Uint8)(255 * lit));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_TITLE, in.x + in.w / 2, in.y + in.h / 2, in.w, c, UI_CENTER | UI_MIDDLE, tok_vocab_word(ctx->vocab, id));
     if (ui_mouse_in(ui, in))
-        ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], "step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability", t,
+        ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], "step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability", t + 1,
                        tok_vocab_word(ctx->vocab, id), id);
 }
 
@@ -550,8 +551,8 @@ static void tog_draw(const void *st, const lesson_ctx *ctx)
     char b[400], words[300];
     tok_detokenize(ctx->vocab, tr->tgt_ids, t + 1, words, sizeof words);
     if (ctx->step == 0) {
-        snprintf(b, sizeof b, "decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D", t,
-                 tr->n_tgt - 1, words[0] ? words : "(nothing yet)", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+        snprintf(b, sizeof b, "decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D", t + 1,
+                 tr->n_tgt, words[0] ? words : "(nothing yet)", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.head.x, L.head.y, L.head.w, th->text, UI_LEFT, b);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.head.x, L.head.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), L.head.w, th->text_dim, UI_LEFT,
                     "the encoder runs once per sentence; the decoder runs once per output word.   ; ' step   [ ] layer   , . head");

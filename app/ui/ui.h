@@ -196,8 +196,25 @@ void ui_camera_zoom(ui_camera *c, float wheel);                          /* whee
 int ui_camera_project(const ui_camera *c, SDL_Rect view, const float p[3], float *x, float *y, float *depth); /* 1 when in front */
 
 /* ---- widgets -------------------------------------------------------------- */
+/* The axes of every attention map, rows are queries (conventions.md). */
+#define UI_ATTN_AXES "query (row) \xE2\x86\x92 key (column)"
+/* Draws UI_ATTN_AXES at (x, y) (a shorter form when max_w is small); returns its width. */
+int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w);
+
+/* One colour range shared by maps that are added or compared (X, PE, X+PE):
+ * each map drawn with it shows the same colour bar with the note under it. */
+typedef struct {
+    float lo, hi;            /* the range (diverging: usually -a..a) */
+    const char *note;        /* e.g. "one scale for all three" (NULL: "shared") */
+} ui_scale;
+/* The range that holds every finite value of n arrays (diverging: symmetric about 0). */
+ui_scale ui_scale_of(ui_cmap cmap, const float *const *data, const int *len, int n, const char *note);
+
 /* A heatmap (or, with show_values, a matrix of numbers). Values of any range;
- * -INFINITY cells are hatched and the colour bar then shows a "−∞" swatch. */
+ * -INFINITY cells are hatched. Every heatmap carries its colour bar with its
+ * range (there is no way to leave it out); rows marked off_scale_rows (such as
+ * <pad>, which would set the range alone) are left out of the range and framed
+ * dashed, and the bar says so. */
 typedef struct {
     const float *data;       /* element (r, c) at data[r * stride + c] */
     int rows, cols, stride;
@@ -208,14 +225,16 @@ typedef struct {
     ui_cmap cmap;
     int fixed_range;         /* 1: use vmin/vmax; 0: from the data (diverging: symmetric) */
     float vmin, vmax;
+    const ui_scale *scale;   /* a range shared with other maps (wins over fixed_range), or NULL */
+    const unsigned char *off_scale_rows; /* [rows] 1: not in the range (drawn clamped, framed), or NULL */
     int show_values;         /* 1: print numbers in cells when they fit */
-    int colorbar;            /* 1: colour bar with numbers on the right */
     int highlight_row, highlight_col; /* outline a row/column, -1 for none */
     int square;              /* 1: square cells */
     int center;              /* 1: centre the map (labels, cells, colour bar) in r when the cells leave room */
+    int attention;           /* 1: an attention map: a line under the title says UI_ATTN_AXES */
 } ui_heatmap_spec;
 typedef struct { SDL_Rect cells; int cell_w, cell_h; int hover_row, hover_col; } ui_heatmap_out;
-void ui_heatmap_defaults(ui_heatmap_spec *s);                            /* zero + stride = cols later, colorbar on, highlight -1 */
+void ui_heatmap_defaults(ui_heatmap_spec *s);                            /* zero + stride = cols later, highlight -1 */
 int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out *out); /* draws; 1 if a cell is hovered; out may be NULL */
 
 /* Bar chart: one bar per value, labels under (or beside when horizontal). */
@@ -241,7 +260,15 @@ typedef struct {
     float ymin, ymax; int fixed_range;
     int markers;             /* 1: dots at the samples */
     int highlight_x;         /* sample index with a vertical marker, -1 none */
+    /* A continuous function (a sine of the positional encoding): series k at
+     * any x. When given, each series is drawn as this curve, finely sampled,
+     * and its samples ys (the integer positions) as points on it. */
+    float (*curve)(int series, float x, const void *user);
+    const void *curve_user;
 } ui_plot_spec;
+/* Up to cap ticks at round values (1, 2, 2.5, 5 x 10^k apart) in [lo, hi], about
+ * max_n of them; returns how many. Axes of ui_plot use it; so can a lesson's own. */
+int ui_nice_ticks(float lo, float hi, int max_n, float *ticks, int cap);
 int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s);             /* draws; returns hovered sample index or -1 */
 
 /* Token chips: a rounded box with a word and a small line under it (e.g. an id). */
@@ -263,7 +290,14 @@ float ui_slider_value_at(SDL_Rect r, float vmin, float vmax, int mouse_x);  /* s
 
 /* The tooltip for ui->hover (the app calls this after the lesson). */
 void ui_tooltip(ui_ctx *ui, int win_w, int win_h);
-/* Format a value the way tooltips and dumps do ("−∞" for -INFINITY). */
+/* THE number format of everything drawn (cells, ticks, colour bars, labels,
+ * tooltips): sig significant digits (1..9), trailing zeros dropped, a true
+ * minus "−"; 0.001 <= |v| < 100000 in decimals (0.00504, 1.44, 768, 12345),
+ * others as "5.3×10⁻⁵"; exact zero "0", "−∞" for a masked score, "NaN". */
+void ui_fmt(double v, int sig, char *dst, size_t n);
+/* ui_fmt in at most max_w pixels: 3 significant digits, else 2, else 1; 0 (dst "") when none fits. */
+int ui_fmt_fit(ui_ctx *ui, ui_face face, float size, float v, int max_w, char *dst, size_t n);
+/* Tooltips: ui_fmt with six significant digits. */
 void ui_format_value(double v, char *dst, size_t n);
 
 #endif

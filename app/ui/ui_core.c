@@ -753,14 +753,24 @@ void ui_panel(ui_ctx *ui, SDL_Rect r)
     ui_frame(ui, r, ui->theme->border, 1);
 }
 
+/* The prologue of ui_line and ui_arrow: 0 for a segment not to draw (a
+ * non-finite end or thickness, or no length); else the ends clamped to the
+ * coordinate limits, the thickness to [1, 1000], and the length in *len. */
+static int segment_prepare(float *x0, float *y0, float *x1, float *y1, float *th, float *len)
+{
+    if (!isfinite(*x0) || !isfinite(*y0) || !isfinite(*x1) || !isfinite(*y1) || !isfinite(*th)) return 0;
+    *x0 = ui_fclamp(*x0); *y0 = ui_fclamp(*y0); *x1 = ui_fclamp(*x1); *y1 = ui_fclamp(*y1);
+    *th = fminf(fmaxf(*th, 1.0f), 1000.0f);
+    float dx = *x1 - *x0, dy = *y1 - *y0;
+    *len = sqrtf(dx * dx + dy * dy);
+    return *len >= 1e-3f;
+}
+
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
 {
-    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) || !isfinite(th)) return;
-    x0 = ui_fclamp(x0); y0 = ui_fclamp(y0); x1 = ui_fclamp(x1); y1 = ui_fclamp(y1);
-    if (th > 1000.0f) th = 1000.0f;
-    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 1e-3f) return;
-    if (th < 1.0f) th = 1.0f;
+    float len;
+    if (!segment_prepare(&x0, &y0, &x1, &y1, &th, &len)) return;
+    float dx = x1 - x0, dy = y1 - y0;
     float nx = -dy / len * th * 0.5f, ny = dx / len * th * 0.5f;
     SDL_Vertex v[4];
     float px[4][2] = {{x0 + nx, y0 + ny}, {x0 - nx, y0 - ny}, {x1 - nx, y1 - ny}, {x1 + nx, y1 + ny}};
@@ -775,11 +785,10 @@ void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_C
 
 void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
 {
-    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) || !isfinite(th)) return;
-    x0 = ui_fclamp(x0); y0 = ui_fclamp(y0); x1 = ui_fclamp(x1); y1 = ui_fclamp(y1);
-    if (th > 1000.0f) th = 1000.0f;
-    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 1e-3f) return;
+    float len;
+    th = fmaxf(th, (float)ui_px(ui, 2)); /* an arrow is never thinner than 2 px: thin lines vanish on projectors */
+    if (!segment_prepare(&x0, &y0, &x1, &y1, &th, &len)) return;
+    float dx = x1 - x0, dy = y1 - y0;
     float ux = dx / len, uy = dy / len;
     float head = fmaxf(th * 3.5f, (float)ui_px(ui, 9));
     if (head > len * 0.6f) head = len * 0.6f;
@@ -840,13 +849,6 @@ void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg)
 
 /* ---- tooltip ---- */
 
-void ui_format_value(double v, char *dst, size_t n)
-{
-    if (isinf(v)) snprintf(dst, n, "%s\xE2\x88\x9E", v < 0 ? "\xE2\x88\x92" : "+");
-    else if (isnan(v)) snprintf(dst, n, "NaN");
-    else if (v == 0.0) snprintf(dst, n, "0"); /* exact zero (e.g. a masked weight) */
-    else snprintf(dst, n, "%.6g", v);         /* six significant digits, tiny values too */
-}
 
 void ui_tooltip(ui_ctx *ui, int win_w, int win_h)
 {

@@ -11,22 +11,6 @@
 
 #include "ui_grid.h"
 
-void ui_grid_fmt(float v, char *dst, size_t n)
-{
-    float a = fabsf(v);
-    if (isinf(v)) { snprintf(dst, n, v < 0 ? "\xE2\x88\x92\xE2\x88\x9E" : "\xE2\x88\x9E"); return; }
-    if (v == 0.0f) snprintf(dst, n, "0");
-    else if (a >= 1000.0f || a < 0.0005f) snprintf(dst, n, "%.0e", v);
-    else if (a < 0.01f) snprintf(dst, n, "%.3f", v);
-    else if (a >= 100.0f) snprintf(dst, n, "%.0f", v);
-    else if (a >= 10.0f) snprintf(dst, n, "%.1f", v);
-    else snprintf(dst, n, "%.2f", v);
-    if (dst[0] == '-' && strlen(dst) + 3 < n) { /* a real minus sign reads better on a slide */
-        memmove(dst + 3, dst + 1, strlen(dst));
-        memcpy(dst, "\xE2\x88\x92", 3);
-    }
-}
-
 void ui_grid_defaults(ui_grid_spec *s)
 {
     memset(s, 0, sizeof *s);
@@ -38,6 +22,9 @@ void ui_grid_defaults(ui_grid_spec *s)
 
 static float lsize(const ui_grid_spec *s) { return s->label_size > 0 ? s->label_size : UI_SIZE_SMALL; }
 
+/* Every grid but a thumbnail has a caption line: its colour range (and the axes of an attention map). */
+static int grid_has_caption(const ui_grid_spec *s) { return !s->no_hover && !s->labels_in_hover_only; }
+
 void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g)
 {
     memset(g, 0, sizeof *g);
@@ -46,6 +33,7 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
         ui_grid_spec bare = *s;
         bare.row_labels = bare.col_labels = NULL;
         bare.labels_in_hover_only = 0;
+        bare.no_hover = 1; /* a thumbnail: no caption line either */
         ui_grid_layout(ui, r, &bare, g);
         return;
     }
@@ -53,8 +41,9 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
     g->cols = s->cols;
     float ls = lsize(s);
     int gap = ui_px(ui, 5);
-    g->title_h = s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0;
     int lh = ui_line_height(ui, UI_SANS, ls);
+    g->title_h = s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0;
+    g->title_h += grid_has_caption(s) ? ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 2) : 0;
     int row_w = 0;
     for (int i = 0; s->row_labels && i < s->rows; i++) {
         int w = 0;
@@ -69,16 +58,14 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
         ui_text_size(ui, UI_SANS, ls, s->col_labels[i] ? s->col_labels[i] : "", &w, NULL);
         if (w > col_max) col_max = w;
     }
-    int avail_w = r.w - g->label_w;
-    int cw = avail_w / s->cols;
+    int cw = (r.w - g->label_w) / s->cols;
     if (cw < 1) cw = 1;
     g->rotated = s->col_labels && col_max + gap > cw;
     int max_head = (r.h - g->title_h) / 4;
     if (!s->col_labels) g->head_h = 0;
     else if (g->rotated) g->head_h = (col_max < max_head ? col_max : max_head) + gap;
     else g->head_h = lh + gap / 2;
-    int avail_h = r.h - g->title_h - g->head_h;
-    int ch = avail_h / s->rows;
+    int ch = (r.h - g->title_h - g->head_h) / s->rows;
     if (ch < 1) ch = 1;
     int cap = ui_px(ui, s->max_cell > 0 ? (float)s->max_cell : 64.0f);
     if (s->square) { if (cw > ch) cw = ch; else ch = cw; }
@@ -104,22 +91,15 @@ SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col)
     return (SDL_Rect){g->cells.x + col * g->cw, g->cells.y + row * g->ch, g->cw, g->ch};
 }
 
-int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *out)
+/* Row labels (thinned when rows are shorter than the text) and column labels
+ * (horizontal when they fit, else turned, thinned and cut to the label band). */
+static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g)
 {
-    ui_grid_geom gl, *g = out ? out : &gl;
-    ui_grid_layout(ui, r, s, g);
-    if (!s || !s->data || g->rows <= 0 || g->cols <= 0) return 0;
     const ui_theme *t = ui->theme;
-    int stride = s->stride > 0 ? s->stride : s->cols;
     float ls = lsize(s);
-    const char *const *row_labels = s->labels_in_hover_only ? NULL : s->row_labels;
-    const char *const *col_labels = s->labels_in_hover_only ? NULL : s->col_labels;
-    int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls);
-    if (s->title) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, s->title);
-    /* row labels: thinned when rows are shorter than the text */
-    int rthin = 1;
+    int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls), rthin = 1, cthin = 1;
     while (rthin * g->ch < lh * 8 / 10) rthin *= 2;
-    for (int i = 0; row_labels && i < g->rows; i++) {
+    for (int i = 0; s->row_labels && i < g->rows; i++) {
         if (i % rthin && i != s->highlight_row) continue;
         /* the highlighted row's label is always drawn: its thinned neighbours give way (as columns do) */
         if (rthin > 1 && s->highlight_row >= 0 && i != s->highlight_row && abs(i - s->highlight_row) < rthin) continue;
@@ -127,36 +107,34 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
         ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
                     UI_RIGHT | UI_MIDDLE, s->row_labels[i] ? s->row_labels[i] : "");
     }
-    /* column labels: horizontal when they fit, else turned (and thinned) */
-    int cthin = 1;
     if (g->rotated) while (cthin * g->cw < lh * 8 / 10) cthin *= 2;
-    for (int i = 0; col_labels && i < g->cols; i++) {
+    for (int i = 0; s->col_labels && i < g->cols; i++) {
         if (i % cthin && i != s->highlight_col) continue;
         if (cthin > 1 && s->highlight_col >= 0 && i != s->highlight_col && abs(i - s->highlight_col) < cthin) continue;
         SDL_Color c = i == s->highlight_col ? t->accent : t->text_dim;
         const char *lab = s->col_labels[i] ? s->col_labels[i] : "";
         int cx = g->cells.x + i * g->cw + g->cw / 2;
-        if (g->rotated) {
-            int w = 0, h = 0;
-            ui_text_size(ui, UI_SANS, ls, lab, &w, &h);
-            char cut[16];
-            if (w > g->head_h - gap) { /* too long for the label band: its start only */
-                int len = (int)strlen(lab), pos = 0;
-                for (int k = 0; k < 5 && pos < len; k++) pos = ui_utf8_next(lab, len, pos);
-                snprintf(cut, sizeof cut, "%.*s", pos < (int)sizeof cut - 1 ? pos : (int)sizeof cut - 1, lab);
-                ui_text_size(ui, UI_SANS, ls, cut, &w, &h);
-                lab = cut;
-            }
-            ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
-        } else {
-            ui_text(ui, UI_SANS, ls, cx, g->cells.y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
+        if (!g->rotated) { ui_text(ui, UI_SANS, ls, cx, g->cells.y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab); continue; }
+        int w = 0, h = 0;
+        ui_text_size(ui, UI_SANS, ls, lab, &w, &h);
+        char cut[16];
+        if (w > g->head_h - gap) { /* too long for the label band: its start only */
+            int len = (int)strlen(lab), pos = 0;
+            for (int k = 0; k < 5 && pos < len; k++) pos = ui_utf8_next(lab, len, pos);
+            snprintf(cut, sizeof cut, "%.*s", pos < (int)sizeof cut - 1 ? pos : (int)sizeof cut - 1, lab);
+            ui_text_size(ui, UI_SANS, ls, cut, &w, &h);
+            lab = cut;
         }
+        ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
     }
-    /* cells */
-    int vals = s->show_values;
+}
+
+/* The cells, numbers in them at the small size (or a little smaller, or none), −∞ hatched. */
+static void grid_cells(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g)
+{
+    int stride = s->stride > 0 ? s->stride : s->cols, vals = s->show_values, vw = 0, vh = 0;
     float vsize = UI_SIZE_SMALL;
-    if (vals) { /* numbers in the cells at the small size, or a little smaller, or not at all */
-        int vw = 0, vh = 0;
+    if (vals) {
         ui_text_size(ui, UI_MONO, vsize, "\xE2\x88\x92" "0.00", &vw, &vh);
         if (vw + 4 > g->cw || vh > g->ch + 2) {
             vsize = UI_SIZE_SMALL * 0.85f;
@@ -169,51 +147,75 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
         for (int cc = 0; cc < g->cols; cc++) {
             float v = s->data[rr * stride + cc];
             SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
-            if (isinf(v) && v < 0) {
-                ui_hatch(ui, cell, t->neg_inf, t->bg);
-                if (vals) ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, t->text, UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
-                continue;
-            }
-            SDL_Color col = ui_cmap_color(s->cmap, v, lo, hi);
-            ui_fill(ui, cell, col);
-            if (vals) {
-                char b[32];
-                ui_grid_fmt(v, b, sizeof b);
-                ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
-            }
+            SDL_Color col = isinf(v) && v < 0 ? ui->theme->neg_inf : ui_cmap_color(s->cmap, v, lo, hi);
+            if (isinf(v) && v < 0) ui_hatch(ui, cell, ui->theme->neg_inf, ui->theme->bg);
+            else ui_fill(ui, cell, col);
+            if (!vals) continue;
+            char b[32];
+            if (!ui_fmt_fit(ui, UI_MONO, vsize, v, cell.w - 2, b, sizeof b)) continue;
+            ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, isinf(v) ? ui->theme->text : ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
         }
-    ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y - 1, g->cells.w + 2, g->cells.h + 2}, t->border, 1);
+}
+
+static void grid_marks(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g)
+{
+    const ui_theme *t = ui->theme;
     int th = ui_px(ui, 2);
+    ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y - 1, g->cells.w + 2, g->cells.h + 2}, t->border, 1);
     if (s->highlight_cell) {
         if (s->highlight_row >= 0 && s->highlight_row < g->rows && s->highlight_col >= 0 && s->highlight_col < g->cols) {
             SDL_Rect c = ui_grid_cell_rect(g, s->highlight_row, s->highlight_col);
             ui_frame(ui, (SDL_Rect){c.x - th, c.y - th, c.w + 2 * th, c.h + 2 * th}, t->accent, th);
         }
-    } else {
-        if (s->highlight_row >= 0 && s->highlight_row < g->rows)
-            ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y + s->highlight_row * g->ch - 1, g->cells.w + 2, g->ch + 2}, t->accent, th);
-        if (s->highlight_col >= 0 && s->highlight_col < g->cols)
-            ui_frame(ui, (SDL_Rect){g->cells.x + s->highlight_col * g->cw - 1, g->cells.y - 1, g->cw + 2, g->cells.h + 2}, t->accent, th);
+        return;
     }
+    if (s->highlight_row >= 0 && s->highlight_row < g->rows)
+        ui_frame(ui, (SDL_Rect){g->cells.x - 1, g->cells.y + s->highlight_row * g->ch - 1, g->cells.w + 2, g->ch + 2}, t->accent, th);
+    if (s->highlight_col >= 0 && s->highlight_col < g->cols)
+        ui_frame(ui, (SDL_Rect){g->cells.x + s->highlight_col * g->cw - 1, g->cells.y - 1, g->cw + 2, g->cells.h + 2}, t->accent, th);
+}
+
+/* The caption line under the title: "query (row) → key (column)" for an
+ * attention map, then the colour range as a strip with its ends. */
+static void grid_caption(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s)
+{
+    int y = r.y + (s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0);
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), x = r.x, gap = ui_px(ui, 8);
+    if (s->attention) x += ui_attn_axes(ui, x, y, r.w) + gap;
+    int w = r.x + r.w - x;
+    if (w > ui_px(ui, 180)) w = ui_px(ui, 180);
+    if (w >= ui_px(ui, 60)) ui_grid_legend(ui, (SDL_Rect){x, y, w, lh}, s->cmap, s->vmin, s->vmax, NULL);
+}
+
+int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *out)
+{
+    ui_grid_geom gl, *g = out ? out : &gl;
+    ui_grid_layout(ui, r, s, g);
+    if (!s || !s->data || g->rows <= 0 || g->cols <= 0) return 0;
+    const ui_theme *t = ui->theme;
+    int stride = s->stride > 0 ? s->stride : s->cols;
+    if (s->title) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, s->title);
+    if (grid_has_caption(s) && !s->labels_in_hover_only) grid_caption(ui, r, s);
+    if (!s->labels_in_hover_only) grid_labels(ui, s, g);
+    grid_cells(ui, s, g);
+    grid_marks(ui, s, g);
     int rr, cc;
-    if (!s->no_hover && ui_grid_cell_at(g, ui->mouse_x, ui->mouse_y, &rr, &cc)) {
-        char rl[48], cl[48];
-        if (s->row_labels) snprintf(rl, sizeof rl, "%s", s->row_labels[rr] ? s->row_labels[rr] : ""); else snprintf(rl, sizeof rl, "%d", rr);
-        if (s->col_labels) snprintf(cl, sizeof cl, "%s", s->col_labels[cc] ? s->col_labels[cc] : ""); else snprintf(cl, sizeof cl, "%d", cc);
-        SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
-        ui_frame(ui, cell, t->accent, 1);
-        ui_hover_value(ui, cell, s->data[rr * stride + cc], "%s[%d][%d] (%s, %s)", s->name ? s->name : "", rr, cc, rl, cl);
-        return 1;
-    }
-    return 0;
+    if (s->no_hover || !ui_grid_cell_at(g, ui->mouse_x, ui->mouse_y, &rr, &cc)) return 0;
+    char rl[48], cl[48];
+    if (s->row_labels) snprintf(rl, sizeof rl, "%s", s->row_labels[rr] ? s->row_labels[rr] : ""); else snprintf(rl, sizeof rl, "%d", rr);
+    if (s->col_labels) snprintf(cl, sizeof cl, "%s", s->col_labels[cc] ? s->col_labels[cc] : ""); else snprintf(cl, sizeof cl, "%d", cc);
+    SDL_Rect cell = ui_grid_cell_rect(g, rr, cc);
+    ui_frame(ui, cell, t->accent, 1);
+    ui_hover_value(ui, cell, s->data[rr * stride + cc], "%s[%d][%d] (%s, %s)", s->name ? s->name : "", rr, cc, rl, cl);
+    return 1;
 }
 
 void ui_grid_legend(ui_ctx *ui, SDL_Rect r, ui_cmap cmap, float lo, float hi, const char *caption)
 {
     const ui_theme *t = ui->theme;
     char a[32], b[32];
-    ui_grid_fmt(lo, a, sizeof a);
-    ui_grid_fmt(hi, b, sizeof b);
+    ui_fmt(lo, 3, a, sizeof a);
+    ui_fmt(hi, 3, b, sizeof b);
     int wa = 0, wb = 0, gap = ui_px(ui, 5);
     ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, a, &wa, NULL);
     ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &wb, NULL);

@@ -8,6 +8,10 @@
  * cell it located through the lesson's JSON dump. The value range is always
  * given (vmin, vmax): attention weights are drawn on [0, 1] everywhere.
  * Hovered cells are reported as "<name>[r][c] (<row label>, <col label>)".
+ * Every grid but a thumbnail (no_hover or labels_in_hover_only) has a caption
+ * line under its title: its colour range as a strip with both ends, after
+ * "query (row) → key (column)" for an attention map; thumbnails belong to a
+ * group whose lesson draws one legend for all.
  *
  * Must not: know about lessons, the trace or the model; keep state between calls.
  */
@@ -33,6 +37,7 @@ typedef struct {
     int no_hover;                      /* 1: do not report hovers (e.g. thumbnails) */
     float label_size;                  /* label text size (0: UI_SIZE_SMALL) */
     int labels_in_hover_only;          /* 1: labels name cells in hovers but are not drawn (thumbnails) */
+    int attention;                     /* 1: an attention map: its caption says UI_ATTN_AXES */
 } ui_grid_spec;
 
 typedef struct {
@@ -51,6 +56,5 @@ int ui_grid_cell_at(const ui_grid_geom *g, int x, int y, int *row, int *col); /*
 SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col);        /* pixel rect of a cell */
 int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g); /* lays out, draws; 1 if a cell is hovered; g may be NULL */
 void ui_grid_legend(ui_ctx *ui, SDL_Rect r, ui_cmap cmap, float lo, float hi, const char *caption); /* horizontal colour bar with ends labelled */
-void ui_grid_fmt(float v, char *dst, size_t n);                            /* short number with a real minus sign */
 
 #endif

@@ -22,293 +22,347 @@ static bg_save bg_push(ui_ctx *ui, const SDL_Color *c)
 }
 static void bg_pop(ui_ctx *ui, bg_save b) { ui_text_bg(ui, b.had ? &b.was : NULL); }
 
-static void fmt_tick(float v, char *dst, size_t n)
+ui_scale ui_scale_of(ui_cmap cmap, const float *const *data, const int *len, int n, const char *note)
 {
-    float a = fabsf(v);
-    if (v == 0.0f) snprintf(dst, n, "0");
-    else if (a >= 1000.0f || a < 0.01f) snprintf(dst, n, "%.2g", v);
-    else if (a >= 100.0f) snprintf(dst, n, "%.0f", v);
-    else if (a >= 10.0f) snprintf(dst, n, "%.1f", v);
-    else snprintf(dst, n, "%.2f", v);
-    /* a real minus sign reads better on a slide */
-    if (dst[0] == '-' && strlen(dst) + 3 < n) {
-        memmove(dst + 3, dst + 1, strlen(dst));
-        memcpy(dst, "\xE2\x88\x92", 3);
-    }
+    float lo = INFINITY, hi = -INFINITY;
+    for (int k = 0; k < n; k++)
+        for (int i = 0; data[k] && i < len[k]; i++)
+            if (isfinite(data[k][i])) { lo = fminf(lo, data[k][i]); hi = fmaxf(hi, data[k][i]); }
+    if (lo > hi) { lo = 0; hi = 1; }
+    if (cmap == UI_CMAP_DIVERGING) { hi = fmaxf(fabsf(lo), fabsf(hi)); lo = -hi; }
+    if (hi <= lo) hi = lo + 1e-6f;
+    return (ui_scale){lo, hi, note};
 }
 
-/* fmt_tick shortened to fit max_w pixels (mono, small): 1 when it fits, 0
- * when even the short form does not (then draw nothing). */
-static int fmt_tick_fit(ui_ctx *ui, float v, int max_w, char *dst, size_t n)
+int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w)
 {
     int w = 0;
-    fmt_tick(v, dst, n);
-    ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, dst, &w, NULL);
-    if (w <= max_w) return 1;
-    if (v != 0.0f) { /* one significant digit: 0.0048 -> 0.005, 123 -> 1e+02 */
-        char tmp[16];
-        snprintf(tmp, sizeof tmp, "%.1g", (double)fabsf(v));
-        snprintf(dst, n, "%s%s", v < 0.0f ? "\xE2\x88\x92" : "", tmp);
-        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, dst, &w, NULL);
-        if (w <= max_w) return 1;
-    }
-    dst[0] = 0;
-    return 0;
+    const char *s = UI_ATTN_AXES;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s, &w, NULL);
+    if (w > max_w * 6 / 10) s = "rows: queries \xE2\x86\x92 keys"; /* a small map: the short form, never cut */
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s, &w, NULL);
+    if (w > max_w) s = "q \xE2\x86\x92 k";
+    return ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, max_w, ui->theme->text_dim, UI_LEFT, s);
 }
 
 void ui_heatmap_defaults(ui_heatmap_spec *s)
 {
     memset(s, 0, sizeof *s);
-    s->colorbar = 1;
     s->highlight_row = s->highlight_col = -1;
 }
 
-static void data_range(const ui_heatmap_spec *s, float *lo, float *hi, int *has_ninf)
+/* Everything ui_heatmap's parts share: the range and the geometry. */
+typedef struct {
+    float lo, hi;
+    int has_ninf, off_rows;   /* a -INFINITY cell; rows left out of the range */
+    int gap, lh, row_w, col_max, rotated, thin, head_h, y;
+    int grid_x, grid_y, cw, ch, cb_w;
+    float cwf, chf;
+    SDL_Rect cells;
+} hm_geom;
+
+/* Cell edges: cell i spans [edge(i), edge(i+1)), so a wide map fills its width. */
+static int hm_ex(const hm_geom *g, int cols, int i) { return g->grid_x + (int)(((long)i * g->cells.w * 2 + cols) / (2L * cols)); }
+static int hm_ey(const hm_geom *g, int rows, int i) { return g->grid_y + (int)(((long)i * g->cells.h * 2 + rows) / (2L * rows)); }
+static SDL_Rect hm_cell(const hm_geom *g, const ui_heatmap_spec *s, int r, int c)
 {
-    float mn = INFINITY, mx = -INFINITY;
-    *has_ninf = 0;
-    for (int r = 0; r < s->rows; r++)
-        for (int c = 0; c < s->cols; c++) {
-            float v = s->data[r * s->stride + c];
-            if (isinf(v) && v < 0) { *has_ninf = 1; continue; }
-            if (!isfinite(v)) continue;
-            if (v < mn) mn = v;
-            if (v > mx) mx = v;
-        }
-    if (mn > mx) { mn = 0; mx = 1; }
-    if (s->fixed_range) { mn = s->vmin; mx = s->vmax; }
-    else if (s->cmap == UI_CMAP_DIVERGING) { float a = fmaxf(fabsf(mn), fabsf(mx)); mn = -a; mx = a; }
-    if (mx <= mn) mx = mn + 1e-6f;
-    *lo = mn; *hi = mx;
+    int x0 = hm_ex(g, s->cols, c), y0 = hm_ey(g, s->rows, r);
+    return (SDL_Rect){x0, y0, hm_ex(g, s->cols, c + 1) - x0, hm_ey(g, s->rows, r + 1) - y0};
 }
 
-static void colorbar(ui_ctx *ui, SDL_Rect bar, ui_cmap cmap, float lo, float hi, int has_ninf)
+/* The colour range: a shared scale, a fixed range, or the data's (diverging:
+ * symmetric about 0) without the rows marked off the scale. */
+static void hm_range(const ui_heatmap_spec *s, hm_geom *g)
+{
+    float mn = INFINITY, mx = -INFINITY;
+    g->has_ninf = g->off_rows = 0;
+    for (int r = 0; r < s->rows; r++) {
+        if (s->off_scale_rows && s->off_scale_rows[r]) { g->off_rows++; continue; }
+        for (int c = 0; c < s->cols; c++) {
+            float v = s->data[r * s->stride + c];
+            if (isinf(v) && v < 0) { g->has_ninf = 1; continue; }
+            if (!isfinite(v)) continue;
+            mn = fminf(mn, v);
+            mx = fmaxf(mx, v);
+        }
+    }
+    if (mn > mx) { mn = 0; mx = 1; }
+    if (s->scale) { mn = s->scale->lo; mx = s->scale->hi; }
+    else if (s->fixed_range) { mn = s->vmin; mx = s->vmax; }
+    else if (s->cmap == UI_CMAP_DIVERGING) { float a = fmaxf(fabsf(mn), fabsf(mx)); mn = -a; mx = a; }
+    if (mx <= mn) mx = mn + 1e-6f;
+    g->lo = mn; g->hi = mx;
+}
+
+/* The widest label of rows (or columns) in pixels; numbers when there are no labels. */
+static int hm_label_w(ui_ctx *ui, const char *const *labels, int n)
+{
+    char nb[32];
+    int best = 0;
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        const char *lab = labels ? labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lab, &w, NULL);
+        if (w > best) best = w;
+    }
+    return best;
+}
+
+static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom *g)
+{
+    g->y = r.y + (s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0);
+    g->gap = ui_px(ui, 6);
+    g->lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    if (s->attention) g->y += g->lh; /* the axes line */
+    g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 30% of the width */
+    if (g->row_w > r.w * 3 / 10) g->row_w = r.w * 3 / 10;
+    g->cb_w = ui_px(ui, 16) + ui_px(ui, 56) + g->gap; /* the colour bar: always there */
+    g->grid_x = r.x + g->row_w + g->gap;
+    int grid_w = r.x + r.w - g->cb_w - g->grid_x;
+    if (grid_w < s->cols) grid_w = s->cols;
+    g->cwf = (float)grid_w / (float)s->cols;
+    g->cw = ui_f2i(g->cwf) < 1 ? 1 : ui_f2i(g->cwf);
+    g->col_max = hm_label_w(ui, s->col_labels, s->cols);
+    /* square maps get narrower cells when the height is the limit: decide on the real width, or labels overlap */
+    float cw_eff = g->cwf;
+    if (s->square) cw_eff = fminf(cw_eff, (float)(r.y + r.h - (g->y + g->lh + g->gap / 2)) / (float)s->rows);
+    g->rotated = s->col_labels && (float)(g->col_max + g->gap) > cw_eff;
+    g->thin = 1;
+    if (!s->col_labels) while (g->thin * g->cw < g->col_max + g->gap) g->thin *= 2; /* numbers: every thin-th */
+    g->head_h = g->rotated ? (g->col_max < r.h / 4 ? g->col_max : r.h / 4) + g->gap : g->lh + g->gap / 2;
+    g->grid_y = g->y + g->head_h;
+    g->chf = fmaxf((float)(r.y + r.h - g->grid_y) / (float)s->rows, 1.0f);
+    g->cwf = fmaxf(g->cwf, 1.0f);
+    if (s->square) { if (g->cwf > g->chf) g->cwf = g->chf; else g->chf = g->cwf; }
+    float max_ch = (float)ui_px(ui, 64); /* cells no taller than a comfortable row, so short tables do not balloon */
+    if (g->chf > max_ch && !s->square) g->chf = max_ch;
+    g->cw = ui_f2i(g->cwf) < 1 ? 1 : ui_f2i(g->cwf);
+    g->ch = ui_f2i(g->chf) < 1 ? 1 : ui_f2i(g->chf);
+    if (s->center) {
+        int used = g->row_w + g->gap + ui_f2i(roundf(g->cwf * (float)s->cols)) + g->cb_w;
+        if (used < r.w) g->grid_x += (r.w - used) / 2;
+    }
+    g->cells = (SDL_Rect){g->grid_x, g->grid_y, ui_f2i(roundf(g->cwf * (float)s->cols)), ui_f2i(roundf(g->chf * (float)s->rows))};
+}
+
+static void hm_labels(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
 {
     const ui_theme *t = ui->theme;
-    int nst = bar.h > 64 ? 64 : bar.h;
-    if (has_ninf) bar.h -= ui_px(ui, 34);
-    for (int i = 0; i < nst; i++) {
-        int y0 = bar.y + bar.h * i / nst, y1 = bar.y + bar.h * (i + 1) / nst;
-        float v = hi - (hi - lo) * ((float)i + 0.5f) / (float)nst;
-        ui_fill(ui, (SDL_Rect){bar.x, y0, bar.w, y1 - y0}, ui_cmap_color(cmap, v, lo, hi));
+    char nb[32];
+    int rthin = 1; /* row labels only where rows are tall enough to read */
+    while (rthin * g->ch < g->lh * 8 / 10) rthin *= 2;
+    for (int i = 0; i < s->rows; i++) {
+        /* every rthin-th label, and the highlighted row's, whose thinned neighbours give way */
+        if (i % rthin && i != s->highlight_row) continue;
+        if (rthin > 1 && s->highlight_row >= 0 && i != s->highlight_row && abs(i - s->highlight_row) < rthin) continue;
+        const char *lab = s->row_labels ? s->row_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
+        SDL_Color c = i == s->highlight_row ? t->accent : t->text_dim;
+        int cy = (hm_ey(g, s->rows, i) + hm_ey(g, s->rows, i + 1)) / 2;
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, g->grid_x - g->gap, cy, g->row_w, c, UI_RIGHT | UI_MIDDLE, lab);
     }
-    ui_frame(ui, (SDL_Rect){bar.x, bar.y, bar.w, bar.h}, t->border, 1);
-    char b[32];
-    int tx = bar.x + bar.w + ui_px(ui, 4);
-    float mid = cmap == UI_CMAP_DIVERGING ? 0.0f : (lo + hi) * 0.5f;
-    fmt_tick(hi, b, sizeof b); ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y, t->text_dim, UI_LEFT | UI_TOP, b);
-    fmt_tick(mid, b, sizeof b); ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b);
-    fmt_tick(lo, b, sizeof b); ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y + bar.h, t->text_dim, UI_LEFT | UI_BOTTOM, b);
-    if (has_ninf) {
-        SDL_Rect sw = {bar.x, bar.y + bar.h + ui_px(ui, 10), bar.w, ui_px(ui, 22)};
+    for (int i = 0; i < s->cols; i += (g->rotated ? 1 : g->thin)) {
+        const char *lab = s->col_labels ? s->col_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
+        SDL_Color c = i == s->highlight_col ? t->accent : t->text_dim;
+        int cx = (hm_ex(g, s->cols, i) + hm_ex(g, s->cols, i + 1)) / 2;
+        if (!g->rotated) ui_text(ui, UI_SANS, UI_SIZE_SMALL, cx, g->grid_y - g->gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
+        else if (g->cw >= g->lh * 7 / 10 || i % 2 == 0)
+            ui_text_rotated(ui, UI_SANS, UI_SIZE_SMALL, cx + g->lh / 2, g->y + g->head_h - g->gap - g->col_max, c, lab);
+    }
+}
+
+static SDL_Color hm_color(const ui_ctx *ui, const hm_geom *g, ui_cmap cmap, float v)
+{
+    return (isinf(v) && v < 0) ? ui->theme->neg_inf : ui_cmap_color(cmap, v, g->lo, g->hi);
+}
+
+/* All cells as one texture, one texel per pixel coloured by the cell whose
+ * edges contain it (drawing and hit-testing agree exactly): one copy instead
+ * of rows x cols fills. 0 when it could not be made (then cells are filled). */
+static int hm_texture(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
+{
+    const SDL_Rect *cells = &g->cells;
+    if (s->rows * s->cols <= 16 || cells->w <= 0 || cells->h <= 0 || (long)cells->w * cells->h > 16L * 1024 * 1024) return 0;
+    SDL_Texture *tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, cells->w, cells->h);
+    Uint32 *cellcol = malloc(sizeof *cellcol * (size_t)s->rows * (size_t)s->cols);
+    int *colof = malloc(sizeof *colof * (size_t)cells->w);
+    void *pixels;
+    int pitch, done = 0;
+    if (tex && cellcol && colof && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+        for (int rr = 0; rr < s->rows; rr++)
+            for (int cc = 0; cc < s->cols; cc++) {
+                SDL_Color col = hm_color(ui, g, s->cmap, s->data[rr * s->stride + cc]);
+                cellcol[rr * s->cols + cc] = 0xFF000000u | ((Uint32)col.r << 16) | ((Uint32)col.g << 8) | col.b;
+            }
+        for (int cc = 0, px = 0; cc < s->cols; cc++)
+            for (; px < hm_ex(g, s->cols, cc + 1) - g->grid_x && px < cells->w; px++) colof[px] = cc;
+        for (int rr = 0, py = 0; rr < s->rows; rr++) {
+            const Uint32 *src = cellcol + (size_t)rr * (size_t)s->cols;
+            for (; py < hm_ey(g, s->rows, rr + 1) - g->grid_y && py < cells->h; py++) {
+                Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)py * (size_t)pitch);
+                for (int px = 0; px < cells->w; px++) row[px] = src[colof[px]];
+            }
+        }
+        SDL_UnlockTexture(tex);
+        SDL_SetTextureScaleMode(tex, SDL_ScaleModeNearest);
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(ui->r, tex, NULL, cells);
+        done = 1;
+    }
+    free(cellcol);
+    free(colof);
+    if (tex) SDL_DestroyTexture(tex);
+    return done;
+}
+
+/* The cells (hatched -INFINITY), and their numbers when show_values and they fit. */
+static void hm_cells(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
+{
+    int vals = s->show_values, vw = 0;
+    if (vals) {
+        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "0.00", &vw, NULL);
+        if (vw + 4 > g->cw || g->lh > g->ch + 2) vals = 0;
+    }
+    bg_save cells_bg = bg_push(ui, NULL);
+    int as_texture = hm_texture(ui, s, g);
+    for (int rr = 0; rr < s->rows; rr++)
+        for (int cc = 0; cc < s->cols; cc++) {
+            float v = s->data[rr * s->stride + cc];
+            SDL_Rect cell = hm_cell(g, s, rr, cc);
+            SDL_Color col = hm_color(ui, g, s->cmap, v);
+            char b[32];
+            if (isinf(v) && v < 0) { /* masked: hatched, "−∞" in a numbers matrix */
+                ui_hatch(ui, cell, ui->theme->neg_inf, ui->theme->bg);
+                if (vals) ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui->theme->text, UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
+                continue;
+            }
+            if (!as_texture) ui_fill(ui, cell, col);
+            if (vals && ui_fmt_fit(ui, UI_MONO, UI_SIZE_SMALL, v, cell.w - 4, b, sizeof b))
+                ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
+        }
+    bg_pop(ui, cells_bg);
+}
+
+/* The border, the highlighted row and column, and a dashed frame round each row off the scale. */
+static void hm_marks(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
+{
+    const ui_theme *t = ui->theme;
+    const SDL_Rect *c = &g->cells;
+    ui_frame(ui, (SDL_Rect){c->x - 1, c->y - 1, c->w + 2, c->h + 2}, t->border, 1);
+    for (int r = 0; s->off_scale_rows && r < s->rows; r++) {
+        if (!s->off_scale_rows[r]) continue;
+        int y0 = hm_ey(g, s->rows, r), y1 = hm_ey(g, s->rows, r + 1), dash = ui_px(ui, 6);
+        for (int x = c->x; x < c->x + c->w; x += 2 * dash) {
+            int w = x + dash > c->x + c->w ? c->x + c->w - x : dash;
+            ui_fill(ui, (SDL_Rect){x, y0, w, ui_px(ui, 2)}, t->text);
+            ui_fill(ui, (SDL_Rect){x, y1 - ui_px(ui, 2), w, ui_px(ui, 2)}, t->text);
+        }
+    }
+    int th = ui_px(ui, 2);
+    if (s->highlight_row >= 0 && s->highlight_row < s->rows) {
+        SDL_Rect h = hm_cell(g, s, s->highlight_row, 0);
+        ui_frame(ui, (SDL_Rect){c->x - 1, h.y - 1, c->w + 2, h.h + 2}, t->accent, th);
+    }
+    if (s->highlight_col >= 0 && s->highlight_col < s->cols) {
+        SDL_Rect h = hm_cell(g, s, 0, s->highlight_col);
+        ui_frame(ui, (SDL_Rect){h.x - 1, c->y - 1, h.w + 2, c->h + 2}, t->accent, th);
+    }
+}
+
+/* A gradient of cmap over [lo, hi] in bar: upwards when it is taller than wide, else left to right. */
+static void gradient(ui_ctx *ui, SDL_Rect bar, ui_cmap cmap, float lo, float hi)
+{
+    int up = bar.h > bar.w, len = up ? bar.h : bar.w, n = len > 64 ? 64 : len;
+    for (int i = 0; i < n; i++) {
+        int a = len * i / n, b = len * (i + 1) / n;
+        float v = lo + (hi - lo) * ((float)i + 0.5f) / (float)n;
+        SDL_Rect r = up ? (SDL_Rect){bar.x, bar.y + bar.h - b, bar.w, b - a} : (SDL_Rect){bar.x + a, bar.y, b - a, bar.h};
+        ui_fill(ui, r, ui_cmap_color(cmap, v, lo, hi));
+    }
+    ui_frame(ui, bar, ui->theme->border, 1);
+}
+
+/* The colour bar right of the cells, at least 120 px tall: its range at the
+ * ends and the middle (0 for a diverging map), a "−∞" swatch for masked cells,
+ * the scale's note ("shared") when several maps use it, "dashed: off scale"
+ * when rows are left out of the range. Too short for that: a strip and "lo…hi". */
+static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const hm_geom *g)
+{
+    const ui_theme *t = ui->theme;
+    int notes = (s->scale != NULL) + 2 * (g->off_rows > 0) + g->has_ninf;
+    SDL_Rect bar = {g->cells.x + g->cells.w + g->gap, g->grid_y, ui_px(ui, 16), g->cells.h};
+    if (bar.h < ui_px(ui, 120)) bar.h = ui_px(ui, 120);
+    if (bar.y + bar.h > r.y + r.h) bar.h = r.y + r.h - bar.y;
+    bar.h -= notes * g->lh;
+    int tx = bar.x + bar.w + ui_px(ui, 4), nw = g->cb_w - g->gap, y;
+    char hi[32], mid[32], lo[32], b[80];
+    ui_fmt(g->hi, 3, hi, sizeof hi);
+    ui_fmt(s->cmap == UI_CMAP_DIVERGING ? 0.0f : (g->lo + g->hi) * 0.5f, 3, mid, sizeof mid);
+    ui_fmt(g->lo, 3, lo, sizeof lo);
+    if (bar.h < 3 * g->lh) { /* compact: a strip and "lo…hi" under it */
+        bar = (SDL_Rect){bar.x, g->grid_y, nw, ui_px(ui, 6)};
+        gradient(ui, bar, s->cmap, g->lo, g->hi);
+        snprintf(b, sizeof b, "%s\xE2\x80\xA6%s", lo, hi);
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h + 1, nw, t->text_dim, UI_LEFT | UI_TOP, b);
+        y = bar.y + bar.h + 1 + g->lh;
+    } else {
+        gradient(ui, bar, s->cmap, g->lo, g->hi);
+        y = bar.y + bar.h;
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y, t->text_dim, UI_LEFT | UI_TOP, hi);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, mid);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, y, t->text_dim, UI_LEFT | UI_BOTTOM, lo);
+    }
+    if (g->has_ninf) {
+        SDL_Rect sw = {bar.x, y + ui_px(ui, 3), ui_px(ui, 16), g->lh - ui_px(ui, 6)};
         ui_hatch(ui, sw, t->neg_inf, t->bg);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, sw.y + sw.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, sw.x + sw.w + ui_px(ui, 4), sw.y + sw.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
+        y += g->lh;
     }
+    if (s->scale) { ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, s->scale->note ? s->scale->note : "shared"); y += g->lh; }
+    if (g->off_rows) {
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, "dashed:");
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y + g->lh, nw, t->text_dim, UI_LEFT, "off scale");
+    }
+}
+
+/* The hovered cell: the one whose [edge(i), edge(i+1)) holds the mouse, exactly what was drawn. */
+static int hm_hover(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g, ui_heatmap_out *out)
+{
+    if (!ui_mouse_in(ui, g->cells)) return 0;
+    int cc = (int)(((long)(ui->mouse_x - g->grid_x) * s->cols) / g->cells.w), rr = (int)(((long)(ui->mouse_y - g->grid_y) * s->rows) / g->cells.h);
+    while (cc > 0 && ui->mouse_x < hm_ex(g, s->cols, cc)) cc--;
+    while (cc < s->cols - 1 && ui->mouse_x >= hm_ex(g, s->cols, cc + 1)) cc++;
+    while (rr > 0 && ui->mouse_y < hm_ey(g, s->rows, rr)) rr--;
+    while (rr < s->rows - 1 && ui->mouse_y >= hm_ey(g, s->rows, rr + 1)) rr++;
+    if (cc < 0 || cc >= s->cols || rr < 0 || rr >= s->rows) return 0;
+    float v = s->data[rr * s->stride + cc];
+    char rl[40], cl[40];
+    if (s->row_labels) snprintf(rl, sizeof rl, "%s", s->row_labels[rr]); else snprintf(rl, sizeof rl, "%d", rr);
+    if (s->col_labels) snprintf(cl, sizeof cl, "%s", s->col_labels[cc]); else snprintf(cl, sizeof cl, "%d", cc);
+    SDL_Rect cell = hm_cell(g, s, rr, cc);
+    if (s->row_labels || s->col_labels) ui_hover_value(ui, cell, v, "%s[%d][%d] (%s, %s)", s->name ? s->name : "", rr, cc, rl, cl);
+    else ui_hover_value(ui, cell, v, "%s[%d][%d]", s->name ? s->name : "", rr, cc);
+    if (out) { out->hover_row = rr; out->hover_col = cc; }
+    return 1;
 }
 
 int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out *out)
 {
-    const ui_theme *t = ui->theme;
     if (out) { memset(out, 0, sizeof *out); out->hover_row = out->hover_col = -1; }
     if (!s || !s->data || s->rows <= 0 || s->cols <= 0 || r.w < 8 || r.h < 8) return 0;
     ui_heatmap_spec sp = *s;
     if (sp.stride <= 0) sp.stride = sp.cols;
-    float lo, hi;
-    int has_ninf;
-    data_range(&sp, &lo, &hi, &has_ninf);
-
-    int y = r.y;
-    if (sp.title) {
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, y, r.w, t->text, UI_LEFT, sp.title);
-        y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2);
-    }
-    int gap = ui_px(ui, 6);
-    /* Row labels: as wide as the widest, at most 30% of the width. */
-    char nb[32];
-    int row_w = 0;
-    for (int i = 0; i < sp.rows; i++) {
-        int w;
-        const char *lab = sp.row_labels ? sp.row_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lab, &w, NULL);
-        if (w > row_w) row_w = w;
-    }
-    if (row_w > r.w * 3 / 10) row_w = r.w * 3 / 10;
-    int cb_w = sp.colorbar ? ui_px(ui, 16) + ui_px(ui, 56) : 0;
-    int grid_x = r.x + row_w + gap;
-    int grid_w = r.x + r.w - cb_w - grid_x - (sp.colorbar ? gap : 0);
-    if (grid_w < sp.cols) grid_w = sp.cols;
-    /* Fractional cell sizes: cell i spans [edge(i), edge(i+1)) with
-     * edge(i) = round(x0 + i * W / n), so a wide map fills its width. */
-    float cwf = (float)grid_w / (float)sp.cols;
-    int cw = ui_f2i(cwf);
-    if (cw < 1) cw = 1;
-    /* Column labels: horizontal when they all fit in a cell, else turned. */
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int col_max = 0;
-    for (int i = 0; i < sp.cols; i++) {
-        int w;
-        const char *lab = sp.col_labels ? sp.col_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lab, &w, NULL);
-        if (w > col_max) col_max = w;
-    }
-    /* Square maps get narrower cells when the height is the limit: decide on
-     * the width the cells will really have, or labels overlap. */
-    float cw_eff = cwf;
-    if (sp.square) {
-        float ch0 = (float)(r.y + r.h - (y + lh + gap / 2)) / (float)sp.rows;
-        if (ch0 < cw_eff) cw_eff = ch0;
-    }
-    int rotated = sp.col_labels && (float)(col_max + gap) > cw_eff;
-    int thin = 1;
-    if (!sp.col_labels) while (thin * cw < col_max + gap) thin *= 2; /* numeric: every thin-th */
-    int head_h = rotated ? (col_max < r.h / 4 ? col_max : r.h / 4) + gap : lh + gap / 2;
-    int grid_y = y + head_h;
-    int grid_h = r.y + r.h - grid_y;
-    float chf = (float)grid_h / (float)sp.rows;
-    if (chf < 1.0f) chf = 1.0f;
-    if (cwf < 1.0f) cwf = 1.0f;
-    if (sp.square) { if (cwf > chf) cwf = chf; else chf = cwf; }
-    /* Cells no taller than a comfortable row, so short tables do not balloon. */
-    float max_ch = (float)ui_px(ui, 64);
-    if (chf > max_ch && !sp.square) chf = max_ch;
-    cw = ui_f2i(cwf); if (cw < 1) cw = 1;
-    int ch = ui_f2i(chf); if (ch < 1) ch = 1;
-    if (sp.center) {
-        int used = row_w + gap + ui_f2i(roundf(cwf * (float)sp.cols)) + (sp.colorbar ? gap + cb_w : 0);
-        if (used < r.w) grid_x += (r.w - used) / 2;
-    }
-    SDL_Rect cells = {grid_x, grid_y, ui_f2i(roundf(cwf * (float)sp.cols)), ui_f2i(roundf(chf * (float)sp.rows))};
-#define EX(i) (grid_x + (int)(((long)(i) * cells.w * 2 + sp.cols) / (2L * sp.cols)))
-#define EY(i) (grid_y + (int)(((long)(i) * cells.h * 2 + sp.rows) / (2L * sp.rows)))
-
-    /* row labels, only where rows are tall enough to read */
-    int rthin = 1;
-    while (rthin * ch < lh * 8 / 10) rthin *= 2;
-    for (int i = 0; i < sp.rows; i++) {
-        /* every rthin-th label, and the highlighted row's, whose thinned neighbours give way */
-        if (i % rthin && i != sp.highlight_row) continue;
-        if (rthin > 1 && sp.highlight_row >= 0 && i != sp.highlight_row && abs(i - sp.highlight_row) < rthin) continue;
-        const char *lab = sp.row_labels ? sp.row_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        SDL_Color c = i == sp.highlight_row ? t->accent : t->text_dim;
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, grid_x - gap, (EY(i) + EY(i + 1)) / 2, row_w, c, UI_RIGHT | UI_MIDDLE, lab);
-    }
-    /* column labels */
-    for (int i = 0; i < sp.cols; i += (rotated ? 1 : thin)) {
-        const char *lab = sp.col_labels ? sp.col_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        SDL_Color c = i == sp.highlight_col ? t->accent : t->text_dim;
-        int cx = (EX(i) + EX(i + 1)) / 2;
-        if (rotated) {
-            if (cw >= lh * 7 / 10 || i % 2 == 0)
-                ui_text_rotated(ui, UI_SANS, UI_SIZE_SMALL, cx + lh / 2, y + head_h - gap - col_max, c, lab);
-        } else {
-            ui_text(ui, UI_SANS, UI_SIZE_SMALL, cx, grid_y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
-        }
-    }
-    /* cells */
-    int vals = sp.show_values;
-    int vw = 0;
-    if (vals) {
-        ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "0.00", &vw, NULL);
-        if (vw + 4 > cw || lh > ch + 2) vals = 0;
-    }
-    bg_save cells_bg = bg_push(ui, NULL);
-    /* All cells as one small texture, one texel per cell, stretched (nearest)
-     * over the grid: one copy instead of rows x cols fills. */
-    int drawn_as_texture = 0;
-    if (sp.rows * sp.cols > 16 && cells.w > 0 && cells.h > 0 && (long)cells.w * cells.h <= 16L * 1024 * 1024) {
-        /* one texel per pixel, each pixel coloured by the cell whose edges
-         * contain it, so drawing and hit-testing agree exactly */
-        SDL_Texture *tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, cells.w, cells.h);
-        void *pixels;
-        int pitch;
-        Uint32 *cellcol = malloc(sizeof *cellcol * (size_t)sp.rows * (size_t)sp.cols);
-        int *colof = malloc(sizeof *colof * (size_t)cells.w);
-        if (tex && cellcol && colof && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
-            for (int rr = 0; rr < sp.rows; rr++)
-                for (int cc = 0; cc < sp.cols; cc++) {
-                    float v = sp.data[rr * sp.stride + cc];
-                    SDL_Color col = (isinf(v) && v < 0) ? t->neg_inf : ui_cmap_color(sp.cmap, v, lo, hi);
-                    cellcol[rr * sp.cols + cc] = 0xFF000000u | ((Uint32)col.r << 16) | ((Uint32)col.g << 8) | col.b;
-                }
-            for (int cc = 0, px = 0; cc < sp.cols; cc++)
-                for (; px < EX(cc + 1) - grid_x && px < cells.w; px++) colof[px] = cc;
-            for (int rr = 0, py = 0; rr < sp.rows; rr++) {
-                const Uint32 *src = cellcol + (size_t)rr * (size_t)sp.cols;
-                for (; py < EY(rr + 1) - grid_y && py < cells.h; py++) {
-                    Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)py * (size_t)pitch);
-                    for (int px = 0; px < cells.w; px++) row[px] = src[colof[px]];
-                }
-            }
-            SDL_UnlockTexture(tex);
-            SDL_SetTextureScaleMode(tex, SDL_ScaleModeNearest);
-            SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
-            SDL_RenderCopy(ui->r, tex, NULL, &cells);
-            drawn_as_texture = 1;
-        }
-        free(cellcol);
-        free(colof);
-        if (tex) SDL_DestroyTexture(tex);
-    }
-    for (int rr = 0; rr < sp.rows; rr++)
-        for (int cc = 0; cc < sp.cols; cc++) {
-            float v = sp.data[rr * sp.stride + cc];
-            SDL_Rect cell = {EX(cc), EY(rr), EX(cc + 1) - EX(cc), EY(rr + 1) - EY(rr)};
-            if (isinf(v) && v < 0) {
-                ui_hatch(ui, cell, t->neg_inf, t->bg);
-                continue;
-            }
-            SDL_Color col = ui_cmap_color(sp.cmap, v, lo, hi);
-            if (!drawn_as_texture) ui_fill(ui, cell, col);
-            if (vals) {
-                char b[32];
-                if (fmt_tick_fit(ui, v, cell.w - 4, b, sizeof b))
-                    ui_text(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
-            }
-        }
-    if (vals && has_ninf) /* label -inf cells in a numbers matrix */
-        for (int rr = 0; rr < sp.rows; rr++)
-            for (int cc = 0; cc < sp.cols; cc++) {
-                float v = sp.data[rr * sp.stride + cc];
-                if (isinf(v) && v < 0)
-                    ui_text(ui, UI_MONO, UI_SIZE_SMALL, (EX(cc) + EX(cc + 1)) / 2, (EY(rr) + EY(rr + 1)) / 2, t->text,
-                            UI_CENTER | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
-            }
-    bg_pop(ui, cells_bg);
-    ui_frame(ui, (SDL_Rect){cells.x - 1, cells.y - 1, cells.w + 2, cells.h + 2}, t->border, 1);
-    if (sp.highlight_row >= 0 && sp.highlight_row < sp.rows)
-        ui_frame(ui, (SDL_Rect){grid_x - 1, EY(sp.highlight_row) - 1, cells.w + 2, EY(sp.highlight_row + 1) - EY(sp.highlight_row) + 2}, t->accent, ui_px(ui, 2));
-    if (sp.highlight_col >= 0 && sp.highlight_col < sp.cols)
-        ui_frame(ui, (SDL_Rect){EX(sp.highlight_col) - 1, grid_y - 1, EX(sp.highlight_col + 1) - EX(sp.highlight_col) + 2, cells.h + 2}, t->accent, ui_px(ui, 2));
-    if (sp.colorbar) {
-        int bh = cells.h < ui_px(ui, 120) ? ui_px(ui, 120) : cells.h;
-        if (grid_y + bh > r.y + r.h) bh = r.y + r.h - grid_y;
-        colorbar(ui, (SDL_Rect){cells.x + cells.w + gap, grid_y, ui_px(ui, 16), bh}, sp.cmap, lo, hi, has_ninf);
-    }
-    int hovered = 0;
-    if (ui_mouse_in(ui, cells)) {
-        /* the cell whose [edge(i), edge(i+1)) contains the mouse: exactly what was drawn */
-        int cc = (int)(((long)(ui->mouse_x - grid_x) * sp.cols) / cells.w), rr = (int)(((long)(ui->mouse_y - grid_y) * sp.rows) / cells.h);
-        while (cc > 0 && ui->mouse_x < EX(cc)) cc--;
-        while (cc < sp.cols - 1 && ui->mouse_x >= EX(cc + 1)) cc++;
-        while (rr > 0 && ui->mouse_y < EY(rr)) rr--;
-        while (rr < sp.rows - 1 && ui->mouse_y >= EY(rr + 1)) rr++;
-        if (cc >= 0 && cc < sp.cols && rr >= 0 && rr < sp.rows) {
-            float v = sp.data[rr * sp.stride + cc];
-            char rl[40], cl[40];
-            if (sp.row_labels) snprintf(rl, sizeof rl, "%s", sp.row_labels[rr]); else snprintf(rl, sizeof rl, "%d", rr);
-            if (sp.col_labels) snprintf(cl, sizeof cl, "%s", sp.col_labels[cc]); else snprintf(cl, sizeof cl, "%d", cc);
-            SDL_Rect cell = {EX(cc), EY(rr), EX(cc + 1) - EX(cc), EY(rr + 1) - EY(rr)};
-            if (sp.row_labels || sp.col_labels)
-                ui_hover_value(ui, cell, v, "%s[%d][%d] (%s, %s)", sp.name ? sp.name : "", rr, cc, rl, cl);
-            else
-                ui_hover_value(ui, cell, v, "%s[%d][%d]", sp.name ? sp.name : "", rr, cc);
-            hovered = 1;
-            if (out) { out->hover_row = rr; out->hover_col = cc; }
-        }
-    }
-    if (out) { out->cells = cells; out->cell_w = ui_f2i(roundf(cwf)); out->cell_h = ui_f2i(roundf(chf)); }
-#undef EX
-#undef EY
+    hm_geom g;
+    memset(&g, 0, sizeof g);
+    hm_range(&sp, &g);
+    hm_layout(ui, r, &sp, &g);
+    if (sp.title) ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, ui->theme->text, UI_LEFT, sp.title);
+    if (sp.attention) ui_attn_axes(ui, r.x, g.y - g.lh, r.w);
+    hm_labels(ui, &sp, &g);
+    hm_cells(ui, &sp, &g);
+    hm_marks(ui, &sp, &g);
+    hm_colorbar(ui, r, &sp, &g);
+    int hovered = hm_hover(ui, &sp, &g, out);
+    if (out) { out->cells = g.cells; out->cell_w = ui_f2i(roundf(g.cwf)); out->cell_h = ui_f2i(roundf(g.chf)); }
     return hovered;
 }
 
@@ -361,7 +415,7 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
             ui_fill(ui, bar, c);
             if (s->labels && show_lab) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap, y + i * bh + bh / 2, lab_w,
                                        i == s->highlight ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, s->labels[i]);
-            if (s->show_values && show_lab) { fmt_tick(v, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
+            if (s->show_values && show_lab) { ui_fmt(v, 3, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
             SDL_Rect row = {r.x, y + i * bh, r.w, bh};
             if (ui_mouse_in(ui, row)) {
                 hovered = i;
@@ -387,7 +441,7 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
         ui_fill(ui, bar, c);
         if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + i * bw + bw / 2, y + plot_h + gap / 2, bw,
                                    i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
-        if (s->show_values) { fmt_tick(v, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b); }
+        if (s->show_values) { ui_fmt(v, 3, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b); }
         SDL_Rect col = {r.x + i * bw, y, bw, plot_h};
         if (ui_mouse_in(ui, col)) {
             hovered = i;
@@ -397,113 +451,153 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
     return hovered;
 }
 
-int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
+int ui_nice_ticks(float lo, float hi, int max_n, float *ticks, int cap)
+{
+    if (!(hi > lo) || !isfinite(lo) || !isfinite(hi) || max_n < 1 || cap < 1) return 0;
+    float raw = (hi - lo) / (float)max_n, mag = powf(10.0f, floorf(log10f(raw))), f = raw / mag;
+    float step = (f <= 1.0f ? 1.0f : f <= 2.0f ? 2.0f : f <= 2.5f ? 2.5f : f <= 5.0f ? 5.0f : 10.0f) * mag;
+    int n = 0;
+    for (double v = ceil((double)lo / step - 1e-6) * step; v <= (double)hi + step * 1e-6 && n < cap; v += step)
+        ticks[n++] = fabs(v) < step * 1e-6 ? 0.0f : (float)v; /* no "-0" */
+    return n;
+}
+
+/* What ui_plot's parts share: the ranges, the plot rectangle and the mapping. */
+typedef struct {
+    float xmin, xmax, ymin, ymax;
+    SDL_Rect p;
+    int gap, lh;
+} plot_geom;
+
+static float plot_px(const plot_geom *g, float x) { return (float)g->p.x + (x - g->xmin) / (g->xmax - g->xmin) * (float)g->p.w; }
+static float plot_py(const plot_geom *g, float y) { return (float)g->p.y + (g->ymax - y) / (g->ymax - g->ymin) * (float)g->p.h; }
+static float plot_x(const ui_plot_spec *s, int i) { return s->xs ? s->xs[i] : (float)i; }
+
+static void plot_range(const ui_plot_spec *s, plot_geom *g)
+{
+    g->ymin = INFINITY; g->ymax = -INFINITY;
+    for (int k = 0; k < s->n_series && k < 8; k++)
+        for (int i = 0; i < s->n; i++)
+            if (isfinite(s->ys[k][i])) { g->ymin = fminf(g->ymin, s->ys[k][i]); g->ymax = fmaxf(g->ymax, s->ys[k][i]); }
+    if (s->fixed_range || g->ymin > g->ymax) { g->ymin = s->ymin; g->ymax = s->ymax; }
+    if (g->ymax <= g->ymin) g->ymax = g->ymin + 1;
+    g->xmin = plot_x(s, 0);
+    g->xmax = plot_x(s, s->n - 1);
+    if (g->xmax <= g->xmin) g->xmax = g->xmin + 1;
+}
+
+/* Title and legend lines; returns the y under them. */
+static int plot_head(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s, const plot_geom *g)
 {
     const ui_theme *t = ui->theme;
-    if (!s || s->n <= 0 || s->n_series <= 0 || r.w < 16 || r.h < 16) return -1;
-    float ymin = INFINITY, ymax = -INFINITY, xmin, xmax;
-    for (int k = 0; k < s->n_series && k < 8; k++)
-        for (int i = 0; i < s->n; i++) {
-            float v = s->ys[k][i];
-            if (!isfinite(v)) continue;
-            if (v < ymin) ymin = v;
-            if (v > ymax) ymax = v;
-        }
-    if (s->fixed_range || ymin > ymax) { ymin = s->ymin; ymax = s->ymax; }
-    if (ymax <= ymin) ymax = ymin + 1;
-    xmin = s->xs ? s->xs[0] : 0.0f;
-    xmax = s->xs ? s->xs[s->n - 1] : (float)(s->n - 1);
-    if (xmax <= xmin) xmax = xmin + 1;
-    int y = r.y, gap = ui_px(ui, 6), lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = r.y;
     if (s->title) {
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, y, r.w, t->text, UI_LEFT, s->title);
         y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2);
     }
-    /* legend line */
     if (s->n_series > 1 || s->names[0]) {
         int lx = r.x;
         for (int k = 0; k < s->n_series && k < 8; k++) {
             if (!s->names[k]) continue;
-            SDL_Color c = t->series[k % 6];
-            ui_fill(ui, (SDL_Rect){lx, y + lh / 2 - ui_px(ui, 2), ui_px(ui, 18), ui_px(ui, 4)}, c);
+            ui_fill(ui, (SDL_Rect){lx, y + g->lh / 2 - ui_px(ui, 2), ui_px(ui, 18), ui_px(ui, 4)}, t->series[k % 6]);
             lx += ui_px(ui, 22);
             lx += ui_text(ui, UI_SANS, UI_SIZE_SMALL, lx, y, t->text, UI_LEFT, s->names[k]) + ui_px(ui, 14);
         }
-        y += lh + gap / 2;
+        y += g->lh + g->gap / 2;
     }
-    int axis_w = ui_px(ui, 52);
-    int xl_h = lh + gap + (s->x_label ? lh : 0);
-    SDL_Rect p = {r.x + axis_w, y + gap, r.w - axis_w - gap, r.y + r.h - y - gap - xl_h};
-    if (p.w < 8 || p.h < 8) return -1;
-    ui_frame(ui, p, t->border, 1);
+    return y;
+}
+
+/* The frame, grid lines and ticks at round values (ui_nice_ticks, ui_fmt), the zero line, the axis labels. */
+static void plot_axes(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
+{
+    const ui_theme *t = ui->theme;
+    const SDL_Rect p = g->p;
+    float tk[32];
     char b[32];
-    for (int i = 0; i <= 4; i++) { /* y ticks */
-        float v = ymin + (ymax - ymin) * (float)i / 4.0f;
-        int yy = p.y + p.h - ui_f2i((float)p.h * (float)i / 4.0f);
-        if (i > 0 && i < 4) ui_line(ui, (float)p.x, (float)yy, (float)(p.x + p.w), (float)yy, 1, t->grid);
-        fmt_tick(v, b, sizeof b);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x - gap, yy, t->text_dim, UI_RIGHT | UI_MIDDLE, b);
+    ui_frame(ui, p, t->border, 1);
+    int n = ui_nice_ticks(g->ymin, g->ymax, p.h / (3 * g->lh) < 2 ? 2 : p.h / (3 * g->lh) > 6 ? 6 : p.h / (3 * g->lh), tk, 32);
+    for (int i = 0; i < n; i++) {
+        float yy = plot_py(g, tk[i]);
+        if (yy > (float)p.y + 1 && yy < (float)(p.y + p.h) - 1) ui_line(ui, (float)p.x, yy, (float)(p.x + p.w), yy, 1, t->grid);
+        ui_fmt(tk[i], 3, b, sizeof b);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x - g->gap, ui_f2i(yy), t->text_dim, UI_RIGHT | UI_MIDDLE, b);
     }
-    if (ymin < 0 && ymax > 0) {
-        float zy = (float)p.y + (ymax - 0) / (ymax - ymin) * (float)p.h;
-        ui_line(ui, (float)p.x, zy, (float)(p.x + p.w), zy, 1, t->text_dim);
-    }
+    if (g->ymin < 0 && g->ymax > 0) ui_line(ui, (float)p.x, plot_py(g, 0), (float)(p.x + p.w), plot_py(g, 0), 1, t->text_dim);
     int nt = p.w / ui_px(ui, 60);
-    if (nt < 2) nt = 2;
-    if (nt > 10) nt = 10;
-    float span = xmax - xmin, stepv = span / (float)nt;
-    float mag = powf(10.0f, floorf(log10f(stepv)));
-    float nice = stepv / mag < 1.5f ? 1 : stepv / mag < 3.5f ? 2 : stepv / mag < 7.5f ? 5 : 10;
-    stepv = nice * mag;
-    for (float xv = ceilf(xmin / stepv) * stepv; xv <= xmax + 1e-4f; xv += stepv) {
-        int xx = p.x + ui_f2i((xv - xmin) / span * (float)p.w);
-        ui_line(ui, (float)xx, (float)(p.y + p.h), (float)xx, (float)(p.y + p.h + gap / 2), 1, t->text_dim);
-        if (stepv >= 1.0f && fabsf(xv - roundf(xv)) < 1e-3f) snprintf(b, sizeof b, "%.0f", (double)xv);
-        else fmt_tick(xv, b, sizeof b);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, xx, p.y + p.h + gap / 2, t->text_dim, UI_CENTER, b);
+    n = ui_nice_ticks(g->xmin, g->xmax, nt < 2 ? 2 : nt > 10 ? 10 : nt, tk, 32);
+    for (int i = 0; i < n; i++) {
+        int xx = ui_f2i(plot_px(g, tk[i]));
+        ui_line(ui, (float)xx, (float)(p.y + p.h), (float)xx, (float)(p.y + p.h + g->gap / 2), 1, t->text_dim);
+        ui_fmt(tk[i], 3, b, sizeof b);
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, xx, p.y + p.h + g->gap / 2, t->text_dim, UI_CENTER, b);
     }
-    if (s->x_label) ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x + p.w / 2, p.y + p.h + gap + lh, t->text_dim, UI_CENTER, s->x_label);
-    if (s->y_label) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, p.x + gap, p.y + gap / 2, p.w, t->text_dim, UI_LEFT, s->y_label);
+    if (s->x_label) ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x + p.w / 2, p.y + p.h + g->gap + g->lh, t->text_dim, UI_CENTER, s->x_label);
+    if (s->y_label) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, p.x + g->gap, p.y + g->gap / 2, p.w, t->text_dim, UI_LEFT, s->y_label);
     if (s->highlight_x >= 0 && s->highlight_x < s->n) {
-        float hx = s->xs ? s->xs[s->highlight_x] : (float)s->highlight_x;
-        float xx = (float)p.x + (hx - xmin) / span * (float)p.w;
+        float xx = plot_px(g, plot_x(s, s->highlight_x));
         ui_line(ui, xx, (float)p.y, xx, (float)(p.y + p.h), (float)ui_px(ui, 2), ui_alpha(t->accent, 160));
     }
+}
+
+/* Each series: a continuous curve sampled every 2 px when the spec has one
+ * (its samples then always drawn as points), else the samples joined. */
+static void plot_series(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
+{
     float th = (float)ui_px(ui, 2.5f);
     for (int k = 0; k < s->n_series && k < 8; k++) {
-        SDL_Color c = t->series[k % 6];
-        float px0 = 0, py0 = 0;
+        SDL_Color c = ui->theme->series[k % 6];
+        if (s->curve) {
+            float px0 = 0, py0 = 0;
+            for (int x = 0; x <= g->p.w; x += 2) {
+                float xv = g->xmin + (g->xmax - g->xmin) * (float)x / (float)g->p.w;
+                float px = (float)(g->p.x + x), py = plot_py(g, s->curve(k, xv, s->curve_user));
+                if (x > 0) ui_line(ui, px0, py0, px, py, th, c);
+                px0 = px; py0 = py;
+            }
+        }
         for (int i = 0; i < s->n; i++) {
-            float xv = s->xs ? s->xs[i] : (float)i;
-            float px = (float)p.x + (xv - xmin) / span * (float)p.w;
-            float py = (float)p.y + (ymax - s->ys[k][i]) / (ymax - ymin) * (float)p.h;
-            if (i > 0) ui_line(ui, px0, py0, px, py, th, c);
-            if (s->markers) ui_circle(ui, px, py, (float)ui_px(ui, 3.5f), c, 1);
-            px0 = px; py0 = py;
+            float px = plot_px(g, plot_x(s, i)), py = plot_py(g, s->ys[k][i]);
+            if (i > 0 && !s->curve) ui_line(ui, plot_px(g, plot_x(s, i - 1)), plot_py(g, s->ys[k][i - 1]), px, py, th, c);
+            if (s->markers || s->curve) ui_circle(ui, px, py, (float)ui_px(ui, 3.5f), c, 1);
         }
     }
-    int hovered = -1;
-    if (ui_mouse_in(ui, p)) { /* nearest sample of the nearest series */
-        float best = 1e30f;
-        int bk = 0, bi = 0;
-        for (int k = 0; k < s->n_series && k < 8; k++)
-            for (int i = 0; i < s->n; i++) {
-                float xv = s->xs ? s->xs[i] : (float)i;
-                float px = (float)p.x + (xv - xmin) / span * (float)p.w;
-                float py = (float)p.y + (ymax - s->ys[k][i]) / (ymax - ymin) * (float)p.h;
-                float d = (px - (float)ui->mouse_x) * (px - (float)ui->mouse_x) + (py - (float)ui->mouse_y) * (py - (float)ui->mouse_y);
-                if (d < best) { best = d; bk = k; bi = i; }
-            }
-        float xv = s->xs ? s->xs[bi] : (float)bi;
-        float px = (float)p.x + (xv - xmin) / span * (float)p.w;
-        float py = (float)p.y + (ymax - s->ys[bk][bi]) / (ymax - ymin) * (float)p.h;
-        int rr = ui_px(ui, 6);
-        ui_circle(ui, px, py, (float)rr, t->accent, 0);
-        ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
-                       s->names[bk] ? s->names[bk] : "y", xv);
-        hovered = bi;
-    }
-    return hovered;
+}
+
+/* The sample nearest the mouse, of the nearest series. */
+static int plot_hover(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
+{
+    if (!ui_mouse_in(ui, g->p)) return -1;
+    float best = 1e30f;
+    int bk = 0, bi = 0;
+    for (int k = 0; k < s->n_series && k < 8; k++)
+        for (int i = 0; i < s->n; i++) {
+            float dx = plot_px(g, plot_x(s, i)) - (float)ui->mouse_x, dy = plot_py(g, s->ys[k][i]) - (float)ui->mouse_y;
+            if (dx * dx + dy * dy < best) { best = dx * dx + dy * dy; bk = k; bi = i; }
+        }
+    float px = plot_px(g, plot_x(s, bi)), py = plot_py(g, s->ys[bk][bi]);
+    int rr = ui_px(ui, 6);
+    ui_circle(ui, px, py, (float)rr, ui->theme->accent, 0);
+    ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
+                   s->names[bk] ? s->names[bk] : "y", (double)plot_x(s, bi));
+    return bi;
+}
+
+int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
+{
+    if (!s || s->n <= 0 || s->n_series <= 0 || r.w < 16 || r.h < 16) return -1;
+    plot_geom g;
+    memset(&g, 0, sizeof g);
+    plot_range(s, &g);
+    g.gap = ui_px(ui, 6);
+    g.lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int y = plot_head(ui, r, s, &g);
+    int axis_w = ui_px(ui, 52), xl_h = g.lh + g.gap + (s->x_label ? g.lh : 0);
+    g.p = (SDL_Rect){r.x + axis_w, y + g.gap, r.w - axis_w - g.gap, r.y + r.h - y - g.gap - xl_h};
+    if (g.p.w < 8 || g.p.h < 8) return -1;
+    plot_axes(ui, s, &g);
+    plot_series(ui, s, &g);
+    return plot_hover(ui, s, &g);
 }
 
 int ui_chip_width(ui_ctx *ui, float size, const char *text, const char *sub)

@@ -115,8 +115,8 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     sp.name = name;
     sp.cmap = UI_CMAP_VIRIDIS;
     sp.fixed_range = 1; sp.vmin = 0.0f; sp.vmax = 1.0f;
+    sp.attention = 1;
     sp.show_values = 1;
-    sp.colorbar = 1;
     sp.square = 1;
     sp.center = 1; /* a square map on a wide screen: in the middle, not against the left edge */
     if (kind != ATTN_ENC_SELF && sel->step >= 0 && sel->step < rows) sp.highlight_row = sel->step;

@@ -168,18 +168,18 @@ static void test_draw_matches_layout_and_hover(void **st)
 static void test_fmt(void **st)
 {
     (void)st;
-    char b[32];
-    ui_grid_fmt(0.0f, b, sizeof b);
+    char b[32]; /* the grid's numbers are the toolkit's one format, ui_fmt at 3 significant digits */
+    ui_fmt(0.0f, 3, b, sizeof b);
     assert_string_equal(b, "0");
-    ui_grid_fmt(0.25f, b, sizeof b);
+    ui_fmt(0.25f, 3, b, sizeof b);
     assert_string_equal(b, "0.25");
-    ui_grid_fmt(-1.5f, b, sizeof b);
-    assert_string_equal(b, "\xE2\x88\x92" "1.50");
-    ui_grid_fmt(12.34f, b, sizeof b);
+    ui_fmt(-1.5f, 3, b, sizeof b);
+    assert_string_equal(b, "\xE2\x88\x92" "1.5");
+    ui_fmt(12.34f, 3, b, sizeof b);
     assert_string_equal(b, "12.3");
-    ui_grid_fmt(0.007f, b, sizeof b);
+    ui_fmt(0.007f, 3, b, sizeof b);
     assert_string_equal(b, "0.007");
-    ui_grid_fmt(-INFINITY, b, sizeof b);
+    ui_fmt(-INFINITY, 3, b, sizeof b);
     assert_string_equal(b, "\xE2\x88\x92\xE2\x88\x9E");
 }
 

@@ -132,7 +132,7 @@ static void test_heatmap_hover(void **st)
     ui_format_value(0.5, b, sizeof b);
     assert_string_equal(b, "0.5");
     ui_format_value(2.5e-7, b, sizeof b);
-    assert_string_equal(b, "2.5e-07");
+    assert_string_equal(b, "2.5\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB7"); /* ui_fmt: 2.5×10⁻⁷ */
     ui_format_value(0.0, b, sizeof b);
     assert_string_equal(b, "0");
 }

@@ -35,7 +35,7 @@ def hover(rects, n, tag):
         x, y, w, h = r
         for i in range(n):
             for j in range(n):
-                print("move %d %d" % (x + w * (j + 0.5) / n, y + h * (0.15 + 0.85 * (i + 0.5) / n)))
+                print("move %d %d" % (x + w * 0.8 * (j + 0.5) / n, y + h * (0.15 + 0.85 * (i + 0.5) / n)))  # not on the colour bar
                 print("wait 1"); print("dump %s-%s-h%d.json" % (pre, tag, k)); k += 1
 print("lesson add-norm")
 print("wait 1"); print("move 5 5"); print("wait 1"); print("screenshot %s.png" % pre)  # the default state, as for c.png

@@ -102,7 +102,7 @@ import e2e_util, json, math, sys
 tr = json.load(open(sys.argv[1])); pre = sys.argv[2]
 seen = 0
 for hv, m in e2e_util.hover_matches(pre + "-chip*.json", r"^probability of \"(.*)\" \(id (\d+)\), predicted at step (\d+)"):
-    t, i = int(m.group(3)), int(m.group(2))
+    t, i = int(m.group(3)) - 1, int(m.group(2))  # steps are shown from 1
     lg = tr["logits"][t]; mx = max(lg); z = sum(math.exp(v - mx) for v in lg)
     want = math.exp(lg[i] - mx) / z
     assert i == tr["out_ids"][t] and abs(hv["value"] - want) < 1e-5, (hv, want)

@@ -27,7 +27,7 @@ print("lesson masked-attention")
 for _ in range(nl): print("key rightbracket")
 for _ in range(nh): print("key period")
 cur = 0
-N = 5
+N = 7
 for ph in sys.argv[5:]:
     broken = ph.startswith("b")
     step = int(ph.lstrip("b"))
@@ -41,7 +41,7 @@ for ph in sys.argv[5:]:
         n = 0
         for i in range(N):
             for j in range(N):
-                print("move %d %d" % (x + w * (j + 0.5) / N, y + h * (0.22 + 0.78 * (i + 0.5) / N)))
+                print("move %d %d" % (x + w * 0.75 * (j + 0.5) / N, y + h * (0.22 + 0.78 * (i + 0.5) / N)))  # the colour bar takes the right
                 print("wait 1")
                 print("dump %s-%s-%s-%d.json" % (pre, ph, name, n)); n += 1
     if broken: print("key m")
@@ -71,7 +71,7 @@ if not broken:
 seen = {"w": set(), "mask": set()}
 zeros_upper = nonzero_upper = future_rows = 0
 for name in ("mask", "w"):
-    for n in range(25):
+    for n in range(49):  # N x N points of the first script
         d = json.load(open("%s-%s-%d.json" % (pre, name, n)))
         hv = d["hover"]
         if not hv or hv.get("value") is None: continue
