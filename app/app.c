@@ -103,6 +103,7 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     c.step = li >= 0 ? a->lstep[li] : 0;
     c.act = act;
     c.scratch = li >= 0 ? &a->lscratch[li] : NULL;
+    c.training = app_training_view(a);
     lesson_scratch_reset(c.scratch); /* every call starts with an empty arena */
     return c;
 }
@@ -290,6 +291,7 @@ int app_setup(app *a, const app_options *o)
 
 int app_start_lessons(app *a)
 {
+    app_training_init(a);
     app_set_scale(a, &a->ui, a->w, a->h); /* the lessons' init sees the layout of the output size */
     app_layout_compute(a, &a->ui, a->w, a->h, &a->lay);
     app_lesson_scale(a, &a->ui);
@@ -300,6 +302,7 @@ int app_start_lessons(app *a)
     app_chrome_scale(a, &a->ui);
     textbox_set(a->tb, a->opt.sentence ? a->opt.sentence : "the dog sees the cat");
     app_retranslate(a);
+    app_training_tick(a);
     app_goto_lesson(a, a->lesson, 0);
     return 0;
 }
@@ -315,6 +318,7 @@ void app_teardown(app *a)
     }
     attn_overlay_free(&a->attn);
     ui_free(&a->ui);
+    app_training_free(a);
     trace_free(&a->tr);
     weights_model_free(&a->model);
     if (a->has_untrained) weights_model_free(&a->untrained);

@@ -456,6 +456,7 @@ static void draw_toast(app *a, ui_ctx *ui, int w, int h)
 void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, int with_overlays)
 {
     app_set_scale(a, ui, w, h);
+    app_training_tick(a); /* what the trainer published since the last frame */
     app_layout L;
     app_layout_compute(a, ui, w, h, &L);
     if (record) a->lay = L;

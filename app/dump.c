@@ -13,6 +13,31 @@
 #include "json.h"
 #include "shell.h"
 
+/* "training": the background trainer as the Training lesson sees it. */
+static void dump_training(app *a, FILE *f)
+{
+    const lesson_trainer_view *t = app_training_view(a);
+    if (!t) { fprintf(f, "  \"training\": null,\n"); return; }
+    const train_history *h = t->hist;
+    const int np = h ? h->n_points : 0;
+    char text[1024] = "";
+    if (t->tr) trace_output_text(t->tr, &a->model.vocab, text, sizeof text);
+    fprintf(f, "  \"training\": {\"available\": %d, \"status\": \"%s\", \"step\": %ld, \"loss\": %.6g, \"lr\": %.6g, "
+               "\"points\": %d, \"first_loss\": %.6g, \"last_loss\": %.6g, \"evals\": %d, \"snapshots\": %d, "
+               "\"exact\": %.6g, \"val_loss\": %.6g, \"eval_step\": %ld, \"view\": %d, \"view_step\": %ld, "
+               "\"using_weights\": %d, \"speed\": %g, \"train_s\": %.3f, \"translation\": ",
+            t->available, train_run_status_name(t->info.status), t->info.step, t->info.loss, t->info.lr, np,
+            np ? h->points[0].loss : 0.0, np ? h->points[np - 1].loss : 0.0, h ? h->n_evals : 0, h ? h->n_snaps : 0,
+            t->info.exact, t->info.val_loss, t->info.eval_step, t->view, t->view_step, t->using_weights, t->info.speed,
+            t->info.train_s);
+    json_write_string(f, text);
+    fprintf(f, ", \"history\": ");
+    json_write_string(f, t->history_path ? t->history_path : "");
+    fprintf(f, ", \"message\": ");
+    json_write_string(f, t->info.message);
+    fprintf(f, "},\n");
+}
+
 /* The script's dump FILE: through afile, AFILE_REPLACE (the user named the file; a
  * re-run replaces its dump whole, never a half-written one; a device such as
  * /dev/stdout is written in place). Every failure is said on stderr. */
@@ -22,6 +47,10 @@ int app_dump(app *a, const char *path)
     afile af;
     if (afile_open(&af, path, AFILE_REPLACE, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: dump: %s\n", err); return -1; }
     FILE *f = af.fp;
+    /* the whole dump in one buffer: a device that refuses it (/dev/full) then fails in the final flush, whose errno
+     * names the cause, not in a write midway whose errno is gone by the time afile_commit checks */
+    static char vbuf[1 << 16]; /* glibc ignores the size when the buffer is NULL; the dump runs on the main thread only */
+    setvbuf(f, vbuf, _IOFBF, sizeof vbuf);
     const lesson *les = lesson_registry[a->lesson];
     fprintf(f, "{\n  \"lesson_index\": %d,\n  \"lesson_number\": %d,\n  \"lesson_slug\": ", a->lesson, lesson_number(a->lesson));
     json_write_string(f, les->slug);
@@ -94,7 +123,9 @@ int app_dump(app *a, const char *path)
     } else fprintf(f, "null");
     fprintf(f, ",\n  \"toast\": ");
     json_write_string(f, a->toast);
-    fprintf(f, ",\n  \"lessons\": [");
+    fprintf(f, ",\n");
+    dump_training(a, f);
+    fprintf(f, "  \"lessons\": [");
     for (int i = 0; i < lesson_registry_count; i++) {
         fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
         json_write_string(f, lesson_registry[i]->slug);

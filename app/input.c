@@ -262,6 +262,7 @@ static int lesson_event(app *a, const SDL_Event *ev)
     int used = les->handle_event(a->lstate[a->lesson], ev, &c);
     app_chrome_scale(a, &a->ui);
     if (act.toast[0]) app_toast(a, 0, "%s", act.toast);
+    if (act.train_cmd) app_training_command(a, act.train_cmd, act.train_arg);
     if (act.goto_slug[0]) {
         int li = lesson_find(act.goto_slug);
         if (li >= 0) app_goto_lesson(a, li, 0);

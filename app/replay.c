@@ -50,6 +50,17 @@ static int screenshot_now(app *a, const char *path)
 int app_script_step(app *a)
 {
     if (a->script_wait > 0) { a->script_wait--; a->dirty = 1; return -1; }
+    if (a->script_train_wait > 0) { /* train-wait: one frame at a time, as a user watching would */
+        int active;
+        const long step = app_training_step(a, &active);
+        if (active && step < a->script_train_wait && app_now(a) < a->script_train_until) {
+            SDL_Delay(10);
+            a->dirty = 1;
+            return -1;
+        }
+        a->script_train_wait = 0;
+        app_training_tick(a); /* the lesson's copy now shows the step waited for */
+    }
     while (a->script_pos < a->n_script) {
         const script_cmd *c = &a->script[a->script_pos++];
         switch (c->op) {
@@ -87,6 +98,11 @@ int app_script_step(app *a)
             return -1;
         }
         case SCRIPT_WAIT: a->script_wait = c->x; a->dirty = 1; return -1;
+        case SCRIPT_TRAIN_WAIT:
+            a->script_train_wait = c->x;
+            a->script_train_until = app_now(a) + c->y;
+            a->dirty = 1;
+            return -1;
         case SCRIPT_SCREENSHOT: if (screenshot_now(a, c->arg) != 0) return APP_EXIT_FAIL; break;
         case SCRIPT_DUMP: if (app_dump(a, c->arg) != 0) return APP_EXIT_FAIL; break;
         case SCRIPT_LESSON: {

@@ -6,6 +6,8 @@
  *   click X Y           left click at window pixel (X, Y)
  *   move X Y            mouse moves to (X, Y)
  *   wait N              N frames
+ *   train-wait N S      frames until the background trainer has done N steps, has
+ *                       stopped (paused, done, failed, reset) or S seconds passed
  *   screenshot FILE     saves what is on screen as PNG (blocking)
  *   dump FILE           writes the app state as JSON
  *   lesson N|slug       jumps to a lesson
@@ -29,7 +31,7 @@
 
 typedef enum {
     SCRIPT_NONE = 0, SCRIPT_TYPE, SCRIPT_KEY, SCRIPT_CLICK, SCRIPT_MOVE, SCRIPT_WAIT,
-    SCRIPT_SCREENSHOT, SCRIPT_DUMP, SCRIPT_LESSON, SCRIPT_RESIZE, SCRIPT_QUIT
+    SCRIPT_SCREENSHOT, SCRIPT_DUMP, SCRIPT_LESSON, SCRIPT_RESIZE, SCRIPT_QUIT, SCRIPT_TRAIN_WAIT
 } script_op;
 
 #define SCRIPT_LINE_MAX 1024    /* bytes of one line, without its "\n" or "\r\n" */
@@ -43,7 +45,7 @@ typedef struct {
     char arg[SCRIPT_LINE_MAX + 3]; /* text, key spec, file or lesson (as big as the parse buffer: no copy is cut) */
     int key;            /* SDL_Keycode for SCRIPT_KEY */
     int mod;            /* SDL_Keymod for SCRIPT_KEY */
-    int x, y;           /* click, move, resize; wait: x = frames */
+    int x, y;           /* click, move, resize; wait: x = frames; train-wait: x = step, y = seconds */
     int line;
 } script_cmd;
 

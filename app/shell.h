@@ -19,6 +19,7 @@
  *               the screen and slide exports
  *   bench.c     the frame-time benchmark (tests/bench/bench_app.c)
  *   presenter.c the slide-software keys: B / W blank the screen, Ctrl+L a spotlight
+ *   training.c  the background trainer of the Training lesson (engine/train_run.h)
  *   audit.c     the layout audit of an export (DIR/audit.json)
  *
  * Must not: do model math (the engine does), or draw lesson content (lessons do).
@@ -39,9 +40,30 @@
 #include "textbox.h"
 #include "trace.h"
 #include "ui.h"
+#include "train_history.h"
+#include "train_run.h"
 #include "weights.h"
 
 #define MAX_LESSONS 64
+
+/* The background trainer and what the Training lesson sees of it (training.c). */
+typedef struct {
+    train_run *run;             /* NULL: no training (message in lt.info.message) */
+    train_history hist;         /* copy of the trainer's record, without weights */
+    long hist_version;
+    model_params params;        /* the weights shown (live or a snapshot), copied from the trainer */
+    trace tr;                   /* the sentence in the box with those weights */
+    int tr_ok;
+    int view;                   /* -1 live, else a snapshot index */
+    long decoded_step;          /* step of the weights in tr (-1 none, -2 never decoded) */
+    int decoded_view;
+    char decoded_for[TEXTBOX_CAP];
+    double next_decode;
+    float *shipped;             /* the shipped weights while every lesson uses trained ones */
+    int shipped_saved;
+    char history_path[1024];
+    lesson_trainer_view lt;
+} app_training;
 
 enum { OVERLAY_NONE = 0, OVERLAY_HELP, OVERLAY_EXAMPLES, OVERLAY_VOCAB };
 enum { PRESENTER_SHOW = 0, PRESENTER_BLACK, PRESENTER_WHITE }; /* app.blank */
@@ -140,6 +162,10 @@ typedef struct {
 
     script_cmd *script;
     int n_script, script_pos, script_wait;
+    long script_train_wait;     /* train-wait: the step the script waits for, 0 none */
+    double script_train_until;  /* ... and until when at most (seconds of app_now) */
+
+    app_training train;
 } app;
 
 /* audit.c: the layout audit of an export (see audit.c for the JSON). */
@@ -215,6 +241,14 @@ int app_script_step(app *a);
 int app_presenter_event(app *a, const SDL_Event *ev);
 /* Draws the blank screen or the spotlight over the whole interactive frame. */
 void app_draw_presenter(app *a, ui_ctx *ui, int w, int h, int mx, int my);
+
+/* training.c */
+int app_training_init(app *a);        /* the trainer and the recorded history; 0 (a failure only turns training off) */
+void app_training_free(app *a);
+void app_training_tick(app *a);       /* once per frame, before drawing */
+void app_training_command(app *a, int cmd, int arg);  /* LESSON_TRAIN_* */
+const lesson_trainer_view *app_training_view(const app *a);
+long app_training_step(app *a, int *active);          /* steps done; *active: preparing or running */
 
 /* dump.c */
 int app_dump(app *a, const char *path);

@@ -116,16 +116,19 @@ static float last_exact_at(const train_history *h, long step)
 }
 
 /* When full: drops the snapshot i (not the first) whose neighbours are
- * closest relative to its own step, (step[i+1] - step[i-1]) / step[i], with
- * step[n] = the new one: early snapshots (small steps) stay, late ones thin
- * out, so the kept steps end up roughly evenly spaced on a log scale. */
+ * closest on a log scale, step[i+1] / step[i-1] (step 0 counts as half the
+ * snapshot interval), with step[n] = the new one: the kept steps end up
+ * roughly evenly spaced on a log scale, so the fast early change stays
+ * visible in the time-lapse. */
 static void drop_one_snapshot(train_history *h, long new_step)
 {
     int best = h->n_snaps - 1;
     double best_r = INFINITY;
+    const double floor_step = 0.5 * (double)h->snap_every;
     for (int i = 1; i < h->n_snaps; i++) {
         const long next = i + 1 < h->n_snaps ? h->snaps[i + 1].step : new_step;
-        const double ratio = (double)(next - h->snaps[i - 1].step) / (double)(h->snaps[i].step > 0 ? h->snaps[i].step : 1);
+        const double prev = fmax((double)h->snaps[i - 1].step, floor_step);
+        const double ratio = (double)next / prev;
         if (ratio < best_r) best_r = ratio, best = i;
     }
     train_hist_snap gone = h->snaps[best]; /* its weight buffer moves to the end, it is not freed */

@@ -10,7 +10,7 @@
  *   evals      when full, every other one is dropped and only every second
  *              evaluation offered afterwards is kept (stride doubles);
  *   snapshots  taken at step 0 and every snap_every steps; when full, the one
- *              whose neighbours are closest relative to its step is dropped
+ *              whose neighbours are closest on a log scale is dropped
  *              (never the first, never the newest), so early snapshots stay and
  *              the kept steps end up roughly evenly spaced on a log scale: the
  *              fast early change stays visible in the time-lapse.

@@ -386,11 +386,9 @@ void train_run_reset(train_run *r)
     pthread_mutex_lock(&r->mu);
     hold_worker(r);
     drop_state(r);
-    if (fresh_history(r, r->info.message, sizeof r->info.message) != 0) r->info.status = TRAIN_RUN_FAILED;
-    else {
-        r->info.status = TRAIN_RUN_EMPTY;
-        snprintf(r->info.message, sizeof r->info.message, "reset: random weights, nothing trained");
-    }
+    train_history_clear(&r->hist, r->o.snap_every); /* keeps its memory: a reset allocates nothing */
+    r->info.status = TRAIN_RUN_EMPTY;
+    snprintf(r->info.message, sizeof r->info.message, "reset: random weights, nothing trained");
     release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->mu);

@@ -39,6 +39,7 @@
 #include "tok.h"
 #include "input_status.h"
 #include "trace.h"
+#include "train_run.h"
 #include "ui.h"
 
 /* Kept across lessons and changed by the same keys everywhere:
@@ -53,12 +54,43 @@ typedef struct {
     int token;   /* selected source token, -1 for none */
 } lesson_selection;
 
+/* Commands to the app's background trainer (lesson_actions.train_cmd). */
+enum {
+    LESSON_TRAIN_NONE = 0,
+    LESSON_TRAIN_START,     /* a fresh run from random weights */
+    LESSON_TRAIN_PAUSE,
+    LESSON_TRAIN_RESUME,
+    LESSON_TRAIN_RESET,     /* back to random weights, nothing recorded */
+    LESSON_TRAIN_SPEED,     /* train_arg steps per second, 0: full speed */
+    LESSON_TRAIN_VIEW,      /* show snapshot train_arg (-1: the live weights) */
+    LESSON_TRAIN_USE,       /* every lesson runs on the weights shown */
+    LESSON_TRAIN_SHIPPED,   /* every lesson back on the shipped model */
+    LESSON_TRAIN_SAVE       /* the weights shown to a new file in the export folder */
+};
+
 /* What handle_event may ask the app to do (the app reads these after the call). */
 typedef struct {
     char goto_slug[32];   /* jump to this lesson ("" for none) */
     char toast[256];      /* show this message ("" for none) */
     int redraw;           /* 1: something changed, draw again */
+    int train_cmd;        /* LESSON_TRAIN_*, 0 for none */
+    int train_arg;
 } lesson_actions;
+
+/* The background trainer as the Training lesson sees it: copies the app makes
+ * under the trainer's lock (engine/train_run.h), never the trainer's own
+ * memory. The weights shown (live, or snapshot `view` of a time-lapse) are
+ * run by the app on the sentence in the box into tr. */
+typedef struct {
+    int available;              /* 0: the loaded model is not the trainer's (info.message says why) */
+    train_run_info info;        /* status, step, last numbers, message */
+    const train_history *hist;  /* curves, evaluations, snapshot steps (no weights) */
+    int view;                   /* -1: the live weights, else the snapshot shown */
+    long view_step;             /* step of the weights in tr, -1 when none */
+    const trace *tr;            /* the sentence with those weights; NULL when there are none */
+    int using_weights;          /* 1: every lesson runs on the trained weights (LESSON_TRAIN_USE) */
+    const char *history_path;   /* the recorded history shown at start ("" when none was loaded) */
+} lesson_trainer_view;
 
 /* Memory for one call (draw, handle_event, dump_json): every block handed out
  * stays valid until the call returns; the next call starts empty. Blocks are
@@ -82,6 +114,7 @@ typedef struct {
     int step;                       /* current step of a stepped lesson, 0 otherwise */
     lesson_actions *act;            /* requests from handle_event (NULL during draw) */
     lesson_scratch *scratch;        /* this lesson's scratch arena, emptied for every call (draw may write here) */
+    const lesson_trainer_view *training; /* the background trainer (the Training lesson), NULL when the app has none */
 } lesson_ctx;
 
 typedef struct lesson {
@@ -174,7 +207,7 @@ extern const lesson *const lesson_registry[];
 extern const int lesson_registry_count;
 
 /* The lesson's number in the course: its place in the registry (0 overview ..
- * 15 beam), -1 for an index out of range. */
+ * 16 training), -1 for an index out of range. */
 int lesson_number(int registry_index);
 /* Registry index of a slug, or of a course number given as text ("3"); -1 if none. */
 int lesson_find(const char *slug_or_number);

@@ -28,7 +28,8 @@
     X(lesson_cross) \
     X(lesson_output) \
     X(lesson_together) \
-    X(lesson_beam)
+    X(lesson_beam) \
+    X(lesson_training)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,

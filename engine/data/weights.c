@@ -723,6 +723,12 @@ static int build_header(strbuf *h, const model_params *p, const tok_vocab *vocab
 int weights_save(const char *path, const model_params *params, const tok_vocab *vocab, const char *task, char *err,
                  size_t err_len)
 {
+    return weights_save_mode(path, 0, params, vocab, task, err, err_len);
+}
+
+int weights_save_mode(const char *path, int never_overwrite, const model_params *params, const tok_vocab *vocab,
+                      const char *task, char *err, size_t err_len)
+{
     if (err && err_len) err[0] = '\0';
     if (!path || !path[0] || !params || !params->memory || params->n_tensors == 0) {
         errmsg_set(err, err_len, "nothing to save (no path or an empty model)");
@@ -770,7 +776,7 @@ int weights_save(const char *path, const model_params *params, const tok_vocab *
     }
 
     afile f;
-    if (afile_open(&f, path, AFILE_REPLACE, err, err_len) != 0) {
+    if (afile_open(&f, path, never_overwrite ? AFILE_NEW : AFILE_REPLACE, err, err_len) != 0) {
         free(h.s);
         return -1;
     }

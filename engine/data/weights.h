@@ -36,5 +36,8 @@ void weights_model_free(weights_model *m);  /* accepts NULL */
  * any previous file intact. 0 on success; -1 with a message in err. */
 int weights_save(const char *path, const model_params *params, const tok_vocab *vocab, const char *task,
                  char *err, size_t err_len);
+/* The same; never_overwrite 1: fails ("exists") when path exists (AFILE_NEW). */
+int weights_save_mode(const char *path, int never_overwrite, const model_params *params, const tok_vocab *vocab,
+                      const char *task, char *err, size_t err_len);
 
 #endif
