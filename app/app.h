@@ -48,5 +48,10 @@ int app_run(const app_options *o);
  * times, the time from the call to the first finished frame, and peak memory.
  * Returns an exit code. */
 int app_bench(const app_options *o, int frames, FILE *out);
+/* Benchmark (tests/bench/bench_app_training.c): presses start in lesson 16 and
+ * draws it at up to 60 frames per second (the app's loop) while the
+ * background trainer runs, until 90% exact match or limit_s; prints the time
+ * to 50% and 90% exact match and the p95 frame time. Returns an exit code. */
+int app_bench_training(const app_options *o, double limit_s, FILE *out);
 
 #endif
