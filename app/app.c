@@ -352,7 +352,7 @@ static void app_no_display_help(FILE *f)
           "  - over SSH: connect with X forwarding, ssh -X host, then run it again;\n"
           "  - a virtual screen: Xvfb :99 & then DISPLAY=:99 ./scripts/run.sh;\n"
           "  - no screen at all: export every lesson as slides, headless:\n"
-          "      ./scripts/run.sh --export-all slides    (PNG files in the folder slides/)\n", f);
+          "      ./scripts/run.sh --export-all slides    (PNG slides and slides/deck.pdf)\n", f);
 }
 
 int app_run(const app_options *o)
