@@ -112,6 +112,14 @@ static void draw_controls(const tr_state *s, const lesson_ctx *ctx, const tr_lay
                 st == TRAIN_RUN_FAILED ? t->info.message : status_line(t, line, sizeof line));
 }
 
+/* r less a margin left and right: room for the first and last tick labels and
+ * a colour bar's numbers, which the widgets draw up to their rectangle's edge. */
+static SDL_Rect inset(const lesson_ctx *ctx, SDL_Rect r)
+{
+    const int l = ui_px(ctx->ui, 12), rt = ui_px(ctx->ui, 36);
+    return (SDL_Rect){r.x + l, r.y, r.w - l - rt > 0 ? r.w - l - rt : r.w, r.h};
+}
+
 /* ---- step 0: watch it learn ---- */
 
 /* Loss curves: training points, and validation as a step line over the same steps. */
@@ -143,7 +151,7 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
     p.title = "loss (training: dropout on; validation: held-out, dropout off)";
     p.x_label = "step";
     p.highlight_x = -1;
-    ui_plot(ctx->ui, r, &p);
+    ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
 static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
@@ -175,7 +183,7 @@ static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
     p.ymin = 0.0f;
     p.ymax = 100.0f;
     p.highlight_x = -1;
-    ui_plot(ctx->ui, r, &p);
+    ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
 /* The translation with the weights shown and the time-lapse slider. */
@@ -259,7 +267,7 @@ static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r,
     hm.vmax = 1.0f;
     hm.center = 1;
     SDL_Rect body = {r.x, btn.y + btn.h + ui_px(ctx->ui, 4), r.w, r.h - btn.h - ui_px(ctx->ui, 4)};
-    ui_heatmap(ctx->ui, body, &hm, NULL);
+    ui_heatmap(ctx->ui, inset(ctx, body), &hm, NULL);
 }
 
 /* ---- step 1: the schedule and Adam ---- */
@@ -294,7 +302,7 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
     p.title = title;
     p.x_label = "step";
     p.highlight_x = mark;
-    ui_plot(ctx->ui, r, &p);
+    ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
 static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
@@ -380,7 +388,7 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     hm.title = title;
     hm.name = "value";
     hm.cmap = UI_CMAP_DIVERGING;
-    SDL_Rect top = {r.x, r.y, r.w, r.h / 3};
+    SDL_Rect top = inset(ctx, (SDL_Rect){r.x, r.y, r.w, r.h / 3});
     ui_heatmap(ui, top, &hm, NULL);
     SDL_Rect txt = {r.x, r.y + r.h / 3 + ui_px(ui, 12), r.w, r.h - r.h / 3 - ui_px(ui, 12)};
     char s[900];
