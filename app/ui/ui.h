@@ -128,7 +128,7 @@ int ui_line_height(ui_ctx *ui, ui_face face, float size);               /* pixel
 void ui_text_bg(ui_ctx *ui, const SDL_Color *bg);                       /* text drawn next sits on this solid colour (NULL: any background); much faster on the software renderer */
 int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s); /* draws, cut with "…" to max_w */
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
-int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces (blank line = paragraph, "# " line = heading); returns total height */
+int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces and CJK breaks (blank line = paragraph, "# " line = heading); returns total height */
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s); /* a formula in the serif-free maths style (Unicode √ × · ᵀ ₖ); returns width */
 
 /* The smallest text size (logical px) a label may be shrunk to so that it fits:
@@ -159,6 +159,9 @@ void ui_container_pop(ui_ctx *ui);                                       /* back
 /* UTF-8 helpers (no SDL). */
 int ui_utf8_next(const char *s, int len, int pos);                      /* byte index of the next code point */
 int ui_utf8_prev(const char *s, int pos);                               /* byte index of the previous code point */
+/* The next place after pos where a line of s[..end) may break (ui_linebreak.c): before a space, or between
+ * two CJK characters unless a closing mark would start the line or an opening one end it; end when none. */
+int ui_break_next(const char *s, int pos, int end);
 
 /* ---- shapes ------------------------------------------------------------------- */
 void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c);                      /* filled rectangle (alpha blended) */

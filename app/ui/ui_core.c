@@ -658,12 +658,10 @@ static wrap_entry *wrap_get(ui_ctx *ui, ui_face face, float size, int width, con
             w->starts[w->n_lines] = p; w->lens[w->n_lines] = 0; w->heads[w->n_lines] = 0; w->n_lines++;
         }
         while (p < eol) {
-            /* greedy: take words while they fit */
+            /* greedy: take words (or CJK characters) while they fit */
             int end = p, best = -1;
             while (end < eol) {
-                int nx = end;
-                while (nx < eol && s[nx] == ' ') nx++;
-                while (nx < eol && s[nx] != ' ') nx++;
+                int nx = ui_break_next(s, end, eol); /* spaces, or between CJK characters */
                 int l = nx - p;
                 if (l >= (int)sizeof line) break;
                 memcpy(line, s + p, (size_t)l);
