@@ -23,7 +23,7 @@ typedef struct {
     int export_w, export_h;     /* --export-size WxH (slides and --export-all), default 1920x1080 */
     const char *export_all_dir; /* --export-all DIR */
     const char *script;         /* --script FILE */
-    const char *lang;           /* --lang, default "en" */
+    const char *lang;           /* --lang, default from the locale: "zh" or "en" */
     const char *assets_dir;     /* --assets DIR, default the build's assets folder */
     int width, height;          /* --size WxH of the window, default 1280x800 */
     float zoom;                 /* --zoom F (0.75..3): the figures' zoom for the window and exports, default 1 */

@@ -9,6 +9,18 @@
 #include "app.h"
 #include "monkey.h"
 
+/* The lesson language the system locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is
+ * set and not empty (POSIX's order) decides; "zh..." (zh_CN.UTF-8, zh_TW, zh) gives "zh", anything else "en". */
+static const char *lang_from_locale(void)
+{
+    static const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+    }
+    return "en";
+}
+
 void app_usage(FILE *f)
 {
     fprintf(f,
@@ -22,7 +34,8 @@ void app_usage(FILE *f)
         "  --lesson N|SLUG        open this lesson (number or slug, e.g. 3 or positional-encoding)\n"
         "  --fullscreen           start fullscreen (F11 toggles)\n"
         "  --theme dark|light     colours (T toggles); light is for projectors\n"
-        "  --lang CODE            lesson text language folder under assets/lessons (default en)\n"
+        "  --lang CODE            lesson text language folder under assets/lessons (default: zh when\n"
+        "                         LC_ALL, LC_MESSAGES or LANG starts with zh, else en)\n"
         "  --size WxH             window size (default 1280x800)\n"
         "  --export-dir DIR       where Ctrl+S / F12 screenshots go (default ~/TransformerLab/exports)\n"
         "  --export-size WxH      size of slide exports and --export-all (default 1920x1080)\n"
@@ -98,7 +111,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     o->theme = "dark";
-    o->lang = "en";
+    o->lang = lang_from_locale();
     o->export_w = 1920;
     o->export_h = 1080;
     o->width = 1280;
