@@ -311,11 +311,14 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     float rs = (float)ui_px(ui, 2.5f), rl = (float)ui_px(ui, 6);
     int best = -1;
     float bestd = (float)ui_px(ui, 9) * (float)ui_px(ui, 9);
+    float *far = lesson_floats(ctx, 2 * (size_t)(n > 0 ? n : 1)); /* the unlit words: one batch of dots */
+    int n_far = 0;
+    for (int i = 0; far && i < n && pts[i].kind == 0; i++) { far[2 * n_far] = pts[i].x; far[2 * n_far + 1] = pts[i].y; n_far++; }
+    ui_dots(ui, far, n_far, rs, ui_alpha(t->text_dim, 150));
     for (int i = 0; i < n; i++) {
         const emb_pt *q = &pts[i];
         if (q->kind == 0) {
-            SDL_Color c = ui_alpha(t->text_dim, 150);
-            ui_circle(ui, q->x, q->y, rs, c, 1);
+            if (!far) ui_circle(ui, q->x, q->y, rs, ui_alpha(t->text_dim, 150), 1);
         } else {
             SDL_Color c = q->kind == 1 ? t->accent : t->series[1];
             ui_circle(ui, q->x, q->y, rl, c, 1);

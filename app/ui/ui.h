@@ -169,6 +169,7 @@ void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int thickness);      /* recta
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* thick anti-jag line (a quad) */
 void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* line with an arrow head at (x1, y1) */
 void ui_circle(ui_ctx *ui, float cx, float cy, float radius, SDL_Color c, int filled); /* disc or ring */
+void ui_dots(ui_ctx *ui, const float *xy, int n, float radius, SDL_Color c); /* n small discs (x, y pairs) in a few draw calls: scatter plots */
 void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg);      /* diagonal hatching (used for -INFINITY cells) */
 void ui_panel(ui_ctx *ui, SDL_Rect r);                                  /* a panel: fill + border from the theme */
 

@@ -802,6 +802,36 @@ void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_
     SDL_RenderGeometry(ui->r, NULL, v, 3, NULL, 0);
 }
 
+/* The n + 2 vertices and 3n indices of a disc of n triangles, its indices
+ * counted from base (so several discs go in one SDL_RenderGeometry call). */
+static void disc_geometry(SDL_Vertex *v, int *idx, int base, float cx, float cy, float rad, int n, SDL_Color c)
+{
+    v[0].position.x = cx; v[0].position.y = cy; v[0].color = c; v[0].tex_coord.x = v[0].tex_coord.y = 0;
+    for (int i = 0; i <= n; i++) {
+        float a = 2.0f * (float)M_PI * (float)i / (float)n;
+        v[i + 1].position.x = cx + rad * cosf(a);
+        v[i + 1].position.y = cy + rad * sinf(a);
+        v[i + 1].color = c; v[i + 1].tex_coord.x = v[i + 1].tex_coord.y = 0;
+    }
+    for (int i = 0; i < n; i++) { idx[3 * i] = base; idx[3 * i + 1] = base + i + 1; idx[3 * i + 2] = base + i + 2; }
+}
+
+void ui_dots(ui_ctx *ui, const float *xy, int count, float rad, SDL_Color c)
+{
+    if (!xy || count <= 0 || !(rad > 0.0f) || !isfinite(rad)) return;
+    enum { N = 12, BATCH = 128 }; /* 12 triangles a dot, 128 dots a call */
+    SDL_Vertex v[BATCH * (N + 2)];
+    int idx[BATCH * N * 3], k = 0;
+    set_color(ui, c);
+    for (int i = 0; i < count; i++) {
+        float x = xy[2 * i], y = xy[2 * i + 1];
+        if (!isfinite(x) || !isfinite(y)) continue;
+        disc_geometry(v + k * (N + 2), idx + k * N * 3, k * (N + 2), ui_fclamp(x), ui_fclamp(y), ui_fclamp(rad), N, c);
+        if (++k == BATCH) { SDL_RenderGeometry(ui->r, NULL, v, k * (N + 2), idx, k * N * 3); k = 0; }
+    }
+    if (k) SDL_RenderGeometry(ui->r, NULL, v, k * (N + 2), idx, k * N * 3);
+}
+
 void ui_circle(ui_ctx *ui, float cx, float cy, float rad, SDL_Color c, int filled)
 {
     if (!isfinite(cx) || !isfinite(cy) || !(rad > 0.0f) || !isfinite(rad)) return;
@@ -810,14 +840,7 @@ void ui_circle(ui_ctx *ui, float cx, float cy, float rad, SDL_Color c, int fille
     if (filled) {
         SDL_Vertex v[98];
         int idx[96 * 3];
-        v[0].position.x = cx; v[0].position.y = cy; v[0].color = c; v[0].tex_coord.x = v[0].tex_coord.y = 0;
-        for (int i = 0; i <= n; i++) {
-            float a = 2.0f * (float)M_PI * (float)i / (float)n;
-            v[i + 1].position.x = cx + rad * cosf(a);
-            v[i + 1].position.y = cy + rad * sinf(a);
-            v[i + 1].color = c; v[i + 1].tex_coord.x = v[i + 1].tex_coord.y = 0;
-        }
-        for (int i = 0; i < n; i++) { idx[3 * i] = 0; idx[3 * i + 1] = i + 1; idx[3 * i + 2] = i + 2; }
+        disc_geometry(v, idx, 0, cx, cy, rad, n, c);
         set_color(ui, c);
         SDL_RenderGeometry(ui->r, NULL, v, n + 2, idx, n * 3);
     } else {
@@ -843,36 +866,4 @@ void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg)
         if (x1 > r.x + r.w) { y1 -= x1 - (r.x + r.w); x1 = r.x + r.w; }
         if (y1 > y0) SDL_RenderDrawLine(ui->r, x0, y0, x1 - 1, y1 - 1);
     }
-}
-
-/* ---- tooltip ---- */
-
-
-void ui_tooltip(ui_ctx *ui, int win_w, int win_h)
-{
-    if (!ui->hover.active) return;
-    char text[400], val[64];
-    if (ui->hover.has_value) {
-        ui_format_value(ui->hover.value, val, sizeof val);
-        snprintf(text, sizeof text, "%s = %s", ui->hover.label, val);
-    } else {
-        snprintf(text, sizeof text, "%s", ui->hover.label);
-    }
-    SDL_Rect a = ui->hover.anchor;
-    if (a.w > 0 && a.h > 0) ui_frame(ui, (SDL_Rect){a.x - 1, a.y - 1, a.w + 2, a.h + 2}, ui->theme->accent, ui_px(ui, 2));
-    int tw, th;
-    ui_text_size(ui, UI_MONO, UI_SIZE_BODY, text, &tw, &th);
-    int pad = ui_px(ui, 8);
-    SDL_Rect box = {ui->mouse_x + ui_px(ui, 16), ui->mouse_y + ui_px(ui, 18), tw + 2 * pad, th + 2 * pad};
-    if (box.x + box.w > win_w) box.x = win_w - box.w - 2;
-    if (box.y + box.h > win_h) box.y = ui->mouse_y - box.h - ui_px(ui, 8);
-    if (box.x < 0) box.x = 0;
-    if (box.y < 0) box.y = 0;
-    ui_fill(ui, box, ui->theme->tooltip_bg);
-    ui_frame(ui, box, ui->theme->accent, 1);
-    int had = ui->has_text_bg;
-    SDL_Color was = ui->text_bg;
-    ui_text_bg(ui, &ui->theme->tooltip_bg);
-    ui_text(ui, UI_MONO, UI_SIZE_BODY, box.x + pad, box.y + pad, ui->theme->tooltip_text, UI_LEFT, text);
-    ui_text_bg(ui, had ? &was : NULL);
 }
