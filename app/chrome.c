@@ -27,7 +27,7 @@ static float base_scale(int w, int h)
 
 /* The zoom enlarges the lesson's figures; the chrome grows a quarter as fast,
  * so at a high zoom it takes less of the screen, not more. */
-static float chrome_zoom(float z) { return z <= 1.0f ? z : 1.0f + 0.25f * (z - 1.0f); }
+float app_chrome_zoom(float z) { return z <= 1.0f ? z : 1.0f + 0.25f * (z - 1.0f); }
 
 /* The smallest area, in logical pixels at the lesson's scale, the lessons are
  * laid out for (the area of a 1280x800 window at zoom 1 is about 990x470): a
@@ -104,16 +104,18 @@ void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L)
     L->panel = (SDL_Rect){x0, h - pad - panel_h, cw, panel_h};
     L->area = (SDL_Rect){x0, L->title.y + title_h, cw, L->panel.y - (a->panel_on ? pad : 0) - (L->title.y + title_h)};
     if (L->area.h < 10) L->area.h = 10;
-    /* the figures' scale: base x zoom, but above zoom 1 never so large that the
-     * area holds less than LESSON_MIN_W x LESSON_MIN_H logical pixels */
-    float fit = fminf((float)L->area.w / LESSON_MIN_W, (float)L->area.h / LESSON_MIN_H);
-    L->lesson_scale = want;
-    if (a->zoom > 1.0f && want > fit) L->lesson_scale = fmaxf(base, fit);
+    L->lesson_scale = app_figure_scale(base, a->zoom, L->area);
+}
+
+float app_figure_scale(float base, float zoom, SDL_Rect area)
+{
+    float want = base * zoom, fit = fminf((float)area.w / LESSON_MIN_W, (float)area.h / LESSON_MIN_H);
+    return zoom > 1.0f && want > fit ? fmaxf(base, fit) : want;
 }
 
 void app_set_scale(app *a, ui_ctx *ui, int w, int h)
 {
-    ui->scale = base_scale(w, h) * chrome_zoom(a->zoom);
+    ui->scale = base_scale(w, h) * app_chrome_zoom(a->zoom);
     ui->theme = a->theme;
 }
 

@@ -213,7 +213,11 @@ void app_set_window_size(app *a, int w, int h);
 
 /* chrome.c */
 void app_set_scale(app *a, ui_ctx *ui, int w, int h);   /* the chrome's scale for w x h and the zoom */
-void app_toggle_sidebar(app *a);                        /* Ctrl+B and the menu button: hide what shows, show what is hidden */
+void app_toggle_sidebar(app *a);
+float app_chrome_zoom(float zoom);                      /* how much the chrome (and a slide's texts) grow at a zoom */
+/* The scale of a lesson's figure in area: base x zoom, but above zoom 1 never so
+ * large that the area holds less than the 960x440 logical px lessons are laid out for. */
+float app_figure_scale(float base, float zoom, SDL_Rect area);                        /* Ctrl+B and the menu button: hide what shows, show what is hidden */
 void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L);
 /* Draws one whole frame into ui->r at w x h. record: this is the interactive
  * frame whose rectangles the event handler uses (not an offscreen export). */

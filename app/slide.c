@@ -75,9 +75,8 @@ void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int text
     SDL_RenderSetClipRect(ui->r, &si->r_figure);
     ui_text_bg(ui, NULL);
     if (a->trace_ok) {
-        /* the figure at base x zoom, but a zoom above 1 never below 960 x 440 logical pixels of figure (as the window) */
-        float fit = fminf((float)si->r_figure.w / 960.0f, (float)si->r_figure.h / 440.0f);
-        ui->scale = a->zoom > 1.0f ? fmaxf(base, fminf(base * a->zoom, fit)) : base * a->zoom;
+        /* the figure at base x zoom, but a zoom above 1 never below the logical area lessons are laid out for (as the window) */
+        ui->scale = app_figure_scale(base, a->zoom, si->r_figure);
         lesson_ctx c = app_lesson_ctx(a, ui, si->r_figure, a->lesson, NULL);
         les->draw(a->lstate[a->lesson], &c);
         ui->scale = base;

@@ -225,7 +225,7 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     g.name = "memory";
     SDL_Rect mr = L.memory;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    mr.h -= 2 * lh;
+    mr.h -= 2 * lh + ui_px(ui, 8); /* the colour bar and the caption under the map, with their gaps */
     ui_grid_geom mg;
     ui_grid_draw(ui, mr, &g, &mg);
     ui_grid_legend(ui, (SDL_Rect){mg.cells.x, mg.cells.y + mg.cells.h + ui_px(ui, 4), mg.cells.w, lh}, UI_CMAP_DIVERGING, -m, m, NULL);
