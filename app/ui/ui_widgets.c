@@ -116,7 +116,10 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     if (s->attention) g->y += g->lh; /* the axes line */
     g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 30% of the width */
     if (g->row_w > r.w * 3 / 10) g->row_w = r.w * 3 / 10;
-    g->cb_w = ui_px(ui, 16) + ui_px(ui, 56) + g->gap; /* the colour bar: always there */
+    int num_w = 0; /* the colour bar: always there, with room for a 3-digit signed number beside it */
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "\xE2\x88\x92" "0.000", &num_w, NULL);
+    if (num_w + ui_px(ui, 6) < ui_px(ui, 56)) num_w = ui_px(ui, 56) - ui_px(ui, 6);
+    g->cb_w = ui_px(ui, 16) + ui_px(ui, 6) + num_w + g->gap;
     g->grid_x = r.x + g->row_w + g->gap;
     int grid_w = r.x + r.w - g->cb_w - g->grid_x;
     if (grid_w < s->cols) grid_w = s->cols;
@@ -530,7 +533,10 @@ static void plot_axes(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
         int xx = ui_f2i(plot_px(g, tk[i]));
         ui_line(ui, (float)xx, (float)(p.y + p.h), (float)xx, (float)(p.y + p.h + g->gap / 2), 1, t->text_dim);
         ui_fmt(tk[i], 3, b, sizeof b);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, xx, p.y + p.h + g->gap / 2, t->text_dim, UI_CENTER, b);
+        int tw = 0, lx = xx; /* centred under its tick, the last one kept inside the widget (p + gap) */
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &tw, NULL);
+        if (lx + tw / 2 + 1 > p.x + p.w + g->gap) lx = p.x + p.w + g->gap - tw / 2 - 1;
+        ui_text(ui, UI_SANS, UI_SIZE_SMALL, lx, p.y + p.h + g->gap / 2, t->text_dim, UI_CENTER, b);
     }
     if (s->x_label) ui_text(ui, UI_SANS, UI_SIZE_SMALL, p.x + p.w / 2, p.y + p.h + g->gap + g->lh, t->text_dim, UI_CENTER, s->x_label);
     if (s->y_label) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, p.x + g->gap, p.y + g->gap / 2, p.w, t->text_dim, UI_LEFT, s->y_label);
@@ -592,7 +598,10 @@ int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
     g.gap = ui_px(ui, 6);
     g.lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y = plot_head(ui, r, s, &g);
-    int axis_w = ui_px(ui, 52), xl_h = g.lh + g.gap + (s->x_label ? g.lh : 0);
+    int axis_w = 0, xl_h = g.lh + g.gap + (s->x_label ? g.lh : 0);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "\xE2\x88\x92" "0.0000", &axis_w, NULL); /* the widest tick ui_fmt gives, and its gap */
+    axis_w += g.gap + 1;
+    if (axis_w < ui_px(ui, 52)) axis_w = ui_px(ui, 52);
     g.p = (SDL_Rect){r.x + axis_w, y + g.gap, r.w - axis_w - g.gap, r.y + r.h - y - g.gap - xl_h};
     if (g.p.w < 8 || g.p.h < 8) return -1;
     plot_axes(ui, s, &g);
