@@ -3,8 +3,7 @@
  * Each turn of the app's loop gets 1 to 6 random events in SDL's queue; the
  * app handles them with its normal app_event and draws a frame. The mix
  * (per event): 40% keys (navigation, lesson numbers with and without Shift,
- * overlays, the Training lesson's pause / resume, reset, use these weights
- * and back (not start: a live run's memory would blur the heap check), layer/head/step keys, editing keys, Ctrl shortcuts: zoom, undo,
+ * overlays, layer/head/step keys, editing keys, Ctrl shortcuts: zoom, undo,
  * select, copy, cut, paste; never Ctrl+Q), 20% text input (ASCII words,
  * random code points from Latin-1 to emoji, CJK and right-to-left scripts,
  * control characters and invalid bytes), 20% mouse motion, 8% clicks (left
@@ -161,7 +160,6 @@ static void random_key(void)
         SDLK_0, SDLK_1, SDLK_2, SDLK_3, SDLK_4, SDLK_5, SDLK_6, SDLK_7, SDLK_8, SDLK_9, SDLK_KP_0, SDLK_KP_5,
         SDLK_e, SDLK_v, SDLK_t, SDLK_b, SDLK_p, SDLK_a, SDLK_c, SDLK_x, SDLK_z, SDLK_y, SDLK_r, SDLK_m,
         SDLK_i, SDLK_s, SDLK_f, SDLK_d, SDLK_l, /* lesson keys: PE pair, scaling, sub-layer, stack, alpha */
-        SDLK_k, SDLK_u, SDLK_h, /* lesson 16: pause / resume, use these weights / shipped, head (r: reset) */
         SDLK_LEFTBRACKET, SDLK_RIGHTBRACKET, SDLK_COMMA, SDLK_PERIOD, SDLK_SEMICOLON, SDLK_QUOTE,
         SDLK_EQUALS, SDLK_MINUS, SDLK_PLUS, SDLK_QUESTION, SDLK_F1, SDLK_F11, SDLK_KP_PLUS, SDLK_KP_MINUS,
     };
