@@ -116,10 +116,7 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     if (s->attention) g->y += g->lh; /* the axes line */
     g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 30% of the width */
     if (g->row_w > r.w * 3 / 10) g->row_w = r.w * 3 / 10;
-    int num_w = 0; /* the colour bar: always there, with room for a 3-digit signed number beside it */
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "\xE2\x88\x92" "0.000", &num_w, NULL);
-    if (num_w + ui_px(ui, 6) < ui_px(ui, 56)) num_w = ui_px(ui, 56) - ui_px(ui, 6);
-    g->cb_w = ui_px(ui, 16) + ui_px(ui, 6) + num_w + g->gap;
+    g->cb_w = ui_px(ui, 16) + ui_px(ui, 56) + g->gap; /* the colour bar: always there */
     g->grid_x = r.x + g->row_w + g->gap;
     int grid_w = r.x + r.w - g->cb_w - g->grid_x;
     if (grid_w < s->cols) grid_w = s->cols;
