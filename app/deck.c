@@ -63,10 +63,10 @@ static void choose_view(app *a, int li, char *note, size_t n)
         snprintf(note, n, "Layer %d, head %d of the %s (chosen with --slides-head)", layer + 1, head + 1, attn_kind_name(kind));
     } else if (attn_view_best_head(&a->tr, kind, &layer, &head, &score) > 0) {
         if (kind == ATTN_CROSS)
-            snprintf(note, n, "Layer %d, head %d of %d: the clearest alignment of the %s (each row's largest weight is %.2f on average)",
+            snprintf(note, n, "Layer %d, head %d (the best of its %d heads): the clearest alignment of the %s (each row's largest weight is %.2f on average)",
                      layer + 1, head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
         else
-            snprintf(note, n, "Layer %d, head %d of %d: the sharpest %s map (lowest mean entropy of a row, %.2f nats)", layer + 1,
+            snprintf(note, n, "Layer %d, head %d (the best of its %d heads): the sharpest %s map (lowest mean entropy of a row, %.2f nats)", layer + 1,
                      head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
     }
     a->sel.layer = layer;
