@@ -311,18 +311,21 @@ static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
     const train_history *h = ctx->training->hist;
     const train_options def = train_options_default();
     const train_options *o = h ? &h->opt : &def;
-    char txt[1400];
+    /* the rate at the marked step, from the schedule itself (the record's own lr is 0 before a live step) */
+    const long at = ctx->training->info.step > 0 ? ctx->training->info.step : 1;
+    char lr[32], eps[32], txt[1400];
+    ui_fmt(train_lr(at, h ? h->cfg.d_model : 64, o->warmup, o->lr_scale), 3, lr, sizeof lr);
+    ui_fmt(o->adam_eps, 1, eps, sizeof eps);
     snprintf(txt, sizeof txt,
              "# Warm-up\nAt first the weights are random and the gradients point in unreliable directions, so the learning rate "
              "starts tiny and grows linearly for %d steps (step \xC2\xB7 %d^-1.5), then decays as step^-0.5. The marker is "
-             "where the run is now (step %ld, lr %.2e).\n"
-             "# Adam (\xCE\xB2\xE2\x82\x81 = %g, \xCE\xB2\xE2\x82\x82 = %g, \xCE\xB5 = %g)\n"
+             "where the run is now (step %ld, lr %s).\n"
+             "# Adam (\xCE\xB2\xE2\x82\x81 = %g, \xCE\xB2\xE2\x82\x82 = %g, \xCE\xB5 = %s)\n"
              "m \xE2\x86\x90 \xCE\xB2\xE2\x82\x81 m + (1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x81) g,   v \xE2\x86\x90 \xCE\xB2\xE2\x82\x82 v + "
              "(1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x82) g\xC2\xB2,   w \xE2\x86\x90 w \xE2\x88\x92 lr \xC2\xB7 m\xCC\x82 / (\xE2\x88\x9A"
              "v\xCC\x82 + \xCE\xB5). Each weight gets its own step size from the history of its gradients; \xCE\xB2\xE2\x82\x82 = 0.98 "
              "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding.",
-             o->warmup, o->warmup, ctx->training->info.step, ctx->training->info.lr, (double)o->beta1, (double)o->beta2,
-             (double)o->adam_eps, o->batch);
+             o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, r, 0, ui->theme->text, txt);
 }
 
