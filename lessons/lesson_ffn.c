@@ -77,7 +77,7 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     y += sh + pad / 2;
     int rest = a.y + a.h - y;
     int top_h = rest * 64 / 100;
-    int wx = a.w * 23 / 100, wo = a.w * 12 / 100; /* x wide enough for its row labels (decoder words are long) */
+    int wx = a.w * 22 / 100, wo = a.w * 15 / 100; /* x wide enough for its row labels (decoder words are long), FFN(x) for its 64 columns and colour bar */
     int wh = a.w - wx - wo - 2 * pad;
     L->x = (SDL_Rect){a.x, y, wx, top_h};
     L->hidden = (SDL_Rect){a.x + wx + pad, y, wh, top_h};
