@@ -27,8 +27,10 @@ static const char *lang_with(const char *lc_all, const char *lc_messages, const 
     char *argv[] = {a0, a1, a2, NULL};
     if (flag) snprintf(a2, sizeof a2, "%s", flag);
     static app_options o;
+    static char got[64]; /* o.lang may point into argv, which ends with this call */
     assert_int_equal(app_parse_args(flag ? 3 : 1, argv, &o, stdout, stderr), -1);
-    return o.lang;
+    snprintf(got, sizeof got, "%s", o.lang);
+    return got;
 }
 
 static void test_lang_from_locale(void **st)
