@@ -162,7 +162,7 @@ static void random_key(void)
         SDLK_UP, SDLK_DOWN, SDLK_TAB, SDLK_SLASH, SDLK_ESCAPE, SDLK_RETURN, SDLK_BACKSPACE, SDLK_DELETE,
         SDLK_0, SDLK_1, SDLK_2, SDLK_3, SDLK_4, SDLK_5, SDLK_6, SDLK_7, SDLK_8, SDLK_9, SDLK_KP_0, SDLK_KP_5,
         SDLK_e, SDLK_v, SDLK_t, SDLK_b, SDLK_p, SDLK_a, SDLK_c, SDLK_x, SDLK_z, SDLK_y, SDLK_r, SDLK_m,
-        SDLK_i, SDLK_s, SDLK_f, SDLK_d, SDLK_l, /* lesson keys: PE pair, scaling, sub-layer, stack, alpha */
+        SDLK_i, SDLK_s, SDLK_f, SDLK_d, SDLK_l, SDLK_k, SDLK_u, SDLK_h, /* lesson keys: PE pair, scaling, sub-layer, stack, alpha; training pause, use, head */
         SDLK_LEFTBRACKET, SDLK_RIGHTBRACKET, SDLK_COMMA, SDLK_PERIOD, SDLK_SEMICOLON, SDLK_QUOTE,
         SDLK_EQUALS, SDLK_MINUS, SDLK_PLUS, SDLK_QUESTION, SDLK_F1, SDLK_F11, SDLK_KP_PLUS, SDLK_KP_MINUS,
     };

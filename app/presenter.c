@@ -1,6 +1,7 @@
 /* presenter.c - the keys a lecturer knows from slide software: B blanks the
  * screen to black and W to white (any key or click brings the lesson back, as
- * in PowerPoint, Keynote and Impress), and Ctrl+L (PowerPoint's laser pointer)
+ * in PowerPoint, Keynote and Impress; the export keys also save the lesson, so
+ * a Ctrl+S pressed on a blank screen is never lost), and Ctrl+L (PowerPoint's laser pointer)
  * turns on a spotlight that follows the mouse: the window is dimmed except a
  * disc around the pointer, with a ring, so the class sees where to look.
  *
@@ -17,10 +18,20 @@
 
 #include "shell.h"
 
+/* Ctrl+S, Ctrl+Shift+S (Cmd on a Mac) and F12: the keys that save the lesson or its slide. */
+static int is_export_key(const SDL_Keysym *k)
+{
+    return k->sym == SDLK_F12 || (k->sym == SDLK_s && (k->mod & (KMOD_CTRL | KMOD_GUI)) && !(k->mod & KMOD_ALT));
+}
+
 int app_presenter_event(app *a, const SDL_Event *ev)
 {
-    if (a->blank) { /* any key or click returns */
-        if (ev->type == SDL_KEYDOWN || ev->type == SDL_MOUSEBUTTONDOWN) { a->blank = PRESENTER_SHOW; a->dirty = 1; return 1; }
+    if (a->blank) { /* any key or click returns; an export key also exports (what the lesson shows, never the blank) */
+        if (ev->type == SDL_KEYDOWN || ev->type == SDL_MOUSEBUTTONDOWN) {
+            a->blank = PRESENTER_SHOW;
+            a->dirty = 1;
+            return !(ev->type == SDL_KEYDOWN && is_export_key(&ev->key.keysym));
+        }
         return ev->type == SDL_KEYUP || ev->type == SDL_MOUSEBUTTONUP || ev->type == SDL_TEXTINPUT;
     }
     if (ev->type != SDL_KEYDOWN || a->tb_focus) return 0;

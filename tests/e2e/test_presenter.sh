@@ -4,7 +4,9 @@
 # back (the dump's "blank" says which, the screenshot is all black / all white,
 # then a drawn lesson again); Ctrl+L turns the spotlight on (dump "spotlight",
 # the screenshot darker far from the pointer than at it); while the sentence box
-# has the focus B and W are letters; Ctrl+B still hides the lesson list.
+# has the focus B and W are letters; Ctrl+B still hides the lesson list; Ctrl+S
+# on a blank screen brings the lesson back and saves it (the PNG is the lesson,
+# not the blank), so an export asked for is never lost.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 . "$(dirname "$0")/lib.sh"
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$@"; }
@@ -54,9 +56,14 @@ type  bw
 key Escape
 wait 1
 dump $T/typed.json
+key b
+wait 1
+key ctrl+s
+wait 1
+dump $T/saved.json
 quit
 S
-"$APP" --size 640x480 --lesson 1 --script "$T/s.txt" 2> "$T/err" || { cat "$T/err" >&2; fail "the app failed"; }
+"$APP" --size 640x480 --lesson 1 --export-dir "$T/exports" --script "$T/s.txt" 2> "$T/err" || { cat "$T/err" >&2; fail "the app failed"; }
 [ "$(jget "$T/black.json" 'd["blank"]')" = black ] || fail "B did not blank to black"
 [ "$(pixel "$T/black.png")" = "0 0" ] || fail "B: the screen is not all black ($(pixel "$T/black.png"))"
 [ "$(jget "$T/back.json" 'd["blank"]')" = none ] || fail "a key did not bring the screen back"
@@ -73,4 +80,8 @@ at=$(pixel "$T/spot.png" 320 470); out=$(pixel "$T/spot.png" 5 470); ref=$(pixel
 [ "$(jget "$T/typed.json" 'd["spotlight"]')" = 0 ] || fail "Ctrl+L again did not turn the spotlight off"
 [ "$(jget "$T/typed.json" 'd["sentence"].endswith("bw")')" = True ] || fail "B and W were not typed into the box: $(jget "$T/typed.json" 'd["sentence"]')"
 [ "$(jget "$T/typed.json" 'd["sidebar"]')" = 0 ] || fail "Ctrl+B did not hide the lesson list"
+[ "$(jget "$T/saved.json" 'd["blank"]')" = none ] || fail "Ctrl+S did not bring the blank screen back"
+saved=("$T/exports"/*.png)
+[ "${#saved[@]}" = 1 ] && [ -s "${saved[0]}" ] || fail "Ctrl+S on a blank screen saved no PNG: $(ls "$T/exports" 2>&1)"
+[ "$(pixel "${saved[0]}")" != "0 0" ] || fail "Ctrl+S on a blank screen saved the blank, not the lesson"
 echo "test_presenter: ok"
