@@ -159,6 +159,7 @@ int model_run_ids(const model_params *p, const int *src_ids, int n_src, const in
                   const trace_opts *opts, trace *t, char *err, size_t err_len)
 {
     if (check_run(p, t, err, err_len) != 0) return -1;
+    if (trace_opts_check(opts, &p->cfg, err, err_len) != 0) return -1;
     const int L = p->cfg.max_len, V = p->cfg.vocab_size;
     if (check_ids(src_ids, n_src, L, V, "source", err, err_len) != 0) return -1;
     if (check_ids(tgt_ids, n_tgt, L, V, "target", err, err_len) != 0) return -1;
@@ -195,6 +196,7 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
                     trace *t, char *err, size_t err_len)
 {
     if (check_run(p, t, err, err_len) != 0) return -1;
+    if (trace_opts_check(opts, &p->cfg, err, err_len) != 0) return -1;
     if (!vocab || !vocab->words) return fail_msg(err, err_len, "no vocabulary");
     if (!sentence) sentence = "";
     const int L = p->cfg.max_len, V = p->cfg.vocab_size;

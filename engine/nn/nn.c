@@ -91,12 +91,12 @@ void nn_embed_forward(float *x, float *emb, const float *mask, const int *ids, c
     for (int b = 0; b < B; b++)
         for (int i = r0; i < r1; i++) {
             const size_t row = ((size_t)b * L + i) * D;
-            const float *e = E + (size_t)ids[(size_t)b * L + i] * D, *pi = pe + (size_t)i * D;
+            const float *e = E + (size_t)ids[(size_t)b * L + i] * D, *pi = pe ? pe + (size_t)i * D : NULL;
             float *xi = x + row;
             for (int d = 0; d < D; d++) {
                 const float v = e[d] * scale;
                 if (emb) emb[row + d] = v;
-                xi[d] = v + pi[d];
+                xi[d] = pi ? v + pi[d] : v;
             }
             if (mask)
                 for (int d = 0; d < D; d++) xi[d] *= mask[row + d];
@@ -316,6 +316,13 @@ void nn_attention_forward(trace_attn *a, float *scratch, float *keys, const floa
         if (xkv) nn_attention_kv_forward(a, scratch, xkv, w, wt, s);
     }
     nn_attend_forward(a, keys, s);
+    /* the ablation trace_opts.zero of one head: its columns of concat are 0 (heads keeps what it computed) */
+    for (int h = 0; h < s->H && s->zero_heads; h++) {
+        if (!(s->zero_heads >> h & 1ull)) continue;
+        for (int b = 0; b < s->B; b++)
+            for (int i = s->r0; i < s->r1; i++)
+                memset(a->concat + ((size_t)b * s->Lq + i) * D + (size_t)h * s->K, 0, (size_t)s->K * sizeof(float));
+    }
     /* out = concat W_O^T + b_O */
     const size_t o = (size_t)s->r0 * D;
     linear_forward(a->out + o, a->concat + o, w->out_proj_weight, wt ? wt->out_proj_weight : NULL, D,
@@ -360,11 +367,22 @@ void nn_addnorm_forward(trace_addnorm *a, const float *x, const float *sub, cons
                         int n, int D, float eps)
 {
     const size_t o = (size_t)r * D, e = o + (size_t)n * D;
-    if (a->mask)
+    if (!x) /* the ablation "no residual" */
+        memcpy(a->sum + o, sub + o, (size_t)n * D * sizeof(float));
+    else if (a->mask)
         for (size_t i = o; i < e; i++) a->sum[i] = x[i] + sub[i] * a->mask[i];
     else
         for (size_t i = o; i < e; i++) a->sum[i] = x[i] + sub[i];
-    kern_layernorm(a->out + o, a->mean + r, a->std + r, a->sum + o, g, b, n, D, eps);
+    if (g) {
+        kern_layernorm(a->out + o, a->mean + r, a->std + r, a->sum + o, g, b, n, D, eps);
+        return;
+    }
+    /* the ablation "no LayerNorm": the sum goes on as it is */
+    memcpy(a->out + o, a->sum + o, (size_t)n * D * sizeof(float));
+    for (int i = r; i < r + n; i++) {
+        a->mean[i] = 0.0f;
+        a->std[i] = 1.0f;
+    }
 }
 
 const float *nn_addnorm_backward(float *dsum, float *dsub_buf, float *dg, float *db, const float *dout,
@@ -418,23 +436,54 @@ static void final_norm_forward(float *out, float *mean, float *std, const float 
         memcpy(out + o, x + o, (size_t)n * D * sizeof(float));
 }
 
+/* ---------- the ablations of trace_opts (the app's "break it" experiments) ---------- */
+
+static int ablates(const trace_part *a, int sub, int layer) { return a->sub == sub && a->layer == layer; }
+
+/* The heads of sub-layer `sub` of `layer` whose output opts zero, as nn_attn_shape.zero_heads. */
+static unsigned long long ablated_heads(const trace_opts *o, int sub, int layer)
+{
+    return ablates(&o->zero, sub, layer) && o->zero.head >= 0 && o->zero.head < 64 ? 1ull << o->zero.head : 0;
+}
+
+/* Rows [r, r + n) of sub-layer `sub`'s output `out` [R, D], replaced by 0 when opts zero the whole sub-layer. */
+static void ablate_output(float *out, const trace_opts *o, int sub, int layer, int r, int n, int D)
+{
+    if (ablates(&o->zero, sub, layer) && o->zero.head < 0) memset(out + (size_t)r * D, 0, (size_t)n * D * sizeof(float));
+}
+
+/* The Add & Norm after sub-layer `sub` of `layer`: nn_addnorm_forward without the residual or the
+ * LayerNorm when opts say so. */
+static void addnorm_forward(trace_addnorm *a, const float *x, float *out, const float *g, const float *b,
+                            const trace_opts *o, int sub, int layer, int r, int n, int D, float eps)
+{
+    ablate_output(out, o, sub, layer, r, n, D);
+    nn_addnorm_forward(a, ablates(&o->no_residual, sub, layer) ? NULL : x, out, ablates(&o->no_norm, sub, layer) ? NULL : g,
+                       b, r, n, D, eps);
+}
+
 void nn_encoder_forward(trace *t, const model_params *p, const int *src_ids, const nn_shape *s)
 {
     const model_config *c = &p->cfg;
+    const trace_opts *o = &t->opts;
     const int D = c->d_model, F = c->d_ff, H = c->n_heads, n = span_rows(s->B, s->Ls, 0, s->ns);
-    const nn_attn_shape as = { s->B, s->Ls, s->Ls, 0, s->ns, s->ns, s->src_len, 0, H, D / H };
-    nn_embed_forward(t->enc_x, t->enc_embed, t->enc_mask, src_ids, t->enc_pe, p->embedding, s->B, s->Ls, 0, s->ns, D);
+    nn_attn_shape as = { s->B, s->Ls, s->Ls, 0, s->ns, s->ns, s->src_len, 0, H, D / H, 0 };
+    nn_embed_forward(t->enc_x, t->enc_embed, t->enc_mask, src_ids, o->no_pe & TRACE_PE_ENC ? NULL : t->enc_pe,
+                     p->embedding, s->B, s->Ls, 0, s->ns, D);
     const float *x = t->enc_x;
     for (int l = 0; l < c->n_enc_layers; l++) {
         const model_enc_layer *w = &p->enc[l], *wt = s->wt ? &s->wt->enc[l] : NULL;
         trace_enc_layer *e = &t->enc[l];
         memcpy(e->input, x, (size_t)n * D * sizeof(float));
+        as.zero_heads = ablated_heads(o, TRACE_SUB_ENC_SELF, l);
         nn_attention_forward(&e->self, t->scratch, t->keys, e->input, e->input, &w->self_attn,
                              wt ? &wt->self_attn : NULL, &as);
-        nn_addnorm_forward(&e->norm1, e->input, e->self.out, w->norm1_weight, w->norm1_bias, 0, n, D, c->ln_eps);
+        addnorm_forward(&e->norm1, e->input, e->self.out, w->norm1_weight, w->norm1_bias, o, TRACE_SUB_ENC_SELF, l, 0,
+                        n, D, c->ln_eps);
         nn_ffn_forward(&e->ffn, e->norm1.out, w->linear1_weight, wt ? wt->linear1_weight : NULL, w->linear1_bias,
                        w->linear2_weight, wt ? wt->linear2_weight : NULL, w->linear2_bias, 0, n, D, F);
-        nn_addnorm_forward(&e->norm2, e->norm1.out, e->ffn.out, w->norm2_weight, w->norm2_bias, 0, n, D, c->ln_eps);
+        addnorm_forward(&e->norm2, e->norm1.out, e->ffn.out, w->norm2_weight, w->norm2_bias, o, TRACE_SUB_ENC_FFN, l,
+                        0, n, D, c->ln_eps);
         x = e->norm2.out;
     }
     final_norm_forward(t->memory, t->enc_norm_mean, t->enc_norm_std, x, p->enc_norm_weight, p->enc_norm_bias, 0, n,
@@ -465,7 +514,7 @@ void nn_encoder_backward(model_params *g, nn_grads *s, const trace *t, const mod
 {
     const model_config *c = &p->cfg;
     const int D = c->d_model, F = c->d_ff, H = c->n_heads, n = sh->B * sh->Ls;
-    const nn_attn_shape as = { sh->B, sh->Ls, sh->Ls, 0, sh->Ls, sh->Ls, sh->src_len, 0, H, D / H };
+    const nn_attn_shape as = { sh->B, sh->Ls, sh->Ls, 0, sh->Ls, sh->Ls, sh->src_len, 0, H, D / H, 0 };
     const int NL = c->n_enc_layers;
     float *cur = s->dres;
     if (p->enc_norm_weight) {
@@ -488,7 +537,7 @@ void nn_encoder_backward(model_params *g, nn_grads *s, const trace *t, const mod
 void nn_memory_forward(trace *t, const model_params *p, const nn_shape *s)
 {
     const int D = p->cfg.d_model, H = p->cfg.n_heads;
-    const nn_attn_shape as = { s->B, s->Lt, s->Ls, 0, 0, s->ns, s->src_len, 0, H, D / H };
+    const nn_attn_shape as = { s->B, s->Lt, s->Ls, 0, 0, s->ns, s->src_len, 0, H, D / H, 0 };
     for (int l = 0; l < p->cfg.n_dec_layers; l++)
         nn_attention_kv_forward(&t->dec[l].cross, t->scratch, t->memory, &p->dec[l].cross_attn,
                                 s->wt ? &s->wt->dec[l].cross_attn : NULL, &as);
@@ -501,24 +550,30 @@ void nn_decoder_forward(trace *t, const model_params *p, const int *tgt_ids, int
     const int D = c->d_model, F = c->d_ff, H = c->n_heads, V = c->vocab_size;
     const int n = span_rows(s->B, s->Lt, r0, r1);
     const size_t o = (size_t)r0 * D;
-    const nn_attn_shape self = { s->B, s->Lt, s->Lt, r0, r1, r1, s->tgt_len, causal, H, D / H };
-    const nn_attn_shape cross = { s->B, s->Lt, s->Ls, r0, r1, s->ns, s->src_len, 0, H, D / H };
-    nn_embed_forward(t->dec_x, t->dec_embed, t->dec_mask, tgt_ids, t->dec_pe, p->embedding, s->B, s->Lt, r0, r1, D);
+    const trace_opts *op = &t->opts;
+    nn_attn_shape self = { s->B, s->Lt, s->Lt, r0, r1, r1, s->tgt_len, causal, H, D / H, 0 };
+    nn_attn_shape cross = { s->B, s->Lt, s->Ls, r0, r1, s->ns, s->src_len, 0, H, D / H, 0 };
+    nn_embed_forward(t->dec_x, t->dec_embed, t->dec_mask, tgt_ids, op->no_pe & TRACE_PE_DEC ? NULL : t->dec_pe,
+                     p->embedding, s->B, s->Lt, r0, r1, D);
     const float *x = t->dec_x;
     for (int l = 0; l < c->n_dec_layers; l++) {
         const model_dec_layer *w = &p->dec[l], *wt = s->wt ? &s->wt->dec[l] : NULL;
         trace_dec_layer *d = &t->dec[l];
         memcpy(d->input + o, x + o, (size_t)n * D * sizeof(float));
+        self.zero_heads = ablated_heads(op, TRACE_SUB_DEC_SELF, l);
         nn_attention_forward(&d->self, t->scratch, t->keys, d->input, d->input, &w->self_attn,
                              wt ? &wt->self_attn : NULL, &self);
-        nn_addnorm_forward(&d->norm1, d->input, d->self.out, w->norm1_weight, w->norm1_bias, r0, n, D, c->ln_eps);
+        addnorm_forward(&d->norm1, d->input, d->self.out, w->norm1_weight, w->norm1_bias, op, TRACE_SUB_DEC_SELF, l,
+                        r0, n, D, c->ln_eps);
+        cross.zero_heads = ablated_heads(op, TRACE_SUB_DEC_CROSS, l);
         nn_attention_forward(&d->cross, t->scratch, t->keys, d->norm1.out, NULL, &w->cross_attn,
                              wt ? &wt->cross_attn : NULL, &cross);
-        nn_addnorm_forward(&d->norm2, d->norm1.out, d->cross.out, w->norm2_weight, w->norm2_bias, r0, n, D,
-                           c->ln_eps);
+        addnorm_forward(&d->norm2, d->norm1.out, d->cross.out, w->norm2_weight, w->norm2_bias, op,
+                        TRACE_SUB_DEC_CROSS, l, r0, n, D, c->ln_eps);
         nn_ffn_forward(&d->ffn, d->norm2.out, w->linear1_weight, wt ? wt->linear1_weight : NULL, w->linear1_bias,
                        w->linear2_weight, wt ? wt->linear2_weight : NULL, w->linear2_bias, r0, n, D, F);
-        nn_addnorm_forward(&d->norm3, d->norm2.out, d->ffn.out, w->norm3_weight, w->norm3_bias, r0, n, D, c->ln_eps);
+        addnorm_forward(&d->norm3, d->norm2.out, d->ffn.out, w->norm3_weight, w->norm3_bias, op, TRACE_SUB_DEC_FFN, l,
+                        r0, n, D, c->ln_eps);
         x = d->norm3.out;
     }
     final_norm_forward(t->dec_out, t->dec_norm_mean, t->dec_norm_std, x, p->dec_norm_weight, p->dec_norm_bias, r0, n,
@@ -559,8 +614,8 @@ void nn_decoder_backward(model_params *g, nn_grads *s, const float *dlogits, con
     const model_config *c = &p->cfg;
     const int D = c->d_model, F = c->d_ff, H = c->n_heads, V = c->vocab_size, NL = c->n_dec_layers;
     const int n = sh->B * sh->Lt;
-    const nn_attn_shape self = { sh->B, sh->Lt, sh->Lt, 0, sh->Lt, sh->Lt, sh->tgt_len, 1, H, D / H };
-    const nn_attn_shape cross = { sh->B, sh->Lt, sh->Ls, 0, sh->Lt, sh->Ls, sh->src_len, 0, H, D / H };
+    const nn_attn_shape self = { sh->B, sh->Lt, sh->Lt, 0, sh->Lt, sh->Lt, sh->tgt_len, 1, H, D / H, 0 };
+    const nn_attn_shape cross = { sh->B, sh->Lt, sh->Ls, 0, sh->Lt, sh->Ls, sh->src_len, 0, H, D / H, 0 };
     float *cur = s->dres;
     /* forward: logits = dec_out E^T */
     memset(cur, 0, (size_t)n * D * sizeof(float));

@@ -47,6 +47,8 @@ typedef struct {
     const int *key_len;      /* [B] keys j >= key_len[b] are padding (-INFINITY); NULL: none */
     int causal;              /* keys j > i are the future (-INFINITY) */
     int H, K;
+    unsigned long long zero_heads; /* forward only, an ablation (trace_opts.zero): bit h set = head h's
+                              * K columns of concat are 0 before W_O; 0 (never in training): none */
 } nn_attn_shape;
 
 /* The buffers a backward pass works in (R = B * max(Ls, Lt) rows). */
@@ -67,7 +69,8 @@ typedef struct {
 size_t nn_grads_carve(nn_grads *g, float *base, const model_config *c, int B);
 
 /* ---- embedding ---- */
-/* x[B, L, D] rows [r0, r1) = drop(emb + PE),  emb = E[ids] * sqrt(D)  (emb, mask may be NULL) */
+/* x[B, L, D] rows [r0, r1) = drop(emb + PE),  emb = E[ids] * sqrt(D)  (emb, mask may be NULL;
+ * pe NULL: no positional encoding, the trace_opts.no_pe ablation) */
 void nn_embed_forward(float *x, float *emb, const float *mask, const int *ids, const float *pe, const float *E,
                       int B, int L, int r0, int r1, int D);
 /* dE[ids] += dx * mask * sqrt(D) */
@@ -94,7 +97,9 @@ void nn_attention_backward(float *dxq, float *dxkv, model_attn_params *g, nn_gra
                            const nn_attn_shape *sh);
 
 /* ---- add & norm ---- */
-/* rows [r, r + n): sum = x + drop(sub); out = LN(sum) with mean, std saved (drop: a->mask, may be NULL) */
+/* rows [r, r + n): sum = x + drop(sub); out = LN(sum) with mean, std saved (drop: a->mask, may be NULL).
+ * The ablations of trace_opts (forward only): x NULL, no residual (sum = sub); g NULL, no LayerNorm
+ * (out = sum, mean 0 and std 1 recorded). */
 void nn_addnorm_forward(trace_addnorm *a, const float *x, const float *sub, const float *g, const float *b, int r,
                         int n, int D, float eps);
 /* dsum = d(sum) (= dx through the residual, zeroed first); returns d(sub): dsum * mask in dsub_buf, or dsum */

@@ -9,6 +9,7 @@
 
 #include "kernels.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,4 +164,42 @@ float trace_attn_at(const trace *t, const float *m, int h, int q, int k)
 {
     const size_t L = (size_t)t->cfg.max_len;
     return m[((size_t)h * L + (size_t)q) * L + (size_t)k];
+}
+
+/* 0 when the ablation p is off or names a sub-layer, layer and head of c. */
+static int part_check(const trace_part *p, const char *what, const model_config *c, int head_ok, char *err,
+                      size_t err_len)
+{
+    if (p->sub == TRACE_SUB_NONE) return 0;
+    const char *why = NULL;
+    const int enc = p->sub == TRACE_SUB_ENC_SELF || p->sub == TRACE_SUB_ENC_FFN;
+    const int n_layers = enc ? c->n_enc_layers : c->n_dec_layers;
+    const int attn = p->sub != TRACE_SUB_ENC_FFN && p->sub != TRACE_SUB_DEC_FFN;
+    if (p->sub < 0 || p->sub >= TRACE_SUB_COUNT) why = "unknown sub-layer";
+    else if (p->layer < 0 || p->layer >= n_layers) why = "layer out of range";
+    else if (head_ok && p->head >= 0 && !attn) why = "a feed-forward sub-layer has no heads";
+    else if (head_ok && (p->head < -1 || p->head >= c->n_heads)) why = "head out of range";
+    if (!why) return 0;
+    if (err && err_len)
+        snprintf(err, err_len, "ablation %s: %s (sub-layer %d, layer %d, head %d; the model has %d+%d layers, %d heads)",
+                 what, why, p->sub, p->layer, p->head, c->n_enc_layers, c->n_dec_layers, c->n_heads);
+    return -1;
+}
+
+int trace_opts_check(const trace_opts *opts, const model_config *c, char *err, size_t err_len)
+{
+    if (!opts || !c) return 0;
+    if (opts->no_pe & ~(TRACE_PE_ENC | TRACE_PE_DEC)) {
+        if (err && err_len) snprintf(err, err_len, "ablation no_pe: unknown bits %d", opts->no_pe);
+        return -1;
+    }
+    if (part_check(&opts->zero, "zero", c, 1, err, err_len) != 0) return -1;
+    if (part_check(&opts->no_residual, "no residual", c, 0, err, err_len) != 0) return -1;
+    return part_check(&opts->no_norm, "no LayerNorm", c, 0, err, err_len);
+}
+
+int trace_opts_ablated(const trace_opts *opts)
+{
+    return opts && (opts->no_causal_mask || opts->no_pe || opts->zero.sub != TRACE_SUB_NONE ||
+                    opts->no_residual.sub != TRACE_SUB_NONE || opts->no_norm.sub != TRACE_SUB_NONE);
 }

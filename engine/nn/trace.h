@@ -85,11 +85,46 @@ typedef struct {
     float value;       /* what was found: NaN, +INFINITY or -INFINITY */
 } trace_nonfinite;
 
-/* What the run was asked to do. */
+/* A sub-layer of the model, named for the ablations of trace_opts: each is
+ * one Add & Norm, LN(x + Sublayer(x)), of one layer. */
+enum {
+    TRACE_SUB_NONE = 0,  /* no sub-layer: the ablation is off */
+    TRACE_SUB_ENC_SELF,  /* encoder self-attention (norm1) */
+    TRACE_SUB_ENC_FFN,   /* encoder feed-forward (norm2) */
+    TRACE_SUB_DEC_SELF,  /* decoder masked self-attention (norm1) */
+    TRACE_SUB_DEC_CROSS, /* decoder cross-attention (norm2) */
+    TRACE_SUB_DEC_FFN,   /* decoder feed-forward (norm3) */
+    TRACE_SUB_COUNT
+};
+
+/* Where an ablation applies: sub-layer `sub` (TRACE_SUB_*) of layer `layer`. */
+typedef struct {
+    int sub;    /* TRACE_SUB_*; TRACE_SUB_NONE (0, a zeroed struct): the ablation is off */
+    int layer;  /* 0-based, of the encoder or the decoder as sub says */
+    int head;   /* zero only: -1 the whole sub-layer's output, else this head's output (attention sub-layers) */
+} trace_part;
+
+/* no_pe bits. */
+enum { TRACE_PE_ENC = 1, TRACE_PE_DEC = 2 };
+
+/* What the run was asked to do. A zeroed struct (or NULL) is the model as
+ * trained; every other field is a "break it" experiment applied inside the one
+ * forward pass (nn.c), never in normal use and never in training. */
 typedef struct {
     int no_causal_mask;  /* 1: the decoder may read the future ("break it" demo); never in normal use */
     int max_steps;       /* decoder rows (greedy steps) at most; 0 means L */
+    int no_pe;           /* TRACE_PE_* bits: those inputs are E[id] * sqrt(D) without the positional encoding */
+    trace_part zero;     /* that head's output (its K columns of concat, before W_O) or the whole sub-layer's
+                          * output replaced by 0: LN(x + 0); the head's weights and `heads` rows stay as computed */
+    trace_part no_residual; /* that Add & Norm without its residual: LN(Sublayer(x)) */
+    trace_part no_norm;  /* that Add & Norm without its LayerNorm: out = x + Sublayer(x) (mean 0, std 1 recorded) */
 } trace_opts;
+
+/* 0 when opts fit the model's sizes (layers and heads in range); else -1 and a
+ * message in err. NULL opts are fine. */
+int trace_opts_check(const trace_opts *opts, const model_config *c, char *err, size_t err_len);
+/* 1 when opts change the model's computation (anything but max_steps). */
+int trace_opts_ablated(const trace_opts *opts);
 
 typedef struct {
     model_config cfg;    /* sizes of the model that made it */

@@ -386,7 +386,7 @@ static int check_input(const char *src_arg, const char *tgt_arg, int n_positiona
 int main(int argc, char **argv)
 {
     const char *model_path = NULL, *json_path = NULL, *src_arg = NULL, *tgt_arg = NULL;
-    trace_opts opts = { 0, 0 };
+    trace_opts opts = { .no_causal_mask = 0 };
     beam_opts bopts = { 0, 0.6, 0 };
     char sentence[8192] = "";
     size_t sent_len = 0;

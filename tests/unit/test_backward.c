@@ -172,7 +172,7 @@ static void attn_case(int tq, int tk, int key_len, int causal)
     a.q = q; a.k = k; a.v = v; a.weights = w; a.concat = concat;
     /* rows tq..LQ-1 and keys tk..LK-1 exist only as capacity: a backward over whole sentences
      * (nk = Lk) sees them with zero q, k, v and zero incoming gradient */
-    const nn_attn_shape s = { B, LQ, LK, 0, LQ, LK, key_lens, causal, H, K };
+    const nn_attn_shape s = { B, LQ, LK, 0, LQ, LK, key_lens, causal, H, K, 0 };
     nn_attend_forward(&a, keys, &s);
     /* masked weights are exactly 0 */
     for (int b = 0; b < B; b++)

@@ -470,7 +470,7 @@ static void test_stops_at_eos_and_max_steps(void **state)
     fixture *f = *state;
     trace *t = &f->t;
     char err[128], out[256];
-    trace_opts o = { 0, 3 };
+    trace_opts o = { .max_steps = 3 };
     assert_int_equal(model_translate(&f->p, &f->v, "the dog", &o, t, err, sizeof err), 0);
     assert_true(t->n_tgt <= 3);
     /* Force <eos>: make the last decoder LayerNorm output a constant c * E[eos]
@@ -543,7 +543,7 @@ static void test_no_causal_mask(void **state)
     fixture *f = *state;
     trace *t = &f->t;
     char err[128];
-    trace_opts o = { 1, 6 };
+    trace_opts o = { .no_causal_mask = 1, .max_steps = 6 };
     assert_int_equal(model_translate(&f->p, &f->v, "the dog sees the cat", &o, t, err, sizeof err), 0);
     assert_int_equal(t->opts.no_causal_mask, 1);
     const int T = t->n_tgt;

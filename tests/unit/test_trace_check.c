@@ -51,7 +51,7 @@ static void unmake(fixture *f)
 static void run(fixture *f, const char *sentence)
 {
     char err[256];
-    trace_opts o = { 0, 0 };
+    trace_opts o = { .no_causal_mask = 0 };
     if (model_translate(&f->p, &f->v, sentence, &o, &f->t, err, sizeof err) != 0) fail_msg("%s", err);
 }
 
@@ -150,7 +150,7 @@ static void test_shipped_model_scaled(void **state)
     }
     static trace t;
     assert_int_equal(trace_init(&t, &m.params.cfg), 0);
-    trace_opts o = { 0, 0 };
+    trace_opts o = { .no_causal_mask = 0 };
     assert_int_equal(model_translate(&m.params, &m.vocab, "the dog sees the cat", &o, &t, err, sizeof err), 0);
     assert_int_equal(t.nonfinite.found, 0);
     for (size_t i = 0; i < m.params.n_floats; i++) m.params.memory[i] *= 1e15f;
