@@ -427,7 +427,10 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
         r->info.exact = h.evals[ne - 1].exact;
         r->info.tok_acc = h.evals[ne - 1].tok_acc;
     }
-    if (h.n_points > 0) r->info.step = h.points[h.n_points - 1].step;
+    /* the run's last step: a point averages point_merge steps, so the last few steps of a run may be in no
+     * point, but the final evaluation and snapshot are at the last step */
+    if (h.n_points > 0 && h.points[h.n_points - 1].step > r->info.step) r->info.step = h.points[h.n_points - 1].step;
+    if (h.n_snaps > 0 && h.snaps[h.n_snaps - 1].step > r->info.step) r->info.step = h.snaps[h.n_snaps - 1].step;
     snprintf(r->info.message, sizeof r->info.message, "recorded history: %ld steps", r->info.step);
     release_worker(r);
     changed(r);

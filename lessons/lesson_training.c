@@ -208,9 +208,12 @@ static void draw_translation(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect slider)
     const int ns = h ? h->n_snaps : 0;
     if (ns < 2) return;
     const int at = t->view >= 0 && t->view < ns ? t->view : ns - 1;
-    char lab[96];
-    snprintf(lab, sizeof lab, "time-lapse: snapshot %d of %d, step", at + 1, ns);
-    ui_slider(ui, slider, lab, (float)h->snaps[at].step, 0.0f, (float)h->snaps[ns - 1].step, "%.0f");
+    /* one notch per snapshot, evenly spaced: the kept steps are roughly log-spaced (0, 25, 50, ... 5000),
+     * so a slider over steps would crowd the early, fast-changing ones into its first few pixels */
+    char lab[96], fmt[32];
+    snprintf(lab, sizeof lab, "time-lapse: step %ld, snapshot", h->snaps[at].step);
+    snprintf(fmt, sizeof fmt, "%%.0f of %d", ns);
+    ui_slider(ui, slider, lab, (float)(at + 1), 1.0f, (float)ns, fmt);
 }
 
 /* The cross-attention head shown: the user's (layer, head), or the one whose
@@ -428,15 +431,13 @@ static void tr_draw(const void *st, const lesson_ctx *ctx)
     }
 }
 
-/* The snapshot under the slider's x. */
+/* The snapshot under the slider's x (one notch per snapshot, see draw_translation). */
 static int slider_pick(const lesson_ctx *ctx, SDL_Rect sl, int x)
 {
     const train_history *h = ctx->training->hist;
     if (!h || h->n_snaps < 2) return -1;
-    const float v = ui_slider_value_at(sl, 0.0f, (float)h->snaps[h->n_snaps - 1].step, x);
-    int best = 0;
-    for (int i = 1; i < h->n_snaps; i++)
-        if (fabsf((float)h->snaps[i].step - v) < fabsf((float)h->snaps[best].step - v)) best = i;
+    const float v = ui_slider_value_at(sl, 1.0f, (float)h->n_snaps, x); /* snapshot number, as drawn */
+    const int best = ui_f2i(v + 0.5f) - 1;
     return best == h->n_snaps - 1 && ctx->training->info.status != TRAIN_RUN_RECORDED ? -1 : best;
 }
 
