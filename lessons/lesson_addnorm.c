@@ -276,16 +276,9 @@ static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layo
         for (int i = 0; i < S * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
     const ui_scale shared = {-rng, rng, NULL}; /* the input, the sub-layer and their sum are compared */
     for (int k = 0; k < 4; k++) {
-        ui_heatmap_spec h;
-        ui_heatmap_defaults(&h);
-        h.data = m[k];
-        h.rows = S;
-        h.cols = D;
-        h.stride = D;
+        ui_heatmap_spec h = ui_heatmap_matrix(m[k], S, D, UI_CMAP_DIVERGING, names[k]);
         h.row_labels = k == 0 ? v->labs : NULL;
         h.title = titles[k];
-        h.name = names[k];
-        h.cmap = UI_CMAP_DIVERGING;
         if (k < 3) h.scale = &shared;
         h.highlight_row = sel_row;
         ui_heatmap_out o;
@@ -305,17 +298,10 @@ static int draw_stats(const lesson_ctx *ctx, const an_view *v, SDL_Rect r, float
     ui_ctx *ui = ctx->ui;
     an_stats(v->an, v->rows, ctx->tr->cfg.d_model, stats);
     static const char *const cols[4] = {"\xCE\xBC in", "\xCF\x83 in", "\xCE\xBC out", "\xCF\x83 out"};
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = stats;
-    h.rows = v->rows;
-    h.cols = 4;
-    h.stride = 4;
+    ui_heatmap_spec h = ui_heatmap_matrix(stats, v->rows, 4, UI_CMAP_DIVERGING, "stats");
     h.row_labels = v->labs;
     h.col_labels = cols;
     h.title = "\xCE\xBC and \xCF\x83 per token";
-    h.name = "stats";
-    h.cmap = UI_CMAP_DIVERGING;
     h.show_values = 1;
     h.highlight_row = hov_tok >= 0 ? hov_tok : sel_row;
     ui_heatmap_out o;

@@ -178,46 +178,28 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
     float *buf = lesson_floats(ctx, (size_t)v->nq * (size_t)(v->nk > v->dk ? v->nk : v->dk));
     float *tmp = lesson_floats(ctx, (size_t)v->nq * (size_t)v->nk);
     if (!buf || !tmp) return -1;
-    ui_grid_defaults(g);
-    g->row_labels = v->qlab;
-    g->highlight_row = v->row;
-    g->attention = step <= 2; /* scores and weights: queries in rows, keys in columns */
     if (step == 0 || step == 1) {
         /* the decoder's self-attention: step 2 shows what enters the softmax, scaled + mask (−∞ hatched) */
         const float *src = step == 0 ? v->a->scores : v->kind == ATTN_DEC_SELF ? v->a->masked : v->a->scaled;
         dense(v, src, v->L, v->nq, v->nk, 0, buf);
         dense(v, v->a->scores, v->L, v->nq, v->nk, 0, tmp);
         float m = lesson_absmax(tmp, v->nq * v->nk); /* step 2 keeps A's colour scale: the spread visibly shrinks */
-        g->data = buf;
-        g->rows = v->nq;
-        g->cols = v->nk;
-        g->col_labels = v->klab;
-        g->cmap = UI_CMAP_DIVERGING;
-        g->vmin = -m;
-        g->vmax = m;
-        g->square = 1;
-        g->show_values = 1;
-        g->name = step == 0 ? "A" : "A/\xE2\x88\x9A" "d\xE2\x82\x96";
+        *g = ui_grid_diverging(buf, v->nq, v->nk, m, step == 0 ? "A" : "A/\xE2\x88\x9A" "d\xE2\x82\x96");
     } else if (step == 2) {
         shown_weights(s, v, buf);
-        g->data = buf;
-        g->rows = v->nq;
-        g->cols = v->nk;
+        *g = ui_grid_matrix(buf, v->nq, v->nk, whatif_on(s) ? "B what-if" : "B");
+    } else {
+        dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
+        *g = ui_grid_diverging(buf, v->nq, v->dk, lesson_absmax(buf, v->nq * v->dk), "out");
+    }
+    if (step <= 2) { /* scores and weights: square cells with their numbers, queries in rows, keys in columns */
         g->col_labels = v->klab;
         g->square = 1;
         g->show_values = 1;
-        g->name = whatif_on(s) ? "B what-if" : "B";
-    } else {
-        dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
-        float m = lesson_absmax(buf, v->nq * v->dk);
-        g->data = buf;
-        g->rows = v->nq;
-        g->cols = v->dk;
-        g->cmap = UI_CMAP_DIVERGING;
-        g->vmin = -m;
-        g->vmax = m;
-        g->name = "out";
+        g->attention = 1;
     }
+    g->row_labels = v->qlab;
+    g->highlight_row = v->row;
     return 0;
 }
 
@@ -513,11 +495,9 @@ static void draw_header(const att_state *s, const attn_view *v, const att_layout
 static void side_heatmap(const lesson_ctx *ctx, SDL_Rect r, const float *data, int rows, int cols,
                          const char *const *row_labels, const char *const *col_labels, const char *title, const char *name, int hi_row)
 {
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = data; h.rows = rows; h.cols = cols; h.stride = cols;
+    ui_heatmap_spec h = ui_heatmap_matrix(data, rows, cols, UI_CMAP_DIVERGING, name);
     h.row_labels = row_labels; h.col_labels = col_labels;
-    h.title = title; h.name = name; h.cmap = UI_CMAP_DIVERGING; h.highlight_row = hi_row;
+    h.title = title; h.highlight_row = hi_row;
     ui_heatmap(ctx->ui, r, &h, NULL);
 }
 
@@ -556,11 +536,10 @@ static int draw_side(const attn_view *v, const att_state *s, const att_layout *L
         g->title = title[0];
         g->col_labels = v->klab;
     } else {
-        ui_grid_spec g0;
-        ui_grid_defaults(&g0);
         dense(v, v->a->weights, v->L, S, Kn, 0, b2);
-        g0.data = b2; g0.rows = S; g0.cols = Kn; g0.row_labels = v->qlab; g0.col_labels = v->klab;
-        g0.square = 1; g0.show_values = 1; g0.name = "B"; g0.highlight_row = v->row; g0.attention = 1;
+        ui_grid_spec g0 = ui_grid_matrix(b2, S, Kn, "B");
+        g0.row_labels = v->qlab; g0.col_labels = v->klab;
+        g0.square = 1; g0.show_values = 1; g0.highlight_row = v->row; g0.attention = 1;
         snprintf(title[0], 160, "B [%d\xC3\x97%d]", S, Kn);
         g0.title = title[0];
         ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);

@@ -95,19 +95,21 @@ static void cross_layout_compute(const lesson_ctx *ctx, int step, cross_layout *
     }
 }
 
+/* The cross-attention weights of one decoder layer and head: [T x S] of a [L x L] block. */
+static const float *cross_weights(const trace *tr, int layer, int head)
+{
+    size_t L = (size_t)tr->cfg.max_len;
+    return tr->dec[layer].cross.weights + (size_t)head * L * L;
+}
+
 /* The alignment heatmap of one layer and head; returns the widget's geometry. */
 static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int small,
                           int highlight, ui_heatmap_out *out)
 {
-    const trace *tr = ctx->tr;
-    int L = tr->cfg.max_len;
     char title[200], name[96];
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = tr->dec[layer].cross.weights + (size_t)head * L * L;
-    h.rows = s->n_rows;
-    h.cols = s->n_src;
-    h.stride = L;
+    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    ui_heatmap_spec h = ui_heatmap_matrix(cross_weights(ctx->tr, layer, head), s->n_rows, s->n_src, UI_CMAP_VIRIDIS, name);
+    h.stride = ctx->tr->cfg.max_len;
     h.row_labels = small ? s->out : s->row;
     h.col_labels = s->src;
     if (small)
@@ -116,9 +118,6 @@ static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect
         snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d : [T\xC3\x97S] = [%d\xC3\x97%d]", layer + 1, head + 1,
                  s->n_rows, s->n_src);
     h.title = title;
-    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
-    h.name = name;
-    h.cmap = UI_CMAP_VIRIDIS;
     h.fixed_range = 1;
     h.vmin = 0;
     h.vmax = 1;
@@ -135,19 +134,14 @@ static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r
     const trace *tr = ctx->tr;
     int L = tr->cfg.max_len;
     char title[96], name[64];
-    ui_grid_spec g;
-    ui_grid_defaults(&g);
-    g.data = tr->dec[layer].cross.weights + (size_t)head * L * L;
-    g.rows = s->n_rows;
-    g.cols = s->n_src;
+    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    ui_grid_spec g = ui_grid_matrix(cross_weights(tr, layer, head), s->n_rows, s->n_src, name);
     g.stride = L;
     int labels = s->n_rows <= 12 && s->n_src <= 12;
     g.row_labels = labels ? s->out : NULL;
     g.col_labels = labels ? s->src : NULL;
     snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
     g.title = title;
-    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
-    g.name = name;
     g.highlight_row = row;
     g.attention = 1;
     ui_grid_geom geo;

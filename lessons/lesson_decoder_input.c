@@ -165,16 +165,9 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
         for (int i = 0; i < (step + 1) * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
     const ui_scale shared = {-rng, rng, NULL}; /* embedding + PE = input: added, so one scale */
     for (int k = 0; k < 3; k++) {
-        ui_heatmap_spec h;
-        ui_heatmap_defaults(&h);
-        h.data = m[k];
-        h.rows = step + 1;
-        h.cols = D;
-        h.stride = D;
+        ui_heatmap_spec h = ui_heatmap_matrix(m[k], step + 1, D, UI_CMAP_DIVERGING, nm[k]);
         h.row_labels = labs;
         h.title = titles[k];
-        h.name = nm[k];
-        h.cmap = UI_CMAP_DIVERGING;
         h.scale = &shared;
         h.highlight_row = step;
         ui_heatmap(ui, L.mats[k], &h, NULL);

@@ -161,32 +161,18 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
 
     const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_ID);
     if (!labs) return;
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = tr->enc_embed;
-    h.rows = S;
-    h.cols = D;
-    h.stride = D;
+    ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_embed, S, D, UI_CMAP_DIVERGING, "E\xC2\xB7\xE2\x88\x9A" "d");
     h.row_labels = labs;
     snprintf(b, sizeof b, "E[ids] \xC3\x97 %g : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions", f, S, D);
     h.title = b;
-    h.name = "E\xC2\xB7\xE2\x88\x9A" "d";
-    h.cmap = UI_CMAP_DIVERGING;
     h.highlight_row = ctx->sel->token;
     ui_heatmap_out out;
     int hovered = ui_heatmap(ui, L->heat, &h, &out);
     /* the whole matrix E on the left, the rows this sentence picks joined to its rows */
-    ui_heatmap_spec e;
-    ui_heatmap_defaults(&e);
-    e.data = ctx->params->embedding;
-    e.rows = V;
-    e.cols = D;
-    e.stride = D;
+    ui_heatmap_spec e = ui_heatmap_matrix(ctx->params->embedding, V, D, UI_CMAP_DIVERGING, "E");
     char et[96];
     snprintf(et, sizeof et, "E : [%d\xC3\x97%d]", V, D);
     e.title = et;
-    e.name = "E";
-    e.cmap = UI_CMAP_DIVERGING;
     /* colour range from the rows in use: <pad>'s row is far larger (it is never
      * used, see pca_update) and would wash every other row out */
     float emax = 0;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "ui_grid.h"
 
 #define MAXLAYERS 16   /* the model allows 16 encoder layers */
@@ -70,16 +71,13 @@ static void tile_spec(const lesson_ctx *ctx, int l, int h, const char *const *la
 {
     const trace *tr = ctx->tr;
     int Lm = tr->cfg.max_len;
-    ui_grid_defaults(g);
-    g->data = tr->enc[l].self.weights + (size_t)h * Lm * Lm;
+    *g = ui_grid_matrix(tr->enc[l].self.weights + (size_t)h * Lm * Lm, tr->n_src, tr->n_src, name);
     g->stride = Lm;
-    g->rows = g->cols = tr->n_src;
     g->row_labels = g->col_labels = labs;
     g->labels_in_hover_only = 1;
     g->square = 1;
     g->max_cell = 200;
     snprintf(name, nn, "layer %d head %d", l + 1, h + 1);
-    g->name = name;
 }
 
 /* Which layer/head the selection points at, clamped to the encoder. */
@@ -206,23 +204,12 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     /* the line view of the selected head */
     draw_lines(ctx, sl, sh, src_ptr, L.lines);
     /* the memory */
-    ui_grid_spec g;
-    ui_grid_defaults(&g);
-    g.data = tr->memory;
-    g.rows = S;
-    g.cols = D;
-    g.stride = D;
+    float m = lesson_absmax(tr->memory, S * D);
+    ui_grid_spec g = ui_grid_diverging(tr->memory, S, D, m, "memory");
     g.row_labels = src_ptr;
-    float m = 0;
-    for (int i = 0; i < S * D; i++) if (fabsf(tr->memory[i]) > m) m = fabsf(tr->memory[i]);
-    if (m <= 0) m = 1;
-    g.cmap = UI_CMAP_DIVERGING;
-    g.vmin = -m;
-    g.vmax = m;
     g.highlight_row = ctx->sel->token;
     snprintf(b, sizeof b, "memory [%d\xC3\x97%d]", S, D);
     g.title = b;
-    g.name = "memory";
     SDL_Rect mr = L.memory;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     mr.h -= 2 * lh + ui_px(ui, 8); /* the colour bar and the caption under the map, with their gaps */

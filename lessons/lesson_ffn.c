@@ -267,14 +267,9 @@ static void io_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const 
 {
     ui_ctx *ui = ctx->ui;
     int S = vw->rows, D = ctx->tr->cfg.d_model;
-    ui_heatmap_spec h;
-    ui_heatmap_defaults(&h);
-    h.data = m;
-    h.rows = S; h.cols = D; h.stride = D;
+    ui_heatmap_spec h = ui_heatmap_matrix(m, S, D, UI_CMAP_DIVERGING, name);
     h.row_labels = labs;
     h.title = title;
-    h.name = name;
-    h.cmap = UI_CMAP_DIVERGING;
     h.highlight_row = sel_row;
     ui_heatmap_out o;
     if (!ui_heatmap(ui, r, &h, &o)) return;

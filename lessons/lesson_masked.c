@@ -183,20 +183,15 @@ static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_R
     int T = c->T, broken = c->broken, step = c->step;
     static const char *const names[4] = {"mask", "scaled", "masked", "weights"};
     const ui_scale shared = {-rng, rng, NULL};
-    ui_heatmap_spec hs;
-    ui_heatmap_defaults(&hs);
-    hs.data = c->data[k];
-    hs.rows = hs.cols = T;
+    ui_heatmap_spec hs = ui_heatmap_matrix(c->data[k], T, T, k == 3 ? UI_CMAP_VIRIDIS : UI_CMAP_DIVERGING, names[k]);
     hs.stride = c->stride[k];
     hs.row_labels = k == 0 ? c->labs : NULL;
     hs.col_labels = c->cols;
     hs.title = title;
-    hs.name = names[k];
     hs.square = 1;
-    hs.show_values = 0;
-    if (k == 3) { hs.cmap = UI_CMAP_VIRIDIS; hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
-    else if (k == 0) { hs.cmap = UI_CMAP_DIVERGING; hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
-    else { hs.cmap = UI_CMAP_DIVERGING; hs.scale = &shared; } /* scaled and masked scores: compared, one scale */
+    if (k == 3) { hs.fixed_range = 1; hs.vmin = 0; hs.vmax = 1; }
+    else if (k == 0) { hs.fixed_range = 1; hs.vmin = -1; hs.vmax = 1; }
+    else hs.scale = &shared; /* scaled and masked scores: compared, one scale */
     hs.attention = k >= 1;
     hs.highlight_row = step;
     ui_heatmap_out o;

@@ -96,35 +96,32 @@ static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layo
     }
 }
 
+/* The weights of head h as a square-celled attention grid, words on both axes:
+ * what the small multiples and the enlarged head share. */
+static ui_grid_spec head_grid(const attn_view *v, int h)
+{
+    ui_grid_spec g = ui_grid_matrix(head_weights(v, h), v->nq, v->nk, NULL);
+    g.stride = v->L;
+    g.row_labels = v->qlab;
+    g.col_labels = v->klab;
+    g.square = 1;
+    g.attention = 1;
+    return g;
+}
+
 static void tile_spec(const attn_view *v, int h, ui_grid_spec *g, char *title, size_t tn)
 {
-    ui_grid_defaults(g);
-    g->data = head_weights(v, h);
-    g->stride = v->L;
-    g->rows = v->nq;
-    g->cols = v->nk;
-    g->row_labels = v->qlab;
-    g->col_labels = v->klab;
+    *g = head_grid(v, h);
     g->labels_in_hover_only = v->nq > 8 || v->nk > 8; /* short sentences: the words fit beside the small maps */
-    g->square = 1;
     g->max_cell = 40;
-    g->attention = 1;
     snprintf(title, tn, "head %d", h + 1);
     g->title = title;
 }
 
 static void big_spec(const attn_view *v, ui_grid_spec *g, char *title, size_t tn)
 {
-    ui_grid_defaults(g);
-    g->data = head_weights(v, v->head);
-    g->stride = v->L;
-    g->rows = v->nq;
-    g->cols = v->nk;
-    g->row_labels = v->qlab;
-    g->col_labels = v->klab;
-    g->square = 1;
+    *g = head_grid(v, v->head);
     g->show_values = 1;
-    g->attention = 1;
     g->highlight_row = v->row;
     snprintf(title, tn, "head %d, enlarged [%d\xC3\x97%d]", v->head + 1, v->nq, v->nk);
     g->title = title;
@@ -188,13 +185,12 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     char title[3][128];
     int band = ui_px(ui, 10) + ui_px(ui, 3) + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     float cm = lesson_absmax(v->a->concat, S * D);
-    ui_grid_spec g;
     ui_grid_geom gw;
-    ui_grid_defaults(&g);
-    g.data = v->a->concat; g.rows = S; g.cols = D; g.row_labels = v->qlab;
-    g.cmap = UI_CMAP_DIVERGING; g.vmin = -cm; g.vmax = cm; g.highlight_row = v->row;
+    ui_grid_spec g = ui_grid_diverging(v->a->concat, S, D, cm, "concat");
+    g.row_labels = v->qlab;
+    g.highlight_row = v->row;
     snprintf(title[0], sizeof title[0], "concat [%d\xC3\x97%d\xC2\xB7%d]", S, H, K);
-    g.title = title[0]; g.name = "concat";
+    g.title = title[0];
     SDL_Rect r = L->concat;
     r.h -= band;
     ui_grid_draw(ui, r, &g, gc);
@@ -203,21 +199,21 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     for (int j = 0; j < D; j++)
         for (int d = 0; d < D; d++) wt[j * D + d] = v->p->out_proj_weight[(size_t)d * D + j];
     float wm = lesson_absmax(wt, D * D);
-    ui_grid_defaults(&g);
-    g.data = wt; g.rows = D; g.cols = D; g.cmap = UI_CMAP_DIVERGING; g.vmin = -wm; g.vmax = wm; g.square = 1;
+    g = ui_grid_diverging(wt, D, D, wm, "W_O\xE1\xB5\x80");
+    g.square = 1;
     snprintf(title[1], sizeof title[1], "\xC3\x97 W_O\xE1\xB5\x80 [%d\xC3\x97%d]", D, D);
-    g.title = title[1]; g.name = "W_O\xE1\xB5\x80";
+    g.title = title[1];
     r = L->wo;
     int bt = ui_px(ui, 10) + ui_px(ui, 3);
     r.x += bt; r.w -= bt;
     ui_grid_draw(ui, r, &g, &gw);
     head_bands(ui, &gw, H, K, 1, "rows");
     float om = lesson_absmax(v->a->out, S * D);
-    ui_grid_defaults(&g);
-    g.data = v->a->out; g.rows = S; g.cols = D; g.row_labels = v->qlab;
-    g.cmap = UI_CMAP_DIVERGING; g.vmin = -om; g.vmax = om; g.highlight_row = v->row;
+    g = ui_grid_diverging(v->a->out, S, D, om, "out");
+    g.row_labels = v->qlab;
+    g.highlight_row = v->row;
     snprintf(title[2], sizeof title[2], "+ b_O = out [%d\xC3\x97%d]", S, D);
-    g.title = title[2]; g.name = "out";
+    g.title = title[2];
     r = L->out;
     r.h -= band;
     ui_grid_draw(ui, r, &g, go);
@@ -280,9 +276,8 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
         if (!(hp[h] = lesson_scratch_printf(ctx->scratch, "head %d", h + 1))) return -1;
     /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
      * selected token and its largest dimension */
-    ui_grid_spec g;
-    ui_grid_defaults(&g);
-    g.rows = H; g.cols = D; g.row_labels = hp; g.max_cell = 48; g.title = "t";
+    ui_grid_spec g = ui_grid_matrix(NULL, H, D, NULL); /* the head split's geometry, before its data */
+    g.row_labels = hp; g.max_cell = 48; g.title = "t";
     ui_grid_layout(ui, L->contrib, &g, &gk);
     int t_row = v->row, dim = -1, hr, hc;
     if (ui_grid_cell_at(&go, ui->mouse_x, ui->mouse_y, &hr, &hc)) { t_row = hr; dim = hc; }
@@ -296,12 +291,13 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     /* contributions of each head to out[t_row] */
     head_contrib(v, t_row, contrib);
     float km = lesson_absmax(contrib, H * D);
-    ui_grid_defaults(&g);
-    g.data = contrib; g.rows = H; g.cols = D; g.row_labels = hp; g.cmap = UI_CMAP_DIVERGING; g.vmin = -km; g.vmax = km;
-    g.highlight_col = dim; g.max_cell = 48;
+    g = ui_grid_diverging(contrib, H, D, km, "head part");
+    g.row_labels = hp;
+    g.highlight_col = dim;
+    g.max_cell = 48;
     char b[256];
     snprintf(b, sizeof b, "head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)", v->qlab[t_row]);
-    g.title = b; g.name = "head part";
+    g.title = b;
     ui_grid_draw(ui, L->contrib, &g, &gk);
     return draw_dim_bars(v, ctx, L, contrib, t_row, dim);
 }
@@ -401,10 +397,9 @@ static void dump_split(const attn_view *v, const lesson_ctx *ctx, const mh_layou
     lesson_json_put(j, ", \"split_max_error\": %.3g, \"head_part_row0\": [", worst);
     for (int d = 0; d < 4 && d < v->D; d++) lesson_json_put(j, "%s%.6g", d ? ", " : "", (double)contrib[d]);
     lesson_json_put(j, "]");
-    ui_grid_spec g;
     ui_grid_geom geo;
-    ui_grid_defaults(&g);
-    g.rows = v->D; g.cols = v->D; g.square = 1; g.title = "t";
+    ui_grid_spec g = ui_grid_matrix(NULL, v->D, v->D, NULL); /* W_O's geometry as drawn */
+    g.square = 1; g.title = "t";
     SDL_Rect r = L->wo;
     int bw = ui_px(ctx->ui, 10) + ui_px(ctx->ui, 3);
     r.x += bw; r.w -= bw;

@@ -291,17 +291,10 @@ static void draw_weight_sharing(const lesson_ctx *ctx, const out_layout *L, int 
     }
     char title[200];
     /* the embedding rows of the top words [k x D] */
-    ui_heatmap_spec es;
-    ui_heatmap_defaults(&es);
-    es.data = rows;
-    es.rows = k;
-    es.cols = D;
-    es.stride = D;
+    ui_heatmap_spec es = ui_heatmap_matrix(rows, k, D, UI_CMAP_DIVERGING, "E");
     es.row_labels = labp;
     snprintf(title, sizeof title, "E rows of the top %d words : [%d\xC3\x97%d]", k, k, D);
     es.title = title;
-    es.name = "E";
-    es.cmap = UI_CMAP_DIVERGING;
     es.highlight_row = 0;
     ui_heatmap_out eo;
     ui_heatmap(ctx->ui, L->e_map, &es, &eo);
@@ -322,17 +315,10 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     if (!labs || !xs) { free(labs); free(xs); return; }
     for (int v = 0; v < V; v++) { labs[v] = tok_vocab_word(ctx->vocab, v); xs[v] = (float)v; }
     char title[200];
-    ui_heatmap_spec es;
-    ui_heatmap_defaults(&es);
-    es.data = ctx->params->embedding;
-    es.rows = V;
-    es.cols = D;
-    es.stride = D;
+    ui_heatmap_spec es = ui_heatmap_matrix(ctx->params->embedding, V, D, UI_CMAP_DIVERGING, "E");
     es.row_labels = labs;
     snprintf(title, sizeof title, "E : [%d\xC3\x97%d] (lesson 2), row \xE2\x80\x9C%s\xE2\x80\x9D outlined", V, D, tok_vocab_word(ctx->vocab, pick));
     es.title = title;
-    es.name = "E";
-    es.cmap = UI_CMAP_DIVERGING;
     es.highlight_row = pick;
     /* <pad>'s row (never a word, never trained like one) would set the range alone and wash out every other row */
     unsigned char *off = lesson_scratch_alloc(ctx->scratch, (size_t)V);

@@ -230,15 +230,9 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
                 "PE(pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) PE(pos), for every pos");
     /* the Gram matrix PE . PE^T */
     if (s->gram) {
-        ui_heatmap_spec h;
-        ui_heatmap_defaults(&h);
-        h.data = s->gram;
-        h.rows = h.cols = Lm;
-        h.stride = Lm;
+        ui_heatmap_spec h = ui_heatmap_matrix(s->gram, Lm, Lm, UI_CMAP_VIRIDIS, "PE\xC2\xB7PE\xE1\xB5\x80");
         snprintf(b, sizeof b, "PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (only the offset counts)", Lm, Lm);
         h.title = b;
-        h.name = "PE\xC2\xB7PE\xE1\xB5\x80";
-        h.cmap = UI_CMAP_VIRIDIS;
         h.square = 1;
         h.highlight_row = pos;
         ui_heatmap(ui, L->gram, &h, NULL);
@@ -265,18 +259,11 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
     if (step == 0) {
         draw_waves(s, ctx, &L);
     } else if (step == 1) {
-        ui_heatmap_spec h;
-        ui_heatmap_defaults(&h);
-        h.data = tr->enc_pe;
-        h.rows = S;
-        h.cols = D;
-        h.stride = D;
+        ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_pe, S, D, UI_CMAP_DIVERGING, "PE");
         h.row_labels = labs;
         char title[128];
         snprintf(title, sizeof title, "PE : [%d\xC3\x97%d]   rows = positions of this sentence, columns = dimensions", S, D);
         h.title = title;
-        h.name = "PE";
-        h.cmap = UI_CMAP_DIVERGING;
         h.fixed_range = 1;
         h.vmin = -1;
         h.vmax = 1;
@@ -292,16 +279,9 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
         const int n[3] = {S * D, S * D, S * D}; /* added maps: one colour scale, so the sum reads by eye */
         const ui_scale shared = ui_scale_of(UI_CMAP_DIVERGING, m, n, 3, NULL);
         for (int i = 0; i < 3; i++) {
-            ui_heatmap_spec h;
-            ui_heatmap_defaults(&h);
-            h.data = m[i];
-            h.rows = S;
-            h.cols = D;
-            h.stride = D;
+            ui_heatmap_spec h = ui_heatmap_matrix(m[i], S, D, UI_CMAP_DIVERGING, nm[i]);
             h.row_labels = i == 0 ? labs : NULL;
             h.title = titles[i];
-            h.name = nm[i];
-            h.cmap = UI_CMAP_DIVERGING;
             h.scale = &shared;
             h.highlight_row = ctx->sel->token;
             ui_heatmap(ui, L.third[i], &h, NULL);

@@ -138,17 +138,10 @@ static void draw_inputs(const qkv_state *s, const lesson_ctx *ctx, const qkv_lay
     int nx = L->cross ? 2 : 1;
     memset(xo, 0, 2 * sizeof *xo);
     for (int k = 0; k < nx; k++) {
-        ui_heatmap_spec hs;
-        ui_heatmap_defaults(&hs);
-        hs.data = q->x[k];
-        hs.rows = q->x_rows[k];
-        hs.cols = D;
-        hs.stride = D;
+        ui_heatmap_spec hs = ui_heatmap_matrix(q->x[k], q->x_rows[k], D, UI_CMAP_DIVERGING, "X");
         hs.row_labels = labs[k];
         snprintf(b, sizeof b, "%s : [%d\xC3\x97%d]", L->cross ? (k ? "memory" : "X (decoder)") : "X", q->x_rows[k], D);
         hs.title = b;
-        hs.name = "X";
-        hs.cmap = UI_CMAP_DIVERGING;
         hs.highlight_row = (k == 1 || !L->cross) && s->mode != ATTN_DEC_SELF ? ctx->sel->token : -1;
         if (ui_heatmap(ui, L->x[k], &hs, &xo[k])) {
             int i = xo[k].hover_row, d = xo[k].hover_col;
@@ -186,17 +179,10 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     float ax = (float)(src.x + src.w + ui_px(ui, 4)), ay = (float)(src.y + src.h / 2);
     ui_arrow(ui, ax, ay, (float)(L->w[p].x - ui_px(ui, 4)), (float)(L->w[p].y + L->w[p].h / 2), (float)ui_px(ui, 2.5f),
              t->series[p]);
-    ui_heatmap_spec ws;
-    ui_heatmap_defaults(&ws);
-    ws.data = W;
-    ws.rows = K;
-    ws.cols = D;
-    ws.stride = D;
+    ui_heatmap_spec ws = ui_heatmap_matrix(W, K, D, UI_CMAP_DIVERGING, wname[p]);
     snprintf(b, sizeof b, "%s of head %d = rows %d..%d of in_proj_weight, drawn as stored [%d\xC3\x97%d]",
              wname[p], h + 1, p * D + h * K, p * D + h * K + K - 1, K, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->row_sub[p].x, L->row_sub[p].y, L->row_sub[p].w, t->text_dim, UI_LEFT, b);
-    ws.name = wname[p];
-    ws.cmap = UI_CMAP_DIVERGING;
     ui_heatmap_out wo;
     if (ui_heatmap(ui, L->w[p], &ws, &wo)) {
         int j = wo.hover_row, d = wo.hover_col;
@@ -210,17 +196,10 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     snprintf(b, sizeof b, "[%d\xC3\x97%d]", rows, K);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) - ui_px(ui, 3), t->series[p], UI_CENTER | UI_BOTTOM, b);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i((ax0 + ax1) / 2), ui_f2i(ay0) + ui_px(ui, 3), t->text_dim, UI_CENTER | UI_TOP, "+ b");
-    ui_heatmap_spec rs;
-    ui_heatmap_defaults(&rs);
-    rs.data = q->out[p] + (size_t)h * (size_t)Lc * (size_t)K;
-    rs.rows = rows;
-    rs.cols = K;
-    rs.stride = K;
+    ui_heatmap_spec rs = ui_heatmap_matrix(q->out[p] + (size_t)h * (size_t)Lc * (size_t)K, rows, K, UI_CMAP_DIVERGING, pname[p]);
     rs.row_labels = labs[xi];
     rs.col_labels = NULL;
     rs.highlight_row = (s->mode == ATTN_ENC_SELF || (L->cross && xi)) ? ctx->sel->token : -1; /* Up/Down: a source token */
-    rs.name = pname[p];
-    rs.cmap = UI_CMAP_DIVERGING;
     ui_heatmap_out ro;
     if (ui_heatmap(ui, L->r[p], &rs, &ro)) {
         int i = ro.hover_row, j = ro.hover_col;

@@ -155,13 +155,8 @@ static SDL_Rect stage_frame(const lesson_ctx *ctx, SDL_Rect r, int i, float lit,
 static void mini_map(const lesson_ctx *ctx, SDL_Rect r, const float *data, int rows, int cols, int stride, ui_cmap cmap,
                      const char *name, int highlight_row, const int *row_ids, const int *col_ids)
 {
-    ui_grid_spec g;
-    ui_grid_defaults(&g);
-    g.data = data;
-    g.rows = rows;
-    g.cols = cols;
+    ui_grid_spec g = ui_grid_matrix(data, rows, cols, name);
     g.stride = stride;
-    g.name = name;
     g.cmap = cmap;
     if (cmap == UI_CMAP_DIVERGING) { /* symmetric range from the data, like the big heatmaps */
         float m = 1e-6f;

@@ -255,16 +255,9 @@ static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r,
     snprintf(title, sizeof title, "cross-attention, decoder layer %d head %d", layer, head);
     ui_text_fit(ctx->ui, UI_BOLD, UI_SIZE_BODY, r.x, btn.y + btn.h / 2, btn.x - r.x - ui_px(ctx->ui, 8), ctx->ui->theme->text,
                 UI_LEFT | UI_MIDDLE, title);
-    ui_heatmap_spec hm;
-    ui_heatmap_defaults(&hm);
-    hm.data = m;
-    hm.rows = T;
-    hm.cols = S;
-    hm.stride = S;
+    ui_heatmap_spec hm = ui_heatmap_matrix(m, T, S, UI_CMAP_VIRIDIS, "weight");
     hm.row_labels = lesson_token_labels(ctx, tr->tgt_ids, T, LESSON_LABEL_WORD);
     hm.col_labels = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_WORD);
-    hm.name = "weight";
-    hm.cmap = UI_CMAP_VIRIDIS;
     hm.fixed_range = 1;
     hm.vmin = 0.0f;
     hm.vmax = 1.0f;
@@ -384,16 +377,9 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     static const char *const rows[2] = {"Sublayer(x)", "dropout(Sublayer(x))"};
     char title[160];
     snprintf(title, sizeof title, "residual dropout, p = %g", (double)p);
-    ui_heatmap_spec hm;
-    ui_heatmap_defaults(&hm);
-    hm.data = m;
-    hm.rows = 2;
-    hm.cols = D;
-    hm.stride = D;
+    ui_heatmap_spec hm = ui_heatmap_matrix(m, 2, D, UI_CMAP_DIVERGING, "value");
     hm.row_labels = rows;
     hm.title = title;
-    hm.name = "value";
-    hm.cmap = UI_CMAP_DIVERGING;
     SDL_Rect top = inset(ctx, (SDL_Rect){r.x, r.y, r.w, r.h / 3});
     ui_heatmap(ui, top, &hm, NULL);
     SDL_Rect txt = {r.x, r.y + r.h / 3 + ui_px(ui, 12), r.w, r.h - r.h / 3 - ui_px(ui, 12)};

@@ -20,6 +20,26 @@ void ui_grid_defaults(ui_grid_spec *s)
     s->highlight_row = s->highlight_col = -1;
 }
 
+ui_grid_spec ui_grid_matrix(const float *data, int rows, int cols, const char *name)
+{
+    ui_grid_spec s;
+    ui_grid_defaults(&s);
+    s.data = data;
+    s.rows = rows;
+    s.cols = s.stride = cols;
+    s.name = name;
+    return s;
+}
+
+ui_grid_spec ui_grid_diverging(const float *data, int rows, int cols, float absmax, const char *name)
+{
+    ui_grid_spec s = ui_grid_matrix(data, rows, cols, name);
+    s.cmap = UI_CMAP_DIVERGING;
+    s.vmin = -absmax;
+    s.vmax = absmax;
+    return s;
+}
+
 static float lsize(const ui_grid_spec *s) { return s->label_size > 0 ? s->label_size : UI_SIZE_SMALL; }
 
 /* Every grid but a thumbnail has a caption line: its colour range (and the axes of an attention map). */

@@ -51,6 +51,12 @@ typedef struct {
 } ui_grid_geom;
 
 void ui_grid_defaults(ui_grid_spec *s);                                      /* zero, viridis [0,1], highlights -1 */
+/* The grid of the rows x cols matrix at data (row after row: stride = cols), hovers
+ * named name, every other field at its default (viridis on [0, 1]); the caller
+ * then sets what this grid adds (labels, title, range, highlights). */
+ui_grid_spec ui_grid_matrix(const float *data, int rows, int cols, const char *name);
+/* The same in diverging colours on [-absmax, absmax] (a map of signed values). */
+ui_grid_spec ui_grid_diverging(const float *data, int rows, int cols, float absmax, const char *name);
 void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g); /* geometry only, draws nothing */
 int ui_grid_cell_at(const ui_grid_geom *g, int x, int y, int *row, int *col); /* 1 when (x, y) is on a cell */
 SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col);        /* pixel rect of a cell */

@@ -51,6 +51,18 @@ void ui_heatmap_defaults(ui_heatmap_spec *s)
     s->highlight_row = s->highlight_col = -1;
 }
 
+ui_heatmap_spec ui_heatmap_matrix(const float *data, int rows, int cols, ui_cmap cmap, const char *name)
+{
+    ui_heatmap_spec s;
+    ui_heatmap_defaults(&s);
+    s.data = data;
+    s.rows = rows;
+    s.cols = s.stride = cols;
+    s.cmap = cmap;
+    s.name = name;
+    return s;
+}
+
 /* Everything ui_heatmap's parts share: the range and the geometry. */
 typedef struct {
     float lo, hi;

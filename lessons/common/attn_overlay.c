@@ -106,14 +106,10 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     }
     char name[64];
     snprintf(name, sizeof name, "%s layer %d head %d ", attn_kind_slug(kind), layer + 1, head + 1);
-    ui_heatmap_spec sp;
-    ui_heatmap_defaults(&sp);
-    sp.data = m + (size_t)head * (size_t)tr->cfg.max_len * (size_t)tr->cfg.max_len;
-    sp.rows = rows; sp.cols = cols; sp.stride = tr->cfg.max_len;
+    ui_heatmap_spec sp = ui_heatmap_matrix(m + (size_t)head * (size_t)tr->cfg.max_len * (size_t)tr->cfg.max_len, rows, cols, UI_CMAP_VIRIDIS, name);
+    sp.stride = tr->cfg.max_len;
     sp.row_labels = kind == ATTN_ENC_SELF ? lab.src : lab.row;
     sp.col_labels = kind == ATTN_DEC_SELF ? lab.in : lab.src;
-    sp.name = name;
-    sp.cmap = UI_CMAP_VIRIDIS;
     sp.fixed_range = 1; sp.vmin = 0.0f; sp.vmax = 1.0f;
     sp.attention = 1;
     sp.show_values = 1;
