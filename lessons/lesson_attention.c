@@ -248,16 +248,8 @@ static void fmtv(float v, char *b, size_t n) { ui_fmt(v, 3, b, n); }
 static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *const *labels, const char *title,
                  const char *name, float lo, float hi, int highlight)
 {
-    ui_bars_spec b;
-    memset(&b, 0, sizeof b);
-    b.values = vals;
-    b.n = n;
-    b.labels = labels;
+    ui_bars_spec b = ui_bars_fixed(vals, n, labels, lo, hi, name);
     b.title = title;
-    b.name = name;
-    b.vmin = lo;
-    b.vmax = hi;
-    b.fixed_range = 1;
     b.highlight = highlight;
     ui_bars(ui, r, &b);
 }

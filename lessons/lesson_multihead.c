@@ -240,11 +240,9 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     vals[H] = bias;
     sum += bias;
     bp[H] = "b_O";
-    ui_bars_spec bs;
-    memset(&bs, 0, sizeof bs);
-    bs.values = vals; bs.n = H + 1; bs.labels = bp; bs.name = "part of out"; bs.highlight = -1;
     float bm = lesson_absmax(vals, H + 1);
-    bs.vmin = -bm; bs.vmax = bm; bs.fixed_range = 1; bs.show_values = 1;
+    ui_bars_spec bs = ui_bars_fixed(vals, H + 1, bp, -bm, bm, "part of out");
+    bs.show_values = 1;
     char b[256];
     snprintf(b, sizeof b, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);

@@ -239,17 +239,9 @@ static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids,
         pv[i] = probs[ids[i]];
     }
     char b[300];
-    ui_bars_spec bs;
-    memset(&bs, 0, sizeof bs);
-    bs.values = pv;
-    bs.n = k;
-    bs.labels = blp;
+    ui_bars_spec bs = ui_bars_fixed(pv, k, blp, 0, 1, "p");
     snprintf(b, sizeof b, "softmax: top %d of %d words", k, V);
     bs.title = b;
-    bs.name = "p";
-    bs.fixed_range = 1;
-    bs.vmin = 0;
-    bs.vmax = 1;
     bs.horizontal = 1;
     bs.highlight = 0;
     bs.show_values = 1;
@@ -325,18 +317,11 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     if (off && V > TOK_PAD) off[TOK_PAD] = 1;
     es.off_scale_rows = off;
     ui_heatmap(ui, L->full_e, &es, NULL);
-    ui_plot_spec p;
-    memset(&p, 0, sizeof p);
-    p.ys[0] = logits;
-    p.names[0] = "logit = h\xC2\xB7" "E[id]";
-    p.n_series = 1;
-    p.n = V;
-    p.xs = xs;
+    ui_plot_spec p = ui_plot_line(xs, V, logits, "logit = h\xC2\xB7" "E[id]");
     snprintf(title, sizeof title, "logits of all %d words (peak: \xE2\x80\x9C%s\xE2\x80\x9D)", V, tok_vocab_word(ctx->vocab, pick));
     p.title = title;
     p.x_label = "vocabulary id";
     p.highlight_x = pick;
-    p.markers = 0;
     int hi = ui_plot(ui, L->plot_logits, &p);
     SDL_Rect mr = {ui->mouse_x - 4, ui->mouse_y - 4, 8, 8};
     if (hi >= 0)

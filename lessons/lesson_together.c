@@ -268,14 +268,7 @@ static void stage_logits(const lesson_ctx *ctx, const together_layout *L, float 
     float vals[5];
     const char *labs[5];
     for (int k = 0; k < n; k++) { vals[k] = p[ids[k]]; labs[k] = tok_vocab_word(ctx->vocab, ids[k]); }
-    ui_bars_spec b;
-    memset(&b, 0, sizeof b);
-    b.values = vals;
-    b.n = n;
-    b.labels = labs;
-    b.name = "p";
-    b.fixed_range = 1;
-    b.vmax = 1;
+    ui_bars_spec b = ui_bars_fixed(vals, n, labs, 0, 1, "p");
     b.horizontal = 1;
     b.highlight = 0;
     ui_bars(ctx->ui, in, &b);
@@ -511,18 +504,11 @@ static void draw_cost(const lesson_ctx *ctx, const together_layout *L)
     float *xs = malloc(sizeof(float) * (size_t)n), *ys = malloc(sizeof(float) * (size_t)n);
     if (!xs || !ys) { free(xs); free(ys); return; }
     for (int m = 1; m <= n; m++) { xs[m - 1] = (float)m; ys[m - 1] = (float)(m * m); }
-    ui_plot_spec p;
-    memset(&p, 0, sizeof p);
-    p.ys[0] = ys;
-    p.names[0] = "m\xC2\xB2 scores per head and layer";
-    p.n_series = 1;
-    p.n = n;
-    p.xs = xs;
+    ui_plot_spec p = ui_plot_line(xs, n, ys, "m\xC2\xB2 scores per head and layer");
     char title[96];
     snprintf(title, sizeof title, "m\xC2\xB2 against m (line: S = %d)", S);
     p.title = title;
     p.x_label = "sentence length m (tokens)";
-    p.markers = 0;
     p.highlight_x = S - 1;
     int hi = ui_plot(ui, L->cost_plot, &p);
     if (hi >= 0) {

@@ -122,16 +122,32 @@ static SDL_Rect inset(const lesson_ctx *ctx, SDL_Rect r)
 
 /* ---- step 0: watch it learn ---- */
 
+/* 1 when a history curve has fewer than 2 points to draw: then empty (what is
+ * missing) stands in its place. */
+static int history_too_short(const lesson_ctx *ctx, SDL_Rect r, int n, const char *empty)
+{
+    if (n >= 2) return 0;
+    ui_text(ctx->ui, UI_SANS, UI_SIZE_BODY, r.x, r.y, ctx->ui->theme->text_dim, UI_LEFT | UI_TOP, empty);
+    return 1;
+}
+
+/* The plot of series a and b (named; b NULL: a alone) over the training steps xs [n]. */
+static ui_plot_spec steps_plot(const float *xs, int n, const float *a, const char *a_name, const float *b, const char *b_name,
+                                 const char *title)
+{
+    ui_plot_spec p = ui_plot_line(xs, n, a, a_name);
+    if (b) p.ys[1] = b, p.names[1] = b_name, p.n_series = 2;
+    p.title = title;
+    p.x_label = "step";
+    return p;
+}
+
 /* Loss curves: training points, and validation as a step line over the same steps. */
 static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
 {
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_points : 0;
-    if (n < 2) {
-        ui_text(ctx->ui, UI_SANS, UI_SIZE_BODY, r.x, r.y, ctx->ui->theme->text_dim, UI_LEFT | UI_TOP,
-                "loss: no steps yet");
-        return;
-    }
+    if (history_too_short(ctx, r, n, "loss: no steps yet")) return;
     float *xs = lesson_floats(ctx, (size_t)n), *tl = lesson_floats(ctx, (size_t)n), *vl = lesson_floats(ctx, (size_t)n);
     if (!xs || !tl || !vl) return;
     int e = -1;
@@ -141,16 +157,8 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
         while (e + 1 < h->n_evals && h->evals[e + 1].step <= h->points[i].step) e++;
         vl[i] = e >= 0 ? h->evals[e].val_loss : h->points[i].loss;
     }
-    ui_plot_spec p = {0};
-    p.ys[0] = tl, p.ys[1] = vl;
-    p.names[0] = "training";
-    p.names[1] = "validation";
-    p.n_series = h->n_evals > 0 ? 2 : 1;
-    p.n = n;
-    p.xs = xs;
-    p.title = "loss (training: dropout on; validation: held-out, dropout off)";
-    p.x_label = "step";
-    p.highlight_x = -1;
+    ui_plot_spec p = steps_plot(xs, n, tl, "training", h->n_evals > 0 ? vl : NULL, "validation",
+                                "loss (training: dropout on; validation: held-out, dropout off)");
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
@@ -158,11 +166,7 @@ static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
 {
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_evals : 0;
-    if (n < 2) {
-        ui_text(ctx->ui, UI_SANS, UI_SIZE_BODY, r.x, r.y, ctx->ui->theme->text_dim, UI_LEFT | UI_TOP,
-                "exact match: measured every 50 steps");
-        return;
-    }
+    if (history_too_short(ctx, r, n, "exact match: measured every 50 steps")) return;
     float *xs = lesson_floats(ctx, (size_t)n), *ys = lesson_floats(ctx, (size_t)n), *ta = lesson_floats(ctx, (size_t)n);
     if (!xs || !ys || !ta) return;
     for (int i = 0; i < n; i++) {
@@ -170,19 +174,10 @@ static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
         ys[i] = 100.0f * h->evals[i].exact;
         ta[i] = 100.0f * h->evals[i].tok_acc;
     }
-    ui_plot_spec p = {0};
-    p.ys[0] = ys, p.ys[1] = ta;
-    p.names[0] = "exact match";
-    p.names[1] = "token accuracy";
-    p.n_series = 2;
-    p.n = n;
-    p.xs = xs;
-    p.title = "held-out sentences, % right";
-    p.x_label = "step";
+    ui_plot_spec p = steps_plot(xs, n, ys, "exact match", ta, "token accuracy", "held-out sentences, % right");
     p.fixed_range = 1;
     p.ymin = 0.0f;
     p.ymax = 100.0f;
-    p.highlight_x = -1;
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
@@ -289,14 +284,7 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
     snprintf(title, sizeof title, "learning rate = %g \xC2\xB7 %d^-0.5 \xC2\xB7 min(step^-0.5, step \xC2\xB7 %d^-1.5): warm-up %d steps, "
                                   "then 1/\xE2\x88\x9Astep",
              (double)o->lr_scale, D, o->warmup, o->warmup);
-    ui_plot_spec p = {0};
-    p.ys[0] = ys;
-    p.names[0] = "lr";
-    p.n_series = 1;
-    p.n = n;
-    p.xs = xs;
-    p.title = title;
-    p.x_label = "step";
+    ui_plot_spec p = steps_plot(xs, n, ys, "lr", NULL, NULL, title);
     p.highlight_x = mark;
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
@@ -350,9 +338,8 @@ static void draw_smoothing(const lesson_ctx *ctx, SDL_Rect r)
     snprintf(t1, sizeof t1, "one-hot target for \xE2\x80\x9C%s\xE2\x80\x9D", labels[0]);
     snprintf(t2, sizeof t2, "smoothed, \xCE\xB5 = %g: %.2f, and %.5f on each of %d others", (double)eps, (double)q[gold],
              (double)(eps / (float)(V - 1)), V - 2);
-    ui_bars_spec b = {0};
-    b.values = vals, b.n = n, b.labels = labels, b.title = t1, b.name = "target";
-    b.fixed_range = 1, b.vmin = 0.0f, b.vmax = 1.2f, b.highlight = 0, b.show_values = 1; /* room for the value label */
+    ui_bars_spec b = ui_bars_fixed(vals, n, labels, 0.0f, 1.2f, "target"); /* room above 1 for the value label */
+    b.title = t1, b.highlight = 0, b.show_values = 1;
     ui_bars(ctx->ui, top, &b);
     b.values = vals + n, b.labels = labels + n, b.title = t2;
     ui_bars(ctx->ui, bot, &b);

@@ -257,6 +257,10 @@ typedef struct {
     ui_cmap cmap; int use_cmap; /* colour bars by value, else series[0] */
 } ui_bars_spec;
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s);             /* draws; returns hovered index or -1 */
+/* The bars of n values (labels: n strings or NULL) on the fixed range [vmin, vmax],
+ * hovers named name, no bar highlighted, vertical, plain colour; the caller
+ * then sets what this chart adds (title, highlight, horizontal, values shown). */
+ui_bars_spec ui_bars_fixed(const float *values, int n, const char *const *labels, float vmin, float vmax, const char *name);
 
 /* Line plot with axes and ticks: up to 8 series over a shared x. */
 typedef struct {
@@ -278,6 +282,10 @@ typedef struct {
  * max_n of them; returns how many. Axes of ui_plot use it; so can a lesson's own. */
 int ui_nice_ticks(float lo, float hi, int max_n, float *ticks, int cap);
 int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s);             /* draws; returns hovered sample index or -1 */
+/* The plot of one series ys [n] named name over xs (NULL: 0..n-1), no marker,
+ * the range from the data; the caller then sets what this plot adds (title,
+ * axis labels, a marked sample, more series). */
+ui_plot_spec ui_plot_line(const float *xs, int n, const float *ys, const char *name);
 
 /* Token chips: a rounded box with a word and a small line under it (e.g. an id). */
 typedef enum { UI_CHIP_WORD = 0, UI_CHIP_SPECIAL, UI_CHIP_UNK, UI_CHIP_MUTED } ui_chip_kind;

@@ -378,6 +378,21 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
     return hovered;
 }
 
+ui_bars_spec ui_bars_fixed(const float *values, int n, const char *const *labels, float vmin, float vmax, const char *name)
+{
+    ui_bars_spec s;
+    memset(&s, 0, sizeof s);
+    s.values = values;
+    s.n = n;
+    s.labels = labels;
+    s.vmin = vmin;
+    s.vmax = vmax;
+    s.fixed_range = 1;
+    s.name = name;
+    s.highlight = -1;
+    return s;
+}
+
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
 {
     const ui_theme *t = ui->theme;
@@ -596,6 +611,19 @@ static int plot_hover(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
     ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
                    s->names[bk] ? s->names[bk] : "y", (double)plot_x(s, bi));
     return bi;
+}
+
+ui_plot_spec ui_plot_line(const float *xs, int n, const float *ys, const char *name)
+{
+    ui_plot_spec s;
+    memset(&s, 0, sizeof s);
+    s.xs = xs;
+    s.n = n;
+    s.ys[0] = ys;
+    s.names[0] = name;
+    s.n_series = 1;
+    s.highlight_x = -1;
+    return s;
 }
 
 int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)
