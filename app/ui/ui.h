@@ -238,10 +238,10 @@ typedef struct {
     int attention;           /* 1: an attention map: a line under the title says UI_ATTN_AXES */
 } ui_heatmap_spec;
 typedef struct { SDL_Rect cells; int cell_w, cell_h; int hover_row, hover_col; } ui_heatmap_out;
-void ui_heatmap_defaults(ui_heatmap_spec *s);                            /* zero + stride = cols later, highlight -1 */
 /* The heatmap of the rows x cols matrix at data (row after row: stride = cols),
- * hovers named name, coloured by cmap, every other field at its default; the
- * caller then sets what this map adds (labels, title, range, highlights). */
+ * hovers named name, coloured by cmap, every other field at its default (0;
+ * no highlight: -1); the caller then sets what this map adds (labels, title,
+ * range, highlights). */
 ui_heatmap_spec ui_heatmap_matrix(const float *data, int rows, int cols, ui_cmap cmap, const char *name);
 int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out *out); /* draws; 1 if a cell is hovered; out may be NULL */
 

@@ -11,24 +11,10 @@
 
 #include "ui_grid.h"
 
-void ui_grid_defaults(ui_grid_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    s->cmap = UI_CMAP_VIRIDIS;
-    s->vmin = 0.0f;
-    s->vmax = 1.0f;
-    s->highlight_row = s->highlight_col = -1;
-}
-
 ui_grid_spec ui_grid_matrix(const float *data, int rows, int cols, const char *name)
 {
-    ui_grid_spec s;
-    ui_grid_defaults(&s);
-    s.data = data;
-    s.rows = rows;
-    s.cols = s.stride = cols;
-    s.name = name;
-    return s;
+    return (ui_grid_spec){.data = data, .rows = rows, .cols = cols, .stride = cols, .name = name, .cmap = UI_CMAP_VIRIDIS,
+                          .vmin = 0.0f, .vmax = 1.0f, .highlight_row = -1, .highlight_col = -1};
 }
 
 ui_grid_spec ui_grid_diverging(const float *data, int rows, int cols, float absmax, const char *name)

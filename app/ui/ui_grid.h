@@ -50,10 +50,10 @@ typedef struct {
     int rotated;         /* 1: column labels are turned 90 degrees */
 } ui_grid_geom;
 
-void ui_grid_defaults(ui_grid_spec *s);                                      /* zero, viridis [0,1], highlights -1 */
 /* The grid of the rows x cols matrix at data (row after row: stride = cols), hovers
- * named name, every other field at its default (viridis on [0, 1]); the caller
- * then sets what this grid adds (labels, title, range, highlights). */
+ * named name, every other field at its default (viridis on [0, 1], no highlight:
+ * -1, others 0); the caller then sets what this grid adds (labels, title, range,
+ * highlights). */
 ui_grid_spec ui_grid_matrix(const float *data, int rows, int cols, const char *name);
 /* The same in diverging colours on [-absmax, absmax] (a map of signed values). */
 ui_grid_spec ui_grid_diverging(const float *data, int rows, int cols, float absmax, const char *name);

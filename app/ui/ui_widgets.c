@@ -45,22 +45,10 @@ int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w)
     return ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, max_w, ui->theme->text_dim, UI_LEFT, s);
 }
 
-void ui_heatmap_defaults(ui_heatmap_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    s->highlight_row = s->highlight_col = -1;
-}
-
 ui_heatmap_spec ui_heatmap_matrix(const float *data, int rows, int cols, ui_cmap cmap, const char *name)
 {
-    ui_heatmap_spec s;
-    ui_heatmap_defaults(&s);
-    s.data = data;
-    s.rows = rows;
-    s.cols = s.stride = cols;
-    s.cmap = cmap;
-    s.name = name;
-    return s;
+    return (ui_heatmap_spec){.data = data, .rows = rows, .cols = cols, .stride = cols, .name = name, .cmap = cmap,
+                             .highlight_row = -1, .highlight_col = -1};
 }
 
 /* Everything ui_heatmap's parts share: the range and the geometry. */
@@ -380,17 +368,8 @@ int ui_heatmap(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, ui_heatmap_out 
 
 ui_bars_spec ui_bars_fixed(const float *values, int n, const char *const *labels, float vmin, float vmax, const char *name)
 {
-    ui_bars_spec s;
-    memset(&s, 0, sizeof s);
-    s.values = values;
-    s.n = n;
-    s.labels = labels;
-    s.vmin = vmin;
-    s.vmax = vmax;
-    s.fixed_range = 1;
-    s.name = name;
-    s.highlight = -1;
-    return s;
+    return (ui_bars_spec){.values = values, .n = n, .labels = labels, .name = name, .vmin = vmin, .vmax = vmax, .fixed_range = 1,
+                          .highlight = -1};
 }
 
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
@@ -615,15 +594,7 @@ static int plot_hover(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
 
 ui_plot_spec ui_plot_line(const float *xs, int n, const float *ys, const char *name)
 {
-    ui_plot_spec s;
-    memset(&s, 0, sizeof s);
-    s.xs = xs;
-    s.n = n;
-    s.ys[0] = ys;
-    s.names[0] = name;
-    s.n_series = 1;
-    s.highlight_x = -1;
-    return s;
+    return (ui_plot_spec){.ys = {ys}, .names = {name}, .n_series = 1, .n = n, .xs = xs, .highlight_x = -1};
 }
 
 int ui_plot(ui_ctx *ui, SDL_Rect r, const ui_plot_spec *s)

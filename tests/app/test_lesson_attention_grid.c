@@ -58,14 +58,14 @@ static float data[5 * 7];
 static void spec(ui_grid_spec *g)
 {
     for (int i = 0; i < 35; i++) data[i] = (float)i / 34.0f;
-    ui_grid_defaults(g);
-    g->data = data;
-    g->rows = 5;
-    g->cols = 7;
+    *g = ui_grid_matrix(data, 5, 7, "B");
+    assert_int_equal(g->stride, 7);
+    assert_int_equal(g->highlight_row, -1);
+    assert_int_equal(g->highlight_col, -1);
+    assert_true(g->vmin == 0.0f && g->vmax == 1.0f && g->cmap == UI_CMAP_VIRIDIS);
     g->row_labels = rl;
     g->col_labels = cl;
     g->title = "B";
-    g->name = "B";
 }
 
 static int inside(SDL_Rect in, SDL_Rect out)

@@ -107,9 +107,7 @@ static void check_map(int rows, int cols, SDL_Rect r, int *cells_w)
     float *d = malloc(sizeof *d * (size_t)rows * (size_t)cols);
     assert_non_null(d);
     for (int i = 0; i < rows * cols; i++) d[i] = (float)i;
-    ui_heatmap_spec s;
-    ui_heatmap_defaults(&s);
-    s.data = d; s.rows = rows; s.cols = cols; s.name = "M";
+    ui_heatmap_spec s = ui_heatmap_matrix(d, rows, cols, UI_CMAP_VIRIDIS, "M");
     ui_heatmap_out out;
     ui_begin_frame(&ui, -1, -1, 0);
     ui_heatmap(&ui, r, &s, &out);

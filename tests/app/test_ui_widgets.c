@@ -93,16 +93,14 @@ static void test_heatmap_hover(void **st)
     (void)st;
     float data[3 * 4] = {0.1f, 0.2f, 0.3f, 0.4f, 1.5f, -2.25f, 0.512345f, 7.0f, 0, 0, -INFINITY, 1};
     const char *rows[3] = {"the", "dog", "cat"};
-    ui_heatmap_spec s;
-    ui_heatmap_defaults(&s);
-    s.data = data;
-    s.rows = 3;
-    s.cols = 4;
-    s.stride = 4;
+    ui_heatmap_spec s = ui_heatmap_matrix(data, 3, 4, UI_CMAP_DIVERGING, "Q");
+    assert_int_equal(s.stride, 4); /* the constructor's defaults: row after row, nothing highlighted, no range */
+    assert_int_equal(s.highlight_row, -1);
+    assert_int_equal(s.highlight_col, -1);
+    assert_int_equal(s.fixed_range, 0);
+    assert_null(s.scale);
     s.row_labels = rows;
-    s.name = "Q";
     s.title = "Q head 0";
-    s.cmap = UI_CMAP_DIVERGING;
     SDL_Rect area = {50, 50, 600, 400};
     ui_heatmap_out out;
     ui_begin_frame(&ui, -1, -1, 0);
@@ -142,26 +140,20 @@ static void test_bars_and_plot_hover(void **st)
     (void)st;
     float v[4] = {0.1f, 0.6f, 0.2f, 0.1f};
     const char *lab[4] = {"der", "hund", "die", "katze"};
-    ui_bars_spec b;
-    memset(&b, 0, sizeof b);
-    b.values = v;
-    b.n = 4;
-    b.labels = lab;
-    b.name = "p";
-    b.highlight = -1;
+    ui_bars_spec b = ui_bars_fixed(v, 4, lab, 0, 1, "p");
+    assert_int_equal(b.fixed_range, 1); /* the constructor: the range given, nothing highlighted, vertical */
+    assert_int_equal(b.highlight, -1);
+    assert_int_equal(b.horizontal, 0);
     SDL_Rect r = {0, 0, 400, 300};
     ui_begin_frame(&ui, 150, 150, 0); /* second of four columns of 100 px */
     assert_int_equal(ui_bars(&ui, r, &b), 1);
     assert_true(ui.hover.value == (double)0.6f);
     assert_non_null(strstr(ui.hover.label, "hund"));
     float ys[5] = {0, 1, 0, -1, 0};
-    ui_plot_spec p;
-    memset(&p, 0, sizeof p);
-    p.ys[0] = ys;
-    p.names[0] = "sin";
-    p.n_series = 1;
-    p.n = 5;
-    p.highlight_x = -1;
+    ui_plot_spec p = ui_plot_line(NULL, 5, ys, "sin");
+    assert_int_equal(p.n_series, 1); /* the constructor: one series, no marked sample */
+    assert_int_equal(p.highlight_x, -1);
+    assert_ptr_equal(p.ys[0], ys);
     ui_begin_frame(&ui, 200, 150, 0);
     int i = ui_plot(&ui, (SDL_Rect){0, 0, 400, 300}, &p);
     assert_true(i >= 0 && i < 5);
