@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lesson_layout.h"
 #include "pca.h"
 
 #define EMB_FIRST 1 /* first id in the PCA: <pad> is left out (see pca_update) */
@@ -51,11 +52,9 @@ static void emb_layout_compute(const lesson_ctx *ctx, int step, emb_layout *L)
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
     memset(L, 0, sizeof *L);
-    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int pad = ui_px(ui, 8);
-    int y = a.y + pad / 2;
-    L->formula = (SDL_Rect){a.x, y, a.w, lh};
-    y += lh + pad / 2;
+    int y = lesson_formula_line(ctx, &L->formula);
     if (step == 0) {
         L->shapes = (SDL_Rect){a.x, y, a.w, sh};
         y += sh + pad;

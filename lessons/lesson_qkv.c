@@ -95,9 +95,7 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
     memset(L, 0, sizeof *L);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int pad = ui_px(ui, 8);
-    int y = a.y + pad / 2;
-    L->formula = (SDL_Rect){a.x, y, a.w, lh};
-    y += lh + pad / 2;
+    int y = lesson_formula_line(ctx, &L->formula);
     int bh = sh + ui_px(ui, 8), bw = ui_px(ui, 150);
     int bx = a.x + a.w - ATTN_N_KINDS * (bw + pad / 2);
     for (int m = 0; m < ATTN_N_KINDS; m++) L->mode_btn[m] = (SDL_Rect){bx + m * (bw + pad / 2), y, bw, bh};
