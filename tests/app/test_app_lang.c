@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "test_util.h"
 
 /* The language app_parse_args picks with this environment (NULL: unset) and these extra arguments. */
 static const char *lang_with(const char *lc_all, const char *lc_messages, const char *lang, const char *flag)
@@ -48,10 +49,5 @@ static void test_lang_from_locale(void **st)
     assert_string_equal(lang_with(NULL, NULL, "en_US.UTF-8", "zh"), "zh");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lang_from_locale),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_lang_from_locale))

@@ -24,6 +24,7 @@
 #include "trace.h"
 #include "ui.h"
 #include "weights.h"
+#include "test_util.h"
 
 static void test_every_lesson_in_tiny_areas(void **state)
 {
@@ -86,8 +87,5 @@ static void test_every_lesson_in_tiny_areas(void **state)
     SDL_Quit();
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_every_lesson_in_tiny_areas)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_every_lesson_in_tiny_areas))

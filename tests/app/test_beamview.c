@@ -17,6 +17,7 @@
 
 #include "beamview.h"
 #include "model_fixture.h"
+#include "test_util.h"
 
 static weights_model g_model;
 
@@ -94,11 +95,6 @@ static void test_cached_per_key(void **st)
     beamview_free(b);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_cached_per_key),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_cached_per_key))

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "test_util.h"
 
 static char dir[256];
 
@@ -277,15 +278,10 @@ static void test_writer_queue_full(void **st)
     SDL_Quit();
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_base_name),
-        cmocka_unit_test_setup_teardown(test_never_overwrites, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mkdir_and_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_in_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_queue_full, setup, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_base_name),
+          cmocka_unit_test_setup_teardown(test_never_overwrites, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_mkdir_and_errors, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_writer_in_order, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_writer_queue_full, setup, teardown))

@@ -19,6 +19,7 @@
 #include "trace.h"
 #include "model_fixture.h"
 #include "weights.h"
+#include "test_util.h"
 
 void lesson_attention_whatif_row(const float *raw, const float *masked, int n, float factor, int scaling,
                                  float sqrt_dk, float *out);
@@ -135,14 +136,9 @@ static void test_matches_the_model(void **st)
     weights_model_free(&m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scaled_row_by_hand),
-        cmocka_unit_test(test_unscaled_row_by_hand),
-        cmocka_unit_test(test_masked_keys),
-        cmocka_unit_test(test_row_stats),
-        cmocka_unit_test(test_matches_the_model),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_scaled_row_by_hand),
+          cmocka_unit_test(test_unscaled_row_by_hand),
+          cmocka_unit_test(test_masked_keys),
+          cmocka_unit_test(test_row_stats),
+          cmocka_unit_test(test_matches_the_model))

@@ -18,6 +18,7 @@
 
 #include "ui.h"
 #include "ui_grid.h"
+#include "test_util.h"
 
 static SDL_Surface *surf;
 static SDL_Renderer *ren;
@@ -183,13 +184,8 @@ static void test_fmt(void **st)
     assert_string_equal(b, "\xE2\x88\x92\xE2\x88\x9E");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout_inside_and_inverse),
-        cmocka_unit_test(test_square_cap_and_labels),
-        cmocka_unit_test(test_draw_matches_layout_and_hover),
-        cmocka_unit_test(test_fmt),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_layout_inside_and_inverse),
+          cmocka_unit_test(test_square_cap_and_labels),
+          cmocka_unit_test(test_draw_matches_layout_and_hover),
+          cmocka_unit_test(test_fmt))

@@ -29,6 +29,7 @@
 #include "ui.h"
 #include "ui_fixture.h"
 #include "weights.h"
+#include "test_util.h"
 
 extern const lesson lesson_embedding, lesson_qkv, lesson_overview;
 
@@ -290,14 +291,9 @@ static void test_overview_links(void **st)
     assert_int_equal(send(&lesson_overview, NULL, &none, SDL_MOUSEBUTTONDOWN, 700, 400, 0), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_embedding_heat_hover),
-        cmocka_unit_test(test_embedding_camera),
-        cmocka_unit_test(test_embedding_cache),
-        cmocka_unit_test(test_qkv),
-        cmocka_unit_test(test_overview_links),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_embedding_heat_hover),
+          cmocka_unit_test(test_embedding_camera),
+          cmocka_unit_test(test_embedding_cache),
+          cmocka_unit_test(test_qkv),
+          cmocka_unit_test(test_overview_links))

@@ -17,6 +17,7 @@
 
 #include "whatif.h"
 #include "model_fixture.h"
+#include "test_util.h"
 
 static weights_model g_model;
 static trace g_live;
@@ -146,12 +147,7 @@ static void test_cached_per_ids(void **st)
     whatif_free(w);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_null_and_errors),
-        cmocka_unit_test(test_same_input_no_mask),
-        cmocka_unit_test(test_cached_per_ids),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_null_and_errors),
+          cmocka_unit_test(test_same_input_no_mask),
+          cmocka_unit_test(test_cached_per_ids))

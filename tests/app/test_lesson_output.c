@@ -19,6 +19,7 @@
 
 #include "trace.h"
 #include "weights.h"
+#include "test_util.h"
 
 int lesson_output_topk(const float *probs, int V, int k, int *ids);
 double lesson_output_dot(const float *h, const float *e_row, int D);
@@ -112,13 +113,8 @@ static void test_together_lighting(void **st)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_topk_by_hand),
-        cmocka_unit_test(test_dot_by_hand),
-        cmocka_unit_test(test_dot_equals_trace_logits),
-        cmocka_unit_test(test_together_lighting),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_topk_by_hand),
+          cmocka_unit_test(test_dot_by_hand),
+          cmocka_unit_test(test_dot_equals_trace_logits),
+          cmocka_unit_test(test_together_lighting))

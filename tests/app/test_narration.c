@@ -13,6 +13,7 @@
 
 #include "lesson.h"
 #include "narration.h"
+#include "test_util.h"
 
 static void test_steps_intro_caption_notes(void **st)
 {
@@ -95,12 +96,7 @@ static void test_shipped_texts(void **st)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_steps_intro_caption_notes),
-        cmocka_unit_test(test_one_step_and_overflow),
-        cmocka_unit_test(test_shipped_texts),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_steps_intro_caption_notes),
+          cmocka_unit_test(test_one_step_and_overflow),
+          cmocka_unit_test(test_shipped_texts))

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "pca.h"
+#include "test_util.h"
 
 static void expect_vec(const double *v, const double *want, int n, double tol)
 {
@@ -197,15 +198,10 @@ static void test_refusals(void **st)
     assert_int_equal(pca_eigen_sym(a, 0, ev, vec, err, sizeof err), -1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_eigen_2x2),
-        cmocka_unit_test(test_eigen_3x3_closed_form),
-        cmocka_unit_test(test_fit_known_covariance),
-        cmocka_unit_test(test_embedding_sized),
-        cmocka_unit_test(test_power_path_matches_jacobi),
-        cmocka_unit_test(test_refusals),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_eigen_2x2),
+          cmocka_unit_test(test_eigen_3x3_closed_form),
+          cmocka_unit_test(test_fit_known_covariance),
+          cmocka_unit_test(test_embedding_sized),
+          cmocka_unit_test(test_power_path_matches_jacobi),
+          cmocka_unit_test(test_refusals))

@@ -16,6 +16,7 @@
 #include <SDL.h>
 
 #include "script.h"
+#include "test_util.h"
 
 static void test_commands(void **st)
 {
@@ -172,14 +173,9 @@ static void test_file_line_numbers(void **st)
     assert_int_equal(script_load("/nonexistent/script.txt", &cmds, err, sizeof err), -1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_commands),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_number_limits),
-        cmocka_unit_test(test_long_line_and_nul),
-        cmocka_unit_test(test_file_line_numbers),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_commands),
+          cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_number_limits),
+          cmocka_unit_test(test_long_line_and_nul),
+          cmocka_unit_test(test_file_line_numbers))

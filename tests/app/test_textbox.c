@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "textbox.h"
+#include "test_util.h"
 
 static textbox tb; /* large: keep it off the stack */
 
@@ -156,14 +157,9 @@ static void test_capacity(void **st)
     assert_int_equal(tb.len, TEXTBOX_CAP - 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_moves),
-        cmocka_unit_test(test_delete_code_points),
-        cmocka_unit_test(test_selection_and_insert),
-        cmocka_unit_test(test_undo_redo),
-        cmocka_unit_test(test_capacity),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_utf8_moves),
+          cmocka_unit_test(test_delete_code_points),
+          cmocka_unit_test(test_selection_and_insert),
+          cmocka_unit_test(test_undo_redo),
+          cmocka_unit_test(test_capacity))

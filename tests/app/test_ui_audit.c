@@ -18,6 +18,7 @@
 
 #include "ui.h"
 #include "ui_fixture.h"
+#include "test_util.h"
 
 static SDL_Surface *surf;
 static SDL_Renderer *ren;
@@ -149,13 +150,8 @@ static void test_rotated(void **st)
     assert_int_equal(ui_audit_clipped(au), 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_overlaps),
-        cmocka_unit_test(test_clipped),
-        cmocka_unit_test(test_fit_and_wrap),
-        cmocka_unit_test(test_rotated),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_overlaps),
+          cmocka_unit_test(test_clipped),
+          cmocka_unit_test(test_fit_and_wrap),
+          cmocka_unit_test(test_rotated))

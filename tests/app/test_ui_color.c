@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "ui.h"
+#include "test_util.h"
 
 static void expect_rgb(SDL_Color c, int r, int g, int b)
 {
@@ -115,14 +116,9 @@ static void test_camera(void **st)
     assert_true(c.pitch <= 1.5f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_viridis_endpoints),
-        cmocka_unit_test(test_viridis_lightness_monotone),
-        cmocka_unit_test(test_diverging),
-        cmocka_unit_test(test_helpers),
-        cmocka_unit_test(test_camera),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_viridis_endpoints),
+          cmocka_unit_test(test_viridis_lightness_monotone),
+          cmocka_unit_test(test_diverging),
+          cmocka_unit_test(test_helpers),
+          cmocka_unit_test(test_camera))

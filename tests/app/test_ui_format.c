@@ -17,6 +17,7 @@
 
 #include "ui.h"
 #include "ui_fixture.h"
+#include "test_util.h"
 
 static void fmt(double v, const char *want)
 {
@@ -144,13 +145,8 @@ static void test_heatmap_fractional(void **st)
     assert_true(w >= 285);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format_value),
-        cmocka_unit_test(test_fmt_sig),
-        cmocka_unit_test(test_format_small_buffer),
-        cmocka_unit_test_setup_teardown(test_heatmap_fractional, setup, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_format_value),
+          cmocka_unit_test(test_fmt_sig),
+          cmocka_unit_test(test_format_small_buffer),
+          cmocka_unit_test_setup_teardown(test_heatmap_fractional, setup, teardown))

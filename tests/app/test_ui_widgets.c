@@ -17,6 +17,7 @@
 #include "lesson.h"
 #include "ui.h"
 #include "ui_fixture.h"
+#include "test_util.h"
 
 static SDL_Surface *surf;
 static SDL_Renderer *ren;
@@ -181,14 +182,9 @@ static void test_registry(void **st)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_cache),
-        cmocka_unit_test(test_wrap_and_utf8),
-        cmocka_unit_test(test_heatmap_hover),
-        cmocka_unit_test(test_bars_and_plot_hover),
-        cmocka_unit_test(test_registry),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_text_cache),
+          cmocka_unit_test(test_wrap_and_utf8),
+          cmocka_unit_test(test_heatmap_hover),
+          cmocka_unit_test(test_bars_and_plot_hover),
+          cmocka_unit_test(test_registry))

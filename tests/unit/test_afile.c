@@ -330,21 +330,16 @@ static void test_symlink_kept(void **state)
     assert_int_equal(n_entries(), 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        TEST_IN_TMPDIR(test_replace_writes_and_replaces),
-        TEST_IN_TMPDIR(test_nothing_under_final_name_until_commit),
-        TEST_IN_TMPDIR(test_new_never_overwrites),
-        TEST_IN_TMPDIR(test_new_taken_meanwhile),
-        TEST_IN_TMPDIR(test_abort_removes_temporary),
-        TEST_IN_TMPDIR(test_full_disk_removes_temporary),
-        TEST_IN_TMPDIR(test_stream_error_fails_commit),
-        TEST_IN_TMPDIR(test_failed_rename_removes_temporary),
-        TEST_IN_TMPDIR(test_bad_names),
-        TEST_IN_TMPDIR(test_long_name),
-        TEST_IN_TMPDIR(test_devices_written_in_place),
-        TEST_IN_TMPDIR(test_symlink_kept),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          TEST_IN_TMPDIR(test_replace_writes_and_replaces),
+          TEST_IN_TMPDIR(test_nothing_under_final_name_until_commit),
+          TEST_IN_TMPDIR(test_new_never_overwrites),
+          TEST_IN_TMPDIR(test_new_taken_meanwhile),
+          TEST_IN_TMPDIR(test_abort_removes_temporary),
+          TEST_IN_TMPDIR(test_full_disk_removes_temporary),
+          TEST_IN_TMPDIR(test_stream_error_fails_commit),
+          TEST_IN_TMPDIR(test_failed_rename_removes_temporary),
+          TEST_IN_TMPDIR(test_bad_names),
+          TEST_IN_TMPDIR(test_long_name),
+          TEST_IN_TMPDIR(test_devices_written_in_place),
+          TEST_IN_TMPDIR(test_symlink_kept))

@@ -474,22 +474,17 @@ static void test_checks_were_real(void **state)
     assert_true(g_big > g_checked / 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linear_backward),
-        cmocka_unit_test(test_softmax_backward),
-        cmocka_unit_test(test_layernorm_backward),
-        cmocka_unit_test(test_relu_backward),
-        cmocka_unit_test(test_attention_backward),
-        cmocka_unit_test(test_embedding_backward),
-        cmocka_unit_test(test_xent_backward),
-        cmocka_unit_test(test_model_backward),
-        cmocka_unit_test(test_model_backward_final_norm_threads),
-        cmocka_unit_test(test_model_backward_dropout),
-        cmocka_unit_test(test_threads_agree),
-        cmocka_unit_test(test_default_size),
-        cmocka_unit_test(test_checks_were_real),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_linear_backward),
+          cmocka_unit_test(test_softmax_backward),
+          cmocka_unit_test(test_layernorm_backward),
+          cmocka_unit_test(test_relu_backward),
+          cmocka_unit_test(test_attention_backward),
+          cmocka_unit_test(test_embedding_backward),
+          cmocka_unit_test(test_xent_backward),
+          cmocka_unit_test(test_model_backward),
+          cmocka_unit_test(test_model_backward_final_norm_threads),
+          cmocka_unit_test(test_model_backward_dropout),
+          cmocka_unit_test(test_threads_agree),
+          cmocka_unit_test(test_default_size),
+          cmocka_unit_test(test_checks_were_real))

@@ -24,6 +24,7 @@
 #include "tok.h"
 #include "trace.h"
 #include "weights.h"
+#include "test_util.h"
 
 static weights_model g_m;
 static trace g_t;
@@ -284,20 +285,15 @@ static void test_weights_other_model_size(void **state)
     model_params_free(&p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty_sentence),
-        cmocka_unit_test(test_only_spaces),
-        cmocka_unit_test(test_ten_thousand_characters),
-        cmocka_unit_test(test_emoji_cjk_rtl),
-        cmocka_unit_test(test_control_characters),
-        cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_all_unknown_words),
-        cmocka_unit_test(test_weights_empty_truncated_huge),
-        cmocka_unit_test(test_weights_wrong_dtype),
-        cmocka_unit_test(test_weights_nan_filled),
-        cmocka_unit_test(test_weights_other_model_size),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_empty_sentence),
+          cmocka_unit_test(test_only_spaces),
+          cmocka_unit_test(test_ten_thousand_characters),
+          cmocka_unit_test(test_emoji_cjk_rtl),
+          cmocka_unit_test(test_control_characters),
+          cmocka_unit_test(test_invalid_utf8),
+          cmocka_unit_test(test_all_unknown_words),
+          cmocka_unit_test(test_weights_empty_truncated_huge),
+          cmocka_unit_test(test_weights_wrong_dtype),
+          cmocka_unit_test(test_weights_nan_filled),
+          cmocka_unit_test(test_weights_other_model_size))

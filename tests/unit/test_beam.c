@@ -335,15 +335,10 @@ static int teardown(void **state)
     return 0;
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_length_penalty),
-        cmocka_unit_test(test_bad_options),
-        cmocka_unit_test(test_scores_use_penalty),
-        cmocka_unit_test(test_beam1_is_greedy),
-        cmocka_unit_test(test_exhaustive_tiny),
-        cmocka_unit_test(test_corpus_beam_vs_greedy),
-    };
-    return cmocka_run_group_tests(tests, NULL, teardown);
-}
+TEST_MAIN(NULL, teardown,
+          cmocka_unit_test(test_length_penalty),
+          cmocka_unit_test(test_bad_options),
+          cmocka_unit_test(test_scores_use_penalty),
+          cmocka_unit_test(test_beam1_is_greedy),
+          cmocka_unit_test(test_exhaustive_tiny),
+          cmocka_unit_test(test_corpus_beam_vs_greedy))

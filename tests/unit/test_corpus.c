@@ -14,6 +14,7 @@
 
 #include "corpus.h"
 #include "tok.h"
+#include "test_util.h"
 
 static void test_vocab(void **state)
 {
@@ -395,21 +396,16 @@ static void test_tsv(void **state)
     corpus_set_free(&s);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vocab),
-        cmocka_unit_test(test_determinism),
-        cmocka_unit_test(test_splits_disjoint),
-        cmocka_unit_test(test_heldout),
-        cmocka_unit_test(test_shapes_and_lengths),
-        cmocka_unit_test(test_generated_equals_translate),
-        cmocka_unit_test(test_translations),
-        cmocka_unit_test(test_translate_rejects),
-        cmocka_unit_test(test_alignment_hand_checked),
-        cmocka_unit_test(test_alignment_dictionary),
-        cmocka_unit_test(test_examples),
-        cmocka_unit_test(test_tsv),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_vocab),
+          cmocka_unit_test(test_determinism),
+          cmocka_unit_test(test_splits_disjoint),
+          cmocka_unit_test(test_heldout),
+          cmocka_unit_test(test_shapes_and_lengths),
+          cmocka_unit_test(test_generated_equals_translate),
+          cmocka_unit_test(test_translations),
+          cmocka_unit_test(test_translate_rejects),
+          cmocka_unit_test(test_alignment_hand_checked),
+          cmocka_unit_test(test_alignment_dictionary),
+          cmocka_unit_test(test_examples),
+          cmocka_unit_test(test_tsv))

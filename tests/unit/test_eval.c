@@ -15,6 +15,7 @@
 #include "eval.h"
 #include "model.h"
 #include "tok.h"
+#include "test_util.h"
 
 static void test_exact(void **state)
 {
@@ -189,17 +190,12 @@ static void test_eval_model_random(void **state)
     model_params_free(&p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exact),
-        cmocka_unit_test(test_bleu_perfect),
-        cmocka_unit_test(test_bleu_one_wrong_word),
-        cmocka_unit_test(test_bleu_brevity),
-        cmocka_unit_test(test_bleu_clipping_and_zero),
-        cmocka_unit_test(test_bleu_corpus_level),
-        cmocka_unit_test(test_align_hand_built),
-        cmocka_unit_test(test_eval_model_random),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_exact),
+          cmocka_unit_test(test_bleu_perfect),
+          cmocka_unit_test(test_bleu_one_wrong_word),
+          cmocka_unit_test(test_bleu_brevity),
+          cmocka_unit_test(test_bleu_clipping_and_zero),
+          cmocka_unit_test(test_bleu_corpus_level),
+          cmocka_unit_test(test_align_hand_built),
+          cmocka_unit_test(test_eval_model_random))

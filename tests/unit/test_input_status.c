@@ -14,6 +14,7 @@
 #include "input_status.h"
 #include "tok.h"
 #include "trace.h"
+#include "test_util.h"
 
 static tok_vocab vocab;
 static trace tr; /* large: static, only the fields input_status reads are set */
@@ -161,13 +162,8 @@ static void test_nothing_to_judge(void **state)
     assert_true(st.reason[0] != 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_in_grammar_agrees), cmocka_unit_test(test_in_grammar_differs),
-        cmocka_unit_test(test_reference_punctuation), cmocka_unit_test(test_unknown_words),
-        cmocka_unit_test(test_outside_grammar), cmocka_unit_test(test_no_eos),
-        cmocka_unit_test(test_nothing_to_judge),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_in_grammar_agrees), cmocka_unit_test(test_in_grammar_differs),
+          cmocka_unit_test(test_reference_punctuation), cmocka_unit_test(test_unknown_words),
+          cmocka_unit_test(test_outside_grammar), cmocka_unit_test(test_no_eos),
+          cmocka_unit_test(test_nothing_to_judge))

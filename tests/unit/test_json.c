@@ -16,6 +16,7 @@
 
 #include "json.h"
 #include "utf8.h"
+#include "test_util.h"
 
 static json_doc parse_ok(const char *text, size_t len)
 {
@@ -352,13 +353,8 @@ static void test_escape(void **state)
     json_free(&doc);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),       cmocka_unit_test(test_integers),     cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_numbers_big),  cmocka_unit_test(test_bad_syntax),   cmocka_unit_test(test_bad_strings),
-        cmocka_unit_test(test_duplicates),   cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_large),
-        cmocka_unit_test(test_random_inputs), cmocka_unit_test(test_escape),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_values),       cmocka_unit_test(test_integers),     cmocka_unit_test(test_strings),
+          cmocka_unit_test(test_numbers_big),  cmocka_unit_test(test_bad_syntax),   cmocka_unit_test(test_bad_strings),
+          cmocka_unit_test(test_duplicates),   cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_large),
+          cmocka_unit_test(test_random_inputs), cmocka_unit_test(test_escape))

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "kernels.h"
+#include "test_util.h"
 
 #define TOL 1e-5
 
@@ -217,19 +218,14 @@ static void test_relu(void **state)
     for (int i = 0; i < 5; i++) assert_true(x[i] == want[i]);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linear_hand),
-        cmocka_unit_test(test_linear_long_rows),
-        cmocka_unit_test(test_linear_no_bias_hand),
-        cmocka_unit_test(test_matmul_matches_reference),
-        cmocka_unit_test(test_softmax_values),
-        cmocka_unit_test(test_softmax_rows_sum_to_one),
-        cmocka_unit_test(test_softmax_masked),
-        cmocka_unit_test(test_layernorm_hand),
-        cmocka_unit_test(test_positional_encoding),
-        cmocka_unit_test(test_relu),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_linear_hand),
+          cmocka_unit_test(test_linear_long_rows),
+          cmocka_unit_test(test_linear_no_bias_hand),
+          cmocka_unit_test(test_matmul_matches_reference),
+          cmocka_unit_test(test_softmax_values),
+          cmocka_unit_test(test_softmax_rows_sum_to_one),
+          cmocka_unit_test(test_softmax_masked),
+          cmocka_unit_test(test_layernorm_hand),
+          cmocka_unit_test(test_positional_encoding),
+          cmocka_unit_test(test_relu))

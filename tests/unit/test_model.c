@@ -592,17 +592,12 @@ static void test_validation(void **state)
     assert_int_equal(model_run_ids(&f->p, good, 2, good, 1, NULL, t, err, sizeof err), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_attention_by_hand),
-        cmocka_unit_test(test_against_reference),
-        cmocka_unit_test_setup_teardown(test_trace_block, setup_default, teardown_default),
-        cmocka_unit_test_setup_teardown(test_invariants_and_teacher_forcing, setup_default, teardown_default),
-        cmocka_unit_test_setup_teardown(test_stops_at_eos_and_max_steps, setup_default, teardown_default),
-        cmocka_unit_test_setup_teardown(test_odd_sentences, setup_default, teardown_default),
-        cmocka_unit_test_setup_teardown(test_no_causal_mask, setup_default, teardown_default),
-        cmocka_unit_test_setup_teardown(test_validation, setup_default, teardown_default),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_attention_by_hand),
+          cmocka_unit_test(test_against_reference),
+          cmocka_unit_test_setup_teardown(test_trace_block, setup_default, teardown_default),
+          cmocka_unit_test_setup_teardown(test_invariants_and_teacher_forcing, setup_default, teardown_default),
+          cmocka_unit_test_setup_teardown(test_stops_at_eos_and_max_steps, setup_default, teardown_default),
+          cmocka_unit_test_setup_teardown(test_odd_sentences, setup_default, teardown_default),
+          cmocka_unit_test_setup_teardown(test_no_causal_mask, setup_default, teardown_default),
+          cmocka_unit_test_setup_teardown(test_validation, setup_default, teardown_default))

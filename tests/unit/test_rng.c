@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "rng.h"
+#include "test_util.h"
 
 /* splitmix64 from state 0: the reference values of Vigna's splitmix64.c */
 static void test_sequence(void **state)
@@ -33,8 +34,6 @@ static void test_uniform(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sequence), cmocka_unit_test(test_uniform)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_sequence),
+          cmocka_unit_test(test_uniform))

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "tok.h"
+#include "test_util.h"
 
 static const char *const WORDS[] = {
     "<pad>", "<bos>", "<eos>", "<unk>", "the", "dog", "sees", "cat", ".", ",", "?", "!",
@@ -267,20 +268,15 @@ static void test_detokenize(void **state)
     assert_string_equal(out, "");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vocab_basics),
-        cmocka_unit_test(test_vocab_errors),
-        cmocka_unit_test(test_lowercase_and_punct),
-        cmocka_unit_test(test_umlauts_round_trip),
-        cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_control_chars_are_space),
-        cmocka_unit_test(test_emoji_is_unk),
-        cmocka_unit_test(test_empty_and_spaces),
-        cmocka_unit_test(test_truncation_counts),
-        cmocka_unit_test(test_nearest),
-        cmocka_unit_test(test_detokenize),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_vocab_basics),
+          cmocka_unit_test(test_vocab_errors),
+          cmocka_unit_test(test_lowercase_and_punct),
+          cmocka_unit_test(test_umlauts_round_trip),
+          cmocka_unit_test(test_invalid_utf8),
+          cmocka_unit_test(test_control_chars_are_space),
+          cmocka_unit_test(test_emoji_is_unk),
+          cmocka_unit_test(test_empty_and_spaces),
+          cmocka_unit_test(test_truncation_counts),
+          cmocka_unit_test(test_nearest),
+          cmocka_unit_test(test_detokenize))

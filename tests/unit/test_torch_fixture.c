@@ -23,6 +23,7 @@
 #include "tok.h"
 #include "trace.h"
 #include "weights.h"
+#include "test_util.h"
 
 #define TOL 1e-4
 
@@ -222,12 +223,7 @@ static void test_torch_vocab(void **state)
     weights_model_free(&m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_torch_paper),
-        cmocka_unit_test(test_torch_default),
-        cmocka_unit_test(test_torch_vocab),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_torch_paper),
+          cmocka_unit_test(test_torch_default),
+          cmocka_unit_test(test_torch_vocab))

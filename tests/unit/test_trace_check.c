@@ -161,13 +161,8 @@ static void test_shipped_model_scaled(void **state)
     weights_model_free(&m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_finite_run_reports_nothing),
-        cmocka_unit_test(test_overflow_found_where_it_happens),
-        cmocka_unit_test(test_order_of_computation),
-        cmocka_unit_test(test_shipped_model_scaled),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_finite_run_reports_nothing),
+          cmocka_unit_test(test_overflow_found_where_it_happens),
+          cmocka_unit_test(test_order_of_computation),
+          cmocka_unit_test(test_shipped_model_scaled))

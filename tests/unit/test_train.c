@@ -365,17 +365,12 @@ static void test_nan_stops_without_update(void **state)
     train_state_free(s);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_adam_by_hand),
-        cmocka_unit_test(test_lr_schedule),
-        cmocka_unit_test(test_batch_fill),
-        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_overfits_tiny_task),
-        cmocka_unit_test(test_resume_equals_straight_run),
-        cmocka_unit_test(test_bad_checkpoints_refused),
-        cmocka_unit_test(test_nan_stops_without_update),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_adam_by_hand),
+          cmocka_unit_test(test_lr_schedule),
+          cmocka_unit_test(test_batch_fill),
+          cmocka_unit_test(test_deterministic),
+          cmocka_unit_test(test_overfits_tiny_task),
+          cmocka_unit_test(test_resume_equals_straight_run),
+          cmocka_unit_test(test_bad_checkpoints_refused),
+          cmocka_unit_test(test_nan_stops_without_update))

@@ -22,6 +22,7 @@
 #include "train.h"
 #include "train_history.h"
 #include "train_run.h"
+#include "test_util.h"
 
 static void assert_near(double got, double want, double tol)
 {
@@ -314,16 +315,11 @@ static void test_nan_stops_naming_the_step(void **state)
     train_run_free(r);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schedule_formula),
-        cmocka_unit_test(test_label_smoothing_by_hand),
-        cmocka_unit_test(test_history_bounds),
-        cmocka_unit_test(test_history_file),
-        cmocka_unit_test(test_run_learns_and_is_deterministic),
-        cmocka_unit_test(test_pause_reset_safety),
-        cmocka_unit_test(test_nan_stops_naming_the_step),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_schedule_formula),
+          cmocka_unit_test(test_label_smoothing_by_hand),
+          cmocka_unit_test(test_history_bounds),
+          cmocka_unit_test(test_history_file),
+          cmocka_unit_test(test_run_learns_and_is_deterministic),
+          cmocka_unit_test(test_pause_reset_safety),
+          cmocka_unit_test(test_nan_stops_naming_the_step))

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "tok.h"
 #include "utf8.h"
+#include "test_util.h"
 
 /* Decodes s (length n) fully; expects exactly len bytes and code point cp. */
 static void expect_valid(const char *s, size_t n, int len, uint32_t cp)
@@ -181,15 +182,10 @@ static void test_prev_matches_next(void **st)
     assert_int_equal(utf8_cut(s, n, n + 5), n);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_lengths),
-        cmocka_unit_test(test_overlong),
-        cmocka_unit_test(test_surrogates_and_range),
-        cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_endless_continuation),
-        cmocka_unit_test(test_prev_matches_next),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_valid_lengths),
+          cmocka_unit_test(test_overlong),
+          cmocka_unit_test(test_surrogates_and_range),
+          cmocka_unit_test(test_truncated),
+          cmocka_unit_test(test_endless_continuation),
+          cmocka_unit_test(test_prev_matches_next))

@@ -784,30 +784,25 @@ static void test_mkmodel_tool(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_round_trip_final_norm),
-        cmocka_unit_test(test_round_trip_no_vocab),
-        cmocka_unit_test(test_header_layout),
-        cmocka_unit_test(test_prefixed_names),
-        cmocka_unit_test(test_reject_empty_and_short),
-        cmocka_unit_test(test_reject_header_length),
-        cmocka_unit_test(test_reject_bad_json),
-        cmocka_unit_test(test_reject_dtype),
-        cmocka_unit_test(test_reject_shape),
-        cmocka_unit_test(test_reject_offsets),
-        cmocka_unit_test(test_reject_truncated_data),
-        cmocka_unit_test(test_reject_missing_and_unknown),
-        cmocka_unit_test(test_reject_metadata),
-        cmocka_unit_test(test_reject_vocab),
-        cmocka_unit_test(test_reject_nan_inf),
-        cmocka_unit_test(test_mutation_sweep),
-        cmocka_unit_test(test_save_errors),
-        cmocka_unit_test(test_save_replaces),
-        cmocka_unit_test(test_save_fails_midway),
-        cmocka_unit_test(test_mkmodel_tool),
-    };
-    return cmocka_run_group_tests(tests, test_tmpdir_setup, test_tmpdir_teardown);
-}
+TEST_MAIN(test_tmpdir_setup, test_tmpdir_teardown,
+          cmocka_unit_test(test_round_trip),
+          cmocka_unit_test(test_round_trip_final_norm),
+          cmocka_unit_test(test_round_trip_no_vocab),
+          cmocka_unit_test(test_header_layout),
+          cmocka_unit_test(test_prefixed_names),
+          cmocka_unit_test(test_reject_empty_and_short),
+          cmocka_unit_test(test_reject_header_length),
+          cmocka_unit_test(test_reject_bad_json),
+          cmocka_unit_test(test_reject_dtype),
+          cmocka_unit_test(test_reject_shape),
+          cmocka_unit_test(test_reject_offsets),
+          cmocka_unit_test(test_reject_truncated_data),
+          cmocka_unit_test(test_reject_missing_and_unknown),
+          cmocka_unit_test(test_reject_metadata),
+          cmocka_unit_test(test_reject_vocab),
+          cmocka_unit_test(test_reject_nan_inf),
+          cmocka_unit_test(test_mutation_sweep),
+          cmocka_unit_test(test_save_errors),
+          cmocka_unit_test(test_save_replaces),
+          cmocka_unit_test(test_save_fails_midway),
+          cmocka_unit_test(test_mkmodel_tool))

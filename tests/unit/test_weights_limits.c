@@ -210,13 +210,8 @@ static void test_vocab_as_typed(void **state)
     tok_vocab_free(&v);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_non_regular_refused, test_tmpdir_setup, test_tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_reads_only_what_the_header_declares, test_tmpdir_setup, test_tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_sixteen_plus_sixteen_layers, test_tmpdir_setup, test_tmpdir_teardown),
-        cmocka_unit_test_setup_teardown(test_vocab_as_typed, test_tmpdir_setup, test_tmpdir_teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test_setup_teardown(test_non_regular_refused, test_tmpdir_setup, test_tmpdir_teardown),
+          cmocka_unit_test_setup_teardown(test_reads_only_what_the_header_declares, test_tmpdir_setup, test_tmpdir_teardown),
+          cmocka_unit_test_setup_teardown(test_sixteen_plus_sixteen_layers, test_tmpdir_setup, test_tmpdir_teardown),
+          cmocka_unit_test_setup_teardown(test_vocab_as_typed, test_tmpdir_setup, test_tmpdir_teardown))

@@ -1,6 +1,7 @@
 /* test_util.h - set-up code the unit tests share (library tlab_unit_support,
  * linked into every tests/unit and tests/app test): a scratch directory made
- * and removed around a test, and the small model sizes the tests build.
+ * and removed around a test, the small model sizes the tests build, and the
+ * main of a test program (TEST_MAIN).
  * Test set-up only: nothing here asserts, so every check stays in its test.
  */
 #ifndef TEST_UTIL_H
@@ -19,6 +20,16 @@ extern char test_tmpdir[256];
 int test_tmpdir_setup(void **state);
 int test_tmpdir_teardown(void **state);
 #define TEST_IN_TMPDIR(f) cmocka_unit_test_setup_teardown(f, test_tmpdir_setup, test_tmpdir_teardown)
+
+/* The main of a test program: runs the cmocka tests given (cmocka_unit_test(f),
+ * TEST_IN_TMPDIR(f), ...) as one group, between the group's set-up and
+ * tear-down (NULL for none); its exit status is the number of tests failed. */
+#define TEST_MAIN(group_setup, group_teardown, ...)                              \
+    int main(void)                                                             \
+    {                                                                          \
+        const struct CMUnitTest tests[] = {__VA_ARGS__};                       \
+        return cmocka_run_group_tests(tests, group_setup, group_teardown);     \
+    }
 
 /* The default model's configuration (model_config_default(V)) made small:
  * d_model D, H heads, `layers` encoder and decoder layers, d_ff F, max_len L. */
