@@ -122,19 +122,20 @@ static void entry_free(cache_entry *e)
     free(e);
 }
 
-void ui_free(ui_ctx *ui)
+/* Frees every text texture and wrap of the cache (the struct itself stays). */
+static void cache_release(ui_text_cache *c)
 {
-    if (!ui) return;
-    if (ui->cache) {
-        cache_entry *e = ui->cache->head;
-        while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
-        for (int i = 0; i < WRAP_CACHE; i++) {
-            free(ui->cache->wraps[i].starts); free(ui->cache->wraps[i].lens); free(ui->cache->wraps[i].heads);
-            free(ui->cache->wraps[i].text);
-        }
-        free(ui->cache);
-        ui->cache = NULL;
+    cache_entry *e = c->head;
+    while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
+    for (int i = 0; i < WRAP_CACHE; i++) {
+        free(c->wraps[i].starts); free(c->wraps[i].lens); free(c->wraps[i].heads);
+        free(c->wraps[i].text);
     }
+}
+
+/* Closes every opened font size of every face and fallback (they open again on demand). */
+static void fonts_close(ui_ctx *ui)
+{
     for (int f = 0; f < UI_N_FACES; f++)
         for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
     memset(ui->n_fonts, 0, sizeof ui->n_fonts);
@@ -144,27 +145,26 @@ void ui_free(ui_ctx *ui)
     }
 }
 
+void ui_free(ui_ctx *ui)
+{
+    if (!ui) return;
+    if (ui->cache) {
+        cache_release(ui->cache);
+        free(ui->cache);
+        ui->cache = NULL;
+    }
+    fonts_close(ui);
+}
+
 /* Everything here comes back on demand, so this only costs the next frame's
  * re-rendering. The monkey test uses it so that its two memory readings
  * compare what the app holds, not how full its bounded caches happen to be. */
 void ui_cache_clear(ui_ctx *ui)
 {
     if (!ui || !ui->cache) return;
-    ui_text_cache *c = ui->cache;
-    cache_entry *e = c->head;
-    while (e) { cache_entry *n = e->next; entry_free(e); e = n; }
-    for (int i = 0; i < WRAP_CACHE; i++) {
-        free(c->wraps[i].starts); free(c->wraps[i].lens); free(c->wraps[i].heads);
-        free(c->wraps[i].text);
-    }
-    memset(c, 0, sizeof *c);
-    for (int f = 0; f < UI_N_FACES; f++)
-        for (int i = 0; i < ui->n_fonts[f]; i++) if (ui->fonts[f][i]) TTF_CloseFont(ui->fonts[f][i]);
-    memset(ui->n_fonts, 0, sizeof ui->n_fonts);
-    for (int k = 0; k < UI_N_FALLBACK; k++) {
-        for (int i = 0; i < ui->n_fb[k]; i++) if (ui->fb_fonts[k][i]) TTF_CloseFont(ui->fb_fonts[k][i]);
-        ui->n_fb[k] = 0;
-    }
+    cache_release(ui->cache);
+    memset(ui->cache, 0, sizeof *ui->cache);
+    fonts_close(ui);
 }
 
 void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
