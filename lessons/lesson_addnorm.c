@@ -69,6 +69,20 @@ static const char *an_sub_label(int dec, int sub)
     return dec ? "after masked self-attention" : "after attention";
 }
 
+/* One Add & Norm of the view: its input x, the sub-layer's output, the norm's
+ * trace and weights, and their names. */
+static void an_sublayer(an_view *v, const float *x, const float *sub, const trace_addnorm *an, const float *gamma, const float *beta,
+                        const char *sub_name, const char *norm)
+{
+    v->m[0] = x;
+    v->m[1] = sub;
+    v->an = an;
+    v->gamma = gamma;
+    v->beta = beta;
+    v->sub_name = sub_name;
+    v->norm = norm;
+}
+
 static void an_view_get(const addnorm_state *s, const lesson_ctx *ctx, an_view *v)
 {
     const trace *tr = ctx->tr;
@@ -82,31 +96,17 @@ static void an_view_get(const addnorm_state *s, const lesson_ctx *ctx, an_view *
     if (!v->dec) {
         const trace_enc_layer *E = &tr->enc[v->l];
         const model_enc_layer *P = &ctx->params->enc[v->l];
-        if (v->sub == AN_ATTN) {
-            v->m[0] = E->input; v->m[1] = E->self.out; v->an = &E->norm1;
-            v->gamma = P->norm1_weight; v->beta = P->norm1_bias;
-            v->sub_name = "MultiHead(x)"; v->norm = "norm1";
-        } else {
-            v->m[0] = E->norm1.out; v->m[1] = E->ffn.out; v->an = &E->norm2;
-            v->gamma = P->norm2_weight; v->beta = P->norm2_bias;
-            v->sub_name = "FFN(x)"; v->norm = "norm2";
-        }
+        if (v->sub == AN_ATTN) an_sublayer(v, E->input, E->self.out, &E->norm1, P->norm1_weight, P->norm1_bias, "MultiHead(x)", "norm1");
+        else an_sublayer(v, E->norm1.out, E->ffn.out, &E->norm2, P->norm2_weight, P->norm2_bias, "FFN(x)", "norm2");
     } else {
         const trace_dec_layer *Dl = &tr->dec[v->l];
         const model_dec_layer *P = &ctx->params->dec[v->l];
-        if (v->sub == AN_ATTN) {
-            v->m[0] = Dl->input; v->m[1] = Dl->self.out; v->an = &Dl->norm1;
-            v->gamma = P->norm1_weight; v->beta = P->norm1_bias;
-            v->sub_name = "MaskedAttn(x)"; v->norm = "norm1";
-        } else if (v->sub == AN_CROSS) {
-            v->m[0] = Dl->norm1.out; v->m[1] = Dl->cross.out; v->an = &Dl->norm2;
-            v->gamma = P->norm2_weight; v->beta = P->norm2_bias;
-            v->sub_name = "CrossAttn(x)"; v->norm = "norm2";
-        } else {
-            v->m[0] = Dl->norm2.out; v->m[1] = Dl->ffn.out; v->an = &Dl->norm3;
-            v->gamma = P->norm3_weight; v->beta = P->norm3_bias;
-            v->sub_name = "FFN(x)"; v->norm = "norm3";
-        }
+        if (v->sub == AN_ATTN)
+            an_sublayer(v, Dl->input, Dl->self.out, &Dl->norm1, P->norm1_weight, P->norm1_bias, "MaskedAttn(x)", "norm1");
+        else if (v->sub == AN_CROSS)
+            an_sublayer(v, Dl->norm1.out, Dl->cross.out, &Dl->norm2, P->norm2_weight, P->norm2_bias, "CrossAttn(x)", "norm2");
+        else
+            an_sublayer(v, Dl->norm2.out, Dl->ffn.out, &Dl->norm3, P->norm3_weight, P->norm3_bias, "FFN(x)", "norm3");
     }
     v->m[2] = v->an->sum;
     v->m[3] = v->an->out;

@@ -122,13 +122,19 @@ static SDL_Rect inset(const lesson_ctx *ctx, SDL_Rect r)
 
 /* ---- step 0: watch it learn ---- */
 
-/* 1 when a history curve has fewer than 2 points to draw: then empty (what is
- * missing) stands in its place. */
-static int history_too_short(const lesson_ctx *ctx, SDL_Rect r, int n, const char *empty)
+/* The start of a history curve of n points: with fewer than 2, empty (what is
+ * missing) stands in its place and 0 is returned; else three float arrays of
+ * n from the scratch arena (the steps and two series), 0 when out of memory. */
+static int curve_start(const lesson_ctx *ctx, SDL_Rect r, int n, const char *empty, float **xs, float **a, float **b)
 {
-    if (n >= 2) return 0;
-    ui_text(ctx->ui, UI_SANS, UI_SIZE_BODY, r.x, r.y, ctx->ui->theme->text_dim, UI_LEFT | UI_TOP, empty);
-    return 1;
+    if (n < 2) {
+        ui_text(ctx->ui, UI_SANS, UI_SIZE_BODY, r.x, r.y, ctx->ui->theme->text_dim, UI_LEFT | UI_TOP, empty);
+        return 0;
+    }
+    *xs = lesson_floats(ctx, (size_t)n);
+    *a = lesson_floats(ctx, (size_t)n);
+    *b = lesson_floats(ctx, (size_t)n);
+    return *xs && *a && *b;
 }
 
 /* The plot of series a and b (named; b NULL: a alone) over the training steps xs [n]. */
@@ -147,9 +153,8 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
 {
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_points : 0;
-    if (history_too_short(ctx, r, n, "loss: no steps yet")) return;
-    float *xs = lesson_floats(ctx, (size_t)n), *tl = lesson_floats(ctx, (size_t)n), *vl = lesson_floats(ctx, (size_t)n);
-    if (!xs || !tl || !vl) return;
+    float *xs, *tl, *vl;
+    if (!curve_start(ctx, r, n, "loss: no steps yet", &xs, &tl, &vl)) return;
     int e = -1;
     for (int i = 0; i < n; i++) {
         xs[i] = (float)h->points[i].step;
@@ -166,9 +171,8 @@ static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
 {
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_evals : 0;
-    if (history_too_short(ctx, r, n, "exact match: measured every 50 steps")) return;
-    float *xs = lesson_floats(ctx, (size_t)n), *ys = lesson_floats(ctx, (size_t)n), *ta = lesson_floats(ctx, (size_t)n);
-    if (!xs || !ys || !ta) return;
+    float *xs, *ys, *ta;
+    if (!curve_start(ctx, r, n, "exact match: measured every 50 steps", &xs, &ys, &ta)) return;
     for (int i = 0; i < n; i++) {
         xs[i] = (float)h->evals[i].step;
         ys[i] = 100.0f * h->evals[i].exact;
