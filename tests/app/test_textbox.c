@@ -93,6 +93,19 @@ static void test_selection_and_insert(void **st)
     assert_string_equal(tb.text, "x");
 }
 
+/* Undo (redo) does a step, and leaves text in the box. */
+static void undo_to(const char *text)
+{
+    assert_int_equal(textbox_undo(&tb), 1);
+    assert_string_equal(tb.text, text);
+}
+
+static void redo_to(const char *text)
+{
+    assert_int_equal(textbox_redo(&tb), 1);
+    assert_string_equal(tb.text, text);
+}
+
 static void test_undo_redo(void **st)
 {
     (void)st;
@@ -101,15 +114,11 @@ static void test_undo_redo(void **st)
     textbox_insert(&tb, " runs");
     textbox_backspace(&tb);
     assert_string_equal(tb.text, "the dog run");
-    assert_int_equal(textbox_undo(&tb), 1);
-    assert_string_equal(tb.text, "the dog runs");
-    assert_int_equal(textbox_undo(&tb), 1);
-    assert_string_equal(tb.text, "the dog");
+    undo_to("the dog runs");
+    undo_to("the dog");
     assert_int_equal(textbox_undo(&tb), 0);
-    assert_int_equal(textbox_redo(&tb), 1);
-    assert_string_equal(tb.text, "the dog runs");
-    assert_int_equal(textbox_redo(&tb), 1);
-    assert_string_equal(tb.text, "the dog run");
+    redo_to("the dog runs");
+    redo_to("the dog run");
     assert_int_equal(textbox_redo(&tb), 0);
     /* consecutive typing is one undo step; moving the cursor starts a new one */
     textbox_set(&tb, "the");
@@ -120,12 +129,9 @@ static void test_undo_redo(void **st)
     textbox_left(&tb, 0);
     textbox_type(&tb, "x");
     assert_string_equal(tb.text, "the dx\xC3\xBC");
-    assert_int_equal(textbox_undo(&tb), 1);
-    assert_string_equal(tb.text, "the d\xC3\xBC");
-    assert_int_equal(textbox_undo(&tb), 1);
-    assert_string_equal(tb.text, "the");
-    assert_int_equal(textbox_redo(&tb), 1);
-    assert_string_equal(tb.text, "the d\xC3\xBC");
+    undo_to("the d\xC3\xBC");
+    undo_to("the");
+    redo_to("the d\xC3\xBC");
     /* a new edit clears the redo list */
     textbox_undo(&tb);
     textbox_insert(&tb, "!");

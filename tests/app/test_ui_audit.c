@@ -47,6 +47,15 @@ static int teardown(void **st)
 
 static void begin(void) { ui_begin_frame(&ui, -1, -1, 0); ui_audit_begin(au, 800, 600); }
 
+/* The audit's overlap i is between the texts want_a and want_b (in that order). */
+static void overlap_is(int i, const char *want_a, const char *want_b)
+{
+    const char *a, *b;
+    ui_audit_overlap(au, i, &a, &b);
+    assert_string_equal(a, want_a);
+    assert_string_equal(b, want_b);
+}
+
 static void test_overlaps(void **st)
 {
     (void)st;
@@ -71,10 +80,7 @@ static void test_overlaps(void **st)
     ui_text(&ui, UI_SANS, UI_SIZE_BODY, 100, 100, white, UI_LEFT, "query"); /* the same again: one text, not a pair */
     assert_int_equal(ui_audit_finish(au), 0);
     assert_int_equal(ui_audit_overlaps(au), 2);
-    const char *a, *b;
-    ui_audit_overlap(au, 0, &a, &b);
-    assert_string_equal(a, "query");
-    assert_string_equal(b, "key");
+    overlap_is(0, "query", "key");
 }
 
 static void test_clipped(void **st)
@@ -141,10 +147,7 @@ static void test_rotated(void **st)
     ui_text(&ui, UI_SANS, UI_SIZE_SMALL, 100 - lh / 2, 50 + len + 6, white, UI_CENTER | UI_TOP, "under");  /* below its start */
     assert_int_equal(ui_audit_finish(au), 0);
     assert_int_equal(ui_audit_overlaps(au), 1);
-    const char *a, *b;
-    ui_audit_overlap(au, 0, &a, &b);
-    assert_string_equal(a, "column");
-    assert_string_equal(b, "X");
+    overlap_is(0, "column", "X");
     ui_text_rotated(&ui, UI_SANS, UI_SIZE_SMALL, 100, 590, white, "column"); /* runs off the bottom */
     assert_int_equal(ui_audit_finish(au), 0);
     assert_int_equal(ui_audit_clipped(au), 1);

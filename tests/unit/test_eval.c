@@ -27,13 +27,20 @@ static void test_exact(void **state)
     assert_int_equal(eval_exact(a, 0, b, 0), 1);
 }
 
+/* The BLEU counts after one sentence: hypothesis h [nh] against reference r [nr]. */
+static eval_bleu bleu_of(const int *h, int nh, const int *r, int nr)
+{
+    eval_bleu b;
+    eval_bleu_init(&b);
+    eval_bleu_add(&b, h, nh, r, nr);
+    return b;
+}
+
 static void test_bleu_perfect(void **state)
 {
     static const int r[] = {10, 11, 12, 13, 14, 15};
-    eval_bleu b;
     (void)state;
-    eval_bleu_init(&b);
-    eval_bleu_add(&b, r, 6, r, 6);
+    eval_bleu b = bleu_of(r, 6, r, 6);
     assert_float_equal(eval_bleu_score(&b), 100.0, 1e-9);
     assert_float_equal(eval_bleu_bp(&b), 1.0, 1e-12);
 }
@@ -44,10 +51,8 @@ static void test_bleu_one_wrong_word(void **state)
      * p1 = 7/8, p2 = 5/7 (ab bc cd fg gh), p3 = 3/6 (abc bcd fgh), p4 = 1/5 (abcd);
      * product = 0.875 * 5/7 * 0.5 * 0.2 = 0.0625, fourth root = 0.5 -> BLEU 50. */
     static const int r[] = {1, 2, 3, 4, 5, 6, 7, 8}, h[] = {1, 2, 3, 4, 99, 6, 7, 8};
-    eval_bleu b;
     (void)state;
-    eval_bleu_init(&b);
-    eval_bleu_add(&b, h, 8, r, 8);
+    eval_bleu b = bleu_of(h, 8, r, 8);
     assert_int_equal(b.match[0], 7);
     assert_int_equal(b.total[0], 8);
     assert_int_equal(b.match[1], 5);
@@ -62,10 +67,8 @@ static void test_bleu_brevity(void **state)
     /* ref 1..6, hyp 1..5: every precision is 1, c = 5 < r = 6,
      * BP = exp(1 - 6/5) = exp(-0.2) = 0.818730753... -> BLEU 81.8730753. */
     static const int r[] = {1, 2, 3, 4, 5, 6};
-    eval_bleu b;
     (void)state;
-    eval_bleu_init(&b);
-    eval_bleu_add(&b, r, 5, r, 6);
+    eval_bleu b = bleu_of(r, 5, r, 6);
     assert_float_equal(eval_bleu_bp(&b), 0.8187307531, 1e-9);
     assert_float_equal(eval_bleu_score(&b), 81.87307531, 1e-7);
 }
@@ -74,10 +77,8 @@ static void test_bleu_clipping_and_zero(void **state)
 {
     /* hyp "7 7 7 7 7" against ref "7 8 9 10": the unigram 7 counts once. */
     static const int r[] = {7, 8, 9, 10}, h[] = {7, 7, 7, 7, 7};
-    eval_bleu b;
     (void)state;
-    eval_bleu_init(&b);
-    eval_bleu_add(&b, h, 5, r, 4);
+    eval_bleu b = bleu_of(h, 5, r, 4);
     assert_int_equal(b.match[0], 1);
     assert_int_equal(b.total[0], 5);
     assert_int_equal(b.match[1], 0);
@@ -93,10 +94,8 @@ static void test_bleu_corpus_level(void **state)
     static const int r1[] = {40, 41, 42, 43};
     static const int r2[] = {1, 2, 3, 4, 5, 6, 7, 8}, h2[] = {1, 2, 3, 4, 99, 6, 7, 8};
     double want = 100.0 * pow(11.0 / 12.0 * 8.0 / 10.0 * 5.0 / 8.0 * 2.0 / 6.0, 0.25);
-    eval_bleu b;
     (void)state;
-    eval_bleu_init(&b);
-    eval_bleu_add(&b, r1, 4, r1, 4);
+    eval_bleu b = bleu_of(r1, 4, r1, 4);
     eval_bleu_add(&b, h2, 8, r2, 8);
     assert_float_equal(eval_bleu_score(&b), want, 1e-9);
     assert_float_equal(want, 62.5192, 1e-3);   /* written out: the sum is not a mean of sentence BLEUs */

@@ -40,6 +40,22 @@ static void fake_run(const char *english, const char *german, int finished, int 
     tr.n_tgt = finished ? tr.n_out + 1 : 32;
 }
 
+/* The status input_status_judge gives the fake run (fake_run's arguments). */
+static input_status judged(const char *english, const char *german, int finished, int max_words)
+{
+    input_status st;
+    fake_run(english, german, finished, max_words);
+    input_status_judge(&tr, &vocab, &st);
+    return st;
+}
+
+/* The status is of kind k, whose slug is slug. */
+static void kind_is(const input_status *st, input_status_kind k, const char *slug)
+{
+    assert_int_equal(st->kind, k);
+    assert_string_equal(input_status_slug(st->kind), slug);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -60,9 +76,7 @@ static int teardown(void **state)
 static void test_in_grammar_agrees(void **state)
 {
     (void)state;
-    input_status st;
-    fake_run("the dog sees the cat", "der hund sieht die katze", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
+    input_status st = judged("the dog sees the cat", "der hund sieht die katze", 1, 31);
     assert_int_equal(st.kind, INPUT_IN_GRAMMAR);
     assert_true(st.has_reference);
     assert_string_equal(st.reference, "der hund sieht die katze");
@@ -74,25 +88,21 @@ static void test_in_grammar_agrees(void **state)
 static void test_in_grammar_differs(void **state)
 {
     (void)state;
-    input_status st;
-    fake_run("the dog sees the cat", "der hund sieht den hund", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
+    input_status st = judged("the dog sees the cat", "der hund sieht den hund", 1, 31);
     assert_int_equal(st.kind, INPUT_IN_GRAMMAR);
     assert_true(st.has_reference);
     assert_false(st.agrees);
     assert_non_null(strstr(st.reason, "differs"));
     /* one word short of the reference is not agreement either */
-    fake_run("the dog sees the cat", "der hund sieht die", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
+    st = judged("the dog sees the cat", "der hund sieht die", 1, 31);
     assert_false(st.agrees);
 }
 
 static void test_reference_punctuation(void **state)
 {
     (void)state;
-    input_status st; /* the reference is written as the model's output is: no space before "," */
-    fake_run("I know that the big dog sees the small cat", "ich weiß , dass der große hund die kleine katze sieht", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
+    /* the reference is written as the model's output is: no space before "," */
+    input_status st = judged("I know that the big dog sees the small cat", "ich weiß , dass der große hund die kleine katze sieht", 1, 31);
     assert_int_equal(st.kind, INPUT_IN_GRAMMAR);
     assert_string_equal(st.reference, "ich weiß, dass der große hund die kleine katze sieht");
     assert_true(st.agrees);
@@ -101,16 +111,12 @@ static void test_reference_punctuation(void **state)
 static void test_unknown_words(void **state)
 {
     (void)state;
-    input_status st;
-    fake_run("hello", "manchmal denken wir", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
-    assert_int_equal(st.kind, INPUT_UNKNOWN_WORDS);
-    assert_string_equal(input_status_slug(st.kind), "unknown_words");
+    input_status st = judged("hello", "manchmal denken wir", 1, 31);
+    kind_is(&st, INPUT_UNKNOWN_WORDS, "unknown_words");
     assert_false(st.has_reference);
     assert_non_null(strstr(st.reason, "a word the model never learned: \"hello\"; it is read as <unk>"));
     /* several, and no <eos> as well: the first problem names the kind, the reason says both */
-    fake_run("the weather is nice today", "die männer spielen", 0, 31);
-    input_status_judge(&tr, &vocab, &st);
+    st = judged("the weather is nice today", "die männer spielen", 0, 31);
     assert_int_equal(st.kind, INPUT_UNKNOWN_WORDS);
     assert_non_null(strstr(st.reason, "\"weather\", \"is\", \"nice\"; they are read"));
     assert_non_null(strstr(st.reason, "limit of 32 tokens without <eos>"));
@@ -119,17 +125,13 @@ static void test_unknown_words(void **state)
 static void test_outside_grammar(void **state)
 {
     (void)state;
-    input_status st;
-    fake_run("the dog sees", "der hund sieht den hund", 1, 31);
-    input_status_judge(&tr, &vocab, &st);
-    assert_int_equal(st.kind, INPUT_OUTSIDE_GRAMMAR);
-    assert_string_equal(input_status_slug(st.kind), "outside_grammar");
+    input_status st = judged("the dog sees", "der hund sieht den hund", 1, 31);
+    kind_is(&st, INPUT_OUTSIDE_GRAMMAR, "outside_grammar");
     assert_false(st.has_reference);
     assert_string_equal(st.reference, "");
     assert_non_null(strstr(st.reason, "the corpus grammar cannot parse this sentence (expected"));
     /* cut to fit the model: never in the grammar, said why */
-    fake_run("the dog sees the cat", "der hund sieht", 1, 3);
-    input_status_judge(&tr, &vocab, &st);
+    st = judged("the dog sees the cat", "der hund sieht", 1, 3);
     assert_int_equal(st.kind, INPUT_OUTSIDE_GRAMMAR);
     assert_non_null(strstr(st.reason, "has 5 words and the model reads at most 3"));
 }
@@ -137,16 +139,12 @@ static void test_outside_grammar(void **state)
 static void test_no_eos(void **state)
 {
     (void)state;
-    input_status st;
-    fake_run("today today today", "heute heute heute", 0, 31);
-    input_status_judge(&tr, &vocab, &st);
-    assert_int_equal(st.kind, INPUT_NO_EOS);
-    assert_string_equal(input_status_slug(st.kind), "no_eos");
+    input_status st = judged("today today today", "heute heute heute", 0, 31);
+    kind_is(&st, INPUT_NO_EOS, "no_eos");
     assert_non_null(strstr(st.reason, "reached the limit of 32 tokens without <eos>"));
     assert_non_null(strstr(st.reason, "cannot parse it either"));
     /* in the grammar but cut short (e.g. tlab-run --max-steps): still no_eos, with its reference */
-    fake_run("the dog sees the cat", "der hund", 0, 31);
-    input_status_judge(&tr, &vocab, &st);
+    st = judged("the dog sees the cat", "der hund", 0, 31);
     assert_int_equal(st.kind, INPUT_NO_EOS);
     assert_true(st.has_reference);
     assert_false(st.agrees);

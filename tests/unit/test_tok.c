@@ -18,6 +18,13 @@ static const char *const WORDS[] = {
 };
 #define N_WORDS ((int)(sizeof WORDS / sizeof WORDS[0]))
 
+/* The tokens of s (at most 8) with the test's vocabulary; returns how many. */
+static int tokens_of(void **state, const char *s, tok_token t[8])
+{
+    int total;
+    return tok_tokenize(*state, s, t, 8, &total);
+}
+
 static int setup(void **state)
 {
     static tok_vocab v;
@@ -100,10 +107,8 @@ static void test_lowercase_and_punct(void **state)
 
 static void test_umlauts_round_trip(void **state)
 {
-    const tok_vocab *v = *state;
     tok_token t[8];
-    int total;
-    int n = tok_tokenize(v, "Über Straße", t, 8, &total);
+    int n = tokens_of(state, "Über Straße", t);
     assert_int_equal(n, 2);
     assert_string_equal(t[0].text, "über");
     assert_string_equal(t[1].text, "straße");
@@ -116,17 +121,15 @@ static void test_umlauts_round_trip(void **state)
     assert_string_equal(out, "äöüàéøþ×ß");
     /* Ids back to text keep the umlauts. */
     const int ids[] = { 12, 13 };
-    tok_detokenize(v, ids, 2, out, sizeof out);
+    tok_detokenize(*state, ids, 2, out, sizeof out);
     assert_string_equal(out, "über straße");
 }
 
 static void test_invalid_utf8(void **state)
 {
-    const tok_vocab *v = *state;
     tok_token t[8];
-    int total;
     /* \xff is never valid; \xc3 alone is a truncated sequence; \xe0\x80\x80 is overlong. */
-    int n = tok_tokenize(v, "do\xffg cat \xc3", t, 8, &total);
+    int n = tokens_of(state, "do\xffg cat \xc3", t);
     assert_int_equal(n, 3);
     assert_string_equal(t[0].text, "do\xef\xbf\xbdg"); /* U+FFFD inside the word */
     assert_int_equal(t[0].id, TOK_UNK);
@@ -134,7 +137,7 @@ static void test_invalid_utf8(void **state)
     assert_string_equal(t[1].text, "cat");
     assert_int_equal(t[1].id, 7);
     assert_string_equal(t[2].text, "\xef\xbf\xbd");
-    n = tok_tokenize(v, "\xe0\x80\x80", t, 8, &total);
+    n = tokens_of(state, "\xe0\x80\x80", t);
     assert_int_equal(n, 1);
     assert_string_equal(t[0].text, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* one per bad byte */
     assert_int_equal(t[0].byte_len, 3);
@@ -142,10 +145,8 @@ static void test_invalid_utf8(void **state)
 
 static void test_control_chars_are_space(void **state)
 {
-    const tok_vocab *v = *state;
     tok_token t[8];
-    int total;
-    int n = tok_tokenize(v, "\tthe\x01" "dog\r\ncat\x7f", t, 8, &total);
+    int n = tokens_of(state, "\tthe\x01" "dog\r\ncat\x7f", t);
     assert_int_equal(n, 3);
     assert_string_equal(t[0].text, "the");
     assert_string_equal(t[1].text, "dog");
@@ -155,10 +156,8 @@ static void test_control_chars_are_space(void **state)
 
 static void test_emoji_is_unk(void **state)
 {
-    const tok_vocab *v = *state;
     tok_token t[8];
-    int total;
-    int n = tok_tokenize(v, "the \xf0\x9f\x90\xb6 dog\xf0\x9f\x98\x80", t, 8, &total);
+    int n = tokens_of(state, "the \xf0\x9f\x90\xb6 dog\xf0\x9f\x98\x80", t);
     assert_int_equal(n, 3);
     assert_string_equal(t[1].text, "\xf0\x9f\x90\xb6");
     assert_int_equal(t[1].id, TOK_UNK);
