@@ -10,22 +10,17 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "app.h"
+#include "bench_args.h"
 
 int main(int argc, char **argv)
 {
-    int frames = 300;
     /* --frames is ours; everything else is the app's own options */
+    const char *frames_arg = NULL;
     char *args[64];
-    int n = 0;
-    args[n++] = argv[0];
-    for (int i = 1; i < argc && n < 60; i++) {
-        if (!strcmp(argv[i], "--frames") && i + 1 < argc) frames = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--size") && i + 1 < argc) { args[n++] = "--export-size"; args[n++] = argv[++i]; }
-        else args[n++] = argv[i];
-    }
+    int n = bench_app_args(argc, argv, "--frames", &frames_arg, args, 64);
+    int frames = frames_arg ? atoi(frames_arg) : 300;
     if (frames < 10) frames = 10;
     app_options o;
     int rc = app_parse_args(n, args, &o, stdout, stderr);

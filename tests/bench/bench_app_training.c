@@ -11,21 +11,16 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "app.h"
+#include "bench_args.h"
 
 int main(int argc, char **argv)
 {
-    double limit = 120.0;
+    const char *limit_arg = NULL;
     char *args[64];
-    int n = 0;
-    args[n++] = argv[0];
-    for (int i = 1; i < argc && n < 60; i++) {
-        if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--size") && i + 1 < argc) { args[n++] = "--export-size"; args[n++] = argv[++i]; }
-        else args[n++] = argv[i];
-    }
+    int n = bench_app_args(argc, argv, "--limit", &limit_arg, args, 64);
+    double limit = limit_arg ? atof(limit_arg) : 120.0;
     if (!(limit >= 1.0 && limit <= 3600.0)) {
         fprintf(stderr, "bench_app_training: --limit must be 1..3600 seconds\n");
         return 2;
