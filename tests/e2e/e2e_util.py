@@ -163,6 +163,11 @@ class Lab:
         if r.returncode != 0:
             fail("script %s: exit %d: %s" % (name, r.returncode, r.stderr))
 
+    def each_trace(self, sentences):
+        """(index, sentence, its tlab-run trace) for each of sentences."""
+        for i, sentence in enumerate(sentences):
+            yield i, sentence, self.trace(sentence)
+
     def trace(self, sentence):
         r = subprocess.run([self.run] + self.model_args + ["--trace-json", "-", sentence], capture_output=True, text=True)
         if r.returncode != 0:

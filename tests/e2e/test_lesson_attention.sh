@@ -17,10 +17,8 @@ lab = Lab(*sys.argv[1:4])
 
 sentences = ["the dog sees the cat", "today the young children have found a black ball in the garden"]
 dumps, shots = [], []
-for si, sent in enumerate(sentences):
-    tr = lab.trace(sent)
-    W = tr["attention"]["encoder"]
-    S = len(tr["src_ids"])
+for si, sent, tr in lab.each_trace(sentences):
+    W, S = tr["attention"]["encoder"], len(tr["src_ids"])
     # step 3 (softmax): geometry first, with layer 2 and head 3 selected
     pre = lab.typed(sent, "attention") + ["key rightbracket", "key period", "key period"]
     lab.script(pre + [lab.dump("g1_%d" % si), "key Right", "key Right", lab.dump("g%d" % si)], "g%d" % si)

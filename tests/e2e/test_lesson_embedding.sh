@@ -13,23 +13,14 @@
 source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 
 PYTHONPATH=$HERE python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
-import array, json, math, re, struct, subprocess, sys
+import math, re, sys
 import e2e_util
 app, run, tmp, assets = sys.argv[1:5]
 
 lab, fail = e2e_util.Lab(app, run, tmp), e2e_util.fail
 app_script, load, check_png = lab.script, lab.load, lambda path, w, h: e2e_util.check_png(path, w, h, fail)
 
-def tensor(path, name):
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    h = json.loads(b[8:8 + n])
-    s, e = h[name]["data_offsets"]
-    a = array.array("f")
-    a.frombytes(b[8 + n + s:8 + n + e])
-    return h[name]["shape"], a
-
-(V, D), E = tensor(assets + "/model.safetensors", "embedding.weight")
+(V, D), E = e2e_util.tensor(assets + "/model.safetensors", "embedding.weight")
 scale = math.sqrt(D)
 # total variance of rows 1..V-1 (the lesson leaves <pad> out), in double
 rows = range(1, V)
@@ -37,12 +28,11 @@ mean = [sum(E[i * D + j] for i in rows) / len(rows) for j in range(D)]
 total = sum(sum((E[i * D + j] - mean[j]) ** 2 for j in range(D)) for i in rows) / len(rows)
 
 def start(sentence):
-    return ["key slash", "key ctrl+a", "type " + sentence, "key Return", "lesson embedding"]
+    return lab.typed(sentence, "embedding")
 
 sentences = ["the dog sees the cat", "today the young children have found a black ball in the garden"]
 seen = []
-for si, sent in enumerate(sentences):
-    tr = json.loads(subprocess.run([run, "--trace-json", "-", sent], capture_output=True, text=True, check=True).stdout)
+for si, sent, tr in lab.each_trace(sentences):
     src = tr["src_ids"]
     S = len(src)
     app_script(start(sent) + ["dump %s/g%d.json" % (tmp, si)], "g%d" % si)

@@ -15,10 +15,8 @@ lab = Lab(*sys.argv[1:4])
 
 sentences = ["the dog sees the cat", "i know that the big dog sees the small cat"]
 mems, shots = [], []
-for si, sent in enumerate(sentences):
-    tr = lab.trace(sent)
-    W = tr["attention"]["encoder"]
-    S = len(tr["src_ids"])
+for si, sent, tr in lab.each_trace(sentences):
+    W, S = tr["attention"]["encoder"], len(tr["src_ids"])
     NL, H = tr["config"]["n_enc_layers"], tr["config"]["n_heads"]
     lab.script(lab.typed(sent, "encoder-stack") + [lab.dump("g%d" % si)], "g%d" % si)
     g = lab.load("g%d" % si)

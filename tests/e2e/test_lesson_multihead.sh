@@ -18,10 +18,8 @@ lab = Lab(*sys.argv[1:5])
 
 sentences = ["the dog sees the cat", "a young woman does not help the old man"]
 dumps, shots = [], []
-for si, sent in enumerate(sentences):
-    tr = lab.trace(sent)
-    W = tr["attention"]["encoder"]
-    S = len(tr["src_ids"])
+for si, sent, tr in lab.each_trace(sentences):
+    W, S = tr["attention"]["encoder"], len(tr["src_ids"])
     lab.script(lab.typed(sent, "multi-head") + [lab.dump("g%d" % si), "key Right", lab.dump("gs%d" % si)], "g%d" % si)
     g = lab.load("g%d" % si)
     if g["lesson_slug"] != "multi-head": fail("not on multi-head: %s" % g["lesson_slug"])

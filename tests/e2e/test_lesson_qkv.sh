@@ -12,25 +12,18 @@
 source "$(dirname "$0")/lib.sh" # BIN ASSETS APP RUN HERE T MODEL, headless SDL, HOME in T, fail, check_png, png_ok
 
 PYTHONPATH=$HERE python3 - "$APP" "$RUN" "$T" "$TLAB_ASSETS" <<'EOF'
-import array, json, math, re, struct, subprocess, sys
+import math, re, sys
 import e2e_util
 app, run, tmp, assets = sys.argv[1:5]
 
 lab, fail = e2e_util.Lab(app, run, tmp), e2e_util.fail
 app_script, load, check_png = lab.script, lab.load, lambda path, w, h: e2e_util.check_png(path, w, h, fail)
 
-blob = open(assets + "/model.safetensors", "rb").read()
-hn = struct.unpack("<Q", blob[:8])[0]
-header = json.loads(blob[8:8 + hn])
 def tensor(name):
-    s, e = header[name]["data_offsets"]
-    a = array.array("f")
-    a.frombytes(blob[8 + hn + s:8 + hn + e])
-    return a
+    return e2e_util.tensor(assets + "/model.safetensors", name)[1]
 
-E = tensor("embedding.weight")
-V, D = header["embedding.weight"]["shape"]
-H = json.loads(subprocess.run([run, "--trace-json", "-", "the"], capture_output=True, text=True, check=True).stdout)["config"]["n_heads"]
+(V, D), E = e2e_util.tensor(assets + "/model.safetensors", "embedding.weight")
+H = lab.trace("the")["config"]["n_heads"]
 K = D // H
 W = {"enc": tensor("encoder.layers.0.self_attn.in_proj_weight"), "dec": tensor("decoder.layers.0.self_attn.in_proj_weight")}
 B = {"enc": tensor("encoder.layers.0.self_attn.in_proj_bias"), "dec": tensor("decoder.layers.0.self_attn.in_proj_bias")}
@@ -55,12 +48,11 @@ def grid(rect, nx, ny):
     return [(x + w * (a + 0.5) / nx, y + h * (b + 0.5) / ny) for a in range(nx) for b in range(ny)]
 
 def start(sentence):
-    return ["key slash", "key ctrl+a", "type " + sentence, "key Return", "lesson qkv"]
+    return lab.typed(sentence, "qkv")
 
 sentences = ["the dog sees the cat", "today the young children have found a black ball in the garden"]
 values = []
-for si, sent in enumerate(sentences):
-    tr = json.loads(subprocess.run([run, "--trace-json", "-", sent], capture_output=True, text=True, check=True).stdout)
+for si, sent, tr in lab.each_trace(sentences):
     src, tgt = tr["src_ids"], tr["tgt_ids"]
     Xe, Xd = layer0_input(src), layer0_input(tgt)
     app_script(start(sent) + ["dump %s/g%d.json" % (tmp, si)], "g%d" % si)
@@ -91,32 +83,32 @@ for si, sent in enumerate(sentences):
         tag = re.match(r"[a-z]+", nm).group(0)
         hv = load(nm)["hover"]
         if not hv or hv.get("value") is None: continue
-        lab, val = hv["label"], hv["value"]
+        label, val = hv["label"], hv["value"]
         if tag in ("q", "k", "v", "dk"):
-            m = re.match(r"([QKV]) head (\d+) \[(\d+)\]\[(\d+)\] \(\u201c(.*?)\u201d, dim (\d+)\)", lab)
+            m = re.match(r"([QKV]) head (\d+) \[(\d+)\]\[(\d+)\] \(\u201c(.*?)\u201d, dim (\d+)\)", label)
             if not m: continue
             P, h1, i, j, word = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)), m.group(5)
             p = "QKV".index(P)
             side, X, ids = ("dec", Xd, tgt) if tag == "dk" else ("enc", Xe, src)
             want_p, want_h = {"q": (0, 0), "k": (1, 0), "v": (2, 1), "dk": (1, 1)}[tag]
-            if (p, h1 - 1) != (want_p, want_h): fail("%s: hover %r is not %s of head %d" % (nm, lab, "QKV"[want_p], want_h + 1))
+            if (p, h1 - 1) != (want_p, want_h): fail("%s: hover %r is not %s of head %d" % (nm, label, "QKV"[want_p], want_h + 1))
             words = tr["src_words"] if side == "enc" else tr["tgt_words"]
             if i >= len(ids) or word != words[i]:
                 fail("%s: row %d is named %r, the trace has %r" % (nm, i, word, words[i] if i < len(words) else None))
             want = proj(X, side, p, want_h, i, j)
         elif tag == "x":
-            m = re.match(r"X\[(\d+)\]\[(\d+)\]", lab)
+            m = re.match(r"X\[(\d+)\]\[(\d+)\]", label)
             if not m: continue
             i, d = int(m.group(1)), int(m.group(2))
             want = Xe[i][d]
         else:
-            m = re.search(r"in_proj_weight\[(\d+)\]\[(\d+)\]", lab)
+            m = re.search(r"in_proj_weight\[(\d+)\]\[(\d+)\]", label)
             if not m: continue
             r, d = int(m.group(1)), int(m.group(2))
             if not (0 <= r < K): fail("W_Q of head 1 shows row %d" % r)
             want = W["enc"][r * D + d]
         if abs(val - want) > 2e-4 * max(1.0, abs(want)):
-            fail("%s: %r = %.7g, expected %.7g" % (nm, lab, val, want))
+            fail("%s: %r = %.7g, expected %.7g" % (nm, label, val, want))
         counts[tag] = counts.get(tag, 0) + 1
         got.append(round(val, 5))
     for tag in ("q", "k", "x", "w", "v", "dk"):
