@@ -104,6 +104,16 @@ static void test_number_limits(void **st)
     assert_non_null(strstr(err, "100..8192"));
 }
 
+/* A new temporary script file, open for writing; path (a mkstemp template) gets its name. */
+static FILE *temp_script(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    return f;
+}
+
 /* A line longer than SCRIPT_LINE_MAX is one error with its own line number
  * (fgets with a fixed buffer split it and ran the tail as a command); a NUL
  * inside a line is an error (it cut the text). */
@@ -111,9 +121,7 @@ static void test_long_line_and_nul(void **st)
 {
     (void)st;
     char path[] = "/tmp/tlab-script-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    FILE *f = temp_script(path);
     fputs("type a\n\ntype ", f);
     for (int i = 0; i < 3000; i++) fputc('x', f);
     fputs("quit\nquit\n", f);
@@ -147,9 +155,7 @@ static void test_file_line_numbers(void **st)
 {
     (void)st;
     char path[] = "/tmp/tlab-script-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    FILE *f = temp_script(path);
     fputs("# a comment\ntype hello\n\nclick 1\nquit\n", f);
     fclose(f);
     script_cmd *cmds = NULL;

@@ -163,6 +163,15 @@ static void expect_reject(const char *header, const unsigned char *data, size_t 
     free(buf);
 }
 
+/* The valid file with from replaced by to in its header is refused, with
+ * needle1 (and needle2 when not NULL) in the message. */
+static void expect_reject_edit(const valid_file *vf, const char *from, const char *to, const char *needle1, const char *needle2)
+{
+    char *h = replace(vf->header, from, to);
+    expect_reject(h, vf->data, vf->data_len, needle1, needle2);
+    free(h);
+}
+
 /* Byte offset of a tensor in the data section, from the saved table. */
 static size_t data_offset(const valid_file *vf, const char *name)
 {
@@ -293,9 +302,7 @@ static void test_prefixed_names(void **state)
     free(h);
 
     /* Both "x" and "model.x": the same tensor twice. */
-    h = replace(vf.header, "\"encoder.layers.0.norm1.bias\":{", "\"model.encoder.layers.0.norm1.weight\":{");
-    expect_reject(h, vf.data, vf.data_len, "appears twice", "encoder.layers.0.norm1.weight");
-    free(h);
+    expect_reject_edit(&vf, "\"encoder.layers.0.norm1.bias\":{", "\"model.encoder.layers.0.norm1.weight\":{", "appears twice", "encoder.layers.0.norm1.weight");
     valid_free(&vf);
 }
 
@@ -358,14 +365,10 @@ static void test_reject_bad_json(void **state)
     (void)state;
     valid_file vf;
     valid_make(&vf, 0);
-    char *h = replace(vf.header, "\"dtype\":\"F32\"", "\"dtype\":F32");
-    expect_reject(h, vf.data, vf.data_len, "not valid JSON", "unexpected character 'F'");
-    free(h);
+    expect_reject_edit(&vf, "\"dtype\":\"F32\"", "\"dtype\":F32", "not valid JSON", "unexpected character 'F'");
     expect_reject("[1,2,3]", vf.data, vf.data_len, "not a JSON object", NULL);
     expect_reject("{\"a\":1,}", vf.data, vf.data_len, "not valid JSON", NULL);
-    h = replace(vf.header, "\"__metadata__\"", "\"__metadata_\"");
-    expect_reject(h, vf.data, vf.data_len, "no __metadata__", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\"__metadata__\"", "\"__metadata_\"", "no __metadata__", NULL);
     valid_free(&vf);
 }
 
@@ -374,10 +377,8 @@ static void test_reject_dtype(void **state)
     (void)state;
     valid_file vf;
     valid_make(&vf, 0);
-    char *h = replace(vf.header, "\"encoder.layers.1.linear2.weight\":{\"dtype\":\"F32\"",
-                      "\"encoder.layers.1.linear2.weight\":{\"dtype\":\"F16\"");
-    expect_reject(h, vf.data, vf.data_len, "encoder.layers.1.linear2.weight", "dtype is F16");
-    free(h);
+    expect_reject_edit(&vf, "\"encoder.layers.1.linear2.weight\":{\"dtype\":\"F32\"",
+                      "\"encoder.layers.1.linear2.weight\":{\"dtype\":\"F16\"", "encoder.layers.1.linear2.weight", "dtype is F16");
     valid_free(&vf);
 }
 
@@ -387,19 +388,13 @@ static void test_reject_shape(void **state)
     valid_file vf;
     valid_make(&vf, 0);
     /* linear1.weight is [F, D] = [12, 8]; transposed it has the same size. */
-    char *h = replace(vf.header, "\"decoder.layers.0.linear1.weight\":{\"dtype\":\"F32\",\"shape\":[12,8]",
-                      "\"decoder.layers.0.linear1.weight\":{\"dtype\":\"F32\",\"shape\":[8,12]");
-    expect_reject(h, vf.data, vf.data_len, "decoder.layers.0.linear1.weight", "shape [8, 12] does not match [12, 8]");
-    free(h);
+    expect_reject_edit(&vf, "\"decoder.layers.0.linear1.weight\":{\"dtype\":\"F32\",\"shape\":[12,8]",
+                      "\"decoder.layers.0.linear1.weight\":{\"dtype\":\"F32\",\"shape\":[8,12]", "decoder.layers.0.linear1.weight", "shape [8, 12] does not match [12, 8]");
     /* A vector given as a matrix. */
-    h = replace(vf.header, "\"encoder.layers.0.norm2.bias\":{\"dtype\":\"F32\",\"shape\":[8]",
-                "\"encoder.layers.0.norm2.bias\":{\"dtype\":\"F32\",\"shape\":[8,1]");
-    expect_reject(h, vf.data, vf.data_len, "encoder.layers.0.norm2.bias", "shape [8, 1]");
-    free(h);
+    expect_reject_edit(&vf, "\"encoder.layers.0.norm2.bias\":{\"dtype\":\"F32\",\"shape\":[8]",
+                "\"encoder.layers.0.norm2.bias\":{\"dtype\":\"F32\",\"shape\":[8,1]", "encoder.layers.0.norm2.bias", "shape [8, 1]");
     /* The metadata say d_model 16: every shape disagrees, starting with the embedding. */
-    h = replace(vf.header, "\"d_model\":\"8\"", "\"d_model\":\"16\"");
-    expect_reject(h, vf.data, vf.data_len, "embedding.weight", "does not match [15, 16]");
-    free(h);
+    expect_reject_edit(&vf, "\"d_model\":\"8\"", "\"d_model\":\"16\"", "embedding.weight", "does not match [15, 16]");
     valid_free(&vf);
 }
 
@@ -414,29 +409,19 @@ static void test_reject_offsets(void **state)
     /* Overlap: moved 8 bytes back into in_proj_weight. */
     snprintf(from, sizeof from, "\"data_offsets\":[%zu,%zu]", b, b + 96);
     snprintf(to, sizeof to, "\"data_offsets\":[%zu,%zu]", b - 8, b + 88);
-    char *h = replace(vf.header, from, to);
-    expect_reject(h, vf.data, vf.data_len, "overlap", name);
-    free(h);
+    expect_reject_edit(&vf, from, to, "overlap", name);
     /* Size not 4 * count. */
     snprintf(to, sizeof to, "\"data_offsets\":[%zu,%zu]", b, b + 92);
-    h = replace(vf.header, from, to);
-    expect_reject(h, vf.data, vf.data_len, name, "hold 92 bytes");
-    free(h);
+    expect_reject_edit(&vf, from, to, name, "hold 92 bytes");
     /* Backwards. */
     snprintf(to, sizeof to, "\"data_offsets\":[%zu,%zu]", b + 96, b);
-    h = replace(vf.header, from, to);
-    expect_reject(h, vf.data, vf.data_len, name, "end before they begin");
-    free(h);
+    expect_reject_edit(&vf, from, to, name, "end before they begin");
     /* Not two integers. */
     snprintf(to, sizeof to, "\"data_offsets\":[%zu.5,%zu]", b, b + 96);
-    h = replace(vf.header, from, to);
-    expect_reject(h, vf.data, vf.data_len, name, "data_offsets must be [begin, end]");
-    free(h);
+    expect_reject_edit(&vf, from, to, name, "data_offsets must be [begin, end]");
     /* Outside the data section. */
     snprintf(to, sizeof to, "\"data_offsets\":[%zu,%zu]", vf.data_len, vf.data_len + 96);
-    h = replace(vf.header, from, to);
-    expect_reject(h, vf.data, vf.data_len, name, "past the end of the data section");
-    free(h);
+    expect_reject_edit(&vf, from, to, name, "past the end of the data section");
     valid_free(&vf);
 }
 
@@ -465,13 +450,9 @@ static void test_reject_missing_and_unknown(void **state)
     char *h = remove_entry(vf.header, "decoder.layers.1.norm3.bias");
     expect_reject(h, vf.data, vf.data_len, "missing tensor \"decoder.layers.1.norm3.bias\"", NULL);
     free(h);
-    h = replace(vf.header, "\"decoder.layers.1.norm3.bias\"", "\"decoder.layers.1.norm4.bias\"");
-    expect_reject(h, vf.data, vf.data_len, "unknown tensor \"decoder.layers.1.norm4.bias\"", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\"decoder.layers.1.norm3.bias\"", "\"decoder.layers.1.norm4.bias\"", "unknown tensor \"decoder.layers.1.norm4.bias\"", NULL);
     /* A layer the sizes do not have. */
-    h = replace(vf.header, "\"encoder.layers.1.linear1.bias\"", "\"encoder.layers.2.linear1.bias\"");
-    expect_reject(h, vf.data, vf.data_len, "unknown tensor \"encoder.layers.2.linear1.bias\"", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\"encoder.layers.1.linear1.bias\"", "\"encoder.layers.2.linear1.bias\"", "unknown tensor \"encoder.layers.2.linear1.bias\"", NULL);
     valid_free(&vf);
 
     /* Final norms come as four: one missing is named. */
@@ -487,27 +468,14 @@ static void test_reject_metadata(void **state)
     (void)state;
     valid_file vf;
     valid_make(&vf, 0);
-    char *h = replace(vf.header, "\"nhead\":\"2\"", "\"nhead\":2");
-    expect_reject(h, vf.data, vf.data_len, "metadata \"nhead\" is a number, not a string", NULL);
-    free(h);
-    h = replace(vf.header, "\"nhead\":\"2\",", "");
-    expect_reject(h, vf.data, vf.data_len, "metadata \"nhead\" is missing", NULL);
-    free(h);
-    h = replace(vf.header, "\"nhead\":\"2\"", "\"nhead\":\"2x\"");
-    expect_reject(h, vf.data, vf.data_len, "\"nhead\" is \"2x\", not an integer", NULL);
-    free(h);
-    h = replace(vf.header, "\"nhead\":\"2\"", "\"nhead\":\"3\"");
-    expect_reject(h, vf.data, vf.data_len, "absurd sizes", "multiple of nhead");
-    free(h);
-    h = replace(vf.header, "\"d_model\":\"8\"", "\"d_model\":\"100000\"");
-    expect_reject(h, vf.data, vf.data_len, "absurd sizes", "d_model");
-    free(h);
-    h = replace(vf.header, "\"d_model\":\"8\"", "\"d_model\":\"99999999999999999999\"");
-    expect_reject(h, vf.data, vf.data_len, "d_model", "not an integer");
-    free(h);
-    h = replace(vf.header, "\"layer_norm_eps\":\"1e-05\"", "\"layer_norm_eps\":\"tiny\"");
-    expect_reject(h, vf.data, vf.data_len, "layer_norm_eps", "not a number");
-    free(h);
+    char *h;
+    expect_reject_edit(&vf, "\"nhead\":\"2\"", "\"nhead\":2", "metadata \"nhead\" is a number, not a string", NULL);
+    expect_reject_edit(&vf, "\"nhead\":\"2\",", "", "metadata \"nhead\" is missing", NULL);
+    expect_reject_edit(&vf, "\"nhead\":\"2\"", "\"nhead\":\"2x\"", "\"nhead\" is \"2x\", not an integer", NULL);
+    expect_reject_edit(&vf, "\"nhead\":\"2\"", "\"nhead\":\"3\"", "absurd sizes", "multiple of nhead");
+    expect_reject_edit(&vf, "\"d_model\":\"8\"", "\"d_model\":\"100000\"", "absurd sizes", "d_model");
+    expect_reject_edit(&vf, "\"d_model\":\"8\"", "\"d_model\":\"99999999999999999999\"", "d_model", "not an integer");
+    expect_reject_edit(&vf, "\"layer_norm_eps\":\"1e-05\"", "\"layer_norm_eps\":\"tiny\"", "layer_norm_eps", "not a number");
     /* Sizes large but legal, file tiny: rejected before allocating gigabytes. */
     h = replace(vf.header, "\"dim_feedforward\":\"12\"", "\"dim_feedforward\":\"65536\"");
     char *h2 = replace(h, "\"d_model\":\"8\"", "\"d_model\":\"4096\"");
@@ -523,28 +491,16 @@ static void test_reject_vocab(void **state)
     valid_file vf;
     valid_make(&vf, 0);
     /* vocab_size disagrees with the embedding rows. */
-    char *h = replace(vf.header, "\"vocab_size\":\"15\"", "\"vocab_size\":\"16\"");
-    expect_reject(h, vf.data, vf.data_len, "embedding.weight", "has 15 rows but vocab_size is 16");
-    free(h);
+    expect_reject_edit(&vf, "\"vocab_size\":\"15\"", "\"vocab_size\":\"16\"", "embedding.weight", "has 15 rows but vocab_size is 16");
     /* The vocab array is longer than vocab_size. */
-    h = replace(vf.header, "\\\"sieht\\\",", "\\\"sieht\\\",\\\"maus\\\",");
-    expect_reject(h, vf.data, vf.data_len, "vocab has 16 words but vocab_size is 15", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\\\"sieht\\\",", "\\\"sieht\\\",\\\"maus\\\",", "vocab has 16 words but vocab_size is 15", NULL);
     /* A duplicate word. */
-    h = replace(vf.header, "\\\"sieht\\\",", "\\\"katze\\\",");
-    expect_reject(h, vf.data, vf.data_len, "\"katze\" appears twice (ids 11 and 12)", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\\\"sieht\\\",", "\\\"katze\\\",", "\"katze\" appears twice (ids 11 and 12)", NULL);
     /* Not starting with the specials. */
-    h = replace(vf.header, "\\\"<bos>\\\"", "\\\"<BOS>\\\"");
-    expect_reject(h, vf.data, vf.data_len, "vocab must start with <pad> <bos> <eos> <unk>", "id 1 is \"<BOS>\"");
-    free(h);
+    expect_reject_edit(&vf, "\\\"<bos>\\\"", "\\\"<BOS>\\\"", "vocab must start with <pad> <bos> <eos> <unk>", "id 1 is \"<BOS>\"");
     /* Not an array of strings. */
-    h = replace(vf.header, "\\\"sieht\\\",", "7,");
-    expect_reject(h, vf.data, vf.data_len, "vocab word 12 is a number", NULL);
-    free(h);
-    h = replace(vf.header, "\"vocab\":\"[", "\"vocab\":\"{[");
-    expect_reject(h, vf.data, vf.data_len, "metadata \"vocab\" is not a JSON array of strings", NULL);
-    free(h);
+    expect_reject_edit(&vf, "\\\"sieht\\\",", "7,", "vocab word 12 is a number", NULL);
+    expect_reject_edit(&vf, "\"vocab\":\"[", "\"vocab\":\"{[", "metadata \"vocab\" is not a JSON array of strings", NULL);
     valid_free(&vf);
 }
 
