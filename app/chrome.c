@@ -145,8 +145,10 @@ static void draw_translation(app *a, ui_ctx *ui, const app_layout *L, int record
     /* the verdict (trusted or not, the grammar's reference) right after the translation, never cut away by it */
     int judged = a->trace_ok && strcmp(a->shown_sentence, s) == 0, gap = ui_px(ui, 10);
     int vw = judged ? verdict_width(ui, &a->status, 1, maxw / 2) : 0;
+    ui->scrolled = 1; /* a translation cut here shows whole while hovered (below): not a clip for the audit */
     int tw = ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, tx, ty, maxw - (vw ? vw + gap : 0), a->trace_ok ? t->accent : t->error,
                          UI_LEFT | UI_MIDDLE, buf);
+    ui->scrolled = 0;
     if (vw) verdict_draw(ui, &a->status, 1, tx + tw + gap, ty, vw);
     maxw -= vw ? vw + gap : 0;
     /* a translation too long for the bar: hovering it shows all of it, wrapped, under the bar */

@@ -70,9 +70,10 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
         L->table = (SDL_Rect){a.x, a.y + a.h - table_h, a.w, table_h};
     } else {
         int rest = a.y + a.h - y;
-        L->pad_tokens = (SDL_Rect){a.x, y, a.w, rest * 30 / 100};
-        L->pad_mask = (SDL_Rect){a.x, y + rest * 30 / 100 + pad, a.w, rest * 30 / 100};
-        L->pad_note = (SDL_Rect){a.x, y + rest * 60 / 100 + 2 * pad, a.w, rest * 40 / 100 - 2 * pad};
+        /* the batch gets room for upright words (a long sentence), the mask its two rows of 40 px */
+        L->pad_tokens = (SDL_Rect){a.x, y, a.w, rest * 40 / 100};
+        L->pad_mask = (SDL_Rect){a.x, y + rest * 40 / 100 + pad, a.w, rest * 24 / 100};
+        L->pad_note = (SDL_Rect){a.x, y + rest * 64 / 100 + 2 * pad, a.w, rest * 36 / 100 - 2 * pad};
     }
 }
 
@@ -355,8 +356,19 @@ static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, i
     const ui_theme *t = ui->theme;
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, "the batch, padded to the longer sentence with <pad> (id 0)");
-    int chh = (r.h - lh - ui_px(ui, 4)) / 2;
-    if (chh > ui_px(ui, 40)) chh = ui_px(ui, 40);
+    /* words wider than their cells stand upright in taller cells */
+    int word_w = 0, rot = 0, chh = (r.h - lh - ui_px(ui, 4)) / 2, rot_len = 0;
+    int rot_lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    for (int j = 0; j < 2 * W; j++) {
+        int w = 0;
+        ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, pb->cell[j], &w, NULL);
+        if (w > word_w) word_w = w;
+    }
+    if (word_w > cw - 6) {
+        rot = 1;
+        if (chh > word_w + ui_px(ui, 10)) chh = word_w + ui_px(ui, 10);
+        rot_len = chh - ui_px(ui, 8);
+    } else if (chh > ui_px(ui, 40)) chh = ui_px(ui, 40);
     static const char *const rowlab[2] = {"b = 0: yours", "b = 1: another"};
     for (int bb = 0; bb < 2; bb++) {
         int y = r.y + lh + ui_px(ui, 4) + bb * chh;
@@ -366,8 +378,10 @@ static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, i
             int pad = j >= pb->n[bb];
             ui_fill(ui, c, pad ? t->panel : t->chip);
             ui_frame(ui, c, t->border, 1);
-            ui_text_fit(ui, pad ? UI_SANS : UI_BOLD, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 4, pad ? t->text_dim : t->text,
-                        UI_CENTER | UI_MIDDLE, pb->cell[bb * W + j]);
+            ui_face f = pad ? UI_SANS : UI_BOLD;
+            SDL_Color tc = pad ? t->text_dim : t->text;
+            if (rot) ui_text_rotated_fit(ui, f, UI_SIZE_SMALL, c.x + c.w / 2 + rot_lh / 2, c.y + ui_px(ui, 3), rot_len, tc, pb->cell[bb * W + j]);
+            else ui_text_fit(ui, f, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 4, tc, UI_CENTER | UI_MIDDLE, pb->cell[bb * W + j]);
             if (ui_mouse_in(ui, c))
                 ui_hover_value(ui, c, pb->id[bb * W + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, pb->cell[bb * W + j]);
         }

@@ -128,6 +128,7 @@ int ui_line_height(ui_ctx *ui, ui_face face, float size);               /* pixel
 void ui_text_bg(ui_ctx *ui, const SDL_Color *bg);                       /* text drawn next sits on this solid colour (NULL: any background); much faster on the software renderer */
 int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s); /* draws, cut with "…" to max_w */
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
+int ui_text_rotated_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_len, SDL_Color c, const char *s); /* ui_text_rotated in a column max_len px tall from y, its start at the bottom: shrunk, then cut with "…" like ui_text_fit */
 int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces and CJK breaks (blank line = paragraph, "# " line = heading); returns total height */
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s); /* a formula in the serif-free maths style (Unicode √ × · ᵀ ₖ); returns width */
 

@@ -545,22 +545,23 @@ int ui_text(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, int
     return text_draw(ui, face, size, x, y, c, align, s, s, UI_AUDIT_DRAWN);
 }
 
-int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s)
+/* Draws s (recorded in the audit as name, how) turned 90 degrees anticlockwise, its end at (x, y) top. */
+static int text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s, const char *name, int how)
 {
     cache_entry *e = text_get(ui, face, size, c, s);
     if (!e) return 0;
-    /* Rotating about the centre by -90 degrees: the rotated box is h wide, w tall. */
-    SDL_Rect dst = {x - e->w / 2 - e->h / 2, y + e->w / 2 - e->h / 2, e->w, e->h};
-    dst.x = x - e->w / 2 - e->h / 2 + e->h / 2 - e->h / 2;
-    /* box after rotation spans x in [cx - h/2, cx + h/2], y in [cy - w/2, cy + w/2];
-     * we want its right edge at x and its top at y. */
+    /* the rotated box spans x in [cx - h/2, cx + h/2], y in [cy - w/2, cy + w/2]: its right edge at x, its top at y */
     int cx = x - e->h / 2, cy = y + e->w / 2;
-    dst.x = cx - e->w / 2;
-    dst.y = cy - e->h / 2;
+    SDL_Rect dst = {cx - e->w / 2, cy - e->h / 2, e->w, e->h};
     SDL_RenderCopyEx(ui->r, e->tex, NULL, &dst, -90.0, NULL, SDL_FLIP_NONE);
     /* turned anticlockwise: the texture's top edge is the left one, its start the bottom */
-    if (ui->audit) ui_audit_note(ui, s, (SDL_Rect){x - e->h + e->ink.y, y + e->w - e->ink.x - e->ink.w, e->ink.h, e->ink.w}, UI_AUDIT_DRAWN);
+    if (ui->audit) ui_audit_note(ui, name, (SDL_Rect){x - e->h + e->ink.y, y + e->w - e->ink.x - e->ink.w, e->ink.h, e->ink.w}, how);
     return e->w;
+}
+
+int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s)
+{
+    return text_rotated(ui, face, size, x, y, c, s, s, UI_AUDIT_DRAWN);
 }
 
 int ui_utf8_next(const char *s, int len, int pos)
@@ -576,38 +577,60 @@ int ui_utf8_prev(const char *s, int pos)
     return (int)utf8_prev(s, (size_t)pos);
 }
 
-int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s)
+/* How s fits max_w: the size (shrunk down to the legal size) and the text to draw
+ * (s, or buf: s shortened with "…", a cut the audit reports unless the whole text
+ * at the legal size is wider than the window: no layout could show it on one line).
+ * NULL when not even "…" fits (then the audit records s as dropped at (x, y)). */
+static const char *fit_text(ui_ctx *ui, ui_face face, float *size, int max_w, const char *s, char *buf, size_t cap,
+                            int *how, int x, int y)
 {
     int w = 0;
-    if (!s) return 0;
-    ui_text_size(ui, face, size, s, &w, NULL);
-    if (w <= max_w) return ui_text(ui, face, size, x, y, c, align, s);
-    for (float sz = size - 1.0f; sz >= UI_SIZE_LEGAL; sz -= 1.0f) { /* smaller, down to the legal size, */
+    *how = UI_AUDIT_DRAWN;
+    ui_text_size(ui, face, *size, s, &w, NULL);
+    if (w <= max_w) return s;
+    for (float sz = *size - 1.0f; sz >= UI_SIZE_LEGAL; sz -= 1.0f) { /* smaller, down to the legal size, */
         ui_text_size(ui, face, sz, s, &w, NULL);
-        if (w <= max_w) return ui_text(ui, face, sz, x, y, c, align, s);
+        if (w <= max_w) { *size = sz; return s; }
     }
-    /* then shortened: a cut the audit reports unless the whole text at the legal
-     * size is wider than the window (no layout could show it on one line) */
-    int legal_w = 0, how = UI_AUDIT_SHORTENED;
+    int legal_w = 0; /* then shortened */
+    *how = UI_AUDIT_SHORTENED;
     if (ui->audit) {
-        ui_text_size(ui, face, size < UI_SIZE_LEGAL ? size : UI_SIZE_LEGAL, s, &legal_w, NULL);
-        if (legal_w > ui_audit_window_w(ui->audit)) how = UI_AUDIT_DRAWN;
+        ui_text_size(ui, face, *size < UI_SIZE_LEGAL ? *size : UI_SIZE_LEGAL, s, &legal_w, NULL);
+        if (legal_w > ui_audit_window_w(ui->audit)) *how = UI_AUDIT_DRAWN;
     }
-    char buf[512];
     int n = (int)strlen(s);
-    if (n > (int)sizeof buf - 4) n = (int)sizeof buf - 4;
+    if (n > (int)cap - 4) n = (int)cap - 4;
     while (n > 0) {
         n = ui_utf8_prev(s, n);
         memcpy(buf, s, (size_t)n);
         memcpy(buf + n, "\xE2\x80\xA6", 4); /* … */
-        ui_text_size(ui, face, size, buf, &w, NULL);
+        ui_text_size(ui, face, *size, buf, &w, NULL);
         if (w <= max_w) break;
     }
-    if (n <= 0) {
-        if (ui->audit) ui_audit_note(ui, s, (SDL_Rect){x, y, 1, 1}, UI_AUDIT_DROPPED);
-        return 0;
-    }
-    return text_draw(ui, face, size, x, y, c, align, buf, s, how);
+    if (n > 0) return buf;
+    if (ui->audit) ui_audit_note(ui, s, (SDL_Rect){x, y, 1, 1}, UI_AUDIT_DROPPED);
+    return NULL;
+}
+
+int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, SDL_Color c, int align, const char *s)
+{
+    char buf[512];
+    int how;
+    if (!s) return 0;
+    const char *d = fit_text(ui, face, &size, max_w, s, buf, sizeof buf, &how, x, y);
+    return d ? text_draw(ui, face, size, x, y, c, align, d, s, how) : 0;
+}
+
+int ui_text_rotated_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_len, SDL_Color c, const char *s)
+{
+    char buf[512];
+    int how;
+    if (!s) return 0;
+    const char *d = fit_text(ui, face, &size, max_len, s, buf, sizeof buf, &how, x, y);
+    if (!d) return 0;
+    int w = 0;
+    ui_text_size(ui, face, size, d, &w, NULL);
+    return text_rotated(ui, face, size, x, y + max_len - w, c, d, s, how);
 }
 
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s)

@@ -56,6 +56,7 @@ typedef struct {
     float lo, hi;
     int has_ninf, off_rows;   /* a -INFINITY cell; rows left out of the range */
     int gap, lh, row_w, col_max, rotated, thin, head_h, y;
+    int rot_len, rot_lh;     /* rotated column labels: the column they are fitted into, their line height */
     int grid_x, grid_y, cw, ch, cb_w;
     float cwf, chf;
     SDL_Rect cells;
@@ -108,14 +109,30 @@ static int hm_label_w(ui_ctx *ui, const char *const *labels, int n)
     return best;
 }
 
+/* Rotated column labels: a column above the cells as long as the longest label,
+ * at most a quarter of the height, or what a square map limited by its width
+ * leaves unused (longer labels are shrunk, then cut); one label every thin-th
+ * column when the columns are narrower than a line (the tooltip names them all). */
+static void hm_rotated(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom *g, float cw_eff)
+{
+    int cap = r.h / 4;
+    if (s->square) {
+        int spare = r.y + r.h - g->y - g->gap - ui_f2i(cw_eff * (float)s->rows) - 1;
+        if (spare > cap) cap = spare;
+    }
+    g->rot_len = g->col_max < cap ? g->col_max : cap;
+    g->rot_lh = ui_line_height(ui, UI_SANS, g->col_max > g->rot_len ? UI_SIZE_LEGAL : UI_SIZE_SMALL);
+    while ((float)g->thin * cw_eff < (float)g->rot_lh) g->thin++;
+}
+
 static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom *g)
 {
     g->y = r.y + (s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0);
     g->gap = ui_px(ui, 6);
     g->lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     if (s->attention) g->y += g->lh; /* the axes line */
-    g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 30% of the width */
-    if (g->row_w > r.w * 3 / 10) g->row_w = r.w * 3 / 10;
+    g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 40% of the width */
+    if (g->row_w > r.w * 4 / 10) g->row_w = r.w * 4 / 10;
     g->cb_w = ui_px(ui, 16) + ui_px(ui, 56) + g->gap; /* the colour bar: always there */
     g->grid_x = r.x + g->row_w + g->gap;
     int grid_w = r.x + r.w - g->cb_w - g->grid_x;
@@ -129,7 +146,8 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     g->rotated = s->col_labels && (float)(g->col_max + g->gap) > cw_eff;
     g->thin = 1;
     if (!s->col_labels) while (g->thin * g->cw < g->col_max + g->gap) g->thin *= 2; /* numbers: every thin-th */
-    g->head_h = g->rotated ? (g->col_max < r.h / 4 ? g->col_max : r.h / 4) + g->gap : g->lh + g->gap / 2;
+    if (g->rotated) hm_rotated(ui, r, s, g, cw_eff);
+    g->head_h = g->rotated ? g->rot_len + g->gap : g->lh + g->gap / 2;
     g->grid_y = g->y + g->head_h;
     g->chf = fmaxf((float)(r.y + r.h - g->grid_y) / (float)s->rows, 1.0f);
     g->cwf = fmaxf(g->cwf, 1.0f);
@@ -160,13 +178,16 @@ static void hm_labels(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
         int cy = (hm_ey(g, s->rows, i) + hm_ey(g, s->rows, i + 1)) / 2;
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, g->grid_x - g->gap, cy, g->row_w, c, UI_RIGHT | UI_MIDDLE, lab);
     }
-    for (int i = 0; i < s->cols; i += (g->rotated ? 1 : g->thin)) {
+    int cthin = g->thin, hc = s->highlight_col;
+    for (int i = 0; i < s->cols; i++) {
+        /* every cthin-th label and the highlighted column's, whose thinned neighbours give way */
+        if (i % cthin && i != hc) continue;
+        if (cthin > 1 && hc >= 0 && i != hc && abs(i - hc) < cthin) continue;
         const char *lab = s->col_labels ? s->col_labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        SDL_Color c = i == s->highlight_col ? t->accent : t->text_dim;
+        SDL_Color c = i == hc ? t->accent : t->text_dim;
         int cx = (hm_ex(g, s->cols, i) + hm_ex(g, s->cols, i + 1)) / 2;
         if (!g->rotated) ui_text(ui, UI_SANS, UI_SIZE_SMALL, cx, g->grid_y - g->gap / 2, c, UI_CENTER | UI_BOTTOM, lab);
-        else if (g->cw >= g->lh * 7 / 10 || i % 2 == 0)
-            ui_text_rotated(ui, UI_SANS, UI_SIZE_SMALL, cx + g->lh / 2, g->y + g->head_h - g->gap - g->col_max, c, lab);
+        else ui_text_rotated_fit(ui, UI_SANS, UI_SIZE_SMALL, cx + g->rot_lh / 2, g->y, g->rot_len, c, lab);
     }
 }
 
