@@ -67,7 +67,12 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
     int cw = (r.w - g->label_w) / s->cols;
     if (cw < 1) cw = 1;
     g->rotated = s->col_labels && col_max + gap > cw;
-    int max_head = (r.h - g->title_h) / 4;
+    int max_head = (r.h - g->title_h) / 3;
+    if (g->rotated) { /* cells at their largest (square: as wide as the width allows) leave the rest to the turned labels */
+        int cap = ui_px(ui, s->max_cell > 0 ? (float)s->max_cell : 64.0f), c = s->square && cw < cap ? cw : cap;
+        int spare = r.h - g->title_h - c * s->rows - gap;
+        if (spare > max_head) max_head = spare;
+    }
     if (!s->col_labels) g->head_h = 0;
     else if (g->rotated) g->head_h = (col_max < max_head ? col_max : max_head) + gap;
     else g->head_h = lh + gap / 2;
@@ -98,7 +103,7 @@ SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col)
 }
 
 /* Row labels (thinned when rows are shorter than the text) and column labels
- * (horizontal when they fit, else turned, thinned and cut to the label band). */
+ * (horizontal when they fit, else turned, thinned and fitted into the label band). */
 static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g)
 {
     const ui_theme *t = ui->theme;
@@ -121,17 +126,8 @@ static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g
         const char *lab = s->col_labels[i] ? s->col_labels[i] : "";
         int cx = g->cells.x + i * g->cw + g->cw / 2;
         if (!g->rotated) { ui_text(ui, UI_SANS, ls, cx, g->cells.y - gap / 2, c, UI_CENTER | UI_BOTTOM, lab); continue; }
-        int w = 0, h = 0;
-        ui_text_size(ui, UI_SANS, ls, lab, &w, &h);
-        char cut[16];
-        if (w > g->head_h - gap) { /* too long for the label band: its start only */
-            int len = (int)strlen(lab), pos = 0;
-            for (int k = 0; k < 5 && pos < len; k++) pos = ui_utf8_next(lab, len, pos);
-            snprintf(cut, sizeof cut, "%.*s", pos < (int)sizeof cut - 1 ? pos : (int)sizeof cut - 1, lab);
-            ui_text_size(ui, UI_SANS, ls, cut, &w, &h);
-            lab = cut;
-        }
-        ui_text_rotated(ui, UI_SANS, ls, cx + h / 2, g->cells.y - gap - w, c, lab);
+        /* too long for the label band: shrunk to the legal size, then cut with "…" */
+        ui_text_rotated_fit(ui, UI_SANS, ls, cx + lh / 2, g->cells.y - g->head_h, g->head_h - gap, c, lab);
     }
 }
 

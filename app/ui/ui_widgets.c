@@ -125,6 +125,21 @@ static void hm_rotated(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom
     while ((float)g->thin * cw_eff < (float)g->rot_lh) g->thin++;
 }
 
+/* The room right of the colour bar: 56 logical px, or more when its numbers are wider. */
+static int hm_numbers_w(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
+{
+    float v[3] = {g->hi, s->cmap == UI_CMAP_DIVERGING ? 0.0f : (g->lo + g->hi) * 0.5f, g->lo};
+    int best = ui_px(ui, 56);
+    for (int i = 0; i < 3; i++) {
+        char b[32];
+        int w = 0;
+        ui_fmt(v[i], 3, b, sizeof b);
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &w, NULL);
+        if (w + ui_px(ui, 6) > best) best = w + ui_px(ui, 6);
+    }
+    return best;
+}
+
 static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom *g)
 {
     g->y = r.y + (s->title ? ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2) : 0);
@@ -133,7 +148,7 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     if (s->attention) g->y += g->lh; /* the axes line */
     g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 40% of the width */
     if (g->row_w > r.w * 4 / 10) g->row_w = r.w * 4 / 10;
-    g->cb_w = ui_px(ui, 16) + ui_px(ui, 56) + g->gap; /* the colour bar: always there */
+    g->cb_w = ui_px(ui, 16) + hm_numbers_w(ui, s, g) + g->gap; /* the colour bar: always there */
     g->grid_x = r.x + g->row_w + g->gap;
     int grid_w = r.x + r.w - g->cb_w - g->grid_x;
     if (grid_w < s->cols) grid_w = s->cols;
