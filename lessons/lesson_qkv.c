@@ -187,8 +187,8 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
         ui_hover_value(ui, lesson_hover_cell(&wo), W[j * D + d], "%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]",
                        wname[p], h + 1, j, pname[p], j, d, d, p * D + h * K + j, d);
     }
-    /* arrow to the result, with the result's shape on it */
-    float ay0 = (float)(wo.cells.y + wo.cells.h / 2), ax0 = (float)(wo.cells.x + wo.cells.w + ui_px(ui, 6));
+    /* arrow to the result, with the result's shape on it, from the end of W's colour bar (its numbers) */
+    float ay0 = (float)(wo.cells.y + wo.cells.h / 2), ax0 = (float)(L->w[p].x + L->w[p].w + ui_px(ui, 6));
     float ax1 = (float)(L->r[p].x - ui_px(ui, 6));
     ui_arrow(ui, ax0, ay0, ax1, ay0, (float)ui_px(ui, 2.5f), t->series[p]);
     snprintf(b, sizeof b, "[%d\xC3\x97%d]", rows, K);

@@ -515,7 +515,10 @@ void ui_text_bg(ui_ctx *ui, const SDL_Color *bg)
 int ui_line_height(ui_ctx *ui, ui_face face, float size)
 {
     TTF_Font *f = ui_font(ui, face, size);
-    return f ? TTF_FontLineSkip(f) : ui_px(ui, size * 1.2f);
+    if (!f) return ui_px(ui, size * 1.2f);
+    /* a line holds its ink: the font's ascent + descent are rounded, and glyphs such as "(" reach a pixel further */
+    int skip = TTF_FontLineSkip(f), h = TTF_FontHeight(f) + 1;
+    return skip > h ? skip : h;
 }
 
 static void place(int *x, int *y, int w, int h, int align)

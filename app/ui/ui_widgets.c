@@ -57,6 +57,7 @@ typedef struct {
     int has_ninf, off_rows;   /* a -INFINITY cell; rows left out of the range */
     int gap, lh, row_w, col_max, rotated, thin, head_h, y;
     int rot_len, rot_lh;     /* rotated column labels: the column they are fitted into, their line height */
+    int bar_below;           /* too narrow for a colour bar beside the cells: a strip under them (its height) */
     int grid_x, grid_y, cw, ch, cb_w;
     float cwf, chf;
     SDL_Rect cells;
@@ -151,20 +152,26 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     g->cb_w = ui_px(ui, 16) + hm_numbers_w(ui, s, g) + g->gap; /* the colour bar: always there */
     g->grid_x = r.x + g->row_w + g->gap;
     int grid_w = r.x + r.w - g->cb_w - g->grid_x;
+    if (grid_w < s->cols) { /* a narrow map: its colour bar goes under it, as a strip */
+        int notes = (s->scale != NULL) + 2 * (g->off_rows > 0) + g->has_ninf;
+        g->cb_w = 0;
+        g->bar_below = ui_px(ui, 6) + g->gap / 2 + (1 + notes) * g->lh;
+        grid_w = r.x + r.w - g->grid_x;
+    }
     if (grid_w < s->cols) grid_w = s->cols;
     g->cwf = (float)grid_w / (float)s->cols;
     g->cw = ui_f2i(g->cwf) < 1 ? 1 : ui_f2i(g->cwf);
     g->col_max = hm_label_w(ui, s->col_labels, s->cols);
     /* square maps get narrower cells when the height is the limit: decide on the real width, or labels overlap */
     float cw_eff = g->cwf;
-    if (s->square) cw_eff = fminf(cw_eff, (float)(r.y + r.h - (g->y + g->lh + g->gap / 2)) / (float)s->rows);
+    if (s->square) cw_eff = fminf(cw_eff, (float)(r.y + r.h - g->bar_below - (g->y + g->lh + g->gap / 2)) / (float)s->rows);
     g->rotated = s->col_labels && (float)(g->col_max + g->gap) > cw_eff;
     g->thin = 1;
     if (!s->col_labels) while (g->thin * g->cw < g->col_max + g->gap) g->thin *= 2; /* numbers: every thin-th */
     if (g->rotated) hm_rotated(ui, r, s, g, cw_eff);
     g->head_h = g->rotated ? g->rot_len + g->gap : g->lh + g->gap / 2;
     g->grid_y = g->y + g->head_h;
-    g->chf = fmaxf((float)(r.y + r.h - g->grid_y) / (float)s->rows, 1.0f);
+    g->chf = fmaxf((float)(r.y + r.h - g->bar_below - g->grid_y) / (float)s->rows, 1.0f);
     g->cwf = fmaxf(g->cwf, 1.0f);
     if (s->square) { if (g->cwf > g->chf) g->cwf = g->chf; else g->chf = g->cwf; }
     float max_ch = (float)ui_px(ui, 64); /* cells no taller than a comfortable row, so short tables do not balloon */
@@ -320,7 +327,9 @@ static void gradient(ui_ctx *ui, SDL_Rect bar, ui_cmap cmap, float lo, float hi)
 /* The colour bar right of the cells, at least 120 px tall: its range at the
  * ends and the middle (0 for a diverging map), a "−∞" swatch for masked cells,
  * the scale's note ("shared") when several maps use it, "dashed: off scale"
- * when rows are left out of the range. Too short for that: a strip and "lo…hi". */
+ * when rows are left out of the range; shorter than 3 lines: the ends only;
+ * shorter than 2: a strip and "lo…hi". A map too narrow for the bar beside it
+ * gets it under its cells, as a strip with its ends. */
 static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const hm_geom *g)
 {
     const ui_theme *t = ui->theme;
@@ -334,7 +343,22 @@ static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const 
     ui_fmt(g->hi, 3, hi, sizeof hi);
     ui_fmt(s->cmap == UI_CMAP_DIVERGING ? 0.0f : (g->lo + g->hi) * 0.5f, 3, mid, sizeof mid);
     ui_fmt(g->lo, 3, lo, sizeof lo);
-    if (bar.h < 3 * g->lh) { /* compact: a strip and "lo…hi" under it */
+    if (g->bar_below) { /* under the cells: a strip as wide as they are, lo at its left end, hi at its right */
+        nw = g->cells.w;
+        bar = (SDL_Rect){g->cells.x, g->cells.y + g->cells.h + g->gap / 2, nw, ui_px(ui, 6)};
+        gradient(ui, bar, s->cmap, g->lo, g->hi);
+        int wl = 0, wh = 0;
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lo, &wl, NULL);
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, hi, &wh, NULL);
+        if (wl + wh + g->gap <= nw) {
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h, t->text_dim, UI_LEFT | UI_TOP, lo);
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + nw, bar.y + bar.h, t->text_dim, UI_RIGHT | UI_TOP, hi);
+        } else {
+            snprintf(b, sizeof b, "%s\xE2\x80\xA6%s", lo, hi);
+            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h, nw, t->text_dim, UI_LEFT | UI_TOP, b);
+        }
+        y = bar.y + bar.h + g->lh;
+    } else if (bar.h < 2 * g->lh) { /* compact: a strip and "lo…hi" under it */
         bar = (SDL_Rect){bar.x, g->grid_y, nw, ui_px(ui, 6)};
         gradient(ui, bar, s->cmap, g->lo, g->hi);
         snprintf(b, sizeof b, "%s\xE2\x80\xA6%s", lo, hi);
@@ -344,7 +368,7 @@ static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const 
         gradient(ui, bar, s->cmap, g->lo, g->hi);
         y = bar.y + bar.h;
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y, t->text_dim, UI_LEFT | UI_TOP, hi);
-        ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, mid);
+        if (bar.h >= 3 * g->lh) ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, mid); /* short: the ends only */
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, tx, y, t->text_dim, UI_LEFT | UI_BOTTOM, lo);
     }
     if (g->has_ninf) {
