@@ -549,7 +549,9 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         ids_text(ctx, ids, eos ? n - 1 : n, text, sizeof text);
         size_t tl = strlen(text);
         snprintf(text + tl, sizeof text - tl, "%s%s", tl ? " " : "", eos ? "<eos>" : "\xE2\x9C\x82 (cut at the length limit)");
+        ui->scrolled = 1; /* a hypothesis cut with "…" shows whole in the tooltip when hovered (below) */
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x_text, y, x_logp - x_text - ui_px(ui, 8), tc, UI_LEFT, text);
+        ui->scrolled = 0;
         SDL_Rect tr = { x_text, y, x_logp - x_text, lhs };
         if (ui_mouse_in(ui, tr)) ui_hover_text(ui, tr, "%s: %s", lab, text);
         const double vals[4] = { logp, (double)n, lp, score };

@@ -254,6 +254,18 @@ static emb_pt *project_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect 
     return pts;
 }
 
+
+/* The first of n candidate places that overlaps none of the placed rects, -1 when all are taken. */
+static int free_place(const SDL_Rect *placed, int n_placed, const SDL_Rect *cand, int n)
+{
+    for (int c = 0; c < n; c++) {
+        int clash = 0;
+        for (int j = 0; j < n_placed && !clash; j++) clash = SDL_HasIntersection(&cand[c], &placed[j]);
+        if (!clash) return c;
+    }
+    return -1;
+}
+
 static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int v)
 {
     ui_ctx *ui = ctx->ui;
@@ -276,10 +288,14 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     }
     snprintf(b, sizeof b, "%s  \xC2\xB7  PC1\xE2\x80\x93" "3 hold %.0f%% of the variance",
              v == VIEW_BEFORE ? "seeded random start" : ctx->model_is_trained ? "the trained weights" : "the app runs untrained weights", 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
+    int sub_w = ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
     SDL_Rect view = {r.x, r.y + lh, r.w, r.h - lh};
     SDL_RenderSetClipRect(ui->r, &r);
-    /* axes through the centre */
+    /* every label takes a free place: the subtitle's first, then the axes' names, then the words' */
+    SDL_Rect placed[128];
+    int n_placed = 0;
+    placed[n_placed++] = (SDL_Rect){r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, sub_w, ui_line_height(ui, UI_SANS, UI_SIZE_SMALL)};
+    /* axes through the centre, each named at its tip (or beside it when that place is taken) */
     static const char *const axn[3] = {"PC1", "PC2", "PC3"};
     for (int a = 0; a < 3; a++) {
         float p0[3] = {0, 0, 0}, p1[3] = {0, 0, 0};
@@ -288,7 +304,13 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         float x0, y0, x1, y1;
         if (ui_camera_project(&s->cam, view, p0, &x0, &y0, NULL) && ui_camera_project(&s->cam, view, p1, &x1, &y1, NULL)) {
             ui_arrow(ui, x0, y0, x1, y1, (float)ui_px(ui, 1.5f), t->grid);
-            ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(x1), ui_f2i(y1), t->text_dim, UI_CENTER | UI_BOTTOM, axn[a]);
+            int tw, th, qx = ui_f2i(x1), qy = ui_f2i(y1), g = ui_px(ui, 4);
+            ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, axn[a], &tw, &th);
+            SDL_Rect cand[4] = {{qx - tw / 2, qy - th, tw, th}, {qx - tw / 2, qy + g, tw, th}, {qx + g, qy - th / 2, tw, th}, {qx - g - tw, qy - th / 2, tw, th}};
+            int c = free_place(placed, n_placed, cand, 4);
+            if (c < 0) continue;
+            placed[n_placed++] = cand[c];
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, cand[c].x, cand[c].y, t->text_dim, UI_LEFT | UI_TOP, axn[a]);
         }
     }
     int n = 0;
@@ -315,9 +337,6 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     }
     /* labels of the lit words, after every dot so none is covered; each takes
      * the first free place right, left, above or below its dot */
-    SDL_Rect placed[128];
-    int n_placed = 0, n_lit = 0;
-    for (int i = 0; i < n; i++) n_lit += pts[i].kind != 0;
     for (int i = n - 1; i >= 0; i--) {
         const emb_pt *q = &pts[i];
         if (q->kind == 0) continue;
@@ -327,15 +346,10 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         int bw = tw + ui_px(ui, 4), qx = ui_f2i(q->x), qy = ui_f2i(q->y);
         SDL_Rect cand[6] = {{qx + g, qy - th / 2, bw, th}, {qx - g - bw, qy - th / 2, bw, th}, {qx - bw / 2, qy - g - th, bw, th},
                             {qx - bw / 2, qy + g, bw, th}, {qx + g, qy - th - g / 2, bw, th}, {qx + g, qy + g / 2, bw, th}};
-        SDL_Rect bg = cand[0];
-        int free_spot = 0;
-        for (int c = 0; c < 6 && !free_spot; c++) {
-            int clash = 0;
-            for (int j = 0; j < n_placed && !clash; j++) clash = SDL_HasIntersection(&cand[c], &placed[j]);
-            if (!clash) { bg = cand[c]; free_spot = 1; }
-        }
-        if (!free_spot && n_lit > 12) continue; /* crowded: the dot stays, hover names it */
-        if (n_placed < 128) placed[n_placed++] = bg;
+        int c = free_place(placed, n_placed, cand, 6);
+        if (c < 0 || n_placed >= 128) continue; /* crowded: the dot stays, hover names it */
+        SDL_Rect bg = cand[c];
+        placed[n_placed++] = bg;
         ui_fill(ui, bg, ui_alpha(t->panel, 190));
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, bg.x + ui_px(ui, 2), bg.y + th / 2, q->kind == 1 ? t->accent : t->series[1], UI_LEFT | UI_MIDDLE, w);
     }

@@ -162,8 +162,8 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
         while (e + 1 < h->n_evals && h->evals[e + 1].step <= h->points[i].step) e++;
         vl[i] = e >= 0 ? h->evals[e].val_loss : h->points[i].loss;
     }
-    ui_plot_spec p = steps_plot(xs, n, tl, "training", h->n_evals > 0 ? vl : NULL, "validation",
-                                "loss (training: dropout on; validation: held-out, dropout off)");
+    ui_plot_spec p = steps_plot(xs, n, tl, "training (dropout on)", h->n_evals > 0 ? vl : NULL, "validation (dropout off)",
+                                "loss (validation: held-out sentences)");
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
@@ -197,12 +197,22 @@ static void draw_translation(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect slider)
     snprintf(line, sizeof line, "weights of step %ld%s", t->view_step, t->view < 0 ? " (live)" : " (time-lapse)");
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, th->text, UI_LEFT | UI_TOP, t->tr ? line : "no weights yet");
     SDL_Rect box = {r.x, r.y + lh + ui_px(ui, 4), r.w, slider.y - r.y - lh - ui_px(ui, 12)};
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, box.x, box.y, box.w, th->text_dim, UI_LEFT | UI_TOP,
-                ctx->tr->sentence ? ctx->tr->sentence : "");
-    box.y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 4);
-    box.h -= ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 4);
-    const float size = strlen(out) < 60 ? UI_SIZE_LARGE : UI_SIZE_BODY; /* a long sentence's translation still fits */
-    if (box.h > 0) ui_text_wrap(ui, UI_BOLD, size, box, 0, th->accent, t->tr ? (out[0] ? out : "(empty)") : "");
+    /* the sentence, wrapped (a long one on two or three lines), at most half the box; the translation under it */
+    const char *src = ctx->tr->sentence ? ctx->tr->sentence : "";
+    int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int sh = ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, (SDL_Rect){box.x, box.y, box.w, 0}, 0, th->text_dim, src);
+    if (sh > box.h / 2) sh = box.h / 2 / lhs * lhs;
+    if (sh < lhs) sh = lhs;
+    ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, (SDL_Rect){box.x, box.y, box.w, sh}, 0, th->text_dim, src);
+    box.y += sh + ui_px(ui, 4);
+    box.h -= sh + ui_px(ui, 4);
+    /* the translation at the largest size whose wrapped lines fit the box (a long sentence's too) */
+    const char *shown = t->tr ? (out[0] ? out : "(empty)") : "";
+    static const float sizes[] = {UI_SIZE_LARGE, UI_SIZE_BODY, 17.0f, UI_SIZE_SMALL, UI_SIZE_LEGAL};
+    float size = UI_SIZE_LEGAL;
+    for (int i = 0; i < 5; i++)
+        if (ui_text_wrap(ui, UI_BOLD, sizes[i], (SDL_Rect){box.x, box.y, box.w, 0}, 0, th->accent, shown) <= box.h) { size = sizes[i]; break; }
+    if (box.h > 0) ui_text_wrap(ui, UI_BOLD, size, box, 0, th->accent, shown);
     const train_history *h = t->hist;
     const int ns = h ? h->n_snaps : 0;
     if (ns < 2) return;
