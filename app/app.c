@@ -108,6 +108,14 @@ lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_acti
     return c;
 }
 
+int app_lesson_busy(app *a, int li)
+{
+    const lesson *les = li >= 0 && li < lesson_registry_count ? lesson_registry[li] : NULL;
+    if (!les || !les->busy) return 0;
+    lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, li, NULL);
+    return les->busy(a->lstate[li], &c);
+}
+
 void app_lesson_scale(app *a, ui_ctx *ui)
 {
     if (a->lay.lesson_scale > 0) ui->scale = a->lay.lesson_scale;

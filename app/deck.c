@@ -220,6 +220,12 @@ static void draw_step(app *a, int li, slide_info *si, app_audit_log *audit)
     SDL_RenderPresent(a->r);
 }
 
+/* Waits (up to 120 s) while lesson li's background work runs (lesson.busy), so its slides show results. */
+static void wait_busy(app *a, int li, const volatile sig_atomic_t *stop)
+{
+    for (int i = 0; i < 6000 && !*stop && app_lesson_busy(a, li); i++) SDL_Delay(20);
+}
+
 /* Draws and writes every wanted step; the slides also go into pdf and the
  * listing json (both NULL with --screens). */
 static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audit_log *audit, const volatile sig_atomic_t *stop,
@@ -236,6 +242,7 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
         int n = app_lesson_steps(a, li);
         for (int k = 0; k < n && rc == 0; k++) {
             a->lstep[li] = k;
+            if (!a->opt.audit_only) wait_busy(a, li, stop); /* the layout is the same either way */
             slide_info si;
             draw_step(a, li, &si, audit);
             export_all_path(dir, li, k, n, path, sizeof path);

@@ -61,6 +61,14 @@ int app_script_step(app *a)
         a->script_train_wait = 0;
         app_training_tick(a); /* the lesson's copy now shows the step waited for */
     }
+    if (a->script_busy_until > 0) { /* busy-wait: frames until the lesson's background work is done */
+        if (app_now(a) < a->script_busy_until && app_lesson_busy(a, a->lesson)) {
+            SDL_Delay(10);
+            a->dirty = 1;
+            return -1;
+        }
+        a->script_busy_until = 0;
+    }
     while (a->script_pos < a->n_script) {
         const script_cmd *c = &a->script[a->script_pos++];
         switch (c->op) {
@@ -101,6 +109,10 @@ int app_script_step(app *a)
         case SCRIPT_TRAIN_WAIT:
             a->script_train_wait = c->x;
             a->script_train_until = app_now(a) + c->y;
+            a->dirty = 1;
+            return -1;
+        case SCRIPT_BUSY_WAIT:
+            a->script_busy_until = app_now(a) + c->x;
             a->dirty = 1;
             return -1;
         case SCRIPT_SCREENSHOT: if (screenshot_now(a, c->arg) != 0) return APP_EXIT_FAIL; break;

@@ -146,6 +146,15 @@ int script_parse_line(const char *line, script_cmd *c, char *err, size_t n)
         c->op = SCRIPT_TRAIN_WAIT;
         return 1;
     }
+    if (!strcmp(word, "busy-wait")) {
+        const char *q = rest;
+        if (parse_int(&q, 1, 3600, &c->x) || !only_space(q)) {
+            snprintf(err, n, "busy-wait needs at most how many seconds, 1..3600");
+            return -1;
+        }
+        c->op = SCRIPT_BUSY_WAIT;
+        return 1;
+    }
     if (!strcmp(word, "screenshot") || !strcmp(word, "dump") || !strcmp(word, "lesson")) {
         if (!*arg) { snprintf(err, n, "%s needs an argument", word); return -1; }
         c->op = !strcmp(word, "screenshot") ? SCRIPT_SCREENSHOT : !strcmp(word, "dump") ? SCRIPT_DUMP : SCRIPT_LESSON;

@@ -8,6 +8,7 @@
  *   wait N              N frames
  *   train-wait N S      frames until the background trainer has done N steps, has
  *                       stopped (paused, done, failed, reset) or S seconds passed
+ *   busy-wait S         frames until the lesson's background work (lesson.busy) is done, or S seconds
  *   screenshot FILE     saves what is on screen as PNG (blocking)
  *   dump FILE           writes the app state as JSON
  *   lesson N|slug       jumps to a lesson
@@ -31,7 +32,7 @@
 
 typedef enum {
     SCRIPT_NONE = 0, SCRIPT_TYPE, SCRIPT_KEY, SCRIPT_CLICK, SCRIPT_MOVE, SCRIPT_WAIT,
-    SCRIPT_SCREENSHOT, SCRIPT_DUMP, SCRIPT_LESSON, SCRIPT_RESIZE, SCRIPT_QUIT, SCRIPT_TRAIN_WAIT
+    SCRIPT_SCREENSHOT, SCRIPT_DUMP, SCRIPT_LESSON, SCRIPT_RESIZE, SCRIPT_QUIT, SCRIPT_TRAIN_WAIT, SCRIPT_BUSY_WAIT
 } script_op;
 
 #define SCRIPT_LINE_MAX 1024    /* bytes of one line, without its "\n" or "\r\n" */

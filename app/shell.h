@@ -163,6 +163,7 @@ typedef struct {
     script_cmd *script;
     int n_script, script_pos, script_wait;
     long script_train_wait;     /* train-wait: the step the script waits for, 0 none */
+    double script_busy_until;   /* busy-wait: until when the script waits for the lesson's work, 0 none */
     double script_train_until;  /* ... and until when at most (seconds of app_now) */
 
     app_training train;
@@ -187,6 +188,8 @@ double app_now(const app *a); /* seconds since start */
 /* A message at the bottom for a few seconds; kind 0 info, 1 ok, 2 error. */
 void app_toast(app *a, int kind, const char *fmt, ...);
 lesson_ctx app_lesson_ctx(app *a, ui_ctx *ui, SDL_Rect area, int li, lesson_actions *act);
+/* 1 while lesson li's background work runs (lesson.busy); 0 for a lesson without it. */
+int app_lesson_busy(app *a, int li);
 /* ui's scale for a call into the lesson in the window's layout (the zoomed
  * figures'), and back to the chrome's after it. */
 void app_lesson_scale(app *a, ui_ctx *ui);

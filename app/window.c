@@ -70,6 +70,7 @@ int app_run_window(app *a)
             lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
             animating = les->animating(a->lstate[a->lesson], &c);
         }
+        animating = animating || app_lesson_busy(a, a->lesson);
         int toast_on = a->toast[0] && app_now(a) < a->toast_until;
         int timeout = (a->script || animating) ? 16 : a->tb_focus ? 500 : toast_on ? 250 : 1000;
         if (a->dirty || a->script) timeout = 0;

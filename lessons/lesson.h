@@ -146,6 +146,12 @@ typedef struct lesson {
     /* Optional. 1 while an animation runs (the app then redraws at 60 Hz
      * instead of waiting for the next event). Use ctx->ui->time in draw. */
     int (*animating)(const void *state, const lesson_ctx *ctx);
+    /* Optional. 1 while background work whose results the picture shows is
+     * under way (the Experiments lesson's evaluations): the app redraws at
+     * 60 Hz meanwhile, as for animating, and the headless export
+     * (--export-all) waits for it, up to 120 s a lesson, before drawing a step,
+     * so a slide shows finished numbers. */
+    int (*busy)(const void *state, const lesson_ctx *ctx);
     /* Optional. One line naming the lesson's own keys and clicks, shown at the
      * bottom of the help overlay (F1), e.g. "- = offset k   I next pair". */
     const char *keys;

@@ -29,7 +29,8 @@
     X(lesson_output) \
     X(lesson_together) \
     X(lesson_beam) \
-    X(lesson_training)
+    X(lesson_training) \
+    X(lesson_experiments)
 
 #define TLAB_DECLARE(name) extern const lesson name;
 #define TLAB_ENTRY(name) &name,

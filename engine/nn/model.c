@@ -192,6 +192,35 @@ int model_run_ids(const model_params *p, const int *src_ids, int n_src, const in
     return 0;
 }
 
+/* The encoder on t->src_ids[0..n_src), then greedy decoding from <bos> until <eos>, L rows or
+ * opts.max_steps, with t->opts. */
+static void greedy_decode(const model_params *p, trace *t)
+{
+    const int L = p->cfg.max_len, V = p->cfg.vocab_size;
+    int max_rows = t->opts.max_steps > 0 && t->opts.max_steps < L ? t->opts.max_steps : L;
+    t->n_tgt = 0;
+    t->finished = 0;
+    encode(p, t);
+    t->tgt_ids[0] = TOK_BOS;
+    for (int s = 0; s < max_rows; s++) {
+        decode_step(p, t, s);
+        t->n_tgt = s + 1;
+        const int next = argmax(t->logits + (size_t)s * V, V);
+        t->out_ids[s] = next;
+        if (next == TOK_EOS) {
+            t->finished = 1;
+            break;
+        }
+        if (s + 1 < max_rows) t->tgt_ids[s + 1] = next;
+    }
+    /* Without the causal mask every row was recomputed at the last step, so the
+     * logits of earlier rows may no longer agree with the tokens taken from
+     * them: out_ids keep the tokens actually taken (that is the demo's point). */
+    assert(t->n_tgt >= 1 && t->n_tgt <= L);
+    decode_finish(p, t);
+    trace_check_finite(t); /* the numeric guard: t->nonfinite */
+}
+
 int model_translate(const model_params *p, const tok_vocab *vocab, const char *sentence, const trace_opts *opts,
                     trace *t, char *err, size_t err_len)
 {
@@ -222,28 +251,21 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
     t->src_ids[t->n_words] = TOK_EOS;
     t->n_src = t->n_words + 1;
     set_opts(t, opts);
-
-    int max_rows = t->opts.max_steps > 0 && t->opts.max_steps < L ? t->opts.max_steps : L;
-    t->n_tgt = 0;
-    t->finished = 0;
-    encode(p, t);
-    t->tgt_ids[0] = TOK_BOS;
-    for (int s = 0; s < max_rows; s++) {
-        decode_step(p, t, s);
-        t->n_tgt = s + 1;
-        const int next = argmax(t->logits + (size_t)s * V, V);
-        t->out_ids[s] = next;
-        if (next == TOK_EOS) {
-            t->finished = 1;
-            break;
-        }
-        if (s + 1 < max_rows) t->tgt_ids[s + 1] = next;
-    }
-    /* Without the causal mask every row was recomputed at the last step, so the
-     * logits of earlier rows may no longer agree with the tokens taken from
-     * them: out_ids keep the tokens actually taken (that is the demo's point). */
-    assert(t->n_tgt >= 1 && t->n_tgt <= L);
-    decode_finish(p, t);
-    trace_check_finite(t); /* the numeric guard: t->nonfinite */
+    greedy_decode(p, t);
     return 0;
 }
+
+int model_translate_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, trace *t,
+                        char *err, size_t err_len)
+{
+    if (check_run(p, t, err, err_len) != 0) return -1;
+    if (trace_opts_check(opts, &p->cfg, err, err_len) != 0) return -1;
+    if (check_ids(src_ids, n_src, p->cfg.max_len, p->cfg.vocab_size, "source", err, err_len) != 0) return -1;
+    memmove(t->src_ids, src_ids, (size_t)n_src * sizeof(int));
+    reset_text(t);
+    t->n_src = n_src;
+    set_opts(t, opts);
+    greedy_decode(p, t);
+    return 0;
+}
+

@@ -191,6 +191,11 @@ void trace_free(trace *t);        /* accepts NULL */
 int model_translate(const model_params *p, const tok_vocab *vocab, const char *sentence,
                     const trace_opts *opts, trace *t, char *err, size_t err_len);
 
+/* model_translate from ids: the encoder on src_ids[n_src] as given (words then <eos>, no specials
+ * added), then greedy decoding. The trace has no text (sentence NULL, n_words 0). */
+int model_translate_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, trace *t,
+                        char *err, size_t err_len);
+
 /* Runs given ids, no specials added: the encoder on src_ids[n_src], the decoder
  * teacher-forced on tgt_ids[n_tgt] (logits row t = prediction after tgt[0..t]). */
 int model_run_ids(const model_params *p, const int *src_ids, int n_src, const int *tgt_ids, int n_tgt,

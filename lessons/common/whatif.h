@@ -1,6 +1,7 @@
 /* whatif.h - "what if" runs of the model for demonstrations that need a second
  * trace next to the live one, e.g. the masked-attention lesson's "break it"
- * switch: the same decoder input run again WITHOUT the causal mask.
+ * switch (the same decoder input run again WITHOUT the causal mask) or the
+ * Experiments lesson's ablations (a sentence translated with one part broken).
  *
  * A lesson may not run the model itself; it asks this module instead. A whatif
  * handle owns one trace, allocated once (see whatif_new), and re-runs the model only when the
@@ -30,6 +31,16 @@ void whatif_free(whatif *w);  /* accepts NULL */
  * row, its own future included. Returns the what-if trace (owned by w, valid
  * until the next call or whatif_free), or NULL with a message in err. */
 const trace *whatif_no_causal_mask(whatif *w, const model_params *p, const trace *live, char *err, size_t err_len);
+
+/* The sentence translated (greedy, as the app does) with opts, e.g. an
+ * ablation of trace_opts (no positional encoding, a head zeroed, ...). Re-runs
+ * only when the model, the sentence or opts changed since the last call.
+ * Returns the trace (owned by w) or NULL with a message in err. */
+const trace *whatif_translate(whatif *w, const model_params *p, const tok_vocab *vocab, const char *sentence,
+                              const trace_opts *opts, char *err, size_t err_len);
+
+/* The trace of w's last successful run (read only), or NULL when there is none. */
+const trace *whatif_trace(const whatif *w);
 
 /* How many model runs w has made (for tests: a second call on the same live ids must not re-run). */
 int whatif_runs(const whatif *w);

@@ -147,7 +147,47 @@ static void test_cached_per_ids(void **st)
     whatif_free(w);
 }
 
+/* whatif_translate (the Experiments lesson): the sentence translated with an ablation equals a direct
+ * model_translate with the same options; cached per (sentence, options); the no-mask run and it do not
+ * mix up their caches. */
+static void test_translate_with_opts(void **st)
+{
+    (void)st;
+    char err[256];
+    whatif *w = whatif_new(&g_model.params.cfg);
+    assert_non_null(w);
+    assert_null(whatif_trace(w));
+    const trace_opts o = {.no_pe = TRACE_PE_ENC};
+    const trace *t = whatif_translate(w, &g_model.params, &g_model.vocab, "the dog sees the cat", &o, err, sizeof err);
+    assert_non_null(t);
+    assert_ptr_equal(whatif_trace(w), t);
+    trace ref;
+    assert_int_equal(trace_init(&ref, &g_model.params.cfg), 0);
+    assert_int_equal(model_translate(&g_model.params, &g_model.vocab, "the dog sees the cat", &o, &ref, err, sizeof err), 0);
+    assert_int_equal(t->n_out, ref.n_out);
+    assert_memory_equal(t->out_ids, ref.out_ids, sizeof(int) * (size_t)ref.n_out);
+    assert_memory_equal(t->memory, ref.memory, sizeof(float) * (size_t)ref.n_src * (size_t)ref.cfg.d_model);
+    trace_free(&ref);
+    assert_int_equal(whatif_runs(w), 1);
+    whatif_translate(w, &g_model.params, &g_model.vocab, "the dog sees the cat", &o, err, sizeof err);
+    assert_int_equal(whatif_runs(w), 1); /* cached */
+    whatif_translate(w, &g_model.params, &g_model.vocab, "the dog sees the cat", NULL, err, sizeof err);
+    assert_int_equal(whatif_runs(w), 2); /* other options */
+    translate("the dog sees the cat");
+    assert_non_null(whatif_no_causal_mask(w, &g_model.params, &g_live, err, sizeof err));
+    assert_int_equal(whatif_runs(w), 3); /* the no-mask run is another run, not the cached translation */
+    whatif_translate(w, &g_model.params, &g_model.vocab, "the dog sees the cat", NULL, err, sizeof err);
+    assert_int_equal(whatif_runs(w), 4);
+    const trace_opts bad = {.zero = {TRACE_SUB_DEC_CROSS, 7, 0}};
+    assert_null(whatif_translate(w, &g_model.params, &g_model.vocab, "the dog", &bad, err, sizeof err));
+    assert_non_null(strstr(err, "layer out of range"));
+    assert_null(whatif_trace(w));
+    assert_null(whatif_translate(w, &g_model.params, &g_model.vocab, NULL, NULL, err, sizeof err));
+    whatif_free(w);
+}
+
 TEST_MAIN(setup, teardown,
           cmocka_unit_test(test_null_and_errors),
           cmocka_unit_test(test_same_input_no_mask),
-          cmocka_unit_test(test_cached_per_ids))
+          cmocka_unit_test(test_cached_per_ids),
+          cmocka_unit_test(test_translate_with_opts))

@@ -48,6 +48,9 @@ static void test_commands(void **st)
     assert_int_equal(c.op, SCRIPT_MOVE);
     assert_int_equal(script_parse_line("wait 3", &c, err, sizeof err), 1);
     assert_int_equal(c.x, 3);
+    assert_int_equal(script_parse_line("busy-wait 120", &c, err, sizeof err), 1);
+    assert_int_equal(c.op, SCRIPT_BUSY_WAIT);
+    assert_int_equal(c.x, 120);
     assert_int_equal(script_parse_line("screenshot /tmp/a b.png", &c, err, sizeof err), 1);
     assert_string_equal(c.arg, "/tmp/a b.png");
     assert_int_equal(script_parse_line("dump out.json", &c, err, sizeof err), 1);
@@ -74,7 +77,8 @@ static void test_errors(void **st)
                          "resize 4294967396 4294967396", "resize 800 4294967896", "wait 4294967296",
                          "wait 18446744073709551616", "click 4294967296 1", "click 1 -4294967296",
                          "move 1 99999999999999999999", "move 100001 0", "wait 1000001", "click 1.5 2",
-                         "wait 0x10", "click 10 20abc", "resize 8193 800"};
+                         "wait 0x10", "click 10 20abc", "resize 8193 800", "busy-wait", "busy-wait 0",
+                         "busy-wait 3601", "busy-wait 5 5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = 0;
         assert_int_equal(script_parse_line(bad[i], &c, err, sizeof err), -1);
