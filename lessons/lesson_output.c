@@ -7,7 +7,10 @@
  *     10 words, with their dot products h . E[w] (= the logits), and the top 10
  *     probabilities as bars, the greedy pick highlighted;
  *   2 the whole vocabulary: E as a heatmap (the picture of the embedding lesson)
- *     beside the logits and probabilities of all V words.
+ *     beside the logits and probabilities of all V words;
+ *   3 decoding choices: greedy, beam search and seeded temperature / top-k
+ *     sampling side by side, with the distribution sampling draws from at the
+ *     step (lessons/common/decodeview.c runs them; this lesson never does).
  * The step is the shared decoding step (; ' keys, or click a produced word).
  *
  * Reads dec_out, logits, probs, out_ids, tgt_ids from the trace and the
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decodeview.h"
 #include "lesson.h"
 #include "lesson_layout.h"
 #include "verdict.h"
@@ -33,7 +37,11 @@ int lesson_output_topk(const float *probs, int V, int k, int *ids);
 double lesson_output_dot(const float *h, const float *e_row, int D);
 
 typedef struct {
-    SDL_Rect formula, chips, left, right, h_map, e_map, dots, bars, full_e, plot_logits, plot_probs;
+    decodeview *dv;   /* step 3: greedy, beam and sampling side by side */
+} out_state;
+
+typedef struct {
+    SDL_Rect formula, chips, left, right, h_map, e_map, dots, bars, full_e, plot_logits, plot_probs, decode;
     float chip_size;
 } out_layout;
 
@@ -93,6 +101,8 @@ static void out_layout_compute(const lesson_ctx *ctx, int step, out_layout *L)
         L->e_map = (SDL_Rect){a.x, y + hh + pad, lw - dots_w, h - hh - pad - lhs - ui_px(ui, 8)};
         L->dots = (SDL_Rect){a.x + lw - dots_w, L->e_map.y, dots_w, L->e_map.h};
         L->bars = L->right;
+    } else if (step == 2) {
+        L->decode = (SDL_Rect){a.x, y, a.w, h};
     } else {
         int lw = a.w * 48 / 100;
         L->full_e = (SDL_Rect){a.x, y, lw, h};
@@ -342,9 +352,18 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     free(xs);
 }
 
+static int out_init(void *st, const lesson_ctx *ctx)
+{
+    out_state *s = st;
+    s->dv = decodeview_new(ctx && ctx->params ? &ctx->params->cfg : NULL);
+    return s->dv ? 0 : -1;
+}
+
+static void out_free(void *st) { decodeview_free(((out_state *)st)->dv); }
+
 static void out_draw(const void *st, const lesson_ctx *ctx)
 {
-    (void)st;
+    const out_state *s = st;
     const trace *tr = ctx->tr;
     if (tr->n_tgt < 1 || !ctx->params || !ctx->params->embedding) return;
     ui_ctx *ui = ctx->ui;
@@ -361,15 +380,17 @@ static void out_draw(const void *st, const lesson_ctx *ctx)
                 "E is the same matrix as the input embeddings (no bias, no separate output layer): paper section 3.4");
     draw_chips(ctx, &L, t, 0, -1, -1);
     if (ctx->step == 0) draw_weight_sharing(ctx, &L, t);
-    else draw_vocabulary(ctx, &L, t);
+    else if (ctx->step == 1) draw_vocabulary(ctx, &L, t);
+    else if (s) decodeview_draw(s->dv, ctx, L.decode, t);
 }
 
 static int out_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
-    (void)st;
+    out_state *s = st;
     if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT) return 0;
     out_layout L;
     out_layout_compute(ctx, ctx->step, &L);
+    if (ctx->step == 2 && s && decodeview_event(s->dv, ev, ctx, L.decode)) return 1;
     int i = draw_chips(ctx, &L, out_step(ctx), 1, ev->button.x, ev->button.y);
     if (i >= 0) { ctx->sel->step = i; return 1; }
     return 0;
@@ -377,9 +398,14 @@ static int out_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 
 static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
-    (void)st;
+    const out_state *s = st;
     const trace *tr = ctx->tr;
     if (tr->n_tgt < 1 || !ctx->params || !ctx->params->embedding) return 0;
+    if (ctx->step == 2 && s) {
+        out_layout L;
+        out_layout_compute(ctx, 2, &L);
+        return decodeview_dump(s->dv, ctx, L.decode, dst, n);
+    }
     int D = tr->cfg.d_model, V = tr->cfg.vocab_size, t = out_step(ctx);
     int ids[OUT_TOPK];
     int k = lesson_output_topk(tr->probs + (size_t)t * V, V, OUT_TOPK, ids);
@@ -403,7 +429,8 @@ static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_output = {
-    .slug = "output", .title = "Output and weight sharing", .steps = 2,
-    .keys = "click a produced word: that decoding step (; ' too)",
+    .slug = "output", .title = "Output and weight sharing", .steps = 3,
+    .keys = "click a produced word: that decoding step (; ' too); step 3: click T, top-k, seed",
+    .state_size = sizeof(out_state), .init = out_init, .free = out_free,
     .handle_event = out_event, .draw = out_draw, .dump_json = out_dump,
 };

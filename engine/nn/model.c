@@ -192,9 +192,9 @@ int model_run_ids(const model_params *p, const int *src_ids, int n_src, const in
     return 0;
 }
 
-/* The encoder on t->src_ids[0..n_src), then greedy decoding from <bos> until <eos>, L rows or
- * opts.max_steps, with t->opts. */
-static void greedy_decode(const model_params *p, trace *t)
+/* The encoder on t->src_ids[0..n_src), then decoding from <bos> until <eos>, L rows or opts.max_steps,
+ * with t->opts: each next token is pick(row's logits) (NULL: the argmax, greedy decoding). */
+static void greedy_decode(const model_params *p, trace *t, model_pick_fn pick, void *user)
 {
     const int L = p->cfg.max_len, V = p->cfg.vocab_size;
     int max_rows = t->opts.max_steps > 0 && t->opts.max_steps < L ? t->opts.max_steps : L;
@@ -205,7 +205,9 @@ static void greedy_decode(const model_params *p, trace *t)
     for (int s = 0; s < max_rows; s++) {
         decode_step(p, t, s);
         t->n_tgt = s + 1;
-        const int next = argmax(t->logits + (size_t)s * V, V);
+        const float *row = t->logits + (size_t)s * V;
+        const int picked = pick ? pick(row, V, user) : argmax(row, V);
+        const int next = picked >= 0 && picked < V ? picked : argmax(row, V);
         t->out_ids[s] = next;
         if (next == TOK_EOS) {
             t->finished = 1;
@@ -251,12 +253,18 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
     t->src_ids[t->n_words] = TOK_EOS;
     t->n_src = t->n_words + 1;
     set_opts(t, opts);
-    greedy_decode(p, t);
+    greedy_decode(p, t, NULL, NULL);
     return 0;
 }
 
 int model_translate_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, trace *t,
                         char *err, size_t err_len)
+{
+    return model_decode_ids(p, src_ids, n_src, opts, NULL, NULL, t, err, err_len);
+}
+
+int model_decode_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, model_pick_fn pick,
+                     void *user, trace *t, char *err, size_t err_len)
 {
     if (check_run(p, t, err, err_len) != 0) return -1;
     if (trace_opts_check(opts, &p->cfg, err, err_len) != 0) return -1;
@@ -265,7 +273,7 @@ int model_translate_ids(const model_params *p, const int *src_ids, int n_src, co
     reset_text(t);
     t->n_src = n_src;
     set_opts(t, opts);
-    greedy_decode(p, t);
+    greedy_decode(p, t, pick, user);
     return 0;
 }
 

@@ -196,6 +196,14 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
 int model_translate_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, trace *t,
                         char *err, size_t err_len);
 
+/* How decoding picks the next token from one row of logits [V] (the argmax: greedy decoding;
+ * engine/sample.h: sampling). A result outside 0..V-1 falls back to the argmax. */
+typedef int (*model_pick_fn)(const float *logits, int V, void *user);
+/* model_translate_ids with each next token chosen by pick(row, V, user) instead of the argmax
+ * (NULL: greedy). out_ids are the tokens taken; the logits stay the model's. */
+int model_decode_ids(const model_params *p, const int *src_ids, int n_src, const trace_opts *opts, model_pick_fn pick,
+                     void *user, trace *t, char *err, size_t err_len);
+
 /* Runs given ids, no specials added: the encoder on src_ids[n_src], the decoder
  * teacher-forced on tgt_ids[n_tgt] (logits row t = prediction after tgt[0..t]). */
 int model_run_ids(const model_params *p, const int *src_ids, int n_src, const int *tgt_ids, int n_tgt,

@@ -88,4 +88,34 @@ check_png "$T/b-step2.png" 1920 1080 0   # size only: the pure-Python PNG decode
 cmp -s "$T/a-step1.png" "$T/b-step1.png" && fail "the two sentences draw the same picture"
 [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lesson_state"]["out_id"])' "$T/a-t1.json")" != \
   "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lesson_state"]["out_id"])' "$T/b-t1.json")" ] || fail "same word at step 1"
+
+# Step 3, decoding choices: the greedy line is tlab-run's translation, the beam line tlab-run --beam 4's best;
+# the samples are seeded (the same in two runs); with top-k 1 every sample is the greedy translation.
+S3="i know that the big dog sees the small cat"
+"$RUN" --beam 4 "$S3" > "$T/s3-run.txt" || fail "tlab-run --beam failed"
+for run in 1 2; do
+  printf 'lesson output\nkey Right\nkey Right\nwait 1\ndump %s\nquit\n' "$T/s3-$run.json" > "$T/s3-$run.txt"
+  "$APP" --sentence "$S3" --script "$T/s3-$run.txt" --size 1280x800 || fail "step 3 run $run failed"
+done
+python3 - "$T/s3-1.json" "$T" "$S3" > "$T/s3-k1.txt" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))["lesson_state"]
+x, y, w, h = d["k_btn_first"]
+print("lesson output\nkey Right\nkey Right\nwait 1\nclick %d %d\nwait 1\ndump %s/s3-k1.json" % (x + w // 2, y + h // 2, sys.argv[2]))
+print("screenshot %s/s3.png\nquit" % sys.argv[2])
+EOF2
+"$APP" --sentence "$S3" --script "$T/s3-k1.txt" --size 1280x800 || fail "step 3 top-k 1 run failed"
+python3 - "$T" <<'EOF2' || fail "decoding choices"
+import json, re, sys
+t = sys.argv[1]
+a, b = (json.load(open("%s/s3-%d.json" % (t, i)))["lesson_state"] for i in (1, 2))
+k1 = json.load(open(t + "/s3-k1.json"))["lesson_state"]
+run = open(t + "/s3-run.txt").read()
+greedy = re.search(r"^translation: (.*)$", run, re.M).group(1)
+assert a["greedy"] == greedy, (a["greedy"], greedy)
+assert a["beam"] and a["beam"] in run, (a["beam"], run)
+assert a["samples"] == b["samples"] and len(a["samples"]) == 4 and all(a["samples"]), (a["samples"], b["samples"])
+assert k1["top_k"] == 1 and all(s == greedy for s in k1["samples"]), k1
+EOF2
+check_png "$T/s3.png" 1280 800
 echo "PASS test_lesson_output"
