@@ -399,15 +399,9 @@ static void draw_pair(const lesson_ctx *ctx, const trace *ta, const trace *tb, S
     const ui_scale sc = ui_scale_of(UI_CMAP_DIVERGING, mats, lens, 2, "shared");
     ui_heatmap_out oa, ob;
     for (int k = 0; k < 2; k++) {
-        ui_heatmap_spec hs;
-        ui_heatmap_defaults(&hs);
-        hs.data = mats[k];
-        hs.rows = n;
-        hs.cols = D;
+        ui_heatmap_spec hs = ui_heatmap_matrix(mats[k], n, D, UI_CMAP_DIVERGING, k ? "memory B" : "memory A");
         hs.row_labels = lesson_token_labels(ctx, k ? tb->src_ids : ta->src_ids, n, LESSON_LABEL_NUMBERED);
         hs.title = k ? "encoder output, " EXP_SENT_B : "encoder output, " EXP_SENT_A;
-        hs.name = k ? "memory B" : "memory A";
-        hs.cmap = UI_CMAP_DIVERGING;
         hs.scale = &sc;
         ui_heatmap(ui, k ? rb : ra, &hs, k ? &ob : &oa);
     }

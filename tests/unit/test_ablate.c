@@ -230,14 +230,9 @@ static void test_bad_ablations(void **state)
     assert_int_equal(trace_opts_check(&good, c, err, sizeof err), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_no_pe_is_a_permutation),
-        cmocka_unit_test(test_zero_head),
-        cmocka_unit_test(test_sublayer_residual_norm),
-        cmocka_unit_test(test_intact_bit_identical),
-        cmocka_unit_test(test_bad_ablations),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_no_pe_is_a_permutation),
+          cmocka_unit_test(test_zero_head),
+          cmocka_unit_test(test_sublayer_residual_norm),
+          cmocka_unit_test(test_intact_bit_identical),
+          cmocka_unit_test(test_bad_ablations))

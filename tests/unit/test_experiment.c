@@ -179,12 +179,7 @@ static void test_bad_requests_and_free_while_running(void **state)
     experiment_eval_free(NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_intact_matches_eval),
-        cmocka_unit_test(test_loss_by_hand),
-        cmocka_unit_test(test_bad_requests_and_free_while_running),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown,
+          cmocka_unit_test(test_intact_matches_eval),
+          cmocka_unit_test(test_loss_by_hand),
+          cmocka_unit_test(test_bad_requests_and_free_while_running))

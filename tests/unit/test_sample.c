@@ -109,12 +109,7 @@ static void test_translate(void **state)
     weights_model_free(&m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_distribution_by_hand),
-        cmocka_unit_test(test_draw),
-        cmocka_unit_test(test_translate),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_distribution_by_hand),
+          cmocka_unit_test(test_draw),
+          cmocka_unit_test(test_translate))
