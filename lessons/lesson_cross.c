@@ -362,7 +362,10 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
     char f[400];
     snprintf(f, sizeof f, "weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads;  Q from the decoder, K V from the encoder",
              K, s->n_rows, s->n_src, H);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    int fw = 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_BODY, f, &fw, NULL);
+    if (fw > L.formula.w) *strchr(f, ';') = 0; /* narrow: the line under it says where Q, K and V come from */
+    ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L.formula.x, L.formula.y, L.formula.w, t->accent, UI_LEFT, f);
     snprintf(f, sizeof f,
              "Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "
              "K, V = memory \xC2\xB7 W_K, W_V : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     rows: reads \xE2\x86\x92 produces",
