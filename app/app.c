@@ -369,8 +369,10 @@ int app_run(const app_options *o)
         app_no_display_help(stderr);
         return APP_EXIT_FAIL;
     }
+#ifndef __EMSCRIPTEN__ /* the page always has its canvas */
     if (!getenv("SDL_VIDEODRIVER") && (o->export_all_dir || (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))))
         setenv("SDL_VIDEODRIVER", "dummy", 0);
+#endif
     app *a = calloc(1, sizeof *a);
     if (!a) return APP_EXIT_FAIL;
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {

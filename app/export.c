@@ -216,8 +216,17 @@ static int queue_job(SDL_Surface *s, const char *path, const char *base, afile_m
     if (!s) { SDL_SetError("nothing to save"); return -1; }
     size_t bytes = (size_t)s->h * (size_t)s->pitch;
     if (writer_start() != 0) {
+#ifdef __EMSCRIPTEN__ /* a page without threads: written here, now; the event still says how it went */
+        job now = {.s = s, .mode = mode, .ev = ev};
+        snprintf(now.path, sizeof now.path, "%s", path);
+        snprintf(now.base, sizeof now.base, "%s", base ? base : "");
+        write_job(&now);
+        SDL_FreeSurface(s);
+        return 0;
+#else
         SDL_FreeSurface(s);
         return -1;
+#endif
     }
     SDL_LockMutex(W.mx);
     if (W.busy > 0 && W.bytes + bytes > (W.limit ? W.limit : EXPORT_QUEUE_BYTES)) {

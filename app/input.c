@@ -370,6 +370,9 @@ void app_event(app *a, SDL_Event *ev)
         if (ev->type == a->ev_export) {
             char *msg = ev->user.data1;
             if (ev->user.code == 0) app_toast(a, 1, "Saved %s", msg ? msg : "");
+#ifdef __EMSCRIPTEN__
+            if (ev->user.code == 0 && msg) app_web_download(msg); /* the page's files vanish with it: a download */
+#endif
             else app_toast(a, 2, "Export failed: %s", msg ? msg : "unknown error");
             free(msg);
         }

@@ -149,6 +149,7 @@ typedef struct {
     int mx, my;                 /* mouse in pixels */
     Uint64 t0;
     int running, dirty;
+    unsigned long frames_drawn;  /* frames presented by the window's loop */
     int exit_code;
     app_layout lay;
     ui_hover last_hover;
@@ -212,6 +213,11 @@ void app_teardown(app *a);
 
 /* window.c */
 int app_run_window(app *a);
+int app_window_turn(app *a);  /* one turn of the window's loop: -1 to go on, else the exit code */
+#ifdef __EMSCRIPTEN__
+void app_web_loop(app *a);               /* app/web/web.c: hands the turns to the browser; never returns */
+void app_web_download(const char *path); /* offers a file of the page's file system as a download */
+#endif
 void app_set_window_size(app *a, int w, int h);
 
 /* chrome.c */

@@ -1,7 +1,8 @@
 /* window.c - the window and the main loop: open the window and its renderer,
  * follow its size (HiDPI), wait for events (or animate), replay a script or run
  * the --monkey, draw a frame when something changed, and take the pending
- * screen or slide export right after the frame it shows.
+ * screen or slide export right after the frame it shows. In the web page the
+ * browser calls the turns (app/web/web.c).
  *
  * Must not: handle events itself (input.c does) or draw (chrome.c does).
  */
@@ -52,6 +53,67 @@ void app_set_window_size(app *a, int w, int h)
     a->dirty = 1;
 }
 
+/* One turn of the loop: waits for events (up to a timeout that depends on what
+ * is going on; never in the web page, whose browser calls one turn per frame),
+ * handles them, steps the script or the monkey, and draws a frame when
+ * something changed. -1 to go on, else the exit code. */
+int app_window_turn(app *a)
+{
+    if (!a->running) return APP_EXIT_OK;
+    SDL_Event ev;
+    int animating = 0;
+    const lesson *les = lesson_registry[a->lesson];
+    if (les->animating) {
+        lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
+        animating = les->animating(a->lstate[a->lesson], &c);
+    }
+    animating = animating || app_lesson_busy(a, a->lesson);
+    int toast_on = a->toast[0] && app_now(a) < a->toast_until;
+    int timeout = (a->script || animating) ? 16 : a->tb_focus ? 500 : toast_on ? 250 : 1000;
+    if (a->dirty || a->script) timeout = 0;
+#ifdef __EMSCRIPTEN__
+    timeout = 0;
+#endif
+    if (SDL_WaitEventTimeout(&ev, timeout)) {
+        do { app_event(a, &ev); } while (a->running && SDL_PollEvent(&ev));
+    }
+    if (!a->running) return APP_EXIT_OK;
+    if (a->script) {
+        int s = app_script_step(a);
+        if (s >= 0) return s;
+    }
+    if (monkey_active()) { /* --monkey: random events into the queue (app/monkey.c) */
+        int m = monkey_tick(a->win);
+        if (m >= 0) return m;
+        if (monkey_wants_cache_flush()) ui_cache_clear(&a->ui); /* between frames: nothing holds a cached texture */
+    }
+    if (a->tb_focus || animating || toast_on || (a->toast[0] && app_now(a) >= a->toast_until && a->toast_until > 0)) a->dirty = 1;
+    if (a->toast[0] && app_now(a) >= a->toast_until) a->toast_until = 0;
+    if (!a->dirty) return -1;
+    a->dirty = 0;
+    update_sizes(a);
+    app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
+    if (a->export_pending) { /* read back exactly what is on screen before presenting */
+        a->export_pending = 0;
+        SDL_Surface *s = export_read_renderer(a->r, a->w, a->h);
+        app_export_surface(a, s, "");
+        app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
+    }
+    if (a->slide_pending) {
+        a->slide_pending = 0;
+        char err[1200];
+        SDL_Surface *s = app_render_offscreen(a, a->opt.export_w, a->opt.export_h, err, sizeof err);
+        char suffix[48];
+        snprintf(suffix, sizeof suffix, "-step%d-slide", a->lstep[a->lesson] + 1);
+        if (s) app_export_surface(a, s, suffix);
+        else app_toast(a, 2, "Slide export failed: %s", err);
+        app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
+    }
+    SDL_RenderPresent(a->r);
+    a->frames_drawn++;
+    return -1;
+}
+
 int app_run_window(app *a)
 {
     if (open_window(a) != 0) return APP_EXIT_FAIL;
@@ -61,55 +123,10 @@ int app_run_window(app *a)
     a->running = 1;
     a->dirty = 1;
     SDL_StopTextInput();
-    int rc = APP_EXIT_OK;
-    while (a->running) {
-        SDL_Event ev;
-        int animating = 0;
-        const lesson *les = lesson_registry[a->lesson];
-        if (les->animating) {
-            lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
-            animating = les->animating(a->lstate[a->lesson], &c);
-        }
-        animating = animating || app_lesson_busy(a, a->lesson);
-        int toast_on = a->toast[0] && app_now(a) < a->toast_until;
-        int timeout = (a->script || animating) ? 16 : a->tb_focus ? 500 : toast_on ? 250 : 1000;
-        if (a->dirty || a->script) timeout = 0;
-        if (SDL_WaitEventTimeout(&ev, timeout)) {
-            do { app_event(a, &ev); } while (a->running && SDL_PollEvent(&ev));
-        }
-        if (!a->running) break;
-        if (a->script) {
-            int s = app_script_step(a);
-            if (s >= 0) { rc = s; break; }
-        }
-        if (monkey_active()) { /* --monkey: random events into the queue (app/monkey.c) */
-            int m = monkey_tick(a->win);
-            if (m >= 0) { rc = m; break; }
-            if (monkey_wants_cache_flush()) ui_cache_clear(&a->ui); /* between frames: nothing holds a cached texture */
-        }
-        if (a->tb_focus || animating || toast_on || (a->toast[0] && app_now(a) >= a->toast_until && a->toast_until > 0)) a->dirty = 1;
-        if (a->toast[0] && app_now(a) >= a->toast_until) a->toast_until = 0;
-        if (!a->dirty) continue;
-        a->dirty = 0;
-        update_sizes(a);
-        app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
-        if (a->export_pending) { /* read back exactly what is on screen before presenting */
-            a->export_pending = 0;
-            SDL_Surface *s = export_read_renderer(a->r, a->w, a->h);
-            app_export_surface(a, s, "");
-            app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
-        }
-        if (a->slide_pending) {
-            a->slide_pending = 0;
-            char err[1200];
-            SDL_Surface *s = app_render_offscreen(a, a->opt.export_w, a->opt.export_h, err, sizeof err);
-            char suffix[48];
-            snprintf(suffix, sizeof suffix, "-step%d-slide", a->lstep[a->lesson] + 1);
-            if (s) app_export_surface(a, s, suffix);
-            else app_toast(a, 2, "Slide export failed: %s", err);
-            app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
-        }
-        SDL_RenderPresent(a->r);
-    }
+#ifdef __EMSCRIPTEN__
+    app_web_loop(a); /* app/web/web.c: the browser runs the turns; never returns */
+#endif
+    int rc;
+    while ((rc = app_window_turn(a)) < 0) {}
     return rc;
 }
