@@ -301,7 +301,8 @@ static int outputs_open(app *a, deck_out *o, int w, int h)
         return -1;
     }
     if (a->opt.screens || a->opt.audit_only) return 0;
-    if (!(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err)) ||
+    if (!deck_pdf_available()) fprintf(stderr, "transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n");
+    if ((deck_pdf_available() && !(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err))) ||
         afile_open(&o->json, o->json_path, AFILE_NEW, err, sizeof err) != 0) {
         fprintf(stderr, "transformer-lab: %s\n", err);
         return -1;

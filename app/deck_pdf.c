@@ -1,10 +1,33 @@
-/* deck_pdf.c - the PDF deck with cairo (see deck_pdf.h).
+/* deck_pdf.c - the PDF deck with cairo (see deck_pdf.h). A build without cairo
+ * (TLAB_NO_PDF: the web build) has only deck_pdf_available() == 0 and an open that
+ * says so; the deck then is the PNG slides and deck.json.
  *
  * Must not: draw with SDL, or decide what is on a slide (slide.c does).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "deck_pdf.h"
+
+#ifdef TLAB_NO_PDF
+int deck_pdf_available(void) { return 0; }
+deck_pdf *deck_pdf_open(const char *path, int w, int h, const char *font_dir, char *err, size_t n)
+{
+    (void)path; (void)w; (void)h; (void)font_dir;
+    snprintf(err, n, "PDF deck not available in this build (no cairo)");
+    return NULL;
+}
+int deck_pdf_add(deck_pdf *d, const slide_info *si, SDL_Surface *s, const ui_theme *t, char *err, size_t n)
+{
+    (void)d; (void)si; (void)s; (void)t;
+    snprintf(err, n, "PDF deck not available in this build (no cairo)");
+    return -1;
+}
+int deck_pdf_finish(deck_pdf *d, char *err, size_t n) { return deck_pdf_add(d, NULL, NULL, NULL, err, n); }
+void deck_pdf_abort(deck_pdf *d) { (void)d; }
+#else
+int deck_pdf_available(void) { return 1; }
 
 #include <cairo.h>
 #include <cairo-ft.h>
@@ -13,7 +36,6 @@
 #include FT_FREETYPE_H
 
 #include "afile.h"
-#include "deck_pdf.h"
 
 typedef struct { char *title, *caption, *notes; } notes_page;
 
@@ -284,3 +306,4 @@ void deck_pdf_abort(deck_pdf *d)
     afile_abort(&d->f);
     free_all(d);
 }
+#endif /* TLAB_NO_PDF */

@@ -25,6 +25,8 @@
 
 typedef struct deck_pdf deck_pdf;
 
+/* 1 when this build writes PDF decks (it has cairo); 0 in the web build. */
+int deck_pdf_available(void);
 /* Opens path for a deck of w x h pixel slides. NULL with a message in err. */
 deck_pdf *deck_pdf_open(const char *path, int w, int h, const char *font_dir, char *err, size_t n);
 /* One slide: s is the slide as drawn (its figure rectangle si->r_figure becomes
