@@ -110,8 +110,13 @@ static long rss_kb(void)
 
 static size_t heap_bytes(void)
 {
+#ifdef __GLIBC__
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd; /* small blocks in use + mmapped big ones */
+#else /* the web build: emscripten's dlmalloc has only the older mallinfo */
+    struct mallinfo mi = mallinfo();
+    return (size_t)mi.uordblks + (size_t)mi.hblkhd;
+#endif
 }
 
 /* Appends one random word, code point or junk as UTF-8 to dst; returns bytes written (at most 8). */
@@ -325,7 +330,9 @@ static void measure(size_t *heap, long *rss)
 {
     export_wait_all();
     *heap = heap_bytes();
+#ifdef __GLIBC__
     malloc_trim(0); /* free pages back to the system, so that the resident set counts what is in use */
+#endif
     *rss = rss_kb();
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh [PROFILE...] - installs the Debian 12 packages a task needs, only those
 # missing or broken; safe to run again. Profiles and their packages are in
-# scripts/packages.list (build, the default; test; valgrind; torch).
+# scripts/packages.list (build, the default; test; valgrind; torch; web).
 #
 # A package counts as present only when dpkg says "install ok installed" AND the
 # files this project uses from it are there (headers, pkg-config files, clang's
@@ -42,6 +42,10 @@ probe() {
                          && clang_rt libclang_rt.ubsan_standalone-x86_64.a ;;
     valgrind)          valgrind --version >/dev/null 2>&1 ;;
     python3-torch)     python3 -c 'import torch' 2>/dev/null ;;
+    emscripten)        NODE_PATH=/usr/share/nodejs emcc --version >/dev/null 2>&1 ;;
+    ninja-build)       ninja --version >/dev/null 2>&1 ;;
+    dpkg-dev)          command -v dpkg-source >/dev/null ;;
+    chromium)          chromium --version >/dev/null 2>&1 ;;
     *)                 true ;;
   esac
 }

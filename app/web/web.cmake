@@ -1,0 +1,54 @@
+# web.cmake - the web page's targets (only under emcmake; scripts/web.sh):
+#   transformer-lab        build-web/transformer-lab.html, one self-contained file: the
+#                          wasm, and the files of assets/ (fonts, models, lesson texts)
+#                          gzip'd inside (pack_assets.py), so it opens from disk, offline
+#   transformer-lab-nocjk  build-web/transformer-lab-nocjk.html, the same without the CJK
+#                          font (Chinese text then shows as boxes; 2.3 MB smaller)
+#   transformer-lab-multi  build-web/multi/transformer-lab.{html,js,wasm,data}, to host
+# All link the same objects (main.c, tlab_app, app/web/web.c); single-threaded.
+# The training history (4 MB) stays out: the page has no trainer yet (engine/train_run.c
+# runs it on a thread, and the page has none), and the Training lesson reads the
+# history through the trainer.
+set(tlab_web_skip training-history.bin)
+set(tlab_web_dir ${CMAKE_CURRENT_SOURCE_DIR}/web)
+target_sources(transformer-lab PRIVATE ${tlab_web_dir}/web.c)
+set_source_files_properties(${tlab_web_dir}/web.c PROPERTIES COMPILE_OPTIONS -std=gnu11) # EM_ASM needs GNU C
+set(tlab_web_link
+  -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB
+  -sMIN_WEBGL_VERSION=1 -sMAX_WEBGL_VERSION=2 -sFORCE_FILESYSTEM=1
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free
+  -sEXPORTED_RUNTIME_METHODS=FS,addRunDependency,removeRunDependency,UTF8ToString,stringToUTF8,lengthBytesUTF8 -sMINIFY_HTML=0 -sENVIRONMENT=web
+  --shell-file ${tlab_web_dir}/shell.html "SHELL:--pre-js ${tlab_web_dir}/web.js")
+file(GLOB_RECURSE tlab_web_asset_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/assets/*)
+
+# tlab_web_single(TARGET NAME SKIP...): a one-file page NAME.html from the packed assets
+function(tlab_web_single target name)
+  set(pack ${CMAKE_BINARY_DIR}/${name}-assets.js)
+  set(skip)
+  foreach(s ${ARGN})
+    list(APPEND skip --skip ${s})
+  endforeach()
+  add_custom_command(OUTPUT ${pack}
+    COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
+    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_asset_files}
+    COMMENT "packing assets/ for ${name}.html")
+  add_custom_target(${target}-assets DEPENDS ${pack})
+  add_dependencies(${target} ${target}-assets)
+  set_target_properties(${target} PROPERTIES SUFFIX ".html" OUTPUT_NAME ${name}
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR} LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack}")
+  target_link_options(${target} PRIVATE ${tlab_web_link} -sSINGLE_FILE=1 "SHELL:--pre-js ${pack}")
+endfunction()
+
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+tlab_web_single(transformer-lab transformer-lab ${tlab_web_skip})
+add_executable(transformer-lab-nocjk EXCLUDE_FROM_ALL main.c ${tlab_web_dir}/web.c)
+target_link_libraries(transformer-lab-nocjk PRIVATE tlab_app)
+tlab_web_single(transformer-lab-nocjk transformer-lab-nocjk ${tlab_web_skip} fonts/wqy-microhei.ttc)
+
+add_executable(transformer-lab-multi main.c ${tlab_web_dir}/web.c)
+target_link_libraries(transformer-lab-multi PRIVATE tlab_app)
+set_target_properties(transformer-lab-multi PROPERTIES SUFFIX ".html" OUTPUT_NAME transformer-lab
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/multi
+  LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_asset_files}")
+target_link_options(transformer-lab-multi PRIVATE ${tlab_web_link} "SHELL:--preload-file ${CMAKE_SOURCE_DIR}/assets@/assets"
+  "SHELL:--exclude-file ${CMAKE_SOURCE_DIR}/assets/${tlab_web_skip}")

@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""test_web.py - drives the web build (build-web/transformer-lab.html, scripts/web.sh)
+in Debian's headless Chromium and checks it, using only the standard library.
+
+Chromium is spoken to over --remote-debugging-pipe (the DevTools protocol on file
+descriptors 3 and 4: no port is opened at all). The test:
+  1. loads the single file from file:// at 1280x800 and waits for its first frame;
+  2. focuses the sentence box (Tab), empties it (Backspace), types a sentence key by
+     key, presses Enter, and checks the translation in the app's state dump
+     (app_dump, printed on the console by app/web/web.c's tlab_web_dump);
+  3. visits every step of every lesson (PageDown), checks each lesson's number in
+     the dump, screenshots each lesson, checks that the picture is not blank and that
+     the lesson title's region differs between lessons; moves the mouse over the
+     lesson (hover redraws) and reads the frame times (tlab_web_frames);
+  4. asserts that the page made no network request (only file:, data:, blob:);
+  5. closes Chromium (and kills it if it does not go) and removes its profile.
+
+usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION]
+                   [--shots DIR] [--json FILE] [--timeout S]
+Prints one line per check and the figures (first frame, frame p50/p95 per lesson);
+--json writes them for BENCHMARKS.md. Exit 0 when every check passes, else 1.
+"""
+import argparse
+import base64
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from pngcheck import unfilter  # noqa: E402  (the one PNG decoder of the tests)
+
+ALLOWED_SCHEMES = ("file:", "data:", "blob:", "about:")
+WIDTH, HEIGHT = 1280, 800
+TITLE_BOX = (300, 86, 600, 42)  # x, y, w, h of the lesson title at 1280x800 (right of the sidebar)
+
+
+class Failed(Exception):
+    pass
+
+
+class Browser:
+    """Chromium with the DevTools protocol on a pipe (fd 3: commands in, fd 4: replies out)."""
+
+    def __init__(self, exe, profile):
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+
+        def child_fds():  # runs before subprocess closes the fds it was not told to keep
+            r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)  # out of the way of 3 and 4
+            os.dup2(r, 3)
+            os.dup2(w, 4)
+            os.setsid()  # its own process group: the whole tree can be stopped
+
+        args = [exe, "--headless=new", "--remote-debugging-pipe", "--no-sandbox",
+                "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
+                "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
+                "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--allow-file-access-from-files",
+                "--window-size=%d,%d" % (WIDTH, HEIGHT), "--force-device-scale-factor=1",
+                "--hide-scrollbars", "--mute-audio", "about:blank"]
+        self.proc = subprocess.Popen(args, preexec_fn=child_fds, pass_fds=(3, 4),
+                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(profile, "stderr.txt"), "wb"))
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buf = b""
+        self.next_id = 0
+        self.replies = {}
+        self.events = []
+        self.console = []
+        self.requests = []
+        self.session = None
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.from_chrome], [], [], timeout)
+        if not ready:
+            return
+        data = os.read(self.from_chrome, 1 << 20)
+        if not data:
+            raise Failed("chromium closed the DevTools pipe (exit status %s)" % self.proc.poll())
+        self.buf += data
+        while b"\0" in self.buf:
+            raw, self.buf = self.buf.split(b"\0", 1)
+            msg = json.loads(raw)
+            if "id" in msg:
+                self.replies[msg["id"]] = msg
+            else:
+                self._event(msg)
+
+    def _event(self, msg):
+        m, p = msg.get("method"), msg.get("params", {})
+        if m == "Runtime.consoleAPICalled":
+            text = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
+            self.console.append((time.time(), text))
+        elif m == "Runtime.exceptionThrown":
+            self.console.append((time.time(), "EXCEPTION " + json.dumps(p.get("exceptionDetails", {}))[:400]))
+        elif m == "Network.requestWillBeSent":
+            self.requests.append(p.get("request", {}).get("url", ""))
+        elif m == "Log.entryAdded":
+            self.console.append((time.time(), "LOG " + p.get("entry", {}).get("text", "")))
+        self.events.append(msg)
+
+    def call(self, method, params=None, timeout=60, session=True):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        os.write(self.to_chrome, json.dumps(msg).encode() + b"\0")
+        end = time.time() + timeout
+        while self.next_id not in self.replies:
+            if time.time() > end:
+                raise Failed("no reply to %s within %d s" % (method, timeout))
+            self._read(end - time.time())
+        reply = self.replies.pop(self.next_id)
+        if "error" in reply:
+            raise Failed("%s: %s" % (method, reply["error"]))
+        return reply.get("result", {})
+
+    def wait_console(self, prefix, timeout, since=0.0):
+        """The first console line starting with prefix logged at or after since."""
+        end = time.time() + timeout
+        while True:
+            for t, text in self.console:
+                if t >= since and text.startswith(prefix):
+                    return text[len(prefix):].strip()
+                if text.startswith("EXCEPTION") or text.startswith("Transformer Lab stopped"):
+                    raise Failed("the page failed: " + text)
+            if time.time() > end:
+                tail = "\n  ".join(t for _, t in self.console[-15:])
+                raise Failed("no '%s' on the console within %d s; its last lines:\n  %s" % (prefix, timeout, tail))
+            self._read(min(0.5, max(0.0, end - time.time())))
+
+    def pump(self, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            self._read(end - time.time())
+
+    def close(self):
+        try:
+            if self.proc.poll() is None:
+                self.session = None
+                self.call("Browser.close", timeout=10)
+        except (Failed, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        for fd in (self.to_chrome, self.from_chrome):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# ---- input -------------------------------------------------------------------------
+KEYS = {"Tab": ("Tab", 9), "Backspace": ("Backspace", 8), "Enter": ("Enter", 13), "PageDown": ("PageDown", 34), "Home": ("Home", 36)}
+
+
+def key(b, name, ctrl=False):
+    """A key press; with ctrl, Control is held around it (SDL keeps the modifiers from
+    the Control key's own events, not from the key's flags)."""
+    code, vk = KEYS[name] if name in KEYS else ("Key" + name.upper(), ord(name.upper()))
+    k = {"key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": 2 if ctrl else 0}
+    c = {"key": "Control", "code": "ControlLeft", "windowsVirtualKeyCode": 17, "location": 1}
+    if ctrl:
+        b.call("Input.dispatchKeyEvent", dict(c, type="rawKeyDown", modifiers=2))
+    b.call("Input.dispatchKeyEvent", dict(k, type="rawKeyDown"))
+    b.call("Input.dispatchKeyEvent", dict(k, type="keyUp"))
+    if ctrl:
+        b.call("Input.dispatchKeyEvent", dict(c, type="keyUp"))
+
+
+def type_text(b, text):
+    for ch in text:
+        code = "Space" if ch == " " else "Key" + ch.upper() if ch.isalpha() else ""
+        vk = 32 if ch == " " else ord(ch.upper())
+        k = {"key": ch, "code": code, "windowsVirtualKeyCode": vk}
+        b.call("Input.dispatchKeyEvent", dict(k, type="keyDown", text=ch, unmodifiedText=ch))
+        b.call("Input.dispatchKeyEvent", dict(k, type="keyUp"))
+
+
+def mouse_move(b, x, y):
+    b.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+
+
+def evaluate(b, expression):
+    r = b.call("Runtime.evaluate", {"expression": expression})
+    if "exceptionDetails" in r:
+        raise Failed("%s: %s" % (expression, json.dumps(r["exceptionDetails"])[:500]))
+    return r.get("result", {})
+
+
+def dump(b):
+    since = time.time()
+    evaluate(b, "Module._tlab_web_dump()")
+    text = b.wait_console("TLAB_DUMP", 30, since)
+    return json.loads(text)
+
+
+def dump_when(b, pred, timeout=20):
+    """The first dump for which pred holds (the page handles keys on its next frame)."""
+    end = time.time() + timeout
+    while True:
+        d = dump(b)
+        if pred(d) or time.time() > end:
+            return d
+        b.pump(0.1)
+
+
+def frames(b):
+    since = time.time()
+    evaluate(b, "Module._tlab_web_frames()")
+    n, p50, p95, mx = b.wait_console("TLAB_FRAMES", 30, since).split()
+    return int(n), float(p50), float(p95), float(mx)
+
+
+# ---- pictures ----------------------------------------------------------------------
+def screenshot(b, clip=None):
+    """(w, h, rows of RGB(A) bytes, bpp, png bytes) of the page, or of clip (x, y, w, h, scale)."""
+    params = {"format": "png"}
+    if clip:
+        params["clip"] = dict(zip(("x", "y", "width", "height", "scale"), clip))
+    png = base64.b64decode(b.call("Page.captureScreenshot", params)["data"])
+    pos, idat = 8, []
+    while pos < len(png):
+        n = int.from_bytes(png[pos:pos + 4], "big")
+        kind, body = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, ctype = int.from_bytes(body[0:4], "big"), int.from_bytes(body[4:8], "big"), body[9]
+        elif kind == b"IDAT":
+            idat.append(body)
+        pos += 12 + n
+    bpp = {2: 3, 6: 4}[ctype]
+    return w, h, unfilter(w, h, bpp, zlib.decompress(b"".join(idat))), bpp, png
+
+
+def picture_stats(w, h, rows, bpp):
+    """(distinct colours, brightness variance) over every pixel."""
+    colours, vals = set(), []
+    for line in rows:
+        for x in range(w):
+            px = bytes(line[x * bpp:x * bpp + 3])
+            colours.add(px)
+            vals.append(sum(px) / 3)
+    mean = sum(vals) / len(vals)
+    return len(colours), sum((v - mean) ** 2 for v in vals) / len(vals)
+
+
+def run(o, b, results):
+    def check(ok, what):
+        print(("ok   " if ok else "FAIL ") + what, flush=True)
+        if not ok:
+            raise Failed(what)
+
+    target = [t for t in b.call("Target.getTargets", session=False)["targetInfos"] if t["type"] == "page"][0]
+    b.session = b.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True},
+                       session=False)["sessionId"]
+    for dom in ("Network", "Runtime", "Page", "Log"):
+        b.call(dom + ".enable")
+    b.call("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1,
+                                                   "mobile": False})
+    url = "file://" + os.path.abspath(o.html)
+    t0 = time.time()
+    b.call("Page.navigate", {"url": url})
+    first = float(b.wait_console("TLAB_FIRST_FRAME", o.timeout, t0))
+    results["first_frame_ms"] = first
+    results["load_wall_s"] = round(time.time() - t0, 2)
+    print("     first frame %.0f ms after navigation start (%s)" % (first, os.path.basename(o.html)), flush=True)
+    d = dump(b)
+    check(d["window"] == [WIDTH, HEIGHT], "the canvas follows the browser's size: %s" % d["window"])
+    n_lessons = d["n_lessons"]
+
+    # typing: Tab focuses the sentence box (the cursor at its end), Backspace empties it
+    key(b, "Tab")
+    b.pump(0.5)  # the app takes text from its next frame on (before it, keys send no characters)
+    for _ in range(len(d["sentence"])):
+        key(b, "Backspace")
+    type_text(b, o.sentence)
+    key(b, "Enter")
+    d = dump_when(b, lambda d: d["sentence"] == o.sentence and d["focus"] == 0)
+    check(d["sentence"] == o.sentence, "typed sentence in the box: %r" % d["sentence"])
+    check(d["translation"] == o.expect, "translation %r (want %r)" % (d["translation"], o.expect))
+
+    # every lesson and step
+    key(b, "Home")
+    titles, per_lesson = {}, []
+    for li in range(n_lessons):
+        d = dump_when(b, lambda d: d["lesson_index"] == li and d["step"] == 0)
+        check(d["lesson_index"] == li and d["step"] == 0, "lesson %d (%s) open" % (li, d["lesson_slug"]))
+        b.pump(0.3)
+        frames(b)  # forget the frames of the way here
+        for k in range(24):  # hover over the lesson: every move redraws
+            mouse_move(b, 320 + (k * 37) % 900, 150 + (k * 53) % 600)
+            b.pump(0.03)
+        n, p50, p95, mx = frames(b)
+        per_lesson.append({"lesson": d["lesson_number"], "slug": d["lesson_slug"], "frames": n,
+                           "p50_ms": p50, "p95_ms": p95, "max_ms": mx})
+        mouse_move(b, 5, HEIGHT - 5)
+        b.pump(0.2)
+        w, h, rows, bpp, png = screenshot(b, (0, 0, WIDTH, HEIGHT, 0.25))
+        if o.shots:
+            with open(os.path.join(o.shots, "%02d-%s.png" % (d["lesson_number"], d["lesson_slug"])), "wb") as f:
+                f.write(png)
+        colours, var = picture_stats(w, h, rows, bpp)
+        check(colours > 50 and var > 100, "lesson %d picture not blank (%d colours, variance %.0f)" %
+              (li, colours, var))
+        tw, th, trows, tbpp, _ = screenshot(b, TITLE_BOX + (1,))
+        titles[li] = b"".join(bytes(r) for r in trows)
+        for step in range(d["n_steps"]):
+            key(b, "PageDown")
+            if step < d["n_steps"] - 1:
+                s = dump_when(b, lambda s: s["step"] == step + 1)
+                check(s["lesson_index"] == li and s["step"] == step + 1, "lesson %d step %d" % (li, step + 1))
+    distinct = len(set(titles.values()))
+    check(distinct == n_lessons, "the title region differs between lessons (%d distinct of %d)" % (distinct, n_lessons))
+    results["lessons"] = per_lesson
+    worst = max(per_lesson, key=lambda r: r["p95_ms"])
+    results["frame_p95_worst_ms"] = worst["p95_ms"]
+    print("     frame p95 per lesson (ms): " + ", ".join("%d:%.1f" % (r["lesson"], r["p95_ms"]) for r in per_lesson))
+    print("     worst frame p95 %.2f ms (lesson %d %s)" % (worst["p95_ms"], worst["lesson"], worst["slug"]))
+
+    # nothing leaves the page
+    b.pump(0.5)
+    bad = [u for u in b.requests if not u.startswith(ALLOWED_SCHEMES)]
+    check(not bad, "no network request (%d requests, all file:/data:/blob:)%s" %
+          (len(b.requests), "; requested: " + ", ".join(bad[:5]) if bad else ""))
+    results["requests"] = len(b.requests)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--html", default=os.path.join(HERE, "..", "..", "build-web", "transformer-lab.html"))
+    ap.add_argument("--sentence", default="the cat sees the dog")
+    ap.add_argument("--expect", default="die katze sieht den hund")
+    ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    ap.add_argument("--shots", help="keep each lesson's screenshot (1/4 size) in this folder")
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds to wait for the first frame")
+    o = ap.parse_args()
+    if not os.path.isfile(o.html):
+        print("test_web: no %s (build it with ./scripts/web.sh)" % o.html, file=sys.stderr)
+        return 1
+    if o.shots:
+        os.makedirs(o.shots, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="tlab-web-test-")
+    results = {"html": os.path.abspath(o.html), "html_bytes": os.path.getsize(o.html)}
+    b = Browser(o.chromium, profile)
+    rc = 0
+    try:
+        run(o, b, results)
+    except Failed as e:
+        print("test_web: FAILED: %s" % e, file=sys.stderr)
+        try:
+            with open(os.path.join(profile, "stderr.txt"), errors="replace") as f:
+                print("----- chromium's last messages -----\n" + "".join(f.readlines()[-12:]), file=sys.stderr)
+        except OSError:
+            pass
+        rc = 1
+    finally:
+        b.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    if o.json:
+        with open(o.json, "w") as f:
+            json.dump(results, f, indent=1)
+    print("test_web: %s" % ("all checks passed" if rc == 0 else "FAILED"), file=sys.stderr)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
