@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh - one command: set up a fresh Debian 12 machine (scripts/setup.sh test),
-# build, and run every test, in three passes:
+# build, and run every test, in four passes:
 #   1. the Release build (build/): every CTest test;
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan,
 #      Debug at -O1, assertions on, software renderer, no suppressions): any report,
@@ -8,6 +8,10 @@
 #   3. the fuzz harnesses (tests/fuzz, clang; the whole tree is compiled with clang
 #      too, warnings as errors under CI) replay their seed corpora and fuzz 3 s each.
 #      TLAB_NO_FUZZ=1 skips it.
+#   4. the web build (scripts/web.sh: Debian's emscripten; the SDL2 libraries built
+#      from Debian's sources once, cached in ~/.cache/transformer-lab) driven in
+#      Debian's headless Chromium by tests/web/test_web.py (typing, translation,
+#      every lesson and step, screenshots, no network request). TLAB_NO_WEB=1 skips it.
 # One line per stage, with the time it took; build and install logs are kept in
 # build/logs/ and printed when a stage fails. Wall times measured on a fresh root
 # are in README.md and BENCHMARKS.md.
@@ -26,7 +30,7 @@ stage "Release build"
 bash scripts/build.sh --label "(Release)"
 done_stage "Release build"
 
-stage "pass 1 of 3: every test on the Release build ($(ctest --test-dir build -N | awk '/Total Tests/ {print $3}') tests)"
+stage "pass 1 of 4: every test on the Release build ($(ctest --test-dir build -N | awk '/Total Tests/ {print $3}') tests)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 done_stage "pass 1: Release tests"
 
@@ -35,7 +39,7 @@ if [ "${TLAB_NO_ASAN:-0}" != 1 ]; then
   bash scripts/build.sh --dir build-asan --label "(ASan + UBSan, for pass 2)" -- \
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DTLAB_SANITIZE=ON -DTLAB_WERROR=OFF
   done_stage "ASan + UBSan build"
-  stage "pass 2 of 3: every test again under ASan + UBSan (a few minutes)"
+  stage "pass 2 of 4: every test again under ASan + UBSan (a few minutes)"
   # Leaks are reported at exit and turn the exit status non-zero; UBSan stops at the
   # first report (the build uses -fno-sanitize-recover=all). A test given the CTest
   # label no_asan would be skipped here (for one too slow under the sanitizers): none is.
@@ -45,9 +49,17 @@ if [ "${TLAB_NO_ASAN:-0}" != 1 ]; then
   done_stage "pass 2: ASan + UBSan tests"
 fi
 if [ "${TLAB_NO_FUZZ:-0}" != 1 ]; then
-  stage "pass 3 of 3: fuzz harnesses, corpus replay and 3 s each (clang build)"
+  stage "pass 3 of 4: fuzz harnesses, corpus replay and 3 s each (clang build)"
   bash scripts/fuzz.sh --ci
   done_stage "pass 3: fuzz build + replay"
+fi
+if [ "${TLAB_NO_WEB:-0}" != 1 ]; then
+  stage "web build (emscripten; the first time also the SDL2 libraries, cached: about 20 minutes)"
+  bash scripts/web.sh
+  done_stage "web build"
+  stage "pass 4 of 4: the web build in headless Chromium (tests/web/test_web.py)"
+  python3 tests/web/test_web.py --json build/logs/web-test.json
+  done_stage "pass 4: web test in Chromium"
 fi
 echo
 echo "test.sh: all passed in $(($(date +%s) - t0)) s:" >&2
