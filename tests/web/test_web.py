@@ -281,10 +281,11 @@ def run(o, b, results):
     n_lessons = d["n_lessons"]
 
     # typing: Tab focuses the sentence box (the cursor at its end), Backspace empties it
-    key(b, "Tab")
-    b.pump(0.5)  # the app takes text from its next frame on (before it, keys send no characters)
+    key(b, "Tab")  # the app takes text from its next frame on (before it, keys send no characters)
+    check(dump_when(b, lambda d: d["focus"] == 1)["focus"] == 1, "Tab focuses the sentence box")
     for _ in range(len(d["sentence"])):
         key(b, "Backspace")
+    check(dump_when(b, lambda d: d["sentence"] == "")["sentence"] == "", "Backspace empties the box")
     type_text(b, o.sentence)
     key(b, "Enter")
     d = dump_when(b, lambda d: d["sentence"] == o.sentence and d["focus"] == 0)
