@@ -45,13 +45,10 @@ static lesson_scratch scratch; /* the lessons' scratch arena, as the app keeps o
 static int setup(void **st)
 {
     (void)st;
-    char path[700], err[700];
-    const char *assets = ui_fixture_assets();
+    char err[700];
     if (ui_fixture_open(&surf, &ren, &ui, 1280, 800, "dark") != 0) return -1;
-    snprintf(path, sizeof path, "%s/model.safetensors", assets);
-    if (weights_load(&trained, path, err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); return -1; }
-    snprintf(path, sizeof path, "%s/model-untrained.safetensors", assets);
-    if (weights_load(&untrained, path, err, sizeof err) != 0) { fprintf(stderr, "%s\n", err); return -1; }
+    if (test_load_model(&trained, "model.safetensors") != 0) return -1;
+    if (test_load_model(&untrained, "model-untrained.safetensors") != 0) return -1;
     if (trace_init(&tr, &trained.params.cfg) != 0) return -1;
     if (model_translate(&trained.params, &trained.vocab, "the dog sees the cat", NULL, &tr, err, sizeof err) != 0) return -1;
     return 0;

@@ -60,14 +60,9 @@ static void test_dot_by_hand(void **st)
 static void test_dot_equals_trace_logits(void **st)
 {
     (void)st;
-    const char *assets = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", assets ? assets : TLAB_ASSETS_DIR);
+    char err[512];
     weights_model m;
-    if (weights_load(&m, path, err, sizeof err) != 0) {
-        print_error("cannot load %s: %s\n", path, err);
-        fail();
-    }
+    if (test_load_model(&m, "model.safetensors") != 0) fail();
     trace tr;
     assert_int_equal(trace_init(&tr, &m.params.cfg), 0);
     trace_opts o;

@@ -29,13 +29,7 @@ static trace g_a, g_b;
 static int setup(void **state)
 {
     (void)state;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir && *dir ? dir : "assets");
-    if (weights_load(&g_model, path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", path, err);
-        return -1;
-    }
+    if (test_load_model(&g_model, "model.safetensors") != 0) return -1;
     if (trace_init(&g_a, &g_model.params.cfg) != 0 || trace_init(&g_b, &g_model.params.cfg) != 0) return -1;
     return 0;
 }

@@ -30,10 +30,7 @@ static int g_loaded;
 static void load_model(void)
 {
     if (g_loaded) return;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir && *dir ? dir : "assets");
-    if (weights_load(&g_model, path, err, sizeof err) != 0) fail_msg("%s: %s", path, err);
+    if (test_load_model(&g_model, "model.safetensors") != 0) fail();
     g_loaded = 1;
 }
 

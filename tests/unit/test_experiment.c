@@ -31,13 +31,8 @@ static corpus_set g_set;
 static int setup(void **state)
 {
     (void)state;
-    const char *dir = getenv("TLAB_ASSETS");
-    char path[1024], err[512];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir && *dir ? dir : "assets");
-    if (weights_load(&g_model, path, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", path, err);
-        return -1;
-    }
+    char err[512];
+    if (test_load_model(&g_model, "model.safetensors") != 0) return -1;
     return corpus_generate(&g_set, CORPUS_TEST, 12, 1, err, sizeof err);
 }
 

@@ -66,10 +66,8 @@ static void test_translate(void **state)
 {
     (void)state;
     weights_model m;
-    char path[1024], err[256];
-    const char *dir = getenv("TLAB_ASSETS");
-    snprintf(path, sizeof path, "%s/model.safetensors", dir && *dir ? dir : "assets");
-    if (weights_load(&m, path, err, sizeof err) != 0) fail_msg("%s: %s", path, err);
+    char err[256];
+    if (test_load_model(&m, "model.safetensors") != 0) fail();
     trace a, b;
     assert_int_equal(trace_init(&a, &m.params.cfg), 0);
     assert_int_equal(trace_init(&b, &m.params.cfg), 0);

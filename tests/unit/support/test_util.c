@@ -9,6 +9,21 @@
 
 char test_tmpdir[256];
 
+const char *test_assets(void)
+{
+    const char *dir = getenv("TLAB_ASSETS");
+    return dir && *dir ? dir : TLAB_ASSETS_DIR;
+}
+
+int test_load_model(weights_model *m, const char *name)
+{
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/%s", test_assets(), name);
+    if (weights_load(m, path, err, sizeof err) == 0) return 0;
+    fprintf(stderr, "cannot load %s: %s\n", path, err);
+    return -1;
+}
+
 int test_tmpdir_setup(void **state)
 {
     (void)state;

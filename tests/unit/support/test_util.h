@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "weights.h"
 
 /* A scratch directory around one test, as cmocka set-up and tear-down:
  * TEST_IN_TMPDIR(test_x) in the test list.
@@ -34,5 +35,14 @@ int test_tmpdir_teardown(void **state);
 /* The default model's configuration (model_config_default(V)) made small:
  * d_model D, H heads, `layers` encoder and decoder layers, d_ff F, max_len L. */
 model_config test_config(int V, int D, int H, int layers, int F, int L);
+
+/* The assets folder the tests read: $TLAB_ASSETS (CTest sets it), else the
+ * source tree's assets/. */
+const char *test_assets(void);
+
+/* Loads the model file `name` (e.g. "model.safetensors") of test_assets() into
+ * m: 0, or -1 with the path and the reason on stderr (then m holds nothing to
+ * free), so the set-up or the test that asked fails. */
+int test_load_model(weights_model *m, const char *name);
 
 #endif
