@@ -185,15 +185,15 @@ void app_load_lesson_text(app *a, int li)
     a->text_missing = 0;
     a->panel_scroll = 0;
     a->text_for = li;
-    snprintf(a->text_path, sizeof a->text_path, "%s/lessons/%s/%s.txt", a->assets, a->opt.lang,
+    snprintf(a->text_path, sizeof a->text_path, "%s/lessons/%s/%s.txt", a->assets, a->lang,
              lesson_registry[li]->slug);
     FILE *f = fopen(a->text_path, "rb");
     char note[200] = "";
-    if (!f && strcmp(a->opt.lang, "en") != 0) { /* fall back to English, and say so */
+    if (!f && strcmp(a->lang, "en") != 0) { /* fall back to English, and say so */
         char en[1024];
         snprintf(en, sizeof en, "%s/lessons/en/%s.txt", a->assets, lesson_registry[li]->slug);
         f = fopen(en, "rb");
-        if (f) snprintf(note, sizeof note, "# (No text in \xE2\x80\x9C%s\xE2\x80\x9D yet: English shown.)\n\n", a->opt.lang);
+        if (f) snprintf(note, sizeof note, "# (No text in \xE2\x80\x9C%s\xE2\x80\x9D yet: English shown.)\n\n", a->lang);
     }
     if (!f) { a->text_missing = 1; return; }
     size_t cap = 4096, n = strlen(note);
@@ -274,6 +274,7 @@ int app_setup(app *a, const app_options *o)
         fprintf(stderr, "transformer-lab: %s\n", err);
         return APP_EXIT_FAIL;
     }
+    app_lang_first(a);
     if (lesson_registry_count > MAX_LESSONS) {
         fprintf(stderr, "transformer-lab: too many lessons (%d > %d)\n", lesson_registry_count, MAX_LESSONS);
         return APP_EXIT_FAIL;
@@ -332,6 +333,7 @@ void app_teardown(app *a)
     if (a->has_untrained) weights_model_free(&a->untrained);
     free(a->text);
     narration_free(&a->narr);
+    ui_lang_unload();
     free(a->tb);
     free(a->script);
     if (a->r) SDL_DestroyRenderer(a->r);

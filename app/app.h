@@ -24,6 +24,7 @@ typedef struct {
     const char *export_all_dir; /* --export-all DIR */
     const char *script;         /* --script FILE */
     const char *lang;           /* --lang, default from the locale: "zh" or "en" */
+    int lang_given;             /* 1: --lang was given (it wins over the language remembered in the settings) */
     const char *assets_dir;     /* --assets DIR, default the build's assets folder */
     int width, height;          /* --size WxH of the window, default 1280x800 */
     float zoom;                 /* --zoom F (0.75..3): the figures' zoom for the window and exports, default 1 */

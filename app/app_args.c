@@ -34,8 +34,9 @@ void app_usage(FILE *f)
         "  --lesson N|SLUG        open this lesson (number or slug, e.g. 3 or positional-encoding)\n"
         "  --fullscreen           start fullscreen (F11 toggles)\n"
         "  --theme dark|light     colours (T toggles); light is for projectors\n"
-        "  --lang CODE            lesson text language folder under assets/lessons (default: zh when\n"
-        "                         LC_ALL, LC_MESSAGES or LANG starts with zh, else en)\n"
+        "  --lang CODE            language of the lesson texts and the interface: a folder under\n"
+        "                         assets/lessons (default: the one chosen last with Ctrl+Shift+L, else\n"
+        "                         zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)\n"
         "  --size WxH             window size (default 1280x800)\n"
         "  --export-dir DIR       where Ctrl+S / F12 screenshots go (default ~/TransformerLab/exports)\n"
         "  --export-size WxH      size of slide exports and --export-all (default 1920x1080)\n"
@@ -136,7 +137,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             }
             o->theme = v;
         }
-        else if (!strcmp(a, "--lang")) { NEED_VALUE(); o->lang = v; }
+        else if (!strcmp(a, "--lang")) { NEED_VALUE(); o->lang = v; o->lang_given = 1; }
         else if (!strcmp(a, "--export-dir")) { NEED_VALUE(); o->export_dir = v; }
         else if (!strcmp(a, "--export-all")) { NEED_VALUE(); o->export_all_dir = v; }
         else if (!strcmp(a, "--script")) { NEED_VALUE(); o->script = v; }

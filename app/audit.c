@@ -98,6 +98,11 @@ int app_audit_image_end(app_audit_log *L, const char *file)
         put(L, "%s", i ? ", " : "");
         put_string(L, ui_audit_clip(L->au, i));
     }
+    put(L, "], \"strings\": ["); /* every text drawn, in order: what a translation check reads */
+    for (int i = 0; i < ui_audit_texts(L->au); i++) {
+        put(L, "%s", i ? ", " : "");
+        put_string(L, ui_audit_text(L->au, i));
+    }
     put(L, "]}");
     L->images++;
     L->overlaps += no;

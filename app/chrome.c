@@ -41,7 +41,7 @@ static int sidebar_items(app *a, ui_ctx *ui, int w, int y0, app_layout *L)
 {
     int pad = ui_px(ui, 12), num_w = ui_px(ui, 34), widest = 0, tw = 0;
     for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) {
-        ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, lesson_registry[i]->title, &tw, NULL);
+        ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, _(lesson_registry[i]->title), &tw, NULL);
         if (tw > widest) widest = tw;
     }
     int side_w = widest + num_w + 2 * pad + ui_px(ui, 4);
@@ -50,7 +50,7 @@ static int sidebar_items(app *a, ui_ctx *ui, int w, int y0, app_layout *L)
     if (side_w > w / 4) side_w = w / 4;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), item_h = lh + ui_px(ui, 10), y = y0;
     for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) { /* the current one is bold */
-        ui_text_size(ui, i == a->lesson ? UI_BOLD : UI_SANS, UI_SIZE_BODY, lesson_registry[i]->title, &tw, NULL);
+        ui_text_size(ui, i == a->lesson ? UI_BOLD : UI_SANS, UI_SIZE_BODY, _(lesson_registry[i]->title), &tw, NULL);
         L->item_lines[i] = tw > side_w - num_w - 2 * pad ? 2 : 1;
         int hh = item_h + (L->item_lines[i] - 1) * lh;
         L->items[i] = (SDL_Rect){0, y, a->sidebar ? side_w : 0, hh};
@@ -139,9 +139,9 @@ static void draw_translation(app *a, ui_ctx *ui, const app_layout *L, int record
     int tx = b.x + b.w + ui_px(ui, 12);
     int maxw = L->ex_btn.x - ui_px(ui, 8) - tx;
     char buf[1200];
-    if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? a->trace_err : "no translation");
+    if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? a->trace_err : _("no translation"));
     else if (strcmp(a->shown_sentence, s) != 0) snprintf(buf, sizeof buf, "\xE2\x80\xA6");
-    else snprintf(buf, sizeof buf, "\xE2\x86\x92 %s", a->translation[0] ? a->translation : "(empty)");
+    else snprintf(buf, sizeof buf, "\xE2\x86\x92 %s", a->translation[0] ? a->translation : _("(empty)"));
     /* the verdict (trusted or not, the grammar's reference) right after the translation, never cut away by it */
     int judged = a->trace_ok && strcmp(a->shown_sentence, s) == 0, gap = ui_px(ui, 10);
     int vw = judged ? verdict_width(ui, &a->status, 1, maxw / 2) : 0;
@@ -208,7 +208,7 @@ static void draw_sentence_box(app *a, ui_ctx *ui, const app_layout *L, int recor
     }
     ui_text_bg(ui, textbox_has_selection(a->tb) ? NULL : &t->panel_alt);
     if (!s[0] && !a->tb_focus)
-        ui_text(ui, UI_SANS, UI_SIZE_BODY, inner.x, ty, t->text_dim, UI_LEFT | UI_MIDDLE, "type an English sentence (press /)");
+        ui_text(ui, UI_SANS, UI_SIZE_BODY, inner.x, ty, t->text_dim, UI_LEFT | UI_MIDDLE, _("type an English sentence (press /)"));
     ui->scrolled = 1; /* a text box: the sentence scrolls with the cursor */
     ui_text(ui, UI_SANS, UI_SIZE_BODY, x0, ty, t->text, UI_LEFT | UI_MIDDLE, s);
     ui->scrolled = 0;
@@ -259,21 +259,21 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     ui_text_bg(ui, &t->panel);
     if (record) a->n_sugg = 0;
     if (!a->model_trained)
-        x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, "UNTRAINED model (random weights): translations are noise") + gap;
+        x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, _("UNTRAINED model (random weights): translations are noise")) + gap;
     if (a->model_notice[0]) x += ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, L->status.w / 2, t->error, UI_LEFT, a->model_notice) + gap;
     if (!a->trace_ok) return;
     char b[256];
     if (a->nonfinite) { /* the first NaN/infinite activation, as the engine's guard names it */
         char where[400], msg[480];
         trace_nonfinite_text(&a->tr, where, sizeof where);
-        snprintf(msg, sizeof msg, "overflow: %s", where);
+        snprintf(msg, sizeof msg, _("overflow: %s"), where);
         x += ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, L->status.x + L->status.w - x, t->error, UI_LEFT, msg) + gap;
     }
     /* the verdict in words: trusted or why not (hover: the reason); unknown words are said word by word below */
     if (strcmp(a->shown_sentence, a->tb->text) == 0 && a->status.kind != INPUT_UNKNOWN_WORDS)
         x += verdict_draw(ui, &a->status, 0, x, y + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) / 2, (L->status.x + L->status.w - x) / 2) + gap;
     if (a->tr.truncated) {
-        snprintf(b, sizeof b, "cut: only the first %d of %d words fit (max %d tokens with <eos>)", a->tr.n_words,
+        snprintf(b, sizeof b, _("cut: only the first %d of %d words fit (max %d tokens with <eos>)"), a->tr.n_words,
                  a->tr.n_words_total, a->model.params.cfg.max_len);
         x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->error, UI_LEFT, b) + gap;
     }
@@ -289,7 +289,7 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     }
     const int right = L->status.x + L->status.w, sp = ui_px(ui, 6), wsp = ui_px(ui, 8);
     int more_w = 0, q_w = 0, shown = 0;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "+99 more unknown", &more_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("+99 more unknown"), &more_w, NULL);
     ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "?", &q_w, NULL);
     for (int u = 0; u < n_uniq; u++) {
         const int i = uniq[u];
@@ -297,9 +297,9 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         int ids[3];
         int n = tok_nearest(&a->model.vocab, k->text, ids, 3);
         if (n == 0) /* no near word (an emoji, Chinese, a far-off word): no "did you mean" */
-            snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D (not in the vocabulary: <unk>)", k->text);
+            snprintf(b, sizeof b, _("unknown \xE2\x80\x9C%s\xE2\x80\x9D (not in the vocabulary: <unk>)"), k->text);
         else
-            snprintf(b, sizeof b, "unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean", k->text);
+            snprintf(b, sizeof b, _("unknown \xE2\x80\x9C%s\xE2\x80\x9D \xE2\x80\x94 did you mean"), k->text);
         int item_w = 0, ww = 0;
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &item_w, NULL);
         if (n > 0) item_w += sp + q_w;
@@ -309,7 +309,7 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
         }
         if (x + item_w + (u + 1 < n_uniq ? gap + more_w : 0) > right) {
             char more[48];
-            snprintf(more, sizeof more, "+%d more unknown", n_uniq - u);
+            snprintf(more, sizeof more, _("+%d more unknown"), n_uniq - u);
             if (x + more_w <= right) ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, y, t->warn, UI_LEFT, more);
             break;
         }
@@ -343,7 +343,7 @@ static void draw_status(app *a, ui_ctx *ui, const app_layout *L, int record)
     shown += n_uniq > 0; /* "+N more" alone also fills the line */
     if (!shown && !a->tr.truncated && !a->nonfinite && a->model_trained && !a->model_notice[0])
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, x, y, t->text_dim, UI_LEFT,
-                "E: example sentences   V: known words   F1: all keys");
+                _("E: example sentences   V: known words   F1: all keys"));
 }
 
 static void draw_sidebar(app *a, ui_ctx *ui, const app_layout *L)
@@ -368,10 +368,10 @@ static void draw_sidebar(app *a, ui_ctx *ui, const app_layout *L)
         ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x + pad + ui_px(ui, 24), ty, c, UI_RIGHT, num);
         if (L->item_lines[i] > 1) /* a long title: two lines */
             ui_text_wrap(ui, cur ? UI_BOLD : UI_SANS, UI_SIZE_BODY, (SDL_Rect){tx, ty, r.x + r.w - pad - tx, 2 * lh}, 0, c,
-                         lesson_registry[i]->title);
+                         _(lesson_registry[i]->title));
         else
             ui_text_fit(ui, cur ? UI_BOLD : UI_SANS, UI_SIZE_BODY, tx, ty, r.x + r.w - pad - tx, c, UI_LEFT,
-                        lesson_registry[i]->title);
+                        _(lesson_registry[i]->title));
     }
     SDL_RenderSetClipRect(ui->r, NULL);
 }
@@ -387,8 +387,8 @@ static char *presenter_text(app *a)
     len += strlen(next);
     char *b = malloc(len);
     if (!b) return NULL;
-    snprintf(b, len, "# Presenter notes \xC2\xB7 step %d / %d (N: back to the lesson text)\n%s\n\n%s%s%s", k + 1, n,
-             app_step_caption(a), notes[0] ? notes : "(no notes for this step)", next[0] ? "\n\n# Next step\n" : "", next);
+    snprintf(b, len, _("# Presenter notes \xC2\xB7 step %d / %d (N: back to the lesson text)\n%s\n\n%s%s%s"), k + 1, n,
+             app_step_caption(a), notes[0] ? notes : _("(no notes for this step)"), next[0] ? _("\n\n# Next step\n") : "", next);
     return b;
 }
 
@@ -409,12 +409,12 @@ static void draw_panel(app *a, ui_ctx *ui, const app_layout *L)
     char *notes = a->presenter && a->text ? presenter_text(a) : NULL;
     if (a->text_missing || !a->text) {
         char b[1200];
-        snprintf(b, sizeof b, "No lesson text for language \xE2\x80\x9C%s\xE2\x80\x9D yet.\nExpected the file %s "
-                              "(plain UTF-8; edit it without recompiling).", a->opt.lang, a->text_path);
+        snprintf(b, sizeof b, _("No lesson text for language \xE2\x80\x9C%s\xE2\x80\x9D yet.\nExpected the file %s "
+                                "(plain UTF-8; edit it without recompiling)."), a->lang, a->text_path);
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, 0, t->warn, b);
     } else {
         const char *body = notes ? notes : app_step_text(a);
-        const char *more = "\xE2\x96\xBC more: mouse wheel, or Ctrl+\xE2\x86\x91 for a taller panel";
+        const char *more = _("\xE2\x96\xBC more: mouse wheel, or Ctrl+\xE2\x86\x91 for a taller panel");
         int mw, mh;
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, more, &mw, &mh);
         /* the height first (a box 0 high draws nothing; the wrap is cached), so that
@@ -482,18 +482,18 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         ui_text_bg(ui, NULL);
         SDL_RenderSetClipRect(ui->r, NULL);
     } else {
-        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? a->trace_err : "no trace");
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? a->trace_err : _("no trace"));
     }
     /* title line */
     char title[256];
-    snprintf(title, sizeof title, "%d \xC2\xB7 %s", lesson_number(a->lesson), les->title);
+    snprintf(title, sizeof title, "%d \xC2\xB7 %s", lesson_number(a->lesson), _(les->title));
     ui_fill(ui, (SDL_Rect){L.title.x, L.title.y - ui_px(ui, 8), L.title.w, L.title.h + ui_px(ui, 8)}, t->bg);
     ui_text_bg(ui, &t->bg);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_LARGE, L.title.x, L.title.y, L.title.w * 3 / 4, t->text, UI_LEFT, title);
     int n = app_lesson_steps(a, a->lesson);
     if (n > 1) {
         char st[64];
-        snprintf(st, sizeof st, "step %d / %d", a->lstep[a->lesson] + 1, n);
+        snprintf(st, sizeof st, _("step %d / %d"), a->lstep[a->lesson] + 1, n);
         ui_text(ui, UI_SANS, UI_SIZE_BODY, L.title.x + L.title.w, L.title.y, t->text_dim, UI_RIGHT, st);
     }
     draw_panel(a, ui, &L);
@@ -503,8 +503,8 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
     ui_fill(ui, (SDL_Rect){0, L.top.h - 1, w, 1}, t->border);
     ui_button(ui, L.menu_btn, "\xE2\x98\xB0", a->sidebar);
     draw_sentence_box(a, ui, &L, record);
-    ui_button(ui, L.ex_btn, "Examples (E)", a->overlay == OVERLAY_EXAMPLES);
-    ui_button(ui, L.vocab_btn, "Words (V)", a->overlay == OVERLAY_VOCAB);
+    ui_button(ui, L.ex_btn, _("Examples (E)"), a->overlay == OVERLAY_EXAMPLES);
+    ui_button(ui, L.vocab_btn, _("Words (V)"), a->overlay == OVERLAY_VOCAB);
     ui_button(ui, L.help_btn, "?", a->overlay == OVERLAY_HELP);
     draw_status(a, ui, &L, record);
     ui_text_bg(ui, NULL);

@@ -60,13 +60,13 @@ static void choose_view(app *a, int li, char *note, size_t n)
     if (a->opt.slides_layer > 0) {
         layer = a->opt.slides_layer - 1 < nl ? a->opt.slides_layer - 1 : nl - 1;
         head = (a->opt.slides_head - 1) % c->n_heads;
-        snprintf(note, n, "Layer %d, head %d of the %s (chosen with --slides-head)", layer + 1, head + 1, attn_kind_name(kind));
+        snprintf(note, n, _("Layer %d, head %d of the %s (chosen with --slides-head)"), layer + 1, head + 1, attn_kind_name(kind));
     } else if (attn_view_best_head(&a->tr, kind, &layer, &head, &score) > 0) {
         if (kind == ATTN_CROSS)
-            snprintf(note, n, "Layer %d, head %d (the best of its %d heads): the clearest alignment of the %s (each row's largest weight is %.2f on average)",
+            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the clearest alignment of the %s (each row's largest weight is %.2f on average)"),
                      layer + 1, head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
         else
-            snprintf(note, n, "Layer %d, head %d (the best of its %d heads): the sharpest %s map (lowest mean entropy of a row, %.2f nats)", layer + 1,
+            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the sharpest %s map (lowest mean entropy of a row, %.2f nats)"), layer + 1,
                      head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
     }
     a->sel.layer = layer;

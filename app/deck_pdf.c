@@ -4,6 +4,7 @@
  *
  * Must not: draw with SDL, or decide what is on a slide (slide.c does).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,11 @@ struct deck_pdf {
     cairo_surface_t *pdf;
     cairo_t *cr;
     FT_Library ft;
-    FT_Face ft_face[2];
-    cairo_font_face_t *face[2];   /* 0 DejaVu Sans, 1 DejaVu Sans Bold */
+    FT_Face ft_face[4];
+    cairo_font_face_t *face[4];   /* 0 DejaVu Sans, 1 DejaVu Sans Bold, 2 WenQuanYi Micro Hei, 3 the same made bold */
     int w, h;                     /* slide pixels; drawing uses pixel units, scaled to points */
+    int bold;                     /* the texts drawn next (font): bold or not, at px */
+    double px;
     double k;                     /* points per pixel */
     int write_failed;
     notes_page *pages;
@@ -68,7 +71,7 @@ static void free_all(deck_pdf *d)
     if (d->cr) cairo_destroy(d->cr);
     d->cr = NULL;
     if (d->pdf) cairo_surface_destroy(d->pdf);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 4; i++) {
         if (d->face[i]) cairo_font_face_destroy(d->face[i]);
         if (d->ft_face[i]) FT_Done_Face(d->ft_face[i]);
     }
@@ -84,14 +87,18 @@ deck_pdf *deck_pdf_open(const char *path, int w, int h, const char *font_dir, ch
     if (!d) { snprintf(err, n, "out of memory"); return NULL; }
     d->w = w; d->h = h;
     d->k = 540.0 / h;
-    static const char *files[2] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
+    /* Latin, Greek and maths in DejaVu; a text with a character DejaVu lacks (Chinese) in WenQuanYi
+     * Micro Hei, the toolkit's CJK fallback, which has no bold face: cairo thickens it (face 3).
+     * cairo embeds the subset of each font the deck uses. */
+    static const char *files[4] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "wqy-microhei.ttc", "wqy-microhei.ttc"};
     if (FT_Init_FreeType(&d->ft) != 0) { snprintf(err, n, "FreeType cannot start"); free(d); return NULL; }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 4; i++) {
         char p[1200];
         snprintf(p, sizeof p, "%s/%s", font_dir, files[i]);
         if (FT_New_Face(d->ft, p, 0, &d->ft_face[i]) != 0) { snprintf(err, n, "cannot open font %s for the PDF", p); free_all(d); return NULL; }
         d->face[i] = cairo_ft_font_face_create_for_ft_face(d->ft_face[i], 0);
     }
+    cairo_ft_font_face_set_synthesize(d->face[3], CAIRO_FT_SYNTHESIZE_BOLD);
     if (afile_open(&d->f, path, AFILE_NEW, err, n) != 0) { free_all(d); return NULL; }
     d->pdf = cairo_pdf_surface_create_for_stream(write_to_afile, d, w * d->k, h * d->k);
     cairo_pdf_surface_set_metadata(d->pdf, CAIRO_PDF_METADATA_TITLE, "Transformer Lab");
@@ -108,18 +115,54 @@ deck_pdf *deck_pdf_open(const char *path, int w, int h, const char *font_dir, ch
 
 static void set_rgb(cairo_t *cr, SDL_Color c) { cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0); }
 
+/* 1 when the character at s[i] is one DejaVu Sans lacks and WenQuanYi has (Chinese): it is set in WenQuanYi. */
+static int needs_cjk(deck_pdf *d, const char *s, int n, int i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) return 0;
+    uint32_t cp = c >= 0xF0 ? c & 0x07u : c >= 0xE0 ? c & 0x0Fu : c & 0x1Fu;
+    for (int k = i + 1; k < n && ((unsigned char)s[k] & 0xC0) == 0x80; k++) cp = cp << 6 | ((unsigned char)s[k] & 0x3Fu);
+    return FT_Get_Char_Index(d->ft_face[0], cp) == 0 && FT_Get_Char_Index(d->ft_face[2], cp) != 0;
+}
+
+/* The weight and size of the texts drawn next (font extents: DejaVu's). */
 static void font(deck_pdf *d, int bold, double px)
 {
+    d->bold = bold;
+    d->px = px;
     cairo_set_font_face(d->cr, d->face[bold ? 1 : 0]);
     cairo_set_font_size(d->cr, px);
 }
 
-static double text_w(deck_pdf *d, const char *s)
+/* Measures s, and draws it at the current point when draw is 1, in runs: each run in DejaVu, or in
+ * WenQuanYi where DejaVu has no glyph (Chinese beside Latin, Greek and maths such as "Kᵀ"). Returns the advance. */
+static double runs(deck_pdf *d, const char *s, int draw)
 {
-    cairo_text_extents_t e;
-    cairo_text_extents(d->cr, s, &e);
-    return e.x_advance;
+    int n = (int)strlen(s);
+    char *t = malloc((size_t)n + 1);
+    if (!t) return 0;
+    memcpy(t, s, (size_t)n + 1);
+    double w = 0;
+    for (int i = 0; i < n;) {
+        int cjk = needs_cjk(d, t, n, i), j = i;
+        while (j < n && needs_cjk(d, t, n, j) == cjk) j = ui_utf8_next(t, n, j);
+        char keep = t[j];
+        t[j] = 0;
+        cairo_set_font_face(d->cr, d->face[(cjk ? 2 : 0) + (d->bold ? 1 : 0)]);
+        cairo_set_font_size(d->cr, d->px);
+        cairo_text_extents_t e;
+        cairo_text_extents(d->cr, t + i, &e);
+        if (draw) cairo_show_text(d->cr, t + i);
+        w += e.x_advance;
+        t[j] = keep;
+        i = j;
+    }
+    free(t);
+    font(d, d->bold, d->px);
+    return w;
 }
+
+static double text_w(deck_pdf *d, const char *s) { return runs(d, s, 0); }
 
 /* One line at (x, top y), shrunk to max_w; align 0 left, 2 right. Returns its width. */
 static double line(deck_pdf *d, int bold, double px, double x, double y, double max_w, int align, const char *s)
@@ -130,11 +173,12 @@ static double line(deck_pdf *d, int bold, double px, double x, double y, double 
     cairo_font_extents_t fe;
     cairo_font_extents(d->cr, &fe);
     cairo_move_to(d->cr, align == 2 ? x - tw : x, y + fe.ascent);
-    cairo_show_text(d->cr, s);
+    runs(d, s, 1);
     return tw;
 }
 
-/* Wraps s at spaces into the box (paragraphs at "\n"); stops at the box's bottom. Returns the height used. */
+/* Wraps s into the box where the toolkit's line breaking allows (at spaces, between Chinese
+ * characters: ui_break_next), paragraphs at "\n"; stops at the box's bottom. Returns the height used. */
 static double wrap(deck_pdf *d, int bold, double px, double x, double y, double w, double max_h, const char *s)
 {
     font(d, bold, px);
@@ -147,21 +191,21 @@ static double wrap(deck_pdf *d, int bold, double px, double x, double y, double 
     size_t i = 0;
     while (i < n && y + lh <= y0 + max_h + 0.5) {
         if (s[i] == '\n') { y += lh * 0.5; i++; continue; }
-        size_t best = 0, j = i;
-        while (j <= n) { /* the longest run of whole words that fits */
-            size_t e = j;
-            while (e < n && s[e] != ' ' && s[e] != '\n') e++;
+        size_t best = 0, j = i, eol = i;
+        while (eol < n && s[eol] != '\n') eol++;
+        for (;;) { /* the longest piece up to a break that fits */
+            size_t e = (size_t)ui_break_next(s, (int)j, (int)eol);
             memcpy(buf, s + i, e - i);
             buf[e - i] = 0;
             if (best && text_w(d, buf) > w) break;
             best = e - i;
-            if (e >= n || s[e] == '\n') break;
-            j = e + 1;
+            if (e >= eol) break;
+            j = e;
         }
         memcpy(buf, s + i, best);
         buf[best] = 0;
         cairo_move_to(d->cr, x, y + fe.ascent);
-        cairo_show_text(d->cr, buf);
+        runs(d, buf, 1);
         y += lh;
         i += best;
         while (i < n && s[i] == ' ') i++;
@@ -255,20 +299,20 @@ static int notes_pages(deck_pdf *d, char *err, size_t n)
     cairo_t *cr = d->cr;
     double m = d->h * 0.05, px = d->h / 40.0;
     char link[64], head[480];
-    int slides = cairo_pdf_surface_add_outline(d->pdf, CAIRO_PDF_OUTLINE_ROOT, "Slides", "page=1", 0);
+    int slides = cairo_pdf_surface_add_outline(d->pdf, CAIRO_PDF_OUTLINE_ROOT, _("Slides"), "page=1", 0);
     for (int i = 0; i < d->n_pages; i++) {
         snprintf(link, sizeof link, "page=%d", i + 1);
         cairo_pdf_surface_add_outline(d->pdf, slides, d->pages[i].title, link, 0);
     }
     snprintf(link, sizeof link, "page=%d", d->n_pages + 1);
-    int notes = cairo_pdf_surface_add_outline(d->pdf, CAIRO_PDF_OUTLINE_ROOT, "Speaker notes", link, 0);
+    int notes = cairo_pdf_surface_add_outline(d->pdf, CAIRO_PDF_OUTLINE_ROOT, _("Speaker notes"), link, 0);
     for (int i = 0; i < d->n_pages; i++) {
         snprintf(link, sizeof link, "page=%d", d->n_pages + 1 + i);
         cairo_pdf_surface_add_outline(d->pdf, notes, d->pages[i].title, link, 0);
         set_rgb(cr, d->bg);
         cairo_paint(cr);
         set_rgb(cr, d->dim);
-        snprintf(head, sizeof head, "Speaker notes \xC2\xB7 slide %d of %d", i + 1, d->n_pages);
+        snprintf(head, sizeof head, _("Speaker notes \xC2\xB7 slide %d of %d"), i + 1, d->n_pages);
         line(d, 0, px, m, m * 0.6, d->w - 2 * m, 0, head);
         set_rgb(cr, d->text);
         line(d, 1, px * 1.5, m, m * 0.6 + px * 1.6, d->w - 2 * m, 0, d->pages[i].title);
@@ -276,7 +320,7 @@ static int notes_pages(deck_pdf *d, char *err, size_t n)
         set_rgb(cr, d->accent);
         y += wrap(d, 1, px * 1.1, m, y, d->w - 2 * m, d->h * 0.2, d->pages[i].caption) + px;
         set_rgb(cr, d->text);
-        wrap(d, 0, px, m, y, d->w - 2 * m, d->h - y - m, d->pages[i].notes[0] ? d->pages[i].notes : "(no notes for this slide)");
+        wrap(d, 0, px, m, y, d->w - 2 * m, d->h - y - m, d->pages[i].notes[0] ? d->pages[i].notes : _("(no notes for this slide)"));
         if (page_done(d, err, n) != 0) return -1;
     }
     return 0;

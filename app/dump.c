@@ -38,6 +38,13 @@ static void dump_training(app *a, FILE *f)
     fprintf(f, "},\n");
 }
 
+/* ",\n  "key": "value"" (the value escaped). */
+static void put_field(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, ",\n  \"%s\": ", key);
+    json_write_string(f, value);
+}
+
 /* The script's dump FILE: through afile, AFILE_REPLACE (the user named the file; a
  * re-run replaces its dump whole, never a half-written one; a device such as
  * /dev/stdout is written in place). Every failure is said on stderr. */
@@ -54,13 +61,13 @@ int app_dump(app *a, const char *path)
     const lesson *les = lesson_registry[a->lesson];
     fprintf(f, "{\n  \"lesson_index\": %d,\n  \"lesson_number\": %d,\n  \"lesson_slug\": ", a->lesson, lesson_number(a->lesson));
     json_write_string(f, les->slug);
-    fprintf(f, ",\n  \"lesson_title\": ");
-    json_write_string(f, les->title);
+    put_field(f, "lesson_title", les->title);
+    put_field(f, "lang", a->lang); /* the language shown (lesson texts and interface), and the title as shown in it */
+    put_field(f, "lesson_title_shown", _(les->title));
     fprintf(f, ",\n  \"step\": %d,\n  \"n_steps\": %d,\n  \"n_lessons\": %d,\n  \"sentence\": ", a->lstep[a->lesson],
             app_lesson_steps(a, a->lesson), lesson_registry_count);
     json_write_string(f, a->tb->text);
-    fprintf(f, ",\n  \"translation\": ");
-    json_write_string(f, a->translation);
+    put_field(f, "translation", a->translation);
     input_status_kind sk = a->trace_ok ? a->status.kind : INPUT_OUTSIDE_GRAMMAR;
     fprintf(f, ",\n  \"input_status\": \"%s\",\n  \"input_status_reason\": ", input_status_slug(sk));
     json_write_string(f, a->trace_ok ? a->status.reason : a->trace_err);

@@ -18,17 +18,17 @@
 void app_export_surface(app *a, SDL_Surface *s, const char *suffix)
 {
     char err[1200], base[256], path[1400];
-    if (!s) { app_toast(a, 2, "Export failed: cannot read the screen: %s", SDL_GetError()); return; }
-    if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) { SDL_FreeSurface(s); app_toast(a, 2, "Export failed: %s", err); return; }
+    if (!s) { app_toast(a, 2, _("Export failed: cannot read the screen: %s"), SDL_GetError()); return; }
+    if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) { SDL_FreeSurface(s); app_toast(a, 2, _("Export failed: %s"), err); return; }
     char slug[96];
     snprintf(slug, sizeof slug, "%s%s", lesson_registry[a->lesson]->slug, suffix);
     export_base_name(slug, time(NULL), base, sizeof base);
     if (export_save_png_async_new(s, a->export_dir, base, a->ev_export) != 0) { /* the writer picks the first free name */
-        app_toast(a, 2, "Export failed: %s", SDL_GetError());
+        app_toast(a, 2, _("Export failed: %s"), SDL_GetError());
         return;
     }
     snprintf(path, sizeof path, "%s/%s.png", a->export_dir, base);
-    app_toast(a, 0, "Saving %s \xE2\x80\xA6", path);
+    app_toast(a, 0, _("Saving %s \xE2\x80\xA6"), path);
 }
 
 int app_offscreen_open(const app *a, int w, int h, SDL_Surface **s, SDL_Renderer **r, ui_ctx *ui, char *err, size_t n)

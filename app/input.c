@@ -31,7 +31,7 @@ static void goto_number(app *a, int number)
 {
     for (int i = 0; i < lesson_registry_count; i++)
         if (lesson_number(i) == number) { app_goto_lesson(a, i, 0); return; }
-    app_toast(a, 0, "There is no lesson %d yet", number);
+    app_toast(a, 0, _("There is no lesson %d yet"), number);
 }
 
 static int win_to_px(app *a, int v) { return (int)lroundf((float)v * a->px_per_win); }
@@ -126,6 +126,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
         case SDLK_MINUS: case SDLK_KP_MINUS: a->zoom /= 1.1f; clamp_zoom(a); return;
         case SDLK_0: case SDLK_KP_0: a->zoom = 1.0f; clamp_zoom(a); return;
         case SDLK_b: app_toggle_sidebar(a); return;
+        case SDLK_l: if (shift) app_lang_next(a); return; /* Ctrl+L alone: the spotlight (presenter.c) */
         case SDLK_UP: case SDLK_DOWN: /* the text panel taller / shorter (shown again if hidden) */
             a->panel_pct += key == SDLK_UP ? 8 : -8;
             if (a->panel_pct < 10) a->panel_pct = 10;
@@ -369,11 +370,11 @@ void app_event(app *a, SDL_Event *ev)
     default:
         if (ev->type == a->ev_export) {
             char *msg = ev->user.data1;
-            if (ev->user.code == 0) app_toast(a, 1, "Saved %s", msg ? msg : "");
+            if (ev->user.code == 0) app_toast(a, 1, _("Saved %s"), msg ? msg : "");
 #ifdef __EMSCRIPTEN__
             if (ev->user.code == 0 && msg) app_web_download(msg); /* the page's files vanish with it: a download */
 #endif
-            else app_toast(a, 2, "Export failed: %s", msg ? msg : "unknown error");
+            else app_toast(a, 2, _("Export failed: %s"), msg ? msg : _("unknown error"));
             free(msg);
         }
         return;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "narration.h"
+#include "ui.h"
 
 /* A growing string. */
 typedef struct { char *s; size_t len, cap; int oom; } sbuf;
@@ -45,6 +46,24 @@ static int step_heading(const char *line, size_t n)
     size_t i = 7;
     while (i < n && line[i] >= '0' && line[i] <= '9' && k < 1000) k = k * 10 + (line[i++] - '0');
     return i > 7 ? k : 0;
+}
+
+/* "# Step N: Title" as the panel shows it: "# " + _("Step %d: %s") (the files keep the English
+ * heading, which the parser looks for). 0 when the line has no ": Title" or it does not fit. */
+static int step_title(const char *line, size_t n, int k, char *dst, size_t cap)
+{
+    const char *colon = memchr(line, ':', n);
+    if (!colon) return 0;
+    const char *t = colon + 1;
+    while (t < line + n && *t == ' ') t++;
+    char title[500];
+    size_t tn = (size_t)(line + n - t);
+    if (tn >= sizeof title) return 0;
+    memcpy(title, t, tn);
+    title[tn] = 0;
+    int w = snprintf(dst, cap, "# ");
+    int w2 = snprintf(dst + w, cap - (size_t)w, _("Step %d: %s"), k, title);
+    return w2 > 0 && (size_t)(w + w2) < cap;
 }
 
 static int is_fence(const char *line, size_t n, const char *kind)
@@ -117,7 +136,9 @@ int narration_parse(const char *text, int n_steps, narration *out)
         else {
             sbuf *b = block == 1 ? &cap[idx] : block == 2 ? &notes[idx] : &prose[part];
             if (block == 1 && b->len) sb_put(b, " ", 1);
-            sb_put(b, p, n);
+            char head[600];
+            if (k > 0 && step_title(p, n, k, head, sizeof head)) sb_put(b, head, strlen(head)); /* in the shown language */
+            else sb_put(b, p, n);
             if (block != 1) sb_put(b, "\n", 1);
         }
         p = eol ? eol + 1 : p + n;

@@ -27,34 +27,35 @@ static const char *const example_sentences[] = {
 
 /* Keys, shown in the help overlay (and in docs/app.md). */
 static const char *const help_lines[][2] = {
-    {"Right, PageDown, Space", "next step, then next lesson"},
-    {"Left, PageUp, Shift+Space", "previous step, then previous lesson"},
-    {"Home / End", "first / last lesson"},
-    {"0 ... 9", "lesson 0 to 9"},
-    {"Shift+0 ... Shift+9", "lesson 10 to 19"},
-    {"/ or Tab, or click the box", "edit the sentence (Esc or Enter leaves)"},
-    {"E", "example sentences"},
-    {"V", "vocabulary: every word the model knows"},
-    {"[ and ]", "previous / next layer"},
-    {", and .", "previous / next head"},
-    {"; and '", "previous / next decoding step"},
-    {"A", "attention overlay: any map, layer, head (Tab: kind)"},
-    {"Up / Down", "select previous / next token"},
-    {"T", "dark / light theme"},
-    {"Ctrl+B", "show / hide the lesson list (it folds itself at a high zoom)"},
-    {"P", "show / hide the text panel (it follows the step)"},
-    {"Ctrl+Up / Ctrl+Down", "text panel taller / shorter; wheel scrolls it"},
-    {"N", "presenter view: the step's notes in the panel"},
-    {"Ctrl + plus / minus / 0", "zoom the figures in / out / reset (0.75 to 3)"},
-    {"F11", "fullscreen"},
-    {"B / W", "blank the screen black / white (any key returns)"},
-    {"Ctrl+L", "spotlight that follows the mouse"},
-    {"Ctrl+S or F12", "save the screen as PNG"},
-    {"Ctrl+Shift+S", "save the step as a slide (no chrome, caption)"},
-    {"Counting", "layers, heads, steps from 1; positions and ids from 0 (as in the paper's PE)"},
-    {"F1 or ?", "this help"},
-    {"Esc", "close overlays"},
-    {"Ctrl+Q", "quit"},
+    {N_("Right, PageDown, Space"), N_("next step, then next lesson")},
+    {N_("Left, PageUp, Shift+Space"), N_("previous step, then previous lesson")},
+    {N_("Home / End"), N_("first / last lesson")},
+    {N_("0 ... 9"), N_("lesson 0 to 9")},
+    {N_("Shift+0 ... Shift+9"), N_("lesson 10 to 19")},
+    {N_("/ or Tab, or click the box"), N_("edit the sentence (Esc or Enter leaves)")},
+    {N_("E"), N_("example sentences")},
+    {N_("V"), N_("vocabulary: every word the model knows")},
+    {N_("[ and ]"), N_("previous / next layer")},
+    {N_(", and ."), N_("previous / next head")},
+    {N_("; and '"), N_("previous / next decoding step")},
+    {N_("A"), N_("attention overlay: any map, layer, head (Tab: kind)")},
+    {N_("Up / Down"), N_("select previous / next token")},
+    {N_("T"), N_("dark / light theme")},
+    {N_("Ctrl+B"), N_("show / hide the lesson list (it folds itself at a high zoom)")},
+    {N_("P"), N_("show / hide the text panel (it follows the step)")},
+    {N_("Ctrl+Up / Ctrl+Down"), N_("text panel taller / shorter; wheel scrolls it")},
+    {N_("N"), N_("presenter view: the step's notes in the panel")},
+    {N_("Ctrl + plus / minus / 0"), N_("zoom the figures in / out / reset (0.75 to 3)")},
+    {N_("F11"), N_("fullscreen")},
+    {N_("B / W"), N_("blank the screen black / white (any key returns)")},
+    {N_("Ctrl+L"), N_("spotlight that follows the mouse")},
+    {N_("Ctrl+Shift+L"), N_("next language, remembered (English, 中文)")},
+    {N_("Ctrl+S or F12"), N_("save the screen as PNG")},
+    {N_("Ctrl+Shift+S"), N_("save the step as a slide (no chrome, caption)")},
+    {N_("Counting"), N_("layers, heads, steps from 1; positions and ids from 0 (as in the paper's PE)")},
+    {N_("F1 or ?"), N_("this help")},
+    {N_("Esc"), N_("close overlays")},
+    {N_("Ctrl+Q"), N_("quit")},
 };
 
 static SDL_Rect overlay_box(ui_ctx *ui, int w, int h, int bw, int bh)
@@ -94,7 +95,7 @@ static void draw_help(app *a, ui_ctx *ui, int w, int h, int pad, int lh)
     char line[600] = "";
     int klines = 0; /* lines the lesson's own keys take, wrapped */
     if (lk && *lk) {
-        snprintf(line, sizeof line, "This lesson (%s): %s", lesson_registry[a->lesson]->title, lk);
+        snprintf(line, sizeof line, _("This lesson (%s): %s"), _(lesson_registry[a->lesson]->title), _(lk));
         int lw = 0, bw = ui_px(ui, 900);
         if (bw > w - 40) bw = w - 40;
         ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, line, &lw, NULL);
@@ -102,13 +103,13 @@ static void draw_help(app *a, ui_ctx *ui, int w, int h, int pad, int lh)
     }
     SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), pad * 3 + lh * (n + 2 + (klines > 2 ? klines : 2)));
     ui_panel(ui, b);
-    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, "Keys");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, "Esc closes");
+    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, _("Keys"));
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, _("Esc closes"));
     int col = b.x + pad + b.w * 4 / 10;
     for (int i = 0; i < n; i++) {
         int y = b.y + pad + lh * 2 + i * lh;
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, b.x + pad, y, col - b.x - 2 * pad, t->accent, UI_LEFT, help_lines[i][0]);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, col, y, b.x + b.w - pad - col, t->text, UI_LEFT, help_lines[i][1]);
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, b.x + pad, y, col - b.x - 2 * pad, t->accent, UI_LEFT, _(help_lines[i][0]));
+        ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, col, y, b.x + b.w - pad - col, t->text, UI_LEFT, _(help_lines[i][1]));
     }
     if (klines)
         ui_text_wrap(ui, UI_BOLD, UI_SIZE_BODY, (SDL_Rect){b.x + pad, b.y + pad + lh * 2 + n * lh, b.w - 2 * pad, (klines + 1) * lh}, 0,
@@ -123,11 +124,11 @@ static void draw_examples(app *a, ui_ctx *ui, int w, int h, int pad, int lh, int
     int rows = n ? n : 1;
     SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 760), pad * 3 + (lh + ui_px(ui, 10)) * (rows + 1) + lh);
     ui_panel(ui, b);
-    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, "Example sentences");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, "click or press 1-9; Esc closes");
+    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, _("Example sentences"));
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, _("click or press 1-9; Esc closes"));
     if (!n)
         ui_text(ui, UI_SANS, UI_SIZE_BODY, b.x + pad, b.y + pad + 2 * lh, t->warn, UI_LEFT,
-                "None of the built-in examples fits this model's vocabulary: press V to see its words.");
+                _("None of the built-in examples fits this model's vocabulary: press V to see its words."));
     for (int i = 0; i < n; i++) {
         SDL_Rect r = {b.x + pad, b.y + pad + lh * 2 + i * (lh + ui_px(ui, 10)), b.w - 2 * pad, lh + ui_px(ui, 6)};
         int hot = ui_mouse_in(ui, r);
@@ -148,9 +149,9 @@ static void draw_vocab(app *a, ui_ctx *ui, int w, int h, int pad, int record)
     SDL_Rect b = overlay_box(ui, w, h, w - ui_px(ui, 80), h - ui_px(ui, 80));
     ui_panel(ui, b);
     char title[128];
-    snprintf(title, sizeof title, "Vocabulary: %d words (ids 0-3 are special)", v->size);
+    snprintf(title, sizeof title, _("Vocabulary: %d words (ids 0-3 are special)"), v->size);
     ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, title);
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, "click a word to add it; Esc closes");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, _("click a word to add it; Esc closes"));
     int top = b.y + pad + ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE) + ui_px(ui, 8);
     int ncol = (b.w - 2 * pad) / colw;
     if (ncol < 1) ncol = 1;

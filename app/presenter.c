@@ -39,7 +39,7 @@ int app_presenter_event(app *a, const SDL_Event *ev)
     int ctrl = (ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0, alt = (ev->key.keysym.mod & KMOD_ALT) != 0;
     if (alt) return 0;
     if (!ctrl && (k == SDLK_b || k == SDLK_w)) { a->blank = k == SDLK_b ? PRESENTER_BLACK : PRESENTER_WHITE; a->dirty = 1; return 1; }
-    if (ctrl && k == SDLK_l) { a->spotlight = !a->spotlight; a->dirty = 1; return 1; }
+    if (ctrl && k == SDLK_l && !(ev->key.keysym.mod & KMOD_SHIFT)) { a->spotlight = !a->spotlight; a->dirty = 1; return 1; }
     return 0;
 }
 

@@ -79,8 +79,11 @@ typedef struct {
 } app_layout;
 
 /* The app shell's state: one per run (window, headless export or benchmark). */
+#define APP_LANG_MAX 16     /* a language code and its NUL ("en", "zh", "pt_BR") */
+
 typedef struct {
     app_options opt;
+    char lang[APP_LANG_MAX];    /* the language shown (lang.c): lesson texts and the interface's catalogue */
     char assets[512];
     char fonts[700];            /* assets/fonts */
     SDL_Window *win;
@@ -210,6 +213,17 @@ int app_setup(app *a, const app_options *o);
 /* Lays out for a->w x a->h, starts every lesson and translates the first sentence. */
 int app_start_lessons(app *a);
 void app_teardown(app *a);
+
+/* lang.c */
+int app_lang_list(const char *assets, char (*out)[APP_LANG_MAX], int max); /* the folders of assets/lessons, sorted */
+int app_lang_set(app *a, const char *lang, char *err, size_t err_len);   /* texts and catalogue in lang; 0, or -1 + message */
+void app_lang_first(app *a);   /* the run's first language: --lang, else the remembered one, else the locale's */
+void app_lang_next(app *a);    /* Ctrl+Shift+L: the next language, remembered in the settings */
+
+/* settings.c */
+int app_settings_path(char *dst, size_t n, int dir_only);          /* the settings file (or its folder); -1 without HOME */
+int app_settings_get(const char *key, char *val, size_t n);        /* 0 and the value, or -1 when not set */
+int app_settings_set(const char *key, const char *val, char *err, size_t err_len); /* 0, or -1 + message */
 
 /* window.c */
 int app_run_window(app *a);

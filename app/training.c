@@ -33,18 +33,18 @@ int app_training_init(app *a)
     const train_run_options o = train_run_options_default();
     t->run = train_run_create(&o, err, sizeof err);
     if (!t->run) {
-        snprintf(t->lt.info.message, sizeof t->lt.info.message, "no trainer: %s", err);
+        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("no trainer: %s"), err);
         return 0;
     }
     if (train_run_compatible(t->run, &a->model.params, &a->model.vocab, err, sizeof err) != 0) {
-        snprintf(t->lt.info.message, sizeof t->lt.info.message, "training is off: %s", err);
+        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("training is off: %s"), err);
         train_run_free(t->run);
         t->run = NULL;
         return 0;
     }
     const model_config cfg = train_run_config(t->run);
     if (model_params_init(&t->params, &cfg) != 0 || trace_init(&t->tr, &cfg) != 0) {
-        snprintf(t->lt.info.message, sizeof t->lt.info.message, "training is off: out of memory");
+        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("training is off: out of memory"));
         app_training_free(a);
         return 0;
     }
@@ -142,24 +142,24 @@ static void use_weights(app *a, int use)
     const size_t bytes = m->n_floats * sizeof(float);
     if (use) {
         if (!t->tr_ok || t->params.n_floats != m->n_floats) {
-            app_toast(a, 2, "No trained weights to use yet: press start first.");
+            app_toast(a, 2, _("No trained weights to use yet: press start first."));
             return;
         }
         if (!t->shipped && !(t->shipped = malloc(bytes))) {
-            app_toast(a, 2, "Out of memory: cannot keep the shipped weights aside.");
+            app_toast(a, 2, _("Out of memory: cannot keep the shipped weights aside."));
             return;
         }
         if (t->shipped_saved == 0) memcpy(t->shipped, m->memory, bytes);
         t->shipped_saved = 1;
         memcpy(m->memory, t->params.memory, bytes);
-        app_toast(a, 1, "Every lesson now uses the weights of step %ld.", t->decoded_step);
+        app_toast(a, 1, _("Every lesson now uses the weights of step %ld."), t->decoded_step);
     } else {
         if (!t->shipped) return;
         memcpy(m->memory, t->shipped, bytes);
         free(t->shipped);
         t->shipped = NULL;
         t->shipped_saved = 0;
-        app_toast(a, 1, "Every lesson is back on the shipped model.");
+        app_toast(a, 1, _("Every lesson is back on the shipped model."));
     }
     app_retranslate(a);
 }
@@ -169,11 +169,11 @@ static void save_weights(app *a)
     app_training *t = &a->train;
     char err[1200], path[1400];
     if (!t->tr_ok) {
-        app_toast(a, 2, "No trained weights to save yet.");
+        app_toast(a, 2, _("No trained weights to save yet."));
         return;
     }
     if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) {
-        app_toast(a, 2, "Save failed: %s", err);
+        app_toast(a, 2, _("Save failed: %s"), err);
         return;
     }
     for (int k = 1; k < 1000; k++) { /* a new name: never overwrite */
@@ -182,12 +182,12 @@ static void save_weights(app *a)
         struct stat st;
         if (stat(path, &st) == 0) continue;
         if (weights_save_mode(path, 1, &t->params, &a->model.vocab, a->model.task, err, sizeof err) == 0) {
-            app_toast(a, 1, "Saved %s", path);
+            app_toast(a, 1, _("Saved %s"), path);
             return;
         }
         if (stat(path, &st) != 0) break;
     }
-    app_toast(a, 2, "Save failed: %s", err);
+    app_toast(a, 2, _("Save failed: %s"), err);
 }
 
 void app_training_command(app *a, int cmd, int arg)

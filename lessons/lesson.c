@@ -162,5 +162,5 @@ const char **lesson_token_labels(const lesson_ctx *ctx, const int *ids, int n, i
 void lesson_no_memory(const lesson_ctx *ctx)
 {
     ui_text(ctx->ui, UI_BOLD, UI_SIZE_BODY, ctx->area.x, ctx->area.y, ctx->ui->theme->error, UI_LEFT,
-            "Out of memory: this picture could not be drawn.");
+            _("Out of memory: this picture could not be drawn."));
 }

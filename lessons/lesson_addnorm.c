@@ -64,9 +64,9 @@ static int an_sub(const addnorm_state *s, const lesson_ctx *ctx)
 
 static const char *an_sub_label(int dec, int sub)
 {
-    if (sub == AN_FFN) return "after feed-forward";
-    if (sub == AN_CROSS) return "after cross-attention";
-    return dec ? "after masked self-attention" : "after attention";
+    if (sub == AN_FFN) return _("after feed-forward");
+    if (sub == AN_CROSS) return _("after cross-attention");
+    return dec ? _("after masked self-attention") : _("after attention");
 }
 
 /* One Add & Norm of the view: its input x, the sub-layer's output, the norm's
@@ -96,17 +96,17 @@ static void an_view_get(const addnorm_state *s, const lesson_ctx *ctx, an_view *
     if (!v->dec) {
         const trace_enc_layer *E = &tr->enc[v->l];
         const model_enc_layer *P = &ctx->params->enc[v->l];
-        if (v->sub == AN_ATTN) an_sublayer(v, E->input, E->self.out, &E->norm1, P->norm1_weight, P->norm1_bias, "MultiHead(x)", "norm1");
-        else an_sublayer(v, E->norm1.out, E->ffn.out, &E->norm2, P->norm2_weight, P->norm2_bias, "FFN(x)", "norm2");
+        if (v->sub == AN_ATTN) an_sublayer(v, E->input, E->self.out, &E->norm1, P->norm1_weight, P->norm1_bias, _("MultiHead(x)"), _("norm1"));
+        else an_sublayer(v, E->norm1.out, E->ffn.out, &E->norm2, P->norm2_weight, P->norm2_bias, _("FFN(x)"), _("norm2"));
     } else {
         const trace_dec_layer *Dl = &tr->dec[v->l];
         const model_dec_layer *P = &ctx->params->dec[v->l];
         if (v->sub == AN_ATTN)
-            an_sublayer(v, Dl->input, Dl->self.out, &Dl->norm1, P->norm1_weight, P->norm1_bias, "MaskedAttn(x)", "norm1");
+            an_sublayer(v, Dl->input, Dl->self.out, &Dl->norm1, P->norm1_weight, P->norm1_bias, _("MaskedAttn(x)"), _("norm1"));
         else if (v->sub == AN_CROSS)
-            an_sublayer(v, Dl->norm1.out, Dl->cross.out, &Dl->norm2, P->norm2_weight, P->norm2_bias, "CrossAttn(x)", "norm2");
+            an_sublayer(v, Dl->norm1.out, Dl->cross.out, &Dl->norm2, P->norm2_weight, P->norm2_bias, _("CrossAttn(x)"), _("norm2"));
         else
-            an_sublayer(v, Dl->norm2.out, Dl->ffn.out, &Dl->norm3, P->norm3_weight, P->norm3_bias, "FFN(x)", "norm3");
+            an_sublayer(v, Dl->norm2.out, Dl->ffn.out, &Dl->norm3, P->norm3_weight, P->norm3_bias, _("FFN(x)"), _("norm3"));
     }
     v->m[2] = v->an->sum;
     v->m[3] = v->an->out;
@@ -175,7 +175,7 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const char *lab, int t
     const ui_theme *t = ui->theme;
     int D = ctx->tr->cfg.d_model;
     char b[200];
-    snprintf(b, sizeof b, "token %s: its %d values", lab, D);
+    snprintf(b, sizeof b, _("token %s: its %d values"), lab, D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
     const float *row[2] = {sum + (size_t)tok * D, out + (size_t)tok * D};
@@ -196,7 +196,7 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const char *lab, int t
     int band = (r.y + r.h - y0 - axis_h) / 2;
     if (band < ui_px(ui, 10)) return;
 #define XOF(v) ((float)x0 + ((v) - lo) / (hi - lo) * (float)w)
-    const char *names[2] = {"before", "after"};
+    const char *names[2] = {_("before"), _("after")};
     for (int k = 0; k < 2; k++) {
         int by = y0 + k * band;
         SDL_Rect lane = {x0, by + 2, w, band - 4};
@@ -218,10 +218,10 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const char *lab, int t
             ui_circle(ui, px, py, (float)ui_px(ui, 3), t->series[k], 1);
             SDL_Rect hr = {ui_f2i(px) - ui_px(ui, 3), ui_f2i(py) - ui_px(ui, 3), ui_px(ui, 7), ui_px(ui, 7)};
             if (ui_mouse_in(ui, hr))
-                ui_hover_value(ui, hr, v, "%s LayerNorm [%d][%d] (%s, dim %d)", k ? "after" : "before (x+Sublayer(x))", tok, d, lab, d);
+                ui_hover_value(ui, hr, v, _("%s LayerNorm [%d][%d] (%s, dim %d)"), k ? _("after") : _("before (x+Sublayer(x))"), tok, d, lab, d);
         }
         SDL_Rect mr = {ui_f2i(XOF((float)mu)) - ui_px(ui, 3), lane.y, ui_px(ui, 7), ui_px(ui, 8)};
-        if (ui_mouse_in(ui, mr)) ui_hover_value(ui, mr, mu, "%s: mean of token %d (%s)", names[k], tok, lab);
+        if (ui_mouse_in(ui, mr)) ui_hover_value(ui, mr, mu, _("%s: mean of token %d (%s)"), names[k], tok, lab);
     }
     /* axis */
     int ay = y0 + 2 * band;
@@ -241,17 +241,17 @@ static void draw_header(const lesson_ctx *ctx, const an_view *v, const addnorm_l
     const ui_theme *t = ui->theme;
     int S = v->rows, D = ctx->tr->cfg.d_model, l = v->l;
     char f[300];
-    snprintf(f, sizeof f, "out = LayerNorm(x + Sublayer(x)),   LayerNorm(z) = (z \xE2\x88\x92 \xCE\xBC) / \xCF\x83 \xC2\xB7 \xCE\xB3 + \xCE\xB2"
-                          "   : [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", S, D, S, D);
+    snprintf(f, sizeof f, _("out = LayerNorm(x + Sublayer(x)),   LayerNorm(z) = (z \xE2\x88\x92 \xCE\xBC) / \xCF\x83 \xC2\xB7 \xCE\xB3 + \xCE\xB2"
+                          "   : [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]"), S, D, S, D);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     lesson_stack_draw(ctx, L->btn_enc, L->btn_dec, v->dec);
     for (int k = AN_ATTN; k <= AN_FFN; k++)
         if (L->btn_sub[k].w > 0) ui_button(ui, L->btn_sub[k], an_sub_label(v->dec, k), v->sub == k);
     if (v->dec)
-        snprintf(f, sizeof f, "decoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: decoder input, <bos> then the target words (T = %d)  \xC2\xB7  "
-                              "D: stack, F: sub-layer", l + 1, v->n_layers, v->norm, S);
+        snprintf(f, sizeof f, _("decoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: decoder input, <bos> then the target words (T = %d)  \xC2\xB7  "
+                              "D: stack, F: sub-layer"), l + 1, v->n_layers, v->norm, S);
     else
-        snprintf(f, sizeof f, "encoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: source tokens (S = %d)  \xC2\xB7  D: stack, F: sub-layer  \xC2\xB7  post-LN, as in the paper", l + 1,
+        snprintf(f, sizeof f, _("encoder layer %d of %d ([ ]), %s  \xC2\xB7  rows: source tokens (S = %d)  \xC2\xB7  D: stack, F: sub-layer  \xC2\xB7  post-LN, as in the paper"), l + 1,
                  v->n_layers, v->norm, S);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->note.x, L->note.y, L->note.w, t->text_dim, UI_LEFT | UI_TOP, f);
 }
@@ -268,8 +268,8 @@ static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layo
     snprintf(titles[0], sizeof titles[0], "x [%d\xC3\x97%d]", S, D);
     snprintf(titles[1], sizeof titles[1], "+ %s", sub);
     snprintf(titles[2], sizeof titles[2], "= x + %s", sub);
-    snprintf(titles[3], sizeof titles[3], "LayerNorm \xE2\x86\x92 out");
-    const char *names[4] = {"x", sub, "sum", "LayerNorm out"};
+    snprintf(titles[3], sizeof titles[3], _("LayerNorm \xE2\x86\x92 out"));
+    const char *names[4] = {"x", sub, _("sum"), _("LayerNorm out")};
     int hov_tok = -1;
     float rng = 0;
     for (int k = 0; k < 3; k++)
@@ -284,8 +284,8 @@ static int draw_mats(const lesson_ctx *ctx, const an_view *v, const addnorm_layo
         ui_heatmap_out o;
         if (ui_heatmap(ui, L->mat[k], &h, &o)) {
             hov_tok = o.hover_row;
-            ui_hover_value(ui, lesson_hover_cell(&o), m[k][o.hover_row * D + o.hover_col], "%s[%d][%d] (%s, dim %d), %s layer %d", names[k],
-                           o.hover_row, o.hover_col, v->labs[o.hover_row], o.hover_col, v->dec ? "decoder" : "encoder", v->l + 1);
+            ui_hover_value(ui, lesson_hover_cell(&o), m[k][o.hover_row * D + o.hover_col], _("%s[%d][%d] (%s, dim %d), %s layer %d"), names[k],
+                           o.hover_row, o.hover_col, v->labs[o.hover_row], o.hover_col, v->dec ? _("decoder") : _("encoder"), v->l + 1);
         }
     }
     return hov_tok;
@@ -297,19 +297,19 @@ static int draw_stats(const lesson_ctx *ctx, const an_view *v, SDL_Rect r, float
 {
     ui_ctx *ui = ctx->ui;
     an_stats(v->an, v->rows, ctx->tr->cfg.d_model, stats);
-    static const char *const cols[4] = {"\xCE\xBC in", "\xCF\x83 in", "\xCE\xBC out", "\xCF\x83 out"};
-    ui_heatmap_spec h = ui_heatmap_matrix(stats, v->rows, 4, UI_CMAP_DIVERGING, "stats");
+    const char *const cols[4] = {_("\xCE\xBC in"), _("\xCF\x83 in"), _("\xCE\xBC out"), _("\xCF\x83 out")};
+    ui_heatmap_spec h = ui_heatmap_matrix(stats, v->rows, 4, UI_CMAP_DIVERGING, _("stats"));
     h.row_labels = v->labs;
     h.col_labels = cols;
-    h.title = "\xCE\xBC and \xCF\x83 per token";
+    h.title = _("\xCE\xBC and \xCF\x83 per token");
     h.show_values = 1;
     h.highlight_row = hov_tok >= 0 ? hov_tok : sel_row;
     ui_heatmap_out o;
     if (!ui_heatmap(ui, r, &h, &o)) return hov_tok;
-    static const char *const what[4] = {"mean before (trace)", "std before (trace, \xE2\x88\x9A(var+\xCE\xB5))",
-                                        "mean after (display math on the output)", "std after (display math on the output)"};
-    ui_hover_value(ui, lesson_hover_cell(&o), stats[o.hover_row * 4 + o.hover_col], "%s, token %s, %s layer %d", what[o.hover_col],
-                   v->labs[o.hover_row], v->dec ? "decoder" : "encoder", v->l + 1);
+    const char *const what[4] = {_("mean before (trace)"), _("std before (trace, \xE2\x88\x9A(var+\xCE\xB5))"),
+                                        _("mean after (display math on the output)"), _("std after (display math on the output)")};
+    ui_hover_value(ui, lesson_hover_cell(&o), stats[o.hover_row * 4 + o.hover_col], _("%s, token %s, %s layer %d"), what[o.hover_col],
+                   v->labs[o.hover_row], v->dec ? _("decoder") : _("encoder"), v->l + 1);
     return o.hover_row;
 }
 
@@ -412,8 +412,8 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_addnorm = {
-    .slug = "add-norm", .title = "Add & Norm",
-    .keys = "D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)",
+    .slug = "add-norm", .title = N_("Add & Norm"),
+    .keys = N_("D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)"),
     .state_size = sizeof(addnorm_state),
     .handle_event = an_event, .draw = an_draw, .dump_json = an_dump,
 };

@@ -187,10 +187,10 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
         *g = ui_grid_diverging(buf, v->nq, v->nk, m, step == 0 ? "A" : "A/\xE2\x88\x9A" "d\xE2\x82\x96");
     } else if (step == 2) {
         shown_weights(s, v, buf);
-        *g = ui_grid_matrix(buf, v->nq, v->nk, whatif_on(s) ? "B what-if" : "B");
+        *g = ui_grid_matrix(buf, v->nq, v->nk, whatif_on(s) ? _("B what-if") : "B");
     } else {
         dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
-        *g = ui_grid_diverging(buf, v->nq, v->dk, lesson_absmax(buf, v->nq * v->dk), "out");
+        *g = ui_grid_diverging(buf, v->nq, v->dk, lesson_absmax(buf, v->nq * v->dk), _("out"));
     }
     if (step <= 2) { /* scores and weights: square cells with their numbers, queries in rows, keys in columns */
         g->col_labels = v->klab;
@@ -267,7 +267,7 @@ static void detail_scaling(const attn_view *v, int i, int j, const char *s1, ui_
     y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
     float mv = at_ll(v, v->a->masked, i, j);
     if (isinf(mv) && mv < 0)
-        y = text_line(ui, x, y, w, t->warn, UI_BOLD, "then masked: a future word, \xE2\x88\x92\xE2\x88\x9E");
+        y = text_line(ui, x, y, w, t->warn, UI_BOLD, _("then masked: a future word, \xE2\x88\x92\xE2\x88\x9E"));
     double s1s = 0, s2s = 0;
     int cnt = 0;
     for (int qi = 0; qi < v->nq; qi++)
@@ -281,7 +281,7 @@ static void detail_scaling(const attn_view *v, int i, int j, const char *s1, ui_
         }
     if (cnt > 1) {
         double mean = s1s / cnt, sd = sqrt(fmax(0.0, s2s / cnt - mean * mean));
-        snprintf(b, sizeof b, "std of all its scores: %.3g \xE2\x86\x92 %.3g", sd, sd / sqrt((double)v->dk));
+        snprintf(b, sizeof b, _("std of all its scores: %.3g \xE2\x86\x92 %.3g"), sd, sd / sqrt((double)v->dk));
         text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     }
 }
@@ -303,10 +303,10 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
         prod[d] = q[d] * k[d];
         sum += (double)prod[d];
     }
-    snprintf(b, sizeof b, "A[%d][%d] = q%d \xC2\xB7 k%d   (head %d)", i, j, i, j, v->head + 1);
+    snprintf(b, sizeof b, _("A[%d][%d] = q%d \xC2\xB7 k%d   (head %d)"), i, j, i, j, v->head + 1);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
-    snprintf(b, sizeof b, "query \"%s\" \xC2\xB7 key \"%s\"", v->qlab[i], v->klab[j]);
+    snprintf(b, sizeof b, _("query \"%s\" \xC2\xB7 key \"%s\""), v->qlab[i], v->klab[j]);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     float m = fmaxf(lesson_absmax(q, K), lesson_absmax(k, K));
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -314,8 +314,8 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
     int bh = (p.y + p.h - pad - foot - y) / 3;
     if (bh < ui_px(ui, 30)) bh = ui_px(ui, 30);
     char tq[64], tk[64];
-    snprintf(tq, sizeof tq, "q%d (row %d of Q)", i, i);
-    snprintf(tk, sizeof tk, "k%d (row %d of K)", j, j);
+    snprintf(tq, sizeof tq, _("q%d (row %d of Q)"), i, i);
+    snprintf(tk, sizeof tk, _("k%d (row %d of K)"), j, j);
     snprintf(n1, sizeof n1, "q%d", i);
     snprintf(n2, sizeof n2, "k%d", j);
     bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, q, K, NULL, tq, n1, -m, m, -1);
@@ -325,18 +325,18 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
     int big = 0;
     for (int d = 1; d < K; d++) if (fabsf(prod[d]) > fabsf(prod[big])) big = d;
     float pm = lesson_absmax(prod, K);
-    bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, prod, K, NULL, "term by term: q[d] \xC3\x97 k[d]", "q\xC2\xB7k term", -pm, pm, big);
+    bars(ui, (SDL_Rect){x, y, w, bh - pad / 2}, prod, K, NULL, _("term by term: q[d] \xC3\x97 k[d]"), _("q\xC2\xB7k term"), -pm, pm, big);
     y += bh;
     char s1[32], s2[32];
     fmtv((float)sum, s1, sizeof s1);
     fmtv(prod[big], s2, sizeof s2);
-    snprintf(b, sizeof b, "sum of the %d terms = %s", K, s1);
+    snprintf(b, sizeof b, _("sum of the %d terms = %s"), K, s1);
     y = text_line(ui, x, y, w, t->text, UI_BOLD, b);
-    snprintf(b, sizeof b, "(largest term: d%d = %s)", big, s2);
+    snprintf(b, sizeof b, _("(largest term: d%d = %s)"), big, s2);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     float tv = at_ll(v, v->a->scores, i, j);
     fmtv(tv, s1, sizeof s1);
-    snprintf(b, sizeof b, "model's A[%d][%d] = %.5g: the same", i, j, (double)tv);
+    snprintf(b, sizeof b, _("model's A[%d][%d] = %.5g: the same"), i, j, (double)tv);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     if (step == 1) detail_scaling(v, i, j, s1, ui, x, y, w);
 }
@@ -356,7 +356,7 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
     float rmax = 0;
     for (int k = 0; k < v->nk; k++) if (B[i * v->nk + k] > rmax) rmax = B[i * v->nk + k];
     float top = rmax * 1.1f > 0.2f ? (rmax * 1.1f < 1.0f ? rmax * 1.1f : 1.0f) : 0.2f; /* flat rows stay visible */
-    snprintf(b, sizeof b, "row %d \"%s\": bars 0..%.2g", i, v->qlab[i], (double)top);
+    snprintf(b, sizeof b, _("row %d \"%s\": bars 0..%.2g"), i, v->qlab[i], (double)top);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -375,15 +375,15 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
     float sum = 0;
     lesson_attention_row_stats(B + i * v->nk, v->nk, &sum, NULL, NULL);
     if (isinf(zj))
-        snprintf(b, sizeof b, "key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0", v->klab[j]);
+        snprintf(b, sizeof b, _("key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0"), v->klab[j]);
     else
         snprintf(b, sizeof b, "B[%d][%d] = e^%.3g/\xCE\xA3 = %.3g/%.4g = %.4g", i, j, zj - mx, ej, tot, ej / tot);
     y = text_line(ui, x, y, w, t->text, UI_SANS, b);
-    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, "(z = score \xE2\x88\x92 row max: same result)");
-    snprintf(b, sizeof b, "\xCE\xA3 of row %d = %.6f", i, (double)sum);
+    y = text_line(ui, x, y, w, t->text_dim, UI_SANS, _("(z = score \xE2\x88\x92 row max: same result)"));
+    snprintf(b, sizeof b, _("\xCE\xA3 of row %d = %.6f"), i, (double)sum);
     y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
     if (whatif_on(s))
-        text_line(ui, x, y, w, t->warn, UI_BOLD, "WHAT-IF (display math)");
+        text_line(ui, x, y, w, t->warn, UI_BOLD, _("WHAT-IF (display math)"));
 }
 
 static void detail_values(const attn_view *v, const lesson_ctx *ctx, int i, int c, SDL_Rect p)
@@ -399,23 +399,23 @@ static void detail_values(const attn_view *v, const lesson_ctx *ctx, int i, int 
         terms[j] = at_ll(v, v->a->weights, i, j) * at_lk(v, v->a->v, j, c);
         sum += terms[j];
     }
-    snprintf(b, sizeof b, "out[%d][%d] = \xCE\xA3\xE2\xB1\xBC B[%d][j] \xC2\xB7 V[j][%d]", i, c, i, c);
+    snprintf(b, sizeof b, _("out[%d][%d] = \xCE\xA3\xE2\xB1\xBC B[%d][j] \xC2\xB7 V[j][%d]"), i, c, i, c);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY);
-    snprintf(b, sizeof b, "query \"%s\", dimension %d of head %d", v->qlab[i], c, v->head + 1);
+    snprintf(b, sizeof b, _("query \"%s\", dimension %d of head %d"), v->qlab[i], c, v->head + 1);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int bh = p.y + p.h - pad - 4 * lh - y;
     float m = lesson_absmax(terms, v->nk);
-    bars(ui, (SDL_Rect){x, y, w, bh}, terms, v->nk, v->nk <= 12 ? v->klab : NULL, "terms: weight \xC3\x97 value",
-         "B\xC2\xB7V term", -m, m, -1);
+    bars(ui, (SDL_Rect){x, y, w, bh}, terms, v->nk, v->nk <= 12 ? v->klab : NULL, _("terms: weight \xC3\x97 value"),
+         _("B\xC2\xB7V term"), -m, m, -1);
     y += bh + pad / 2;
     fmtv((float)sum, s1, sizeof s1);
-    snprintf(b, sizeof b, "sum of the %d terms = %s", v->nk, s1);
+    snprintf(b, sizeof b, _("sum of the %d terms = %s"), v->nk, s1);
     y = text_line(ui, x, y, w, t->text, UI_BOLD, b);
-    snprintf(b, sizeof b, "model's out[%d][%d] = %.5g: the same", i, c, (double)at_lk(v, v->a->heads, i, c));
+    snprintf(b, sizeof b, _("model's out[%d][%d] = %.5g: the same"), i, c, (double)at_lk(v, v->a->heads, i, c));
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
-    text_line(ui, x, y, w, t->text_dim, UI_SANS, "a weighted average of the V rows");
+    text_line(ui, x, y, w, t->text_dim, UI_SANS, _("a weighted average of the V rows"));
 }
 
 /* Step 3: Σ, largest weight and entropy columns aligned with the rows of B. */
@@ -424,7 +424,7 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
     const ui_theme *t = ui->theme;
     int cw = cols.w / 3, gap = ui_px(ui, 6);
     cols.x = g->cells.x + g->cells.w + 2 * gap; /* right beside the grid, aligned with its rows */
-    const char *heads[3] = {"\xCE\xA3 row", "largest", "entropy"};
+    const char *heads[3] = {_("\xCE\xA3 row"), _("largest"), _("entropy")};
     float hmax = v->nk > 1 ? log2f((float)v->nk) : 1;
     for (int c = 0; c < 3; c++)
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, cols.x + c * cw + cw / 2, g->cells.y - gap / 2, t->text, UI_CENTER | UI_BOTTOM, heads[c]);
@@ -441,18 +441,18 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
         } else {
             ui_fill(ui, (SDL_Rect){c0.x, c0.y + 1, c0.w, c0.h - 2}, ui_alpha(t->ok, 120));
         }
-        if (ui_mouse_in(ui, c0)) ui_hover_value(ui, c0, sum, "row sum of B[%d] (%s)", i, v->qlab[i]);
+        if (ui_mouse_in(ui, c0)) ui_hover_value(ui, c0, sum, _("row sum of B[%d] (%s)"), i, v->qlab[i]);
         int bh = g->ch > 4 ? g->ch - 2 : g->ch;
         SDL_Rect c1 = {row.x + cw, row.y + (g->ch - bh) / 2, ui_f2i((float)(cw - gap) * mx), bh};
         ui_fill(ui, (SDL_Rect){row.x + cw, c1.y, cw - gap, bh}, t->panel_alt);
         ui_fill(ui, c1, t->series[0]);
         SDL_Rect h1 = {row.x + cw, row.y, cw - gap, g->ch};
-        if (ui_mouse_in(ui, h1)) ui_hover_value(ui, h1, mx, "largest weight of row %d (%s)", i, v->qlab[i]);
+        if (ui_mouse_in(ui, h1)) ui_hover_value(ui, h1, mx, _("largest weight of row %d (%s)"), i, v->qlab[i]);
         SDL_Rect c2 = {row.x + 2 * cw, c1.y, ui_f2i((float)(cw - gap) * ent / hmax), bh};
         ui_fill(ui, (SDL_Rect){row.x + 2 * cw, c1.y, cw - gap, bh}, t->panel_alt);
         ui_fill(ui, c2, t->series[1]);
         SDL_Rect h2 = {row.x + 2 * cw, row.y, cw - gap, g->ch};
-        if (ui_mouse_in(ui, h2)) ui_hover_value(ui, h2, ent, "entropy of row %d (%s), bits (max %.2f)", i, v->qlab[i], (double)hmax);
+        if (ui_mouse_in(ui, h2)) ui_hover_value(ui, h2, ent, _("entropy of row %d (%s), bits (max %.2f)"), i, v->qlab[i], (double)hmax);
     }
 }
 
@@ -464,20 +464,20 @@ static void draw_header(const att_state *s, const attn_view *v, const att_layout
     int step = ctx->step, S = v->nq, Kn = v->nk, dk = v->dk;
     char f[400], b[300];
     if (step == 0)
-        snprintf(f, sizeof f, "A = Q\xC2\xB7K\xE1\xB5\x80 :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     (d_k = %d = d_model / h = %d / %d)",
+        snprintf(f, sizeof f, _("A = Q\xC2\xB7K\xE1\xB5\x80 :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     (d_k = %d = d_model / h = %d / %d)"),
                  S, dk, dk, Kn, S, Kn, dk, v->D, v->H);
     else if (step == 1)
         snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %.4g :  [%d\xC3\x97%d]", dk, sqrt((double)dk), S, Kn);
     else if (step == 2 && whatif_on(s))
-        snprintf(f, sizeof f, "what-if:  B = softmax(f\xC2\xB7" "A) row by row, f = %d, no \xE2\x88\x9A" "d_k  (display math, not the model)  [%d\xC3\x97%d]",
+        snprintf(f, sizeof f, _("what-if:  B = softmax(f\xC2\xB7" "A) row by row, f = %d, no \xE2\x88\x9A" "d_k  (display math, not the model)  [%d\xC3\x97%d]"),
                  s->factor, S, Kn);
     else if (step == 2)
-        snprintf(f, sizeof f, "B = softmax(A / \xE2\x88\x9A%d) row by row :  B[i][j] = e^a\xE1\xB5\xA2\xE2\xB1\xBC / \xCE\xA3\xE2\x82\x96 e^a\xE1\xB5\xA2\xE2\x82\x96  [%d\xC3\x97%d]",
+        snprintf(f, sizeof f, _("B = softmax(A / \xE2\x88\x9A%d) row by row :  B[i][j] = e^a\xE1\xB5\xA2\xE2\xB1\xBC / \xCE\xA3\xE2\x82\x96 e^a\xE1\xB5\xA2\xE2\x82\x96  [%d\xC3\x97%d]"),
                  dk, S, Kn);
     else
-        snprintf(f, sizeof f, "out = B\xC2\xB7V :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]   (d_v = %d)", S, Kn, Kn, dk, S, dk, dk);
+        snprintf(f, sizeof f, _("out = B\xC2\xB7V :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]   (d_v = %d)"), S, Kn, Kn, dk, S, dk, dk);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
-    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d      [ ] layer   , . head   \xE2\x86\x91\xE2\x86\x93 query row",
+    snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d      [ ] layer   , . head   \xE2\x86\x91\xE2\x86\x93 query row"),
              attn_kind_name(v->kind), v->layer + 1, v->n_layers, v->head + 1, v->H);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->info.x, L->info.y + L->info.h / 2, L->info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_button(ui, L->kind_btn, attn_view_next_label(v->kind), 0);
@@ -519,12 +519,12 @@ static int draw_side(const attn_view *v, const att_state *s, const att_layout *L
         snprintf(title[0], 160, "A = Q\xC2\xB7K\xE1\xB5\x80 [%d\xC3\x97%d]", S, Kn);
         g0.title = title[0];
         ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);
-        if (v->kind == ATTN_DEC_SELF) snprintf(title[1], 160, "A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)", dk);
-        else snprintf(title[1], 160, "A / \xE2\x88\x9A%d  (in A's colours)", dk);
+        if (v->kind == ATTN_DEC_SELF) snprintf(title[1], 160, _("A / \xE2\x88\x9A%d + mask (\xE2\x88\x92\xE2\x88\x9E = future)"), dk);
+        else snprintf(title[1], 160, _("A / \xE2\x88\x9A%d  (in A's colours)"), dk);
         g->title = title[1];
     } else if (step == 2) {
         snprintf(title[0], 160, "%s [%d\xC3\x97%d]",
-                 whatif_on(s) ? "what-if B = softmax(f\xC2\xB7" "A), no \xE2\x88\x9A" "d_k" : "B = softmax(A / \xE2\x88\x9A" "d_k)", S, Kn);
+                 whatif_on(s) ? _("what-if B = softmax(f\xC2\xB7" "A), no \xE2\x88\x9A" "d_k") : _("B = softmax(A / \xE2\x88\x9A" "d_k)"), S, Kn);
         g->title = title[0];
         g->col_labels = v->klab;
     } else {
@@ -538,7 +538,7 @@ static int draw_side(const attn_view *v, const att_state *s, const att_layout *L
         dense(v, v->a->v, dk, Kn, dk, 0, b3);
         snprintf(title[1], 160, "V [%d\xC3\x97%d]", Kn, dk);
         side_heatmap(ctx, L->m[1], b3, Kn, dk, v->klab, NULL, title[1], "V", -1);
-        snprintf(title[2], 160, "out [%d\xC3\x97%d]", S, dk);
+        snprintf(title[2], 160, _("out [%d\xC3\x97%d]"), S, dk);
         g->title = title[2];
         g->row_labels = v->qlab;
     }
@@ -555,19 +555,19 @@ static void draw_softmax_panel(const att_state *s, const attn_view *v, const att
     stat_columns(v, B, geo, ui, L->cols);
     SDL_Rect capr = {L->m[0].x, geo->cells.y + geo->cells.h + ui_px(ui, 8), L->m[0].w + L->cols.w, 3 * ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL)};
     ui_text_wrap(ui, UI_BOLD, UI_SIZE_SMALL, capr, 0, t->accent,
-                 "Each ROW is one query's distribution over all keys: softmax runs along the row (the keys), not down a column, so every row sums to 1.");
-    ui_toggle(ui, L->toggle, s->scaling ? "divide by \xE2\x88\x9A" "d_k (the paper)   [S]" : "divide by \xE2\x88\x9A" "d_k: OFF, what-if   [S]",
+                 _("Each ROW is one query's distribution over all keys: softmax runs along the row (the keys), not down a column, so every row sums to 1."));
+    ui_toggle(ui, L->toggle, s->scaling ? _("divide by \xE2\x88\x9A" "d_k (the paper)   [S]") : _("divide by \xE2\x88\x9A" "d_k: OFF, what-if   [S]"),
               s->scaling);
     char sl[96];
-    ui_slider(ui, L->slider, "scores \xC3\x97 f  [\xE2\x88\x92 =],  f", (float)s->factor, 1, MAX_FACTOR, "%.0f");
+    ui_slider(ui, L->slider, _("scores \xC3\x97 f  [\xE2\x88\x92 =],  f"), (float)s->factor, 1, MAX_FACTOR, "%.0f");
     int y = L->slider.y + L->slider.h + ui_px(ui, 6);
-    snprintf(sl, sizeof sl, "as if d_k were %d\xC2\xB7%d\xC2\xB2 = %d", dk, s->factor, dk * s->factor * s->factor);
+    snprintf(sl, sizeof sl, _("as if d_k were %d\xC2\xB7%d\xC2\xB2 = %d"), dk, s->factor, dk * s->factor * s->factor);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->toggle.x, y, L->toggle.w, t->text, UI_LEFT, sl);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     const char *note = s->scaling
-                           ? (s->factor > 1 ? "with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes"
-                                            : "turn the scaling off (S), then slide f")
-                           : "no scaling: rows sharpen as f grows";
+                           ? (s->factor > 1 ? _("with \xE2\x88\x9A" "d_k the growth is divided away: nothing changes")
+                                            : _("turn the scaling off (S), then slide f"))
+                           : _("no scaling: rows sharpen as f grows");
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->toggle.x, y, L->toggle.w, s->scaling ? t->text_dim : t->warn, UI_LEFT, note);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
     detail_softmax(s, v, B, hi_r, hi_c, ui, L->detail, y);
@@ -711,8 +711,8 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_attention = {
-    .slug = "attention", .title = "Scaled dot-product attention", .steps = 4,
-    .keys = "X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor",
+    .slug = "attention", .title = N_("Scaled dot-product attention"), .steps = 4,
+    .keys = N_("X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor"),
     .state_size = sizeof(att_state), .init = att_init,
     .on_trace_changed = att_changed, .handle_event = att_event, .draw = att_draw, .dump_json = att_dump,
 };

@@ -88,7 +88,7 @@ static void bm_free(void *st) { beamview_free(((beam_state *)st)->bv); }
 static const beam_result *bm_result(const beam_state *cs, const lesson_ctx *ctx, char *err, size_t n)
 {
     if (!cs || !ctx->params || ctx->tr->n_src < 1) {
-        snprintf(err, n, "no sentence");
+        snprintf(err, n, _("no sentence"));
         return NULL;
     }
     beam_state *s = (beam_state *)cs; /* the cache is the only thing changed here */
@@ -142,7 +142,7 @@ static void bm_layout_top(const lesson_ctx *ctx, bm_layout *L)
     int bh = lhs + ui_px(ui, 10);
     L->controls = (SDL_Rect){ a.x, y, a.w, bh };
     int lab_w = 0, x = a.x;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "beam size (- =):", &lab_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("beam size (- =):"), &lab_w, NULL);
     x += lab_w + pad;
     int bw = ui_px(ui, 34);
     for (int i = 0; i < BM_MAX_BEAM; i++) {
@@ -150,7 +150,7 @@ static void bm_layout_top(const lesson_ctx *ctx, bm_layout *L)
         x += bw + ui_px(ui, 4);
     }
     x += 2 * pad;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "length penalty \xCE\xB1 (L):", &lab_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("length penalty \xCE\xB1 (L):"), &lab_w, NULL);
     x += lab_w + pad;
     for (int i = 0; i < 3; i++) {
         int w = ui_px(ui, 52);
@@ -279,7 +279,7 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "00.00", &num_w, NULL);
     const int gap = ui_px(ui, 22), pad = ui_px(ui, 6);
     int root_w = 0;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "\xE2\x97\x80 steps 0\xE2\x80\x93" "00", &root_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("\xE2\x97\x80 steps 0\xE2\x80\x93" "00"), &root_w, NULL);
     root_w += 2 * pad;
     /* rows: the most entries of any step plus the pruned ones */
     int max_n = 1;
@@ -342,11 +342,11 @@ static void draw_controls(const beam_state *s, const lesson_ctx *ctx, const bm_l
     char b[32];
     ui_text_bg(ui, &th->bg);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, L->controls.x, L->controls.y + L->controls.h / 2, th->text, UI_LEFT | UI_MIDDLE,
-            "beam size (- =):");
+            _("beam size (- =):"));
     int lab_w = 0;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, "length penalty \xCE\xB1 (L):", &lab_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("length penalty \xCE\xB1 (L):"), &lab_w, NULL);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, L->alpha_btn[0].x - ui_px(ui, 8) - lab_w, L->controls.y + L->controls.h / 2,
-            th->text, UI_LEFT | UI_MIDDLE, "length penalty \xCE\xB1 (L):");
+            th->text, UI_LEFT | UI_MIDDLE, _("length penalty \xCE\xB1 (L):"));
     ui_text_bg(ui, NULL);
     for (int i = 0; i < BM_MAX_BEAM; i++) {
         snprintf(b, sizeof b, "%d", i + 1);
@@ -391,21 +391,21 @@ static void draw_node(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
         const char *word = tok_vocab_word(ctx->vocab, nd->token);
         if (pruned) {
             ui_hover_value(ui, nd->r, nd->cum,
-                           "step %d, pruned candidate \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d; token log p %.6f): "
-                           "cumulative log P",
+                           _("step %d, pruned candidate \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d; token log p %.6f): "
+                           "cumulative log P"),
                            nd->step, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
         } else if (finished) {
             const beam_hyp *h = e->hyp >= 0 ? &r->hyps[e->hyp] : NULL;
             ui_hover_value(ui, nd->r, nd->cum,
-                           "step %d, \xE2\x80\x9C%s\xE2\x80\x9D finished %s (rank %d; token log p %.6f; |Y| = %d, lp = %.4f, "
-                           "score = %.6f, hypothesis #%d): cumulative log P",
-                           nd->step, word, e->status == BEAM_EOS ? "with <eos>" : "at the length limit", nd->rank + 1,
+                           _("step %d, \xE2\x80\x9C%s\xE2\x80\x9D finished %s (rank %d; token log p %.6f; |Y| = %d, lp = %.4f, "
+                           "score = %.6f, hypothesis #%d): cumulative log P"),
+                           nd->step, word, e->status == BEAM_EOS ? _("with <eos>") : _("at the length limit"), nd->rank + 1,
                            nd->logp, h ? h->len : nd->step + 1, h ? h->lp : 1.0, h ? h->score : nd->cum,
                            e->hyp + 1);
         } else {
             ui_hover_value(ui, nd->r, nd->cum,
-                           "step %d, beam entry \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d candidates; token log p %.6f): "
-                           "cumulative log P",
+                           _("step %d, beam entry \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d candidates; token log p %.6f): "
+                           "cumulative log P"),
                            nd->step, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
         }
     }
@@ -422,13 +422,13 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     ui_text_bg(ui, &th->bg);
     for (int c = 0; c < L->n_cols; c++) {
         int s = L->first + c;
-        snprintf(b, sizeof b, "step %d", s);
+        snprintf(b, sizeof b, _("step %d"), s);
         SDL_Rect hr = { L->col_x[c], L->tree.y, L->col_w, L->head_h };
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, hr.x + hr.w / 2, hr.y, s == sel ? th->accent : th->text_dim, UI_CENTER, b);
         if (ui_mouse_in(ui, hr))
             ui_hover_value(ui, hr, r->steps[s].n_candidates,
-                           "step %d: every live hypothesis \xC3\x97 every word, ranked by cumulative log P; kept %d; "
-                           "candidates",
+                           _("step %d: every live hypothesis \xC3\x97 every word, ranked by cumulative log P; kept %d; "
+                           "candidates"),
                            s, r->steps[s].n);
     }
     /* the root or the marker for hidden earlier steps */
@@ -437,18 +437,18 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
         ui_fill(ui, R, th->chip_special);
         ui_frame(ui, R, th->accent, ui_px(ui, 2));
         ui_text_bg(ui, NULL);
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, R.x + R.w / 2, R.y + R.h / 2, th->text, UI_CENTER | UI_MIDDLE, "<bos>");
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, R.x + R.w / 2, R.y + R.h / 2, th->text, UI_CENTER | UI_MIDDLE, _("<bos>"));
         if (ui_mouse_in(ui, R))
-            ui_hover_value(ui, R, 0.0, "the root: the decoder input starts with <bos>; cumulative log P");
+            ui_hover_value(ui, R, 0.0, _("the root: the decoder input starts with <bos>; cumulative log P"));
     } else {
-        if (L->first == 1) snprintf(b, sizeof b, "\xE2\x97\x80 step 0");
-        else snprintf(b, sizeof b, "\xE2\x97\x80 steps 0\xE2\x80\x93%d", L->first - 1);
+        if (L->first == 1) snprintf(b, sizeof b, _("\xE2\x97\x80 step 0"));
+        else snprintf(b, sizeof b, _("\xE2\x97\x80 steps 0\xE2\x80\x93%d"), L->first - 1);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, R.x, R.y + R.h / 2, th->text_dim, UI_LEFT | UI_MIDDLE, b);
     }
     ui_text_bg(ui, NULL);
     if (L->last < r->n_steps - 1) {
-        if (L->last + 1 == r->n_steps - 1) snprintf(b, sizeof b, "step %d \xE2\x96\xB6", L->last + 1);
-        else snprintf(b, sizeof b, "steps %d\xE2\x80\x93%d \xE2\x96\xB6", L->last + 1, r->n_steps - 1);
+        if (L->last + 1 == r->n_steps - 1) snprintf(b, sizeof b, _("step %d \xE2\x96\xB6"), L->last + 1);
+        else snprintf(b, sizeof b, _("steps %d\xE2\x80\x93%d \xE2\x96\xB6"), L->last + 1, r->n_steps - 1);
         ui_text_bg(ui, &th->bg);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, L->tree.x + L->tree.w, L->tree.y, th->text_dim, UI_RIGHT, b);
         ui_text_bg(ui, NULL);
@@ -491,8 +491,8 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     if (legend_y + legend_h > L->tree.y + L->tree.h) legend_y = L->tree.y + L->tree.h - legend_h;
     ui_text_bg(ui, &th->bg);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->tree.x, legend_y, L->tree.w, th->text_dim, UI_LEFT,
-                "box: word, cumulative log P  \xC2\xB7  pale: pruned  \xC2\xB7  green border: ended with <eos>  \xC2\xB7  "
-                "bold: the best path  \xC2\xB7  ; ' move the steps");
+                _("box: word, cumulative log P  \xC2\xB7  pale: pruned  \xC2\xB7  green border: ended with <eos>  \xC2\xB7  "
+                "bold: the best path  \xC2\xB7  ; ' move the steps"));
     ui_text_bg(ui, NULL);
 }
 
@@ -509,12 +509,12 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
     ui_frame(ui, (SDL_Rect){ T.x, T.y, T.w, 1 }, th->border, 1);
     ui_text_bg(ui, &th->bg);
     int y = T.y + ui_px(ui, 4);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, T.x, y, th->text_dim, UI_LEFT, "decoder");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_text, y, th->text_dim, UI_LEFT, "translation");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_logp + num_w, y, th->text_dim, UI_RIGHT, "log P(Y|X)");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, T.x, y, th->text_dim, UI_LEFT, _("decoder"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_text, y, th->text_dim, UI_LEFT, _("translation"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_logp + num_w, y, th->text_dim, UI_RIGHT, _("log P(Y|X)"));
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_len + len_w, y, th->text_dim, UI_RIGHT, "|Y|");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_lp + num_w, y, th->text_dim, UI_RIGHT, "lp(Y)");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_score + num_w, y, th->text_dim, UI_RIGHT, "score");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_lp + num_w, y, th->text_dim, UI_RIGHT, _("lp(Y)"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_score + num_w, y, th->text_dim, UI_RIGHT, _("score"));
     y += lhs;
     int g_ids[1024];
     double g_logp = 0;
@@ -533,14 +533,14 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
             n = g_n;
             eos = ctx->tr->finished;
             logp = g_logp;
-            lab = "greedy (live trace)";
+            lab = _("greedy (live trace)");
         } else {
             const beam_hyp *h = &r->hyps[row - 1];
             ids = h->ids;
             n = h->len;
             eos = h->eos;
             logp = h->logp;
-            snprintf(labb, sizeof labb, "beam %d, #%d%s", s->beam, row, row == 1 ? " (best)" : "");
+            snprintf(labb, sizeof labb, _("beam %d, #%d%s"), s->beam, row, row == 1 ? _(" (best)") : "");
             lab = labb;
         }
         const double lp = beam_length_penalty(n, alpha), score = logp / lp;
@@ -548,7 +548,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         ui_text_fit(ui, row == 1 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, T.x, y, lab_w - ui_px(ui, 6), tc, UI_LEFT, lab);
         ids_text(ctx, ids, eos ? n - 1 : n, text, sizeof text);
         size_t tl = strlen(text);
-        snprintf(text + tl, sizeof text - tl, "%s%s", tl ? " " : "", eos ? "<eos>" : "\xE2\x9C\x82 (cut at the length limit)");
+        snprintf(text + tl, sizeof text - tl, "%s%s", tl ? " " : "", eos ? _("<eos>") : _("\xE2\x9C\x82 (cut at the length limit)"));
         ui->scrolled = 1; /* a hypothesis cut with "…" shows whole in the tooltip when hovered (below) */
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x_text, y, x_logp - x_text - ui_px(ui, 8), tc, UI_LEFT, text);
         ui->scrolled = 0;
@@ -556,7 +556,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         if (ui_mouse_in(ui, tr)) ui_hover_text(ui, tr, "%s: %s", lab, text);
         const double vals[4] = { logp, (double)n, lp, score };
         const int xs[4] = { x_logp, x_len, x_lp, x_score }, ws[4] = { num_w, len_w, num_w, num_w };
-        static const char *const names[4] = { "log P(Y|X)", "|Y| (tokens, <eos> included)", "lp(Y)", "score = log P / lp" };
+        const char *const names[4] = { _("log P(Y|X)"), _("|Y| (tokens, <eos> included)"), _("lp(Y)"), _("score = log P / lp") };
         for (int k = 0; k < 4; k++) {
             if (k == 1) snprintf(b, sizeof b, "%d", n);
             else fmt_num(b, sizeof b, vals[k], k == 2 ? 3 : 3);
@@ -572,14 +572,14 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         int same = h->len == g_n && memcmp(h->ids, g_ids, sizeof(int) * (size_t)g_n) == 0;
         char v[300];
         if (same)
-            snprintf(v, sizeof v, "\xE2\x9C\x93 the beam agrees with greedy here%s",
-                     s->beam == 1 ? " (beam 1 is greedy: it keeps only the best word at each step)" : "");
+            snprintf(v, sizeof v, _("\xE2\x9C\x93 the beam agrees with greedy here%s"),
+                     s->beam == 1 ? _(" (beam 1 is greedy: it keeps only the best word at each step)") : "");
         else {
             char s1[32], s2[32];
             fmt_num(s1, sizeof s1, h->score, 3);
             fmt_num(s2, sizeof s2, g_logp / beam_length_penalty(g_n, alpha), 3);
-            snprintf(v, sizeof v, "the beam differs from greedy: its best scores %s against greedy's %s%s", s1, s2,
-                     h->logp < g_logp ? " (lower log P but longer: the length penalty lets it win)" : "");
+            snprintf(v, sizeof v, _("the beam differs from greedy: its best scores %s against greedy's %s%s"), s1, s2,
+                     h->logp < g_logp ? _(" (lower log P but longer: the length penalty lets it win)") : "");
         }
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, T.x, y + ui_px(ui, 4), T.w, same ? th->ok : th->warn, UI_LEFT, v);
     }
@@ -599,16 +599,16 @@ static void bm_draw(const void *st, const lesson_ctx *ctx)
     const beam_result *r = bm_result(s, ctx, err, sizeof err);
     ui_text_bg(ui, &th->bg);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, th->accent, UI_LEFT,
-               "score(Y) = log P(Y|X) / lp(Y),    lp(Y) = (5 + |Y|)^\xCE\xB1 / (5 + 1)^\xCE\xB1");
+               _("score(Y) = log P(Y|X) / lp(Y),    lp(Y) = (5 + |Y|)^\xCE\xB1 / (5 + 1)^\xCE\xB1"));
     char b[400];
     if (r)
         snprintf(b, sizeof b,
-                 "the paper (section 6.1): beam size 4, \xCE\xB1 = 0.6.  Here: beam %d, \xCE\xB1 = %s: %d step%s, %d forward "
-                 "pass%s, %d finished hypothes%s",
+                 _("the paper (section 6.1): beam size 4, \xCE\xB1 = 0.6.  Here: beam %d, \xCE\xB1 = %s: %d step%s, %d forward "
+                 "pass%s, %d finished hypothes%s"),
                  s->beam, bm_alpha_names[s->alpha_i], r->n_steps, r->n_steps == 1 ? "" : "s", r->n_runs, r->n_runs == 1 ? "" : "es", r->n_hyps,
                  r->n_hyps == 1 ? "is" : "es");
     else
-        snprintf(b, sizeof b, "beam search failed: %s", err);
+        snprintf(b, sizeof b, _("beam search failed: %s"), err);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY),
                 L.formula.w, r ? th->text_dim : th->error, UI_LEFT, b);
     ui_text_bg(ui, NULL);
@@ -661,8 +661,8 @@ static int bm_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     if (!changed) return 0;
     if (ctx->act) {
         ctx->act->redraw = 1;
-        snprintf(ctx->act->toast, sizeof ctx->act->toast, "beam size %d, length penalty \xCE\xB1 = %s%s", s->beam,
-                 bm_alpha_names[s->alpha_i], s->beam == 1 ? " (beam 1 = greedy)" : "");
+        snprintf(ctx->act->toast, sizeof ctx->act->toast, _("beam size %d, length penalty \xCE\xB1 = %s%s"), s->beam,
+                 bm_alpha_names[s->alpha_i], s->beam == 1 ? _(" (beam 1 = greedy)") : "");
     }
     return 1;
 }
@@ -719,9 +719,9 @@ static int bm_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_beam = {
-    .slug = "beam", .title = "Beam search",
-    .keys = "- = or the buttons: beam size 1..8 (1 = greedy)   L or the buttons: length penalty \xCE\xB1 0 / 0.6 / 1.0   "
-            "; ' move the steps shown",
+    .slug = "beam", .title = N_("Beam search"),
+    .keys = N_("- = or the buttons: beam size 1..8 (1 = greedy)   L or the buttons: length penalty \xCE\xB1 0 / 0.6 / 1.0   "
+            "; ' move the steps shown"),
     .state_size = sizeof(beam_state), .init = bm_init, .free = bm_free,
     .handle_event = bm_event, .draw = bm_draw, .dump_json = bm_dump,
 };

@@ -107,15 +107,15 @@ static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect
                           int highlight, ui_heatmap_out *out)
 {
     char title[200], name[96];
-    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    snprintf(name, sizeof name, _("cross L%d H%d"), layer + 1, head + 1);
     ui_heatmap_spec h = ui_heatmap_matrix(cross_weights(ctx->tr, layer, head), s->n_rows, s->n_src, UI_CMAP_VIRIDIS, name);
     h.stride = ctx->tr->cfg.max_len;
     h.row_labels = small ? s->out : s->row;
     h.col_labels = s->src;
     if (small)
-        snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
+        snprintf(title, sizeof title, _("layer %d \xC2\xB7 head %d"), layer + 1, head + 1);
     else
-        snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d : [T\xC3\x97S] = [%d\xC3\x97%d]", layer + 1, head + 1,
+        snprintf(title, sizeof title, _("layer %d \xC2\xB7 head %d : [T\xC3\x97S] = [%d\xC3\x97%d]"), layer + 1, head + 1,
                  s->n_rows, s->n_src);
     h.title = title;
     h.fixed_range = 1;
@@ -134,13 +134,13 @@ static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r
     const trace *tr = ctx->tr;
     int L = tr->cfg.max_len;
     char title[96], name[64];
-    snprintf(name, sizeof name, "cross L%d H%d", layer + 1, head + 1);
+    snprintf(name, sizeof name, _("cross L%d H%d"), layer + 1, head + 1);
     ui_grid_spec g = ui_grid_matrix(cross_weights(tr, layer, head), s->n_rows, s->n_src, name);
     g.stride = L;
     int labels = s->n_rows <= 12 && s->n_src <= 12;
     g.row_labels = labels ? s->out : NULL;
     g.col_labels = labels ? s->src : NULL;
-    snprintf(title, sizeof title, "layer %d \xC2\xB7 head %d", layer + 1, head + 1);
+    snprintf(title, sizeof title, _("layer %d \xC2\xB7 head %d"), layer + 1, head + 1);
     g.title = title;
     g.highlight_row = row;
     g.attention = 1;
@@ -256,8 +256,8 @@ static void draw_words_chips(const cross_labels *s, const lesson_ctx *ctx, SDL_R
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->src_label_y, t->text_dim, UI_LEFT, "English (keys, values): colour = weight");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->tgt_label_y, t->text_dim, UI_LEFT, "German (queries): click a word");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->src_label_y, t->text_dim, UI_LEFT, _("English (keys, values): colour = weight"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->tgt_label_y, t->text_dim, UI_LEFT, _("German (queries): click a word"));
     SDL_Rect q = g->tgt[row];
     float qx = (float)(q.x + q.w / 2), qy = (float)q.y;
     for (int k = 0; k < s->n_src; k++)
@@ -273,7 +273,7 @@ static void draw_words_chips(const cross_labels *s, const lesson_ctx *ctx, SDL_R
         ui_text_fit(ui, w[k] > 0.3f ? UI_BOLD : UI_SANS, g->size, e.x + e.w / 2, e.y + e.h / 2, e.w - 2, ui_text_on(fill), UI_CENTER | UI_MIDDLE,
                     s->src[k]);
         if (ui_mouse_in(ui, e))
-            ui_hover_value(ui, e, w[k], "cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight",
+            ui_hover_value(ui, e, w[k], _("cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight"),
                            layer + 1, head + 1, row, k, s->out[row], row, s->src[k], k);
     }
     for (int i = 0; i < s->n_rows; i++) {
@@ -284,7 +284,7 @@ static void draw_words_chips(const cross_labels *s, const lesson_ctx *ctx, SDL_R
         ui_frame(ui, e, sel ? t->accent : t->border, 1);
         ui_text_fit(ui, UI_BOLD, g->size, e.x + e.w / 2, e.y + e.h / 2, e.w - 2, sel ? t->accent_text : t->text, UI_CENTER | UI_MIDDLE, s->out[i]);
         if (ui_mouse_in(ui, e))
-            ui_hover_text(ui, e, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)", i, s->in[i], s->out[i]);
+            ui_hover_text(ui, e, _("row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)"), i, s->in[i], s->out[i]);
     }
 }
 
@@ -297,18 +297,18 @@ static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r,
     words_geom g;
     words_layout(s, ctx, r, &g);
     char b[300];
-    snprintf(b, sizeof b, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D, produces \xE2\x80\x9C%s\xE2\x80\x9D", row, s->in[row], s->out[row]);
+    snprintf(b, sizeof b, _("row %d reads \xE2\x80\x9C%s\xE2\x80\x9D, produces \xE2\x80\x9C%s\xE2\x80\x9D"), row, s->in[row], s->out[row]);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), r.w, t->text_dim, UI_LEFT,
-                "click a German word: its lines to the English words");
+                _("click a German word: its lines to the English words"));
     const float *w = tr->dec[layer].cross.weights + ((size_t)head * L + (size_t)row) * L;
     if (g.chips) {
         draw_words_chips(s, ctx, r, &g, w, layer, head, row);
         return;
     }
     int hy = g.y0 - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) - ui_px(ui, 2);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, t->text_dim, UI_RIGHT, "English (keys, values)");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, t->text_dim, UI_LEFT, "German (queries)");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, t->text_dim, UI_RIGHT, _("English (keys, values)"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, t->text_dim, UI_LEFT, _("German (queries)"));
     int gap = ui_px(ui, 8);
     /* lines first, words over them */
     float ty = (float)(g.y0 + row * g.row_h + g.row_h / 2);
@@ -327,7 +327,7 @@ static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r,
         ui_text(ui, UI_MONO, UI_SIZE_SMALL < g.size ? UI_SIZE_SMALL : g.size, g.x_src - tw - gap, y, t->text_dim, UI_RIGHT | UI_MIDDLE, pct);
         SDL_Rect hr = {r.x, y - g.row_h / 2, g.x_src + gap - r.x, g.row_h};
         if (ui_mouse_in(ui, hr))
-            ui_hover_value(ui, hr, wk, "cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight",
+            ui_hover_value(ui, hr, wk, _("cross L%d H%d [%d][%d]: \xE2\x80\x9C%s\xE2\x80\x9D (row %d) reads \xE2\x80\x9C%s\xE2\x80\x9D (source %d) with weight"),
                            layer + 1, head + 1, row, k, s->out[row], row, s->src[k], k);
     }
     for (int q = 0; q < s->n_rows; q++) {
@@ -339,7 +339,7 @@ static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r,
         ui_text_fit(ui, sel ? UI_BOLD : UI_SANS, g.size, g.x_tgt, y, r.x + r.w - g.x_tgt, sel ? t->accent : t->text,
                              UI_LEFT | UI_MIDDLE, s->out[q]);
         if (ui_mouse_in(ui, hr))
-            ui_hover_text(ui, hr, "row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)", q,
+            ui_hover_text(ui, hr, _("row %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select)"), q,
                           s->in[q], s->out[q]);
     }
 }
@@ -360,15 +360,15 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);
     char f[400];
-    snprintf(f, sizeof f, "weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads;  Q from the decoder, K V from the encoder",
+    snprintf(f, sizeof f, _("weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads;  Q from the decoder, K V from the encoder"),
              K, s->n_rows, s->n_src, H);
     int fw = 0;
     ui_text_size(ui, UI_SANS, UI_SIZE_BODY, f, &fw, NULL);
     if (fw > L.formula.w) *strchr(f, ';') = 0; /* narrow: the line under it says where Q, K and V come from */
     ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L.formula.x, L.formula.y, L.formula.w, t->accent, UI_LEFT, f);
     snprintf(f, sizeof f,
-             "Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "
-             "K, V = memory \xC2\xB7 W_K, W_V : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     rows: reads \xE2\x86\x92 produces",
+             _("Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "
+             "K, V = memory \xC2\xB7 W_K, W_V : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     rows: reads \xE2\x86\x92 produces"),
              s->n_rows, D, D, K, s->n_rows, K, s->n_src, D, D, K, s->n_src, K);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY), L.formula.w,
                 t->text_dim, UI_LEFT, f);
@@ -471,7 +471,7 @@ static int cross_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n
 }
 
 const lesson lesson_cross = {
-    .slug = "cross-attention", .title = "Encoder-decoder attention", .steps = 2,
-    .keys = "click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head",
+    .slug = "cross-attention", .title = N_("Encoder-decoder attention"), .steps = 2,
+    .keys = N_("click a row or word: decoding step (; ' too)   step 2: click a map to select its layer and head"),
     .handle_event = cross_event, .draw = cross_draw, .dump_json = cross_dump,
 };

@@ -88,16 +88,16 @@ static void draw_chips(const lesson_ctx *ctx, SDL_Rect r, int step)
     int last = first + ncol < T ? first + ncol : T;
     int chip_h = ui_line_height(ui, UI_BOLD, size) + ui_line_height(ui, UI_MONO, size * 0.75f) + 2 * ui_px(ui, size * 0.35f);
     int y_out = r.y + sh, y_in = y_out + chip_h + ui_px(ui, 44);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y_out + chip_h / 2, t->text, UI_LEFT | UI_MIDDLE, "predicted (out)");
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y_in + chip_h / 2, t->text, UI_LEFT | UI_MIDDLE, "decoder input");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x, y_in + chip_h / 2 + sh, t->text_dim, UI_LEFT | UI_MIDDLE, "(shifted right)");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y_out + chip_h / 2, t->text, UI_LEFT | UI_MIDDLE, _("predicted (out)"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y_in + chip_h / 2, t->text, UI_LEFT | UI_MIDDLE, _("decoder input"));
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x, y_in + chip_h / 2 + sh, t->text_dim, UI_LEFT | UI_MIDDLE, _("(shifted right)"));
     if (first > 0) ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x + lab_w - gap, y_in + chip_h / 2, t->text_dim, UI_RIGHT | UI_MIDDLE, "\xE2\x80\xA6");
     if (last < T) ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x + r.w, y_in + chip_h / 2, t->text_dim, UI_RIGHT | UI_MIDDLE, "\xE2\x80\xA6");
     for (int i = first; i < last; i++) {
         int x = r.x + lab_w + (i - first) * colw;
         int cx = x + (colw - gap) / 2;
         char top[24];
-        snprintf(top, sizeof top, "row %d", i);
+        snprintf(top, sizeof top, _("row %d"), i);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, cx, r.y, i == step ? t->accent : t->text_dim, UI_CENTER | UI_TOP, top);
         int future = i > step;
         /* input chip */
@@ -106,15 +106,15 @@ static void draw_chips(const lesson_ctx *ctx, SDL_Rect r, int step)
         SDL_Rect ci = ui_chip(ui, size, cx - wi / 2, y_in, word(ctx, tr->tgt_ids[i]), sub,
                               future ? UI_CHIP_MUTED : chip_kind(tr->tgt_ids[i]), i == step);
         if (ui_mouse_in(ui, ci))
-            ui_hover_value(ui, ci, tr->tgt_ids[i], "decoder input row %d: \"%s\" (id)%s", i, word(ctx, tr->tgt_ids[i]),
-                           future ? ", not read yet at this step" : "");
+            ui_hover_value(ui, ci, tr->tgt_ids[i], _("decoder input row %d: \"%s\" (id)%s"), i, word(ctx, tr->tgt_ids[i]),
+                           future ? _(", not read yet at this step") : "");
         /* prediction chip */
         int oid = tr->out_ids[i];
         snprintf(sub, sizeof sub, "%d", oid);
         int wo = ui_chip_width(ui, size, word(ctx, oid), sub);
         SDL_Rect co = ui_chip(ui, size, cx - wo / 2, y_out, word(ctx, oid), sub, future ? UI_CHIP_MUTED : chip_kind(oid), i == step);
         if (ui_mouse_in(ui, co))
-            ui_hover_value(ui, co, tr->probs[(size_t)i * V + oid], "probability of \"%s\" (id %d), predicted at step %d", word(ctx, oid),
+            ui_hover_value(ui, co, tr->probs[(size_t)i * V + oid], _("probability of \"%s\" (id %d), predicted at step %d"), word(ctx, oid),
                            oid, i + 1);
         /* reads -> predicts */
         SDL_Color ac = future ? ui_alpha(t->text_dim, 90) : i == step ? t->accent : t->text_dim;
@@ -139,15 +139,15 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     di_layout L;
     di_layout_compute(ctx, &L);
     char f[400];
-    snprintf(f, sizeof f, "decoder input at step %d:  [<bos>, y\xE2\x82\x81 \xE2\x80\xA6 y\xE2\x82\x9C] \xE2\x86\x92  X = E[ids]\xC2\xB7\xE2\x88\x9A%d + PE"
-                          "  : [%d\xC3\x97%d]",
+    snprintf(f, sizeof f, _("decoder input at step %d:  [<bos>, y\xE2\x82\x81 \xE2\x80\xA6 y\xE2\x82\x9C] \xE2\x86\x92  X = E[ids]\xC2\xB7\xE2\x88\x9A%d + PE"
+                          "  : [%d\xC3\x97%d]"),
              step + 1, D, step + 1, D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    ui_button(ui, L.prev, "\xE2\x97\x80 step  ( ; )", 0);
-    ui_button(ui, L.next, "step \xE2\x96\xB6  ( ' )", 0);
+    ui_button(ui, L.prev, _("\xE2\x97\x80 step  ( ; )"), 0);
+    ui_button(ui, L.next, _("step \xE2\x96\xB6  ( ' )"), 0);
     int oid = tr->out_ids[step];
-    snprintf(f, sizeof f, "step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s", step + 1, T,
-             step + 1, step ? "s" : "", word(ctx, oid), (double)tr->probs[(size_t)step * V + oid], oid == TOK_EOS ? ", done" : "");
+    snprintf(f, sizeof f, _("step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s"), step + 1, T,
+             step + 1, step ? "s" : "", word(ctx, oid), (double)tr->probs[(size_t)step * V + oid], oid == TOK_EOS ? _(", done") : "");
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.step_note.x, L.step_note.y + L.step_note.h / 2, L.step_note.w, t->text,
                 UI_LEFT | UI_MIDDLE, f);
     draw_chips(ctx, L.chips, step);
@@ -155,11 +155,11 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     const char **labs = lesson_token_labels(ctx, tr->tgt_ids, step + 1, LESSON_LABEL_NUMBERED);
     if (!labs) return;
     const float *m[3] = {tr->dec_embed, tr->dec_pe, tr->dec_x};
-    const char *nm[3] = {("dec embedding \xC3\x97 \xE2\x88\x9A" "d"), "dec PE", "dec X"};
+    const char *nm[3] = {(_("dec embedding \xC3\x97 \xE2\x88\x9A" "d")), _("dec PE"), _("dec X")};
     char titles[3][96];
-    snprintf(titles[0], sizeof titles[0], "E[id] \xC3\x97 \xE2\x88\x9A%d  [%d\xC3\x97%d]", D, step + 1, D);
-    snprintf(titles[1], sizeof titles[1], "+ PE  [%d\xC3\x97%d]", step + 1, D);
-    snprintf(titles[2], sizeof titles[2], "= X, decoder layer 1 input");
+    snprintf(titles[0], sizeof titles[0], _("E[id] \xC3\x97 \xE2\x88\x9A%d  [%d\xC3\x97%d]"), D, step + 1, D);
+    snprintf(titles[1], sizeof titles[1], _("+ PE  [%d\xC3\x97%d]"), step + 1, D);
+    snprintf(titles[2], sizeof titles[2], _("= X, decoder layer 1 input"));
     float rng = 0;
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < (step + 1) * D; i++) rng = fmaxf(rng, fabsf(m[k][i]));
@@ -173,8 +173,8 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
         ui_heatmap(ui, L.mats[k], &h, NULL);
     }
     ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L.foot, 0, t->text_dim,
-                "Training (teacher forcing): the decoder reads the reference translation shifted right, all rows at once. "
-                "In use, as here: it reads its own previous outputs, one step at a time.");
+                _("Training (teacher forcing): the decoder reads the reference translation shifted right, all rows at once. "
+                "In use, as here: it reads its own previous outputs, one step at a time."));
 }
 
 static int di_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
@@ -205,7 +205,7 @@ static int di_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_decoder_input = {
-    .slug = "decoder-input", .title = "Decoder input",
-    .keys = "; ' or the buttons: previous / next decoding step",
+    .slug = "decoder-input", .title = N_("Decoder input"),
+    .keys = N_("; ' or the buttons: previous / next decoding step"),
     .handle_event = di_event, .draw = di_draw, .dump_json = di_dump,
 };

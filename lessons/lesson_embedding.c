@@ -101,7 +101,7 @@ static void pca_update(emb_pca *p, const model_params *m)
     const float *rows = E + EMB_FIRST * (size_t)D;
     int nrows = V - EMB_FIRST;
     if (!mean || !axes || !p->coords || !mag) {
-        snprintf(p->err, sizeof p->err, "out of memory for the projection");
+        snprintf(p->err, sizeof p->err, _("out of memory for the projection"));
     } else if (pca_fit(rows, nrows, D, 3, mean, axes, p->var, &p->total, p->err, sizeof p->err) == 0) {
         pca_project(E, V, D, 3, mean, axes, p->coords);
         /* the view's unit: the 97th percentile of |coordinate|, so one far word
@@ -151,10 +151,10 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     int D = tr->cfg.d_model, S = tr->n_src, V = tr->cfg.vocab_size;
     double f = sqrt((double)D);
     char b[400];
-    snprintf(b, sizeof b, "x\xE1\xB5\xA2 = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A" "d_model = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A%d = E[id\xE1\xB5\xA2] \xC2\xB7 %g",
+    snprintf(b, sizeof b, _("x\xE1\xB5\xA2 = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A" "d_model = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A%d = E[id\xE1\xB5\xA2] \xC2\xB7 %g"),
              D, f);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
-    snprintf(b, sizeof b, "E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   the ids [%d] pick %d rows   \xE2\x86\x92   \xC3\x97 %g   \xE2\x86\x92   [%d\xC3\x97%d]",
+    snprintf(b, sizeof b, _("E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   the ids [%d] pick %d rows   \xE2\x86\x92   \xC3\x97 %g   \xE2\x86\x92   [%d\xC3\x97%d]"),
              V, D, S, S, f, S, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->shapes.x, L->shapes.y, L->shapes.w, t->text, UI_LEFT, b);
 
@@ -162,7 +162,7 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     if (!labs) return;
     ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_embed, S, D, UI_CMAP_DIVERGING, "E\xC2\xB7\xE2\x88\x9A" "d");
     h.row_labels = labs;
-    snprintf(b, sizeof b, "E[ids] \xC3\x97 %g : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions", f, S, D);
+    snprintf(b, sizeof b, _("E[ids] \xC3\x97 %g : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions"), f, S, D);
     h.title = b;
     h.highlight_row = ctx->sel->token;
     ui_heatmap_out out;
@@ -199,19 +199,19 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     if (ehov) {
         int id = eo.hover_row, d = eo.hover_col;
         SDL_Rect cell = {eo.cells.x + d * eo.cell_w, eo.cells.y + id * eo.cell_h, eo.cell_w, eo.cell_h};
-        ui_hover_value(ui, cell, ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d], "E[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), before \xC3\x97 %g",
+        ui_hover_value(ui, cell, ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d], _("E[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), before \xC3\x97 %g"),
                        id, d, tok_vocab_word(ctx->vocab, id), d, f);
     }
     if (hovered) {
         int i = out.hover_row, d = out.hover_col, id = tr->src_ids[i];
         float e = ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d];
         SDL_Rect cell = {out.cells.x + d * out.cell_w, out.cells.y + i * out.cell_h, out.cell_w, out.cell_h};
-        ui_hover_value(ui, cell, tr->enc_embed[i * D + d], "\xE2\x80\x9C%s\xE2\x80\x9D position %d (id %d), dimension %d: E[%d][%d] \xC3\x97 %g = %.5f \xC3\x97 %g",
+        ui_hover_value(ui, cell, tr->enc_embed[i * D + d], _("\xE2\x80\x9C%s\xE2\x80\x9D position %d (id %d), dimension %d: E[%d][%d] \xC3\x97 %g = %.5f \xC3\x97 %g"),
                        tok_vocab_word(ctx->vocab, id), i, id, d, id, d, f, (double)e, f);
     }
     ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->note, 0, t->text_dim,
-                "English and German share this one vocabulary and this one matrix E, which the output layer reuses (tied weights, lesson 13). "
-                "A word gives the same row wherever it stands: position is added next (lesson 3).");
+                _("English and German share this one vocabulary and this one matrix E, which the output layer reuses (tied weights, lesson 13). "
+                "A word gives the same row wherever it stands: position is added next (lesson 3)."));
 }
 
 /* ---- step 2: the vocabulary in 3-D ---------------------------------------- */
@@ -275,19 +275,19 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE);
     ui_fill(ui, r, t->panel);
     ui_frame(ui, r, t->border, 1);
-    const char *title = v == VIEW_AFTER ? (ctx->model_is_trained ? "after training" : "loaded model (untrained!)")
-                                        : "before training";
+    const char *title = v == VIEW_AFTER ? (ctx->model_is_trained ? _("after training") : _("loaded model (untrained!)"))
+                                        : _("before training");
     ui_text(ui, UI_BOLD, UI_SIZE_LARGE, r.x + ui_px(ui, 10), r.y + ui_px(ui, 6), v == VIEW_AFTER ? t->accent : t->text, UI_LEFT, title);
     if (!p->ok) {
         snprintf(b, sizeof b, "%s", p->err[0] ? p->err
-                                  : v == VIEW_BEFORE ? "the untrained weights (assets/model-untrained.safetensors) are not loaded"
-                                                     : "no embedding matrix");
+                                  : v == VIEW_BEFORE ? _("the untrained weights (assets/model-untrained.safetensors) are not loaded")
+                                                     : _("no embedding matrix"));
         SDL_Rect in = {r.x + ui_px(ui, 10), r.y + lh + ui_px(ui, 20), r.w - ui_px(ui, 20), r.h - lh - ui_px(ui, 30)};
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, in, 0, t->warn, b);
         return;
     }
-    snprintf(b, sizeof b, "%s  \xC2\xB7  PC1\xE2\x80\x93" "3 hold %.0f%% of the variance",
-             v == VIEW_BEFORE ? "seeded random start" : ctx->model_is_trained ? "the trained weights" : "the app runs untrained weights", 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
+    snprintf(b, sizeof b, _("%s  \xC2\xB7  PC1\xE2\x80\x93" "3 hold %.0f%% of the variance"),
+             v == VIEW_BEFORE ? _("seeded random start") : ctx->model_is_trained ? _("the trained weights") : _("the app runs untrained weights"), 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
     int sub_w = ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
     SDL_Rect view = {r.x, r.y + lh, r.w, r.h - lh};
     SDL_RenderSetClipRect(ui->r, &r);
@@ -296,7 +296,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     int n_placed = 0;
     placed[n_placed++] = (SDL_Rect){r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, sub_w, ui_line_height(ui, UI_SANS, UI_SIZE_SMALL)};
     /* axes through the centre, each named at its tip (or beside it when that place is taken) */
-    static const char *const axn[3] = {"PC1", "PC2", "PC3"};
+    const char *const axn[3] = {_("PC1"), _("PC2"), _("PC3")};
     for (int a = 0; a < 3; a++) {
         float p0[3] = {0, 0, 0}, p1[3] = {0, 0, 0};
         p0[a] = -1.0f;
@@ -357,8 +357,8 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         const emb_pt *q = &pts[best];
         const float *c = &p->coords[q->id * 3];
         SDL_Rect anchor = {ui_f2i(q->x) - ui_f2i(rl), ui_f2i(q->y) - ui_f2i(rl), 2 * ui_f2i(rl), 2 * ui_f2i(rl)};
-        ui_hover_text(ui, anchor, "\xE2\x80\x9C%s\xE2\x80\x9D (id %d) %s: PC1 %.3f, PC2 %.3f, PC3 %.3f", tok_vocab_word(ctx->vocab, q->id), q->id,
-                      v == VIEW_AFTER ? "after training" : "before training", (double)c[0], (double)c[1], (double)c[2]);
+        ui_hover_text(ui, anchor, _("\xE2\x80\x9C%s\xE2\x80\x9D (id %d) %s: PC1 %.3f, PC2 %.3f, PC3 %.3f"), tok_vocab_word(ctx->vocab, q->id), q->id,
+                      v == VIEW_AFTER ? _("after training") : _("before training"), (double)c[0], (double)c[1], (double)c[2]);
     }
     free(pts);
     SDL_RenderSetClipRect(ui->r, &ctx->area);
@@ -370,22 +370,22 @@ static void draw_pca(const emb_state *s, const lesson_ctx *ctx, const emb_layout
     const ui_theme *t = ui->theme;
     int V = ctx->tr->cfg.vocab_size, D = ctx->tr->cfg.d_model;
     char b[400];
-    snprintf(b, sizeof b, "each word is a row of E [%d\xC3\x97%d], a point in %d-D: here along its 3 main directions", V, D, D);
+    snprintf(b, sizeof b, _("each word is a row of E [%d\xC3\x97%d], a point in %d-D: here along its 3 main directions"), V, D, D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->formula.x, L->formula.y, L->formula.w, t->text, UI_LEFT, b);
     for (int v = 0; v < N_VIEWS; v++) draw_view(s, ctx, L->view[v], v);
     int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int x = L->caption.x;
     ui_circle(ui, (float)x + (float)ui_px(ui, 7), (float)L->caption.y + (float)sh / 2, (float)ui_px(ui, 6), t->accent, 1);
     x += ui_px(ui, 18);
-    x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, L->caption.y, t->accent, UI_LEFT, "words of the sentence") + ui_px(ui, 18);
+    x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, L->caption.y, t->accent, UI_LEFT, _("words of the sentence")) + ui_px(ui, 18);
     ui_circle(ui, (float)x + (float)ui_px(ui, 7), (float)L->caption.y + (float)sh / 2, (float)ui_px(ui, 6), t->series[1], 1);
     x += ui_px(ui, 18);
-    x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, L->caption.y, t->series[1], UI_LEFT, "words of its translation") + ui_px(ui, 18);
+    x += ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x, L->caption.y, t->series[1], UI_LEFT, _("words of its translation")) + ui_px(ui, 18);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, L->caption.y, L->caption.x + L->caption.w - x, t->text_dim, UI_LEFT,
-                "grey: every other word.  Drag to turn, wheel to zoom.");
+                _("grey: every other word.  Drag to turn, wheel to zoom."));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->caption.x, L->caption.y + sh, L->caption.w, t->text_dim, UI_LEFT,
-                "PCA for display only (rows centred, top 3 eigenvectors of the D\xC3\x97" "D covariance). "
-                "<pad> left out: never used, training pushed it far away.");
+                _("PCA for display only (rows centred, top 3 eigenvectors of the D\xC3\x97" "D covariance). "
+                "<pad> left out: never used, training pushed it far away."));
 }
 
 static void emb_draw(const void *st, const lesson_ctx *ctx)
@@ -467,8 +467,8 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_embedding = {
-    .slug = "embedding", .title = "Token embedding", .steps = 2,
-    .keys = "step 2: drag to turn the 3-D view, mouse wheel to zoom",
+    .slug = "embedding", .title = N_("Token embedding"), .steps = 2,
+    .keys = N_("step 2: drag to turn the 3-D view, mouse wheel to zoom"),
     .state_size = sizeof(emb_state), .init = emb_init, .free = emb_free,
     .on_trace_changed = emb_changed, .handle_event = emb_event, .draw = emb_draw, .dump_json = emb_dump,
 };

@@ -77,7 +77,7 @@ static void tile_spec(const lesson_ctx *ctx, int l, int h, const char *const *la
     g->labels_in_hover_only = 1;
     g->square = 1;
     g->max_cell = 200;
-    snprintf(name, nn, "layer %d head %d", l + 1, h + 1);
+    snprintf(name, nn, _("layer %d head %d"), l + 1, h + 1);
 }
 
 /* Which layer/head the selection points at, clamped to the encoder. */
@@ -98,11 +98,11 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, const char *const *s
     const trace *tr = ctx->tr;
     int Lm = tr->cfg.max_len;
     char b[160];
-    snprintf(b, sizeof b, "layer %d \xC2\xB7 head %d", l + 1, h + 1);
+    snprintf(b, sizeof b, _("layer %d \xC2\xB7 head %d"), l + 1, h + 1);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, b);
     int top = r.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x, top, t->text_dim, UI_LEFT | UI_BOTTOM, "query");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x + r.w, top, t->text_dim, UI_RIGHT | UI_BOTTOM, "key");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x, top, t->text_dim, UI_LEFT | UI_BOTTOM, _("query"));
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x + r.w, top, t->text_dim, UI_RIGHT | UI_BOTTOM, _("key"));
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     float step = (float)(r.y + r.h - top - ui_px(ui, 4)) / (float)(S > 0 ? S : 1);
     if (step > (float)ui_px(ui, 40)) step = (float)ui_px(ui, 40);
@@ -169,22 +169,22 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     int sl, sh;
     es_sel(ctx, &sl, &sh);
     char f[300], b[300];
-    snprintf(f, sizeof f, "X\xE2\x82\x80 = embedding\xC2\xB7\xE2\x88\x9A%d + PE;  X\xE2\x82\x97 = Layer\xE2\x82\x97(X\xE2\x82\x97\xE2\x82\x8B\xE2\x82\x81), l = 1..%d;  memory = X%s : [%d\xC3\x97%d]",
+    snprintf(f, sizeof f, _("X\xE2\x82\x80 = embedding\xC2\xB7\xE2\x88\x9A%d + PE;  X\xE2\x82\x97 = Layer\xE2\x82\x97(X\xE2\x82\x97\xE2\x82\x8B\xE2\x82\x81), l = 1..%d;  memory = X%s : [%d\xC3\x97%d]"),
              D, L.n_layers, L.n_layers == 2 ? "\xE2\x82\x82" : "\xE2\x82\x99", S, D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    snprintf(b, sizeof b, "%d layers \xC3\x97 %d heads, each map [%d\xC3\x97%d]; selected: layer %d, head %d.   Click a map to select it;  Enter: open in lesson 5,  M: lesson 6",
+    snprintf(b, sizeof b, _("%d layers \xC3\x97 %d heads, each map [%d\xC3\x97%d]; selected: layer %d, head %d.   Click a map to select it;  Enter: open in lesson 5,  M: lesson 6"),
              L.n_layers, L.H, S, S, sl + 1, sh + 1);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     /* the grid of maps */
     char name[64];
     int gap = ui_px(ui, 4);
     for (int hh = 0; hh < L.H; hh++) {
-        snprintf(b, sizeof b, "head %d", hh + 1);
+        snprintf(b, sizeof b, _("head %d"), hh + 1);
         SDL_Rect tr0 = L.tiles[0][hh];
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tr0.x + tr0.w / 2, L.grid.y - gap / 2, hh == sh ? t->accent : t->text, UI_CENTER | UI_BOTTOM, b);
     }
     for (int l = 0; l < L.n_layers; l++) {
-        snprintf(b, sizeof b, "layer %d", l + 1);
+        snprintf(b, sizeof b, _("layer %d"), l + 1);
         SDL_Rect r0 = L.tiles[l][0];
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r0.x - ui_px(ui, 8), r0.y + r0.h / 2, l == sl ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, b);
         for (int hh = 0; hh < L.H; hh++) {
@@ -199,16 +199,16 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
             }
         }
     }
-    ui_button(ui, L.open_att, "\xE2\x86\x92 5 Attention (Enter)", 0);
-    ui_button(ui, L.open_mh, "\xE2\x86\x92 6 Multi-head (M)", 0);
+    ui_button(ui, L.open_att, _("\xE2\x86\x92 5 Attention (Enter)"), 0);
+    ui_button(ui, L.open_mh, _("\xE2\x86\x92 6 Multi-head (M)"), 0);
     /* the line view of the selected head */
     draw_lines(ctx, sl, sh, src_ptr, L.lines);
     /* the memory */
     float m = lesson_absmax(tr->memory, S * D);
-    ui_grid_spec g = ui_grid_diverging(tr->memory, S, D, m, "memory");
+    ui_grid_spec g = ui_grid_diverging(tr->memory, S, D, m, _("memory"));
     g.row_labels = src_ptr;
     g.highlight_row = ctx->sel->token;
-    snprintf(b, sizeof b, "memory [%d\xC3\x97%d]", S, D);
+    snprintf(b, sizeof b, _("memory [%d\xC3\x97%d]"), S, D);
     g.title = b;
     SDL_Rect mr = L.memory;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -217,7 +217,7 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     ui_grid_draw(ui, mr, &g, &mg);
     ui_grid_legend(ui, (SDL_Rect){mg.cells.x, mg.cells.y + mg.cells.h + ui_px(ui, 4), mg.cells.w, lh}, UI_CMAP_DIVERGING, -m, m, NULL);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.memory.x, mg.cells.y + mg.cells.h + ui_px(ui, 4) + lh, L.memory.w, t->text_dim, UI_LEFT,
-                "read by every decoder layer");
+                _("read by every decoder layer"));
 }
 
 static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
@@ -282,7 +282,7 @@ static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_encoder_stack = {
-    .slug = "encoder-stack", .title = "The encoder stack",
-    .keys = "click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6",
+    .slug = "encoder-stack", .title = N_("The encoder stack"),
+    .keys = N_("click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6"),
     .handle_event = es_event, .draw = es_draw, .dump_json = es_dump,
 };

@@ -46,24 +46,24 @@ typedef struct {
 } exp_row;
 
 static const exp_row rows[] = {
-    {"intact model", DO_NOTHING, 0},
-    {"no positional encoding", DO_NO_PE, TRACE_PE_ENC | TRACE_PE_DEC},
-    {"no positional encoding in the encoder", DO_NO_PE, TRACE_PE_ENC},
-    {"encoder layer %d: self-attention zeroed", DO_ZERO, TRACE_SUB_ENC_SELF},
-    {"encoder layer %d: feed-forward zeroed", DO_ZERO, TRACE_SUB_ENC_FFN},
-    {"decoder layer %d: masked self-attention zeroed", DO_ZERO, TRACE_SUB_DEC_SELF},
-    {"decoder layer %d: cross-attention zeroed", DO_ZERO, TRACE_SUB_DEC_CROSS},
-    {"decoder layer %d: feed-forward zeroed", DO_ZERO, TRACE_SUB_DEC_FFN},
-    {"encoder layer %d: no residual around self-attention", DO_NO_RESIDUAL, TRACE_SUB_ENC_SELF},
-    {"encoder layer %d: no LayerNorm after self-attention", DO_NO_NORM, TRACE_SUB_ENC_SELF},
-    {"decoder layer %d: no residual around cross-attention", DO_NO_RESIDUAL, TRACE_SUB_DEC_CROSS},
-    {"decoder layer %d: no LayerNorm after cross-attention", DO_NO_NORM, TRACE_SUB_DEC_CROSS},
+    {N_("intact model"), DO_NOTHING, 0},
+    {N_("no positional encoding"), DO_NO_PE, TRACE_PE_ENC | TRACE_PE_DEC},
+    {N_("no positional encoding in the encoder"), DO_NO_PE, TRACE_PE_ENC},
+    {N_("encoder layer %d: self-attention zeroed"), DO_ZERO, TRACE_SUB_ENC_SELF},
+    {N_("encoder layer %d: feed-forward zeroed"), DO_ZERO, TRACE_SUB_ENC_FFN},
+    {N_("decoder layer %d: masked self-attention zeroed"), DO_ZERO, TRACE_SUB_DEC_SELF},
+    {N_("decoder layer %d: cross-attention zeroed"), DO_ZERO, TRACE_SUB_DEC_CROSS},
+    {N_("decoder layer %d: feed-forward zeroed"), DO_ZERO, TRACE_SUB_DEC_FFN},
+    {N_("encoder layer %d: no residual around self-attention"), DO_NO_RESIDUAL, TRACE_SUB_ENC_SELF},
+    {N_("encoder layer %d: no LayerNorm after self-attention"), DO_NO_NORM, TRACE_SUB_ENC_SELF},
+    {N_("decoder layer %d: no residual around cross-attention"), DO_NO_RESIDUAL, TRACE_SUB_DEC_CROSS},
+    {N_("decoder layer %d: no LayerNorm after cross-attention"), DO_NO_NORM, TRACE_SUB_DEC_CROSS},
 };
 #define N_ROWS ((int)(sizeof rows / sizeof rows[0]))
 
 /* The attention sub-layers of step 3, one map row per (kind, layer). */
 static const int head_subs[3] = {TRACE_SUB_ENC_SELF, TRACE_SUB_DEC_SELF, TRACE_SUB_DEC_CROSS};
-static const char *const head_sub_names[3] = {"enc self", "dec self", "cross"};
+static const char *const head_sub_names[3] = {N_("enc self"), N_("dec self"), N_("cross")};
 
 typedef struct {
     corpus_set set;                 /* the held-out test sentences */
@@ -250,12 +250,12 @@ static void draw_status(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r)
     char b[320];
     const int pending = experiment_eval_pending(s->ev);
     if (!s->ev)
-        snprintf(b, sizeof b, "The held-out scores are not available: %s", s->ev_err[0] ? s->ev_err : "no model");
+        snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->ev_err[0] ? s->ev_err : _("no model"));
     else if (pending)
-        snprintf(b, sizeof b, "Scoring in the background: %d experiments still to run on %d held-out test sentences "
-                 "(the numbers fill in)", pending, s->set.n);
+        snprintf(b, sizeof b, _("Scoring in the background: %d experiments still to run on %d held-out test sentences "
+                 "(the numbers fill in)"), pending, s->set.n);
     else
-        snprintf(b, sizeof b, "Every experiment scored on the same %d held-out test sentences (never seen in training)",
+        snprintf(b, sizeof b, _("Every experiment scored on the same %d held-out test sentences (never seen in training)"),
                  s->set.n);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y, r.w, !s->ev ? t->warn : t->text_dim, UI_LEFT, b);
 }
@@ -265,10 +265,10 @@ static experiment_score score_of(const exp_state *s, const trace_opts *o, char *
 {
     experiment_score sc = experiment_eval_get(s->ev, o);
     ex[0] = loss[0] = 0;
-    if (sc.state == EXPERIMENT_FAILED) snprintf(ex, ne, "failed: %s", sc.error);
+    if (sc.state == EXPERIMENT_FAILED) snprintf(ex, ne, _("failed: %s"), sc.error);
     else if (sc.state == EXPERIMENT_DONE) snprintf(ex, ne, "%d/%d", sc.n_exact, sc.n);
     else if (sc.state == EXPERIMENT_RUNNING) snprintf(ex, ne, "\xE2\x80\xA6 %d/%d", sc.n_exact, sc.n_done);
-    else if (sc.state == EXPERIMENT_QUEUED) snprintf(ex, ne, "queued");
+    else if (sc.state == EXPERIMENT_QUEUED) snprintf(ex, ne, _("queued"));
     if (sc.state == EXPERIMENT_DONE || (sc.state == EXPERIMENT_RUNNING && sc.n_done > 0)) ui_fmt(sc.loss, 3, loss, nl);
     return sc;
 }
@@ -283,11 +283,11 @@ static void draw_controls(const exp_state *s, const lesson_ctx *ctx, const exp_l
     ui_button(ui, L->lay_prev, "\xE2\x97\x80", 0);
     ui_button(ui, L->lay_next, "\xE2\x96\xB6", 0);
     char b[64];
-    snprintf(b, sizeof b, "layer %d of %d", s->layer + 1, nl);
+    snprintf(b, sizeof b, _("layer %d of %d"), s->layer + 1, nl);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->lay_label.x + L->lay_label.w / 2, L->lay_label.y + L->lay_label.h / 2,
                 L->lay_label.w, ui->theme->text, UI_CENTER | UI_MIDDLE, b);
-    ui_button(ui, L->link_scale, "no \xE2\x88\x9A" "d\xE2\x82\x96 scaling: lesson 5 \xE2\x86\x92", 0);
-    ui_button(ui, L->link_mask, "no causal mask: lesson 11 \xE2\x86\x92", 0);
+    ui_button(ui, L->link_scale, _("no \xE2\x88\x9A" "d\xE2\x82\x96 scaling: lesson 5 \xE2\x86\x92"), 0);
+    ui_button(ui, L->link_mask, _("no causal mask: lesson 11 \xE2\x86\x92"), 0);
 }
 
 /* text in dst, shortened at a word to fit max_w px with " … +N words" when it does not fit whole (a broken
@@ -304,7 +304,7 @@ static void fit_words(ui_ctx *ui, const char *text, int max_w, char *dst, size_t
         size_t len = 0;
         for (int k = 0; k < keep; k++) len += strcspn(text + len, " ") + (k + 1 < keep);
         char tail[48];
-        snprintf(tail, sizeof tail, " \xE2\x80\xA6 +%d words", words - keep);
+        snprintf(tail, sizeof tail, _(" \xE2\x80\xA6 +%d words"), words - keep);
         snprintf(dst, n, "%.*s%s", (int)len, text, tail);
         ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, dst, &w, NULL);
         if (w <= max_w) return;
@@ -319,18 +319,18 @@ static void draw_row(const exp_state *s, const lesson_ctx *ctx, int r, SDL_Rect 
     const model_config *c = &ctx->params->cfg;
     const trace_opts o = row_opts(c, r, s->layer);
     char name[128], ex[200], loss[32];
-    snprintf(name, sizeof name, rows[r].name, o.zero.layer + o.no_residual.layer + o.no_norm.layer + 1);
+    snprintf(name, sizeof name, _(rows[r].name), o.zero.layer + o.no_residual.layer + o.no_norm.layer + 1);
     const int mid = row.y + row.h / 2;
     if (r == 0) ui_fill(ui, row, t->panel_alt);
     ui_text_fit(ui, r == 0 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, col[0], mid, col[1] - col[0] - ui_px(ui, 8), t->text,
                 UI_LEFT | UI_MIDDLE, name);
     const int same = strcmp(s->text[r], s->text[0]) == 0;
     char shown[EXP_TEXT + 48];
-    fit_words(ui, s->text[r][0] ? s->text[r] : "(nothing)", col[2] - col[1] - ui_px(ui, 8), shown, sizeof shown);
+    fit_words(ui, s->text[r][0] ? s->text[r] : _("(nothing)"), col[2] - col[1] - ui_px(ui, 8), shown, sizeof shown);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, col[1], mid, col[2] - col[1] - ui_px(ui, 8), same ? t->text : t->warn,
                 UI_LEFT | UI_MIDDLE, shown);
     if (!same && ui_mouse_in(ui, (SDL_Rect){col[1], row.y, col[2] - col[1], row.h}))
-        ui_hover_text(ui, row, "differs from the intact model's \xE2\x80\x9C%s\xE2\x80\x9D", s->text[0]);
+        ui_hover_text(ui, row, _("differs from the intact model's \xE2\x80\x9C%s\xE2\x80\x9D"), s->text[0]);
     experiment_score sc = score_of(s, &o, ex, sizeof ex, loss, sizeof loss);
     const SDL_Rect bar = {col[2], row.y + row.h / 5, col[3] - col[2] - ui_px(ui, 12), row.h - 2 * (row.h / 5)};
     ui_fill(ui, bar, t->panel);
@@ -345,7 +345,7 @@ static void draw_row(const exp_state *s, const lesson_ctx *ctx, int r, SDL_Rect 
         ui_text_bg(ui, NULL);
     }
     if (sc.state == EXPERIMENT_DONE && ui_mouse_in(ui, bar))
-        ui_hover_value(ui, bar, 100.0 * sc.n_exact / sc.n, "%s: exact match (%%) on %d held-out sentences", name, sc.n);
+        ui_hover_value(ui, bar, 100.0 * sc.n_exact / sc.n, _("%s: exact match (%%) on %d held-out sentences"), name, sc.n);
     ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, col[3], mid, row.x + row.w - col[3], t->text, UI_LEFT | UI_MIDDLE,
                 loss[0] ? loss : "");
 }
@@ -359,7 +359,7 @@ static void draw_table(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     const int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int rh = (tb.h - lh - ui_px(ui, 6)) / N_ROWS;
     if (rh > 2 * lh) rh = 2 * lh;
-    static const char *const heads[4] = {"experiment", "your sentence, translated", "exact match", "loss"};
+    const char *const heads[4] = {_("experiment"), _("your sentence, translated"), _("exact match"), _("loss")};
     for (int k = 0; k < 4; k++)
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, col[k], tb.y, (k < 3 ? col[k + 1] : tb.x + tb.w) - col[k] - ui_px(ui, 8),
                     t->text_dim, UI_LEFT, heads[k]);
@@ -396,12 +396,12 @@ static void draw_pair(const lesson_ctx *ctx, const trace *ta, const trace *tb, S
     const SDL_Rect rb = {r.x + (r.w + gap) / 2, r.y + lh, (r.w - gap) / 2, r.h - lh};
     const float *mats[2] = {ta->memory, tb->memory};
     const int lens[2] = {n * D, n * D};
-    const ui_scale sc = ui_scale_of(UI_CMAP_DIVERGING, mats, lens, 2, "shared");
+    const ui_scale sc = ui_scale_of(UI_CMAP_DIVERGING, mats, lens, 2, _("shared"));
     ui_heatmap_out oa, ob;
     for (int k = 0; k < 2; k++) {
-        ui_heatmap_spec hs = ui_heatmap_matrix(mats[k], n, D, UI_CMAP_DIVERGING, k ? "memory B" : "memory A");
+        ui_heatmap_spec hs = ui_heatmap_matrix(mats[k], n, D, UI_CMAP_DIVERGING, k ? _("memory B") : _("memory A"));
         hs.row_labels = lesson_token_labels(ctx, k ? tb->src_ids : ta->src_ids, n, LESSON_LABEL_NUMBERED);
-        hs.title = k ? "encoder output, " EXP_SENT_B : "encoder output, " EXP_SENT_A;
+        hs.title = lesson_scratch_printf(ctx->scratch, _("encoder output, %s"), k ? EXP_SENT_B : EXP_SENT_A);
         hs.scale = &sc;
         ui_heatmap(ui, k ? rb : ra, &hs, k ? &ob : &oa);
     }
@@ -438,16 +438,16 @@ static void draw_no_pe(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     for (int k = 0; k < 4; k++)
         if (!(t[k] = whatif_trace(s->pe[k]))) {
             ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L->pe_top.x, L->pe_top.y, L->pe_top.w, ui->theme->error, UI_LEFT,
-                        s->err[0] ? s->err : "the runs without positional encoding are not there");
+                        s->err[0] ? s->err : _("the runs without positional encoding are not there"));
             return;
         }
-    draw_pair(ctx, t[0], t[1], L->pe_top, "no positional encoding in the encoder");
-    draw_pair(ctx, t[2], t[3], L->pe_bottom, "with positional encoding (the model as trained)");
+    draw_pair(ctx, t[0], t[1], L->pe_top, _("no positional encoding in the encoder"));
+    draw_pair(ctx, t[2], t[3], L->pe_bottom, _("with positional encoding (the model as trained)"));
     ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->pe_note, 0, ui->theme->text,
-                 "Each row of the left map is joined to the closest row of the right map, with their largest difference. "
+                 _("Each row of the left map is joined to the closest row of the right map, with their largest difference. "
                  "Without positional encoding every word comes out the same wherever it stands: the two sentences give the "
                  "same set of vectors in another order (differences near 0), and the decoder, which reads them through "
-                 "attention, cannot tell who sees whom. With it, the same word differs by position.");
+                 "attention, cannot tell who sees whom. With it, the same word differs by position."));
 }
 
 /* ---------- step 3: which heads matter ---------- */
@@ -519,17 +519,17 @@ static void draw_head_map(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r,
             if (sc.state == EXPERIMENT_DONE) worst = fmax(worst, sc.loss - base.loss);
         }
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, r.y, r.w, t->text, UI_LEFT,
-                loss ? "loss increase with the head removed (intact: 0)" : "exact match with the head removed (of 200)");
+                loss ? _("loss increase with the head removed (intact: 0)") : _("exact match with the head removed (of 200)"));
     for (int h = 0; h < H; h++) {
         const SDL_Rect cell = head_cell(ctx, r, nr, H, 0, h);
         char b[24];
-        snprintf(b, sizeof b, "head %d", h + 1);
+        snprintf(b, sizeof b, _("head %d"), h + 1);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, cell.x + cell.w / 2, r.y + lh, cell.w, t->text_dim, UI_CENTER, b);
     }
     for (int row = 0; row < nr; row++) {
         const SDL_Rect c0 = head_cell(ctx, r, nr, H, row, 0);
         char b[48];
-        snprintf(b, sizeof b, "%s %d", head_sub_names[kind[row]], lay[row] + 1);
+        snprintf(b, sizeof b, "%s %d", _(head_sub_names[kind[row]]), lay[row] + 1);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, c0.y + c0.h / 2, c0.x - r.x - ui_px(ui, 6), t->text,
                     UI_LEFT | UI_MIDDLE, b);
         for (int h = 0; h < H; h++) {
@@ -553,8 +553,8 @@ static void draw_head_map(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r,
             ui_text_bg(ui, NULL);
             if (have_pick && ps == head_subs[kind[row]] && pl == lay[row] && ph == h) ui_frame(ui, cell, t->accent, 3);
             if (ui_mouse_in(ui, cell))
-                ui_hover_value(ui, cell, v, "%s layer %d head %d removed: %s", head_sub_names[kind[row]], lay[row] + 1,
-                               h + 1, loss ? "loss increase" : "sentences exactly right");
+                ui_hover_value(ui, cell, v, _("%s layer %d head %d removed: %s"), _(head_sub_names[kind[row]]), lay[row] + 1,
+                               h + 1, loss ? _("loss increase") : _("sentences exactly right"));
         }
     }
 }
@@ -569,18 +569,18 @@ static void draw_heads(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     char b[3 * EXP_TEXT + 128];
     if (!shown_head(s, &ctx->params->cfg, &ps, &pl, &ph)) {
         ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L->pick.x, L->pick.y, L->pick.w, t->text_dim, UI_LEFT,
-                    "Click a head to see your sentence translated without it.");
+                    _("Click a head to see your sentence translated without it."));
         return;
     }
-    const char *kind = ps == TRACE_SUB_ENC_SELF ? "encoder self-attention" : ps == TRACE_SUB_DEC_SELF
-                                                                              ? "decoder masked self-attention"
+    const char *kind = ps == TRACE_SUB_ENC_SELF ? _("encoder self-attention") : ps == TRACE_SUB_DEC_SELF
+                                                                              ? _("decoder masked self-attention")
                                                                               : "cross-attention";
     if (s->pick_sub)
-        snprintf(b, sizeof b, "Your sentence without %s layer %d head %d: \xE2\x80\x9C%s\xE2\x80\x9D   (intact: "
-                 "\xE2\x80\x9C%s\xE2\x80\x9D)", kind, pl + 1, ph + 1, s->pick_text, s->text[0]);
+        snprintf(b, sizeof b, _("Your sentence without %s layer %d head %d: \xE2\x80\x9C%s\xE2\x80\x9D   (intact: "
+                 "\xE2\x80\x9C%s\xE2\x80\x9D)"), kind, pl + 1, ph + 1, s->pick_text, s->text[0]);
     else
-        snprintf(b, sizeof b, "The head the model needs most: %s layer %d head %d (framed). Click any head to translate "
-                 "your sentence without it.", kind, pl + 1, ph + 1);
+        snprintf(b, sizeof b, _("The head the model needs most: %s layer %d head %d (framed). Click any head to translate "
+                 "your sentence without it."), kind, pl + 1, ph + 1);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pick, 0, t->text, b);
 }
 
@@ -592,10 +592,10 @@ static void ex_draw(const void *st, const lesson_ctx *ctx)
     if (!s || !ctx->params) return;
     exp_layout L;
     ex_layout(ctx, ctx->step, &L);
-    static const char *const formulas[3] = {
-        "one part broken, the model re-run: your sentence and 200 held-out sentences",
-        "no PE: x = E[id]\xC2\xB7\xE2\x88\x9A" "d_model  \xE2\x86\x92  self-attention and FFN treat the words as a set",
-        "a head removed: its d\xE2\x82\x96 columns of Concat(head\xE2\x82\x81..head\xE2\x82\x95) set to 0 before W_O",
+    const char *const formulas[3] = {
+        _("one part broken, the model re-run: your sentence and 200 held-out sentences"),
+        _("no PE: x = E[id]\xC2\xB7\xE2\x88\x9A" "d_model  \xE2\x86\x92  self-attention and FFN treat the words as a set"),
+        _("a head removed: its d\xE2\x82\x96 columns of Concat(head\xE2\x82\x81..head\xE2\x82\x95) set to 0 before W_O"),
     };
     const int step = lesson_clamp(ctx->step, 0, 2);
     queue_shown(s, &ctx->params->cfg);
@@ -642,7 +642,7 @@ static int ex_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
         if (ui_point_in(L.link_scale, x, y) || ui_point_in(L.link_mask, x, y)) {
             if (ctx->act)
                 snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "%s",
-                         ui_point_in(L.link_scale, x, y) ? "attention" : "masked-attention");
+                         ui_point_in(L.link_scale, x, y) ? _("attention") : "masked-attention");
             return 1;
         }
         const int d = ui_point_in(L.lay_prev, x, y) ? -1 : ui_point_in(L.lay_next, x, y) ? 1 : 0;
@@ -708,8 +708,8 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_experiments = {
-    .slug = "experiments", .title = "Experiments", .steps = 3,
-    .keys = "click: layer buttons, links to lessons 5 and 11 (step 1), a head (step 3)",
+    .slug = "experiments", .title = N_("Experiments"), .steps = 3,
+    .keys = N_("click: layer buttons, links to lessons 5 and 11 (step 1), a head (step 3)"),
     .state_size = sizeof(exp_state), .init = ex_init, .free = ex_free, .on_trace_changed = ex_changed,
     .handle_event = ex_event, .draw = ex_draw, .dump_json = ex_dump, .busy = ex_busy,
 };

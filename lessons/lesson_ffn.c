@@ -54,11 +54,11 @@ static void ffn_view_get(const ffn_state *s, const lesson_ctx *ctx, ffn_view *v)
     if (v->dec) {
         v->x = tr->dec[v->l].norm2.out;
         v->ffn = &tr->dec[v->l].ffn;
-        v->x_from = "norm2";
+        v->x_from = _("norm2");
     } else {
         v->x = tr->enc[v->l].norm1.out;
         v->ffn = &tr->enc[v->l].ffn;
-        v->x_from = "norm1";
+        v->x_from = _("norm1");
     }
 }
 
@@ -144,9 +144,9 @@ static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, co
             int x0 = c.x + ui_f2i(u * cw);
             SDL_Rect cell = {x0, c.y + i * ch, ui_f2i(cw) > 0 ? ui_f2i(cw) : 1, ch};
             ui_frame(ui, (SDL_Rect){cell.x - 1, c.y - 1, cell.w + 2, c.h + 2}, t->accent, 1);
-            ui_hover_value(ui, cell, v, "hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens, %s layer %d", i, u,
-                           vw->labs[i], u, v > 0 ? "" : ", off", u, (int)fires[u], S,
-                           vw->dec ? "decoder" : "encoder", vw->l + 1);
+            ui_hover_value(ui, cell, v, _("hidden[%d][%d] (%s, unit %d%s): unit %d fires for %d of %d tokens, %s layer %d"), i, u,
+                           vw->labs[i], u, v > 0 ? "" : _(", off"), u, (int)fires[u], S,
+                           vw->dec ? _("decoder") : _("encoder"), vw->l + 1);
             *hov_tok = i;
             *hov_unit = u;
         }
@@ -173,7 +173,7 @@ static void unit_bars(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect cells, const c
         ui_fill(ui, bar, u == hov_unit ? t->accent : t->series[0]);
         if (hov_row && hov_row[u] > 0.0f) ui_fill(ui, (SDL_Rect){x0, y0 + h + 2, bar.w, mark}, t->accent);
         SDL_Rect col = {x0, y0, bar.w, h + mark + 2};
-        if (ui_mouse_in(ui, col)) ui_hover_value(ui, col, fires[u], "unit %d fires (> 0) for this many of the %d tokens", u, S);
+        if (ui_mouse_in(ui, col)) ui_hover_value(ui, col, fires[u], _("unit %d fires (> 0) for this many of the %d tokens"), u, S);
     }
     char b[32];
     snprintf(b, sizeof b, "%d", S);
@@ -189,7 +189,7 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, "ReLU zeros");
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, _("ReLU zeros"));
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y0 = r.y + lh + ui_px(ui, 2);
     int n = S + 1;
@@ -210,11 +210,11 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
         /* every thin-th label, "all", and the hovered row; none that would touch "all" */
         if (i == S || (i % thin == 0 && S - i >= thin) || i == hov_tok)
             ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + rh / 2, lab_w, i == hov_tok ? t->accent : t->text,
-                        UI_RIGHT | UI_MIDDLE, i < S ? vw->labs[i] : "all");
+                        UI_RIGHT | UI_MIDDLE, i < S ? vw->labs[i] : _("all"));
         SDL_Rect row = {r.x, y, r.w, rh};
         if (ui_mouse_in(ui, row)) {
-            if (i < S) ui_hover_value(ui, bar, v, "share of the %d hidden units at 0 for token %s", F, vw->labs[i]);
-            else ui_hover_value(ui, bar, v, "share of all %d\xC3\x97%d hidden values at 0", S, F);
+            if (i < S) ui_hover_value(ui, bar, v, _("share of the %d hidden units at 0 for token %s"), F, vw->labs[i]);
+            else ui_hover_value(ui, bar, v, _("share of all %d\xC3\x97%d hidden values at 0"), S, F);
         }
     }
 }
@@ -226,17 +226,17 @@ static void draw_header(const lesson_ctx *ctx, const ffn_view *vw, const ffn_lay
     const ui_theme *t = ui->theme;
     int S = vw->rows, D = ctx->tr->cfg.d_model, F = ctx->tr->cfg.d_ff, l = vw->l;
     char f[400];
-    snprintf(f, sizeof f, "FFN(x) = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) W\xE2\x82\x82\xE1\xB5\x80 + b\xE2\x82\x82"
-                          " :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
+    snprintf(f, sizeof f, _("FFN(x) = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) W\xE2\x82\x82\xE1\xB5\x80 + b\xE2\x82\x82"
+                          " :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]"),
              S, D, D, F, S, F, S, D);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     lesson_stack_draw(ctx, L->btn_enc, L->btn_dec, vw->dec);
     if (vw->dec)
-        snprintf(f, sizeof f, "decoder layer %d of %d ([ ])  \xC2\xB7  x = norm2 out, after cross-attention  \xC2\xB7  "
-                              "rows: <bos> + target words (T = %d)", l + 1, vw->n_layers, S);
+        snprintf(f, sizeof f, _("decoder layer %d of %d ([ ])  \xC2\xB7  x = norm2 out, after cross-attention  \xC2\xB7  "
+                              "rows: <bos> + target words (T = %d)"), l + 1, vw->n_layers, S);
     else
-        snprintf(f, sizeof f, "encoder layer %d of %d ([ ])  \xC2\xB7  x = norm1 out, after self-attention  \xC2\xB7  "
-                              "rows: source tokens (S = %d)", l + 1, vw->n_layers, S);
+        snprintf(f, sizeof f, _("encoder layer %d of %d ([ ])  \xC2\xB7  x = norm1 out, after self-attention  \xC2\xB7  "
+                              "rows: source tokens (S = %d)"), l + 1, vw->n_layers, S);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->stack_note.x, L->stack_note.y + L->stack_note.h / 2, L->stack_note.w, t->text_dim,
                 UI_LEFT | UI_MIDDLE, f);
 }
@@ -274,13 +274,13 @@ static void io_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const 
     ui_heatmap_out o;
     if (!ui_heatmap(ui, r, &h, &o)) return;
     *hov_tok = o.hover_row;
-    const char *stack = vw->dec ? "decoder" : "encoder";
+    const char *stack = vw->dec ? _("decoder") : _("encoder");
     float v = m[o.hover_row * D + o.hover_col];
     if (m == vw->x)
-        ui_hover_value(ui, lesson_hover_cell(&o), v, "x[%d][%d] (%s, dim %d): FFN input = %s out, %s layer %d", o.hover_row,
+        ui_hover_value(ui, lesson_hover_cell(&o), v, _("x[%d][%d] (%s, dim %d): FFN input = %s out, %s layer %d"), o.hover_row,
                        o.hover_col, vw->labs[o.hover_row], o.hover_col, vw->x_from, stack, vw->l + 1);
     else
-        ui_hover_value(ui, lesson_hover_cell(&o), v, "FFN(x)[%d][%d] (%s, dim %d), %s layer %d", o.hover_row, o.hover_col,
+        ui_hover_value(ui, lesson_hover_cell(&o), v, _("FFN(x)[%d][%d] (%s, dim %d), %s layer %d"), o.hover_row, o.hover_col,
                        vw->labs[o.hover_row], o.hover_col, stack, vw->l + 1);
 }
 
@@ -307,8 +307,8 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     int dead;
     long zeros = sparsity(HID, S, F, zshare, fires, &dead);
     char f[400];
-    snprintf(f, sizeof f, "same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  "
-                          "%d units off for every token  \xC2\xB7  D: encoder / decoder",
+    snprintf(f, sizeof f, _("same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  "
+                          "%d units off for every token  \xC2\xB7  D: encoder / decoder"),
              100.0 * (double)zeros / ((double)S * F), S, F, dead);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT, f);
     char title[128];
@@ -321,13 +321,13 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     for (int i = 0; i < S * F; i++) mx = fmaxf(mx, HID[i]);
     if (mx <= 0) mx = 1;
     SDL_Rect hc;
-    snprintf(title, sizeof title, "hidden = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) [%d\xC3\x97%d]   dark = 0 (off)", S, F);
+    snprintf(title, sizeof title, _("hidden = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) [%d\xC3\x97%d]   dark = 0 (off)"), S, F);
     hidden_map(ctx, &vw, L.hidden, title, HID, S, F, mx, fires, sel_row, &hc, &hov_tok, &hov_unit);
-    io_map(ctx, &vw, L.out, vw.ffn->out, "= FFN(x)", "FFN(x)", NULL, sel_row, &hov_tok);
+    io_map(ctx, &vw, L.out, vw.ffn->out, _("= FFN(x)"), _("FFN(x)"), NULL, sel_row, &hov_tok);
     /* zero share per row, and overall */
     zero_bars(ctx, &vw, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
     /* rows per unit, one bar under each column of the hidden heatmap */
-    snprintf(title, sizeof title, "tokens (of %d) each unit fires for%s", S, hov_tok >= 0 ? "   accent: on for the hovered token" : "");
+    snprintf(title, sizeof title, _("tokens (of %d) each unit fires for%s"), S, hov_tok >= 0 ? _("   accent: on for the hovered token") : "");
     unit_bars(ctx, L.unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? HID + (size_t)hov_tok * F : NULL, hov_unit);
 }
 
@@ -362,8 +362,8 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_ffn = {
-    .slug = "feed-forward", .title = "Feed-forward",
-    .keys = "D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row",
+    .slug = "feed-forward", .title = N_("Feed-forward"),
+    .keys = N_("D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row"),
     .state_size = sizeof(ffn_state),
     .handle_event = ffn_event, .draw = ffn_draw, .dump_json = ffn_dump,
 };

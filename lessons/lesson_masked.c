@@ -152,17 +152,17 @@ static void causal_header(const masked_state *s, const lesson_ctx *ctx, const ma
     const trace *live = ctx->tr;
     int K = live->cfg.d_model / live->cfg.n_heads;
     char b[400];
-    snprintf(b, sizeof b, "weights = softmax(QK\xE1\xB5\x80/\xE2\x88\x9A%d + M),  M[i][j] = 0 if j \xE2\x89\xA4 i, \xE2\x88\x92\xE2\x88\x9E if j > i"
-                          "  : [%d\xC3\x97%d]", K, T, T);
+    snprintf(b, sizeof b, _("weights = softmax(QK\xE1\xB5\x80/\xE2\x88\x9A%d + M),  M[i][j] = 0 if j \xE2\x89\xA4 i, \xE2\x88\x92\xE2\x88\x9E if j > i"
+                          "  : [%d\xC3\x97%d]"), K, T, T);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
-    ui_button(ui, L->prev, "\xE2\x97\x80 step ( ; )", 0);
-    ui_button(ui, L->next, "step \xE2\x96\xB6 ( ' )", 0);
-    snprintf(b, sizeof b, "decoder layer %d of %d  \xC2\xB7  head %d of %d  \xC2\xB7  step %d", l + 1,
+    ui_button(ui, L->prev, _("\xE2\x97\x80 step ( ; )"), 0);
+    ui_button(ui, L->next, _("step \xE2\x96\xB6 ( ' )"), 0);
+    snprintf(b, sizeof b, _("decoder layer %d of %d  \xC2\xB7  head %d of %d  \xC2\xB7  step %d"), l + 1,
              live->cfg.n_dec_layers, h + 1, live->cfg.n_heads, step);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->controls.x, L->controls.y + L->controls.h / 2, L->controls.w, t->text, UI_LEFT | UI_MIDDLE, b);
-    ui_toggle(ui, L->toggle, "break it: remove the causal mask (M)", s->broken);
+    ui_toggle(ui, L->toggle, _("break it: remove the causal mask (M)"), s->broken);
     if (s->broken && !s->wtr) {
-        snprintf(b, sizeof b, "what-if run failed: %s", s->err);
+        snprintf(b, sizeof b, _("what-if run failed: %s"), s->err);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->table.x, L->table.y, L->table.w, t->error, UI_LEFT, b);
     }
 }
@@ -182,7 +182,7 @@ static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_R
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int T = c->T, broken = c->broken, step = c->step;
-    static const char *const names[4] = {"mask", "scaled", "masked", "weights"};
+    const char *const names[4] = {_("mask"), _("scaled"), _("masked"), _("weights")};
     const ui_scale shared = {-rng, rng, NULL};
     ui_heatmap_spec hs = ui_heatmap_matrix(c->data[k], T, T, k == 3 ? UI_CMAP_VIRIDIS : UI_CMAP_DIVERGING, names[k]);
     hs.stride = c->stride[k];
@@ -207,11 +207,11 @@ static void causal_map(const lesson_ctx *ctx, const causal_maps *c, int k, SDL_R
     if (!hov) return;
     int q = o.hover_row, kk = o.hover_col;
     float v = c->data[k][(size_t)q * c->stride[k] + kk];
-    static const char *const what[4] = {"causal mask M", "scaled score before masking", "masked score", "attention weight"};
-    ui_hover_value(ui, lesson_hover_cell(&o), v, "%s%s, decoder layer %d head %d [%d][%d] (row %s, column %s)%s",
-                   broken && k ? "no-mask run: " : "", what[k], c->l + 1, c->h + 1, q, kk, c->labs[q], c->cols[kk],
-                   !broken && kk > q ? (k == 1 ? ": filled for display, the model never uses it" : ": future, masked") :
-                   !broken && q > step ? ": row not computed yet at this step" : "");
+    const char *const what[4] = {_("causal mask M"), _("scaled score before masking"), _("masked score"), _("attention weight")};
+    ui_hover_value(ui, lesson_hover_cell(&o), v, _("%s%s, decoder layer %d head %d [%d][%d] (row %s, column %s)%s"),
+                   broken && k ? _("no-mask run: ") : "", what[k], c->l + 1, c->h + 1, q, kk, c->labs[q], c->cols[kk],
+                   !broken && kk > q ? (k == 1 ? _(": filled for display, the model never uses it") : _(": future, masked")) :
+                   !broken && q > step ? _(": row not computed yet at this step") : "");
 }
 
 /* One column of the table: what row i reads and predicts (with and without the
@@ -235,7 +235,7 @@ static void table_column(const masked_state *s, const lesson_ctx *ctx, const cau
                     dword(ctx, o2));
         SDL_Rect pr = {x, tb.y + 2 * sh, cw, sh};
         if (ui_mouse_in(ui, pr))
-            ui_hover_text(ui, pr, "row %d: with the mask it predicts \xE2\x80\x9C%s\xE2\x80\x9D, without it \xE2\x80\x9C%s\xE2\x80\x9D", i,
+            ui_hover_text(ui, pr, _("row %d: with the mask it predicts \xE2\x80\x9C%s\xE2\x80\x9D, without it \xE2\x80\x9C%s\xE2\x80\x9D"), i,
                           dword(ctx, live->out_ids[i]), dword(ctx, o2));
         yf = tb.y + 3 * sh;
     }
@@ -246,7 +246,7 @@ static void table_column(const masked_state *s, const lesson_ctx *ctx, const cau
     ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, x, yf, cw - 2, fut > 0 ? t->warn : dim, UI_LEFT, v);
     SDL_Rect fr = {x, yf, cw, sh};
     if (ui_mouse_in(ui, fr))
-        ui_hover_value(ui, fr, fut, "row %d: total weight on later columns (sum over j > %d)%s", i, i, fut == 0.0f ? ", exactly 0" : "");
+        ui_hover_value(ui, fr, fut, _("row %d: total weight on later columns (sum over j > %d)%s"), i, i, fut == 0.0f ? _(", exactly 0") : "");
 }
 
 /* The table under the maps: one column per decoder row, a window around the step when they do not all fit. */
@@ -269,7 +269,7 @@ static void causal_table(const masked_state *s, const lesson_ctx *ctx, const cau
         if (first < 0) first = 0;
         last = first + ncol < T ? first + ncol : T;
     }
-    static const char *const rowname[4] = {"row reads", "predicts (mask)", "predicts (no mask)", "weight on future"};
+    const char *const rowname[4] = {_("row reads"), _("predicts (mask)"), _("predicts (no mask)"), _("weight on future")};
     int nrow = broken ? 4 : 3;
     for (int r = 0; r < nrow; r++) {
         int rr = (!broken && r == 2) ? 3 : r;
@@ -302,10 +302,10 @@ static void draw_causal(const masked_state *s, const lesson_ctx *ctx, const mask
     for (int i = 0; i < T; i++)
         for (int j = 0; j < T; j++) mask[i * T + j] = (!broken && j > i) ? -INFINITY : 0.0f;
     char titles[4][96];
-    snprintf(titles[0], sizeof titles[0], broken ? "M: no mask (all 0)" : "mask M");
-    snprintf(titles[1], sizeof titles[1], "QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)", K);
-    snprintf(titles[2], sizeof titles[2], "+ M (masked)");
-    snprintf(titles[3], sizeof titles[3], broken ? "softmax, no mask" : "softmax \xE2\x86\x92 weights");
+    snprintf(titles[0], sizeof titles[0], broken ? _("M: no mask (all 0)") : _("mask M"));
+    snprintf(titles[1], sizeof titles[1], _("QK\xE1\xB5\x80/\xE2\x88\x9A%d (before)"), K);
+    snprintf(titles[2], sizeof titles[2], _("+ M (masked)"));
+    snprintf(titles[3], sizeof titles[3], broken ? _("softmax, no mask") : _("softmax \xE2\x86\x92 weights"));
     /* one colour range for the two score matrices */
     float rng = 0;
     for (int i = 0; i < T; i++)
@@ -355,7 +355,7 @@ static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, i
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
-    ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, "the batch, padded to the longer sentence with <pad> (id 0)");
+    ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, t->text, UI_LEFT, _("the batch, padded to the longer sentence with <pad> (id 0)"));
     /* words wider than their cells stand upright in taller cells */
     int word_w = 0, rot = 0, chh = (r.h - lh - ui_px(ui, 4)) / 2, rot_len = 0;
     int rot_lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
@@ -369,7 +369,7 @@ static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, i
         if (chh > word_w + ui_px(ui, 10)) chh = word_w + ui_px(ui, 10);
         rot_len = chh - ui_px(ui, 8);
     } else if (chh > ui_px(ui, 40)) chh = ui_px(ui, 40);
-    static const char *const rowlab[2] = {"b = 0: yours", "b = 1: another"};
+    const char *const rowlab[2] = {_("b = 0: yours"), _("b = 1: another")};
     for (int bb = 0; bb < 2; bb++) {
         int y = r.y + lh + ui_px(ui, 4) + bb * chh;
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y + chh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rowlab[bb]);
@@ -383,7 +383,7 @@ static void pad_tokens(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect r, i
             if (rot) ui_text_rotated_fit(ui, f, UI_SIZE_SMALL, c.x + c.w / 2 + rot_lh / 2, c.y + ui_px(ui, 3), rot_len, tc, pb->cell[bb * W + j]);
             else ui_text_fit(ui, f, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 4, tc, UI_CENTER | UI_MIDDLE, pb->cell[bb * W + j]);
             if (ui_mouse_in(ui, c))
-                ui_hover_value(ui, c, pb->id[bb * W + j], "batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)", bb, j, pb->cell[bb * W + j]);
+                ui_hover_value(ui, c, pb->id[bb * W + j], _("batch[%d][%d] = \xE2\x80\x9C%s\xE2\x80\x9D (id)"), bb, j, pb->cell[bb * W + j]);
         }
     }
 }
@@ -395,13 +395,13 @@ static void pad_mask(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect mr, in
     const ui_theme *t = ui->theme;
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
     ui_text(ui, UI_BOLD, UI_SIZE_BODY, mr.x, mr.y, t->text, UI_LEFT,
-            "key-padding mask [2\xC3\x97L]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns");
+            _("key-padding mask [2\xC3\x97L]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns"));
     int mh = (mr.h - lh - ui_px(ui, 4)) / 2;
     if (mh > ui_px(ui, 40)) mh = ui_px(ui, 40);
     for (int bb = 0; bb < 2; bb++) {
         int y = mr.y + lh + ui_px(ui, 4) + bb * mh;
         char rl[32];
-        snprintf(rl, sizeof rl, "mask[%d]", bb);
+        snprintf(rl, sizeof rl, _("mask[%d]"), bb);
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, mr.x, y + mh / 2, lab_w - 6, t->text, UI_LEFT | UI_MIDDLE, rl);
         for (int j = 0; j < W; j++) {
             SDL_Rect c = {mr.x + lab_w + j * cw, y, cw - 2, mh - 2};
@@ -419,8 +419,8 @@ static void pad_mask(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect mr, in
             ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, c.x + c.w / 2, c.y + c.h / 2, c.w - 2, t->text, UI_CENTER | UI_MIDDLE,
                         isinf(v) ? "\xE2\x88\x92\xE2\x88\x9E" : "0");
             if (ui_mouse_in(ui, c))
-                ui_hover_value(ui, c, v, "padding mask[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D)%s", bb, j, pb->cell[bb * W + j],
-                               isinf(v) ? ": <pad>, weight exactly 0 after softmax" : "");
+                ui_hover_value(ui, c, v, _("padding mask[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D)%s"), bb, j, pb->cell[bb * W + j],
+                               isinf(v) ? _(": <pad>, weight exactly 0 after softmax") : "");
         }
     }
 }
@@ -436,18 +436,18 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
         return;
     }
     char b[300];
-    snprintf(b, sizeof b, "key-padding mask for a batch of 2 : [2\xC3\x97%d]   scores + mask[b] on every row of sentence b", pb.W);
+    snprintf(b, sizeof b, _("key-padding mask for a batch of 2 : [2\xC3\x97%d]   scores + mask[b] on every row of sentence b"), pb.W);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
     int lab_w = ui_px(ui, 150);
     int cw = (L->pad_tokens.w - lab_w) / pb.W;
     pad_tokens(ctx, &pb, L->pad_tokens, lab_w, cw);
     pad_mask(ctx, &pb, L->pad_mask, lab_w, cw);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
-                 "Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
+                 _("Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
                  "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
                  "so after the softmax those columns get a weight of exactly 0. The encoder, the decoder and the encoder-decoder "
                  "attention all use it; in the decoder it is added on top of the causal mask. This app runs one sentence at a time, "
-                 "so its own traces never contain <pad>: this picture is an illustration.");
+                 "so its own traces never contain <pad>: this picture is an illustration."));
 }
 
 static void mk_draw(const void *st, const lesson_ctx *ctx)
@@ -477,7 +477,7 @@ static int mk_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     mk_refresh(s, ctx);
     if (ctx->act)
         snprintf(ctx->act->toast, sizeof ctx->act->toast, "%s",
-                 s->broken ? "Causal mask removed: the same decoder input run again without it (what-if run)" : "Causal mask back on");
+                 s->broken ? _("Causal mask removed: the same decoder input run again without it (what-if run)") : _("Causal mask back on"));
     return 1;
 }
 
@@ -504,8 +504,8 @@ static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_masked = {
-    .slug = "masked-attention", .title = "Masked self-attention", .steps = 2,
-    .keys = "M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step",
+    .slug = "masked-attention", .title = N_("Masked self-attention"), .steps = 2,
+    .keys = N_("M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step"),
     .state_size = sizeof(masked_state), .init = mk_init, .free = mk_free,
     .on_trace_changed = mk_changed, .handle_event = mk_event, .draw = mk_draw, .dump_json = mk_dump,
 };

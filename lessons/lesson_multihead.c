@@ -114,7 +114,7 @@ static void tile_spec(const attn_view *v, int h, ui_grid_spec *g, char *title, s
     *g = head_grid(v, h);
     g->labels_in_hover_only = v->nq > 8 || v->nk > 8; /* short sentences: the words fit beside the small maps */
     g->max_cell = 40;
-    snprintf(title, tn, "head %d", h + 1);
+    snprintf(title, tn, _("head %d"), h + 1);
     g->title = title;
 }
 
@@ -123,7 +123,7 @@ static void big_spec(const attn_view *v, ui_grid_spec *g, char *title, size_t tn
     *g = head_grid(v, v->head);
     g->show_values = 1;
     g->highlight_row = v->row;
-    snprintf(title, tn, "head %d, enlarged [%d\xC3\x97%d]", v->head + 1, v->nq, v->nk);
+    snprintf(title, tn, _("head %d, enlarged [%d\xC3\x97%d]"), v->head + 1, v->nq, v->nk);
     g->title = title;
 }
 
@@ -142,7 +142,7 @@ static void head_bands(ui_ctx *ui, const ui_grid_geom *g, int H, int K, int vert
         SDL_Rect hit = r;
         if (vertical) { hit.x -= ui_px(ui, 4); hit.w += ui_px(ui, 4); } else hit.h += ui_px(ui, 4);
         if (ui_mouse_in(ui, hit))
-            ui_hover_text(ui, r, "%s %d..%d: head %d's output (d_v = %d numbers)", what, h * K, (h + 1) * K - 1, h + 1, K);
+            ui_hover_text(ui, r, _("%s %d..%d: head %d's output (d_v = %d numbers)"), what, h * K, (h + 1) * K - 1, h + 1, K);
         if (!vertical) {
             char b[16];
             snprintf(b, sizeof b, "h%d", h + 1);
@@ -186,15 +186,15 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     int band = ui_px(ui, 10) + ui_px(ui, 3) + ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     float cm = lesson_absmax(v->a->concat, S * D);
     ui_grid_geom gw;
-    ui_grid_spec g = ui_grid_diverging(v->a->concat, S, D, cm, "concat");
+    ui_grid_spec g = ui_grid_diverging(v->a->concat, S, D, cm, _("concat"));
     g.row_labels = v->qlab;
     g.highlight_row = v->row;
-    snprintf(title[0], sizeof title[0], "concat [%d\xC3\x97%d\xC2\xB7%d]", S, H, K);
+    snprintf(title[0], sizeof title[0], _("concat [%d\xC3\x97%d\xC2\xB7%d]"), S, H, K);
     g.title = title[0];
     SDL_Rect r = L->concat;
     r.h -= band;
     ui_grid_draw(ui, r, &g, gc);
-    head_bands(ui, gc, H, K, 0, "columns");
+    head_bands(ui, gc, H, K, 0, _("columns"));
     /* W_O^T [D x D]: row j = input dimension j (from head j / K), column d = output dimension */
     for (int j = 0; j < D; j++)
         for (int d = 0; d < D; d++) wt[j * D + d] = v->p->out_proj_weight[(size_t)d * D + j];
@@ -207,12 +207,12 @@ static const float *draw_concat_wo_out(const attn_view *v, const lesson_ctx *ctx
     int bt = ui_px(ui, 10) + ui_px(ui, 3);
     r.x += bt; r.w -= bt;
     ui_grid_draw(ui, r, &g, &gw);
-    head_bands(ui, &gw, H, K, 1, "rows");
+    head_bands(ui, &gw, H, K, 1, _("rows"));
     float om = lesson_absmax(v->a->out, S * D);
-    g = ui_grid_diverging(v->a->out, S, D, om, "out");
+    g = ui_grid_diverging(v->a->out, S, D, om, _("out"));
     g.row_labels = v->qlab;
     g.highlight_row = v->row;
-    snprintf(title[2], sizeof title[2], "+ b_O = out [%d\xC3\x97%d]", S, D);
+    snprintf(title[2], sizeof title[2], _("+ b_O = out [%d\xC3\x97%d]"), S, D);
     g.title = title[2];
     r = L->out;
     r.h -= band;
@@ -241,7 +241,7 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     sum += bias;
     bp[H] = "b_O";
     float bm = lesson_absmax(vals, H + 1);
-    ui_bars_spec bs = ui_bars_fixed(vals, H + 1, bp, -bm, bm, "part of out");
+    ui_bars_spec bs = ui_bars_fixed(vals, H + 1, bp, -bm, bm, _("part of out"));
     bs.show_values = 1;
     char b[256];
     snprintf(b, sizeof b, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
@@ -253,10 +253,10 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     br.h -= 2 * lh + top + ui_px(ui, 6); /* two lines under the bars, descenders included, inside the area */
     ui_bars(ui, br, &bs);
     float tv = v->a->out[(size_t)t_row * D + dim];
-    snprintf(b, sizeof b, "sum %.5g = model's %.5g", sum, (double)tv);
+    snprintf(b, sizeof b, _("sum %.5g = model's %.5g"), sum, (double)tv);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, br.y + br.h + 2, br.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, br.y + br.h + 2 + lh, br.w, t->text_dim, UI_LEFT,
-                "every output number mixes all heads");
+                _("every output number mixes all heads"));
     return 0;
 }
 
@@ -271,7 +271,7 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     const char **hp = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)H);
     if (!wt || !contrib || !hp) return -1;
     for (int h = 0; h < H; h++)
-        if (!(hp[h] = lesson_scratch_printf(ctx->scratch, "head %d", h + 1))) return -1;
+        if (!(hp[h] = lesson_scratch_printf(ctx->scratch, _("head %d"), h + 1))) return -1;
     /* which token and output dimension to explain: the hovered cell of out or of the head split, else the
      * selected token and its largest dimension */
     ui_grid_spec g = ui_grid_matrix(NULL, H, D, NULL); /* the head split's geometry, before its data */
@@ -289,12 +289,12 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     /* contributions of each head to out[t_row] */
     head_contrib(v, t_row, contrib);
     float km = lesson_absmax(contrib, H * D);
-    g = ui_grid_diverging(contrib, H, D, km, "head part");
+    g = ui_grid_diverging(contrib, H, D, km, _("head part"));
     g.row_labels = hp;
     g.highlight_col = dim;
     g.max_cell = 48;
     char b[256];
-    snprintf(b, sizeof b, "head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)", v->qlab[t_row]);
+    snprintf(b, sizeof b, _("head parts of out[\"%s\"] (sum = out \xE2\x88\x92 b_O)"), v->qlab[t_row]);
     g.title = b;
     ui_grid_draw(ui, L->contrib, &g, &gk);
     return draw_dim_bars(v, ctx, L, contrib, t_row, dim);
@@ -316,14 +316,14 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
     mh_layout_compute(ctx, &v, &L);
     char f[300], b[300];
     if (ctx->step == 0)
-        snprintf(f, sizeof f, "head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once",
+        snprintf(f, sizeof f, _("head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once"),
                  v.dk, v.H, v.H, v.nq, v.nk);
     else
-        snprintf(f, sizeof f, "MultiHead = Concat(head\xE2\x82\x81..head%d) W_O\xE1\xB5\x80 + b_O :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]",
+        snprintf(f, sizeof f, _("MultiHead = Concat(head\xE2\x82\x81..head%d) W_O\xE1\xB5\x80 + b_O :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]"),
                  v.H, v.nq, v.D, v.D, v.D, v.nq, v.D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s",
-             attn_kind_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? "click: enlarge" : "hover out");
+    snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s"),
+             attn_kind_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? _("click: enlarge") : _("hover out"));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_button(ui, L.kind_btn, attn_view_next_label(v.kind), 0);
     if (ctx->step == 0) draw_step1(&v, ctx, &L);
@@ -435,8 +435,8 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_multihead = {
-    .slug = "multi-head", .title = "Multi-head attention", .steps = 2,
-    .keys = "X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row",
+    .slug = "multi-head", .title = N_("Multi-head attention"), .steps = 2,
+    .keys = N_("X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row"),
     .state_size = sizeof(mh_state),
     .handle_event = mh_event, .draw = mh_draw, .dump_json = mh_dump,
 };

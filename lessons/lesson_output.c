@@ -122,7 +122,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     int gap = ui_px(ui, 5);
     char sub[32];
     int lab_w = 0;
-    const char *lab = "decoding: ";
+    const char *lab = _("decoding: ");
     ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, lab, &lab_w, NULL);
     int x0 = L->chips.x + lab_w, right = L->chips.x + L->chips.w;
     /* the verdict on the whole translation at the row's right end (can it be trusted, the grammar's reference) */
@@ -134,7 +134,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     for (;;) {
         int w = 0;
         for (int i = first; i < tr->n_tgt; i++) {
-            snprintf(sub, sizeof sub, "step %d", i + 1);
+            snprintf(sub, sizeof sub, _("step %d"), i + 1);
             w += ui_chip_width(ui, L->chip_size, tok_vocab_word(ctx->vocab, tr->out_ids[i]), sub) + gap;
             if (i >= t + 2) break;
         }
@@ -146,7 +146,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
     if (first > 0 && !dry) x += ui_text(ui, UI_SANS, UI_SIZE_BODY, x, L->chips.y + L->chips.h / 2, th->text_dim, UI_LEFT | UI_MIDDLE, "\xE2\x80\xA6 ") ;
     for (int i = first; i < tr->n_tgt; i++) {
         const char *w = tok_vocab_word(ctx->vocab, tr->out_ids[i]);
-        snprintf(sub, sizeof sub, "step %d", i + 1);
+        snprintf(sub, sizeof sub, _("step %d"), i + 1);
         int cw = ui_chip_width(ui, L->chip_size, w, sub);
         if (x + cw > right) break;
         SDL_Rect r = {x, L->chips.y, cw, L->chips.h};
@@ -156,7 +156,7 @@ static int draw_chips(const lesson_ctx *ctx, const out_layout *L, int t, int dry
             ui_chip_kind k = i > t ? UI_CHIP_MUTED : tr->out_ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD;
             r = ui_chip(ui, L->chip_size, x, L->chips.y, w, sub, k, i == t);
             if (ui_mouse_in(ui, r))
-                ui_hover_value(ui, r, tr->out_ids[i], "step %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select), id", i + 1,
+                ui_hover_value(ui, r, tr->out_ids[i], _("step %d reads \xE2\x80\x9C%s\xE2\x80\x9D and produces \xE2\x80\x9C%s\xE2\x80\x9D (click to select), id"), i + 1,
                                tok_vocab_word(ctx->vocab, tr->tgt_ids[i]), w);
         }
         x += cw + gap;
@@ -189,7 +189,7 @@ static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heat
     char title[200];
     float hmax = 1e-6f;
     for (int d = 0; d < D; d++) hmax = fmaxf(hmax, fabsf(h[d]));
-    snprintf(title, sizeof title, "h = decoder output at step %d : [1\xC3\x97%d]", t + 1, D);
+    snprintf(title, sizeof title, _("h = decoder output at step %d : [1\xC3\x97%d]"), t + 1, D);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->h_map.x, L->h_map.y, L->h_map.w + L->dots.w, th->text, UI_LEFT, title);
     int sy = L->h_map.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4);
     int sh = L->h_map.y + L->h_map.h - sy;
@@ -197,7 +197,7 @@ static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heat
     for (int d = 0; d < D; d++) {
         SDL_Rect c = {eo->cells.x + d * eo->cell_w, sy, eo->cell_w, sh};
         ui_fill(ui, c, ui_cmap_color(UI_CMAP_DIVERGING, h[d], -hmax, hmax));
-        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], "h = dec_out[%d][%d] (step %d, dimension %d)", t, d, t + 1, d);
+        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], _("h = dec_out[%d][%d] (step %d, dimension %d)"), t, d, t + 1, d);
     }
     snprintf(title, sizeof title, "\xC2\xB1%.2f", (double)hmax);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, eo->cells.x + eo->cells.w + ui_px(ui, 6), sy + sh / 2, th->text_dim, UI_LEFT | UI_MIDDLE, title);
@@ -212,7 +212,7 @@ static void ws_dots(const lesson_ctx *ctx, const out_layout *L, const ui_heatmap
     int D = ctx->tr->cfg.d_model;
     const float *logits = ctx->tr->logits + (size_t)t * ctx->tr->cfg.vocab_size, *E = ctx->params->embedding;
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), eo->cells.y - ui_px(ui, 4), L->dots.w, th->text, UI_LEFT | UI_BOTTOM,
-                "h\xC2\xB7" "E[w] = logit");
+                _("h\xC2\xB7" "E[w] = logit"));
     double max_err = 0;
     for (int i = 0; i < k; i++) {
         double dot = lesson_output_dot(h, E + (size_t)ids[i] * D, D);
@@ -225,11 +225,11 @@ static void ws_dots(const lesson_ctx *ctx, const out_layout *L, const ui_heatmap
         ui_text_fit(ui, i == 0 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), y, L->dots.w, i == 0 ? th->accent : th->text,
                     UI_LEFT | UI_MIDDLE, b);
         if (ui_mouse_in(ui, hr))
-            ui_hover_value(ui, hr, dot, "h\xC2\xB7" "E[%s] (id %d) = %.6f, the trace's logit[%d][%d] = %.6f; dot product", tok_vocab_word(ctx->vocab, ids[i]),
+            ui_hover_value(ui, hr, dot, _("h\xC2\xB7" "E[%s] (id %d) = %.6f, the trace's logit[%d][%d] = %.6f; dot product"), tok_vocab_word(ctx->vocab, ids[i]),
                            ids[i], dot, t, ids[i], (double)logits[ids[i]]);
     }
     char b[96];
-    snprintf(b, sizeof b, "%s equals the trace's logits (max diff %.1e)", max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", max_err);
+    snprintf(b, sizeof b, _("%s equals the trace's logits (max diff %.1e)"), max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", max_err);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->e_map.x, eo->cells.y + eo->cells.h + ui_px(ui, 6), L->e_map.w + L->dots.w,
                 max_err < 1e-3 ? th->ok : th->error, UI_LEFT, b);
 }
@@ -250,7 +250,7 @@ static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids,
     }
     char b[300];
     ui_bars_spec bs = ui_bars_fixed(pv, k, blp, 0, 1, "p");
-    snprintf(b, sizeof b, "softmax: top %d of %d words", k, V);
+    snprintf(b, sizeof b, _("softmax: top %d of %d words"), k, V);
     bs.title = b;
     bs.horizontal = 1;
     bs.highlight = 0;
@@ -259,18 +259,18 @@ static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids,
     int hb = ui_bars(ui, br, &bs);
     if (hb >= 0) { /* a richer label than the widget's: word, id, logit, probability */
         SDL_Rect rr = bar_row(ctx, br, k, hb);
-        ui_hover_value(ui, rr, probs[ids[hb]], "\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, ids[hb]),
+        ui_hover_value(ui, rr, probs[ids[hb]], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %.6f, probability"), tok_vocab_word(ctx->vocab, ids[hb]),
                        ids[hb], hb + 1, (double)logits[ids[hb]]);
     }
     int pick = ids[0];
     int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, "greedy pick = argmax = \xE2\x80\x9C%s\xE2\x80\x9D (id %d)", tok_vocab_word(ctx->vocab, pick), pick);
+    snprintf(b, sizeof b, _("greedy pick = argmax = \xE2\x80\x9C%s\xE2\x80\x9D (id %d)"), tok_vocab_word(ctx->vocab, pick), pick);
     int ny = br.y + br.h + ui_px(ui, 4);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, ny, br.w, th->accent, UI_LEFT, b);
-    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, "= the word the model emitted at step %d", t + 1);
-    else snprintf(b, sizeof b, "\xE2\x9C\x97 differs from the emitted word \xE2\x80\x9C%s\xE2\x80\x9D", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+    if (pick == tr->out_ids[t]) snprintf(b, sizeof b, _("= the word the model emitted at step %d"), t + 1);
+    else snprintf(b, sizeof b, _("\xE2\x9C\x97 differs from the emitted word \xE2\x80\x9C%s\xE2\x80\x9D"), tok_vocab_word(ctx->vocab, tr->out_ids[t]));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + lhs, br.w, pick == tr->out_ids[t] ? th->text : th->error, UI_LEFT, b);
-    snprintf(b, sizeof b, "%s", pick == TOK_EOS ? "<eos>: the translation ends here" : "next: it joins the decoder input (press ')");
+    snprintf(b, sizeof b, "%s", pick == TOK_EOS ? _("<eos>: the translation ends here") : _("next: it joins the decoder input (press ')"));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, ny + 2 * lhs, br.w, th->text_dim, UI_LEFT, b);
 }
 
@@ -295,7 +295,7 @@ static void draw_weight_sharing(const lesson_ctx *ctx, const out_layout *L, int 
     /* the embedding rows of the top words [k x D] */
     ui_heatmap_spec es = ui_heatmap_matrix(rows, k, D, UI_CMAP_DIVERGING, "E");
     es.row_labels = labp;
-    snprintf(title, sizeof title, "E rows of the top %d words : [%d\xC3\x97%d]", k, k, D);
+    snprintf(title, sizeof title, _("E rows of the top %d words : [%d\xC3\x97%d]"), k, k, D);
     es.title = title;
     es.highlight_row = 0;
     ui_heatmap_out eo;
@@ -319,7 +319,7 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     char title[200];
     ui_heatmap_spec es = ui_heatmap_matrix(ctx->params->embedding, V, D, UI_CMAP_DIVERGING, "E");
     es.row_labels = labs;
-    snprintf(title, sizeof title, "E : [%d\xC3\x97%d] (lesson 2), row \xE2\x80\x9C%s\xE2\x80\x9D outlined", V, D, tok_vocab_word(ctx->vocab, pick));
+    snprintf(title, sizeof title, _("E : [%d\xC3\x97%d] (lesson 2), row \xE2\x80\x9C%s\xE2\x80\x9D outlined"), V, D, tok_vocab_word(ctx->vocab, pick));
     es.title = title;
     es.highlight_row = pick;
     /* <pad>'s row (never a word, never trained like one) would set the range alone and wash out every other row */
@@ -327,26 +327,26 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     if (off && V > TOK_PAD) off[TOK_PAD] = 1;
     es.off_scale_rows = off;
     ui_heatmap(ui, L->full_e, &es, NULL);
-    ui_plot_spec p = ui_plot_line(xs, V, logits, "logit = h\xC2\xB7" "E[id]");
-    snprintf(title, sizeof title, "logits of all %d words (peak: \xE2\x80\x9C%s\xE2\x80\x9D)", V, tok_vocab_word(ctx->vocab, pick));
+    ui_plot_spec p = ui_plot_line(xs, V, logits, _("logit = h\xC2\xB7" "E[id]"));
+    snprintf(title, sizeof title, _("logits of all %d words (peak: \xE2\x80\x9C%s\xE2\x80\x9D)"), V, tok_vocab_word(ctx->vocab, pick));
     p.title = title;
-    p.x_label = "vocabulary id";
+    p.x_label = _("vocabulary id");
     p.highlight_x = pick;
     int hi = ui_plot(ui, L->plot_logits, &p);
     SDL_Rect mr = {ui->mouse_x - 4, ui->mouse_y - 4, 8, 8};
     if (hi >= 0)
-        ui_hover_value(ui, mr, logits[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %.6g, logit", tok_vocab_word(ctx->vocab, hi), hi, t + 1,
+        ui_hover_value(ui, mr, logits[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %.6g, logit"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
                        (double)probs[hi]);
     ui_plot_spec q = p;
     q.ys[0] = probs;
-    q.names[0] = "probability = softmax(logits)";
-    q.title = "probabilities = softmax(logits)";
+    q.names[0] = _("probability = softmax(logits)");
+    q.title = _("probabilities = softmax(logits)");
     q.fixed_range = 1;
     q.ymin = 0;
     q.ymax = 1;
     hi = ui_plot(ui, L->plot_probs, &q);
     if (hi >= 0)
-        ui_hover_value(ui, mr, probs[hi], "\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %.6f, probability", tok_vocab_word(ctx->vocab, hi), hi, t + 1,
+        ui_hover_value(ui, mr, probs[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %.6f, probability"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
                        (double)logits[hi]);
     free(labs);
     free(xs);
@@ -373,11 +373,11 @@ static void out_draw(const void *st, const lesson_ctx *ctx)
     out_layout L;
     out_layout_compute(ctx, ctx->step, &L);
     char f[400];
-    snprintf(f, sizeof f, "logits = h \xC2\xB7 E\xE1\xB5\x80 : [1\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [1\xC3\x97%d],   p = softmax(logits),   word = argmax p",
+    snprintf(f, sizeof f, _("logits = h \xC2\xB7 E\xE1\xB5\x80 : [1\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [1\xC3\x97%d],   p = softmax(logits),   word = argmax p"),
              D, D, V, V);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, th->accent, UI_LEFT, f);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY), L.formula.w, th->text_dim, UI_LEFT,
-                "E is the same matrix as the input embeddings (no bias, no separate output layer): paper section 3.4");
+                _("E is the same matrix as the input embeddings (no bias, no separate output layer): paper section 3.4"));
     draw_chips(ctx, &L, t, 0, -1, -1);
     if (ctx->step == 0) draw_weight_sharing(ctx, &L, t);
     else if (ctx->step == 1) draw_vocabulary(ctx, &L, t);
@@ -429,8 +429,8 @@ static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_output = {
-    .slug = "output", .title = "Output and weight sharing", .steps = 3,
-    .keys = "click a produced word: that decoding step (; ' too); step 3: click T, top-k, seed",
+    .slug = "output", .title = N_("Output and weight sharing"), .steps = 3,
+    .keys = N_("click a produced word: that decoding step (; ' too); step 3: click T, top-k, seed"),
     .state_size = sizeof(out_state), .init = out_init, .free = out_free,
     .handle_event = out_event, .draw = out_draw, .dump_json = out_dump,
 };

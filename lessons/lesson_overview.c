@@ -35,30 +35,30 @@ typedef struct {
 } ov_def;
 
 static const ov_def defs[N_BLOCKS] = {
-    [B_SRC] = {"src", "Inputs", "tokens", 1, K_TEXT},
-    [B_ENC_EMBED] = {"enc_embed", "Input embedding", "embedding", 2, K_EMBED},
-    [B_ENC_PE] = {"enc_pe", "positional encoding", "positional-encoding", 3, K_PE},
-    [B_ENC_ATTN] = {"enc_attn", "Multi-head attention", "multi-head", 6, K_ATTN},
-    [B_ENC_NORM1] = {"enc_norm1", "Add & Norm", "add-norm", 7, K_NORM},
-    [B_ENC_FFN] = {"enc_ffn", "Feed forward", "feed-forward", 8, K_FFN},
-    [B_ENC_NORM2] = {"enc_norm2", "Add & Norm", "add-norm", 7, K_NORM},
-    [B_ENC_STACK] = {"enc_stack", "encoder", "encoder-stack", 9, K_FRAME},
-    [B_TGT] = {"tgt", "Outputs (shifted right)", "decoder-input", 10, K_TEXT},
-    [B_DEC_EMBED] = {"dec_embed", "Output embedding", "embedding", 2, K_EMBED},
-    [B_DEC_PE] = {"dec_pe", "positional encoding", "positional-encoding", 3, K_PE},
-    [B_DEC_SELF] = {"dec_self", "Masked multi-head attention", "masked-attention", 11, K_ATTN},
-    [B_DEC_NORM1] = {"dec_norm1", "Add & Norm", "add-norm", 7, K_NORM},
-    [B_DEC_CROSS] = {"dec_cross", "Multi-head attention (cross)", "cross-attention", 12, K_ATTN},
-    [B_DEC_NORM2] = {"dec_norm2", "Add & Norm", "add-norm", 7, K_NORM},
-    [B_DEC_FFN] = {"dec_ffn", "Feed forward", "feed-forward", 8, K_FFN},
-    [B_DEC_NORM3] = {"dec_norm3", "Add & Norm", "add-norm", 7, K_NORM},
-    [B_DEC_STACK] = {"dec_stack", "decoder", "decoder-input", 10, K_FRAME},
-    [B_LINEAR] = {"linear", "Linear (\xC3\x97 E\xE1\xB5\x80, tied)", "output", 13, K_LINEAR},
-    [B_SOFTMAX] = {"softmax", "Softmax", "output", 13, K_SOFTMAX},
-    [B_OUT] = {"out", "Output probabilities", "output", 13, K_TEXT},
-    [B_LINK_QKV] = {"link_qkv", "4  Q, K and V", "qkv", 4, K_LINK},
-    [B_LINK_ATTN] = {"link_attention", "5  scaled dot-product", "attention", 5, K_LINK},
-    [B_LINK_MH] = {"link_multihead", "6  multi-head + W_O", "multi-head", 6, K_LINK},
+    [B_SRC] = {"src", N_("Inputs"), "tokens", 1, K_TEXT},
+    [B_ENC_EMBED] = {"enc_embed", N_("Input embedding"), "embedding", 2, K_EMBED},
+    [B_ENC_PE] = {"enc_pe", N_("positional encoding"), "positional-encoding", 3, K_PE},
+    [B_ENC_ATTN] = {"enc_attn", N_("Multi-head attention"), "multi-head", 6, K_ATTN},
+    [B_ENC_NORM1] = {"enc_norm1", N_("Add & Norm"), "add-norm", 7, K_NORM},
+    [B_ENC_FFN] = {"enc_ffn", N_("Feed forward"), "feed-forward", 8, K_FFN},
+    [B_ENC_NORM2] = {"enc_norm2", N_("Add & Norm"), "add-norm", 7, K_NORM},
+    [B_ENC_STACK] = {"enc_stack", N_("encoder"), "encoder-stack", 9, K_FRAME},
+    [B_TGT] = {"tgt", N_("Outputs (shifted right)"), "decoder-input", 10, K_TEXT},
+    [B_DEC_EMBED] = {"dec_embed", N_("Output embedding"), "embedding", 2, K_EMBED},
+    [B_DEC_PE] = {"dec_pe", N_("positional encoding"), "positional-encoding", 3, K_PE},
+    [B_DEC_SELF] = {"dec_self", N_("Masked multi-head attention"), "masked-attention", 11, K_ATTN},
+    [B_DEC_NORM1] = {"dec_norm1", N_("Add & Norm"), "add-norm", 7, K_NORM},
+    [B_DEC_CROSS] = {"dec_cross", N_("Multi-head attention (cross)"), "cross-attention", 12, K_ATTN},
+    [B_DEC_NORM2] = {"dec_norm2", N_("Add & Norm"), "add-norm", 7, K_NORM},
+    [B_DEC_FFN] = {"dec_ffn", N_("Feed forward"), "feed-forward", 8, K_FFN},
+    [B_DEC_NORM3] = {"dec_norm3", N_("Add & Norm"), "add-norm", 7, K_NORM},
+    [B_DEC_STACK] = {"dec_stack", N_("decoder"), "decoder-input", 10, K_FRAME},
+    [B_LINEAR] = {"linear", N_("Linear (\xC3\x97 E\xE1\xB5\x80, tied)"), "output", 13, K_LINEAR},
+    [B_SOFTMAX] = {"softmax", N_("Softmax"), "output", 13, K_SOFTMAX},
+    [B_OUT] = {"out", N_("Output probabilities"), "output", 13, K_TEXT},
+    [B_LINK_QKV] = {"link_qkv", N_("4  Q, K and V"), "qkv", 4, K_LINK},
+    [B_LINK_ATTN] = {"link_attention", N_("5  scaled dot-product"), "attention", 5, K_LINK},
+    [B_LINK_MH] = {"link_multihead", N_("6  multi-head + W_O"), "multi-head", 6, K_LINK},
 };
 
 typedef struct {
@@ -158,28 +158,28 @@ static void block_tip(const lesson_ctx *ctx, int b, char *dst, size_t n)
     int S = tr->n_src, T = tr->n_tgt, D = c->d_model, H = c->n_heads, K = D / H, F = c->d_ff, V = c->vocab_size;
     const char *x = "\xC3\x97";
     switch (b) {
-    case B_SRC: snprintf(dst, n, "the source: %d word%s then <eos>, S = %d ids", tr->n_words, tr->n_words == 1 ? "" : "s", S); break;
-    case B_ENC_EMBED: snprintf(dst, n, "embedding: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d], E is [%d%s%d]", S, D, S, x, D, V, x, D); break;
+    case B_SRC: snprintf(dst, n, _("the source: %d word%s then <eos>, S = %d ids"), tr->n_words, tr->n_words == 1 ? "" : "s", S); break;
+    case B_ENC_EMBED: snprintf(dst, n, _("embedding: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d], E is [%d%s%d]"), S, D, S, x, D, V, x, D); break;
     case B_ENC_PE: case B_DEC_PE:
-        snprintf(dst, n, "positional encoding (sin, cos) added: [%d%s%d] + [%d%s%d]", b == B_ENC_PE ? S : T, x, D, b == B_ENC_PE ? S : T, x, D);
+        snprintf(dst, n, _("positional encoding (sin, cos) added: [%d%s%d] + [%d%s%d]"), b == B_ENC_PE ? S : T, x, D, b == B_ENC_PE ? S : T, x, D);
         break;
-    case B_ENC_ATTN: snprintf(dst, n, "self-attention, %d heads of d_k = %d, Q K V from one X: [%d%s%d] \xE2\x86\x92 [%d%s%d]", H, K, S, x, D, S, x, D); break;
-    case B_ENC_NORM1: case B_ENC_NORM2: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]", S, x, D); break;
-    case B_DEC_NORM1: case B_DEC_NORM2: case B_DEC_NORM3: snprintf(dst, n, "Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]", T, x, D); break;
-    case B_ENC_FFN: snprintf(dst, n, "feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]", S, x, D, S, x, F, S, x, D); break;
-    case B_DEC_FFN: snprintf(dst, n, "feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]", T, x, D, T, x, F, T, x, D); break;
-    case B_ENC_STACK: snprintf(dst, n, "encoder: N = %d layers; its output, the memory, is [%d%s%d]", c->n_enc_layers, S, x, D); break;
-    case B_DEC_STACK: snprintf(dst, n, "decoder: N = %d layers, run once per output token (%d steps)", c->n_dec_layers, T); break;
-    case B_TGT: snprintf(dst, n, "decoder input: <bos> then the words produced so far, T = %d", T); break;
-    case B_DEC_EMBED: snprintf(dst, n, "the same embedding E: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d]", T, D, T, x, D); break;
-    case B_DEC_SELF: snprintf(dst, n, "masked self-attention, row t sees 0..t only: [%d%s%d] \xE2\x86\x92 [%d%s%d]", T, x, D, T, x, D); break;
-    case B_DEC_CROSS: snprintf(dst, n, "cross-attention: Q from decoder [%d%s%d], K V from memory [%d%s%d], weights [%d%s%d]", T, x, D, S, x, D, T, x, S); break;
-    case B_LINEAR: snprintf(dst, n, "linear h\xC2\xB7" "E\xE1\xB5\x80, same E (tied): [%d%s%d]\xC2\xB7[%d%s%d] \xE2\x86\x92 [%d%s%d] logits", T, x, D, D, x, V, T, x, V); break;
-    case B_SOFTMAX: snprintf(dst, n, "softmax over %d words per row: [%d%s%d] probabilities", V, T, x, V); break;
-    case B_OUT: snprintf(dst, n, "the most probable word at each step, until <eos>: %d word%s", tr->n_out, tr->n_out == 1 ? "" : "s"); break;
-    case B_LINK_QKV: snprintf(dst, n, "X\xC2\xB7W_Q, X\xC2\xB7W_K, X\xC2\xB7W_V per head: [%d%s%d]\xC2\xB7[%d%s%d]", S, x, D, D, x, K); break;
-    case B_LINK_ATTN: snprintf(dst, n, "each head: softmax(Q\xC2\xB7K\xE1\xB5\x80/\xE2\x88\x9A%d)\xC2\xB7V, weights [%d%s%d]", K, S, x, S); break;
-    case B_LINK_MH: snprintf(dst, n, "%d heads side by side [%d%s%d], mixed by W_O [%d%s%d]", H, S, x, H * K, D, x, D); break;
+    case B_ENC_ATTN: snprintf(dst, n, _("self-attention, %d heads of d_k = %d, Q K V from one X: [%d%s%d] \xE2\x86\x92 [%d%s%d]"), H, K, S, x, D, S, x, D); break;
+    case B_ENC_NORM1: case B_ENC_NORM2: snprintf(dst, n, _("Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]"), S, x, D); break;
+    case B_DEC_NORM1: case B_DEC_NORM2: case B_DEC_NORM3: snprintf(dst, n, _("Add & Norm: LayerNorm(x + sublayer(x)) per token: [%d%s%d]"), T, x, D); break;
+    case B_ENC_FFN: snprintf(dst, n, _("feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]"), S, x, D, S, x, F, S, x, D); break;
+    case B_DEC_FFN: snprintf(dst, n, _("feed-forward max(0, xW\xE2\x82\x81+b\xE2\x82\x81)W\xE2\x82\x82+b\xE2\x82\x82 : [%d%s%d] \xE2\x86\x92 [%d%s%d] \xE2\x86\x92 [%d%s%d]"), T, x, D, T, x, F, T, x, D); break;
+    case B_ENC_STACK: snprintf(dst, n, _("encoder: N = %d layers; its output, the memory, is [%d%s%d]"), c->n_enc_layers, S, x, D); break;
+    case B_DEC_STACK: snprintf(dst, n, _("decoder: N = %d layers, run once per output token (%d steps)"), c->n_dec_layers, T); break;
+    case B_TGT: snprintf(dst, n, _("decoder input: <bos> then the words produced so far, T = %d"), T); break;
+    case B_DEC_EMBED: snprintf(dst, n, _("the same embedding E: ids [%d] \xE2\x86\x92 E[id]\xC2\xB7\xE2\x88\x9A%d : [%d%s%d]"), T, D, T, x, D); break;
+    case B_DEC_SELF: snprintf(dst, n, _("masked self-attention, row t sees 0..t only: [%d%s%d] \xE2\x86\x92 [%d%s%d]"), T, x, D, T, x, D); break;
+    case B_DEC_CROSS: snprintf(dst, n, _("cross-attention: Q from decoder [%d%s%d], K V from memory [%d%s%d], weights [%d%s%d]"), T, x, D, S, x, D, T, x, S); break;
+    case B_LINEAR: snprintf(dst, n, _("linear h\xC2\xB7" "E\xE1\xB5\x80, same E (tied): [%d%s%d]\xC2\xB7[%d%s%d] \xE2\x86\x92 [%d%s%d] logits"), T, x, D, D, x, V, T, x, V); break;
+    case B_SOFTMAX: snprintf(dst, n, _("softmax over %d words per row: [%d%s%d] probabilities"), V, T, x, V); break;
+    case B_OUT: snprintf(dst, n, _("the most probable word at each step, until <eos>: %d word%s"), tr->n_out, tr->n_out == 1 ? "" : "s"); break;
+    case B_LINK_QKV: snprintf(dst, n, _("X\xC2\xB7W_Q, X\xC2\xB7W_K, X\xC2\xB7W_V per head: [%d%s%d]\xC2\xB7[%d%s%d]"), S, x, D, D, x, K); break;
+    case B_LINK_ATTN: snprintf(dst, n, _("each head: softmax(Q\xC2\xB7K\xE1\xB5\x80/\xE2\x88\x9A%d)\xC2\xB7V, weights [%d%s%d]"), K, S, x, S); break;
+    case B_LINK_MH: snprintf(dst, n, _("%d heads side by side [%d%s%d], mixed by W_O [%d%s%d]"), H, S, x, H * K, D, x, D); break;
     default: dst[0] = 0;
     }
 }
@@ -282,7 +282,7 @@ static void draw_stacks(const lesson_ctx *ctx, const ov_layout *L)
         snprintf(b, sizeof b, s ? "\xC3\x97 N = %d" : "N = %d \xC3\x97", s ? c->n_dec_layers : c->n_enc_layers);
         ui_text(ui, UI_BOLD, L->font * 1.1f, s ? r.x : r.x + r.w, r.y + r.h / 2, hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, b);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL * 0.9f, s ? r.x : r.x + r.w, r.y + r.h + ui_px(ui, 2), t->text_dim, (s ? UI_LEFT : UI_RIGHT) | UI_TOP,
-                s ? "decoder" : "encoder");
+                s ? _("decoder") : _("encoder"));
     }
 }
 
@@ -316,7 +316,7 @@ static void draw_flow(const lesson_ctx *ctx, const ov_layout *L)
     int ly = ui_f2i((ytop + yx) / 2) - 3 * sl / 2;
     char b[64];
     snprintf(b, sizeof b, "[%d\xC3\x97%d]", ctx->tr->n_src, ctx->tr->cfg.d_model);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly, t->accent, UI_RIGHT, "memory");
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly, t->accent, UI_RIGHT, _("memory"));
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + sl, t->accent, UI_RIGHT, b);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(xm) - ui_px(ui, 6), ly + 2 * sl, t->accent, UI_RIGHT, "\xE2\x86\x92 K, V");
 }
@@ -336,7 +336,7 @@ static void draw_pe_plus(const lesson_ctx *ctx, const ov_layout *L)
         ui_line(ui, cx - rad * 0.6f, cy, cx + rad * 0.6f, cy, (float)ui_px(ui, 2), t->text);
         ui_line(ui, cx, cy - rad * 0.6f, cx, cy + rad * 0.6f, (float)ui_px(ui, 2), t->text);
         int lx = s ? r.x + r.w + ui_px(ui, 10) : r.x - ui_px(ui, 10);
-        ui_text(ui, UI_SANS, L->font, lx, ui_f2i(cy), hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, "positional encoding");
+        ui_text(ui, UI_SANS, L->font, lx, ui_f2i(cy), hot ? t->accent : t->text, (s ? UI_LEFT : UI_RIGHT) | UI_MIDDLE, _("positional encoding"));
     }
 }
 
@@ -354,13 +354,13 @@ static void draw_card(const lesson_ctx *ctx, const ov_layout *L)
     ui_panel(ui, r);
     int y = r.y + pad;
     int lh = ui_line_height(ui, UI_SANS, L->font);
-    ui_text_fit(ui, UI_BOLD, L->font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, "This model   (in brackets: the paper's base model)");
+    ui_text_fit(ui, UI_BOLD, L->font * 1.1f, r.x + pad, y, r.w - 2 * pad, t->text, UI_LEFT, _("This model   (in brackets: the paper's base model)"));
     y += ui_line_height(ui, UI_BOLD, L->font * 1.1f) + ui_px(ui, 2);
     char lines[4][160];
-    snprintf(lines[0], sizeof lines[0], "d_model D = %d  (paper 512)   heads H = %d, d_k = %d  (8, 64)", D, H, D / H);
-    snprintf(lines[1], sizeof lines[1], "d_ff F = %d  (2048)   layers N = %d + %d  (6 + 6)", c->d_ff, c->n_enc_layers, c->n_dec_layers);
-    snprintf(lines[2], sizeof lines[2], "vocabulary V = %d words (shared)   at most L = %d tokens", c->vocab_size, c->max_len);
-    snprintf(lines[3], sizeof lines[3], "this sentence: S = %d tokens in, %d decoding steps", tr->n_src, tr->n_tgt);
+    snprintf(lines[0], sizeof lines[0], _("d_model D = %d  (paper 512)   heads H = %d, d_k = %d  (8, 64)"), D, H, D / H);
+    snprintf(lines[1], sizeof lines[1], _("d_ff F = %d  (2048)   layers N = %d + %d  (6 + 6)"), c->d_ff, c->n_enc_layers, c->n_dec_layers);
+    snprintf(lines[2], sizeof lines[2], _("vocabulary V = %d words (shared)   at most L = %d tokens"), c->vocab_size, c->max_len);
+    snprintf(lines[3], sizeof lines[3], _("this sentence: S = %d tokens in, %d decoding steps"), tr->n_src, tr->n_tgt);
     for (int i = 0; i < 4; i++) {
         if (y + lh > L->r[B_LINK_QKV].y) break;
         ui_text_fit(ui, UI_SANS, L->font, r.x + pad, y, r.w - 2 * pad, i == 3 ? t->accent : t->text, UI_LEFT, lines[i]);
@@ -368,14 +368,14 @@ static void draw_card(const lesson_ctx *ctx, const ov_layout *L)
     }
     if (L->r[B_LINK_QKV].y - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) >= y)
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, r.x + pad, L->r[B_LINK_QKV].y - ui_px(ui, 2), t->text_dim, UI_LEFT | UI_BOTTOM,
-                "inside every multi-head attention block:");
+                _("inside every multi-head attention block:"));
     for (int i = B_LINK_QKV; i <= B_LINK_MH; i++) {
         SDL_Rect lr = L->r[i];
         int hot = ui_mouse_in(ui, lr);
         ui_fill(ui, lr, hot ? ui_alpha(t->accent, 70) : kind_fill(t, K_ATTN));
         ui_frame(ui, lr, hot ? t->accent : t->border, 1);
         ui_text_fit(ui, UI_BOLD, L->font * 0.9f, lr.x + lr.w / 2, lr.y + lr.h / 2, lr.w - 4, hot ? t->text : ui_text_on(kind_fill(t, K_ATTN)),
-                    UI_CENTER | UI_MIDDLE, defs[i].label);
+                    UI_CENTER | UI_MIDDLE, _(defs[i].label));
     }
 }
 
@@ -392,7 +392,7 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
     for (int i = 0; i < N_BLOCKS; i++) {
         int k = defs[i].kind;
         if (k == K_FRAME || k == K_TEXT || k == K_LINK || k == K_PE) continue;
-        box(ctx, &L, i, defs[i].label);
+        box(ctx, &L, i, _(defs[i].label));
     }
     draw_pe_plus(ctx, &L);
     /* the words: in at the bottom, out at the top (chips when they fit, else text) */
@@ -401,16 +401,16 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
         for (int i = 0; i < tr->n_out; i++) ids[n++] = tr->out_ids[i];
         if (tr->finished) ids[n++] = TOK_EOS;
     }
-    word_row(ctx, &L, B_SRC, "in:", tr->src_ids, tr->n_src, t->text);
-    word_row(ctx, &L, B_TGT, "shifted right:", tr->tgt_ids, tr->n_tgt, t->text);
-    word_row(ctx, &L, B_OUT, "out:", ids, n, t->accent);
+    word_row(ctx, &L, B_SRC, _("in:"), tr->src_ids, tr->n_src, t->text);
+    word_row(ctx, &L, B_TGT, _("shifted right:"), tr->tgt_ids, tr->n_tgt, t->text);
+    word_row(ctx, &L, B_OUT, _("out:"), ids, n, t->accent);
     draw_card(ctx, &L);
     /* the hovered block: what it is, its shape */
     for (int i = 0; i < N_BLOCKS; i++)
         if (ui_mouse_in(ui, L.r[i])) {
             char tip[400];
             block_tip(ctx, i, tip, sizeof tip);
-            ui_hover_text(ui, L.r[i], "%s \xE2\x86\x92 lesson %d", tip, defs[i].number);
+            ui_hover_text(ui, L.r[i], _("%s \xE2\x86\x92 lesson %d"), tip, defs[i].number);
             break;
         }
 }
@@ -451,7 +451,7 @@ static int ov_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_overview = {
-    .slug = "overview", .title = "The whole model",
-    .keys = "click a block to open its lesson",
+    .slug = "overview", .title = N_("The whole model"),
+    .keys = N_("click a block to open its lesson"),
     .handle_event = ov_event, .draw = ov_draw, .dump_json = ov_dump,
 };

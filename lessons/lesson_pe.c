@@ -140,11 +140,11 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
     for (int k = 0; k < N_DIMS; k++) {
         int d = s->dims[k];
         for (int i = 0; i < Lm; i++) ys[k * Lm + i] = tr->enc_pe[i * D + d];
-        snprintf(names[k], sizeof names[k], "dim %d (%s, \xCF\x89=%.3g)", d, d % 2 ? "cos" : "sin", (double)omega(d / 2, D));
+        snprintf(names[k], sizeof names[k], _("dim %d (%s, \xCF\x89=%.3g)"), d, d % 2 ? _("cos") : _("sin"), (double)omega(d / 2, D));
         p.ys[k] = ys + k * Lm;
         p.names[k] = names[k];
         char b[64];
-        snprintf(b, sizeof b, "dim %d \xC2\xB7 %s", d, d % 2 ? "cos" : "sin");
+        snprintf(b, sizeof b, _("dim %d \xC2\xB7 %s"), d, d % 2 ? _("cos") : _("sin"));
         ui_button(ui, L->dim_minus[k], "\xE2\x88\x92", 0);
         ui_fill(ui, L->dim_label[k], ui->theme->panel);
         ui_frame(ui, L->dim_label[k], ui->theme->series[k % 6], ui_px(ui, 2));
@@ -154,8 +154,8 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
     }
     p.n_series = N_DIMS;
     p.n = Lm;
-    p.title = "PE(pos, dim) for every position the model can take";
-    p.x_label = "position pos (the sentence uses 0 .. S\xE2\x88\x92" "1; highlighted: the last one)";
+    p.title = _("PE(pos, dim) for every position the model can take");
+    p.x_label = _("position pos (the sentence uses 0 .. S\xE2\x88\x92" "1; highlighted: the last one)");
     p.fixed_range = 1;
     p.ymin = -1.1f;
     p.ymax = 1.1f;
@@ -177,16 +177,16 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     if (pos + k >= Lm) pos = Lm - 1 - k;
     if (pos < 0) pos = 0;
     char b[200];
-    ui_slider(ui, L->pair_slider, "frequency pair i", (float)i, 0, (float)(D / 2 - 1), "%.0f");
-    ui_slider(ui, L->k_slider, "offset k", (float)k, 0, (float)(Lm - 1), "%.0f");
+    ui_slider(ui, L->pair_slider, _("frequency pair i"), (float)i, 0, (float)(D / 2 - 1), "%.0f");
+    ui_slider(ui, L->k_slider, _("offset k"), (float)k, 0, (float)(Lm - 1), "%.0f");
     SDL_Rect c = L->circle;
     float cx = (float)c.x + (float)c.w / 2, cy = (float)c.y + (float)c.h / 2;
     float R = (float)c.w * 0.40f;
     ui_circle(ui, cx, cy, R, t->grid, 0);
     ui_line(ui, cx - R * 1.1f, cy, cx + R * 1.1f, cy, 1, t->grid);
     ui_line(ui, cx, cy - R * 1.1f, cx, cy + R * 1.1f, 1, t->grid);
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx + R * 1.1f), ui_f2i(cy), t->text_dim, UI_RIGHT | UI_BOTTOM, "sin");
-    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx) + ui_px(ui, 4), ui_f2i(cy - R * 1.1f), t->text_dim, UI_LEFT | UI_TOP, "cos");
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx + R * 1.1f), ui_f2i(cy), t->text_dim, UI_RIGHT | UI_BOTTOM, _("sin"));
+    ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(cx) + ui_px(ui, 4), ui_f2i(cy - R * 1.1f), t->text_dim, UI_LEFT | UI_TOP, _("cos"));
     /* every position, faint, from the trace */
     for (int p = 0; p < Lm; p++) {
         float sx = tr->enc_pe[p * D + 2 * i], sy = tr->enc_pe[p * D + 2 * i + 1];
@@ -194,7 +194,7 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
         SDL_Color col = p < tr->n_src ? t->text_dim : ui_alpha(t->text_dim, 90);
         ui_circle(ui, px, py, (float)ui_px(ui, 3), col, 1);
         SDL_Rect hr = {ui_f2i(px) - ui_px(ui, 5), ui_f2i(py) - ui_px(ui, 5), ui_px(ui, 10), ui_px(ui, 10)};
-        if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, sx, "PE[%d][%d] (pos %d, sin of pair %d)", p, 2 * i, p, i);
+        if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, sx, _("PE[%d][%d] (pos %d, sin of pair %d)"), p, 2 * i, p, i);
     }
     float s0 = tr->enc_pe[pos * D + 2 * i], c0 = tr->enc_pe[pos * D + 2 * i + 1];
     float s1 = tr->enc_pe[(pos + k) * D + 2 * i], c1 = tr->enc_pe[(pos + k) * D + 2 * i + 1];
@@ -213,25 +213,25 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     /* labels: outside the circle, the first one inside when the two would touch */
     float d01 = sqrtf((s1 - s0) * (s1 - s0) + (c1 - c0) * (c1 - c0)) * R;
     float r0 = d01 < (float)ui_px(ui, 60) ? 0.72f : 1.15f;
-    snprintf(b, sizeof b, "pos %d", pos);
+    snprintf(b, sizeof b, _("pos %d"), pos);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(cx + s0 * R * r0), ui_f2i(cy - c0 * R * r0), t->series[0], UI_CENTER | UI_MIDDLE, b);
-    snprintf(b, sizeof b, "pos %d", pos + k);
+    snprintf(b, sizeof b, _("pos %d"), pos + k);
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, ui_f2i(cx + s1 * R * 1.15f), ui_f2i(cy - c1 * R * 1.15f), t->series[1], UI_CENTER | UI_MIDDLE, b);
     float measured = atan2f(s1, c1) - a0;
     while (measured < 0) measured += 2.0f * (float)M_PI;
     int ty = c.y + c.h;
     int sl = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, "turn k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad", k, (double)w,
+    snprintf(b, sizeof b, _("turn k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad"), k, (double)w,
              (double)fmodf(ang, 2.0f * (float)M_PI));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->left.x, ty, L->left.w, t->text, UI_LEFT, b);
-    snprintf(b, sizeof b, "measured on the trace: %.3f rad", (double)measured);
+    snprintf(b, sizeof b, _("measured on the trace: %.3f rad"), (double)measured);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + sl, L->left.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + 2 * sl, L->left.w, t->text_dim, UI_LEFT,
-                "PE(pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) PE(pos), for every pos");
+                _("PE(pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) PE(pos), for every pos"));
     /* the Gram matrix PE . PE^T */
     if (s->gram) {
-        ui_heatmap_spec h = ui_heatmap_matrix(s->gram, Lm, Lm, UI_CMAP_VIRIDIS, "PE\xC2\xB7PE\xE1\xB5\x80");
-        snprintf(b, sizeof b, "PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (only the offset counts)", Lm, Lm);
+        ui_heatmap_spec h = ui_heatmap_matrix(s->gram, Lm, Lm, UI_CMAP_VIRIDIS, _("PE\xC2\xB7PE\xE1\xB5\x80"));
+        snprintf(b, sizeof b, _("PE\xC2\xB7PE\xE1\xB5\x80 : [%d\xC3\x97%d]  (only the offset counts)"), Lm, Lm);
         h.title = b;
         h.square = 1;
         h.highlight_row = pos;
@@ -252,17 +252,17 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
     pe_layout_compute(ctx, step, &L);
     char f[300];
     ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
-    snprintf(f, sizeof f, "PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d", D);
+    snprintf(f, sizeof f, _("PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d"), D);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
     const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_NUMBERED);
     if (!labs) return;
     if (step == 0) {
         draw_waves(s, ctx, &L);
     } else if (step == 1) {
-        ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_pe, S, D, UI_CMAP_DIVERGING, "PE");
+        ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_pe, S, D, UI_CMAP_DIVERGING, _("PE"));
         h.row_labels = labs;
         char title[128];
-        snprintf(title, sizeof title, "PE : [%d\xC3\x97%d]   rows = positions of this sentence, columns = dimensions", S, D);
+        snprintf(title, sizeof title, _("PE : [%d\xC3\x97%d]   rows = positions of this sentence, columns = dimensions"), S, D);
         h.title = title;
         h.fixed_range = 1;
         h.vmin = -1;
@@ -271,11 +271,11 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
         ui_heatmap(ui, L.full, &h, NULL);
     } else if (step == 2) {
         const float *m[3] = {tr->enc_embed, tr->enc_pe, tr->enc_x};
-        const char *nm[3] = {("E\xC2\xB7\xE2\x88\x9A" "d"), "PE", "X"};
+        const char *nm[3] = {("E\xC2\xB7\xE2\x88\x9A" "d"), _("PE"), "X"};
         char titles[3][128];
-        snprintf(titles[0], sizeof titles[0], "embedding \xC3\x97 \xE2\x88\x9A%d : [%d\xC3\x97%d]", D, S, D);
-        snprintf(titles[1], sizeof titles[1], "+ PE : [%d\xC3\x97%d]", S, D);
-        snprintf(titles[2], sizeof titles[2], "= X : [%d\xC3\x97%d] (encoder input)", S, D);
+        snprintf(titles[0], sizeof titles[0], _("embedding \xC3\x97 \xE2\x88\x9A%d : [%d\xC3\x97%d]"), D, S, D);
+        snprintf(titles[1], sizeof titles[1], _("+ PE : [%d\xC3\x97%d]"), S, D);
+        snprintf(titles[2], sizeof titles[2], _("= X : [%d\xC3\x97%d] (encoder input)"), S, D);
         const int n[3] = {S * D, S * D, S * D}; /* added maps: one colour scale, so the sum reads by eye */
         const ui_scale shared = ui_scale_of(UI_CMAP_DIVERGING, m, n, 3, NULL);
         for (int i = 0; i < 3; i++) {
@@ -338,8 +338,8 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_pe = {
-    .slug = "positional-encoding", .title = "Positional encoding", .steps = 4,
-    .keys = "step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair",
+    .slug = "positional-encoding", .title = N_("Positional encoding"), .steps = 4,
+    .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair"),
     .state_size = sizeof(pe_state), .init = pe_init, .free = pe_free,
     .on_trace_changed = pe_changed, .handle_event = pe_event, .draw = pe_draw, .dump_json = pe_dump,
 };

@@ -69,21 +69,21 @@ static void qkv_source(const qkv_state *s, const lesson_ctx *ctx, qkv_src *q)
         q->x[0] = q->x[1] = tr->enc[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_src;
         q->x_ids[0] = q->x_ids[1] = tr->src_ids;
-        q->x_name[0] = q->x_name[1] = l == 0 ? "X = embeddings + PE" : "X = output of the layer below";
+        q->x_name[0] = q->x_name[1] = l == 0 ? _("X = embeddings + PE") : _("X = output of the layer below");
     } else if (v.kind == ATTN_DEC_SELF) {
         q->x[0] = q->x[1] = tr->dec[l].input;
         q->x_rows[0] = q->x_rows[1] = tr->n_tgt;
         q->x_ids[0] = q->x_ids[1] = tr->tgt_ids;
-        q->x_name[0] = q->x_name[1] = l == 0 ? "X = decoder embeddings + PE" : "X = output of the decoder layer below";
+        q->x_name[0] = q->x_name[1] = l == 0 ? _("X = decoder embeddings + PE") : _("X = output of the decoder layer below");
     } else {
         q->x[0] = tr->dec[l].norm1.out;
         q->x_rows[0] = tr->n_tgt;
         q->x_ids[0] = tr->tgt_ids;
-        q->x_name[0] = "decoder side, after masked self-attention + norm";
+        q->x_name[0] = _("decoder side, after masked self-attention + norm");
         q->x[1] = tr->memory;
         q->x_rows[1] = tr->n_src;
         q->x_ids[1] = tr->src_ids;
-        q->x_name[1] = "the encoder's output (memory)";
+        q->x_name[1] = _("the encoder's output (memory)");
         q->out_ids_from[1] = q->out_ids_from[2] = 1;
     }
 }
@@ -138,13 +138,13 @@ static void draw_inputs(const qkv_state *s, const lesson_ctx *ctx, const qkv_lay
     for (int k = 0; k < nx; k++) {
         ui_heatmap_spec hs = ui_heatmap_matrix(q->x[k], q->x_rows[k], D, UI_CMAP_DIVERGING, "X");
         hs.row_labels = labs[k];
-        snprintf(b, sizeof b, "%s : [%d\xC3\x97%d]", L->cross ? (k ? "memory" : "X (decoder)") : "X", q->x_rows[k], D);
+        snprintf(b, sizeof b, "%s : [%d\xC3\x97%d]", L->cross ? (k ? _("memory") : _("X (decoder)")) : "X", q->x_rows[k], D);
         hs.title = b;
         hs.highlight_row = (k == 1 || !L->cross) && s->mode != ATTN_DEC_SELF ? ctx->sel->token : -1;
         if (ui_heatmap(ui, L->x[k], &hs, &xo[k])) {
             int i = xo[k].hover_row, d = xo[k].hover_col;
-            ui_hover_value(ui, lesson_hover_cell(&xo[k]), q->x[k][i * D + d], "%s[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), layer %d",
-                           L->cross ? (k ? "memory" : "X") : "X", i, d, tok_vocab_word(ctx->vocab, q->x_ids[k][i]), d, q->layer + 1);
+            ui_hover_value(ui, lesson_hover_cell(&xo[k]), q->x[k][i * D + d], _("%s[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), layer %d"),
+                           L->cross ? (k ? _("memory") : "X") : "X", i, d, tok_vocab_word(ctx->vocab, q->x_ids[k][i]), d, q->layer + 1);
         }
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->x[k].x, xo[k].cells.y + xo[k].cells.h + ui_px(ui, 4), L->x[k].w, t->text_dim,
                     UI_LEFT, q->x_name[k]);
@@ -152,7 +152,7 @@ static void draw_inputs(const qkv_state *s, const lesson_ctx *ctx, const qkv_lay
     if (!L->cross) {
         int ty = xo[0].cells.y + xo[0].cells.h + ui_px(ui, 4) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->x[0].x, ty, L->x[0].w, t->accent, UI_LEFT,
-                    "the same X feeds Q, K and V");
+                    _("the same X feeds Q, K and V"));
     }
 }
 
@@ -170,7 +170,7 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     const float *W = q->w + ((size_t)p * (size_t)D + (size_t)h * (size_t)K) * (size_t)D; /* [K, D] */
     char b[400];
     snprintf(b, sizeof b, "%s = %s\xC2\xB7%s\xE1\xB5\x80 + b : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]", pname[p],
-             L->cross && xi ? "memory" : "X", wname[p], rows, D, D, K, rows, K);
+             L->cross && xi ? _("memory") : "X", wname[p], rows, D, D, K, rows, K);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->row_title[p].x, L->row_title[p].y, L->row_title[p].w, t->text, UI_LEFT, b);
     /* arrow from the input to this row */
     SDL_Rect src = xo[L->cross ? xi : 0].cells;
@@ -178,13 +178,13 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     ui_arrow(ui, ax, ay, (float)(L->w[p].x - ui_px(ui, 4)), (float)(L->w[p].y + L->w[p].h / 2), (float)ui_px(ui, 2.5f),
              t->series[p]);
     ui_heatmap_spec ws = ui_heatmap_matrix(W, K, D, UI_CMAP_DIVERGING, wname[p]);
-    snprintf(b, sizeof b, "%s of head %d = rows %d..%d of in_proj_weight, drawn as stored [%d\xC3\x97%d]",
+    snprintf(b, sizeof b, _("%s of head %d = rows %d..%d of in_proj_weight, drawn as stored [%d\xC3\x97%d]"),
              wname[p], h + 1, p * D + h * K, p * D + h * K + K - 1, K, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->row_sub[p].x, L->row_sub[p].y, L->row_sub[p].w, t->text_dim, UI_LEFT, b);
     ui_heatmap_out wo;
     if (ui_heatmap(ui, L->w[p], &ws, &wo)) {
         int j = wo.hover_row, d = wo.hover_col;
-        ui_hover_value(ui, lesson_hover_cell(&wo), W[j * D + d], "%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]",
+        ui_hover_value(ui, lesson_hover_cell(&wo), W[j * D + d], _("%s head %d row %d (%s dim %d) col %d (input dim %d): in_proj_weight[%d][%d]"),
                        wname[p], h + 1, j, pname[p], j, d, d, p * D + h * K + j, d);
     }
     /* arrow to the result, with the result's shape on it, from the end of W's colour bar (its numbers) */
@@ -201,8 +201,8 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
     ui_heatmap_out ro;
     if (ui_heatmap(ui, L->r[p], &rs, &ro)) {
         int i = ro.hover_row, j = ro.hover_col;
-        ui_hover_value(ui, lesson_hover_cell(&ro), rs.data[i * K + j], "%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b_%s[%d], layer %d",
-                       pname[p], h + 1, i, j, tok_vocab_word(ctx->vocab, q->x_ids[xi][i]), j, L->cross && xi ? "memory" : "X", i,
+        ui_hover_value(ui, lesson_hover_cell(&ro), rs.data[i * K + j], _("%s head %d [%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d) = %s[%d]\xC2\xB7%s[%d] + b_%s[%d], layer %d"),
+                       pname[p], h + 1, i, j, tok_vocab_word(ctx->vocab, q->x_ids[xi][i]), j, L->cross && xi ? _("memory") : "X", i,
                        wname[p], h * K + j, pname[p], h * K + j, q->layer + 1);
     }
 }
@@ -226,13 +226,13 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
         return;
     }
     char b[400];
-    snprintf(b, sizeof b, "Q = X\xC2\xB7W_Q\xE1\xB5\x80 + b_Q,   K = X\xC2\xB7W_K\xE1\xB5\x80 + b_K,   V = X\xC2\xB7W_V\xE1\xB5\x80 + b_V"
-                          "      per head: d_k = D / H = %d / %d = %d", D, H, K);
+    snprintf(b, sizeof b, _("Q = X\xC2\xB7W_Q\xE1\xB5\x80 + b_Q,   K = X\xC2\xB7W_K\xE1\xB5\x80 + b_K,   V = X\xC2\xB7W_V\xE1\xB5\x80 + b_V"
+                          "      per head: d_k = D / H = %d / %d = %d"), D, H, K);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, b);
-    snprintf(b, sizeof b, "%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)", attn_kind_name(s->mode),
+    snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)"), attn_kind_name(s->mode),
              q.layer + 1, q.n_layers, q.head + 1, H);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L.info.x, L.info.y, L.info.w, t->text, UI_LEFT, b);
-    static const char *const short_modes[ATTN_N_KINDS] = {"encoder self", "decoder self", "cross"};
+    const char *const short_modes[ATTN_N_KINDS] = {_("encoder self"), _("decoder self"), _("cross")};
     for (int m = 0; m < ATTN_N_KINDS; m++) ui_button(ui, L.mode_btn[m], short_modes[m], m == s->mode);
     ui_heatmap_out xo[2];
     draw_inputs(s, ctx, &L, &q, labs, xo);
@@ -277,8 +277,8 @@ static int qkv_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_qkv = {
-    .slug = "qkv", .title = "Q, K and V",
-    .keys = "M or the buttons: encoder self / decoder masked / cross-attention mode",
+    .slug = "qkv", .title = N_("Q, K and V"),
+    .keys = N_("M or the buttons: encoder self / decoder masked / cross-attention mode"),
     .state_size = sizeof(qkv_state),
     .handle_event = qkv_event, .draw = qkv_draw, .dump_json = qkv_dump,
 };

@@ -34,13 +34,13 @@
 enum { ST_TOKENS = 0, ST_EMBED, ST_ENCODER, ST_MEMORY, ST_DEC_IN, ST_MASKED, ST_CROSS, ST_FFN, ST_LOGITS, ST_WORD, N_STAGES };
 
 static const char *const stage_names[N_STAGES] = {
-    "tokens", "embedding + PE", "encoder layers", "memory", "decoder input",
-    "masked self-attention", "cross-attention", "feed-forward", "logits", "chosen word",
+    N_("tokens"), N_("embedding + PE"), N_("encoder layers"), N_("memory"), N_("decoder input"),
+    N_("masked self-attention"), N_("cross-attention"), N_("feed-forward"), N_("logits"), N_("chosen word"),
 };
 /* Shorter titles for narrow boxes. */
 static const char *const stage_short[N_STAGES] = {
-    "tokens", "embed + PE", "encoder", "memory", "decoder in",
-    "masked attn", "cross-attn", "FFN", "logits", "word",
+    N_("tokens"), N_("embed + PE"), N_("encoder"), N_("memory"), N_("decoder in"),
+    N_("masked attn"), N_("cross-attn"), N_("FFN"), N_("logits"), N_("word"),
 };
 
 #define TOG_SECONDS_PER_STAGE 0.9
@@ -138,10 +138,10 @@ static SDL_Rect stage_frame(const lesson_ctx *ctx, SDL_Rect r, int i, float lit,
     SDL_Color border = current ? t->accent : ui_color_lerp(t->border, t->text_dim, lit);
     ui_frame(ui, r, border, current ? ui_px(ui, 3) : ui_px(ui, 1.5f));
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL), pad = ui_px(ui, 6);
-    const char *title = stage_names[i];
+    const char *title = _(stage_names[i]);
     int tw;
     ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, title, &tw, NULL);
-    if (tw > r.w - 2 * pad) title = stage_short[i];
+    if (tw > r.w - 2 * pad) title = _(stage_short[i]);
     SDL_Color tc = ui_color_lerp(t->text_dim, t->text, lit);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x + pad, r.y + pad / 2, r.w - 2 * pad, current ? t->accent : tc, UI_LEFT, title);
     if (numbers && lit > 0.05f)
@@ -164,14 +164,14 @@ static void mini_map(const lesson_ctx *ctx, SDL_Rect r, const float *data, int r
             for (int j = 0; j < cols; j++) m = fmaxf(m, fabsf(data[(size_t)i * stride + j]));
         g.vmin = -m;
         g.vmax = m;
-    } else if (cmap == UI_CMAP_VIRIDIS && strncmp(name, "FFN", 3) == 0) {
+    } else if (cmap == UI_CMAP_VIRIDIS && !row_ids && !col_ids) { /* the FFN's hidden units (the name is translated) */
         float m = 1e-6f;
         for (int i = 0; i < rows * cols; i++) m = fmaxf(m, data[i]);
         g.vmin = 0;
         g.vmax = m;
     }
     g.highlight_row = highlight_row;
-    g.attention = strstr(name, "attention") != NULL || strstr(name, "attn") != NULL;
+    g.attention = cmap == UI_CMAP_VIRIDIS && row_ids && col_ids; /* query rows, key columns */
     ui_grid_geom geo;
     ui_grid_draw(ctx->ui, r, &g, &geo);
     int rr, cc;
@@ -205,7 +205,7 @@ static int word_row(const lesson_ctx *ctx, SDL_Rect r, const int *ids, int n, in
         int hl = highlight_last && i == n - 1;
         ui_fill(ui, c, ui_alpha(hl ? t->accent : (ids[i] < 4 ? t->chip_special : t->chip), (Uint8)(255 * lit)));
         ui_text(ui, UI_BOLD, size, x + tw / 2, y + lh / 2, ui_alpha(hl ? t->accent_text : t->text, (Uint8)(255 * lit)), UI_CENTER | UI_MIDDLE, w);
-        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, ids[i], "\xE2\x80\x9C%s\xE2\x80\x9D at position %d, id", w, i);
+        if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, ids[i], _("\xE2\x80\x9C%s\xE2\x80\x9D at position %d, id"), w, i);
         x += tw + gap;
         last_x = x;
     }
@@ -224,7 +224,7 @@ static void stage_cross(const lesson_ctx *ctx, const together_layout *L, float l
     snprintf(nums, sizeof nums, "\xE2\x80\x9C%s\xE2\x80\x9D %.0f%%", tok_vocab_word(ctx->vocab, tr->src_ids[best]),
              (double)w[best] * 100.0);
     SDL_Rect in = stage_frame(ctx, L->box[ST_CROSS], ST_CROSS, lit, current, nums);
-    snprintf(name, sizeof name, "cross-attention L%d H%d", ld + 1, head + 1);
+    snprintf(name, sizeof name, _("cross-attention L%d H%d"), ld + 1, head + 1);
     if (lit > 0.05f) mini_map(ctx, in, tr->dec[ld].cross.weights + (size_t)head * Lm * Lm, t + 1, S, Lm, UI_CMAP_VIRIDIS, name, t, tr->tgt_ids, tr->src_ids);
 }
 
@@ -237,11 +237,11 @@ static void stage_ffn(const lesson_ctx *ctx, const together_layout *L, float lit
     const float *hid = tr->dec[tr->cfg.n_dec_layers - 1].ffn.hidden + (size_t)t * F;
     int on = 0;
     for (int f = 0; f < F; f++) on += hid[f] > 0.0f;
-    snprintf(nums, sizeof nums, "%d/%d units on", on, F);
+    snprintf(nums, sizeof nums, _("%d/%d units on"), on, F);
     SDL_Rect in = stage_frame(ctx, L->box[ST_FFN], ST_FFN, lit, current, nums);
     /* the hidden row folded into a 16-wide block so it stays visible */
     int cols = 16, rows = F / cols;
-    snprintf(name, sizeof name, "FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)", t + 1);
+    snprintf(name, sizeof name, _("FFN hidden (last layer, step %d; unit = 16\xC3\x97row + col)"), t + 1);
     if (lit > 0.05f && rows > 0) mini_map(ctx, in, hid, rows, cols, cols, UI_CMAP_VIRIDIS, name, -1, NULL, NULL);
 }
 
@@ -262,7 +262,7 @@ static void stage_logits(const lesson_ctx *ctx, const together_layout *L, float 
         ids[pos] = v;
     }
     char nums[200];
-    snprintf(nums, sizeof nums, "[%d] \xE2\x86\x92 softmax", V);
+    snprintf(nums, sizeof nums, _("[%d] \xE2\x86\x92 softmax"), V);
     SDL_Rect in = stage_frame(ctx, L->box[ST_LOGITS], ST_LOGITS, lit, current, nums);
     if (lit <= 0.05f) return;
     float vals[5];
@@ -287,7 +287,7 @@ static void stage_word(const lesson_ctx *ctx, const together_layout *L, float li
     SDL_Color c = ui_alpha(ui->theme->accent, (Uint8)(255 * lit));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_TITLE, in.x + in.w / 2, in.y + in.h / 2, in.w, c, UI_CENTER | UI_MIDDLE, tok_vocab_word(ctx->vocab, id));
     if (ui_mouse_in(ui, in))
-        ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], "step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability", t + 1,
+        ui_hover_value(ui, in, tr->probs[(size_t)t * V + id], _("step %d chooses \xE2\x80\x9C%s\xE2\x80\x9D (id %d), probability"), t + 1,
                        tok_vocab_word(ctx->vocab, id), id);
 }
 
@@ -304,35 +304,35 @@ static void draw_stage(const lesson_ctx *ctx, const together_layout *L, int i, f
     SDL_Rect in;
     switch (i) {
     case ST_TOKENS:
-        snprintf(nums, sizeof nums, "S = %d tokens", S);
+        snprintf(nums, sizeof nums, _("S = %d tokens"), S);
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
         if (lit > 0.05f) word_row(ctx, in, tr->src_ids, S, 0, lit);
         break;
     case ST_EMBED:
         snprintf(nums, sizeof nums, "X : [%d\xC3\x97%d]", S, D);
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        if (lit > 0.05f) mini_map(ctx, in, tr->enc_x, S, D, D, UI_CMAP_DIVERGING, "X = E\xC2\xB7\xE2\x88\x9A" "d + PE", -1, tr->src_ids, NULL);
+        if (lit > 0.05f) mini_map(ctx, in, tr->enc_x, S, D, D, UI_CMAP_DIVERGING, _("X = E\xC2\xB7\xE2\x88\x9A" "d + PE"), -1, tr->src_ids, NULL);
         break;
     case ST_ENCODER:
-        snprintf(nums, sizeof nums, "%d layers \xC3\x97 %d heads", ne, H);
+        snprintf(nums, sizeof nums, _("%d layers \xC3\x97 %d heads"), ne, H);
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        snprintf(name, sizeof name, "encoder self-attention L%d H%d", le + 1, head + 1);
+        snprintf(name, sizeof name, _("encoder self-attention L%d H%d"), le + 1, head + 1);
         if (lit > 0.05f) mini_map(ctx, in, tr->enc[le].self.weights + (size_t)head * Lm * Lm, S, S, Lm, UI_CMAP_VIRIDIS, name, -1, tr->src_ids, tr->src_ids);
         break;
     case ST_MEMORY:
-        snprintf(nums, sizeof nums, "[%d\xC3\x97%d], made once", S, D);
+        snprintf(nums, sizeof nums, _("[%d\xC3\x97%d], made once"), S, D);
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        if (lit > 0.05f) mini_map(ctx, in, tr->memory, S, D, D, UI_CMAP_DIVERGING, "memory", -1, tr->src_ids, NULL);
+        if (lit > 0.05f) mini_map(ctx, in, tr->memory, S, D, D, UI_CMAP_DIVERGING, _("memory"), -1, tr->src_ids, NULL);
         break;
     case ST_DEC_IN:
-        snprintf(nums, sizeof nums, "%d token%s", t + 1, t ? "s" : "");
+        snprintf(nums, sizeof nums, _("%d token%s"), t + 1, t ? "s" : "");
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
         if (lit > 0.05f) word_row(ctx, in, tr->tgt_ids, t + 1, 1, lit);
         break;
     case ST_MASKED:
-        snprintf(nums, sizeof nums, "[%d\xC3\x97%d], no future", t + 1, t + 1);
+        snprintf(nums, sizeof nums, _("[%d\xC3\x97%d], no future"), t + 1, t + 1);
         in = stage_frame(ctx, L->box[i], i, lit, current, nums);
-        snprintf(name, sizeof name, "masked self-attention L%d H%d", ld + 1, head + 1);
+        snprintf(name, sizeof name, _("masked self-attention L%d H%d"), ld + 1, head + 1);
         if (lit > 0.05f) mini_map(ctx, in, tr->dec[ld].self.weights + (size_t)head * Lm * Lm, t + 1, t + 1, Lm, UI_CMAP_VIRIDIS, name, t, tr->tgt_ids, tr->tgt_ids);
         break;
     case ST_CROSS: stage_cross(ctx, L, lit, current, t, ld, head); break;
@@ -388,7 +388,7 @@ static void draw_flow(const together_state *s, const lesson_ctx *ctx, const toge
         ui_line(ui, x0, ym, x1, ym, arrow_w, c);
         ui_arrow(ui, x1, ym, x1, y1 - 2, arrow_w, c);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(x0) - ui_px(ui, 8), ui_f2i(ym) - ui_px(ui, 2), th->text_dim, UI_RIGHT | UI_BOTTOM,
-                "K, V from the memory");
+                _("K, V from the memory"));
     }
     /* the chosen word goes back into the decoder input for the next step */
     {
@@ -399,7 +399,7 @@ static void draw_flow(const together_state *s, const lesson_ctx *ctx, const toge
         ui_line(ui, (float)(w.x + w.w / 2), (float)yb, (float)(d.x + d.w / 2), (float)yb, (float)ui_px(ui, 2), c);
         ui_arrow(ui, (float)(d.x + d.w / 2), (float)yb, (float)(d.x + d.w / 2), (float)(d.y + d.h + 2), (float)ui_px(ui, 2), c);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, (w.x + d.x + d.w) / 2, yb, th->text_dim, UI_CENTER | UI_TOP,
-                "appended to the decoder input: the next step starts (press ')");
+                _("appended to the decoder input: the next step starts (press ')"));
     }
     for (int i = 0; i < N_STAGES; i++) draw_stage(ctx, L, i, lesson_together_lit(p, i), i == cur, t);
     /* the travelling dot: during the first 40% of stage cur it runs in from the stage before
@@ -419,10 +419,10 @@ static void draw_flow(const together_state *s, const lesson_ctx *ctx, const toge
     }
     /* controls */
     int playing = s && s->playing && p < (float)N_STAGES;
-    ui_button(ui, L->play, playing ? "\xE2\x9D\x9A\xE2\x9D\x9A  pause (Space, P)" : "\xE2\x96\xB6  play (Space, P)", playing);
+    ui_button(ui, L->play, playing ? _("\xE2\x9D\x9A\xE2\x9D\x9A  pause (Space, P)") : _("\xE2\x96\xB6  play (Space, P)"), playing);
     char sl[96];
-    snprintf(sl, sizeof sl, "%s", cur >= 0 ? stage_names[cur] : "all stages");
-    ui_slider(ui, L->slider, "stage", p, 0, (float)N_STAGES, "%.1f");
+    snprintf(sl, sizeof sl, "%s", cur >= 0 ? _(stage_names[cur]) : _("all stages"));
+    ui_slider(ui, L->slider, _("stage"), p, 0, (float)N_STAGES, "%.1f");
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, L->slider.x + L->slider.w, L->slider.y, th->text_dim, UI_RIGHT, sl);
     (void)tr;
 }
@@ -471,49 +471,49 @@ static void draw_cost(const lesson_ctx *ctx, const together_layout *L)
     snprintf(cap[0], sizeof cap[0], "S\xC2\xB2 = %d\xC2\xB2 = %d", S, S * S);
     snprintf(cap[1], sizeof cap[1], "T\xC2\xB2 = %d\xC2\xB2 = %d", T, T * T);
     snprintf(cap[2], sizeof cap[2], "T\xC2\xB7S = %d\xC2\xB7%d = %d", T, S, T * S);
-    snprintf(names[0], sizeof names[0], "encoder self L%d H%d", le + 1, head + 1);
-    snprintf(names[1], sizeof names[1], "decoder masked self L%d H%d", ld + 1, head + 1);
-    snprintf(names[2], sizeof names[2], "cross L%d H%d", ld + 1, head + 1);
-    scaled_matrix(ctx, L->cost_grid[0], "encoder self [S\xC3\x97S]", cap[0], names[0], tr->enc[le].self.weights + (size_t)head * Lm * Lm, S, S,
+    snprintf(names[0], sizeof names[0], _("encoder self L%d H%d"), le + 1, head + 1);
+    snprintf(names[1], sizeof names[1], _("decoder masked self L%d H%d"), ld + 1, head + 1);
+    snprintf(names[2], sizeof names[2], _("cross L%d H%d"), ld + 1, head + 1);
+    scaled_matrix(ctx, L->cost_grid[0], _("encoder self [S\xC3\x97S]"), cap[0], names[0], tr->enc[le].self.weights + (size_t)head * Lm * Lm, S, S,
                   tr->src_ids, tr->src_ids);
-    scaled_matrix(ctx, L->cost_grid[1], "decoder self [T\xC3\x97T]", cap[1], names[1], tr->dec[ld].self.weights + (size_t)head * Lm * Lm, T, T,
+    scaled_matrix(ctx, L->cost_grid[1], _("decoder self [T\xC3\x97T]"), cap[1], names[1], tr->dec[ld].self.weights + (size_t)head * Lm * Lm, T, T,
                   tr->tgt_ids, tr->tgt_ids);
-    scaled_matrix(ctx, L->cost_grid[2], "cross [T\xC3\x97S]", cap[2], names[2], tr->dec[ld].cross.weights + (size_t)head * Lm * Lm, T, S,
+    scaled_matrix(ctx, L->cost_grid[2], _("cross [T\xC3\x97S]"), cap[2], names[2], tr->dec[ld].cross.weights + (size_t)head * Lm * Lm, T, S,
                   tr->tgt_ids, tr->src_ids);
     /* totals, display arithmetic: layers x heads x scores */
     long enc = (long)ne * H * S * S, dself = (long)nd * H * T * T, cross = (long)nd * H * T * S;
     long full = (long)ne * H * Lm * Lm + (long)nd * H * Lm * Lm * 2;
     int y = L->cost_text.y, lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), x = L->cost_text.x, w = L->cost_text.w;
-    snprintf(b, sizeof b, "%ld attention scores for this sentence", enc + dself + cross);
+    snprintf(b, sizeof b, _("%ld attention scores for this sentence"), enc + dself + cross);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, x, y, w, th->text, UI_LEFT, b);
     y += lh;
-    snprintf(b, sizeof b, "= %d\xC3\x97%d\xC3\x97%d + %d\xC3\x97%d\xC3\x97%d + %d\xC3\x97%d\xC3\x97%d   (layers \xC3\x97 heads \xC3\x97 scores)", ne, H, S * S, nd,
+    snprintf(b, sizeof b, _("= %d\xC3\x97%d\xC3\x97%d + %d\xC3\x97%d\xC3\x97%d + %d\xC3\x97%d\xC3\x97%d   (layers \xC3\x97 heads \xC3\x97 scores)"), ne, H, S * S, nd,
              H, T * T, nd, H, T * S);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, "at the limit of L = %d tokens: %ld;  twice the length, four times the scores", Lm, full);
+    snprintf(b, sizeof b, _("at the limit of L = %d tokens: %ld;  twice the length, four times the scores"), Lm, full);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->text_dim, UI_LEFT, b);
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 4);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->accent, UI_LEFT,
-                "per layer, attention costs m\xC2\xB2\xC2\xB7" "d and a recurrent layer m\xC2\xB7" "d\xC2\xB2 (paper, table 1):");
+                _("per layer, attention costs m\xC2\xB2\xC2\xB7" "d and a recurrent layer m\xC2\xB7" "d\xC2\xB2 (paper, table 1):"));
     y += ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, "attention is the cheaper one while m < d; here m \xE2\x89\xA4 %d < d = %d", Lm, D);
+    snprintf(b, sizeof b, _("attention is the cheaper one while m < d; here m \xE2\x89\xA4 %d < d = %d"), Lm, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, w, th->accent, UI_LEFT, b);
     /* the curve m^2 against m, this sentence marked */
     int n = Lm;
     float *xs = malloc(sizeof(float) * (size_t)n), *ys = malloc(sizeof(float) * (size_t)n);
     if (!xs || !ys) { free(xs); free(ys); return; }
     for (int m = 1; m <= n; m++) { xs[m - 1] = (float)m; ys[m - 1] = (float)(m * m); }
-    ui_plot_spec p = ui_plot_line(xs, n, ys, "m\xC2\xB2 scores per head and layer");
+    ui_plot_spec p = ui_plot_line(xs, n, ys, _("m\xC2\xB2 scores per head and layer"));
     char title[96];
-    snprintf(title, sizeof title, "m\xC2\xB2 against m (line: S = %d)", S);
+    snprintf(title, sizeof title, _("m\xC2\xB2 against m (line: S = %d)"), S);
     p.title = title;
-    p.x_label = "sentence length m (tokens)";
+    p.x_label = _("sentence length m (tokens)");
     p.highlight_x = S - 1;
     int hi = ui_plot(ui, L->cost_plot, &p);
     if (hi >= 0) {
         SDL_Rect mr = {ui->mouse_x - 4, ui->mouse_y - 4, 8, 8};
-        ui_hover_value(ui, mr, ys[hi], "m = %d tokens: m\xC2\xB2 attention scores per head and layer", hi + 1);
+        ui_hover_value(ui, mr, ys[hi], _("m = %d tokens: m\xC2\xB2 attention scores per head and layer"), hi + 1);
     }
     free(xs);
     free(ys);
@@ -532,16 +532,16 @@ static void tog_draw(const void *st, const lesson_ctx *ctx)
     char b[400], words[300];
     tok_detokenize(ctx->vocab, tr->tgt_ids, t + 1, words, sizeof words);
     if (ctx->step == 0) {
-        snprintf(b, sizeof b, "decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D", t + 1,
-                 tr->n_tgt, words[0] ? words : "(nothing yet)", tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+        snprintf(b, sizeof b, _("decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D"), t + 1,
+                 tr->n_tgt, words[0] ? words : _("(nothing yet)"), tok_vocab_word(ctx->vocab, tr->out_ids[t]));
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.head.x, L.head.y, L.head.w, th->text, UI_LEFT, b);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.head.x, L.head.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), L.head.w, th->text_dim, UI_LEFT,
-                    "the encoder runs once per sentence; the decoder runs once per output word.   ; ' step   [ ] layer   , . head");
+                    _("the encoder runs once per sentence; the decoder runs once per output word.   ; ' step   [ ] layer   , . head"));
         draw_flow(s, ctx, &L);
     } else {
-        snprintf(b, sizeof b, "attention compares every token with every token: m tokens \xE2\x86\x92 m\xC2\xB2 scores");
+        snprintf(b, sizeof b, _("attention compares every token with every token: m tokens \xE2\x86\x92 m\xC2\xB2 scores"));
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.head.x, L.head.y, L.head.w, th->text, UI_LEFT, b);
-        snprintf(b, sizeof b, "this sentence's matrices inside the largest possible, L\xC3\x97L = %d\xC3\x97%d; one cell = one score", tr->cfg.max_len,
+        snprintf(b, sizeof b, _("this sentence's matrices inside the largest possible, L\xC3\x97L = %d\xC3\x97%d; one cell = one score"), tr->cfg.max_len,
                  tr->cfg.max_len);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.head.x, L.head.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), L.head.w, th->text_dim, UI_LEFT, b);
         draw_cost(ctx, &L);
@@ -619,8 +619,8 @@ static int tog_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_together = {
-    .slug = "together", .title = "Putting it together", .steps = 2,
-    .keys = "Space or P: play / pause (Space does NOT go to the next step here; use Right)   drag the slider to scrub",
+    .slug = "together", .title = N_("Putting it together"), .steps = 2,
+    .keys = N_("Space or P: play / pause (Space does NOT go to the next step here; use Right)   drag the slider to scrub"),
     .state_size = sizeof(together_state), .init = tog_init,
     .handle_event = tog_event, .draw = tog_draw, .dump_json = tog_dump, .animating = tog_animating,
 };

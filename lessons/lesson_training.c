@@ -80,14 +80,14 @@ static const char *status_line(const lesson_trainer_view *t, char *dst, size_t n
 {
     const train_run_info *in = &t->info;
     char ex[64] = "";
-    if (in->eval_step >= 0) snprintf(ex, sizeof ex, ", exact match %.1f%% (step %ld)", 100.0 * in->exact, in->eval_step);
+    if (in->eval_step >= 0) snprintf(ex, sizeof ex, _(", exact match %.1f%% (step %ld)"), 100.0 * in->exact, in->eval_step);
     if (!t->available) snprintf(dst, n, "%s", in->message);
     else if (in->status == TRAIN_RUN_RECORDED)
-        snprintf(dst, n, "Recorded run of the shipped model: %ld steps%s. Press start to train live from random weights.",
+        snprintf(dst, n, _("Recorded run of the shipped model: %ld steps%s. Press start to train live from random weights."),
                  in->step, ex);
-    else if (in->status == TRAIN_RUN_EMPTY) snprintf(dst, n, "Random weights, nothing trained. Press start.");
+    else if (in->status == TRAIN_RUN_EMPTY) snprintf(dst, n, _("Random weights, nothing trained. Press start."));
     else
-        snprintf(dst, n, "%s: step %ld, loss %.3f, lr %.2e%s, %.1f s%s", train_run_status_name(in->status), in->step,
+        snprintf(dst, n, _("%s: step %ld, loss %.3f, lr %.2e%s, %.1f s%s"), train_run_status_name(in->status), in->step,
                  in->loss, in->lr, ex, in->train_s, in->status == TRAIN_RUN_FAILED ? "" : "");
     return dst;
 }
@@ -98,14 +98,14 @@ static void draw_controls(const tr_state *s, const lesson_ctx *ctx, const tr_lay
     const lesson_trainer_view *t = ctx->training;
     const train_run_status st = t->info.status;
     char sp[48];
-    ui_button(ui, L->buttons[B_START], st == TRAIN_RUN_RUNNING || st == TRAIN_RUN_PAUSED ? "restart" : "start", 0);
-    ui_button(ui, L->buttons[B_PAUSE], st == TRAIN_RUN_PAUSED ? "resume" : "pause", st == TRAIN_RUN_PAUSED);
-    ui_button(ui, L->buttons[B_RESET], "reset", 0);
-    if (speeds[s->speed]) snprintf(sp, sizeof sp, "speed %d/s", speeds[s->speed]);
-    else snprintf(sp, sizeof sp, "speed: full");
+    ui_button(ui, L->buttons[B_START], st == TRAIN_RUN_RUNNING || st == TRAIN_RUN_PAUSED ? _("restart") : _("start"), 0);
+    ui_button(ui, L->buttons[B_PAUSE], st == TRAIN_RUN_PAUSED ? _("resume") : _("pause"), st == TRAIN_RUN_PAUSED);
+    ui_button(ui, L->buttons[B_RESET], _("reset"), 0);
+    if (speeds[s->speed]) snprintf(sp, sizeof sp, _("speed %d/s"), speeds[s->speed]);
+    else snprintf(sp, sizeof sp, _("speed: full"));
     ui_button(ui, L->buttons[B_SPEED], sp, speeds[s->speed] != 0);
-    ui_button(ui, L->buttons[B_USE], t->using_weights ? "back to shipped model" : "use these weights", t->using_weights);
-    ui_button(ui, L->buttons[B_SAVE], "save", 0);
+    ui_button(ui, L->buttons[B_USE], t->using_weights ? _("back to shipped model") : _("use these weights"), t->using_weights);
+    ui_button(ui, L->buttons[B_SAVE], _("save"), 0);
     char line[400];
     const SDL_Color c = st == TRAIN_RUN_FAILED || !t->available ? ui->theme->error : ui->theme->text;
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->status.x, L->status.y, L->status.w, c, UI_LEFT | UI_TOP,
@@ -144,7 +144,7 @@ static ui_plot_spec steps_plot(const float *xs, int n, const float *a, const cha
     ui_plot_spec p = ui_plot_line(xs, n, a, a_name);
     if (b) p.ys[1] = b, p.names[1] = b_name, p.n_series = 2;
     p.title = title;
-    p.x_label = "step";
+    p.x_label = _("step");
     return p;
 }
 
@@ -154,7 +154,7 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_points : 0;
     float *xs, *tl, *vl;
-    if (!curve_start(ctx, r, n, "loss: no steps yet", &xs, &tl, &vl)) return;
+    if (!curve_start(ctx, r, n, _("loss: no steps yet"), &xs, &tl, &vl)) return;
     int e = -1;
     for (int i = 0; i < n; i++) {
         xs[i] = (float)h->points[i].step;
@@ -162,8 +162,8 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
         while (e + 1 < h->n_evals && h->evals[e + 1].step <= h->points[i].step) e++;
         vl[i] = e >= 0 ? h->evals[e].val_loss : h->points[i].loss;
     }
-    ui_plot_spec p = steps_plot(xs, n, tl, "training (dropout on)", h->n_evals > 0 ? vl : NULL, "validation (dropout off)",
-                                "loss (validation: held-out sentences)");
+    ui_plot_spec p = steps_plot(xs, n, tl, _("training (dropout on)"), h->n_evals > 0 ? vl : NULL, _("validation (dropout off)"),
+                                _("loss (validation: held-out sentences)"));
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
@@ -172,13 +172,13 @@ static void draw_exact(const lesson_ctx *ctx, SDL_Rect r)
     const train_history *h = ctx->training->hist;
     const int n = h ? h->n_evals : 0;
     float *xs, *ys, *ta;
-    if (!curve_start(ctx, r, n, "exact match: measured every 50 steps", &xs, &ys, &ta)) return;
+    if (!curve_start(ctx, r, n, _("exact match: measured every 50 steps"), &xs, &ys, &ta)) return;
     for (int i = 0; i < n; i++) {
         xs[i] = (float)h->evals[i].step;
         ys[i] = 100.0f * h->evals[i].exact;
         ta[i] = 100.0f * h->evals[i].tok_acc;
     }
-    ui_plot_spec p = steps_plot(xs, n, ys, "exact match", ta, "token accuracy", "held-out sentences, % right");
+    ui_plot_spec p = steps_plot(xs, n, ys, _("exact match"), ta, _("token accuracy"), _("held-out sentences, % right"));
     p.fixed_range = 1;
     p.ymin = 0.0f;
     p.ymax = 100.0f;
@@ -194,8 +194,8 @@ static void draw_translation(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect slider)
     const int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
     char line[1200], out[1024] = "";
     if (t->tr) trace_output_text(t->tr, ctx->vocab, out, sizeof out);
-    snprintf(line, sizeof line, "weights of step %ld%s", t->view_step, t->view < 0 ? " (live)" : " (time-lapse)");
-    ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, th->text, UI_LEFT | UI_TOP, t->tr ? line : "no weights yet");
+    snprintf(line, sizeof line, _("weights of step %ld%s"), t->view_step, t->view < 0 ? _(" (live)") : _(" (time-lapse)"));
+    ui_text(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, th->text, UI_LEFT | UI_TOP, t->tr ? line : _("no weights yet"));
     SDL_Rect box = {r.x, r.y + lh + ui_px(ui, 4), r.w, slider.y - r.y - lh - ui_px(ui, 12)};
     /* the sentence, wrapped (a long one on two or three lines), at most half the box; the translation under it */
     const char *src = ctx->tr->sentence ? ctx->tr->sentence : "";
@@ -207,7 +207,7 @@ static void draw_translation(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect slider)
     box.y += sh + ui_px(ui, 4);
     box.h -= sh + ui_px(ui, 4);
     /* the translation at the largest size whose wrapped lines fit the box (a long sentence's too) */
-    const char *shown = t->tr ? (out[0] ? out : "(empty)") : "";
+    const char *shown = t->tr ? (out[0] ? out : _("(empty)")) : "";
     static const float sizes[] = {UI_SIZE_LARGE, UI_SIZE_BODY, 17.0f, UI_SIZE_SMALL, UI_SIZE_LEGAL};
     float size = UI_SIZE_LEGAL;
     for (int i = 0; i < 5; i++)
@@ -220,8 +220,8 @@ static void draw_translation(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect slider)
     /* one notch per snapshot, evenly spaced: the kept steps are roughly log-spaced (0, 25, 50, ... 5000),
      * so a slider over steps would crowd the early, fast-changing ones into its first few pixels */
     char lab[96], fmt[32];
-    snprintf(lab, sizeof lab, "time-lapse: step %ld, snapshot", h->snaps[at].step);
-    snprintf(fmt, sizeof fmt, "%%.0f of %d", ns);
+    snprintf(lab, sizeof lab, _("time-lapse: step %ld, snapshot"), h->snaps[at].step);
+    snprintf(fmt, sizeof fmt, _("%%.0f of %d"), ns);
     ui_slider(ui, slider, lab, (float)(at + 1), 1.0f, (float)ns, fmt);
 }
 
@@ -251,7 +251,7 @@ static void pick_head(const lesson_ctx *ctx, const trace *tr, int own, int *laye
 static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r, SDL_Rect btn)
 {
     const trace *tr = ctx->training->tr;
-    ui_button(ctx->ui, btn, s->own_head ? "head: yours (, . [ ])" : "head: sharpest (H)", s->own_head);
+    ui_button(ctx->ui, btn, s->own_head ? _("head: yours (, . [ ])") : _("head: sharpest (H)"), s->own_head);
     if (!tr || tr->n_tgt < 1) return;
     int layer = 0, head = 0;
     pick_head(ctx, tr, s->own_head, &layer, &head);
@@ -261,10 +261,10 @@ static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r,
     for (int q = 0; q < T; q++)
         for (int k = 0; k < S; k++) m[q * S + k] = trace_attn_at(tr, tr->dec[layer].cross.weights, head, q, k);
     char title[96];
-    snprintf(title, sizeof title, "cross-attention, decoder layer %d head %d", layer, head);
+    snprintf(title, sizeof title, _("cross-attention, decoder layer %d head %d"), layer, head);
     ui_text_fit(ctx->ui, UI_BOLD, UI_SIZE_BODY, r.x, btn.y + btn.h / 2, btn.x - r.x - ui_px(ctx->ui, 8), ctx->ui->theme->text,
                 UI_LEFT | UI_MIDDLE, title);
-    ui_heatmap_spec hm = ui_heatmap_matrix(m, T, S, UI_CMAP_VIRIDIS, "weight");
+    ui_heatmap_spec hm = ui_heatmap_matrix(m, T, S, UI_CMAP_VIRIDIS, _("weight"));
     hm.row_labels = lesson_token_labels(ctx, tr->tgt_ids, T, LESSON_LABEL_WORD);
     hm.col_labels = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_WORD);
     hm.fixed_range = 1;
@@ -295,10 +295,10 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
         if (mark < 0 && s >= t->info.step && t->info.step > 0) mark = i;
     }
     char title[200];
-    snprintf(title, sizeof title, "learning rate = %g \xC2\xB7 %d^-0.5 \xC2\xB7 min(step^-0.5, step \xC2\xB7 %d^-1.5): warm-up %d steps, "
-                                  "then 1/\xE2\x88\x9Astep",
+    snprintf(title, sizeof title, _("learning rate = %g \xC2\xB7 %d^-0.5 \xC2\xB7 min(step^-0.5, step \xC2\xB7 %d^-1.5): warm-up %d steps, "
+                                  "then 1/\xE2\x88\x9Astep"),
              (double)o->lr_scale, D, o->warmup, o->warmup);
-    ui_plot_spec p = steps_plot(xs, n, ys, "lr", NULL, NULL, title);
+    ui_plot_spec p = steps_plot(xs, n, ys, _("lr"), NULL, NULL, title);
     p.highlight_x = mark;
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
@@ -315,14 +315,14 @@ static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
     ui_fmt(train_lr(at, h ? h->cfg.d_model : 64, o->warmup, o->lr_scale), 3, lr, sizeof lr);
     ui_fmt(o->adam_eps, 1, eps, sizeof eps);
     snprintf(txt, sizeof txt,
-             "# Warm-up\nAt first the weights are random and the gradients point in unreliable directions, so the learning rate "
+             _("# Warm-up\nAt first the weights are random and the gradients point in unreliable directions, so the learning rate "
              "starts tiny and grows linearly for %d steps (step \xC2\xB7 %d^-1.5), then decays as step^-0.5. The marker is "
              "where the run is now (step %ld, lr %s).\n"
              "# Adam (\xCE\xB2\xE2\x82\x81 = %g, \xCE\xB2\xE2\x82\x82 = %g, \xCE\xB5 = %s)\n"
              "m \xE2\x86\x90 \xCE\xB2\xE2\x82\x81 m + (1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x81) g,   v \xE2\x86\x90 \xCE\xB2\xE2\x82\x82 v + "
              "(1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x82) g\xC2\xB2,   w \xE2\x86\x90 w \xE2\x88\x92 lr \xC2\xB7 m\xCC\x82 / (\xE2\x88\x9A"
              "v\xCC\x82 + \xCE\xB5). Each weight gets its own step size from the history of its gradients; \xCE\xB2\xE2\x82\x82 = 0.98 "
-             "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding.",
+             "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding."),
              o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, r, 0, ui->theme->text, txt);
 }
@@ -349,10 +349,10 @@ static void draw_smoothing(const lesson_ctx *ctx, SDL_Rect r)
     SDL_Rect top = {r.x, r.y, r.w, r.h / 2 - ui_px(ctx->ui, 20)};
     SDL_Rect bot = {r.x, r.y + r.h / 2, r.w, r.h / 2 - ui_px(ctx->ui, 20)};
     char t1[160], t2[200];
-    snprintf(t1, sizeof t1, "one-hot target for \xE2\x80\x9C%s\xE2\x80\x9D", labels[0]);
-    snprintf(t2, sizeof t2, "smoothed, \xCE\xB5 = %g: %.2f, and %.5f on each of %d others", (double)eps, (double)q[gold],
+    snprintf(t1, sizeof t1, _("one-hot target for \xE2\x80\x9C%s\xE2\x80\x9D"), labels[0]);
+    snprintf(t2, sizeof t2, _("smoothed, \xCE\xB5 = %g: %.2f, and %.5f on each of %d others"), (double)eps, (double)q[gold],
              (double)(eps / (float)(V - 1)), V - 2);
-    ui_bars_spec b = ui_bars_fixed(vals, n, labels, 0.0f, 1.2f, "target"); /* room above 1 for the value label */
+    ui_bars_spec b = ui_bars_fixed(vals, n, labels, 0.0f, 1.2f, _("target")); /* room above 1 for the value label */
     b.title = t1, b.highlight = 0, b.show_values = 1;
     ui_bars(ctx->ui, top, &b);
     b.values = vals + n, b.labels = labels + n, b.title = t2;
@@ -375,10 +375,10 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
         m[j] = sub[j];
         m[D + j] = drop ? 0.0f : sub[j] / (1.0f - p);
     }
-    static const char *const rows[2] = {"Sublayer(x)", "dropout(Sublayer(x))"};
+    const char *const rows[2] = {_("Sublayer(x)"), _("dropout(Sublayer(x))")};
     char title[160];
-    snprintf(title, sizeof title, "residual dropout, p = %g", (double)p);
-    ui_heatmap_spec hm = ui_heatmap_matrix(m, 2, D, UI_CMAP_DIVERGING, "value");
+    snprintf(title, sizeof title, _("residual dropout, p = %g"), (double)p);
+    ui_heatmap_spec hm = ui_heatmap_matrix(m, 2, D, UI_CMAP_DIVERGING, _("value"));
     hm.row_labels = rows;
     hm.title = title;
     SDL_Rect top = inset(ctx, (SDL_Rect){r.x, r.y, r.w, r.h / 3});
@@ -386,10 +386,10 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     SDL_Rect txt = {r.x, r.y + r.h / 3 + ui_px(ui, 12), r.w, r.h - r.h / 3 - ui_px(ui, 12)};
     char s[900];
     snprintf(s, sizeof s,
-             "Above: encoder layer 0's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
+             _("Above: encoder layer 0's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
              "stream: LayerNorm(x + Dropout(Sublayer(x))); the rest are scaled by 1/(1 \xE2\x88\x92 %g) so the sum keeps its size. "
              "The same happens to embedding + positional encoding. A different pattern every step stops the model from "
-             "relying on any single unit. When translating (every other lesson) dropout is off.",
+             "relying on any single unit. When translating (every other lesson) dropout is off."),
              100.0 * p, (double)p);
     ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, txt, 0, ui->theme->text, s);
 }
@@ -508,7 +508,7 @@ static int tr_animating(const void *st, const lesson_ctx *ctx)
 }
 
 const lesson lesson_training = {
-    .slug = "training", .title = "Training", .state_size = sizeof(tr_state), .steps = 3,
-    .keys = "G start   K pause/resume   R reset   U use these weights / shipped   H sharpest head / yours",
+    .slug = "training", .title = N_("Training"), .state_size = sizeof(tr_state), .steps = 3,
+    .keys = N_("G start   K pause/resume   R reset   U use these weights / shipped   H sharpest head / yours"),
     .handle_event = tr_event, .draw = tr_draw, .dump_json = tr_dump, .animating = tr_animating,
 };

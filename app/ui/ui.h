@@ -154,6 +154,7 @@ int ui_audit_overlaps(const ui_audit *au);                              /* pairs
 void ui_audit_overlap(const ui_audit *au, int i, const char **a, const char **b); /* pair i's two strings */
 int ui_audit_clipped(const ui_audit *au);                               /* texts cut or needlessly shortened */
 const char *ui_audit_clip(const ui_audit *au, int i);                   /* clipped text i (its whole string) */
+const char *ui_audit_text(const ui_audit *au, int i);                   /* text i of ui_audit_texts, as drawn */
 void ui_container_push(ui_ctx *ui, SDL_Rect box);                        /* texts drawn next must stay inside box (a cell, a button) */
 void ui_container_pop(ui_ctx *ui);                                       /* back to the enclosing box */
 
@@ -202,7 +203,7 @@ int ui_camera_project(const ui_camera *c, SDL_Rect view, const float p[3], float
 
 /* ---- widgets -------------------------------------------------------------- */
 /* The axes of every attention map, rows are queries (conventions.md). */
-#define UI_ATTN_AXES "query (row) \xE2\x86\x92 key (column)"
+#define UI_ATTN_AXES N_("query (row) \xE2\x86\x92 key (column)")
 /* Draws UI_ATTN_AXES at (x, y) (a shorter form when max_w is small); returns its width. */
 int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w);
 
@@ -316,5 +317,17 @@ void ui_fmt(double v, int sig, char *dst, size_t n);
 int ui_fmt_fit(ui_ctx *ui, ui_face face, float size, float v, int max_w, char *dst, size_t n);
 /* Tooltips: ui_fmt with six significant digits. */
 void ui_format_value(double v, char *dst, size_t n);
+
+/* ---- the message catalogue (ui_lang.c) ------------------------------------------
+ * Every word the user sees is written in English in the code and wrapped:
+ * _("Examples (E)") where it is used, N_("Tokens") in a static table (then
+ * _(table[i]) at the use). xgettext collects both into assets/po/transformer-lab.pot;
+ * assets/po/<lang>.po translates them and is compiled to a .mo at build time. */
+int ui_lang_load(const char *mo_path, char *err, size_t err_len);     /* 0, or -1 + message (the current catalogue stays) */
+void ui_lang_unload(void);                                              /* back to English */
+int ui_lang_count(void);                                                /* translated strings loaded (0: English) */
+const char *ui_tr(const char *msgid) __attribute__((format_arg(1)));    /* the translation, or msgid itself */
+#define _(s) ui_tr(s)
+#define N_(s) s
 
 #endif

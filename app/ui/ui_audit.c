@@ -181,3 +181,4 @@ void ui_audit_overlap(const ui_audit *au, int i, const char **a, const char **b)
 }
 
 const char *ui_audit_clip(const ui_audit *au, int i) { return au->pool + au->t[au->cl[i]].text; }
+const char *ui_audit_text(const ui_audit *au, int i) { return au->pool + au->t[i].text; }

@@ -37,9 +37,9 @@ ui_scale ui_scale_of(ui_cmap cmap, const float *const *data, const int *len, int
 int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w)
 {
     int w = 0;
-    const char *s = UI_ATTN_AXES;
+    const char *s = _(UI_ATTN_AXES);
     ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s, &w, NULL);
-    if (w > max_w * 6 / 10) s = "rows: queries \xE2\x86\x92 keys"; /* a small map: the short form, never cut */
+    if (w > max_w * 6 / 10) s = _("rows: queries \xE2\x86\x92 keys"); /* a small map: the short form, never cut */
     ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s, &w, NULL);
     if (w > max_w) s = "q \xE2\x86\x92 k";
     return ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, max_w, ui->theme->text_dim, UI_LEFT, s);
@@ -326,7 +326,7 @@ static void gradient(ui_ctx *ui, SDL_Rect bar, ui_cmap cmap, float lo, float hi)
 
 /* The colour bar right of the cells, at least 120 px tall: its range at the
  * ends and the middle (0 for a diverging map), a "−∞" swatch for masked cells,
- * the scale's note ("shared") when several maps use it, "dashed: off scale"
+ * the scale's note (_("shared")) when several maps use it, "dashed: off scale"
  * when rows are left out of the range; shorter than 3 lines: the ends only;
  * shorter than 2: a strip and "lo…hi". A map too narrow for the bar beside it
  * gets it under its cells, as a strip with its ends. */
@@ -377,10 +377,10 @@ static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const 
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, sw.x + sw.w + ui_px(ui, 4), sw.y + sw.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, "\xE2\x88\x92\xE2\x88\x9E");
         y += g->lh;
     }
-    if (s->scale) { ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, s->scale->note ? s->scale->note : "shared"); y += g->lh; }
+    if (s->scale) { ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, s->scale->note ? s->scale->note : _("shared")); y += g->lh; }
     if (g->off_rows) {
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, "dashed:");
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y + g->lh, nw, t->text_dim, UI_LEFT, "off scale");
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y, nw, t->text_dim, UI_LEFT, _("dashed:"));
+        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, y + g->lh, nw, t->text_dim, UI_LEFT, _("off scale"));
     }
 }
 

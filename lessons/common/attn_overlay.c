@@ -11,7 +11,7 @@
 #include "attn_overlay.h"
 
 static const char *const kind_titles[ATTN_N_KINDS] = {
-    "1  Encoder self-attention", "2  Decoder masked self-attention", "3  Cross-attention (decoder reads encoder)"};
+    N_("1  Encoder self-attention"), N_("2  Decoder masked self-attention"), N_("3  Cross-attention (decoder reads encoder)")};
 
 void attn_overlay_toggle(attn_overlay *o)
 {
@@ -63,17 +63,17 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     ui_text_bg(ui, &t->panel);
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE);
     char title[160];
-    snprintf(title, sizeof title, "Attention weights \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d", layer + 1, nl, head + 1, H);
+    snprintf(title, sizeof title, _("Attention weights \xC2\xB7 layer %d of %d \xC2\xB7 head %d of %d"), layer + 1, nl, head + 1, H);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, b.w * 6 / 10, t->text, UI_LEFT, title);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, b.w * 4 / 10 - 2 * pad, t->text_dim, UI_RIGHT,
-                "Tab / 1 2 3 kind   [ ] layer   , . head   A or Esc closes");
+                _("Tab / 1 2 3 kind   [ ] layer   , . head   A or Esc closes"));
     /* tabs */
     int ty = b.y + pad + lh + ui_px(ui, 8), tx = b.x + pad, th = ui_line_height(ui, UI_SANS, UI_SIZE_BODY) + ui_px(ui, 10);
     for (int k = 0; k < ATTN_N_KINDS; k++) {
         int tw;
-        ui_text_size(ui, UI_SANS, UI_SIZE_BODY, kind_titles[k], &tw, NULL);
+        ui_text_size(ui, UI_SANS, UI_SIZE_BODY, _(kind_titles[k]), &tw, NULL);
         SDL_Rect r = {tx, ty, tw + ui_px(ui, 24), th};
-        ui_button(ui, r, kind_titles[k], k == kind);
+        ui_button(ui, r, _(kind_titles[k]), k == kind);
         if (record) o->tabs[k] = r;
         tx += r.w + ui_px(ui, 10);
     }
@@ -89,23 +89,23 @@ void attn_overlay_draw(attn_overlay *o, ui_ctx *ui, const trace *tr, const tok_v
     attn_labels lab;
     lesson_scratch_reset(&o->scratch);
     if (attn_labels_make(&o->scratch, tr, vocab, &lab) != 0) m = NULL;
-    const char *axis = kind == ATTN_ENC_SELF ? "rows: query token (English)   columns: key token (English)"
+    const char *axis = kind == ATTN_ENC_SELF ? _("rows: query token (English)   columns: key token (English)")
                        : kind == ATTN_DEC_SELF
-                           ? "rows: decoder step, reads \xE2\x86\x92 produces   columns: decoder input tokens (the future is masked: weight 0)"
-                           : "rows: decoder step, reads \xE2\x86\x92 produces   columns: English token (encoder memory)";
+                           ? _("rows: decoder step, reads \xE2\x86\x92 produces   columns: decoder input tokens (the future is masked: weight 0)")
+                           : _("rows: decoder step, reads \xE2\x86\x92 produces   columns: English token (encoder memory)");
     int ay = ty + th + ui_px(ui, 8);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, b.x + pad, ay, b.w - 2 * pad, t->text_dim, UI_LEFT, axis);
     int top = ay + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) + ui_px(ui, 8);
     SDL_Rect area = {b.x + pad, top, b.w - 2 * pad, b.y + b.h - pad - top};
     o->layer = layer; o->head = head;
     if (!m || rows <= 0 || cols <= 0) {
-        ui_text(ui, UI_SANS, UI_SIZE_BODY, area.x, area.y, t->warn, UI_LEFT, "Nothing to show for this sentence.");
+        ui_text(ui, UI_SANS, UI_SIZE_BODY, area.x, area.y, t->warn, UI_LEFT, _("Nothing to show for this sentence."));
         if (record) { o->rows = o->cols = 0; o->cells = (SDL_Rect){0, 0, 0, 0}; o->box = b; }
         ui_text_bg(ui, NULL);
         return;
     }
     char name[64];
-    snprintf(name, sizeof name, "%s layer %d head %d ", attn_kind_slug(kind), layer + 1, head + 1);
+    snprintf(name, sizeof name, _("%s layer %d head %d "), attn_kind_slug(kind), layer + 1, head + 1);
     ui_heatmap_spec sp = ui_heatmap_matrix(m + (size_t)head * (size_t)tr->cfg.max_len * (size_t)tr->cfg.max_len, rows, cols, UI_CMAP_VIRIDIS, name);
     sp.stride = tr->cfg.max_len;
     sp.row_labels = kind == ATTN_ENC_SELF ? lab.src : lab.row;

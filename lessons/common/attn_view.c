@@ -11,16 +11,16 @@
 
 #include "attn_view.h"
 
-static const char *const kind_names[ATTN_N_KINDS] = {"encoder self-attention", "decoder masked self-attention",
-                                                     "decoder cross-attention"};
+static const char *const kind_names[ATTN_N_KINDS] = {N_("encoder self-attention"), N_("decoder masked self-attention"),
+                                                     N_("decoder cross-attention")};
 static const char *const kind_slugs[ATTN_N_KINDS] = {"encoder-self", "decoder-self", "cross"};
-static const char *const next_labels[ATTN_N_KINDS] = {"X: show decoder self-att.", "X: show cross-attention",
-                                                      "X: show encoder self-att."};
+static const char *const next_labels[ATTN_N_KINDS] = {N_("X: show decoder self-att."), N_("X: show cross-attention"),
+                                                      N_("X: show encoder self-att.")};
 
 static int kind_ok(int kind) { return kind >= 0 && kind < ATTN_N_KINDS ? kind : ATTN_ENC_SELF; }
-const char *attn_kind_name(int kind) { return kind_names[kind_ok(kind)]; }
+const char *attn_kind_name(int kind) { return _(kind_names[kind_ok(kind)]); } /* as shown: translated */
 const char *attn_kind_slug(int kind) { return kind_slugs[kind_ok(kind)]; }
-const char *attn_view_next_label(int kind) { return next_labels[kind_ok(kind)]; }
+const char *attn_view_next_label(int kind) { return _(next_labels[kind_ok(kind)]); }
 
 int attn_kind_layers(const trace *tr, int kind)
 {
@@ -77,7 +77,7 @@ int attn_labels_make(lesson_scratch *s, const trace *tr, const tok_vocab *vocab,
     if (!lab->src || !lab->in || !lab->out || !lab->row) return -1;
     for (int i = 0; i < S; i++) {
         if (i < tr->n_words && tr->src_tokens[i].is_unk) {
-            if (!(lab->src[i] = lesson_scratch_printf(s, "%s\xE2\x86\x92<unk>", tr->src_tokens[i].text))) return -1;
+            if (!(lab->src[i] = lesson_scratch_printf(s, _("%s\xE2\x86\x92<unk>"), tr->src_tokens[i].text))) return -1;
         } else {
             lab->src[i] = tok_vocab_word(vocab, tr->src_ids[i]);
         }

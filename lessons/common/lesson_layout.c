@@ -56,17 +56,17 @@ int lesson_stack_buttons(const lesson_ctx *ctx, int x, int y, SDL_Rect *enc, SDL
 {
     ui_ctx *ui = ctx->ui;
     int bh = ui_px(ui, 30), bpad = ui_px(ui, 24), w = 0, h = 0;
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "encoder", &w, &h);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, _("encoder"), &w, &h);
     *enc = (SDL_Rect){x, y, w + bpad, bh};
-    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, "decoder", &w, &h);
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, _("decoder"), &w, &h);
     *dec = (SDL_Rect){x + enc->w, y, w + bpad, bh};
     return dec->x + dec->w;
 }
 
 void lesson_stack_draw(const lesson_ctx *ctx, SDL_Rect enc, SDL_Rect dec, int dec_shown)
 {
-    ui_button(ctx->ui, enc, "encoder", !dec_shown);
-    ui_button(ctx->ui, dec, "decoder", dec_shown);
+    ui_button(ctx->ui, enc, _("encoder"), !dec_shown);
+    ui_button(ctx->ui, dec, _("decoder"), dec_shown);
 }
 
 int lesson_stack_event(const SDL_Event *ev, SDL_Rect enc, SDL_Rect dec, int dec_shown)

@@ -15,12 +15,12 @@ const char *verdict_text(const input_status *st, int compact, char *dst, size_t 
     const char *sign = st->kind != INPUT_IN_GRAMMAR ? SIGN_WARN : st->agrees ? SIGN_OK : SIGN_NE;
     if (compact) { snprintf(dst, n, "%s", sign); return dst; }
     switch (st->kind) {
-    case INPUT_UNKNOWN_WORDS: snprintf(dst, n, "%s unknown words: a guess", sign); break;
-    case INPUT_OUTSIDE_GRAMMAR: snprintf(dst, n, "%s outside the grammar: may be wrong", sign); break;
-    case INPUT_NO_EOS: snprintf(dst, n, "%s no <eos>: unfinished", sign); break;
+    case INPUT_UNKNOWN_WORDS: snprintf(dst, n, _("%s unknown words: a guess"), sign); break;
+    case INPUT_OUTSIDE_GRAMMAR: snprintf(dst, n, _("%s outside the grammar: may be wrong"), sign); break;
+    case INPUT_NO_EOS: snprintf(dst, n, _("%s no <eos>: unfinished"), sign); break;
     default:
-        if (st->agrees) snprintf(dst, n, "%s = the grammar's reference", sign);
-        else snprintf(dst, n, "%s reference: %s", sign, st->reference);
+        if (st->agrees) snprintf(dst, n, _("%s = the grammar's reference"), sign);
+        else snprintf(dst, n, _("%s reference: %s"), sign, st->reference);
         break;
     }
     return dst;

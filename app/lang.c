@@ -1,0 +1,98 @@
+/* lang.c - the language the app speaks: the lesson texts (assets/lessons/<lang>/)
+ * and the user interface's message catalogue (<locale dir>/<lang>.mo, compiled
+ * at build time from assets/po/<lang>.po; see app/ui/ui_lang.c).
+ *
+ * The languages are the folders of assets/lessons ("en" is the source and
+ * needs no catalogue): a third language is its lesson folder and its .po file.
+ * The first language of a run is --lang when given, else the one remembered
+ * in the settings file (settings.c), else the system locale's (app_args.c).
+ * Ctrl+Shift+L and the language button switch to the next one at once, every
+ * text redrawn, and remember it.
+ *
+ * Must not: draw, or parse lesson texts (app.c and narration.c do).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+#ifndef TLAB_LOCALE_DIR
+#define TLAB_LOCALE_DIR "locale"
+#endif
+
+/* 1 for a usable language code: 2 to 15 of [a-zA-Z_-] (a folder name, never a path). */
+static int lang_code_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n >= APP_LANG_MAX) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' || s[i] == '-')) return 0;
+    return 1;
+}
+
+static int name_cmp(const void *x, const void *y) { return strcmp((const char *)x, (const char *)y); }
+
+int app_lang_list(const char *assets, char (*out)[APP_LANG_MAX], int max)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/lessons", assets);
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && n < max && (e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' && lang_code_ok(e->d_name)) memcpy(out[n++], e->d_name, strlen(e->d_name) + 1);
+    if (d) closedir(d);
+    if (n == 0 && max > 0) snprintf(out[n++], APP_LANG_MAX, "en");
+    qsort(out, (size_t)n, APP_LANG_MAX, name_cmp);
+    return n;
+}
+
+/* The lesson texts in lang from now on; the current one read again when one was shown. */
+static void lang_texts(app *a, const char *lang)
+{
+    snprintf(a->lang, sizeof a->lang, "%s", lang);
+    int shown = a->text_for >= 0;
+    a->text_for = -1;
+    if (shown) app_load_lesson_text(a, a->lesson);
+    a->dirty = 1;
+}
+
+int app_lang_set(app *a, const char *lang, char *err, size_t err_len)
+{
+    if (!lang_code_ok(lang)) { snprintf(err, err_len, "not a language code: '%s'", lang); return -1; }
+    if (strcmp(lang, "en") == 0) ui_lang_unload();
+    else {
+        char mo[1200], why[1400];
+        snprintf(mo, sizeof mo, "%s/%s.mo", TLAB_LOCALE_DIR, lang);
+        if (ui_lang_load(mo, why, sizeof why) != 0) { /* lesson texts may still exist: the interface stays English */
+            ui_lang_unload();
+            snprintf(err, err_len, "no interface catalogue for '%s' (%s)", lang, why);
+            lang_texts(a, lang);
+            return -1;
+        }
+    }
+    lang_texts(a, lang);
+    return 0;
+}
+
+void app_lang_first(app *a)
+{
+    char saved[APP_LANG_MAX], err[1600];
+    const char *lang = a->opt.lang ? a->opt.lang : "en";
+    if (!a->opt.lang_given && app_settings_get("lang", saved, sizeof saved) == 0 && lang_code_ok(saved)) lang = saved;
+    if (app_lang_set(a, lang, err, sizeof err) != 0) fprintf(stderr, "transformer-lab: %s\n", err);
+}
+
+void app_lang_next(app *a)
+{
+    char langs[32][APP_LANG_MAX], err[1600];
+    int n = app_lang_list(a->assets, langs, 32), k = 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(langs[i], a->lang) == 0) k = (i + 1) % n;
+    if (app_lang_set(a, langs[k], err, sizeof err) != 0) { app_toast(a, 2, "%s", err); return; }
+    if (app_settings_set("lang", a->lang, err, sizeof err) != 0)
+        app_toast(a, 2, _("Language not remembered: %s"), err);
+    else app_toast(a, 1, _("Language: %s (Ctrl+Shift+L: the next one)"), _("English"));
+}
