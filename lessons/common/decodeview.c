@@ -18,9 +18,9 @@
 
 #define DV_TEXT 192
 #define DV_TOP 10
-#define DV_LABEL_T "temperature T"
+#define DV_LABEL_T _("temperature T")
 #define DV_LABEL_K "top-k"
-#define DV_LABEL_SEED "seed"
+#define DV_LABEL_SEED _("seed")
 
 static const double temps[] = {0.5, 1.0, 1.5, 2.0, 3.0};
 static const int top_ks[] = {1, 3, 5, 10, 0};
@@ -83,7 +83,7 @@ void decodeview_refresh(decodeview *d, const lesson_ctx *ctx)
         d->has_trace = 0;
     }
     if (!d->has_trace && trace_init(&d->tr, &p->cfg) != 0) {
-        snprintf(d->err, sizeof d->err, "out of memory for the samples");
+        snprintf(d->err, sizeof d->err, _("out of memory for the samples"));
         return;
     }
     d->has_trace = 1;
@@ -150,7 +150,7 @@ static void draw_choices(const decodeview *d, const lesson_ctx *ctx, const dv_la
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, L->label_k_x, mid, t->text, UI_LEFT | UI_MIDDLE, DV_LABEL_K);
     for (int i = 0; i < N_K; i++) {
         if (top_ks[i]) snprintf(b, sizeof b, "%d", top_ks[i]);
-        else snprintf(b, sizeof b, "all");
+        else snprintf(b, sizeof b, _("all"));
         ui_button(ui, L->k_btn[i], b, i == d->ki);
     }
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, L->label_s_x, mid, t->text, UI_LEFT | UI_MIDDLE, DV_LABEL_SEED);
@@ -184,7 +184,7 @@ static void draw_dist(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r, in
     }
     const int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL), lab = ui_px(ui, 110), num = ui_px(ui, 64);
     char b[160];
-    snprintf(b, sizeof b, "step %d, after \xE2\x80\x9C%s\xE2\x80\x9D: p = softmax (grey), q sampled from (blue)", t + 1,
+    snprintf(b, sizeof b, _("step %d, after \xE2\x80\x9C%s\xE2\x80\x9D: p = softmax (grey), q sampled from (blue)"), t + 1,
              tok_vocab_word(ctx->vocab, tr->tgt_ids[t]));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, r.y, r.w, th->text, UI_LEFT, b);
     const int y0 = r.y + lh + ui_px(ui, 4), rh = (r.h - lh - ui_px(ui, 4)) / DV_TOP;
@@ -217,19 +217,19 @@ static void draw_texts(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r)
     trace_output_text(ctx->tr, ctx->vocab, greedy, sizeof greedy);
     const int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y = r.y;
-    const struct { const char *head, *text; } rows[2] = {{"greedy (argmax at every step)", greedy},
-                                                         {"beam search (beam 4, \xCE\xB1 0.6, lesson 15)", d->beam}};
+    const struct { const char *head, *text; } rows[2] = {{_("greedy (argmax at every step)"), greedy},
+                                                         {_("beam search (beam 4, \xCE\xB1 0.6, lesson 15)"), d->beam}};
     for (int i = 0; i < 2; i++, y += 2 * lh + ui_px(ui, 8)) {
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y, r.w, t->text_dim, UI_LEFT, rows[i].head);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y + lh, r.w, t->text, UI_LEFT, rows[i].text);
     }
     ui_fmt(temps[d->ti], 2, tb, sizeof tb);
-    if (top_ks[d->ki]) snprintf(b, sizeof b, "sampled, T = %s, top-k %d (orange: not greedy's)", tb, top_ks[d->ki]);
-    else snprintf(b, sizeof b, "sampled, T = %s, every word (orange: not greedy's)", tb);
+    if (top_ks[d->ki]) snprintf(b, sizeof b, _("sampled, T = %s, top-k %d (orange: not greedy's)"), tb, top_ks[d->ki]);
+    else snprintf(b, sizeof b, _("sampled, T = %s, every word (orange: not greedy's)"), tb);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y, r.w, t->text_dim, UI_LEFT, b);
     y += lh;
     for (int k = 0; k < DECODEVIEW_SAMPLES; k++, y += lh + ui_px(ui, 4)) {
-        snprintf(b, sizeof b, "seed %d: %s", d->seed + k, d->samples[k]);
+        snprintf(b, sizeof b, _("seed %d: %s"), d->seed + k, d->samples[k]);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y, r.w, strcmp(d->samples[k], greedy) ? t->warn : t->text, UI_LEFT, b);
     }
     if (d->err[0]) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y, r.w, t->error, UI_LEFT, d->err);
