@@ -594,7 +594,7 @@ static void ex_draw(const void *st, const lesson_ctx *ctx)
     ex_layout(ctx, ctx->step, &L);
     const char *const formulas[3] = {
         _("one part broken, the model re-run: your sentence and 200 held-out sentences"),
-        _("no PE: x = E[id]\xC2\xB7\xE2\x88\x9A" "d_model  \xE2\x86\x92  self-attention and FFN treat the words as a set"),
+        _("no PE: x = E[id]\xC2\xB7\u221Ad_model  \xE2\x86\x92  self-attention and FFN treat the words as a set"),
         _("a head removed: its d\xE2\x82\x96 columns of Concat(head\xE2\x82\x81..head\xE2\x82\x95) set to 0 before W_O"),
     };
     const int step = lesson_clamp(ctx->step, 0, 2);
