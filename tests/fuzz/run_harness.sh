@@ -13,9 +13,9 @@ cd "$t"   # crash-* files land here, not in the source tree
 if [ "$secs" = 0 ]; then
   n=$(find "$corpus" -type f | wc -l)
   [ "$n" -gt 0 ] || { echo "empty corpus $corpus" >&2; exit 1; }
-  "$h" -runs=0 -timeout=20 -rss_limit_mb=2560 "$corpus" 2>&1 | tail -3
+  "$h" -runs=0 -timeout=60 -rss_limit_mb=2560 "$corpus" 2>&1 | tail -3
   echo "replayed $n files"
 else
   mkdir new
-  "$h" -seed=1 -max_total_time="$secs" -timeout=20 -rss_limit_mb=2560 -max_len=4096 new "$corpus" 2>&1 | tail -3
+  "$h" -seed=1 -max_total_time="$secs" -timeout=60 -rss_limit_mb=2560 -max_len=4096 new "$corpus" 2>&1 | tail -3
 fi
