@@ -22,29 +22,53 @@ typedef struct {
     trace_nonfinite *nf;
     const char *side;  /* "encoder" or "decoder" */
     int layer;         /* -1 outside the layers */
+    const char *sub;   /* the sub-layer ("self", "norm1", ...) or NULL */
 } scan;
+
+/* 1 when x[0..n) holds no NaN or infinity. x * 0 is 0 for a finite x and NaN
+ * otherwise; eight running sums keep the loop from waiting on one addition
+ * chain (the guard runs after every forward pass, so it must stay cheap). */
+static int span_finite(const float *x, int n)
+{
+    float acc[8] = { 0 };
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) acc[j] += x[i + j] * 0.0f;
+    for (; i < n; i++) acc[0] += x[i] * 0.0f;
+    float sum = 0.0f;
+    for (int j = 0; j < 8; j++) sum += acc[j];
+    return sum == 0.0f;
+}
+
+/* Fills the report for value (r, c) of tensor `what`; its full name is built
+ * here, only once something is found. */
+static void report(scan *s, const char *what, int head, int r, int c, float value)
+{
+    trace_nonfinite *nf = s->nf;
+    nf->found = 1;
+    if (s->layer >= 0)
+        snprintf(nf->tensor, sizeof nf->tensor, "%s.layers.%d.%s%s%s", s->side, s->layer, s->sub ? s->sub : "",
+                 s->sub ? "." : "", what);
+    else snprintf(nf->tensor, sizeof nf->tensor, "%s", what);
+    nf->layer = s->layer;
+    nf->head = head;
+    nf->row = r;
+    nf->col = c;
+    nf->value = value;
+}
 
 /* Checks rows [r0, r1) of a [rows, stride] matrix, columns [0, cols); head h
  * (-1: none). Returns 1 (and fills the report) at the first non-finite value. */
 static int check_rows(scan *s, const char *what, int head, const float *m, int r0, int r1, int stride, int cols)
 {
-    if (!m) return 0;
+    if (!m || r1 <= r0) return 0;
+    if (stride == cols && span_finite(m + (size_t)r0 * (size_t)stride, (r1 - r0) * cols)) return 0;
     for (int r = r0; r < r1; r++) {
         const float *row = m + (size_t)r * (size_t)stride;
-        float acc = 0.0f;
-        for (int c = 0; c < cols; c++) acc += row[c] * 0.0f; /* NaN iff some value is NaN or infinite */
-        if (acc == 0.0f) continue;
+        if (span_finite(row, cols)) continue;
         for (int c = 0; c < cols; c++)
             if (!isfinite(row[c])) {
-                trace_nonfinite *nf = s->nf;
-                nf->found = 1;
-                if (s->layer >= 0) snprintf(nf->tensor, sizeof nf->tensor, "%s.layers.%d.%s", s->side, s->layer, what);
-                else snprintf(nf->tensor, sizeof nf->tensor, "%s", what);
-                nf->layer = s->layer;
-                nf->head = head;
-                nf->row = r;
-                nf->col = c;
-                nf->value = row[c];
+                report(s, what, head, r, c, row[c]);
                 return 1;
             }
     }
@@ -66,29 +90,26 @@ static int check_attn(scan *s, const char *name, const trace_attn *a, const mode
                       int k0, int k1, int nk)
 {
     const int H = c->n_heads, L = c->max_len, K = c->d_model / c->n_heads, D = c->d_model;
-    char w[48];
-#define ATTN_PART(part) (snprintf(w, sizeof w, "%s.%s", name, part), w)
-    return check_heads(s, ATTN_PART("q"), a->q, H, L, K, r0, r1, K) ||
-           check_heads(s, ATTN_PART("k"), a->k, H, L, K, k0, k1, K) ||
-           check_heads(s, ATTN_PART("v"), a->v, H, L, K, k0, k1, K) ||
-           check_heads(s, ATTN_PART("scores"), a->scores, H, L, L, r0, r1, nk) ||
-           check_heads(s, ATTN_PART("scaled"), a->scaled, H, L, L, r0, r1, nk) ||
-           check_heads(s, ATTN_PART("weights"), a->weights, H, L, L, r0, r1, nk) ||
-           check_heads(s, ATTN_PART("heads"), a->heads, H, L, K, r0, r1, K) ||
-           check_rows(s, ATTN_PART("concat"), -1, a->concat, r0, r1, D, D) ||
-           check_rows(s, ATTN_PART("out"), -1, a->out, r0, r1, D, D);
-#undef ATTN_PART
+    s->sub = name;
+    const int bad = check_heads(s, "q", a->q, H, L, K, r0, r1, K) || check_heads(s, "k", a->k, H, L, K, k0, k1, K) ||
+                    check_heads(s, "v", a->v, H, L, K, k0, k1, K) ||
+                    check_heads(s, "scores", a->scores, H, L, L, r0, r1, nk) ||
+                    check_heads(s, "scaled", a->scaled, H, L, L, r0, r1, nk) ||
+                    check_heads(s, "weights", a->weights, H, L, L, r0, r1, nk) ||
+                    check_heads(s, "heads", a->heads, H, L, K, r0, r1, K) ||
+                    check_rows(s, "concat", -1, a->concat, r0, r1, D, D) ||
+                    check_rows(s, "out", -1, a->out, r0, r1, D, D);
+    s->sub = NULL;
+    return bad;
 }
 
 static int check_addnorm(scan *s, const char *name, const trace_addnorm *n, int D, int r0, int r1)
 {
-    char w[48];
-#define NORM_PART(part) (snprintf(w, sizeof w, "%s.%s", name, part), w)
-    return check_rows(s, NORM_PART("sum"), -1, n->sum, r0, r1, D, D) ||
-           check_rows(s, NORM_PART("mean"), -1, n->mean, r0, r1, 1, 1) ||
-           check_rows(s, NORM_PART("std"), -1, n->std, r0, r1, 1, 1) ||
-           check_rows(s, NORM_PART("out"), -1, n->out, r0, r1, D, D);
-#undef NORM_PART
+    s->sub = name;
+    const int bad = check_rows(s, "sum", -1, n->sum, r0, r1, D, D) || check_rows(s, "mean", -1, n->mean, r0, r1, 1, 1) ||
+                    check_rows(s, "std", -1, n->std, r0, r1, 1, 1) || check_rows(s, "out", -1, n->out, r0, r1, D, D);
+    s->sub = NULL;
+    return bad;
 }
 
 static int check_ffn(scan *s, const trace_ffn *f, int D, int F, int r0, int r1)
@@ -153,7 +174,7 @@ int trace_check_finite(trace *t)
     memset(nf, 0, sizeof *nf);
     nf->layer = nf->head = nf->row = nf->col = -1;
     if (!t->block || t->batch != 1) return 0;
-    scan s = { nf, "encoder", -1 };
+    scan s = { nf, "encoder", -1, NULL };
     if (check_encoder(&s, t)) return 1;
     for (int r = 0; r < t->n_tgt; r++)
         if (check_decoder_row(&s, t, r)) return 1;
