@@ -6,7 +6,6 @@
  * experiment_eval_new.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "beam.h"
 #include "eval.h"
 #include "experiment.h"
+#include "bg_worker.h"
 
 typedef struct {
     trace_opts opts;      /* the key: max_steps always 0 */
@@ -35,10 +35,7 @@ struct experiment_eval {
     int n;
     trace tr;             /* worker-owned */
     double *lp;           /* [V] worker-owned log-probabilities */
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int quit;
+    bg_worker w;          /* the thread, its lock (guards what follows) and condition */
     slot slots[EXPERIMENT_MAX];
     int n_slots;
     long next_order, first_order;
@@ -113,11 +110,11 @@ static int run_sentence(experiment_eval *e, const pair_ids *pr, const trace_opts
 static void *worker_main(void *arg)
 {
     experiment_eval *e = arg;
-    pthread_mutex_lock(&e->mu);
+    pthread_mutex_lock(&e->w.mu);
     for (;;) {
         slot *s = NULL;
-        while (!e->quit && !(s = next_slot(e))) pthread_cond_wait(&e->cv, &e->mu);
-        if (e->quit) break;
+        while (!e->w.quit && !(s = next_slot(e))) pthread_cond_wait(&e->w.cv, &e->w.mu);
+        if (e->w.quit) break;
         if (s->score.state == EXPERIMENT_QUEUED) {
             s->score.state = EXPERIMENT_RUNNING;
             s->score.n_done = s->score.n_exact = 0;
@@ -126,12 +123,12 @@ static void *worker_main(void *arg)
         }
         const trace_opts opts = s->opts;
         const int i = s->score.n_done;
-        pthread_mutex_unlock(&e->mu);
+        pthread_mutex_unlock(&e->w.mu);
         int exact = 0, tokens = 0;
         double loss = 0.0;
         char err[160] = "";
         const int rc = run_sentence(e, &e->pairs[i], &opts, &exact, &loss, &tokens, err, sizeof err);
-        pthread_mutex_lock(&e->mu); /* s stays valid: slots are never moved or removed */
+        pthread_mutex_lock(&e->w.mu); /* s stays valid: slots are never moved or removed */
         if (rc != 0) {
             s->score.state = EXPERIMENT_FAILED;
             snprintf(s->score.error, sizeof s->score.error, "%s", err);
@@ -144,7 +141,7 @@ static void *worker_main(void *arg)
         s->score.loss = s->tokens ? s->loss_sum / (double)s->tokens : 0.0;
         if (s->score.n_done >= e->n) s->score.state = EXPERIMENT_DONE;
     }
-    pthread_mutex_unlock(&e->mu);
+    pthread_mutex_unlock(&e->w.mu);
     return NULL;
 }
 
@@ -179,6 +176,16 @@ static int convert_set(experiment_eval *e, const tok_vocab *vocab, const corpus_
     return 0;
 }
 
+/* Frees e and what it holds; its thread has stopped or never started. */
+static void release(experiment_eval *e)
+{
+    free(e->pairs);
+    free(e->lp);
+    trace_free(&e->tr);
+    model_params_free(&e->p);
+    free(e);
+}
+
 experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *vocab, const corpus_set *set, char *err,
                                      size_t err_len)
 {
@@ -197,18 +204,12 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
     ok = ok && (e->lp = malloc((size_t)p->cfg.vocab_size * sizeof(double))) != NULL;
     if (!ok) fail(err, err_len, "experiments: out of memory for a copy of the model");
     ok = ok && convert_set(e, vocab, set, err, err_len) == 0;
-    if (ok && (pthread_mutex_init(&e->mu, NULL) != 0 || pthread_cond_init(&e->cv, NULL) != 0 ||
-               pthread_create(&e->thread, NULL, worker_main, e) != 0)) {
+    if (ok && bg_worker_start(&e->w, worker_main, e) != 0) {
         ok = 0;
         fail(err, err_len, "experiments: could not start the worker thread");
     }
     if (!ok) {
-        /* the thread never started: free what was made */
-        free(e->pairs);
-        free(e->lp);
-        trace_free(&e->tr);
-        model_params_free(&e->p);
-        free(e);
+        release(e); /* the thread never started */
         return NULL;
     }
     return e;
@@ -217,18 +218,8 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
 void experiment_eval_free(experiment_eval *e)
 {
     if (!e) return;
-    pthread_mutex_lock(&e->mu);
-    e->quit = 1;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
-    pthread_join(e->thread, NULL);
-    pthread_cond_destroy(&e->cv);
-    pthread_mutex_destroy(&e->mu);
-    free(e->pairs);
-    free(e->lp);
-    trace_free(&e->tr);
-    model_params_free(&e->p);
-    free(e);
+    bg_worker_stop(&e->w);
+    release(e);
 }
 
 int experiment_eval_want(experiment_eval *e, const trace_opts *opts, int urgent)
@@ -236,7 +227,7 @@ int experiment_eval_want(experiment_eval *e, const trace_opts *opts, int urgent)
     if (!e) return -1;
     const trace_opts key = key_of(opts);
     if (trace_opts_check(&key, &e->p.cfg, NULL, 0) != 0) return -1;
-    pthread_mutex_lock(&e->mu);
+    pthread_mutex_lock(&e->w.mu);
     slot *s = find(e, &key);
     int rc = 0;
     if (!s && e->n_slots < EXPERIMENT_MAX) {
@@ -246,13 +237,13 @@ int experiment_eval_want(experiment_eval *e, const trace_opts *opts, int urgent)
         s->score.state = EXPERIMENT_QUEUED;
         s->score.n = e->n;
         s->order = e->next_order++;
-        pthread_cond_broadcast(&e->cv);
+        pthread_cond_broadcast(&e->w.cv);
     } else if (!s) {
         rc = -1;
     }
     /* urgent: ahead of everything queued (a running experiment finishes its sentence first) */
     if (s && urgent && s->score.state == EXPERIMENT_QUEUED) s->order = --e->first_order;
-    pthread_mutex_unlock(&e->mu);
+    pthread_mutex_unlock(&e->w.mu);
     return rc;
 }
 
@@ -262,20 +253,20 @@ experiment_score experiment_eval_get(experiment_eval *e, const trace_opts *opts)
     memset(&r, 0, sizeof r);
     if (!e) return r;
     const trace_opts key = key_of(opts);
-    pthread_mutex_lock(&e->mu);
+    pthread_mutex_lock(&e->w.mu);
     const slot *s = find(e, &key);
     if (s) r = s->score;
-    pthread_mutex_unlock(&e->mu);
+    pthread_mutex_unlock(&e->w.mu);
     return r;
 }
 
 int experiment_eval_pending(experiment_eval *e)
 {
     if (!e) return 0;
-    pthread_mutex_lock(&e->mu);
+    pthread_mutex_lock(&e->w.mu);
     int n = 0;
     for (int i = 0; i < e->n_slots; i++)
         n += e->slots[i].score.state == EXPERIMENT_QUEUED || e->slots[i].score.state == EXPERIMENT_RUNNING;
-    pthread_mutex_unlock(&e->mu);
+    pthread_mutex_unlock(&e->w.mu);
     return n;
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +15,13 @@
 
 #include "train_data.h"
 #include "train_run.h"
+#include "bg_worker.h"
 
 struct train_run {
     train_run_options o;
     model_config cfg;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int quit, busy, waiters, inject_nan;
+    bg_worker w;                  /* the thread, its lock (guards what follows) and condition */
+    int busy, waiters, inject_nan;
     train_run_info info;          /* published */
     train_history hist;           /* published */
     train_data data;              /* worker-owned once loaded */
@@ -66,20 +64,20 @@ train_run_options train_run_options_default(void)
 static void changed(train_run *r)
 {
     r->info.version++;
-    pthread_cond_broadcast(&r->cv);
+    pthread_cond_broadcast(&r->w.cv);
 }
 
 /* Waits (lock held) until the worker is between pieces of work and keeps it there. */
 static void hold_worker(train_run *r)
 {
     r->waiters++;
-    while (r->busy) pthread_cond_wait(&r->cv, &r->mu);
+    while (r->busy) pthread_cond_wait(&r->w.cv, &r->w.mu);
 }
 
 static void release_worker(train_run *r)
 {
     r->waiters--;
-    pthread_cond_broadcast(&r->cv);
+    pthread_cond_broadcast(&r->w.cv);
 }
 
 /* ---- Work done outside the lock ---- */
@@ -174,7 +172,7 @@ static void worker_prepare(train_run *r)
 {
     char msg[200] = "";
     r->busy = 1;
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     train_state *st = NULL;
     int rc = prepare(r, &st, msg, sizeof msg);
     step_result res = {0};
@@ -182,7 +180,7 @@ static void worker_prepare(train_run *r)
         r->st = st;
         evaluate(r, &res);
     }
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     r->busy = 0;
     if (rc != 0) {
         train_state_free(st);
@@ -218,17 +216,17 @@ static int throttle(train_run *r)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
     }
-    pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+    pthread_cond_timedwait(&r->w.cv, &r->w.mu, &ts);
     return 1;
 }
 
 static void *worker_main(void *arg)
 {
     train_run *r = arg;
-    pthread_mutex_lock(&r->mu);
-    while (!r->quit) {
+    pthread_mutex_lock(&r->w.mu);
+    while (!r->w.quit) {
         if (r->waiters > 0) {
-            pthread_cond_wait(&r->cv, &r->mu);
+            pthread_cond_wait(&r->w.cv, &r->w.mu);
             continue;
         }
         if (r->info.status == TRAIN_RUN_PREPARING) {
@@ -236,22 +234,22 @@ static void *worker_main(void *arg)
             continue;
         }
         if (r->info.status != TRAIN_RUN_RUNNING || !r->st) {
-            pthread_cond_wait(&r->cv, &r->mu);
+            pthread_cond_wait(&r->w.cv, &r->w.mu);
             continue;
         }
         if (throttle(r)) continue;
         const int nan = r->inject_nan;
         r->inject_nan = 0;
         r->busy = 1;
-        pthread_mutex_unlock(&r->mu);
+        pthread_mutex_unlock(&r->w.mu);
         step_result res = {0};
         one_step(r, nan, &res);
-        pthread_mutex_lock(&r->mu);
+        pthread_mutex_lock(&r->w.mu);
         r->busy = 0;
         publish_step(r, &res);
         changed(r);
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return NULL;
 }
 
@@ -279,12 +277,8 @@ train_run *train_run_create(const train_run_options *o, char *err, size_t err_le
         free(r);
         return NULL;
     }
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, NULL);
-    if (pthread_create(&r->thread, NULL, worker_main, r) != 0) {
+    if (bg_worker_start(&r->w, worker_main, r) != 0) {
         if (err && err_len) snprintf(err, err_len, "cannot start the training thread: %s", strerror(errno));
-        pthread_mutex_destroy(&r->mu);
-        pthread_cond_destroy(&r->cv);
         train_history_free(&r->hist);
         free(r);
         return NULL;
@@ -295,13 +289,7 @@ train_run *train_run_create(const train_run_options *o, char *err, size_t err_le
 void train_run_free(train_run *r)
 {
     if (!r) return;
-    pthread_mutex_lock(&r->mu);
-    r->quit = 1;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-    pthread_join(r->thread, NULL);
-    pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->cv);
+    bg_worker_stop(&r->w);
     train_state_free(r->st);
     train_data_free(&r->data);
     train_history_free(&r->hist);
@@ -342,7 +330,7 @@ static void drop_state(train_run *r)
 int train_run_start(train_run *r)
 {
     int rc = 0;
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     hold_worker(r);
     drop_state(r);
     if (fresh_history(r, r->info.message, sizeof r->info.message) != 0) {
@@ -354,36 +342,36 @@ int train_run_start(train_run *r)
     }
     release_worker(r);
     changed(r);
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return rc;
 }
 
 void train_run_pause(train_run *r)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     if (r->info.status == TRAIN_RUN_RUNNING) {
         r->info.status = TRAIN_RUN_PAUSED;
         snprintf(r->info.message, sizeof r->info.message, "paused at step %ld", r->info.step);
         changed(r);
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }
 
 void train_run_resume(train_run *r)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     if (r->info.status == TRAIN_RUN_PAUSED && r->st) {
         r->info.status = TRAIN_RUN_RUNNING;
         snprintf(r->info.message, sizeof r->info.message, "training");
         r->t_next = now_s();
         changed(r);
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }
 
 void train_run_reset(train_run *r)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     hold_worker(r);
     drop_state(r);
     train_history_clear(&r->hist, r->o.snap_every); /* keeps its memory: a reset allocates nothing */
@@ -391,16 +379,16 @@ void train_run_reset(train_run *r)
     snprintf(r->info.message, sizeof r->info.message, "reset: random weights, nothing trained");
     release_worker(r);
     changed(r);
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }
 
 void train_run_set_speed(train_run *r, double steps_per_s)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     r->info.speed = steps_per_s > 0.0 && isfinite(steps_per_s) ? steps_per_s : 0.0;
     r->t_next = now_s();
     changed(r);
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }
 
 int train_run_load_history(train_run *r, const char *path, char *err, size_t err_len)
@@ -413,7 +401,7 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
         if (err && err_len) snprintf(err, err_len, "%s was recorded for another model", path);
         return -1;
     }
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     hold_worker(r);
     drop_state(r);
     train_history_free(&r->hist);
@@ -434,41 +422,41 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
     snprintf(r->info.message, sizeof r->info.message, "recorded history: %ld steps", r->info.step);
     release_worker(r);
     changed(r);
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return 0;
 }
 
 int train_run_save_history(train_run *r, const char *path, char *err, size_t err_len)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     const int rc = train_history_save(&r->hist, path, 1, err, err_len); /* the worker changes it only under the lock */
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return rc;
 }
 
 void train_run_get_info(train_run *r, train_run_info *out)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     *out = r->info;
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }
 
 int train_run_history_copy(train_run *r, train_history *dst, long *version)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     int rc = 0;
     if (*version != r->info.version || !dst->points) {
         rc = train_history_copy_meta(dst, &r->hist) == 0 ? 1 : -1;
         if (rc == 1) *version = r->info.version;
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return rc;
 }
 
 long train_run_copy_weights(train_run *r, int snapshot, model_params *dst)
 {
     long step = -1;
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     if (dst->n_floats == r->hist.n_floats) {
         if (snapshot < 0) {
             hold_worker(r);
@@ -482,14 +470,14 @@ long train_run_copy_weights(train_run *r, int snapshot, model_params *dst)
             step = r->hist.snaps[snapshot].step;
         }
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return step;
 }
 
 train_run_status train_run_wait(train_run *r, long step, double timeout_s)
 {
     const double end = now_s() + timeout_s;
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     while ((r->info.status == TRAIN_RUN_RUNNING || r->info.status == TRAIN_RUN_PREPARING) && r->info.step < step) {
         const double left = end - now_s();
         if (left <= 0) break;
@@ -501,16 +489,16 @@ train_run_status train_run_wait(train_run *r, long step, double timeout_s)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
-        pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+        pthread_cond_timedwait(&r->w.cv, &r->w.mu, &ts);
     }
     const train_run_status s = r->info.status;
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
     return s;
 }
 
 void train_run_inject_nan(train_run *r)
 {
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->w.mu);
     r->inject_nan = 1;
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->w.mu);
 }

@@ -1,0 +1,37 @@
+/* bg_worker.c - the background thread of bg_worker.h: start (lock, condition,
+ * thread) and stop (quit, wake, join, destroy). Must not print or exit.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bg_worker.h"
+
+int bg_worker_start(bg_worker *w, void *(*fn)(void *), void *arg)
+{
+    memset(w, 0, sizeof *w);
+    int rc = pthread_mutex_init(&w->mu, NULL);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    rc = pthread_cond_init(&w->cv, NULL);
+    if (rc == 0) {
+        rc = pthread_create(&w->thread, NULL, fn, arg);
+        if (rc == 0) return 0;
+        pthread_cond_destroy(&w->cv);
+    }
+    pthread_mutex_destroy(&w->mu);
+    errno = rc;
+    return -1;
+}
+
+void bg_worker_stop(bg_worker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->quit = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+}
