@@ -65,19 +65,28 @@ static const exp_row rows[] = {
 static const int head_subs[3] = {TRACE_SUB_ENC_SELF, TRACE_SUB_DEC_SELF, TRACE_SUB_DEC_CROSS};
 static const char *const head_sub_names[3] = {N_("enc self"), N_("dec self"), N_("cross")};
 
+/* What the lesson computes from the trace and the model, kept behind a pointer: draw, busy and dump
+ * (which see the state read-only) fill it when it is stale, so a trace change costs nothing until
+ * lesson 17 is drawn or exported (typing with another lesson shown never translates 16 times). */
 typedef struct {
-    corpus_set set;                 /* the held-out test sentences */
     experiment_eval *ev;            /* scores on set, for ev_params */
     const model_params *ev_params;  /* the model ev copied (pointer and a fingerprint of its weights) */
     double ev_print;
     char ev_err[200];
     whatif *wi;                     /* your sentence under one experiment at a time */
     whatif *pe[4];                  /* A, B without PE; A, B intact */
-    int layer;                      /* step 1's layer, 0-based */
+    int stale;                      /* 1: text, pick_text and pe[] are not for the current trace, layer, pick */
+    int refreshes;                  /* how often they were computed (dump "refreshes": a test counts them) */
     char text[N_ROWS][EXP_TEXT];    /* your sentence under each row at `layer` */
-    int pick_sub, pick_layer, pick_head; /* step 3's head (pick_sub 0: the most important one) */
     char pick_text[EXP_TEXT];
     char err[256];
+} exp_cache;
+
+typedef struct {
+    corpus_set set;                 /* the held-out test sentences */
+    exp_cache *c;                   /* computed on demand (see exp_cache) */
+    int layer;                      /* step 1's layer, 0-based */
+    int pick_sub, pick_layer, pick_head; /* step 3's head (pick_sub 0: the most important one) */
 } exp_state;
 
 typedef struct {
@@ -128,84 +137,101 @@ static double weights_print(const model_params *p)
  * when the lesson is first shown, not in every run of the app; the evaluator is a cache, not lesson state. */
 static void queue_shown(const exp_state *s, const model_config *c)
 {
-    if (!s->ev) return;
+    if (!s->c->ev) return;
     for (int r = 0; r < N_ROWS; r++) {
         trace_opts o = row_opts(c, r, s->layer);
-        experiment_eval_want(s->ev, &o, 0);
+        experiment_eval_want(s->c->ev, &o, 0);
     }
     for (int k = 0; k < 3; k++)
         for (int l = 0; l < n_layers_of(c, head_subs[k]); l++)
             for (int h = 0; h < c->n_heads; h++) {
                 trace_opts o = head_opts(head_subs[k], l, h);
-                experiment_eval_want(s->ev, &o, 0);
+                experiment_eval_want(s->c->ev, &o, 0);
             }
 }
 
 /* (Re)makes the evaluator when the model changed. */
-static void ensure_eval(exp_state *s, const lesson_ctx *ctx)
+static void ensure_eval(const exp_state *s, const lesson_ctx *ctx)
 {
     const model_params *p = ctx->params;
     if (!p || !p->memory) return;
     const double fp = weights_print(p);
-    if (s->ev && s->ev_params == p && s->ev_print == fp) return;
-    experiment_eval_free(s->ev);
-    s->ev = experiment_eval_new(p, ctx->vocab, &s->set, s->ev_err, sizeof s->ev_err);
-    s->ev_params = p;
-    s->ev_print = fp;
-    if (s->ev) s->ev_err[0] = 0;
+    if (s->c->ev && s->c->ev_params == p && s->c->ev_print == fp) return;
+    experiment_eval_free(s->c->ev);
+    s->c->ev = experiment_eval_new(p, ctx->vocab, &s->set, s->c->ev_err, sizeof s->c->ev_err);
+    s->c->ev_params = p;
+    s->c->ev_print = fp;
+    if (s->c->ev) s->c->ev_err[0] = 0;
 }
 
 /* Your sentence translated under step 1's rows at s->layer, and under step 3's picked head. */
-static void refresh_texts(exp_state *s, const lesson_ctx *ctx)
+static void refresh_texts(const exp_state *s, const lesson_ctx *ctx)
 {
+    s->c->refreshes++;
     const char *sent = ctx->tr->sentence ? ctx->tr->sentence : "";
-    s->err[0] = 0;
+    s->c->err[0] = 0;
     for (int r = 0; r < N_ROWS; r++) {
         trace_opts o = row_opts(&ctx->params->cfg, r, s->layer);
-        const trace *t = whatif_translate(s->wi, ctx->params, ctx->vocab, sent, &o, s->err, sizeof s->err);
-        s->text[r][0] = 0;
-        if (t) trace_output_text(t, ctx->vocab, s->text[r], sizeof s->text[r]);
+        const trace *t = whatif_translate(s->c->wi, ctx->params, ctx->vocab, sent, &o, s->c->err, sizeof s->c->err);
+        s->c->text[r][0] = 0;
+        if (t) trace_output_text(t, ctx->vocab, s->c->text[r], sizeof s->c->text[r]);
     }
-    s->pick_text[0] = 0;
+    s->c->pick_text[0] = 0;
     if (s->pick_sub) {
         trace_opts o = head_opts(s->pick_sub, s->pick_layer, s->pick_head);
-        const trace *t = whatif_translate(s->wi, ctx->params, ctx->vocab, sent, &o, s->err, sizeof s->err);
-        if (t) trace_output_text(t, ctx->vocab, s->pick_text, sizeof s->pick_text);
+        const trace *t = whatif_translate(s->c->wi, ctx->params, ctx->vocab, sent, &o, s->c->err, sizeof s->c->err);
+        if (t) trace_output_text(t, ctx->vocab, s->c->pick_text, sizeof s->c->pick_text);
     }
     const trace_opts none = {.no_pe = TRACE_PE_ENC};
     for (int k = 0; k < 4; k++)
-        whatif_translate(s->pe[k], ctx->params, ctx->vocab, k % 2 ? EXP_SENT_B : EXP_SENT_A, k < 2 ? &none : NULL,
-                         s->err, sizeof s->err);
+        whatif_translate(s->c->pe[k], ctx->params, ctx->vocab, k % 2 ? EXP_SENT_B : EXP_SENT_A, k < 2 ? &none : NULL,
+                         s->c->err, sizeof s->c->err);
+}
+
+/* Brings the cache up to date with the trace, the model and the lesson's choices (draw, busy, dump). */
+static void ensure_fresh(const exp_state *s, const lesson_ctx *ctx)
+{
+    if (!s || !s->c || !ctx->params) return;
+    ensure_eval(s, ctx);
+    if (!s->c->stale) return;
+    refresh_texts(s, ctx);
+    s->c->stale = 0;
 }
 
 static int ex_init(void *st, const lesson_ctx *ctx)
 {
     exp_state *s = st;
     char err[200];
+    if (!(s->c = calloc(1, sizeof *s->c))) return -1;
+    s->c->stale = 1;
     if (corpus_generate(&s->set, CORPUS_TEST, EXP_HELD_OUT, 1, err, sizeof err) != 0) return -1;
     const model_config *c = ctx && ctx->params ? &ctx->params->cfg : NULL;
-    s->wi = whatif_new(c);
-    for (int k = 0; k < 4; k++) s->pe[k] = whatif_new(c);
+    s->c->wi = whatif_new(c);
+    for (int k = 0; k < 4; k++) s->c->pe[k] = whatif_new(c);
     for (int k = 0; k < 4; k++)
-        if (!s->pe[k]) return -1;
-    return s->wi ? 0 : -1;
+        if (!s->c->pe[k]) return -1;
+    return s->c->wi ? 0 : -1;
 }
 
 static void ex_free(void *st)
 {
     exp_state *s = st;
-    experiment_eval_free(s->ev);
-    whatif_free(s->wi);
-    for (int k = 0; k < 4; k++) whatif_free(s->pe[k]);
+    if (s->c) {
+        experiment_eval_free(s->c->ev);
+        whatif_free(s->c->wi);
+        for (int k = 0; k < 4; k++) whatif_free(s->c->pe[k]);
+    }
+    free(s->c);
     corpus_set_free(&s->set);
 }
 
+/* A new trace (an edit, another model): only marks the translations stale; they are made when the lesson
+ * is drawn, exported or dumped. */
 static void ex_changed(void *st, const lesson_ctx *ctx)
 {
     exp_state *s = st;
-    if (!s || !ctx->params) return;
-    ensure_eval(s, ctx);
-    refresh_texts(s, ctx);
+    (void)ctx;
+    if (s && s->c) s->c->stale = 1;
 }
 
 /* ---------- layout ---------- */
@@ -248,22 +274,22 @@ static void draw_status(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r)
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     char b[320];
-    const int pending = experiment_eval_pending(s->ev);
-    if (!s->ev)
-        snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->ev_err[0] ? s->ev_err : _("no model"));
+    const int pending = experiment_eval_pending(s->c->ev);
+    if (!s->c->ev)
+        snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->c->ev_err[0] ? s->c->ev_err : _("no model"));
     else if (pending)
         snprintf(b, sizeof b, _("Scoring in the background: %d experiments still to run on %d held-out test sentences "
                  "(the numbers fill in)"), pending, s->set.n);
     else
         snprintf(b, sizeof b, _("Every experiment scored on the same %d held-out test sentences (never seen in training)"),
                  s->set.n);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y, r.w, !s->ev ? t->warn : t->text_dim, UI_LEFT, b);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y, r.w, !s->c->ev ? t->warn : t->text_dim, UI_LEFT, b);
 }
 
 /* The score of one experiment as "187/200" (or "… 45/200" while it runs) and its loss, "" when unknown. */
 static experiment_score score_of(const exp_state *s, const trace_opts *o, char *ex, size_t ne, char *loss, size_t nl)
 {
-    experiment_score sc = experiment_eval_get(s->ev, o);
+    experiment_score sc = experiment_eval_get(s->c->ev, o);
     ex[0] = loss[0] = 0;
     if (sc.state == EXPERIMENT_FAILED) snprintf(ex, ne, _("failed: %s"), sc.error);
     else if (sc.state == EXPERIMENT_DONE) snprintf(ex, ne, "%d/%d", sc.n_exact, sc.n);
@@ -324,13 +350,13 @@ static void draw_row(const exp_state *s, const lesson_ctx *ctx, int r, SDL_Rect 
     if (r == 0) ui_fill(ui, row, t->panel_alt);
     ui_text_fit(ui, r == 0 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, col[0], mid, col[1] - col[0] - ui_px(ui, 8), t->text,
                 UI_LEFT | UI_MIDDLE, name);
-    const int same = strcmp(s->text[r], s->text[0]) == 0;
+    const int same = strcmp(s->c->text[r], s->c->text[0]) == 0;
     char shown[EXP_TEXT + 48];
-    fit_words(ui, s->text[r][0] ? s->text[r] : _("(nothing)"), col[2] - col[1] - ui_px(ui, 8), shown, sizeof shown);
+    fit_words(ui, s->c->text[r][0] ? s->c->text[r] : _("(nothing)"), col[2] - col[1] - ui_px(ui, 8), shown, sizeof shown);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, col[1], mid, col[2] - col[1] - ui_px(ui, 8), same ? t->text : t->warn,
                 UI_LEFT | UI_MIDDLE, shown);
     if (!same && ui_mouse_in(ui, (SDL_Rect){col[1], row.y, col[2] - col[1], row.h}))
-        ui_hover_text(ui, row, _("differs from the intact model's \xE2\x80\x9C%s\xE2\x80\x9D"), s->text[0]);
+        ui_hover_text(ui, row, _("differs from the intact model's \xE2\x80\x9C%s\xE2\x80\x9D"), s->c->text[0]);
     experiment_score sc = score_of(s, &o, ex, sizeof ex, loss, sizeof loss);
     const SDL_Rect bar = {col[2], row.y + row.h / 5, col[3] - col[2] - ui_px(ui, 12), row.h - 2 * (row.h / 5)};
     ui_fill(ui, bar, t->panel);
@@ -436,9 +462,9 @@ static void draw_no_pe(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     ui_ctx *ui = ctx->ui;
     const trace *t[4];
     for (int k = 0; k < 4; k++)
-        if (!(t[k] = whatif_trace(s->pe[k]))) {
+        if (!(t[k] = whatif_trace(s->c->pe[k]))) {
             ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L->pe_top.x, L->pe_top.y, L->pe_top.w, ui->theme->error, UI_LEFT,
-                        s->err[0] ? s->err : _("the runs without positional encoding are not there"));
+                        s->c->err[0] ? s->c->err : _("the runs without positional encoding are not there"));
             return;
         }
     draw_pair(ctx, t[0], t[1], L->pe_top, _("no positional encoding in the encoder"));
@@ -489,7 +515,7 @@ static int shown_head(const exp_state *s, const model_config *c, int *sub, int *
     for (int r = 0; r < nr; r++)
         for (int h = 0; h < c->n_heads; h++) {
             const trace_opts o = head_opts(head_subs[kind[r]], lay[r], h);
-            const experiment_score sc = experiment_eval_get(s->ev, &o);
+            const experiment_score sc = experiment_eval_get(s->c->ev, &o);
             if (sc.state == EXPERIMENT_DONE && sc.loss > worst) {
                 worst = sc.loss;
                 *sub = head_subs[kind[r]];
@@ -510,12 +536,12 @@ static void draw_head_map(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r,
     int kind[64], lay[64], ps = 0, pl = 0, ph = 0;
     const int nr = head_rows(c, kind, lay, 64), H = c->n_heads, lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     const int have_pick = shown_head(s, c, &ps, &pl, &ph);
-    const experiment_score base = experiment_eval_get(s->ev, NULL);
+    const experiment_score base = experiment_eval_get(s->c->ev, NULL);
     double worst = 0.0; /* the largest loss increase: the top of the colour range */
     for (int row = 0; row < nr; row++)
         for (int h = 0; h < H; h++) {
             const trace_opts o = head_opts(head_subs[kind[row]], lay[row], h);
-            const experiment_score sc = experiment_eval_get(s->ev, &o);
+            const experiment_score sc = experiment_eval_get(s->c->ev, &o);
             if (sc.state == EXPERIMENT_DONE) worst = fmax(worst, sc.loss - base.loss);
         }
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, r.y, r.w, t->text, UI_LEFT,
@@ -535,7 +561,7 @@ static void draw_head_map(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r,
         for (int h = 0; h < H; h++) {
             const SDL_Rect cell = head_cell(ctx, r, nr, H, row, h);
             const trace_opts o = head_opts(head_subs[kind[row]], lay[row], h);
-            const experiment_score sc = experiment_eval_get(s->ev, &o);
+            const experiment_score sc = experiment_eval_get(s->c->ev, &o);
             if (sc.state != EXPERIMENT_DONE || base.state != EXPERIMENT_DONE) {
                 ui_hatch(ui, cell, t->panel, t->panel_alt);
                 continue;
@@ -577,7 +603,7 @@ static void draw_heads(const exp_state *s, const lesson_ctx *ctx, const exp_layo
                                                                               : "cross-attention";
     if (s->pick_sub)
         snprintf(b, sizeof b, _("Your sentence without %s layer %d head %d: \xE2\x80\x9C%s\xE2\x80\x9D   (intact: "
-                 "\xE2\x80\x9C%s\xE2\x80\x9D)"), kind, pl + 1, ph + 1, s->pick_text, s->text[0]);
+                 "\xE2\x80\x9C%s\xE2\x80\x9D)"), kind, pl + 1, ph + 1, s->c->pick_text, s->c->text[0]);
     else
         snprintf(b, sizeof b, _("The head the model needs most: %s layer %d head %d (framed). Click any head to translate "
                  "your sentence without it."), kind, pl + 1, ph + 1);
@@ -598,6 +624,7 @@ static void ex_draw(const void *st, const lesson_ctx *ctx)
         _("a head removed: its d\xE2\x82\x96 columns of Concat(head\xE2\x82\x81..head\xE2\x82\x95) set to 0 before W_O"),
     };
     const int step = lesson_clamp(ctx->step, 0, 2);
+    ensure_fresh(s, ctx);
     queue_shown(s, &ctx->params->cfg);
     ui_formula(ctx->ui, UI_SIZE_BODY, L.formula.x, L.formula.y, ctx->ui->theme->accent, UI_LEFT, formulas[step]);
     draw_status(s, ctx, L.status);
@@ -651,7 +678,7 @@ static int ex_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     } else if (ctx->step != 2 || !click_head(s, ctx, &L, x, y)) {
         return 0;
     }
-    refresh_texts(s, ctx);
+    s->c->stale = 1;
     return 1;
 }
 
@@ -659,8 +686,9 @@ static int ex_busy(const void *st, const lesson_ctx *ctx)
 {
     const exp_state *s = st;
     if (!s || !ctx->params) return 0;
+    ensure_fresh(s, ctx);
     queue_shown(s, &ctx->params->cfg);
-    return experiment_eval_pending(s->ev) > 0;
+    return experiment_eval_pending(s->c->ev) > 0;
 }
 
 /* Compact (the app's dump gives a lesson 4 KB): rows [state, n_done, n_exact, loss, text], heads
@@ -669,21 +697,22 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const exp_state *s = st;
     if (!s || !ctx->params) return 0;
+    ensure_fresh(s, ctx);
     const model_config *c = &ctx->params->cfg;
     exp_layout L;
     ex_layout(ctx, 0, &L);
     lesson_json j = {dst, n, 0};
-    lesson_json_put(&j, "{\"layer\": %d, \"pending\": %d, \"held_out\": %d, ", s->layer, experiment_eval_pending(s->ev),
-                    s->set.n);
+    lesson_json_put(&j, "{\"layer\": %d, \"refreshes\": %d, \"pending\": %d, \"held_out\": %d, ", s->layer,
+                    s->c->refreshes, experiment_eval_pending(s->c->ev), s->set.n);
     lesson_json_rect(&j, "lay_next", L.lay_next);
     lesson_json_put(&j, ", ");
     lesson_json_rect(&j, "link_mask", L.link_mask);
     lesson_json_put(&j, ", \"rows\": [");
     for (int r = 0; r < N_ROWS; r++) {
         const trace_opts o = row_opts(c, r, s->layer);
-        const experiment_score sc = experiment_eval_get(s->ev, &o);
+        const experiment_score sc = experiment_eval_get(s->c->ev, &o);
         lesson_json_put(&j, "%s[%d, %d, %d, %.4f, \"%s\"]", r ? ", " : "", (int)sc.state, sc.n_done, sc.n_exact, sc.loss,
-                        s->text[r]);
+                        s->c->text[r]);
     }
     lesson_json_put(&j, "], \"heads\": [");
     int kind[64], lay[64];
@@ -691,19 +720,19 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     for (int row = 0; row < nr; row++)
         for (int h = 0; h < c->n_heads; h++) {
             const trace_opts o = head_opts(head_subs[kind[row]], lay[row], h);
-            const experiment_score sc = experiment_eval_get(s->ev, &o);
+            const experiment_score sc = experiment_eval_get(s->c->ev, &o);
             lesson_json_put(&j, "%s[%d, %d, %d, %d, %d, %.4f]", row || h ? ", " : "", head_subs[kind[row]], lay[row], h,
                             (int)sc.state, sc.n_exact, sc.loss);
         }
     lesson_json_put(&j, "], \"no_pe\": [");
     for (int k = 0; k < 4; k++) {
-        const trace *t = whatif_trace(s->pe[k]);
+        const trace *t = whatif_trace(s->c->pe[k]);
         char out[EXP_TEXT] = "";
         if (t) trace_output_text(t, ctx->vocab, out, sizeof out);
         lesson_json_put(&j, "%s\"%s\"", k ? ", " : "", out);
     }
     lesson_json_put(&j, "], \"pick\": [%d, %d, %d], \"pick_text\": \"%s\"}", s->pick_sub, s->pick_layer, s->pick_head,
-                    s->pick_text);
+                    s->c->pick_text);
     return lesson_json_end(&j);
 }
 
