@@ -14,6 +14,11 @@
 #include "eval.h"
 #include "experiment.h"
 #include "bg_worker.h"
+#include "train.h"
+
+/* Sentences per batched forward, and between two looks at the queue (a new urgent experiment waits for
+ * one batch at most). The sentences go in order of length, so a batch pads little. */
+#define EXPERIMENT_BATCH 40
 
 typedef struct {
     trace_opts opts;      /* the key: max_steps always 0 */
@@ -32,8 +37,12 @@ typedef struct {
 struct experiment_eval {
     model_params p;       /* the copy the worker runs */
     pair_ids *pairs;
+    train_example *ex;    /* [n] the pairs as training examples (pointers into pairs), for the batch */
+    int *order;           /* [n] pair indices by target then source length: the order they are run in */
     int n;
-    trace tr;             /* worker-owned */
+    train_ctx *tc;        /* worker-owned: the batched teacher-forced forward of training (nn.c) */
+    train_batch tb;       /* worker-owned: EXPERIMENT_BATCH sentences padded */
+    trace tr;             /* worker-owned: one sentence decoded greedily (no_causal_mask) */
     double *lp;           /* [V] worker-owned log-probabilities */
     bg_worker w;          /* the thread, its lock (guards what follows) and condition */
     slot slots[EXPERIMENT_MAX];
@@ -76,34 +85,60 @@ static slot *next_slot(experiment_eval *e)
     return best;
 }
 
-/* One sentence under opts: 1 exact / 0 not into *exact, its summed loss and token count. 0, or -1 with
- * a message.
- * Under the causal mask one teacher-forced run gives both: its rows compute the very logits greedy
- * decoding computes along the reference (model.c: bit-identical), so greedy decoding produces the
- * reference exactly when every row's argmax is the next reference token (<eos> after the last word).
- * Without the mask the rows see the future and greedy decoding is run as well. */
-static int run_sentence(experiment_eval *e, const pair_ids *pr, const trace_opts *opts, int *exact, double *loss,
-                        int *tokens, char *err, size_t err_len)
+/* 1 when greedy decoding picks `want` from logits z [V]: the first of the largest logits (model.c's argmax). */
+static int greedy_picks(const float *z, int V, int want)
+{
+    for (int j = 0; j < V; j++)
+        if (z[j] > z[want] || (j < want && z[j] == z[want])) return 0;
+    return 1;
+}
+
+/* The teacher-forced rows of one sentence, logits [n_tgt, V] (row r predicts tgt[r + 1], <eos> after the
+ * last word): 1 when every row's greedy pick is the reference; adds -log p(reference) into *loss (a -INFINITY
+ * log-probability counts as 1000). */
+static int score_rows(experiment_eval *e, const pair_ids *pr, const float *logits, double *loss)
 {
     const int V = e->p.cfg.vocab_size;
-    trace *t = &e->tr;
-    if (opts->no_causal_mask) {
-        if (model_translate_ids(&e->p, pr->src, pr->n_src, opts, t, err, err_len) != 0) return -1;
-        *exact = t->finished && eval_exact(t->out_ids, t->n_out, pr->tgt + 1, pr->n_tgt - 1);
-    }
-    /* rows 0..n_tgt-1 of <bos> w_0 .. w_{T-1} predict w_0 .. w_{T-1}, <eos> */
-    if (model_run_ids(&e->p, pr->src, pr->n_src, pr->tgt, pr->n_tgt, opts, t, err, err_len) != 0) return -1;
-    double sum = 0.0;
     int all_right = 1;
     for (int r = 0; r < pr->n_tgt; r++) {
         const int want = r + 1 < pr->n_tgt ? pr->tgt[r + 1] : TOK_EOS;
-        all_right &= t->out_ids[r] == want; /* out_ids[r]: the argmax of row r */
-        beam_log_softmax(t->logits + (size_t)r * V, V, e->lp);
-        sum -= isfinite(e->lp[want]) ? e->lp[want] : 1e3; /* a -INFINITY log-probability counts as 1000 */
+        const float *z = logits + (size_t)r * V;
+        all_right &= greedy_picks(z, V, want);
+        beam_log_softmax(z, V, e->lp);
+        *loss -= isfinite(e->lp[want]) ? e->lp[want] : 1e3;
     }
-    if (!opts->no_causal_mask) *exact = all_right;
-    *loss = sum;
-    *tokens = pr->n_tgt;
+    return all_right;
+}
+
+/* Sentences [i0, i0 + n) under opts: how many are exact into *exact, their summed loss and reference tokens
+ * added into *loss and *tokens. 0, or -1 with a message.
+ * Under the causal mask one teacher-forced run gives both: its rows compute the logits greedy decoding
+ * computes along the reference, so greedy decoding produces the reference exactly when every row's argmax
+ * is the next reference token. That run goes through training's batched forward (train_ctx: padded
+ * sentences side by side, the linear layers as matrix products), n sentences at once. Without the mask
+ * the rows see the future: each sentence is decoded greedily and run teacher-forced alone. */
+static int run_batch(experiment_eval *e, int i0, int n, const trace_opts *opts, int *exact, double *loss,
+                     long *tokens, char *err, size_t err_len)
+{
+    *exact = 0;
+    for (int k = 0; k < n; k++) *tokens += e->pairs[i0 + k].n_tgt;
+    if (opts->no_causal_mask) {
+        trace *t = &e->tr;
+        for (int k = 0; k < n; k++) {
+            const pair_ids *pr = &e->pairs[i0 + k];
+            if (model_translate_ids(&e->p, pr->src, pr->n_src, opts, t, err, err_len) != 0) return -1;
+            *exact += t->finished && eval_exact(t->out_ids, t->n_out, pr->tgt + 1, pr->n_tgt - 1);
+            if (model_run_ids(&e->p, pr->src, pr->n_src, pr->tgt, pr->n_tgt, opts, t, err, err_len) != 0) return -1;
+            score_rows(e, pr, t->logits, loss);
+        }
+        return 0;
+    }
+    const int *idx = e->order + i0;
+    if (train_batch_fill(&e->tb, e->ex, idx, n) != 0)
+        return fail(err, err_len, "experiments: a held-out sentence does not fit the batch");
+    train_ctx_set_opts(e->tc, opts);
+    train_ctx_run(e->tc, &e->p, &e->tb, 0.0f, 0.0f, 0, 0, NULL, NULL, NULL);
+    for (int k = 0; k < n; k++) *exact += score_rows(e, &e->pairs[idx[k]], train_ctx_logits(e->tc, k), loss);
     return 0;
 }
 
@@ -122,19 +157,20 @@ static void *worker_main(void *arg)
             s->tokens = 0;
         }
         const trace_opts opts = s->opts;
-        const int i = s->score.n_done;
+        const int i = s->score.n_done, n = e->n - i < EXPERIMENT_BATCH ? e->n - i : EXPERIMENT_BATCH;
         pthread_mutex_unlock(&e->w.mu);
-        int exact = 0, tokens = 0;
+        int exact = 0;
+        long tokens = 0;
         double loss = 0.0;
         char err[160] = "";
-        const int rc = run_sentence(e, &e->pairs[i], &opts, &exact, &loss, &tokens, err, sizeof err);
+        const int rc = run_batch(e, i, n, &opts, &exact, &loss, &tokens, err, sizeof err);
         pthread_mutex_lock(&e->w.mu); /* s stays valid: slots are never moved or removed */
         if (rc != 0) {
             s->score.state = EXPERIMENT_FAILED;
             snprintf(s->score.error, sizeof s->score.error, "%s", err);
             continue;
         }
-        s->score.n_done = i + 1;
+        s->score.n_done = i + n;
         s->score.n_exact += exact;
         s->loss_sum += loss;
         s->tokens += tokens;
@@ -145,12 +181,36 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* set's pairs in p's ids through vocab. 0, or -1 with a message. */
+/* qsort order of (length key, index) pairs. */
+static int cmp_key(const void *pa, const void *pb)
+{
+    const long a = *(const long *)pa, b = *(const long *)pb;
+    return (a > b) - (a < b);
+}
+
+/* e->order: the pairs by target length, then source length, then index. 0, or -1 (no memory). */
+static int sort_by_length(experiment_eval *e)
+{
+    long *key = malloc((size_t)e->n * sizeof *key);
+    e->order = malloc((size_t)e->n * sizeof *e->order);
+    if (!key || !e->order) {
+        free(key);
+        return -1;
+    }
+    for (int i = 0; i < e->n; i++) key[i] = ((long)e->pairs[i].n_tgt * 1024 + e->pairs[i].n_src) * 1048576 + i;
+    qsort(key, (size_t)e->n, sizeof *key, cmp_key);
+    for (int i = 0; i < e->n; i++) e->order[i] = (int)(key[i] % 1048576);
+    free(key);
+    return 0;
+}
+
+/* set's pairs in p's ids through vocab, and their order. 0, or -1 with a message. */
 static int convert_set(experiment_eval *e, const tok_vocab *vocab, const corpus_set *set, char *err, size_t err_len)
 {
     const int L = e->p.cfg.max_len;
     e->pairs = calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *e->pairs);
-    if (!e->pairs) return fail(err, err_len, "experiments: out of memory for the sentences");
+    e->ex = calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *e->ex);
+    if (!e->pairs || !e->ex) return fail(err, err_len, "experiments: out of memory for the sentences");
     e->n = set->n;
     for (int i = 0; i < set->n; i++) {
         const corpus_pair *cp = &set->pairs[i];
@@ -172,16 +232,21 @@ static int convert_set(experiment_eval *e, const tok_vocab *vocab, const corpus_
         pr->n_src = cp->n_src + 1;
         pr->tgt[0] = TOK_BOS;
         pr->n_tgt = cp->n_tgt + 1;
+        e->ex[i] = (train_example){pr->src, pr->n_src, pr->tgt + 1, cp->n_tgt};
     }
-    return 0;
+    return sort_by_length(e) == 0 ? 0 : fail(err, err_len, "experiments: out of memory for the sentences");
 }
 
 /* Frees e and what it holds; its thread has stopped or never started. */
 static void release(experiment_eval *e)
 {
     free(e->pairs);
+    free(e->ex);
+    free(e->order);
     free(e->lp);
     trace_free(&e->tr);
+    train_ctx_free(e->tc);
+    train_batch_free(&e->tb);
     model_params_free(&e->p);
     free(e);
 }
@@ -201,6 +266,8 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
     int ok = model_params_init(&e->p, &p->cfg) == 0;
     if (ok) memcpy(e->p.memory, p->memory, p->n_floats * sizeof(float));
     ok = ok && trace_init(&e->tr, &p->cfg) == 0;
+    ok = ok && (e->tc = train_ctx_create(&p->cfg, EXPERIMENT_BATCH, 1)) != NULL;
+    ok = ok && train_batch_init(&e->tb, EXPERIMENT_BATCH, p->cfg.max_len) == 0;
     ok = ok && (e->lp = malloc((size_t)p->cfg.vocab_size * sizeof(double))) != NULL;
     if (!ok) fail(err, err_len, "experiments: out of memory for a copy of the model");
     ok = ok && convert_set(e, vocab, set, err, err_len) == 0;

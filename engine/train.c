@@ -438,6 +438,14 @@ double train_ctx_run(train_ctx *c, const model_params *p, const train_batch *b, 
     return b->n_tokens > 0 ? loss / b->n_tokens : 0.0;
 }
 
+void train_ctx_set_opts(train_ctx *c, const trace_opts *opts)
+{
+    trace_opts o;
+    memset(&o, 0, sizeof o);
+    if (opts) o = *opts;
+    for (int t = 0; t < c->threads; t++) c->w[t].acts.opts = o;
+}
+
 const float *train_ctx_logits(const train_ctx *c, int i)
 {
     const int T = c->b->T, V = c->cfg.vocab_size;

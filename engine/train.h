@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "trace.h"
 
 /* One training pair as ids: src is the encoder input (words then <eos>),
  * tgt the target words only (the decoder reads <bos> tgt, predicts tgt <eos>).
@@ -101,6 +102,11 @@ double train_ctx_run(train_ctx *c, const model_params *p, const train_batch *b, 
                      float label_smoothing, unsigned long long seed, long step, float *grad,
                      int *n_correct, int *n_exact);
 
+/* The ablation (trace.h's trace_opts: no positional encoding, a head or sub-layer zeroed, no residual,
+ * no LayerNorm) the next runs' forward makes, for scoring a broken model on many sentences at once
+ * (engine/experiment.c); NULL: none, as training always runs. no_causal_mask and max_steps are not
+ * used here (the decoder is always causal). */
+void train_ctx_set_opts(train_ctx *c, const trace_opts *opts);
 /* The logits of sentence i of the last run: [T, V] rows (row t = prediction
  * after dec_in[0..t]), valid until the next run. */
 const float *train_ctx_logits(const train_ctx *c, int i);
