@@ -1,5 +1,5 @@
 /* bg_worker.c - the background thread of bg_worker.h: start (lock, condition,
- * thread) and stop (quit, wake, join, destroy). Must not print or exit.
+ * thread unless fn is NULL) and stop (quit, wake, join, destroy). Must not print or exit.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,7 +16,9 @@ int bg_worker_start(bg_worker *w, void *(*fn)(void *), void *arg)
     }
     rc = pthread_cond_init(&w->cv, NULL);
     if (rc == 0) {
+        if (!fn) return 0; /* a pumped owner: no thread */
         rc = pthread_create(&w->thread, NULL, fn, arg);
+        w->has_thread = rc == 0;
         if (rc == 0) return 0;
         pthread_cond_destroy(&w->cv);
     }
@@ -31,7 +33,7 @@ void bg_worker_stop(bg_worker *w)
     w->quit = 1;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
+    if (w->has_thread) pthread_join(w->thread, NULL);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
 }

@@ -26,9 +26,12 @@ typedef struct {
     pthread_mutex_t mu;   /* guards quit and the owner's shared state */
     pthread_cond_t cv;    /* broadcast on every change the other side waits for */
     int quit;             /* set by bg_worker_stop: the thread returns */
+    int has_thread;       /* 0: started without fn (a pumped owner does the work itself) */
 } bg_worker;
 
-/* Makes the lock and the condition, then starts fn(arg) on its own thread.
+/* Makes the lock and the condition, then starts fn(arg) on its own thread (no
+ * thread when fn is NULL: the owner runs the work itself, pumped, as in a web page
+ * without threads; the lock and condition are the same).
  * 0, or -1 with errno set and nothing left to free (the thread never ran). */
 int bg_worker_start(bg_worker *w, void *(*fn)(void *), void *arg);
 

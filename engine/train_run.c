@@ -1,5 +1,7 @@
 /* train_run.c - the background trainer of train_run.h: one worker thread, one
- * mutex and one condition variable. The worker owns the train_state; while it
+ * mutex and one condition variable (bg_worker.h); or, pumped (options.pumped: a
+ * web page without threads), no thread and the same worker turns run by
+ * train_run_pump on the caller's thread. The worker owns the train_state; while it
  * works outside the lock (`busy`: a step, an evaluation, the corpus) nobody
  * touches that state; everything shared (status, numbers, history) changes
  * only under the lock. A command that needs the worker idle (reset, start,
@@ -20,7 +22,7 @@
 struct train_run {
     train_run_options o;
     model_config cfg;
-    bg_worker w;                  /* the thread, its lock (guards what follows) and condition */
+    bg_worker w;                  /* the thread (none when pumped), its lock (guards what follows) and condition */
     int busy, waiters, inject_nan;
     train_run_info info;          /* published */
     train_history hist;           /* published */
@@ -58,6 +60,9 @@ train_run_options train_run_options_default(void)
     o.cap_snaps = 24;
     o.snap_every = 25;
     o.max_steps = 0;
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    o.pumped = 1; /* a web page without threads */
+#endif
     return o;
 }
 
@@ -197,19 +202,31 @@ static void worker_prepare(train_run *r)
     changed(r);
 }
 
-/* Sleeps (lock held, released while waiting) until the throttle allows the next step; 1 when it waited. */
-static int throttle(train_run *r)
+/* Seconds until the throttle allows the next step (0: now; then the slot is taken). */
+static double throttle_wait(train_run *r)
 {
-    if (r->info.speed <= 0.0) return 0;
+    if (r->info.speed <= 0.0) return 0.0;
     const double t = now_s();
     if (t >= r->t_next) {
         if (t - r->t_next > 1.0) r->t_next = t; /* no burst after a pause */
         r->t_next += 1.0 / r->info.speed;
-        return 0;
+        return 0.0;
     }
+    return r->t_next - t;
+}
+
+/* Sleeps `s` seconds (pumped mode, whose lock nobody else waits for). */
+static void nap(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* Waits on the condition variable for at most `wait` seconds (lock held, released while waiting). */
+static void timed_wait(train_run *r, double wait)
+{
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    const double wait = r->t_next - t;
     ts.tv_sec += (time_t)wait;
     ts.tv_nsec += (long)((wait - floor(wait)) * 1e9);
     if (ts.tv_nsec >= 1000000000L) {
@@ -217,6 +234,37 @@ static int throttle(train_run *r)
         ts.tv_nsec -= 1000000000L;
     }
     pthread_cond_timedwait(&r->w.cv, &r->w.mu, &ts);
+}
+
+/* One step outside the lock, then published. Lock held on entry and exit. */
+static void worker_step(train_run *r)
+{
+    const int nan = r->inject_nan;
+    r->inject_nan = 0;
+    r->busy = 1;
+    pthread_mutex_unlock(&r->w.mu);
+    step_result res = {0};
+    one_step(r, nan, &res);
+    pthread_mutex_lock(&r->w.mu);
+    r->busy = 0;
+    publish_step(r, &res);
+    changed(r);
+}
+
+/* The worker's next piece of work (lock held): 1 when it did one (preparation or a
+ * step); 0 when there is none now, *wait then being the seconds until the throttle
+ * allows a step, or 0 to wait for a command. The thread and train_run_pump share it. */
+static int worker_turn(train_run *r, double *wait)
+{
+    *wait = 0.0;
+    if (r->waiters > 0) return 0;
+    if (r->info.status == TRAIN_RUN_PREPARING) {
+        worker_prepare(r);
+        return 1;
+    }
+    if (r->info.status != TRAIN_RUN_RUNNING || !r->st) return 0;
+    if ((*wait = throttle_wait(r)) > 0.0) return 0;
+    worker_step(r);
     return 1;
 }
 
@@ -225,32 +273,36 @@ static void *worker_main(void *arg)
     train_run *r = arg;
     pthread_mutex_lock(&r->w.mu);
     while (!r->w.quit) {
-        if (r->waiters > 0) {
-            pthread_cond_wait(&r->w.cv, &r->w.mu);
-            continue;
-        }
-        if (r->info.status == TRAIN_RUN_PREPARING) {
-            worker_prepare(r);
-            continue;
-        }
-        if (r->info.status != TRAIN_RUN_RUNNING || !r->st) {
-            pthread_cond_wait(&r->w.cv, &r->w.mu);
-            continue;
-        }
-        if (throttle(r)) continue;
-        const int nan = r->inject_nan;
-        r->inject_nan = 0;
-        r->busy = 1;
-        pthread_mutex_unlock(&r->w.mu);
-        step_result res = {0};
-        one_step(r, nan, &res);
-        pthread_mutex_lock(&r->w.mu);
-        r->busy = 0;
-        publish_step(r, &res);
-        changed(r);
+        double wait;
+        if (worker_turn(r, &wait)) continue;
+        if (wait > 0.0) timed_wait(r, wait);
+        else pthread_cond_wait(&r->w.cv, &r->w.mu);
     }
     pthread_mutex_unlock(&r->w.mu);
     return NULL;
+}
+
+/* Pumped (no thread): the work of the next budget_s seconds, on the caller's
+ * thread. Lock held. Returns the pieces of work done. */
+static int pump_locked(train_run *r, double budget_s)
+{
+    const double end = now_s() + budget_s;
+    int done = 0;
+    double wait;
+    do {
+        if (!worker_turn(r, &wait)) break;
+        done++;
+    } while (now_s() < end);
+    return done;
+}
+
+int train_run_pump(train_run *r, double budget_s)
+{
+    if (!r || !r->o.pumped) return 0;
+    pthread_mutex_lock(&r->w.mu);
+    const int done = pump_locked(r, budget_s);
+    pthread_mutex_unlock(&r->w.mu);
+    return done;
 }
 
 /* ---- The caller's side ---- */
@@ -277,7 +329,7 @@ train_run *train_run_create(const train_run_options *o, char *err, size_t err_le
         free(r);
         return NULL;
     }
-    if (bg_worker_start(&r->w, worker_main, r) != 0) {
+    if (bg_worker_start(&r->w, o->pumped ? NULL : worker_main, r) != 0) {
         if (err && err_len) snprintf(err, err_len, "cannot start the training thread: %s", strerror(errno));
         train_history_free(&r->hist);
         free(r);
@@ -481,15 +533,12 @@ train_run_status train_run_wait(train_run *r, long step, double timeout_s)
     while ((r->info.status == TRAIN_RUN_RUNNING || r->info.status == TRAIN_RUN_PREPARING) && r->info.step < step) {
         const double left = end - now_s();
         if (left <= 0) break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        const double w = left < 0.2 ? left : 0.2;
-        ts.tv_nsec += (long)(w * 1e9);
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
+        if (r->o.pumped) { /* nobody else works: do it here, or sleep out the throttle */
+            double wait;
+            if (!worker_turn(r, &wait) && wait > 0.0) nap(wait < left ? wait : left);
+            continue;
         }
-        pthread_cond_timedwait(&r->w.cv, &r->w.mu, &ts);
+        timed_wait(r, left < 0.2 ? left : 0.2);
     }
     const train_run_status s = r->info.status;
     pthread_mutex_unlock(&r->w.mu);

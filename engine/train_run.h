@@ -51,6 +51,9 @@ typedef struct {
     int cap_points, cap_evals, cap_snaps;  /* history bounds (train_history.h) */
     long snap_every;              /* first snapshot interval, doubles when the store is full */
     long max_steps;               /* stop (TRAIN_RUN_DONE) after this many steps; 0: never */
+    int pumped;                   /* 1: no worker thread; the caller runs the work with
+                                     train_run_pump (default 1 only in a web page built
+                                     without threads, 0 elsewhere) */
 } train_run_options;
 
 train_run_options train_run_options_default(void);
@@ -101,7 +104,15 @@ int train_run_history_copy(train_run *r, train_history *dst, long *version);
  * the record. Returns the step they belong to, or -1 when there are none. */
 long train_run_copy_weights(train_run *r, int snapshot, model_params *dst);
 
-/* Blocks until step >= `step`, or the run is no longer preparing or running,
+/* Pumped runners only (options.pumped; elsewhere returns 0 at once): does the
+ * worker's work on the caller's thread, the same turns as the thread's (the
+ * preparation, or steps with their evaluations and snapshots, the throttle
+ * respected), until budget_s seconds have passed; at least one piece when there
+ * is one (a step can take longer than the budget). Returns the pieces done.
+ * The web page calls it once per frame. */
+int train_run_pump(train_run *r, double budget_s);
+
+/* Blocks until step >= `step`, (pumped: doing the work meanwhile) or the run is no longer preparing or running,
  * or timeout_s passed. Returns the status then. */
 train_run_status train_run_wait(train_run *r, long step, double timeout_s);
 

@@ -1,7 +1,8 @@
 /* test_bg_worker.c - the background thread of engine/bg_worker.c: the thread
  * runs, sees the owner's work under the lock, and bg_worker_stop wakes it from
  * its wait, joins it (its last write is visible) and can be called right after
- * a start. */
+ * a start; started without a thread function (a pumped owner) it has the lock
+ * and condition only. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,6 +66,27 @@ static void test_stop_at_once(void **state)
     }
 }
 
+/* No fn (a pumped owner): the lock and condition work, no thread runs, stop joins nothing. */
+static void test_no_thread(void **state)
+{
+    (void)state;
+    counter c = {0};
+    assert_int_equal(bg_worker_start(&c.w, NULL, NULL), 0);
+    assert_int_equal(c.w.has_thread, 0);
+    pthread_mutex_lock(&c.w.mu);
+    c.jobs = 1;
+    pthread_cond_broadcast(&c.w.cv);
+    pthread_mutex_unlock(&c.w.mu);
+    bg_worker_stop(&c.w);
+    assert_int_equal(c.w.quit, 1);
+    assert_int_equal(c.done, 0); /* nobody did the work */
+    counter t = {0};
+    assert_int_equal(bg_worker_start(&t.w, count_main, &t), 0);
+    assert_int_equal(t.w.has_thread, 1);
+    bg_worker_stop(&t.w);
+}
+
 TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_no_thread),
           cmocka_unit_test(test_work_then_stop),
           cmocka_unit_test(test_stop_at_once))

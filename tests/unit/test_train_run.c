@@ -3,7 +3,8 @@
  * out by hand, the history's bounds (points, evaluations, snapshots) and its
  * file (round trip, damage refused, never overwritten), and the runner: loss
  * falls, the same seed gives the same run, pause and reset at any moment are
- * safe, a NaN stops the run naming the step.
+ * safe, a NaN stops the run naming the step; pumped (no thread, as in the web
+ * page) it is the same run.
  * Small runs (batch 8, 2,000 pairs) so that it stays quick on a busy machine.
  */
 #include <math.h>
@@ -247,6 +248,71 @@ static void test_run_learns_and_is_deterministic(void **state)
     train_run_free(b);
 }
 
+/* Pumped (no thread, the web page's way): nothing happens between pumps, a pump of
+ * budget 0 does exactly one piece of work, the throttle holds pumps back, and the run
+ * is the threaded one's, loss for loss and weight for weight. */
+static void test_pumped_is_the_same_run(void **state)
+{
+    (void)state;
+    char err[256];
+    train_run_options o = small_run(20);
+    train_run *a = new_run(20);
+    o.pumped = 1;
+    train_run *p = train_run_create(&o, err, sizeof err);
+    if (!p) fail_msg("train_run_create (pumped): %s", err);
+    train_run_info in;
+    train_run_start(a);
+    assert_int_equal(train_run_wait(a, 20, 240.0), TRAIN_RUN_DONE);
+    assert_int_equal(train_run_pump(a, 0.0), 0);    /* threaded: pumping does nothing */
+    train_run_start(p);
+    sleep_ms(50);
+    train_run_get_info(p, &in);
+    assert_int_equal(in.status, TRAIN_RUN_PREPARING); /* no thread prepared it */
+    assert_int_equal(train_run_pump(p, 0.0), 1);      /* the preparation */
+    train_run_get_info(p, &in);
+    assert_int_equal(in.status, TRAIN_RUN_RUNNING);
+    assert_int_equal(in.step, 0);
+    assert_int_equal(train_run_pump(p, 0.0), 1);      /* one step */
+    train_run_get_info(p, &in);
+    assert_int_equal(in.step, 1);
+    train_run_set_speed(p, 0.5);                       /* one step per 2 s */
+    assert_int_equal(train_run_pump(p, 0.0), 1);
+    assert_int_equal(train_run_pump(p, 0.2), 0);      /* the throttle says wait */
+    train_run_set_speed(p, 0.0);
+    train_run_pause(p);
+    assert_int_equal(train_run_pump(p, 0.0), 0);
+    train_run_resume(p);
+    while (train_run_pump(p, 0.01) > 0) {}             /* to max_steps, a little per call */
+    train_run_get_info(p, &in);
+    assert_int_equal(in.status, TRAIN_RUN_DONE);
+    assert_int_equal(in.step, 20);
+    train_history ha = {0}, hp = {0};
+    long va = -1, vp = -1;
+    assert_int_equal(train_run_history_copy(a, &ha, &va), 1);
+    assert_int_equal(train_run_history_copy(p, &hp, &vp), 1);
+    assert_int_equal(hp.n_points, 20);
+    for (int i = 0; i < 20; i++) assert_true(ha.points[i].loss == hp.points[i].loss);
+    assert_int_equal(hp.n_evals, ha.n_evals);
+    const model_config cfg = train_run_config(a);
+    model_params pa, pp;
+    assert_int_equal(model_params_init(&pa, &cfg), 0);
+    assert_int_equal(model_params_init(&pp, &cfg), 0);
+    assert_int_equal(train_run_copy_weights(a, -1, &pa), 20);
+    assert_int_equal(train_run_copy_weights(p, -1, &pp), 20);
+    assert_true(memcmp(pa.memory, pp.memory, pa.n_floats * sizeof(float)) == 0);
+    train_run_reset(p);                                /* and train_run_wait pumps by itself */
+    train_run_start(p);
+    assert_int_equal(train_run_wait(p, 5, 240.0), TRAIN_RUN_RUNNING);
+    train_run_get_info(p, &in);
+    assert_int_equal(in.step, 5);
+    model_params_free(&pa);
+    model_params_free(&pp);
+    train_history_free(&ha);
+    train_history_free(&hp);
+    train_run_free(a);
+    train_run_free(p);
+}
+
 static void test_pause_reset_safety(void **state)
 {
     (void)state;
@@ -321,5 +387,6 @@ TEST_MAIN(NULL, NULL,
           cmocka_unit_test(test_history_bounds),
           cmocka_unit_test(test_history_file),
           cmocka_unit_test(test_run_learns_and_is_deterministic),
+          cmocka_unit_test(test_pumped_is_the_same_run),
           cmocka_unit_test(test_pause_reset_safety),
           cmocka_unit_test(test_nan_stops_naming_the_step))
