@@ -1,7 +1,8 @@
 # lib.sh - the common set-up of the lesson end-to-end scripts: paths from
 # TLAB_BIN and TLAB_ASSETS, a temporary folder removed at exit, the headless
 # SDL drivers, fail(), check_png FILE W H (size and not blank), png_ok FILE W H
-# (the same check without Python when tlab-pngstat is built), MODEL.
+# (the same check without Python when tlab-pngstat is built), translations
+# SENTENCE... (tlab-run's, one a line), MODEL.
 # Source it; it sets -euo pipefail.
 set -euo pipefail
 BIN=${TLAB_BIN:?set TLAB_BIN to the build directory}
@@ -20,6 +21,11 @@ expect() {
   local want=$1 rc=0; shift
   "$@" > "$T/out" 2> "$T/err" || rc=$?
   [ "$rc" = "$want" ] || { cat "$T/err" >&2; fail "$* exited $rc, want $want"; }
+}
+# translations SENTENCE...: tlab-run's translation of each sentence with MODEL, one a line on stdout
+translations() {
+  local s
+  for s in "$@"; do "$RUN" --model "$MODEL" "$s" | sed -n 's/^translation: //p'; done
 }
 # has FILE TEXT: $T/FILE contains TEXT
 has() { grep -q -- "$2" "$T/$1" || { cat "$T/$1" >&2; fail "no '$2' in $1"; }; }

@@ -25,9 +25,7 @@ dump $T/b.json
 quit
 EOS
 "$APP" --sentence "the dog sees" --script "$T/s.txt" --size 1280x800 || fail "experiments run failed"
-for sent in "the dog sees the cat" "the dog sees the cat and the bird"; do
-  "$RUN" --model "$MODEL" "$sent" | sed -n 's/^translation: //p'
-done > "$T/run.txt"
+translations "the dog sees the cat" "the dog sees the cat and the bird" > "$T/run.txt"
 
 python3 - "$T" <<'PY' || fail "lesson 17 ran its experiments while another lesson was shown"
 import json, sys

@@ -32,9 +32,7 @@ EOF
 "$APP" --sentence "$S" --script "$T/s.txt" --size $SIZE || fail "experiments run failed"
 
 "$BIN/engine/tlab-eval" --model "$MODEL" --n 200 --examples 0 > "$T/eval.txt" || fail "tlab-eval failed"
-for sent in "$S" "the dog sees the cat" "the cat sees the dog"; do
-  "$RUN" --model "$MODEL" "$sent" | sed -n 's/^translation: //p'
-done > "$T/run.txt"
+translations "$S" "the dog sees the cat" "the cat sees the dog" > "$T/run.txt"
 
 python3 - "$T" <<'EOF' || fail "experiment scores"
 import json, re, sys
