@@ -113,7 +113,7 @@ int app_lesson_busy(app *a, int li)
     const lesson *les = li >= 0 && li < lesson_registry_count ? lesson_registry[li] : NULL;
     if (!les || !les->busy) return 0;
     lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, li, NULL);
-    return les->busy(a->lstate[li], &c);
+    return lesson_busy(les, a->lstate[li], &c);
 }
 
 void app_lesson_scale(app *a, ui_ctx *ui)
@@ -168,7 +168,7 @@ void app_retranslate(app *a)
         const lesson *L = lesson_registry[i];
         if (L->on_trace_changed) {
             lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, i, NULL);
-            L->on_trace_changed(a->lstate[i], &c);
+            lesson_trace_changed(L, a->lstate[i], &c);
         }
         int n = app_lesson_steps(a, i);
         if (a->lstep[i] >= n) a->lstep[i] = n - 1;

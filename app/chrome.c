@@ -476,7 +476,7 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         SDL_RenderSetClipRect(ui->r, &L.area);
         ui_text_bg(ui, NULL);
         if (a->attn.open && with_overlays) ui->mouse_x = ui->mouse_y = -1; /* the overlay covers the lesson */
-        les->draw(a->lstate[a->lesson], &c);
+        lesson_draw(les, a->lstate[a->lesson], &c);
         ui->scale = L.chrome_scale;
         ui->mouse_x = mx; ui->mouse_y = my;
         ui_text_bg(ui, NULL);

@@ -142,7 +142,7 @@ int app_dump(app *a, const char *path)
     char buf[4096] = "";
     if (les->dump_json) {
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
-        les->dump_json(a->lstate[a->lesson], &c, buf, sizeof buf);
+        lesson_dump_json(les, a->lstate[a->lesson], &c, buf, sizeof buf);
     }
     fprintf(f, "%s\n}\n", buf[0] ? buf : "null");
     if (afile_commit(&af, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: dump: %s\n", err); return -1; }

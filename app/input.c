@@ -260,7 +260,7 @@ static int lesson_event(app *a, const SDL_Event *ev)
     memset(&act, 0, sizeof act);
     lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, &act);
     app_lesson_scale(a, &a->ui); /* the lesson's hit tests at the scale it drew with */
-    int used = les->handle_event(a->lstate[a->lesson], ev, &c);
+    int used = lesson_handle_event(les, a->lstate[a->lesson], ev, &c);
     app_chrome_scale(a, &a->ui);
     if (act.toast[0]) app_toast(a, 0, "%s", act.toast);
     if (act.train_cmd) app_training_command(a, act.train_cmd, act.train_arg);

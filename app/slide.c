@@ -78,7 +78,7 @@ void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int text
         /* the figure at base x zoom, but a zoom above 1 never below the logical area lessons are laid out for (as the window) */
         ui->scale = app_figure_scale(base, a->zoom, si->r_figure);
         lesson_ctx c = app_lesson_ctx(a, ui, si->r_figure, a->lesson, NULL);
-        les->draw(a->lstate[a->lesson], &c);
+        lesson_draw(les, a->lstate[a->lesson], &c);
         ui->scale = base;
     } else {
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, si->r_figure, 0, t->error, a->trace_err[0] ? a->trace_err : _("no trace"));

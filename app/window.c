@@ -65,7 +65,7 @@ int app_window_turn(app *a)
     const lesson *les = lesson_registry[a->lesson];
     if (les->animating) {
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);
-        animating = les->animating(a->lstate[a->lesson], &c);
+        animating = lesson_animating(les, a->lstate[a->lesson], &c);
     }
     animating = animating || app_lesson_busy(a, a->lesson);
     int toast_on = a->toast[0] && app_now(a) < a->toast_until;

@@ -1,6 +1,7 @@
 /* lesson.c - the lesson skeleton: what every lesson would otherwise write
- * again (allocating and freeing its state, counting its steps, scratch
- * buffers, token labels); see lesson.h.
+ * again (allocating and freeing its state, counting its steps, calling it
+ * only with its state and its computed layout, scratch buffers, token
+ * labels); see lesson.h.
  *
  * Must not: draw, or know any particular lesson.
  */
@@ -31,6 +32,65 @@ void lesson_state_free(const lesson *L, void *state)
 }
 
 int lesson_step_count(const lesson *L) { return L->steps > 1 ? L->steps : 1; }
+
+/* ------------------------------------------------------------ calling a lesson */
+
+enum { CALL_OK = 1, CALL_NOTHING = 0, CALL_NO_MEMORY = -1 };
+
+/* Whether L may be called: CALL_OK with *out = ctx and ctx->layout computed
+ * in the scratch arena (NULL when the lesson has none); CALL_NOTHING without
+ * a trace or a source token (a trace always holds the <eos>); CALL_NO_MEMORY
+ * when its state or its layout could not be allocated. */
+static int lesson_prepare(const lesson *L, const void *state, const lesson_ctx *ctx, lesson_ctx *out)
+{
+    if (!ctx->tr || ctx->tr->n_src < 1) return CALL_NOTHING;
+    if (L->state_size && !state) return CALL_NO_MEMORY;
+    *out = *ctx;
+    out->layout = NULL;
+    if (!L->layout || !L->layout_size) return CALL_OK;
+    void *lay = lesson_scratch_alloc(ctx->scratch, L->layout_size);
+    if (!lay) return CALL_NO_MEMORY;
+    L->layout(state, out, lay);
+    out->layout = lay;
+    return CALL_OK;
+}
+
+void lesson_draw(const lesson *L, const void *state, const lesson_ctx *ctx)
+{
+    lesson_ctx c;
+    const int call = lesson_prepare(L, state, ctx, &c);
+    if (call == CALL_OK) L->draw(state, &c);
+    else if (call == CALL_NO_MEMORY) lesson_no_memory(ctx);
+}
+
+int lesson_handle_event(const lesson *L, void *state, const SDL_Event *ev, const lesson_ctx *ctx)
+{
+    lesson_ctx c;
+    return L->handle_event && lesson_prepare(L, state, ctx, &c) == CALL_OK ? L->handle_event(state, ev, &c) : 0;
+}
+
+void lesson_trace_changed(const lesson *L, void *state, const lesson_ctx *ctx)
+{
+    if (L->on_trace_changed && (!L->state_size || state) && ctx->tr) L->on_trace_changed(state, ctx);
+}
+
+int lesson_dump_json(const lesson *L, const void *state, const lesson_ctx *ctx, char *dst, size_t dst_len)
+{
+    lesson_ctx c;
+    return L->dump_json && lesson_prepare(L, state, ctx, &c) == CALL_OK ? L->dump_json(state, &c, dst, dst_len) : 0;
+}
+
+int lesson_animating(const lesson *L, const void *state, const lesson_ctx *ctx)
+{
+    lesson_ctx c;
+    return L->animating && lesson_prepare(L, state, ctx, &c) == CALL_OK ? L->animating(state, &c) : 0;
+}
+
+int lesson_busy(const lesson *L, const void *state, const lesson_ctx *ctx)
+{
+    lesson_ctx c;
+    return L->busy && lesson_prepare(L, state, ctx, &c) == CALL_OK ? L->busy(state, &c) : 0;
+}
 
 /* ------------------------------------------------------------ scratch arena */
 

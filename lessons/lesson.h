@@ -115,6 +115,7 @@ typedef struct {
     lesson_actions *act;            /* requests from handle_event (NULL during draw) */
     lesson_scratch *scratch;        /* this lesson's scratch arena, emptied for every call (draw may write here) */
     const lesson_trainer_view *training; /* the background trainer (the Training lesson), NULL when the app has none */
+    const void *layout;             /* the lesson's layout (lesson.layout) for this call, in the scratch arena; else NULL */
 } lesson_ctx;
 
 typedef struct lesson {
@@ -130,6 +131,13 @@ typedef struct lesson {
     /* Optional. Releases what init acquired (not the state itself); never
      * called with NULL. */
     void (*free)(void *state);
+    /* Optional. layout_size bytes of where things go, computed by layout (from
+     * the state, ctx->area, ctx->step, ...) into zeroed memory before every
+     * draw, handle_event, dump_json, animating and busy call, which find it
+     * in ctx->layout: a lesson's callbacks share one layout and never compute
+     * it themselves. Both or neither. */
+    size_t layout_size;
+    void (*layout)(const void *state, const lesson_ctx *ctx, void *layout);
     /* Optional. Called after every new trace (edit of the sentence, model change). */
     void (*on_trace_changed)(void *state, const lesson_ctx *ctx);
     /* Optional. Lesson-specific keys and clicks; return 1 when consumed (the app
@@ -158,6 +166,18 @@ typedef struct lesson {
 } lesson;
 
 /* The skeleton (lessons/lesson.c). */
+/* The app calls a lesson through these, never through the struct's pointers:
+ * a lesson with state_size > 0 is called only with its state (when
+ * lesson_state_new failed, draw shows "out of memory" and the others do
+ * nothing: 0), ctx->layout is computed first (lesson.layout), and a callback
+ * the lesson leaves NULL does nothing (0). ctx->scratch is emptied by the
+ * caller before each call (app_lesson_ctx). */
+void lesson_draw(const lesson *L, const void *state, const lesson_ctx *ctx);
+int lesson_handle_event(const lesson *L, void *state, const SDL_Event *ev, const lesson_ctx *ctx);
+void lesson_trace_changed(const lesson *L, void *state, const lesson_ctx *ctx);
+int lesson_dump_json(const lesson *L, const void *state, const lesson_ctx *ctx, char *dst, size_t dst_len);
+int lesson_animating(const lesson *L, const void *state, const lesson_ctx *ctx);
+int lesson_busy(const lesson *L, const void *state, const lesson_ctx *ctx);
 /* The lesson's state: state_size zeroed bytes, after init; NULL for a
  * stateless lesson, or when the allocation or init failed. */
 void *lesson_state_new(const lesson *L, const lesson_ctx *ctx);

@@ -116,7 +116,6 @@ static void an_layout(const lesson_ctx *ctx, int dec, addnorm_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8);
     int y = lesson_formula_line(ctx, &L->formula);
     /* stack switch, then the sub-layer buttons of that stack, each as wide as its label */
@@ -147,6 +146,9 @@ static void an_layout(const lesson_ctx *ctx, int dec, addnorm_layout *L)
     L->gamma = (SDL_Rect){xg, y2, wg, (h2 - pad) / 2};
     L->beta = (SDL_Rect){xg, y2 + (h2 - pad) / 2 + pad, wg, (h2 - pad) / 2};
 }
+
+/* lesson.layout (into zeroed memory) */
+static void an_layout_of(const void *st, const lesson_ctx *ctx, void *L) { an_layout(ctx, an_dec(st, ctx), L); }
 
 /* Per-token statistics [S, 4] (mean before, std before, mean after, std after):
  * before from the trace, after as display math on the output rows. */
@@ -344,7 +346,7 @@ static void draw_gamma_beta(const lesson_ctx *ctx, const an_view *v, const addno
 static void an_draw(const void *st, const lesson_ctx *ctx)
 {
     const addnorm_state *s = st;
-    if (!s) return;
+    const addnorm_layout *L = ctx->layout;
     an_view v;
     an_view_get(s, ctx, &v);
     float *stats = lesson_floats(ctx, (size_t)v.rows * 4);
@@ -353,30 +355,26 @@ static void an_draw(const void *st, const lesson_ctx *ctx)
         return;
     }
     int S = v.rows;
-    addnorm_layout L;
-    an_layout(ctx, v.dec, &L);
-    draw_header(ctx, &v, &L);
+    draw_header(ctx, &v, L);
     /* the outlined row: the selected source token, or the decoding step in the decoder */
     int sel_row = v.dec ? ctx->sel->step : ctx->sel->token;
     if (sel_row >= S) sel_row = -1;
-    int hov_tok = draw_mats(ctx, &v, &L, sel_row);
-    hov_tok = draw_stats(ctx, &v, L.stats, stats, sel_row, hov_tok);
+    int hov_tok = draw_mats(ctx, &v, L, sel_row);
+    hov_tok = draw_stats(ctx, &v, L->stats, stats, sel_row, hov_tok);
     int tok = lesson_clamp(hov_tok >= 0 ? hov_tok : sel_row >= 0 ? sel_row : 0, 0, S - 1);
-    draw_strip(ctx, L.strip, v.labs[tok], tok, v.an->sum, v.an->out, v.an->mean[tok], v.an->std[tok]);
-    draw_gamma_beta(ctx, &v, &L);
+    draw_strip(ctx, L->strip, v.labs[tok], tok, v.an->sum, v.an->out, v.an->mean[tok], v.an->std[tok]);
+    draw_gamma_beta(ctx, &v, L);
 }
 
 static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     addnorm_state *s = st;
-    if (!s) return 0;
+    const addnorm_layout *L = ctx->layout;
     int dec = an_dec(s, ctx), sub = an_sub(s, ctx);
-    addnorm_layout L;
-    an_layout(ctx, dec, &L);
-    int want_dec = lesson_stack_event(ev, L.btn_enc, L.btn_dec, dec), want_sub = -1;
+    int want_dec = lesson_stack_event(ev, L->btn_enc, L->btn_dec, dec), want_sub = -1;
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT)
         for (int k = AN_ATTN; k <= AN_FFN; k++)
-            if (L.btn_sub[k].w > 0 && ui_point_in(L.btn_sub[k], ev->button.x, ev->button.y)) want_sub = k;
+            if (L->btn_sub[k].w > 0 && ui_point_in(L->btn_sub[k], ev->button.x, ev->button.y)) want_sub = k;
     if (lesson_plain_key(ev, SDLK_f)) /* next sub-layer of this stack */
         want_sub = sub == AN_FFN ? AN_ATTN : dec && sub == AN_ATTN ? AN_CROSS : AN_FFN;
     if (want_dec < 0 && want_sub < 0) return 0;
@@ -392,11 +390,9 @@ static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const addnorm_state *s = st;
-    if (!s) return 0;
     an_view v;
     an_view_get(s, ctx, &v);
-    addnorm_layout L;
-    an_layout(ctx, v.dec, &L);
+    const addnorm_layout *L = ctx->layout;
     static const char *subs[3] = {"attention", "cross", "ffn"};
 #define R4(r) (r).x, (r).y, (r).w, (r).h
     return snprintf(dst, n,
@@ -405,15 +401,15 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
                     "\"btn_enc\": [%d, %d, %d, %d], \"btn_dec\": [%d, %d, %d, %d], \"btn_attn\": [%d, %d, %d, %d], "
                     "\"btn_cross\": [%d, %d, %d, %d], \"btn_ffn\": [%d, %d, %d, %d], \"stats\": [%d, %d, %d, %d], "
                     "\"gamma\": [%d, %d, %d, %d], \"beta\": [%d, %d, %d, %d]}",
-                    v.dec ? "decoder" : "encoder", subs[v.sub], v.norm, v.l, v.rows, R4(L.mat[0]), R4(L.mat[1]), R4(L.mat[2]),
-                    R4(L.mat[3]), R4(L.btn_enc), R4(L.btn_dec), R4(L.btn_sub[AN_ATTN]), R4(L.btn_sub[AN_CROSS]),
-                    R4(L.btn_sub[AN_FFN]), R4(L.stats), R4(L.gamma), R4(L.beta));
+                    v.dec ? "decoder" : "encoder", subs[v.sub], v.norm, v.l, v.rows, R4(L->mat[0]), R4(L->mat[1]), R4(L->mat[2]),
+                    R4(L->mat[3]), R4(L->btn_enc), R4(L->btn_dec), R4(L->btn_sub[AN_ATTN]), R4(L->btn_sub[AN_CROSS]),
+                    R4(L->btn_sub[AN_FFN]), R4(L->stats), R4(L->gamma), R4(L->beta));
 #undef R4
 }
 
 const lesson lesson_addnorm = {
     .slug = "add-norm", .title = N_("Add & Norm"),
     .keys = N_("D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)"),
-    .state_size = sizeof(addnorm_state),
+    .state_size = sizeof(addnorm_state), .layout_size = sizeof(addnorm_layout), .layout = an_layout_of,
     .handle_event = an_event, .draw = an_draw, .dump_json = an_dump,
 };

@@ -123,11 +123,10 @@ typedef struct {
     SDL_Rect toggle, slider;
 } att_layout;
 
-static void layout_compute(const lesson_ctx *ctx, const attn_view *v, att_layout *L)
+static void layout_compute(const lesson_ctx *ctx, att_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 10), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y0 = attn_view_header(ctx, &L->formula, &L->info, &L->kind_btn), h = a.y + a.h - y0;
     int dw = a.w * 32 / 100;
@@ -168,8 +167,10 @@ static void layout_compute(const lesson_ctx *ctx, const attn_view *v, att_layout
         L->slider = (SDL_Rect){L->detail.x + pad + ui_px(ui, 8), L->toggle.y + th + pad / 2, dw - 2 * pad - ui_px(ui, 16),
                                li + ui_px(ui, 26)};
     }
-    (void)v;
 }
+
+/* lesson.layout (into zeroed memory) */
+static void att_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; layout_compute(ctx, L); }
 
 /* The step's main grid: its spec, with its data in ctx->scratch; 0, or -1 out of memory. */
 static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *ctx, ui_grid_spec *g)
@@ -576,36 +577,34 @@ static void draw_softmax_panel(const att_state *s, const attn_view *v, const att
 static void att_draw(const void *st, const lesson_ctx *ctx)
 {
     const att_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
+    const att_layout *L = ctx->layout;
     ui_ctx *ui = ctx->ui;
     attn_view v;
     attn_view_pick(ctx, s->kind, &v);
-    att_layout L;
-    layout_compute(ctx, &v, &L);
     ui_grid_spec g;
     char title[3][160] = {""};
     if (!v.qlab || main_spec(s, &v, ctx, &g) != 0) {
         lesson_no_memory(ctx);
         return;
     }
-    draw_header(s, &v, &L, ctx);
-    if (draw_side(&v, s, &L, ctx, &g, title) != 0) {
+    draw_header(s, &v, L, ctx);
+    if (draw_side(&v, s, L, ctx, &g, title) != 0) {
         lesson_no_memory(ctx);
         return;
     }
     /* which cell the panel explains; outline it */
     ui_grid_geom geo;
     int hi_r, hi_c;
-    ui_grid_layout(ui, L.main, &g, &geo);
+    ui_grid_layout(ui, L->main, &g, &geo);
     detail_cell(s, &v, ctx->step, &geo, ui, &hi_r, &hi_c);
     g.highlight_row = hi_r;
     g.highlight_col = hi_c;
     g.highlight_cell = 1;
-    ui_grid_draw(ui, L.main, &g, &geo);
-    ui_panel(ui, L.detail);
-    if (ctx->step == 0 || ctx->step == 1) detail_scores(&v, ctx, hi_r, hi_c, L.detail);
-    else if (ctx->step == 2) draw_softmax_panel(s, &v, &L, &geo, g.data, hi_r, hi_c, ui);
-    else detail_values(&v, ctx, hi_r, hi_c, L.detail);
+    ui_grid_draw(ui, L->main, &g, &geo);
+    ui_panel(ui, L->detail);
+    if (ctx->step == 0 || ctx->step == 1) detail_scores(&v, ctx, hi_r, hi_c, L->detail);
+    else if (ctx->step == 2) draw_softmax_panel(s, &v, L, &geo, g.data, hi_r, hi_c, ui);
+    else detail_values(&v, ctx, hi_r, hi_c, L->detail);
 }
 
 /* ------------------------------------------------------------------ state, events, dump */
@@ -624,17 +623,15 @@ static void att_changed(void *st, const lesson_ctx *ctx)
 {
     att_state *s = st;
     (void)ctx;
-    if (s) s->pin_col = -1;
+    s->pin_col = -1;
 }
 
 static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     att_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    const att_layout *L = ctx->layout;
     attn_view v;
     attn_view_pick(ctx, s->kind, &v);
-    att_layout L;
-    layout_compute(ctx, &v, &L);
     int step = ctx->step;
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         switch (ev->key.keysym.sym) {
@@ -654,16 +651,16 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; s->pin_col = -1; return 1; }
-        if (step == 2 && ui_point_in(L.toggle, x, y)) { s->scaling = !s->scaling; return 1; }
-        if (step == 2 && ui_point_in(L.slider, x, y)) {
+        if (ui_point_in(L->kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; s->pin_col = -1; return 1; }
+        if (step == 2 && ui_point_in(L->toggle, x, y)) { s->scaling = !s->scaling; return 1; }
+        if (step == 2 && ui_point_in(L->slider, x, y)) {
             s->drag = 1;
-            s->factor = ui_f2i(roundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, x)));
+            s->factor = ui_f2i(roundf(ui_slider_value_at(L->slider, 1, MAX_FACTOR, x)));
             return 1;
         }
         ui_grid_geom geo;
         int r, c;
-        if (main_geom(s, &v, &L, ctx, &geo) == 0 && ui_grid_cell_at(&geo, x, y, &r, &c)) {
+        if (main_geom(s, &v, L, ctx, &geo) == 0 && ui_grid_cell_at(&geo, x, y, &r, &c)) {
             if (v.kind == ATTN_ENC_SELF) ctx->sel->token = r;
             else ctx->sel->step = r;
             if (step != 3) s->pin_col = c;
@@ -673,7 +670,7 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONUP && s->drag) { s->drag = 0; return 1; }
     if (ev->type == SDL_MOUSEMOTION && s->drag) {
-        s->factor = ui_f2i(roundf(ui_slider_value_at(L.slider, 1, MAX_FACTOR, ev->motion.x)));
+        s->factor = ui_f2i(roundf(ui_slider_value_at(L->slider, 1, MAX_FACTOR, ev->motion.x)));
         return 1;
     }
     return 0;
@@ -682,14 +679,12 @@ static int att_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const att_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    const att_layout *L = ctx->layout;
     attn_view v;
     attn_view_pick(ctx, s->kind, &v);
-    att_layout L;
-    layout_compute(ctx, &v, &L);
     ui_grid_geom geo;
     float *w = lesson_floats(ctx, (size_t)v.nq * (size_t)v.nk);
-    if (!v.qlab || !w || main_geom(s, &v, &L, ctx, &geo) != 0) return 0;
+    if (!v.qlab || !w || main_geom(s, &v, L, ctx, &geo) != 0) return 0;
     shown_weights(s, &v, w);
     lesson_json j = {dst, n, 0};
     lesson_json_put(&j, "{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"scaling\": %d, \"factor\": %d, \"what_if\": %d, \"rows\": %d, "
@@ -713,6 +708,6 @@ static int att_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_attention = {
     .slug = "attention", .title = N_("Scaled dot-product attention"), .steps = 4,
     .keys = N_("X or the button: encoder / decoder / cross   click a cell: pick the row   Up Down: decoder row   step 3: S scaling on/off, - = (or the slider) what-if factor"),
-    .state_size = sizeof(att_state), .init = att_init,
+    .state_size = sizeof(att_state), .init = att_init, .layout_size = sizeof(att_layout), .layout = att_layout_of,
     .on_trace_changed = att_changed, .handle_event = att_event, .draw = att_draw, .dump_json = att_dump,
 };

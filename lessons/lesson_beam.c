@@ -589,7 +589,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
 static void bm_draw(const void *st, const lesson_ctx *ctx)
 {
     const beam_state *s = st;
-    if (!s || !ctx->params || ctx->tr->n_src < 1) return;
+    if (!ctx->params) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *th = ui->theme;
     static bm_layout L; /* large (node table); draw is called from the app's one thread */
@@ -624,7 +624,6 @@ static void bm_draw(const void *st, const lesson_ctx *ctx)
 static int bm_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     beam_state *s = st;
-    if (!s) return 0;
     int changed = 0;
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         switch (ev->key.keysym.sym) {
@@ -670,7 +669,7 @@ static int bm_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int bm_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const beam_state *s = st;
-    if (!s || !ctx->params || ctx->tr->n_src < 1) return 0;
+    if (!ctx->params) return 0;
     char err[256] = "";
     const beam_result *r = bm_result(s, ctx, err, sizeof err);
     int w = snprintf(dst, n, "{\"beam\": %d, \"alpha\": %.9g, \"runs\": %d", s->beam, bm_alphas[s->alpha_i],

@@ -29,7 +29,6 @@ static void di_layout_compute(const lesson_ctx *ctx, di_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y = lesson_formula_line(ctx, &L->formula);
     int bh = ui_px(ui, 32), bw = ui_px(ui, 120);
@@ -47,6 +46,9 @@ static void di_layout_compute(const lesson_ctx *ctx, di_layout *L)
     for (int i = 0; i < 3; i++) L->mats[i] = (SDL_Rect){a.x + i * (w3 + pad), y, w3, mh};
     L->foot = (SDL_Rect){a.x, a.y + a.h - foot_h + pad / 2, a.w, 2 * sh};
 }
+
+/* lesson.layout (into zeroed memory) */
+static void di_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; di_layout_compute(ctx, L); }
 
 static const char *word(const lesson_ctx *ctx, int id) { return tok_vocab_word(ctx->vocab, id); }
 
@@ -136,21 +138,20 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     const trace *tr = ctx->tr;
     int D = tr->cfg.d_model, V = tr->cfg.vocab_size, T = tr->n_tgt;
     int step = di_step(ctx);
-    di_layout L;
-    di_layout_compute(ctx, &L);
+    const di_layout *L = ctx->layout;
     char f[400];
     snprintf(f, sizeof f, _("decoder input at step %d:  [<bos>, y\xE2\x82\x81 \xE2\x80\xA6 y\xE2\x82\x9C] \xE2\x86\x92  X = E[ids]\xC2\xB7\xE2\x88\x9A%d + PE"
                           "  : [%d\xC3\x97%d]"),
              step + 1, D, step + 1, D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
-    ui_button(ui, L.prev, _("\xE2\x97\x80 step  ( ; )"), 0);
-    ui_button(ui, L.next, _("step \xE2\x96\xB6  ( ' )"), 0);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
+    ui_button(ui, L->prev, _("\xE2\x97\x80 step  ( ; )"), 0);
+    ui_button(ui, L->next, _("step \xE2\x96\xB6  ( ' )"), 0);
     int oid = tr->out_ids[step];
     snprintf(f, sizeof f, _("step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s"), step + 1, T,
              step + 1, step ? "s" : "", word(ctx, oid), (double)tr->probs[(size_t)step * V + oid], oid == TOK_EOS ? _(", done") : "");
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.step_note.x, L.step_note.y + L.step_note.h / 2, L.step_note.w, t->text,
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->step_note.x, L->step_note.y + L->step_note.h / 2, L->step_note.w, t->text,
                 UI_LEFT | UI_MIDDLE, f);
-    draw_chips(ctx, L.chips, step);
+    draw_chips(ctx, L->chips, step);
     /* embedding, PE, sum for rows 0..step */
     const char **labs = lesson_token_labels(ctx, tr->tgt_ids, step + 1, LESSON_LABEL_NUMBERED);
     if (!labs) return;
@@ -170,9 +171,9 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
         h.title = titles[k];
         h.scale = &shared;
         h.highlight_row = step;
-        ui_heatmap(ui, L.mats[k], &h, NULL);
+        ui_heatmap(ui, L->mats[k], &h, NULL);
     }
-    ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L.foot, 0, t->text_dim,
+    ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->foot, 0, t->text_dim,
                 _("Training (teacher forcing): the decoder reads the reference translation shifted right, all rows at once. "
                 "In use, as here: it reads its own previous outputs, one step at a time."));
 }
@@ -181,16 +182,14 @@ static int di_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     (void)st;
     if (ev->type != SDL_MOUSEBUTTONDOWN) return 0;
-    di_layout L;
-    di_layout_compute(ctx, &L);
-    return lesson_step_click(ev, ctx, L.prev, L.next, di_step(ctx));
+    const di_layout *L = ctx->layout;
+    return lesson_step_click(ev, ctx, L->prev, L->next, di_step(ctx));
 }
 
 static int di_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     (void)st;
-    di_layout L;
-    di_layout_compute(ctx, &L);
+    const di_layout *L = ctx->layout;
     int step = di_step(ctx);
     int k = snprintf(dst, n, "{\"step\": %d, \"predicted\": %d, \"input\": [", step, ctx->tr->out_ids[step]);
     for (int i = 0; i <= step && k > 0 && (size_t)k < n; i++) k += snprintf(dst + k, n - (size_t)k, "%s%d", i ? ", " : "", ctx->tr->tgt_ids[i]);
@@ -198,14 +197,14 @@ static int di_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
         k += snprintf(dst + k, n - (size_t)k,
                       "], \"prev\": [%d, %d, %d, %d], \"next\": [%d, %d, %d, %d], \"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], "
                       "[%d, %d, %d, %d]]}",
-                      L.prev.x, L.prev.y, L.prev.w, L.prev.h, L.next.x, L.next.y, L.next.w, L.next.h, L.mats[0].x, L.mats[0].y,
-                      L.mats[0].w, L.mats[0].h, L.mats[1].x, L.mats[1].y, L.mats[1].w, L.mats[1].h, L.mats[2].x, L.mats[2].y,
-                      L.mats[2].w, L.mats[2].h);
+                      L->prev.x, L->prev.y, L->prev.w, L->prev.h, L->next.x, L->next.y, L->next.w, L->next.h, L->mats[0].x, L->mats[0].y,
+                      L->mats[0].w, L->mats[0].h, L->mats[1].x, L->mats[1].y, L->mats[1].w, L->mats[1].h, L->mats[2].x, L->mats[2].y,
+                      L->mats[2].w, L->mats[2].h);
     return k;
 }
 
 const lesson lesson_decoder_input = {
     .slug = "decoder-input", .title = N_("Decoder input"),
     .keys = N_("; ' or the buttons: previous / next decoding step"),
-    .handle_event = di_event, .draw = di_draw, .dump_json = di_dump,
+    .layout_size = sizeof(di_layout), .layout = di_layout_of, .handle_event = di_event, .draw = di_draw, .dump_json = di_dump,
 };

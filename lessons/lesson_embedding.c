@@ -51,7 +51,6 @@ static void emb_layout_compute(const lesson_ctx *ctx, int step, emb_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int pad = ui_px(ui, 8);
     int y = lesson_formula_line(ctx, &L->formula);
@@ -69,6 +68,9 @@ static void emb_layout_compute(const lesson_ctx *ctx, int step, emb_layout *L)
         for (int v = 0; v < N_VIEWS; v++) L->view[v] = (SDL_Rect){a.x + v * (vw + 2 * pad), y, vw, vh};
     }
 }
+
+/* lesson.layout (into zeroed memory) */
+static void emb_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; emb_layout_compute(ctx, ctx->step, L); }
 
 static void pca_clear(emb_pca *p)
 {
@@ -121,7 +123,6 @@ static void pca_update(emb_pca *p, const model_params *m)
 static void emb_changed(void *st, const lesson_ctx *ctx)
 {
     emb_state *s = st;
-    if (!s) return;
     pca_update(&s->pca[VIEW_AFTER], ctx->params);
     pca_update(&s->pca[VIEW_BEFORE], ctx->untrained);
 }
@@ -391,22 +392,19 @@ static void draw_pca(const emb_state *s, const lesson_ctx *ctx, const emb_layout
 static void emb_draw(const void *st, const lesson_ctx *ctx)
 {
     const emb_state *s = st;
-    if (!s) return;
-    emb_layout L;
-    emb_layout_compute(ctx, ctx->step, &L);
-    if (ctx->step == 0) draw_heat(ctx, &L);
-    else draw_pca(s, ctx, &L);
+    const emb_layout *L = ctx->layout;
+    if (ctx->step == 0) draw_heat(ctx, L);
+    else draw_pca(s, ctx, L);
 }
 
 static int emb_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     emb_state *s = st;
-    if (!s || ctx->step != 1) return 0;
-    emb_layout L;
-    emb_layout_compute(ctx, ctx->step, &L);
+    const emb_layout *L = ctx->layout;
+    if (ctx->step != 1) return 0;
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         for (int v = 0; v < N_VIEWS; v++)
-            if (ui_point_in(L.view[v], ev->button.x, ev->button.y)) {
+            if (ui_point_in(L->view[v], ev->button.x, ev->button.y)) {
                 s->dragging = 1;
                 s->last_x = ev->button.x;
                 s->last_y = ev->button.y;
@@ -431,22 +429,20 @@ static int emb_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const emb_state *s = st;
-    if (!s) return 0;
-    emb_layout L;
-    emb_layout_compute(ctx, ctx->step, &L);
+    const emb_layout *L = ctx->layout;
     size_t k = 0;
 #define EMB_PUT(...) do { int w_ = snprintf(dst + k, k < n ? n - k : 0, __VA_ARGS__); if (w_ > 0) k += (size_t)w_; } while (0)
-    EMB_PUT("{\"strip\": [%d, %d, %d, %d], ", L.strip.x, L.strip.y, L.strip.w, L.strip.h);
-    EMB_PUT("\"heat\": [%d, %d, %d, %d], \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.4f}", L.heat.x,
-            L.heat.y, L.heat.w, L.heat.h, (double)s->cam.yaw, (double)s->cam.pitch, (double)s->cam.distance);
+    EMB_PUT("{\"strip\": [%d, %d, %d, %d], ", L->strip.x, L->strip.y, L->strip.w, L->strip.h);
+    EMB_PUT("\"heat\": [%d, %d, %d, %d], \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.4f}", L->heat.x,
+            L->heat.y, L->heat.w, L->heat.h, (double)s->cam.yaw, (double)s->cam.pitch, (double)s->cam.distance);
     for (int v = 0; v < N_VIEWS; v++) {
         const emb_pca *p = &s->pca[v];
         EMB_PUT(", \"%s\": {\"ok\": %d, \"rect\": [%d, %d, %d, %d], \"variance\": [%.6g, %.6g, %.6g], \"total\": %.6g, \"lit\": [",
-                v == VIEW_AFTER ? "after" : "before", p->ok, L.view[v].x, L.view[v].y, L.view[v].w, L.view[v].h,
+                v == VIEW_AFTER ? "after" : "before", p->ok, L->view[v].x, L->view[v].y, L->view[v].w, L->view[v].h,
                 (double)p->var[0], (double)p->var[1], (double)p->var[2], (double)p->total);
         if (ctx->step == 1 && p->ok) {
             int lh = ui_line_height(ctx->ui, UI_BOLD, UI_SIZE_LARGE);
-            SDL_Rect view = {L.view[v].x, L.view[v].y + lh, L.view[v].w, L.view[v].h - lh};
+            SDL_Rect view = {L->view[v].x, L->view[v].y + lh, L->view[v].w, L->view[v].h - lh};
             int np = 0, first = 1, shown = 0;
             emb_pt *pts = project_view(s, ctx, view, v, &np);
             for (int i = 0; pts && i < np; i++) {
@@ -469,6 +465,6 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_embedding = {
     .slug = "embedding", .title = N_("Token embedding"), .steps = 2,
     .keys = N_("step 2: drag to turn the 3-D view, mouse wheel to zoom"),
-    .state_size = sizeof(emb_state), .init = emb_init, .free = emb_free,
+    .state_size = sizeof(emb_state), .layout_size = sizeof(emb_layout), .init = emb_init, .free = emb_free, .layout = emb_layout_of,
     .on_trace_changed = emb_changed, .handle_event = emb_event, .draw = emb_draw, .dump_json = emb_dump,
 };

@@ -36,7 +36,6 @@ static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
     ui_ctx *ui = ctx->ui;
     const trace *tr = ctx->tr;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 10);
     int lf = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     L->formula = (SDL_Rect){a.x, a.y, a.w, lf};
@@ -66,6 +65,9 @@ static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
     L->lines = (SDL_Rect){x1, y0, lw, h};
     L->memory = (SDL_Rect){x1 + lw + 2 * pad, y0, a.x + a.w - (x1 + lw + 2 * pad), h};
 }
+
+/* lesson.layout (into zeroed memory) */
+static void es_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; es_layout_compute(ctx, L); }
 
 static void tile_spec(const lesson_ctx *ctx, int l, int h, const char *const *labs, ui_grid_spec *g, char *name, size_t nn)
 {
@@ -154,7 +156,6 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, const char *const *s
 static void es_draw(const void *st, const lesson_ctx *ctx)
 {
     (void)st;
-    if (!ctx->tr || ctx->tr->n_src < 1) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
@@ -164,34 +165,33 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
         lesson_no_memory(ctx);
         return;
     }
-    es_layout L;
-    es_layout_compute(ctx, &L);
+    const es_layout *L = ctx->layout;
     int sl, sh;
     es_sel(ctx, &sl, &sh);
     char f[300], b[300];
     snprintf(f, sizeof f, _("X\xE2\x82\x80 = embedding\xC2\xB7\xE2\x88\x9A%d + PE;  X\xE2\x82\x97 = Layer\xE2\x82\x97(X\xE2\x82\x97\xE2\x82\x8B\xE2\x82\x81), l = 1..%d;  memory = X%s : [%d\xC3\x97%d]"),
-             D, L.n_layers, L.n_layers == 2 ? "\xE2\x82\x82" : "\xE2\x82\x99", S, D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+             D, L->n_layers, L->n_layers == 2 ? "\xE2\x82\x82" : "\xE2\x82\x99", S, D);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, _("%d layers \xC3\x97 %d heads, each map [%d\xC3\x97%d]; selected: layer %d, head %d.   Click a map to select it;  Enter: open in lesson 5,  M: lesson 6"),
-             L.n_layers, L.H, S, S, sl + 1, sh + 1);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
+             L->n_layers, L->H, S, S, sl + 1, sh + 1);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->info.x, L->info.y + L->info.h / 2, L->info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     /* the grid of maps */
     char name[64];
     int gap = ui_px(ui, 4);
-    for (int hh = 0; hh < L.H; hh++) {
+    for (int hh = 0; hh < L->H; hh++) {
         snprintf(b, sizeof b, _("head %d"), hh + 1);
-        SDL_Rect tr0 = L.tiles[0][hh];
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tr0.x + tr0.w / 2, L.grid.y - gap / 2, hh == sh ? t->accent : t->text, UI_CENTER | UI_BOTTOM, b);
+        SDL_Rect tr0 = L->tiles[0][hh];
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, tr0.x + tr0.w / 2, L->grid.y - gap / 2, hh == sh ? t->accent : t->text, UI_CENTER | UI_BOTTOM, b);
     }
-    for (int l = 0; l < L.n_layers; l++) {
+    for (int l = 0; l < L->n_layers; l++) {
         snprintf(b, sizeof b, _("layer %d"), l + 1);
-        SDL_Rect r0 = L.tiles[l][0];
+        SDL_Rect r0 = L->tiles[l][0];
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r0.x - ui_px(ui, 8), r0.y + r0.h / 2, l == sl ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, b);
-        for (int hh = 0; hh < L.H; hh++) {
+        for (int hh = 0; hh < L->H; hh++) {
             ui_grid_spec g;
             ui_grid_geom geo;
             tile_spec(ctx, l, hh, src_ptr, &g, name, sizeof name);
-            SDL_Rect r = L.tiles[l][hh];
+            SDL_Rect r = L->tiles[l][hh];
             ui_grid_draw(ui, r, &g, &geo);
             if (l == sl && hh == sh) {
                 int th = ui_px(ui, 3);
@@ -199,10 +199,10 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
             }
         }
     }
-    ui_button(ui, L.open_att, _("\xE2\x86\x92 5 Attention (Enter)"), 0);
-    ui_button(ui, L.open_mh, _("\xE2\x86\x92 6 Multi-head (M)"), 0);
+    ui_button(ui, L->open_att, _("\xE2\x86\x92 5 Attention (Enter)"), 0);
+    ui_button(ui, L->open_mh, _("\xE2\x86\x92 6 Multi-head (M)"), 0);
     /* the line view of the selected head */
-    draw_lines(ctx, sl, sh, src_ptr, L.lines);
+    draw_lines(ctx, sl, sh, src_ptr, L->lines);
     /* the memory */
     float m = lesson_absmax(tr->memory, S * D);
     ui_grid_spec g = ui_grid_diverging(tr->memory, S, D, m, _("memory"));
@@ -210,22 +210,20 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     g.highlight_row = ctx->sel->token;
     snprintf(b, sizeof b, _("memory [%d\xC3\x97%d]"), S, D);
     g.title = b;
-    SDL_Rect mr = L.memory;
+    SDL_Rect mr = L->memory;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     mr.h -= 2 * lh + ui_px(ui, 8); /* the colour bar and the caption under the map, with their gaps */
     ui_grid_geom mg;
     ui_grid_draw(ui, mr, &g, &mg);
     ui_grid_legend(ui, (SDL_Rect){mg.cells.x, mg.cells.y + mg.cells.h + ui_px(ui, 4), mg.cells.w, lh}, UI_CMAP_DIVERGING, -m, m, NULL);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.memory.x, mg.cells.y + mg.cells.h + ui_px(ui, 4) + lh, L.memory.w, t->text_dim, UI_LEFT,
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->memory.x, mg.cells.y + mg.cells.h + ui_px(ui, 4) + lh, L->memory.w, t->text_dim, UI_LEFT,
                 _("read by every decoder layer"));
 }
 
 static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     (void)st;
-    if (!ctx->tr || ctx->tr->n_src < 1) return 0;
-    es_layout L;
-    es_layout_compute(ctx, &L);
+    const es_layout *L = ctx->layout;
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT))) {
         SDL_Keycode k = ev->key.keysym.sym;
         if ((k == SDLK_RETURN || k == SDLK_KP_ENTER) && ctx->act) { snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "attention"); return 1; }
@@ -234,16 +232,16 @@ static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        for (int l = 0; l < L.n_layers; l++)
-            for (int h = 0; h < L.H; h++)
-                if (ui_point_in(L.tiles[l][h], x, y)) {
+        for (int l = 0; l < L->n_layers; l++)
+            for (int h = 0; h < L->H; h++)
+                if (ui_point_in(L->tiles[l][h], x, y)) {
                     ctx->sel->layer = l;
                     ctx->sel->head = h;
                     if (ev->button.clicks >= 2 && ctx->act) snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "attention");
                     return 1;
                 }
-        if (ui_point_in(L.open_att, x, y) && ctx->act) { snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "attention"); return 1; }
-        if (ui_point_in(L.open_mh, x, y) && ctx->act) { snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "multi-head"); return 1; }
+        if (ui_point_in(L->open_att, x, y) && ctx->act) { snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "attention"); return 1; }
+        if (ui_point_in(L->open_mh, x, y) && ctx->act) { snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "multi-head"); return 1; }
     }
     return 0;
 }
@@ -251,30 +249,28 @@ static int es_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     (void)st;
-    if (!ctx->tr || ctx->tr->n_src < 1) return 0;
     int S = ctx->tr->n_src;
     const char **labs = lesson_token_labels(ctx, ctx->tr->src_ids, S, LESSON_LABEL_TYPED);
     if (!labs) return 0;
-    es_layout L;
-    es_layout_compute(ctx, &L);
+    const es_layout *L = ctx->layout;
     int sl, sh;
     es_sel(ctx, &sl, &sh);
     lesson_json j = {dst, n, 0};
-    lesson_json_put(&j, "{\"layer\": %d, \"head\": %d, \"n_layers\": %d, \"n_heads\": %d, \"tiles\": [", sl, sh, L.n_layers, L.H);
+    lesson_json_put(&j, "{\"layer\": %d, \"head\": %d, \"n_layers\": %d, \"n_heads\": %d, \"tiles\": [", sl, sh, L->n_layers, L->H);
     char name[64];
-    for (int l = 0; l < L.n_layers; l++)
-        for (int h = 0; h < L.H; h++) {
+    for (int l = 0; l < L->n_layers; l++)
+        for (int h = 0; h < L->H; h++) {
             ui_grid_spec g;
             ui_grid_geom geo;
             tile_spec(ctx, l, h, labs, &g, name, sizeof name);
-            ui_grid_layout(ctx->ui, L.tiles[l][h], &g, &geo);
+            ui_grid_layout(ctx->ui, L->tiles[l][h], &g, &geo);
             lesson_json_put(&j, "%s{\"layer\": %d, \"head\": %d, \"x\": %d, \"y\": %d, \"cw\": %d, \"ch\": %d}", l || h ? ", " : "", l, h,
                             geo.cells.x, geo.cells.y, geo.cw, geo.ch);
         }
     lesson_json_put(&j, "], ");
-    lesson_json_rect(&j, "open_attention", L.open_att);
+    lesson_json_rect(&j, "open_attention", L->open_att);
     lesson_json_put(&j, ", ");
-    lesson_json_rect(&j, "open_multihead", L.open_mh);
+    lesson_json_rect(&j, "open_multihead", L->open_mh);
     double msum = 0;
     for (int i = 0; i < S * ctx->tr->cfg.d_model; i++) msum += fabs(ctx->tr->memory[i]);
     lesson_json_put(&j, ", \"memory_abs_sum\": %.6g}", msum);
@@ -284,5 +280,6 @@ static int es_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_encoder_stack = {
     .slug = "encoder-stack", .title = N_("The encoder stack"),
     .keys = N_("click a map: select its layer and head   Enter: open it in lesson 5   M: open lesson 6"),
+    .layout_size = sizeof(es_layout), .layout = es_layout_of,
     .handle_event = es_event, .draw = es_draw, .dump_json = es_dump,
 };

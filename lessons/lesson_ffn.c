@@ -66,7 +66,6 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y = lesson_formula_line(ctx, &L->formula);
     int xn = lesson_stack_buttons(ctx, a.x, y, &L->btn_enc, &L->btn_dec) + 2 * pad;
@@ -87,6 +86,9 @@ static void ffn_layout_compute(const lesson_ctx *ctx, ffn_layout *L)
     L->tok_bars = (SDL_Rect){a.x, y2, wx + pad / 2, h2};
     L->unit_bars = (SDL_Rect){a.x + wx + pad, y2, wh, h2};
 }
+
+/* lesson.layout (into zeroed memory) */
+static void ffn_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; ffn_layout_compute(ctx, L); }
 
 /* How many tokens unit u fires for (hidden > 0) among the S rows. */
 static int unit_fires(const float *hidden, int S, int F, int u)
@@ -301,20 +303,19 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     /* the outlined row: the selected source token, or the decoding step in the decoder */
     int sel_row = vw.dec ? ctx->sel->step : ctx->sel->token;
     if (sel_row >= S) sel_row = -1;
-    ffn_layout L;
-    ffn_layout_compute(ctx, &L);
-    draw_header(ctx, &vw, &L);
+    const ffn_layout *L = ctx->layout;
+    draw_header(ctx, &vw, L);
     int dead;
     long zeros = sparsity(HID, S, F, zshare, fires, &dead);
     char f[400];
     snprintf(f, sizeof f, _("same W\xE2\x82\x81, W\xE2\x82\x82 at every position  \xC2\xB7  ReLU zeros: %.0f%% of %d\xC3\x97%d  \xC2\xB7  "
                           "%d units off for every token  \xC2\xB7  D: encoder / decoder"),
              100.0 * (double)zeros / ((double)S * F), S, F, dead);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.note.x, L.note.y, L.note.w, t->text_dim, UI_LEFT, f);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->note.x, L->note.y, L->note.w, t->text_dim, UI_LEFT, f);
     char title[128];
     int hov_tok = -1, hov_unit = -1;
     snprintf(title, sizeof title, "x [%d\xC3\x97%d]", S, tr->cfg.d_model);
-    io_map(ctx, &vw, L.x, vw.x, title, "x", vw.labs, sel_row, &hov_tok);
+    io_map(ctx, &vw, L->x, vw.x, title, "x", vw.labs, sel_row, &hov_tok);
     /* hidden: viridis from 0, zeros dark; drawn here with fractional column
      * widths so the F units use the whole width and line up with the unit bars */
     float mx = 0;
@@ -322,22 +323,20 @@ static void ffn_draw(const void *st, const lesson_ctx *ctx)
     if (mx <= 0) mx = 1;
     SDL_Rect hc;
     snprintf(title, sizeof title, _("hidden = max(0, x W\xE2\x82\x81\xE1\xB5\x80 + b\xE2\x82\x81) [%d\xC3\x97%d]   dark = 0 (off)"), S, F);
-    hidden_map(ctx, &vw, L.hidden, title, HID, S, F, mx, fires, sel_row, &hc, &hov_tok, &hov_unit);
-    io_map(ctx, &vw, L.out, vw.ffn->out, _("= FFN(x)"), _("FFN(x)"), NULL, sel_row, &hov_tok);
+    hidden_map(ctx, &vw, L->hidden, title, HID, S, F, mx, fires, sel_row, &hc, &hov_tok, &hov_unit);
+    io_map(ctx, &vw, L->out, vw.ffn->out, _("= FFN(x)"), _("FFN(x)"), NULL, sel_row, &hov_tok);
     /* zero share per row, and overall */
-    zero_bars(ctx, &vw, L.tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
+    zero_bars(ctx, &vw, L->tok_bars, zshare, S, (float)zeros / ((float)S * (float)F), F, hov_tok);
     /* rows per unit, one bar under each column of the hidden heatmap */
     snprintf(title, sizeof title, _("tokens (of %d) each unit fires for%s"), S, hov_tok >= 0 ? _("   accent: on for the hovered token") : "");
-    unit_bars(ctx, L.unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? HID + (size_t)hov_tok * F : NULL, hov_unit);
+    unit_bars(ctx, L->unit_bars, hc, title, fires, F, S, hov_tok >= 0 ? HID + (size_t)hov_tok * F : NULL, hov_unit);
 }
 
 static int ffn_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     ffn_state *s = st;
-    if (!s) return 0;
-    ffn_layout L;
-    ffn_layout_compute(ctx, &L);
-    int want = lesson_stack_event(ev, L.btn_enc, L.btn_dec, s->dec);
+    const ffn_layout *L = ctx->layout;
+    int want = lesson_stack_event(ev, L->btn_enc, L->btn_dec, s->dec);
     if (want < 0) return 0;
     s->dec = want;
     return 1;
@@ -347,12 +346,11 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     ffn_view vw;
     ffn_view_get(st, ctx, &vw);
-    ffn_layout L;
-    ffn_layout_compute(ctx, &L);
+    const ffn_layout *L = ctx->layout;
     lesson_json j = {dst, n, 0};
     lesson_json_put(&j, "{\"stack\": \"%s\", \"layer\": %d, \"rows\": %d", vw.dec ? "decoder" : "encoder", vw.l, vw.rows);
     const char *keys[7] = {"btn_enc", "btn_dec", "x", "hidden", "out", "tok_bars", "unit_bars"};
-    const SDL_Rect rects[7] = {L.btn_enc, L.btn_dec, L.x, L.hidden, L.out, L.tok_bars, L.unit_bars};
+    const SDL_Rect rects[7] = {L->btn_enc, L->btn_dec, L->x, L->hidden, L->out, L->tok_bars, L->unit_bars};
     for (int k = 0; k < 7; k++) {
         lesson_json_put(&j, ", ");
         lesson_json_rect(&j, keys[k], rects[k]);
@@ -364,6 +362,6 @@ static int ffn_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_ffn = {
     .slug = "feed-forward", .title = N_("Feed-forward"),
     .keys = N_("D or the buttons: encoder / decoder stack   [ ] layer, Up Down token, ; ' decoder row"),
-    .state_size = sizeof(ffn_state),
+    .state_size = sizeof(ffn_state), .layout_size = sizeof(ffn_layout), .layout = ffn_layout_of,
     .handle_event = ffn_event, .draw = ffn_draw, .dump_json = ffn_dump,
 };

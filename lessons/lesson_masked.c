@@ -53,7 +53,6 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y = lesson_formula_line(ctx, &L->formula);
     if (step == 0) {
@@ -76,6 +75,9 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
         L->pad_note = (SDL_Rect){a.x, y + rest * 64 / 100 + 2 * pad, a.w, rest * 36 / 100 - 2 * pad};
     }
 }
+
+/* lesson.layout (into zeroed memory) */
+static void mk_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; mk_layout(ctx, ctx->step, L); }
 
 static int mk_init(void *st, const lesson_ctx *ctx)
 {
@@ -453,23 +455,20 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
 static void mk_draw(const void *st, const lesson_ctx *ctx)
 {
     const masked_state *s = st;
-    if (!s) return;
-    masked_layout L;
-    mk_layout(ctx, ctx->step, &L);
-    if (ctx->step == 0) draw_causal(s, ctx, &L);
-    else draw_padding(ctx, &L);
+    const masked_layout *L = ctx->layout;
+    if (ctx->step == 0) draw_causal(s, ctx, L);
+    else draw_padding(ctx, L);
 }
 
 static int mk_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     masked_state *s = st;
-    if (!s || ctx->step != 0) return 0;
-    masked_layout L;
-    mk_layout(ctx, 0, &L);
+    const masked_layout *L = ctx->layout;
+    if (ctx->step != 0) return 0;
     int toggle = 0;
-    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT && ui_point_in(L.toggle, ev->button.x, ev->button.y))
+    if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT && ui_point_in(L->toggle, ev->button.x, ev->button.y))
         toggle = 1;
-    else if (lesson_step_click(ev, ctx, L.prev, L.next, mk_step(ctx)))
+    else if (lesson_step_click(ev, ctx, L->prev, L->next, mk_step(ctx)))
         return 1;
     if (lesson_plain_key(ev, SDLK_m)) toggle = 1;
     if (!toggle) return 0;
@@ -484,19 +483,17 @@ static int mk_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const masked_state *s = st;
-    if (!s) return 0;
-    masked_layout L;
-    mk_layout(ctx, ctx->step, &L);
+    const masked_layout *L = ctx->layout;
     int k = snprintf(dst, n,
                      "{\"broken\": %d, \"whatif_ok\": %d, \"whatif_runs\": %d, \"layer\": %d, \"head\": %d, \"step\": %d, "
                      "\"mats\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], "
                      "\"toggle\": [%d, %d, %d, %d], \"prev\": [%d, %d, %d, %d], \"next\": [%d, %d, %d, %d], "
                      "\"pad_mask\": [%d, %d, %d, %d], \"nomask_out_ids\": [",
-                     s->broken, s->wtr != NULL, whatif_runs(s->wi), mk_layer(ctx), mk_head(ctx), mk_step(ctx), L.mats[0].x,
-                     L.mats[0].y, L.mats[0].w, L.mats[0].h, L.mats[1].x, L.mats[1].y, L.mats[1].w, L.mats[1].h, L.mats[2].x,
-                     L.mats[2].y, L.mats[2].w, L.mats[2].h, L.mats[3].x, L.mats[3].y, L.mats[3].w, L.mats[3].h, L.toggle.x,
-                     L.toggle.y, L.toggle.w, L.toggle.h, L.prev.x, L.prev.y, L.prev.w, L.prev.h, L.next.x, L.next.y, L.next.w,
-                     L.next.h, L.pad_mask.x, L.pad_mask.y, L.pad_mask.w, L.pad_mask.h);
+                     s->broken, s->wtr != NULL, whatif_runs(s->wi), mk_layer(ctx), mk_head(ctx), mk_step(ctx), L->mats[0].x,
+                     L->mats[0].y, L->mats[0].w, L->mats[0].h, L->mats[1].x, L->mats[1].y, L->mats[1].w, L->mats[1].h, L->mats[2].x,
+                     L->mats[2].y, L->mats[2].w, L->mats[2].h, L->mats[3].x, L->mats[3].y, L->mats[3].w, L->mats[3].h, L->toggle.x,
+                     L->toggle.y, L->toggle.w, L->toggle.h, L->prev.x, L->prev.y, L->prev.w, L->prev.h, L->next.x, L->next.y, L->next.w,
+                     L->next.h, L->pad_mask.x, L->pad_mask.y, L->pad_mask.w, L->pad_mask.h);
     for (int i = 0; s->wtr && i < s->wtr->n_tgt && k > 0 && (size_t)k < n; i++)
         k += snprintf(dst + k, n - (size_t)k, "%s%d", i ? ", " : "", s->wtr->out_ids[i]);
     if (k > 0 && (size_t)k < n) k += snprintf(dst + k, n - (size_t)k, "]}");
@@ -506,6 +503,6 @@ static int mk_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_masked = {
     .slug = "masked-attention", .title = N_("Masked self-attention"), .steps = 2,
     .keys = N_("M or the switch: break it (no causal mask)   ; ' or the buttons: decoding step"),
-    .state_size = sizeof(masked_state), .init = mk_init, .free = mk_free,
+    .state_size = sizeof(masked_state), .layout_size = sizeof(masked_layout), .init = mk_init, .free = mk_free, .layout = mk_layout_of,
     .on_trace_changed = mk_changed, .handle_event = mk_event, .draw = mk_draw, .dump_json = mk_dump,
 };

@@ -65,15 +65,14 @@ typedef struct {
     SDL_Rect concat, wo, out, contrib, bars; /* step 2 */
 } mh_layout;
 
-static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layout *L)
+static void mh_layout_compute(const lesson_ctx *ctx, mh_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 10);
     int y0 = attn_view_header(ctx, &L->formula, &L->info, &L->kind_btn), h = a.y + a.h - y0;
     if (ctx->step == 0) {
-        int H = v->H;
+        int H = ctx->tr->cfg.n_heads > MAXH ? MAXH : ctx->tr->cfg.n_heads; /* as mh_view_get */
         int lw = a.w * 50 / 100;
         int nc = H <= 2 ? H : H <= 4 ? 2 : H <= 9 ? 3 : 4;
         int nr = (H + nc - 1) / nc;
@@ -95,6 +94,9 @@ static void mh_layout_compute(const lesson_ctx *ctx, const attn_view *v, mh_layo
         L->bars = (SDL_Rect){a.x + cw + 2 * pad, y1, a.w - cw - 2 * pad, a.y + a.h - y1};
     }
 }
+
+/* lesson.layout (into zeroed memory) */
+static void mh_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; mh_layout_compute(ctx, L); }
 
 /* The weights of head h as a square-celled attention grid, words on both axes:
  * what the small multiples and the enlarged head share. */
@@ -303,7 +305,7 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
 static void mh_draw(const void *st, const lesson_ctx *ctx)
 {
     const mh_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return;
+    const mh_layout *L = ctx->layout;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     attn_view v;
@@ -312,8 +314,6 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
         lesson_no_memory(ctx);
         return;
     }
-    mh_layout L;
-    mh_layout_compute(ctx, &v, &L);
     char f[300], b[300];
     if (ctx->step == 0)
         snprintf(f, sizeof f, _("head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once"),
@@ -321,13 +321,13 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
     else
         snprintf(f, sizeof f, _("MultiHead = Concat(head\xE2\x82\x81..head%d) W_O\xE1\xB5\x80 + b_O :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]"),
                  v.H, v.nq, v.D, v.D, v.D, v.nq, v.D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d of %d \xC2\xB7 head %d     [ ] layer  , . head  %s"),
              attn_kind_name(v.kind), v.layer + 1, v.n_layers, v.head + 1, ctx->step == 0 ? _("click: enlarge") : _("hover out"));
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.info.x, L.info.y + L.info.h / 2, L.info.w, t->text, UI_LEFT | UI_MIDDLE, b);
-    ui_button(ui, L.kind_btn, attn_view_next_label(v.kind), 0);
-    if (ctx->step == 0) draw_step1(&v, ctx, &L);
-    else if (draw_step2(&v, ctx, &L) != 0) lesson_no_memory(ctx);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->info.x, L->info.y + L->info.h / 2, L->info.w, t->text, UI_LEFT | UI_MIDDLE, b);
+    ui_button(ui, L->kind_btn, attn_view_next_label(v.kind), 0);
+    if (ctx->step == 0) draw_step1(&v, ctx, L);
+    else if (draw_step2(&v, ctx, L) != 0) lesson_no_memory(ctx);
 }
 
 /* ------------------------------------------------------------------ state, events, dump */
@@ -335,11 +335,9 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
 static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     mh_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    const mh_layout *L = ctx->layout;
     attn_view v;
     mh_view_get(ctx, s->kind, &v);
-    mh_layout L;
-    mh_layout_compute(ctx, &v, &L);
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) && ev->key.keysym.sym == SDLK_x) {
         s->kind = (s->kind + 1) % ATTN_N_KINDS;
         return 1;
@@ -352,15 +350,15 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
-        if (ui_point_in(L.kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; return 1; }
+        if (ui_point_in(L->kind_btn, x, y)) { s->kind = (s->kind + 1) % ATTN_N_KINDS; return 1; }
         if (ctx->step == 0) {
             for (int h = 0; h < v.H; h++)
-                if (ui_point_in(L.tiles[h], x, y)) { ctx->sel->head = h; return 1; }
+                if (ui_point_in(L->tiles[h], x, y)) { ctx->sel->head = h; return 1; }
             ui_grid_spec g;
             ui_grid_geom geo;
             char bt[160];
             big_spec(&v, &g, bt, sizeof bt);
-            ui_grid_layout(ctx->ui, L.big, &g, &geo);
+            ui_grid_layout(ctx->ui, L->big, &g, &geo);
             int r, c;
             if (ui_grid_cell_at(&geo, x, y, &r, &c)) {
                 if (v.kind == ATTN_ENC_SELF) ctx->sel->token = r; else ctx->sel->step = r;
@@ -408,27 +406,25 @@ static void dump_split(const attn_view *v, const lesson_ctx *ctx, const mh_layou
 static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const mh_state *s = st;
-    if (!s || !ctx->tr || ctx->tr->n_src < 1) return 0;
+    const mh_layout *L = ctx->layout;
     attn_view v;
     mh_view_get(ctx, s->kind, &v);
     if (!v.qlab) return 0;
-    mh_layout L;
-    mh_layout_compute(ctx, &v, &L);
     lesson_json j = {dst, n, 0};
     lesson_json_put(&j, "{\"kind\": \"%s\", \"layer\": %d, \"head\": %d, \"token\": %d, \"tiles\": [", attn_kind_slug(v.kind), v.layer,
                     v.head, v.row);
     for (int h = 0; h < v.H && ctx->step == 0; h++)
-        lesson_json_put(&j, "%s[%d, %d, %d, %d]", h ? ", " : "", L.tiles[h].x, L.tiles[h].y, L.tiles[h].w, L.tiles[h].h);
+        lesson_json_put(&j, "%s[%d, %d, %d, %d]", h ? ", " : "", L->tiles[h].x, L->tiles[h].y, L->tiles[h].w, L->tiles[h].h);
     lesson_json_put(&j, "]");
     if (ctx->step == 0) {
         ui_grid_spec g;
         ui_grid_geom geo;
         char bt[160];
         big_spec(&v, &g, bt, sizeof bt);
-        ui_grid_layout(ctx->ui, L.big, &g, &geo);
+        ui_grid_layout(ctx->ui, L->big, &g, &geo);
         json_grid(&j, "big", &geo);
     } else if (v.p && v.p->out_proj_weight) {
-        dump_split(&v, ctx, &L, &j);
+        dump_split(&v, ctx, L, &j);
     }
     lesson_json_put(&j, "}");
     return lesson_json_end(&j);
@@ -437,6 +433,6 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_multihead = {
     .slug = "multi-head", .title = N_("Multi-head attention"), .steps = 2,
     .keys = N_("X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row"),
-    .state_size = sizeof(mh_state),
+    .state_size = sizeof(mh_state), .layout_size = sizeof(mh_layout), .layout = mh_layout_of,
     .handle_event = mh_event, .draw = mh_draw, .dump_json = mh_dump,
 };

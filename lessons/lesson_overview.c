@@ -73,7 +73,6 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     const int n_rows = 12;
     int top = a.y + ui_px(ui, 4);
     int row_h = (a.h - ui_px(ui, 8)) / n_rows;
@@ -132,6 +131,9 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
 #undef BOX
 #undef YC
 }
+
+/* lesson.layout (into zeroed memory) */
+static void ov_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; ov_layout_compute(ctx, L); }
 
 static SDL_Color kind_fill(const ui_theme *t, int kind)
 {
@@ -385,32 +387,31 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
-    ov_layout L;
-    ov_layout_compute(ctx, &L);
-    draw_stacks(ctx, &L);
-    draw_flow(ctx, &L);
+    const ov_layout *L = ctx->layout;
+    draw_stacks(ctx, L);
+    draw_flow(ctx, L);
     for (int i = 0; i < N_BLOCKS; i++) {
         int k = defs[i].kind;
         if (k == K_FRAME || k == K_TEXT || k == K_LINK || k == K_PE) continue;
-        box(ctx, &L, i, _(defs[i].label));
+        box(ctx, L, i, _(defs[i].label));
     }
-    draw_pe_plus(ctx, &L);
+    draw_pe_plus(ctx, L);
     /* the words: in at the bottom, out at the top (chips when they fit, else text) */
     int *ids = lesson_scratch_alloc(ctx->scratch, sizeof(int) * ((size_t)tr->n_out + 1)), n = 0;
     if (ids) {
         for (int i = 0; i < tr->n_out; i++) ids[n++] = tr->out_ids[i];
         if (tr->finished) ids[n++] = TOK_EOS;
     }
-    word_row(ctx, &L, B_SRC, _("in:"), tr->src_ids, tr->n_src, t->text);
-    word_row(ctx, &L, B_TGT, _("shifted right:"), tr->tgt_ids, tr->n_tgt, t->text);
-    word_row(ctx, &L, B_OUT, _("out:"), ids, n, t->accent);
-    draw_card(ctx, &L);
+    word_row(ctx, L, B_SRC, _("in:"), tr->src_ids, tr->n_src, t->text);
+    word_row(ctx, L, B_TGT, _("shifted right:"), tr->tgt_ids, tr->n_tgt, t->text);
+    word_row(ctx, L, B_OUT, _("out:"), ids, n, t->accent);
+    draw_card(ctx, L);
     /* the hovered block: what it is, its shape */
     for (int i = 0; i < N_BLOCKS; i++)
-        if (ui_mouse_in(ui, L.r[i])) {
+        if (ui_mouse_in(ui, L->r[i])) {
             char tip[400];
             block_tip(ctx, i, tip, sizeof tip);
-            ui_hover_text(ui, L.r[i], _("%s \xE2\x86\x92 lesson %d"), tip, defs[i].number);
+            ui_hover_text(ui, L->r[i], _("%s \xE2\x86\x92 lesson %d"), tip, defs[i].number);
             break;
         }
 }
@@ -419,10 +420,9 @@ static int ov_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     (void)st;
     if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT || !ctx->act) return 0;
-    ov_layout L;
-    ov_layout_compute(ctx, &L);
+    const ov_layout *L = ctx->layout;
     for (int i = 0; i < N_BLOCKS; i++) {
-        if (!ui_point_in(L.r[i], ev->button.x, ev->button.y) || !defs[i].slug[0]) continue;
+        if (!ui_point_in(L->r[i], ev->button.x, ev->button.y) || !defs[i].slug[0]) continue;
         if (lesson_find(defs[i].slug) >= 0) {
             snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "%s", defs[i].slug);
         } else {
@@ -437,14 +437,13 @@ static int ov_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int ov_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     (void)st;
-    ov_layout L;
-    ov_layout_compute(ctx, &L);
+    const ov_layout *L = ctx->layout;
     size_t k = 0;
 #define OV_PUT(...) do { int w_ = snprintf(dst + k, k < n ? n - k : 0, __VA_ARGS__); if (w_ > 0) k += (size_t)w_; } while (0)
     OV_PUT("{\"blocks\": [");
     for (int i = 0; i < N_BLOCKS; i++)
         OV_PUT("%s{\"key\": \"%s\", \"slug\": \"%s\", \"rect\": [%d, %d, %d, %d]}", i ? ", " : "", defs[i].key, defs[i].slug,
-               L.r[i].x, L.r[i].y, L.r[i].w, L.r[i].h);
+               L->r[i].x, L->r[i].y, L->r[i].w, L->r[i].h);
     OV_PUT("]}");
 #undef OV_PUT
     return (int)(k < n ? k : n);
@@ -453,5 +452,6 @@ static int ov_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_overview = {
     .slug = "overview", .title = N_("The whole model"),
     .keys = N_("click a block to open its lesson"),
+    .layout_size = sizeof(ov_layout), .layout = ov_layout_of,
     .handle_event = ov_event, .draw = ov_draw, .dump_json = ov_dump,
 };

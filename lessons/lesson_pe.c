@@ -43,7 +43,6 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int pad = ui_px(ui, 8);
     int y = lesson_formula_line(ctx, &L->formula);
     if (step == 0) {
@@ -80,6 +79,9 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
     }
 }
 
+/* lesson.layout (into zeroed memory) */
+static void pe_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; pe_layout_compute(ctx, ctx->step, L); }
+
 static int pe_init(void *st, const lesson_ctx *ctx)
 {
     pe_state *s = st;
@@ -96,7 +98,6 @@ static void pe_free(void *st) { free(((pe_state *)st)->gram); }
 static void pe_changed(void *st, const lesson_ctx *ctx)
 {
     pe_state *s = st;
-    if (!s) return;
     const trace *tr = ctx->tr;
     int L = tr->cfg.max_len, D = tr->cfg.d_model;
     if (s->gram_n != L) {
@@ -242,22 +243,20 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
 static void pe_draw(const void *st, const lesson_ctx *ctx)
 {
     const pe_state *s = st;
-    if (!s) return;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
     int D = tr->cfg.d_model, S = tr->n_src;
+    const pe_layout *L = ctx->layout;
     int step = ctx->step;
-    pe_layout L;
-    pe_layout_compute(ctx, step, &L);
     char f[300];
     ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
     snprintf(f, sizeof f, _("PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d"), D);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, f);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_NUMBERED);
     if (!labs) return;
     if (step == 0) {
-        draw_waves(s, ctx, &L);
+        draw_waves(s, ctx, L);
     } else if (step == 1) {
         ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_pe, S, D, UI_CMAP_DIVERGING, _("PE"));
         h.row_labels = labs;
@@ -268,7 +267,7 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
         h.vmin = -1;
         h.vmax = 1;
         h.highlight_row = ctx->sel->token;
-        ui_heatmap(ui, L.full, &h, NULL);
+        ui_heatmap(ui, L->full, &h, NULL);
     } else if (step == 2) {
         const float *m[3] = {tr->enc_embed, tr->enc_pe, tr->enc_x};
         const char *nm[3] = {("E\xC2\xB7\xE2\x88\x9A" "d"), _("PE"), "X"};
@@ -284,30 +283,28 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
             h.title = titles[i];
             h.scale = &shared;
             h.highlight_row = ctx->sel->token;
-            ui_heatmap(ui, L.third[i], &h, NULL);
+            ui_heatmap(ui, L->third[i], &h, NULL);
         }
     } else {
-        draw_rotation(s, ctx, &L);
+        draw_rotation(s, ctx, L);
     }
 }
 
 static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     pe_state *s = st;
-    if (!s) return 0;
+    const pe_layout *L = ctx->layout;
     int D = ctx->tr->cfg.d_model, Lm = ctx->tr->cfg.max_len;
-    pe_layout L;
-    pe_layout_compute(ctx, ctx->step, &L);
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
         if (ctx->step == 0) {
             for (int i = 0; i < N_DIMS; i++) {
-                if (ui_point_in(L.dim_minus[i], x, y)) { s->dims[i] = (s->dims[i] + D - 1) % D; return 1; }
-                if (ui_point_in(L.dim_plus[i], x, y)) { s->dims[i] = (s->dims[i] + 1) % D; return 1; }
+                if (ui_point_in(L->dim_minus[i], x, y)) { s->dims[i] = (s->dims[i] + D - 1) % D; return 1; }
+                if (ui_point_in(L->dim_plus[i], x, y)) { s->dims[i] = (s->dims[i] + 1) % D; return 1; }
             }
         } else if (ctx->step == 3) {
-            if (ui_point_in(L.pair_slider, x, y)) { s->drag = 1; }
-            else if (ui_point_in(L.k_slider, x, y)) { s->drag = 2; }
+            if (ui_point_in(L->pair_slider, x, y)) { s->drag = 1; }
+            else if (ui_point_in(L->k_slider, x, y)) { s->drag = 2; }
             else return 0;
         } else return 0;
     }
@@ -315,8 +312,8 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     int mx = -1;
     if (ev->type == SDL_MOUSEBUTTONDOWN) mx = ev->button.x;
     if (ev->type == SDL_MOUSEMOTION && s->drag) mx = ev->motion.x;
-    if (mx >= 0 && s->drag == 1) { s->pair = ui_f2i(roundf(ui_slider_value_at(L.pair_slider, 0, (float)(D / 2 - 1), mx))); return 1; }
-    if (mx >= 0 && s->drag == 2) { s->k = ui_f2i(roundf(ui_slider_value_at(L.k_slider, 0, (float)(Lm - 1), mx))); return 1; }
+    if (mx >= 0 && s->drag == 1) { s->pair = ui_f2i(roundf(ui_slider_value_at(L->pair_slider, 0, (float)(D / 2 - 1), mx))); return 1; }
+    if (mx >= 0 && s->drag == 2) { s->k = ui_f2i(roundf(ui_slider_value_at(L->k_slider, 0, (float)(Lm - 1), mx))); return 1; }
     if (ev->type == SDL_KEYDOWN && ctx->step == 3 && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
         switch (ev->key.keysym.sym) {
         case SDLK_MINUS: if (s->k > 0) s->k--; return 1;
@@ -332,7 +329,6 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const pe_state *s = st;
     (void)ctx;
-    if (!s) return 0;
     return snprintf(dst, n, "{\"dims\": [%d, %d, %d, %d], \"pair\": %d, \"k\": %d}", s->dims[0], s->dims[1], s->dims[2],
                     s->dims[3], s->pair, s->k);
 }
@@ -340,6 +336,6 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 const lesson lesson_pe = {
     .slug = "positional-encoding", .title = N_("Positional encoding"), .steps = 4,
     .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair"),
-    .state_size = sizeof(pe_state), .init = pe_init, .free = pe_free,
+    .state_size = sizeof(pe_state), .layout_size = sizeof(pe_layout), .init = pe_init, .free = pe_free, .layout = pe_layout_of,
     .on_trace_changed = pe_changed, .handle_event = pe_event, .draw = pe_draw, .dump_json = pe_dump,
 };

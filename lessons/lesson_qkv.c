@@ -92,7 +92,6 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
 {
     ui_ctx *ui = ctx->ui;
     SDL_Rect a = ctx->area;
-    memset(L, 0, sizeof *L);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int pad = ui_px(ui, 8);
     int y = lesson_formula_line(ctx, &L->formula);
@@ -121,6 +120,9 @@ static void qkv_layout_compute(const lesson_ctx *ctx, int mode, qkv_layout *L)
         L->x[0] = L->x[1] = (SDL_Rect){a.x, y, xw, 3 * rowh - pad - 2 * sh};
     }
 }
+
+/* lesson.layout (into zeroed memory) */
+static void qkv_layout_of(const void *st, const lesson_ctx *ctx, void *L) { qkv_layout_compute(ctx, ((const qkv_state *)st)->mode, L); }
 
 static const char *const pname[3] = {"Q", "K", "V"};
 static const char *const wname[3] = {"W_Q", "W_K", "W_V"};
@@ -210,13 +212,11 @@ static void draw_projection(const qkv_state *s, const lesson_ctx *ctx, const qkv
 static void qkv_draw(const void *st, const lesson_ctx *ctx)
 {
     const qkv_state *s = st;
-    if (!s) return;
+    const qkv_layout *L = ctx->layout;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const trace *tr = ctx->tr;
     int D = tr->cfg.d_model, H = tr->cfg.n_heads, K = D / H;
-    qkv_layout L;
-    qkv_layout_compute(ctx, s->mode, &L);
     qkv_src q;
     qkv_source(s, ctx, &q);
     const char *const *labs[2] = {lesson_token_labels(ctx, q.x_ids[0], q.x_rows[0], LESSON_LABEL_NUMBERED),
@@ -228,30 +228,28 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
     char b[400];
     snprintf(b, sizeof b, _("Q = X\xC2\xB7W_Q\xE1\xB5\x80 + b_Q,   K = X\xC2\xB7W_K\xE1\xB5\x80 + b_K,   V = X\xC2\xB7W_V\xE1\xB5\x80 + b_V"
                           "      per head: d_k = D / H = %d / %d = %d"), D, H, K);
-    ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, t->accent, UI_LEFT, b);
+    ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
     snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)"), attn_kind_name(s->mode),
              q.layer + 1, q.n_layers, q.head + 1, H);
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L.info.x, L.info.y, L.info.w, t->text, UI_LEFT, b);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->info.x, L->info.y, L->info.w, t->text, UI_LEFT, b);
     const char *const short_modes[ATTN_N_KINDS] = {_("encoder self"), _("decoder self"), _("cross")};
-    for (int m = 0; m < ATTN_N_KINDS; m++) ui_button(ui, L.mode_btn[m], short_modes[m], m == s->mode);
+    for (int m = 0; m < ATTN_N_KINDS; m++) ui_button(ui, L->mode_btn[m], short_modes[m], m == s->mode);
     ui_heatmap_out xo[2];
-    draw_inputs(s, ctx, &L, &q, labs, xo);
-    for (int p = 0; p < 3; p++) draw_projection(s, ctx, &L, &q, labs, xo, p);
+    draw_inputs(s, ctx, L, &q, labs, xo);
+    for (int p = 0; p < 3; p++) draw_projection(s, ctx, L, &q, labs, xo, p);
 }
 
 static int qkv_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     qkv_state *s = st;
-    if (!s) return 0;
     if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_m && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
         s->mode = (s->mode + 1) % ATTN_N_KINDS;
         return 1;
     }
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
-        qkv_layout L;
-        qkv_layout_compute(ctx, s->mode, &L);
+        const qkv_layout *L = ctx->layout;
         for (int m = 0; m < ATTN_N_KINDS; m++)
-            if (ui_point_in(L.mode_btn[m], ev->button.x, ev->button.y)) { s->mode = m; return 1; }
+            if (ui_point_in(L->mode_btn[m], ev->button.x, ev->button.y)) { s->mode = m; return 1; }
     }
     return 0;
 }
@@ -259,26 +257,24 @@ static int qkv_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int qkv_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const qkv_state *s = st;
-    if (!s) return 0;
-    qkv_layout L;
-    qkv_layout_compute(ctx, s->mode, &L);
+    const qkv_layout *L = ctx->layout;
     qkv_src q;
     qkv_source(s, ctx, &q);
     return snprintf(dst, n,
                     "{\"mode\": %d, \"mode_name\": \"%s\", \"layer\": %d, \"head\": %d, \"x\": [[%d, %d, %d, %d], [%d, %d, %d, %d]], "
                     "\"w\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], "
                     "\"out\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]], \"mode_buttons\": [[%d, %d, %d, %d], [%d, %d, %d, %d], [%d, %d, %d, %d]]}",
-                    s->mode, attn_kind_name(s->mode), q.layer, q.head, L.x[0].x, L.x[0].y, L.x[0].w, L.x[0].h, L.x[1].x, L.x[1].y,
-                    L.x[1].w, L.x[1].h, L.w[0].x, L.w[0].y, L.w[0].w, L.w[0].h, L.w[1].x, L.w[1].y, L.w[1].w, L.w[1].h, L.w[2].x,
-                    L.w[2].y, L.w[2].w, L.w[2].h, L.r[0].x, L.r[0].y, L.r[0].w, L.r[0].h, L.r[1].x, L.r[1].y, L.r[1].w, L.r[1].h,
-                    L.r[2].x, L.r[2].y, L.r[2].w, L.r[2].h, L.mode_btn[0].x, L.mode_btn[0].y, L.mode_btn[0].w, L.mode_btn[0].h,
-                    L.mode_btn[1].x, L.mode_btn[1].y, L.mode_btn[1].w, L.mode_btn[1].h, L.mode_btn[2].x, L.mode_btn[2].y,
-                    L.mode_btn[2].w, L.mode_btn[2].h);
+                    s->mode, attn_kind_name(s->mode), q.layer, q.head, L->x[0].x, L->x[0].y, L->x[0].w, L->x[0].h, L->x[1].x, L->x[1].y,
+                    L->x[1].w, L->x[1].h, L->w[0].x, L->w[0].y, L->w[0].w, L->w[0].h, L->w[1].x, L->w[1].y, L->w[1].w, L->w[1].h, L->w[2].x,
+                    L->w[2].y, L->w[2].w, L->w[2].h, L->r[0].x, L->r[0].y, L->r[0].w, L->r[0].h, L->r[1].x, L->r[1].y, L->r[1].w, L->r[1].h,
+                    L->r[2].x, L->r[2].y, L->r[2].w, L->r[2].h, L->mode_btn[0].x, L->mode_btn[0].y, L->mode_btn[0].w, L->mode_btn[0].h,
+                    L->mode_btn[1].x, L->mode_btn[1].y, L->mode_btn[1].w, L->mode_btn[1].h, L->mode_btn[2].x, L->mode_btn[2].y,
+                    L->mode_btn[2].w, L->mode_btn[2].h);
 }
 
 const lesson lesson_qkv = {
     .slug = "qkv", .title = N_("Q, K and V"),
     .keys = N_("M or the buttons: encoder self / decoder masked / cross-attention mode"),
-    .state_size = sizeof(qkv_state),
+    .state_size = sizeof(qkv_state), .layout_size = sizeof(qkv_layout), .layout = qkv_layout_of,
     .handle_event = qkv_event, .draw = qkv_draw, .dump_json = qkv_dump,
 };

@@ -565,7 +565,7 @@ static void tog_toggle(together_state *s, const lesson_ctx *ctx)
 static int tog_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     together_state *s = st;
-    if (!s || ctx->step != 0) return 0;
+    if (ctx->step != 0) return 0;
     together_layout L;
     tog_layout(ctx, 0, &L);
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_SHIFT))) {

@@ -23,7 +23,6 @@ typedef struct {
 static void tokens_changed(void *st, const lesson_ctx *ctx)
 {
     tokens_state *s = st;
-    if (!s) return;
     const char *text = ctx->tr->sentence ? ctx->tr->sentence : "";
     int total = 0;
     s->n_all = tok_tokenize(ctx->vocab, text, s->all, s->cap, &total);

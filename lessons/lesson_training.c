@@ -397,7 +397,7 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
 static void tr_draw(const void *st, const lesson_ctx *ctx)
 {
     const tr_state *s = st;
-    if (!s || !ctx->training) {
+    if (!ctx->training) {
         lesson_no_memory(ctx);
         return;
     }
@@ -453,7 +453,7 @@ static int button_click(tr_state *s, const lesson_ctx *ctx, int b)
 static int tr_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 {
     tr_state *s = st;
-    if (!s || !ctx->training || !ctx->act) return 0;
+    if (!ctx->training || !ctx->act) return 0;
     tr_layout L;
     tr_layout_compute(ctx, &L);
     if (ev->type == SDL_KEYDOWN) {
@@ -483,7 +483,7 @@ static int tr_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int tr_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const tr_state *s = st;
-    if (!s || !ctx->training) return 0;
+    if (!ctx->training) return 0;
     tr_layout L;
     tr_layout_compute(ctx, &L);
     lesson_json j = {dst, n, 0};

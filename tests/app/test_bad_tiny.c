@@ -60,7 +60,7 @@ static void test_every_lesson_in_tiny_areas(void **state)
         lesson_scratch scratch = {0};
         c.scratch = &scratch;
         void *st = lesson_state_new(L, &c);
-        if (L->on_trace_changed) L->on_trace_changed(st, &c);
+        lesson_trace_changed(L, st, &c);
         int n = lesson_step_count(L);
         for (int k = 0; k < n; k++) {
             for (size_t a = 0; a < sizeof areas / sizeof areas[0]; a++) {
@@ -70,7 +70,7 @@ static void test_every_lesson_in_tiny_areas(void **state)
                     c.area = areas[a];
                     c.step = k;
                     lesson_scratch_reset(&scratch);
-                    L->draw(st, &c);
+                    lesson_draw(L, st, &c);
                     drawn++;
                 }
             }

@@ -89,7 +89,7 @@ static lesson_ctx make_ctx(int step, int with_act)
 static void dump(const lesson *L, void *s, const lesson_ctx *c, char *buf, size_t n)
 {
     lesson_scratch_reset(c->scratch);
-    assert_true(L->dump_json(s, c, buf, n) > 0);
+    assert_true(lesson_dump_json(L, s, c, buf, n) > 0);
 }
 
 static double num_after(const char *buf, const char *key)
@@ -115,7 +115,7 @@ static int send(const lesson *L, void *s, const lesson_ctx *c, Uint32 type, int 
     if (type == SDL_MOUSEMOTION) { e.motion.x = x; e.motion.y = y; }
     if (type == SDL_MOUSEWHEEL) e.wheel.y = wheel;
     lesson_scratch_reset(c->scratch);
-    return L->handle_event(s, &e, c);
+    return lesson_handle_event(L, s, &e, c);
 }
 
 static void test_embedding_heat_hover(void **st)
@@ -133,7 +133,7 @@ static void test_embedding_heat_hover(void **st)
         for (int gx = 0; gx < 12; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 24, r[1] + r[3] * (2 * gy + 1) / 32, 0);
             lesson_scratch_reset(&scratch);
-            lesson_embedding.draw(s, &c);
+            lesson_draw(&lesson_embedding, s, &c);
             if (!ui.hover.active || !ui.hover.has_value) continue;
             int pos, id, d;
             const char *p = strstr(ui.hover.label, "position ");
@@ -152,7 +152,7 @@ static void test_embedding_heat_hover(void **st)
         for (int gx = 0; gx < 6; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 12, r[1] + r[3] * (2 * gy + 1) / 50, 0);
             lesson_scratch_reset(&scratch);
-            lesson_embedding.draw(s, &c);
+            lesson_draw(&lesson_embedding, s, &c);
             int id, d;
             if (!ui.hover.active || sscanf(ui.hover.label, "E[%d][%d]", &id, &d) != 2) continue;
             assert_true(id >= 0 && id < tr.cfg.vocab_size && d >= 0 && d < D);
@@ -207,13 +207,13 @@ static void test_embedding_cache(void **st)
     assert_int_equal(trace_init(&t2, &trained.params.cfg), 0);
     assert_int_equal(model_translate(&trained.params, &trained.vocab, "the girl likes the small cat", NULL, &t2, err, sizeof err), 0);
     c.tr = &t2;
-    lesson_embedding.on_trace_changed(s, &c);
+    lesson_trace_changed(&lesson_embedding, s, &c);
     dump(&lesson_embedding, s, &c, b, sizeof b);
     assert_true(num_after(strstr(b, "\"after\""), "\"total\": ") == t_after);
     assert_string_not_equal(strstr(a, "\"lit\""), strstr(b, "\"lit\"")); /* but the lit words follow the sentence */
     /* another model: recomputed (the untrained rows have another spread) */
     c.params = &untrained.params;
-    lesson_embedding.on_trace_changed(s, &c);
+    lesson_trace_changed(&lesson_embedding, s, &c);
     dump(&lesson_embedding, s, &c, b, sizeof b);
     double t_new = num_after(strstr(b, "\"after\""), "\"total\": ");
     double t_before = num_after(strstr(b, "\"before\""), "\"total\": ");
@@ -241,7 +241,7 @@ static void test_qkv(void **st)
         for (int gx = 0; gx < 12; gx++) {
             ui_begin_frame(&ui, r[0] + r[2] * (2 * gx + 1) / 24, r[1] + r[3] * (2 * gy + 1) / 24, 0);
             lesson_scratch_reset(&scratch);
-            lesson_qkv.draw(s, &c);
+            lesson_draw(&lesson_qkv, s, &c);
             int h, i, j;
             if (!ui.hover.active || sscanf(ui.hover.label, "Q head %d [%d][%d]", &h, &i, &j) != 3) continue;
             assert_int_equal(h, 3);
@@ -254,7 +254,7 @@ static void test_qkv(void **st)
     e.type = SDL_KEYDOWN;
     e.key.keysym.sym = SDLK_m;
     for (int m = 1; m <= 3; m++) {
-        assert_int_equal(lesson_qkv.handle_event(s, &e, &c), 1);
+        assert_int_equal(lesson_handle_event(&lesson_qkv, s, &e, &c), 1);
         dump(&lesson_qkv, s, &c, buf, sizeof buf);
         assert_int_equal((int)num_after(buf, "\"mode\": "), m % 3);
     }
