@@ -75,7 +75,7 @@ build_libs() {
   local log=$root/build/logs/web-libs.log work prefix t=$(date +%s)
   : >"$log"
   echo "web: building SDL2, freetype, SDL2_ttf, SDL2_image for the browser from Debian's sources" >&2
-  echo "web: (once; cached in $libs_dir; about 15-25 minutes on 2 cores, SDL2's configure is slow) ..." >&2
+  echo "web: (once; cached in $libs_dir; a few minutes on 2 cores) ..." >&2
   add_deb_src >>"$log" 2>&1 || fail "adding a deb-src line and apt-get update" "$log"
   # Installed straight into $libs_dir (CMake package files keep their paths); it counts
   # as built only once the stamp file is written, last.
@@ -85,8 +85,9 @@ build_libs() {
     >>"$log" 2>&1 || fail "apt-get source (the deb-src archive)" "$log"
   local sdl ft ttf img
   sdl=$(echo "$work"/libsdl2-2.*/) ft=$(echo "$work"/freetype-2.*/) ttf=$(echo "$work"/libsdl2-ttf-2.*/) img=$(echo "$work"/libsdl2-image-2.*/)
-  { emcmake_build SDL2 "$sdl" "$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
-      ; } 2>&1 | tee -a "$log" | grep --line-buffered '^web: ' >&2 || true
+  # SDL2's configure checks answered from scripts/web/sdl2-emscripten.cmake (each would be a full emcc link)
+  { emcmake_build SDL2 "$sdl" "$prefix" -C "$root/scripts/web/sdl2-emscripten.cmake" \
+      -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF; } 2>&1 | tee -a "$log" | grep --line-buffered '^web: ' >&2 || true
   [ -f "$prefix/lib/libSDL2.a" ] || fail "building SDL2" "$log"
   { emcmake_build freetype "$ft" "$prefix" -DFT_DISABLE_ZLIB=ON -DFT_DISABLE_BZIP2=ON -DFT_DISABLE_PNG=ON \
       -DFT_DISABLE_HARFBUZZ=ON -DFT_DISABLE_BROTLI=ON; } 2>&1 | tee -a "$log" | grep --line-buffered '^web: ' >&2 || true

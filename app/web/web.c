@@ -7,6 +7,8 @@
  * back end does not send; and two hooks for the
  * browser test (tests/web/) and BENCHMARKS.md, printed on the console: the state
  * dump of --script's dump command (app_dump) and the time of the drawn frames.
+ * Without threads the Training lesson's trainer runs pumped: a few milliseconds of
+ * its work per frame (train_run_pump), the same code as the desktop's thread.
  *
  * Must not: hold a second copy of the loop, of an export or of the dump: it calls
  * the one in window.c, export.c, dump.c.
@@ -23,6 +25,7 @@
 #include "shell.h"
 
 #define WEB_FRAMES_MAX 8192 /* frame times kept for tlab_web_frames (a ring) */
+#define WEB_TRAIN_BUDGET_S 0.008 /* of each frame for the pumped trainer (engine/train_run.h) */
 
 static app *web_app;
 static double frame_ms[WEB_FRAMES_MAX];
@@ -83,6 +86,8 @@ static void web_turn(void *arg)
     ime_follow();
     unsigned long drawn = a->frames_drawn;
     double t0 = emscripten_get_now();
+    /* no threads: the trainer works here, a little per frame (at least one step) */
+    if (train_run_pump(a->train.run, WEB_TRAIN_BUDGET_S) > 0) a->dirty = 1;
     int rc = app_window_turn(a);
     double ms = emscripten_get_now() - t0;
     if (a->frames_drawn != drawn) {

@@ -1,7 +1,8 @@
 # web.cmake - the web page's targets (only under emcmake; scripts/web.sh):
 #   transformer-lab        build-web/transformer-lab.html, one self-contained file: the
-#                          wasm, and the files of assets/ (fonts, models, lesson texts)
-#                          gzip'd inside (pack_assets.py), so it opens from disk, offline
+#                          wasm (single_file.py) and the files of assets/ (fonts, models,
+#                          lesson texts; pack_assets.py) gzip'd inside, so it opens from
+#                          disk, offline
 #   transformer-lab-nocjk  build-web/transformer-lab-nocjk.html, the same without the CJK
 #                          font (Chinese text then shows as boxes; 2.3 MB smaller)
 #   transformer-lab-multi  build-web/multi/transformer-lab.{html,js,wasm,data}, to host
@@ -34,9 +35,15 @@ function(tlab_web_single target name)
     COMMENT "packing assets/ for ${name}.html")
   add_custom_target(${target}-assets DEPENDS ${pack})
   add_dependencies(${target} ${target}-assets)
+  # linked as three files into single-NAME/, then made one by single_file.py (the wasm gzip'd inside)
   set_target_properties(${target} PROPERTIES SUFFIX ".html" OUTPUT_NAME ${name}
-    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR} LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack}")
-  target_link_options(${target} PRIVATE ${tlab_web_link} -sSINGLE_FILE=1 "SHELL:--pre-js ${pack}")
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/single-${name}
+    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${tlab_web_dir}/single_file.py")
+  target_link_options(${target} PRIVATE ${tlab_web_link} "SHELL:--pre-js ${pack}")
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/single_file.py ${CMAKE_BINARY_DIR}/single-${name}/${name}.html
+            ${CMAKE_BINARY_DIR}/${name}.html
+    COMMENT "one file: ${name}.html")
 endfunction()
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

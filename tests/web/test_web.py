@@ -12,10 +12,13 @@ descriptors 3 and 4: no port is opened at all). The test:
      the dump, screenshots each lesson, checks that the picture is not blank and that
      the lesson title's region differs between lessons; moves the mouse over the
      lesson (hover redraws) and reads the frame times (tlab_web_frames);
-  4. asserts that the page made no network request (only file:, data:, blob:);
-  5. closes Chromium (and kills it if it does not go) and removes its profile.
+  4. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
+     little per frame: the page has no threads) has made --train-steps steps; the
+     training loss must have fallen (first point vs last, in the dump);
+  5. asserts that the page made no network request (only file:, data:, blob:);
+  6. closes Chromium (and kills it if it does not go) and removes its profile.
 
-usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION]
+usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
                    [--shots DIR] [--json FILE] [--timeout S]
 Prints one line per check and the figures (first frame, frame p50/p95 per lesson);
 --json writes them for BENCHMARKS.md. Exit 0 when every check passes, else 1.
@@ -293,6 +296,21 @@ def run(o, b, results):
     check(d["translation"] == o.expect, "translation %r (want %r)" % (d["translation"], o.expect))
 
     # every lesson and step
+    if not o.no_tour:
+        tour(b, check, results, n_lessons, o.shots)
+    # training in the page (no threads: the trainer is pumped a little per frame)
+    train(b, check, results, o.train_steps)
+
+    # nothing leaves the page
+    b.pump(0.5)
+    bad = [u for u in b.requests if not u.startswith(ALLOWED_SCHEMES)]
+    check(not bad, "no network request (%d requests, all file:/data:/blob:)%s" %
+          (len(b.requests), "; requested: " + ", ".join(bad[:5]) if bad else ""))
+    results["requests"] = len(b.requests)
+
+
+def tour(b, check, results, n_lessons, shots):
+    """Every step of every lesson: screenshots, pictures not blank, titles differ, frame times."""
     key(b, "Home")
     titles, per_lesson = {}, []
     for li in range(n_lessons):
@@ -309,8 +327,8 @@ def run(o, b, results):
         mouse_move(b, 5, HEIGHT - 5)
         b.pump(0.2)
         w, h, rows, bpp, png = screenshot(b, (0, 0, WIDTH, HEIGHT, 0.25))
-        if o.shots:
-            with open(os.path.join(o.shots, "%02d-%s.png" % (d["lesson_number"], d["lesson_slug"])), "wb") as f:
+        if shots:
+            with open(os.path.join(shots, "%02d-%s.png" % (d["lesson_number"], d["lesson_slug"])), "wb") as f:
                 f.write(png)
         colours, var = picture_stats(w, h, rows, bpp)
         check(colours > 50 and var > 100, "lesson %d picture not blank (%d colours, variance %.0f)" %
@@ -330,12 +348,34 @@ def run(o, b, results):
     print("     frame p95 per lesson (ms): " + ", ".join("%d:%.1f" % (r["lesson"], r["p95_ms"]) for r in per_lesson))
     print("     worst frame p95 %.2f ms (lesson %d %s)" % (worst["p95_ms"], worst["lesson"], worst["slug"]))
 
-    # nothing leaves the page
-    b.pump(0.5)
-    bad = [u for u in b.requests if not u.startswith(ALLOWED_SCHEMES)]
-    check(not bad, "no network request (%d requests, all file:/data:/blob:)%s" %
-          (len(b.requests), "; requested: " + ", ".join(bad[:5]) if bad else ""))
-    results["requests"] = len(b.requests)
+
+def train(b, check, results, steps):
+    """Opens the Training lesson, presses G (start: random weights, the corpus) and
+    waits until the trainer has made `steps` steps; the loss must have fallen."""
+    key(b, "Home")
+    d = dump_when(b, lambda d: d["lesson_index"] == 0 and d["step"] == 0)
+    for _ in range(200):  # PageDown through the steps until the Training lesson, one key at a time
+        if d["lesson_slug"] == "training":
+            break
+        at = (d["lesson_index"], d["step"])
+        key(b, "PageDown")
+        d = dump_when(b, lambda d: (d["lesson_index"], d["step"]) != at)
+    check(d["lesson_slug"] == "training", "the Training lesson open (lesson %d)" % d["lesson_number"])
+    t = d["training"]
+    check(t is not None and t["available"] == 1, "a trainer in the page: %s" % (t and t["message"]))
+    t0 = time.time()
+    key(b, "g")
+    d = dump_when(b, lambda d: d["training"]["step"] >= steps or d["training"]["status"] == "failed", timeout=600)
+    t = d["training"]
+    secs = time.time() - t0
+    print("     training: %s, step %d after %.1f s (%.1f s training), loss %.3f -> %.3f, %d evaluations" %
+          (t["status"], t["step"], secs, t["train_s"], t["first_loss"], t["last_loss"], t["evals"]), flush=True)
+    check(t["status"] == "running" and t["step"] >= steps, "the trainer runs in the page: step %d of %d (%s)" %
+          (t["step"], steps, t["message"]))
+    check(t["last_loss"] < t["first_loss"] - 0.5, "the loss falls: %.3f -> %.3f" % (t["first_loss"], t["last_loss"]))
+    results["training"] = {"steps": t["step"], "wall_s": round(secs, 1), "train_s": t["train_s"],
+                            "first_loss": t["first_loss"], "last_loss": t["last_loss"]}
+    key(b, "k")  # pause: the page goes back to idle frames
 
 
 def main():
@@ -343,6 +383,10 @@ def main():
     ap.add_argument("--html", default=os.path.join(HERE, "..", "..", "build-web", "transformer-lab.html"))
     ap.add_argument("--sentence", default="the cat sees the dog")
     ap.add_argument("--expect", default="die katze sieht den hund")
+    ap.add_argument("--no-tour", dest="no_tour", action="store_true",
+                    help="skip the tour of every lesson and step (a quick check of typing and training)")
+    ap.add_argument("--train-steps", dest="train_steps", type=int, default=60,
+                    help="steps the trainer must make in the Training lesson (loss must fall)")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     ap.add_argument("--shots", help="keep each lesson's screenshot (1/4 size) in this folder")
     ap.add_argument("--json", help="write the figures here")
