@@ -23,23 +23,6 @@
 #include "export.h"
 #include "test_util.h"
 
-static char dir[256];
-
-static int setup(void **st)
-{
-    (void)st;
-    snprintf(dir, sizeof dir, "/tmp/tlab-test-export-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 static void test_base_name(void **st)
 {
     (void)st;
@@ -65,7 +48,7 @@ static SDL_Surface *small_surface(Uint8 v);
 static int n_entries(void)
 {
     char cmd[400];
-    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", test_tmpdir);
     FILE *p = popen(cmd, "r");
     int n = -1;
     if (p && fscanf(p, "%d", &n) != 1) n = -1;
@@ -78,20 +61,20 @@ static void test_never_overwrites(void **st)
     (void)st;
     char p1[512], p2[512], p3[512], err[512], want[512];
     SDL_Surface *s = small_surface(7);
-    assert_int_equal(export_save_png_new(s, dir, "tokens-20260101-000000", p1, sizeof p1, err, sizeof err), 0);
-    snprintf(want, sizeof want, "%s/tokens-20260101-000000.png", dir);
+    assert_int_equal(export_save_png_new(s, test_tmpdir, "tokens-20260101-000000", p1, sizeof p1, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s/tokens-20260101-000000.png", test_tmpdir);
     assert_string_equal(p1, want);
     /* a second export in the same second */
-    assert_int_equal(export_save_png_new(s, dir, "tokens-20260101-000000", p2, sizeof p2, err, sizeof err), 0);
-    snprintf(want, sizeof want, "%s/tokens-20260101-000000-2.png", dir);
+    assert_int_equal(export_save_png_new(s, test_tmpdir, "tokens-20260101-000000", p2, sizeof p2, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s/tokens-20260101-000000-2.png", test_tmpdir);
     assert_string_equal(p2, want);
     /* write something into the first: a third export must not touch it */
     FILE *f = fopen(p1, "w");
     assert_non_null(f);
     fputs("keep me", f);
     fclose(f);
-    assert_int_equal(export_save_png_new(s, dir, "tokens-20260101-000000", p3, sizeof p3, err, sizeof err), 0);
-    snprintf(want, sizeof want, "%s/tokens-20260101-000000-3.png", dir);
+    assert_int_equal(export_save_png_new(s, test_tmpdir, "tokens-20260101-000000", p3, sizeof p3, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s/tokens-20260101-000000-3.png", test_tmpdir);
     assert_string_equal(p3, want);
     char buf[32] = "";
     f = fopen(p1, "r");
@@ -111,7 +94,7 @@ static void test_never_overwrites(void **st)
     assert_memory_equal(buf, "\x89PNG\r\n\x1a\n", 8);
     /* asked to stop once encoded: nothing under the name, no temporary */
     volatile sig_atomic_t stop = 1;
-    snprintf(want, sizeof want, "%s/stopped.png", dir);
+    snprintf(want, sizeof want, "%s/stopped.png", test_tmpdir);
     assert_int_equal(export_save_png(s, want, AFILE_NEW, &stop, err, sizeof err), -1);
     struct stat sb;
     assert_int_not_equal(lstat(want, &sb), 0);
@@ -126,7 +109,7 @@ static void test_full_disk(void **st)
 {
     (void)st;
     char mnt[400], cmd[600], path[500], err[512];
-    snprintf(mnt, sizeof mnt, "%s/small", dir);
+    snprintf(mnt, sizeof mnt, "%s/small", test_tmpdir);
     assert_int_equal(mkdir(mnt, 0755), 0);
     snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=64k tmpfs '%s' 2>/dev/null", mnt);
     if (geteuid() != 0 || system(cmd) != 0) { skip(); return; }
@@ -153,7 +136,7 @@ static void test_mkdir_and_errors(void **st)
 {
     (void)st;
     char sub[400], err[512], p[600];
-    snprintf(sub, sizeof sub, "%s/a/b/c", dir);
+    snprintf(sub, sizeof sub, "%s/a/b/c", test_tmpdir);
     assert_int_equal(export_mkdir_p(sub, err, sizeof err), 0);
     struct stat s;
     assert_int_equal(stat(sub, &s), 0);
@@ -161,7 +144,7 @@ static void test_mkdir_and_errors(void **st)
     assert_int_equal(export_mkdir_p(sub, err, sizeof err), 0); /* again: fine */
     /* a file in the way */
     char file[450];
-    snprintf(file, sizeof file, "%s/plainfile", dir);
+    snprintf(file, sizeof file, "%s/plainfile", test_tmpdir);
     FILE *f = fopen(file, "w");
     assert_non_null(f);
     fclose(f);
@@ -206,7 +189,7 @@ static void test_writer_in_order(void **st)
     Uint32 ev = SDL_RegisterEvents(1);
     char path[512];
     for (int i = 0; i < 12; i++) {
-        snprintf(path, sizeof path, "%s/shot-%02d.png", dir, i);
+        snprintf(path, sizeof path, "%s/shot-%02d.png", test_tmpdir, i);
         assert_int_equal(export_save_png_async(small_surface((Uint8)(i * 20)), path, AFILE_NEW, ev), 0);
     }
     export_wait_all();
@@ -214,13 +197,13 @@ static void test_writer_in_order(void **st)
     assert_int_equal(n, 12);
     assert_int_equal(ok, 12);
     for (int i = 0; i < 12; i++) {
-        snprintf(path, sizeof path, "%s/shot-%02d.png", dir, i);
+        snprintf(path, sizeof path, "%s/shot-%02d.png", test_tmpdir, i);
         struct stat sb;
         assert_int_equal(stat(path, &sb), 0);
         assert_true(sb.st_size > 60);
     }
     /* a failed write says why and leaves no file */
-    snprintf(path, sizeof path, "%s/no/such/folder/x.png", dir);
+    snprintf(path, sizeof path, "%s/no/such/folder/x.png", test_tmpdir);
     assert_int_equal(export_save_png_async(small_surface(1), path, AFILE_NEW, ev), 0);
     export_wait_all();
     SDL_Event e;
@@ -242,11 +225,11 @@ static void test_writer_queue_full(void **st)
     assert_int_equal(SDL_Init(SDL_INIT_EVENTS), 0);
     Uint32 ev = SDL_RegisterEvents(1);
     char fifo[512], path[512];
-    snprintf(fifo, sizeof fifo, "%s/fifo.png", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.png", test_tmpdir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     export_set_queue_limit(1);
     assert_int_equal(export_save_png_async(small_surface(10), fifo, AFILE_REPLACE, ev), 0);
-    snprintf(path, sizeof path, "%s/second.png", dir);
+    snprintf(path, sizeof path, "%s/second.png", test_tmpdir);
     assert_int_equal(export_save_png_async(small_surface(20), path, AFILE_NEW, ev), -1);
     assert_non_null(strstr(SDL_GetError(), "still being written"));
     struct stat sb;
@@ -280,8 +263,8 @@ static void test_writer_queue_full(void **st)
 
 TEST_MAIN(NULL, NULL,
           cmocka_unit_test(test_base_name),
-          cmocka_unit_test_setup_teardown(test_never_overwrites, setup, teardown),
-          cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
-          cmocka_unit_test_setup_teardown(test_mkdir_and_errors, setup, teardown),
-          cmocka_unit_test_setup_teardown(test_writer_in_order, setup, teardown),
-          cmocka_unit_test_setup_teardown(test_writer_queue_full, setup, teardown))
+          TEST_IN_TMPDIR(test_never_overwrites),
+          TEST_IN_TMPDIR(test_full_disk),
+          TEST_IN_TMPDIR(test_mkdir_and_errors),
+          TEST_IN_TMPDIR(test_writer_in_order),
+          TEST_IN_TMPDIR(test_writer_queue_full))

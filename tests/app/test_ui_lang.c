@@ -18,23 +18,13 @@
 #include <unistd.h>
 
 #include "shell.h"
-
-static char g_dir[256];
-
-static int setup(void **st)
-{
-    (void)st;
-    snprintf(g_dir, sizeof g_dir, "/tmp/test_ui_lang.XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
-}
+#include "test_util.h"
 
 static int teardown(void **st)
 {
     (void)st;
     ui_lang_unload();
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_tmpdir_teardown(st);
 }
 
 static void put32(unsigned char *p, uint32_t v, int big)
@@ -85,7 +75,7 @@ static void test_both_byte_orders(void **st)
         unsigned char buf[1024];
         size_t n = make_mo(buf, k_ids, k_strs, 5, big); /* "step" before "Keys": not sorted, the reader sorts */
         char path[300], err[300];
-        snprintf(path, sizeof path, "%s/t%d.mo", g_dir, big);
+        snprintf(path, sizeof path, "%s/t%d.mo", test_tmpdir, big);
         write_file(path, buf, n);
         assert_int_equal(ui_lang_load(path, err, sizeof err), 0);
         assert_int_equal(ui_lang_count(), 3); /* the header and the empty translation are not entries */
@@ -105,7 +95,7 @@ static void test_both_byte_orders(void **st)
 static void expect_refused(const char *name, const unsigned char *data, size_t n, const char *why)
 {
     char path[300], err[300] = "";
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
+    snprintf(path, sizeof path, "%s/%s", test_tmpdir, name);
     write_file(path, data, n);
     assert_int_equal(ui_lang_load(path, err, sizeof err), -1);
     if (!strstr(err, why)) fail_msg("%s: message '%s' does not say '%s'", name, err, why);
@@ -118,7 +108,7 @@ static void test_broken_files_refused(void **st)
     unsigned char good[1024], bad[1024];
     size_t n = make_mo(good, k_ids, k_strs, 5, 0);
     char path[300], err[300];
-    snprintf(path, sizeof path, "%s/good.mo", g_dir);
+    snprintf(path, sizeof path, "%s/good.mo", test_tmpdir);
     write_file(path, good, n);
     assert_int_equal(ui_lang_load(path, err, sizeof err), 0);
 
@@ -161,7 +151,7 @@ static void test_settings_file(void **st)
 {
     (void)st;
     char cfg[300], path[400], val[32], err[300];
-    snprintf(cfg, sizeof cfg, "%s/config", g_dir);
+    snprintf(cfg, sizeof cfg, "%s/config", test_tmpdir);
     setenv("XDG_CONFIG_HOME", cfg, 1);
     assert_int_equal(app_settings_path(path, sizeof path, 0), 0);
     assert_string_equal(path + strlen(cfg), "/transformer-lab/settings.conf");
@@ -197,7 +187,7 @@ static void test_language_list(void **st)
 {
     (void)st;
     char assets[300], d[400];
-    snprintf(assets, sizeof assets, "%s/assets", g_dir);
+    snprintf(assets, sizeof assets, "%s/assets", test_tmpdir);
     const char *folders[] = {"", "/lessons", "/lessons/zh", "/lessons/en", "/lessons/pt_BR", "/lessons/.hidden", "/lessons/x"};
     for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
         snprintf(d, sizeof d, "%s%s", assets, folders[i]);
@@ -222,5 +212,5 @@ int main(void)
         cmocka_unit_test(test_settings_file),
         cmocka_unit_test(test_language_list),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_tmpdir_setup, teardown);
 }

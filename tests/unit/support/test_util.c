@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char test_tmpdir[256];
@@ -34,22 +35,33 @@ int test_tmpdir_setup(void **state)
     return -1;
 }
 
+/* Removes path: a file, or a folder with everything in it (links not followed). */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            char sub[1024];
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                remove_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
 int test_tmpdir_teardown(void **state)
 {
     (void)state;
-    if (!test_tmpdir[0]) return 0;
-    DIR *d = opendir(test_tmpdir);
-    if (d) {
-        struct dirent *e;
-        char path[1024];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", test_tmpdir, e->d_name);
-            if (remove(path) != 0) rmdir(path);
-        }
-        closedir(d);
-    }
-    rmdir(test_tmpdir);
+    if (test_tmpdir[0]) remove_tree(test_tmpdir);
     return 0;
 }
 

@@ -15,8 +15,9 @@
 /* A scratch directory around one test, as cmocka set-up and tear-down:
  * TEST_IN_TMPDIR(test_x) in the test list.
  * test_tmpdir_setup makes test_tmpdir, a new empty $TMPDIR/tlab-test-XXXXXX
- * (/tmp when TMPDIR is unset); test_tmpdir_teardown removes the files and
- * empty folders in it, then the directory. */
+ * (/tmp when TMPDIR is unset); test_tmpdir_teardown removes it with
+ * everything in it (folders in folders too; links are removed, not followed).
+ * Also usable as a group's set-up and tear-down. */
 extern char test_tmpdir[256];
 int test_tmpdir_setup(void **state);
 int test_tmpdir_teardown(void **state);
