@@ -148,17 +148,18 @@ HOT_CLONES static void dots_by_key(float *out, const float *x, const float *kt, 
     }
 }
 
-/* y[d] += sum_j c[j] rows[j * K + d] for d < K over the j < n with a[j] != 0, j in order. */
-HOT_CLONES static void weighted_rows(float *y, const float *c, const float *a, const float *rows, int n, int K)
+/* y[d] += sum_j c[j * cs] rows[j * rs + d] for d < K over the j < n with a[j * cs] != 0, j in order. */
+HOT_CLONES static void weighted_rows(float *y, const float *c, const float *a, int cs, const float *rows, int rs, int n,
+                                     int K)
 {
     int d0 = 0;
     for (; d0 + 16 <= K; d0 += 16) {
         float acc[16];
         for (int dd = 0; dd < 16; dd++) acc[dd] = y[d0 + dd];
         for (int j = 0; j < n; j++) {
-            if (a[j] == 0.0f) continue;
-            const float cj = c[j];
-            const float *r = rows + (size_t)j * K + d0;
+            if (a[(size_t)j * cs] == 0.0f) continue;
+            const float cj = c[(size_t)j * cs];
+            const float *r = rows + (size_t)j * rs + d0;
             for (int dd = 0; dd < 16; dd++) acc[dd] += cj * r[dd];
         }
         for (int dd = 0; dd < 16; dd++) y[d0 + dd] = acc[dd];
@@ -166,7 +167,7 @@ HOT_CLONES static void weighted_rows(float *y, const float *c, const float *a, c
     for (int d = d0; d < K; d++) {
         float acc = y[d];
         for (int j = 0; j < n; j++)
-            if (a[j] != 0.0f) acc += c[j] * rows[(size_t)j * K + d];
+            if (a[(size_t)j * cs] != 0.0f) acc += c[(size_t)j * cs] * rows[(size_t)j * rs + d];
         y[d] = acc;
     }
 }
@@ -214,7 +215,7 @@ HOT_CLONES void nn_attend_forward(trace_attn *a, float *keys, const nn_attn_shap
                 /* concat[i, hK..hK+K) = heads[h, i] = sum_j weights_ij v_j */
                 float *o = a->concat + ((size_t)b * Lq + i) * D + (size_t)h * K;
                 for (int d = 0; d < K; d++) o[d] = 0.0f;
-                weighted_rows(o, w, w, vh, nk, K);
+                weighted_rows(o, w, w, 1, vh, K, nk, K);
                 if (a->heads) memcpy(a->heads + (hq + i) * K, o, (size_t)K * sizeof(float));
             }
         }
@@ -226,35 +227,30 @@ HOT_CLONES void nn_attend_backward(float *dq, float *dk, float *dv, float *keys,
 {
     const int H = s->H, K = s->K, D = H * K, Lq = s->Lq, Lk = s->Lk;
     const float inv_sqrt_k = 1.0f / sqrtf((float)K);
-    float *vt = keys, *ds = keys + (size_t)K * Lk; /* [K, Lk], [Lk] */
+    float *vt = keys, *dsm = keys + (size_t)K * Lk; /* [K, Lk], [Lq, Lk] */
     for (int b = 0; b < s->B; b++)
         for (int h = 0; h < H; h++) {
             const size_t hq = ((size_t)b * H + h) * Lq, hk = ((size_t)b * H + h) * Lk;
+            const float *wh = a->weights + hq * Lk, *doh = dconcat + (size_t)b * Lq * D + (size_t)h * K;
             head_transpose(vt, a->v + hk * K, Lk, K);
             for (int i = 0; i < Lq; i++) {
-                const float *w = a->weights + (hq + i) * Lk, *qi = a->q + (hq + i) * K;
-                const float *doi = dconcat + ((size_t)b * Lq + i) * D + (size_t)h * K;
-                /* forward: concat_i = sum_j weights_ij v_j  ->  dweights_ij = dconcat_i . v_j;
-                 *                                              dv_j += weights_ij dconcat_i */
+                const float *w = wh + (size_t)i * Lk, *doi = doh + (size_t)i * D;
+                float *ds = dsm + (size_t)i * Lk;
+                /* forward: concat_i = sum_j weights_ij v_j  ->  dweights_ij = dconcat_i . v_j */
                 dots_by_key(ds, doi, vt, Lk, K);
                 float dot = 0.0f; /* sum_j weights_ij dweights_ij */
-                for (int j = 0; j < Lk; j++) {
-                    if (w[j] == 0.0f) continue; /* masked: no gradient */
-                    float *dvj = dv + (hk + j) * K;
-                    for (int d = 0; d < K; d++) dvj[d] += w[j] * doi[d];
-                    dot += w[j] * ds[j];
-                }
+                for (int j = 0; j < Lk; j++)
+                    if (w[j] != 0.0f) dot += w[j] * ds[j]; /* masked: no gradient */
                 /* forward: weights = softmax(masked)  ->  dmasked = weights * (dweights - dot)
-                 * (kern_softmax_rows_backward, fused here with the dv loop above);
-                 * forward: scaled = q_i . k_j / sqrt(K)  ->  dq_i += dscaled_j k_j / sqrt(K);
-                 *                                            dk_j += dscaled_j q_i / sqrt(K) */
+                 * (kern_softmax_rows_backward, fused here);
+                 * forward: scaled = q_i . k_j / sqrt(K)  ->  dq_i += dscaled_j k_j / sqrt(K) */
                 for (int j = 0; j < Lk; j++) ds[j] = w[j] * (ds[j] - dot) * inv_sqrt_k;
-                weighted_rows(dq + (hq + i) * K, ds, w, a->k + hk * K, Lk, K);
-                for (int j = 0; j < Lk; j++) {
-                    if (w[j] == 0.0f) continue;
-                    float *dkj = dk + (hk + j) * K;
-                    for (int d = 0; d < K; d++) dkj[d] += ds[j] * qi[d];
-                }
+                weighted_rows(dq + (hq + i) * K, ds, w, 1, a->k + hk * K, K, Lk, K);
+            }
+            /* dv_j += sum_i weights_ij dconcat_i;  dk_j += sum_i dscaled_ij q_i / sqrt(K) (in dsm), i in order */
+            for (int j = 0; j < Lk; j++) {
+                weighted_rows(dv + (hk + j) * K, wh + j, wh + j, Lk, doh, D, Lq, K);
+                weighted_rows(dk + (hk + j) * K, dsm + j, wh + j, Lk, a->q + hq * K, K, Lq, K);
             }
         }
 }

@@ -61,7 +61,7 @@ typedef struct {
     float *dhid, *dpre;      /* [R, F] gradients of the FFN hidden layer after and before the ReLU */
     float *dmem;             /* [R, D] gradient of the encoder output, summed over cross-attentions */
     float *t;                /* [R * max(3D, F, V)] dy^T of kern_linear_backward */
-    float *keys;             /* [L * K + 2 * L * L] one head's values transposed, d(weights), d(masked) */
+    float *keys;             /* [L * K + 2 * L * L] one head's values transposed, d(masked) of all its rows */
 } nn_grads;
 
 /* Floats nn_grads_carve needs for B sentences of up to L rows (base NULL:
