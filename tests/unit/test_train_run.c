@@ -71,6 +71,39 @@ static void test_label_smoothing_by_hand(void **state)
     for (int j = 0; j < 5; j++) assert_near(q[j], j == y ? 1.0 : 0.0, 0.0);
 }
 
+/* The loss on wide rows (V = 263 as in the corpus, and 600 > the 256-wide blocks of its exp) against
+ * the same formula with libm's exp and log: logits from -900 to +60 (far below exp's underflow, so
+ * the clamped tail of train.c's exp runs too), loss to 1e-12 relative, dz = softmax - q to 1e-7. */
+static void test_xent_wide_rows_against_libm(void **state)
+{
+    (void)state;
+    static float z[600], dz[600];
+    const int Vs[2] = {263, 600};
+    unsigned s = 5;
+    for (int c = 0; c < 2; c++) {
+        const int V = Vs[c], y = 7;
+        for (int j = 0; j < V; j++) {
+            s = s * 1103515245u + 12345u;
+            z[j] = (float)((s >> 8) % 9600) / 10.0f - 900.0f;
+        }
+        z[y] = 60.0f; /* the largest: the row's max */
+        z[V - 1] = 59.5f;
+        const double eps = (double)0.1f, u = eps / (V - 1); /* the float eps train_xent gets */
+        double sum = 0.0;
+        for (int j = 0; j < V; j++) sum += exp((double)z[j] - 60.0);
+        const double lse = 60.0 + log(sum);
+        double want = 0.0;
+        for (int j = 1; j < V; j++) want -= (u + (j == y ? 1.0 - eps : 0.0)) * ((double)z[j] - lse);
+        const double got = train_xent(dz, z, &y, 1, V, 0.1f, 1.0f);
+        assert_near(got, want, 1e-12 * fabs(want));
+        for (int j = 0; j < V; j++) {
+            const double q = j == 0 ? 0.0 : u + (j == y ? 1.0 - eps : 0.0);
+            assert_near(dz[j], exp((double)z[j] - lse) - q, 1e-7);
+        }
+        assert_near(train_xent(NULL, z, &y, 1, V, 0.1f, 1.0f), got, 0.0); /* the same without the gradient */
+    }
+}
+
 /* ---- the history's bounds ---- */
 static model_config tiny_cfg(void)
 {
@@ -384,6 +417,7 @@ static void test_nan_stops_naming_the_step(void **state)
 TEST_MAIN(NULL, NULL,
           cmocka_unit_test(test_schedule_formula),
           cmocka_unit_test(test_label_smoothing_by_hand),
+          cmocka_unit_test(test_xent_wide_rows_against_libm),
           cmocka_unit_test(test_history_bounds),
           cmocka_unit_test(test_history_file),
           cmocka_unit_test(test_run_learns_and_is_deterministic),
