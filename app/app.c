@@ -51,8 +51,8 @@ static int try_model(app *a, const char *path, int trained, char *first_err, siz
         snprintf(a->model_path, sizeof a->model_path, "%s", path);
         return 0;
     }
-    fprintf(stderr, "transformer-lab: cannot load model %s: %s\n", path, err);
-    if (first_err && !first_err[0]) snprintf(first_err, n, "cannot load model %s: %s", path, err);
+    fprintf(stderr, _("transformer-lab: cannot load model %s: %s\n"), path, ui_tr_msg(err));
+    if (first_err && !first_err[0]) snprintf(first_err, n, _("cannot load model %s: %s"), path, ui_tr_msg(err));
     return -1;
 }
 
@@ -66,12 +66,12 @@ static int load_models(app *a)
     snprintf(path, sizeof path, "%s/model-untrained.safetensors", a->assets);
     if (!a->model_loaded && file_exists(path)) try_model(a, path, 0, NULL, 0);
     if (!a->model_loaded) {
-        fprintf(stderr, "transformer-lab: no usable model. %s%sLooked for %s/model.safetensors and "
-                        "%s/model-untrained.safetensors; pass one with --model FILE.\n",
+        fprintf(stderr, _("transformer-lab: no usable model. %s%sLooked for %s/model.safetensors and "
+                          "%s/model-untrained.safetensors; pass one with --model FILE.\n"),
                 first_err, first_err[0] ? ". " : "", a->assets, a->assets);
         return -1;
     }
-    if (first_err[0]) snprintf(a->model_notice, sizeof a->model_notice, "%s; using %s", first_err, a->model_path);
+    if (first_err[0]) snprintf(a->model_notice, sizeof a->model_notice, _("%s; using %s"), first_err, a->model_path);
     /* the random-initialised model for comparisons (embedding lesson) */
     if (a->model_trained && file_exists(path) && weights_load(&a->untrained, path, err, sizeof err) == 0) {
         if (a->untrained.params.cfg.d_model == a->model.params.cfg.d_model &&
@@ -81,7 +81,7 @@ static int load_models(app *a)
             weights_model_free(&a->untrained);
     }
     if (trace_init(&a->tr, &a->model.params.cfg) != 0) {
-        fprintf(stderr, "transformer-lab: out of memory for the trace\n");
+        fprintf(stderr, _("transformer-lab: out of memory for the trace\n"));
         return -1;
     }
     return 0;
@@ -282,7 +282,7 @@ int app_setup(app *a, const app_options *o)
     if (o->lesson) {
         a->lesson = lesson_find(o->lesson);
         if (a->lesson < 0) {
-            fprintf(stderr, "transformer-lab: no lesson '%s'; lessons:", o->lesson);
+            fprintf(stderr, _("transformer-lab: no lesson '%s'; lessons:"), o->lesson);
             for (int i = 0; i < lesson_registry_count; i++)
                 fprintf(stderr, " %d=%s", lesson_number(i), lesson_registry[i]->slug);
             fprintf(stderr, "\n");

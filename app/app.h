@@ -41,6 +41,12 @@ enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2, APP_EXIT_MODEL = 
  * 2 after a bad flag with the usage on err). Help and version go to out. */
 int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err);
 void app_usage(FILE *f);
+/* "zh" when the system locale asks for Chinese (the first of LC_ALL, LC_MESSAGES, LANG that is
+ * set decides; zh_CN.UTF-8, zh_TW, zh), else "en" (app/lang.c). */
+const char *app_lang_from_locale(void);
+/* Before the arguments are parsed: the catalogue of --lang, else of the remembered choice, else
+ * of the locale, so --help and the command line's errors speak the run's language (app/lang.c). */
+void app_lang_early(int argc, char **argv);
 /* Runs the app (window, headless export or script). Returns an exit code. */
 int app_run(const app_options *o);
 /* Benchmark (tests/bench/bench_app.c): renders every lesson and step with the

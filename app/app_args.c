@@ -8,22 +8,12 @@
 
 #include "app.h"
 #include "monkey.h"
-
-/* The lesson language the system locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is
- * set and not empty (POSIX's order) decides; "zh..." (zh_CN.UTF-8, zh_TW, zh) gives "zh", anything else "en". */
-static const char *lang_from_locale(void)
-{
-    static const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *v = getenv(vars[i]);
-        if (v && *v) return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
-    }
-    return "en";
-}
+#include "ui.h"
 
 void app_usage(FILE *f)
 {
-    fprintf(f,
+    /* one message, so a translation can lay the columns out as its language needs */
+    fputs(_(
         "usage: transformer-lab [options]\n"
         "Runs a small trained Transformer on your sentence and shows every stage as a lesson.\n"
         "  --help                 this text\n"
@@ -53,7 +43,7 @@ void app_usage(FILE *f)
         "  --script FILE          replay a script of input events (see docs/app.md), then exit\n"
         "  --assets DIR           the assets folder (fonts, lesson texts, models)\n"
         "  --monkey N [--seed S]  test: N random input events (app/monkey.h), then exit\n"
-        "Exit status: 0 ok, 1 runtime failure, 2 bad arguments or script, 3 no usable model.\n");
+        "Exit status: 0 ok, 1 runtime failure, 2 bad arguments or script, 3 no usable model.\n"), f);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -112,7 +102,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     o->theme = "dark";
-    o->lang = lang_from_locale();
+    o->lang = app_lang_from_locale();
     o->export_w = 1920;
     o->export_h = 1080;
     o->width = 1280;
@@ -121,7 +111,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VALUE() do { if (!v) { fprintf(err, "transformer-lab: %s needs a value\n", a); app_usage(err); return APP_EXIT_USAGE; } i++; } while (0)
+#define NEED_VALUE() do { if (!v) { fprintf(err, _("transformer-lab: %s needs a value\n"), a); app_usage(err); return APP_EXIT_USAGE; } i++; } while (0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { app_usage(out); return APP_EXIT_OK; }
         else if (!strcmp(a, "--version")) { fprintf(out, "transformer-lab %s\n", TLAB_VERSION); return APP_EXIT_OK; }
         else if (!strcmp(a, "--model")) { NEED_VALUE(); o->model_path = v; }
@@ -131,7 +121,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
         else if (!strcmp(a, "--theme")) {
             NEED_VALUE();
             if (strcmp(v, "dark") && strcmp(v, "light")) {
-                fprintf(err, "transformer-lab: --theme must be dark or light, not '%s'\n", v);
+                fprintf(err, _("transformer-lab: --theme must be dark or light, not '%s'\n"), v);
                 app_usage(err);
                 return APP_EXIT_USAGE;
             }
@@ -148,7 +138,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             char *end;
             double z = strtod(v, &end);
             if (end == v || *end || !(z >= 0.75 && z <= 3.0)) {
-                fprintf(err, "transformer-lab: --zoom wants a number from 0.75 to 3, not '%s'\n", v);
+                fprintf(err, _("transformer-lab: --zoom wants a number from 0.75 to 3, not '%s'\n"), v);
                 app_usage(err);
                 return APP_EXIT_USAGE;
             }
@@ -159,8 +149,8 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             NEED_VALUE();
             int bad = a[2] == 'l' ? parse_lessons(v, &o->lessons_mask) : parse_head(v, &o->slides_layer, &o->slides_head);
             if (bad) {
-                fprintf(err, "transformer-lab: %s wants %s, not '%s'\n", a,
-                        a[2] == 'l' ? "course numbers 0-63 and ranges, e.g. 3,5-7" : "auto or LAYER:HEAD from 1, e.g. 2:3", v);
+                fprintf(err, _("transformer-lab: %s wants %s, not '%s'\n"), a,
+                        a[2] == 'l' ? _("course numbers 0-63 and ranges, e.g. 3,5-7") : _("auto or LAYER:HEAD from 1, e.g. 2:3"), v);
                 app_usage(err);
                 return APP_EXIT_USAGE;
             }
@@ -171,7 +161,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             char *end;
             long long n = strtoll(v, &end, 10);
             if (end == v || *end || n < 0 || n > 100000000) {
-                fprintf(err, "transformer-lab: %s wants a whole number, not '%s'\n", a, v);
+                fprintf(err, _("transformer-lab: %s wants a whole number, not '%s'\n"), a, v);
                 app_usage(err);
                 return APP_EXIT_USAGE;
             }
@@ -181,7 +171,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             NEED_VALUE();
             int w, h;
             if (parse_size(v, &w, &h)) {
-                fprintf(err, "transformer-lab: %s wants WxH (e.g. 1920x1080, 320x240 to 8192x8192), not '%s'\n", a, v);
+                fprintf(err, _("transformer-lab: %s wants WxH (e.g. 1920x1080, 320x240 to 8192x8192), not '%s'\n"), a, v);
                 app_usage(err);
                 return APP_EXIT_USAGE;
             }
@@ -189,14 +179,14 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
             else { o->export_w = w; o->export_h = h; }
         }
         else {
-            fprintf(err, "transformer-lab: unknown option '%s'\n", a);
+            fprintf(err, _("transformer-lab: unknown option '%s'\n"), a);
             app_usage(err);
             return APP_EXIT_USAGE;
         }
 #undef NEED_VALUE
     }
     if (o->audit && !o->export_all_dir) {
-        fprintf(err, "transformer-lab: --audit and --audit-only go with --export-all DIR\n");
+        fprintf(err, _("transformer-lab: --audit and --audit-only go with --export-all DIR\n"));
         app_usage(err);
         return APP_EXIT_USAGE;
     }

@@ -139,7 +139,7 @@ static void draw_translation(app *a, ui_ctx *ui, const app_layout *L, int record
     int tx = b.x + b.w + ui_px(ui, 12);
     int maxw = L->ex_btn.x - ui_px(ui, 8) - tx;
     char buf[1200];
-    if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? a->trace_err : _("no translation"));
+    if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? ui_tr_msg(a->trace_err) : _("no translation"));
     else if (strcmp(a->shown_sentence, s) != 0) snprintf(buf, sizeof buf, "\xE2\x80\xA6");
     else snprintf(buf, sizeof buf, "\xE2\x86\x92 %s", a->translation[0] ? a->translation : _("(empty)"));
     /* the verdict (trusted or not, the grammar's reference) right after the translation, never cut away by it */
@@ -482,7 +482,7 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         ui_text_bg(ui, NULL);
         SDL_RenderSetClipRect(ui->r, NULL);
     } else {
-        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? a->trace_err : _("no trace"));
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? ui_tr_msg(a->trace_err) : _("no trace"));
     }
     /* title line */
     char title[256];

@@ -19,7 +19,7 @@ void app_export_surface(app *a, SDL_Surface *s, const char *suffix)
 {
     char err[1200], base[256], path[1400];
     if (!s) { app_toast(a, 2, _("Export failed: cannot read the screen: %s"), SDL_GetError()); return; }
-    if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) { SDL_FreeSurface(s); app_toast(a, 2, _("Export failed: %s"), err); return; }
+    if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) { SDL_FreeSurface(s); app_toast(a, 2, _("Export failed: %s"), ui_tr_msg(err)); return; }
     char slug[96];
     snprintf(slug, sizeof slug, "%s%s", lesson_registry[a->lesson]->slug, suffix);
     export_base_name(slug, time(NULL), base, sizeof base);

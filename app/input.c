@@ -374,7 +374,7 @@ void app_event(app *a, SDL_Event *ev)
 #ifdef __EMSCRIPTEN__
             if (ev->user.code == 0 && msg) app_web_download(msg); /* the page's files vanish with it: a download */
 #endif
-            else app_toast(a, 2, _("Export failed: %s"), msg ? msg : _("unknown error"));
+            else app_toast(a, 2, _("Export failed: %s"), msg ? ui_tr_msg(msg) : _("unknown error"));
             free(msg);
         }
         return;

@@ -59,22 +59,46 @@ static void lang_texts(app *a, const char *lang)
     a->dirty = 1;
 }
 
+const char *app_lang_from_locale(void)
+{
+    static const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+    }
+    return "en";
+}
+
+/* The interface's catalogue for lang (English: none). 0, or -1 + message (English then). */
+static int lang_catalogue(const char *lang, char *err, size_t err_len)
+{
+    if (!lang_code_ok(lang)) { snprintf(err, err_len, _("not a language code: '%s'"), lang); return -1; }
+    if (strcmp(lang, "en") == 0) { ui_lang_unload(); return 0; }
+    char mo[1200], why[1400];
+    snprintf(mo, sizeof mo, "%s/%s.mo", TLAB_LOCALE_DIR, lang);
+    if (ui_lang_load(mo, why, sizeof why) == 0) return 0;
+    ui_lang_unload();
+    snprintf(err, err_len, "no interface catalogue for '%s' (%s)", lang, why);
+    return -1;
+}
+
+void app_lang_early(int argc, char **argv)
+{
+    char saved[APP_LANG_MAX], err[1600];
+    const char *lang = NULL;
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--lang") == 0) lang = argv[i + 1];
+    if (!lang && app_settings_get("lang", saved, sizeof saved) == 0) lang = saved;
+    if (!lang) lang = app_lang_from_locale();
+    lang_catalogue(lang, err, sizeof err); /* on failure English; app_lang_first says why */
+}
+
 int app_lang_set(app *a, const char *lang, char *err, size_t err_len)
 {
-    if (!lang_code_ok(lang)) { snprintf(err, err_len, "not a language code: '%s'", lang); return -1; }
-    if (strcmp(lang, "en") == 0) ui_lang_unload();
-    else {
-        char mo[1200], why[1400];
-        snprintf(mo, sizeof mo, "%s/%s.mo", TLAB_LOCALE_DIR, lang);
-        if (ui_lang_load(mo, why, sizeof why) != 0) { /* lesson texts may still exist: the interface stays English */
-            ui_lang_unload();
-            snprintf(err, err_len, "no interface catalogue for '%s' (%s)", lang, why);
-            lang_texts(a, lang);
-            return -1;
-        }
-    }
+    if (!lang_code_ok(lang)) { snprintf(err, err_len, _("not a language code: '%s'"), lang); return -1; }
+    int rc = lang_catalogue(lang, err, err_len); /* lesson texts may still exist: the interface stays English */
     lang_texts(a, lang);
-    return 0;
+    return rc;
 }
 
 void app_lang_first(app *a)

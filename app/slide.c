@@ -40,7 +40,7 @@ static void slide_layout(app *a, ui_ctx *ui, int w, int h, slide_info *si)
     si->notes = app_step_notes(a);
     const model_config *c = &a->model.params.cfg;
     snprintf(si->sentence, sizeof si->sentence, "%s \xE2\x86\x92 %s", a->shown_sentence,
-             a->trace_ok ? (a->translation[0] ? a->translation : _("(empty)")) : a->trace_err);
+             a->trace_ok ? (a->translation[0] ? a->translation : _("(empty)")) : ui_tr_msg(a->trace_err));
     snprintf(si->sizes, sizeof si->sizes, _("d_model %d \xC2\xB7 %d heads \xC2\xB7 %d+%d layers \xC2\xB7 vocabulary %d%s"), c->d_model,
              c->n_heads, c->n_enc_layers, c->n_dec_layers, c->vocab_size, a->model_trained ? "" : _(" \xC2\xB7 UNTRAINED"));
     si->title_px = (float)ui_line_height(ui, UI_BOLD, UI_SIZE_TITLE);
@@ -81,7 +81,7 @@ void app_render_slide(app *a, ui_ctx *ui, int w, int h, slide_info *si, int text
         lesson_draw(les, a->lstate[a->lesson], &c);
         ui->scale = base;
     } else {
-        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, si->r_figure, 0, t->error, a->trace_err[0] ? a->trace_err : _("no trace"));
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, si->r_figure, 0, t->error, a->trace_err[0] ? ui_tr_msg(a->trace_err) : _("no trace"));
     }
     SDL_RenderSetClipRect(ui->r, NULL);
     ui_text_bg(ui, NULL);

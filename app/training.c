@@ -33,11 +33,11 @@ int app_training_init(app *a)
     const train_run_options o = train_run_options_default();
     t->run = train_run_create(&o, err, sizeof err);
     if (!t->run) {
-        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("no trainer: %s"), err);
+        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("no trainer: %s"), ui_tr_msg(err));
         return 0;
     }
     if (train_run_compatible(t->run, &a->model.params, &a->model.vocab, err, sizeof err) != 0) {
-        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("training is off: %s"), err);
+        snprintf(t->lt.info.message, sizeof t->lt.info.message, _("training is off: %s"), ui_tr_msg(err));
         train_run_free(t->run);
         t->run = NULL;
         return 0;
@@ -173,7 +173,7 @@ static void save_weights(app *a)
         return;
     }
     if (export_mkdir_p(a->export_dir, err, sizeof err) != 0) {
-        app_toast(a, 2, _("Save failed: %s"), err);
+        app_toast(a, 2, _("Save failed: %s"), ui_tr_msg(err));
         return;
     }
     for (int k = 1; k < 1000; k++) { /* a new name: never overwrite */
@@ -187,7 +187,7 @@ static void save_weights(app *a)
         }
         if (stat(path, &st) != 0) break;
     }
-    app_toast(a, 2, _("Save failed: %s"), err);
+    app_toast(a, 2, _("Save failed: %s"), ui_tr_msg(err));
 }
 
 void app_training_command(app *a, int cmd, int arg)

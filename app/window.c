@@ -106,7 +106,7 @@ int app_window_turn(app *a)
         char suffix[48];
         snprintf(suffix, sizeof suffix, "-step%d-slide", a->lstep[a->lesson] + 1);
         if (s) app_export_surface(a, s, suffix);
-        else app_toast(a, 2, _("Slide export failed: %s"), err);
+        else app_toast(a, 2, _("Slide export failed: %s"), ui_tr_msg(err));
         app_render(a, &a->ui, a->w, a->h, a->mx, a->my, 1, 1);
     }
     SDL_RenderPresent(a->r);

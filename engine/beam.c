@@ -4,6 +4,7 @@
  * own, print, exit or include SDL.
  */
 #include "beam.h"
+#include "errmsg.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,19 +39,19 @@ int beam_opts_check(const beam_opts *o, int L, char *err, size_t err_len)
     if (!o) return fail_msg(err, err_len, "no beam options");
     if (L < 1 || L > BEAM_MAX_STEPS) {
         if (err && err_len)
-            snprintf(err, err_len, "the model's max_len %d is too long for beam search (at most %d)", L,
+            snprintf(err, err_len, N_("the model's max_len %d is too long for beam search (at most %d)"), L,
                      BEAM_MAX_STEPS);
         return -1;
     }
     if (o->beam < 1 || o->beam > BEAM_MAX) {
-        if (err && err_len) snprintf(err, err_len, "beam size %d is out of range: it must be 1..%d", o->beam, BEAM_MAX);
+        if (err && err_len) snprintf(err, err_len, N_("beam size %d is out of range: it must be 1..%d"), o->beam, BEAM_MAX);
         return -1;
     }
     if (!(o->alpha >= 0.0 && o->alpha <= 10.0))
         return fail_msg(err, err_len, "length penalty alpha must be a number in 0..10");
     if (o->max_len < 0 || o->max_len > L) {
         if (err && err_len)
-            snprintf(err, err_len, "max output length %d is out of range: it must be 0 (= %d) or 1..%d", o->max_len, L,
+            snprintf(err, err_len, N_("max output length %d is out of range: it must be 0 (= %d) or 1..%d"), o->max_len, L,
                      L);
         return -1;
     }
@@ -116,13 +117,13 @@ static int beam_check_args(const model_params *p, const int *src_ids, int n_src,
     if (beam_opts_check(o, L, err, err_len) != 0) return -1;
     if (!src_ids || n_src < 1 || n_src > L) {
         if (err && err_len)
-            snprintf(err, err_len, "source length %d is out of range: it must be 1..%d", src_ids ? n_src : 0, L);
+            snprintf(err, err_len, N_("source length %d is out of range: it must be 1..%d"), src_ids ? n_src : 0, L);
         return -1;
     }
     for (int i = 0; i < n_src; i++)
         if (src_ids[i] < 0 || src_ids[i] >= V) {
             if (err && err_len)
-                snprintf(err, err_len, "source id %d at position %d is out of range: ids are 0..%d", src_ids[i], i,
+                snprintf(err, err_len, N_("source id %d at position %d is out of range: ids are 0..%d"), src_ids[i], i,
                          V - 1);
             return -1;
         }

@@ -14,6 +14,7 @@
 #include "eval.h"
 #include "experiment.h"
 #include "bg_worker.h"
+#include "errmsg.h"
 #include "train.h"
 
 /* Sentences per batched forward, and between two looks at the queue (a new urgent experiment waits for
@@ -135,7 +136,7 @@ static int run_batch(experiment_eval *e, int i0, int n, const trace_opts *opts, 
     }
     const int *idx = e->order + i0;
     if (train_batch_fill(&e->tb, e->ex, idx, n) != 0)
-        return fail(err, err_len, "experiments: a held-out sentence does not fit the batch");
+        return fail(err, err_len, N_("experiments: a held-out sentence does not fit the batch"));
     train_ctx_set_opts(e->tc, opts);
     train_ctx_run(e->tc, &e->p, &e->tb, 0.0f, 0.0f, 0, 0, NULL, NULL, NULL);
     for (int k = 0; k < n; k++) *exact += score_rows(e, &e->pairs[idx[k]], train_ctx_logits(e->tc, k), loss);
@@ -210,19 +211,19 @@ static int convert_set(experiment_eval *e, const tok_vocab *vocab, const corpus_
     const int L = e->p.cfg.max_len;
     e->pairs = calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *e->pairs);
     e->ex = calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *e->ex);
-    if (!e->pairs || !e->ex) return fail(err, err_len, "experiments: out of memory for the sentences");
+    if (!e->pairs || !e->ex) return fail(err, err_len, N_("experiments: out of memory for the sentences"));
     e->n = set->n;
     for (int i = 0; i < set->n; i++) {
         const corpus_pair *cp = &set->pairs[i];
         pair_ids *pr = &e->pairs[i];
         if (cp->n_src + 1 > L || cp->n_tgt + 1 > L)
-            return fail(err, err_len, "experiments: a held-out sentence is longer than the model's max_len");
+            return fail(err, err_len, N_("experiments: a held-out sentence is longer than the model's max_len"));
         for (int k = 0; k < cp->n_src + cp->n_tgt; k++) {
             const int src_side = k < cp->n_src;
             const char *w = corpus_word(src_side ? cp->src_ids[k] : cp->tgt_ids[k - cp->n_src]);
             const int id = tok_vocab_find(vocab, w);
             if (id < 0 || id >= e->p.cfg.vocab_size) {
-                if (err && err_len) snprintf(err, err_len, "experiments: the model does not know the word '%s'", w);
+                if (err && err_len) snprintf(err, err_len, N_("experiments: the model does not know the word '%s'"), w);
                 return -1;
             }
             if (src_side) pr->src[k] = id;
@@ -234,7 +235,7 @@ static int convert_set(experiment_eval *e, const tok_vocab *vocab, const corpus_
         pr->n_tgt = cp->n_tgt + 1;
         e->ex[i] = (train_example){pr->src, pr->n_src, pr->tgt + 1, cp->n_tgt};
     }
-    return sort_by_length(e) == 0 ? 0 : fail(err, err_len, "experiments: out of memory for the sentences");
+    return sort_by_length(e) == 0 ? 0 : fail(err, err_len, N_("experiments: out of memory for the sentences"));
 }
 
 /* Frees e and what it holds; its thread has stopped or never started. */
@@ -255,12 +256,12 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
                                      size_t err_len)
 {
     if (!p || !p->memory || !vocab || !set || set->n < 1) {
-        fail(err, err_len, "experiments: no model, vocabulary or sentences");
+        fail(err, err_len, N_("experiments: no model, vocabulary or sentences"));
         return NULL;
     }
     experiment_eval *e = calloc(1, sizeof *e);
     if (!e) {
-        fail(err, err_len, "experiments: out of memory");
+        fail(err, err_len, N_("experiments: out of memory"));
         return NULL;
     }
     int ok = model_params_init(&e->p, &p->cfg) == 0;
@@ -269,11 +270,11 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
     ok = ok && (e->tc = train_ctx_create(&p->cfg, EXPERIMENT_BATCH, 1)) != NULL;
     ok = ok && train_batch_init(&e->tb, EXPERIMENT_BATCH, p->cfg.max_len) == 0;
     ok = ok && (e->lp = malloc((size_t)p->cfg.vocab_size * sizeof(double))) != NULL;
-    if (!ok) fail(err, err_len, "experiments: out of memory for a copy of the model");
+    if (!ok) fail(err, err_len, N_("experiments: out of memory for a copy of the model"));
     ok = ok && convert_set(e, vocab, set, err, err_len) == 0;
     if (ok && bg_worker_start(&e->w, worker_main, e) != 0) {
         ok = 0;
-        fail(err, err_len, "experiments: could not start the worker thread");
+        fail(err, err_len, N_("experiments: could not start the worker thread"));
     }
     if (!ok) {
         release(e); /* the thread never started */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "errmsg.h"
 #include "input_status.h"
 
 const char *input_status_slug(input_status_kind k)
@@ -46,7 +47,7 @@ static int reference(const trace *t, corpus_pair *out, char *err, size_t n)
     char english[4096] = "";
     for (int i = 0; i < t->n_words; i++) add(english, sizeof english, i ? " %s" : "%s", t->src_tokens[i].text, 0);
     if (t->truncated) {
-        snprintf(err, n, "the sentence has %d words and the model reads at most %d, the rest was cut", t->n_words_total, t->n_words);
+        snprintf(err, n, N_("the sentence has %d words and the model reads at most %d, the rest was cut"), t->n_words_total, t->n_words);
         return -1;
     }
     return corpus_translate(english, out, err, n);
@@ -76,10 +77,10 @@ void input_status_judge(const trace *t, const tok_vocab *vocab, input_status *ou
     memset(out, 0, sizeof *out);
     if (!t || !vocab || t->n_words <= 0) {
         out->kind = INPUT_OUTSIDE_GRAMMAR;
-        snprintf(out->reason, sizeof out->reason, "no sentence to judge");
+        snprintf(out->reason, sizeof out->reason, N_("no sentence to judge"));
         return;
     }
-    char words[300], why[300];
+    char words[300], why[300], first[600];
     corpus_pair ref;
     int in_grammar = reference(t, &ref, why, sizeof why) == 0;
     if (in_grammar) {
@@ -87,29 +88,37 @@ void input_status_judge(const trace *t, const tok_vocab *vocab, input_status *ou
         reference_text(&ref, vocab, out->reference, sizeof out->reference);
         out->agrees = same_words(t, vocab, &ref);
     }
+    /* one whole sentence per case (the app translates it as one, errmsg.h), then the other problems */
     char *r = out->reason;
     size_t rn = sizeof out->reason;
     if (t->n_unk > 0) {
         out->kind = INPUT_UNKNOWN_WORDS;
         unknown_list(t, words, sizeof words);
-        add(r, rn, "%s", t->n_unk == 1 ? "a word the model never learned: " : "words the model never learned: ", 0);
-        add(r, rn, "%s; ", words, 0);
-        add(r, rn, "%s read as <unk> and the translation is a guess", t->n_unk == 1 ? "it is" : "they are", 0);
+        snprintf(first, sizeof first,
+                 t->n_unk == 1 ? N_("a word the model never learned: %s; it is read as <unk> and the translation is a guess")
+                               : N_("words the model never learned: %s; they are read as <unk> and the translation is a guess"),
+                 words);
     } else if (!t->finished) {
         out->kind = INPUT_NO_EOS;
-        add(r, rn, "%sdecoding reached the limit of %d tokens without <eos>: the model did not finish the sentence", "", t->n_tgt);
+        snprintf(first, sizeof first, N_("decoding reached the limit of %d tokens without <eos>: the model did not finish the sentence"),
+                 t->n_tgt);
     } else if (!in_grammar) {
         out->kind = INPUT_OUTSIDE_GRAMMAR;
-        add(r, rn, "the corpus grammar cannot parse this sentence (%s): the model never saw one like it", why, 0);
+        snprintf(first, sizeof first, N_("the corpus grammar cannot parse this sentence (%s): the model never saw one like it"), why);
     } else {
         out->kind = INPUT_IN_GRAMMAR;
-        add(r, rn, "in the corpus grammar; its reference translation is \"%.400s\"", out->reference, 0);
-        add(r, rn, "%s", out->agrees ? " and the model agrees" : " and the model's differs", 0);
+        snprintf(r, rn, out->agrees ? N_("in the corpus grammar; its reference translation is \"%.400s\" and the model agrees")
+                                    : N_("in the corpus grammar; its reference translation is \"%.400s\" and the model's differs"),
+                 out->reference);
         return;
     }
-    /* the other problems too, after the first */
-    if (out->kind != INPUT_NO_EOS && !t->finished)
-        add(r, rn, "%s; decoding also reached the limit of %d tokens without <eos>", "", t->n_tgt);
-    if (out->kind != INPUT_OUTSIDE_GRAMMAR && !in_grammar && out->kind != INPUT_UNKNOWN_WORDS)
-        add(r, rn, "; the corpus grammar cannot parse it either (%s)", why, 0);
+    snprintf(r, rn, "%s", first);
+    if (out->kind != INPUT_NO_EOS && !t->finished) {
+        snprintf(first, sizeof first, "%s", r);
+        errmsg_set(r, rn, N_("%s; decoding also reached the limit of %d tokens without <eos>"), first, t->n_tgt);
+    }
+    if (out->kind != INPUT_OUTSIDE_GRAMMAR && !in_grammar && out->kind != INPUT_UNKNOWN_WORDS) {
+        snprintf(first, sizeof first, "%s", r);
+        errmsg_set(r, rn, N_("%s; the corpus grammar cannot parse it either (%s)"), first, why);
+    }
 }

@@ -10,6 +10,7 @@
 
 #include "rng.h"
 #include "sample.h"
+#include "errmsg.h"
 
 int sample_distribution(const float *logits, int V, double temperature, int top_k, double *dist)
 {
@@ -65,16 +66,16 @@ int sample_translate(const model_params *p, const int *src_ids, int n_src, doubl
 {
     if (!(temperature >= SAMPLE_T_MIN && temperature <= SAMPLE_T_MAX)) {
         if (err && err_len)
-            snprintf(err, err_len, "sampling: temperature %g is outside %g..%g", temperature, SAMPLE_T_MIN, SAMPLE_T_MAX);
+            snprintf(err, err_len, N_("sampling: temperature %g is outside %g..%g"), temperature, SAMPLE_T_MIN, SAMPLE_T_MAX);
         return -1;
     }
     if (!p || !p->memory) {
-        if (err && err_len) snprintf(err, err_len, "sampling: no model loaded");
+        if (err && err_len) snprintf(err, err_len, N_("sampling: no model loaded"));
         return -1;
     }
     sampler s = {temperature, top_k, rng_mix(seed), malloc((size_t)p->cfg.vocab_size * sizeof(double))};
     if (!s.dist) {
-        if (err && err_len) snprintf(err, err_len, "sampling: out of memory");
+        if (err && err_len) snprintf(err, err_len, N_("sampling: out of memory"));
         return -1;
     }
     const int rc = model_decode_ids(p, src_ids, n_src, NULL, pick_sample, &s, t, err, err_len);

@@ -10,6 +10,7 @@
 
 #include "afile.h"
 #include "train_history.h"
+#include "errmsg.h"
 
 #define HIST_MAGIC "TLABHIST"
 #define HIST_VERSION 1u
@@ -26,9 +27,9 @@ int train_history_init(train_history *h, const model_config *cfg, const train_op
     memset(h, 0, sizeof *h);
     if (cap_points < 2 || cap_evals < 2 || cap_snaps < 0 || (cap_snaps > 0 && cap_snaps < 2) ||
         snap_every < 1)
-        return fail(err, err_len, "history capacities: points and evaluations >= 2, snapshots 0 or >= 2");
+        return fail(err, err_len, N_("history capacities: points and evaluations >= 2, snapshots 0 or >= 2"));
     model_params p;
-    if (model_params_init(&p, cfg) != 0) return fail(err, err_len, "bad model sizes for the history");
+    if (model_params_init(&p, cfg) != 0) return fail(err, err_len, N_("bad model sizes for the history"));
     h->n_floats = p.n_floats;
     model_params_free(&p);
     h->cfg = *cfg;
@@ -42,7 +43,7 @@ int train_history_init(train_history *h, const model_config *cfg, const train_op
     if (cap_snaps > 0) h->snap_block = malloc((size_t)cap_snaps * h->n_floats * sizeof(float));
     if (!h->points || !h->evals || !h->snaps || (cap_snaps > 0 && !h->snap_block)) {
         train_history_free(h);
-        return fail(err, err_len, "out of memory for the training history");
+        return fail(err, err_len, N_("out of memory for the training history"));
     }
     train_history_clear(h, snap_every);
     return 0;
@@ -311,7 +312,7 @@ int train_history_save(const train_history *h, const char *path, int afile_mode_
     put_all(&b, h);                     /* measures */
     b.cap = b.len + 8;
     b.p = malloc(b.cap);
-    if (!b.p) return fail(err, err_len, "out of memory for the training history file");
+    if (!b.p) return fail(err, err_len, N_("out of memory for the training history file"));
     b.len = 0;
     put_all(&b, h);
     put_u64(&b, fnv1a(b.p, b.len));
@@ -352,9 +353,9 @@ static float get_f32(hist_rd *r)
 static int get_header(hist_rd *r, model_config *c, train_options *o, uint64_t *nf, uint32_t n[5], uint64_t *snap_every,
                       char *err, size_t err_len)
 {
-    if (r->len < 8 || memcmp(r->p, HIST_MAGIC, 8) != 0) return fail(err, err_len, "not a training history (bad magic)");
+    if (r->len < 8 || memcmp(r->p, HIST_MAGIC, 8) != 0) return fail(err, err_len, N_("not a training history (bad magic)"));
     r->pos = 8;
-    if (get_u32(r) != HIST_VERSION) return fail(err, err_len, "training history of an unknown version");
+    if (get_u32(r) != HIST_VERSION) return fail(err, err_len, N_("training history of an unknown version"));
     int s[8];
     for (int i = 0; i < 8; i++) s[i] = (int)get_u32(r);
     *c = (model_config){s[0], s[1], s[2], s[3], s[4], s[5], s[6], 0.0f, s[7]};
@@ -370,11 +371,11 @@ static int get_header(hist_rd *r, model_config *c, train_options *o, uint64_t *n
     for (int i = 0; i < 5; i++) n[i] = get_u32(r);
     *snap_every = get_u64(r);
     char why[160];
-    if (r->bad) return fail(err, err_len, "training history cut short in its header");
+    if (r->bad) return fail(err, err_len, N_("training history cut short in its header"));
     if (model_config_check(c, why, sizeof why) != 0) return fail(err, err_len, why);
     if (*nf < 1 || *nf > (1ull << 30) || n[0] > 1000000u || n[1] > 1000000u || n[2] > 4096u || n[3] < 1 || n[4] < 1 || *snap_every < 1 ||
         o->warmup < 1 || o->batch < 1)
-        return fail(err, err_len, "training history: counts out of range");
+        return fail(err, err_len, N_("training history: counts out of range"));
     return 0;
 }
 
@@ -411,17 +412,17 @@ int train_history_load_bytes(train_history *h, const unsigned char *data, size_t
     train_history_free(h);
     if (get_header(&r, &cfg, &opt, &nf, n, &snap_every, err, err_len) != 0) return -1;
     const size_t want = r.pos + n[0] * 16u + n[1] * 20u + n[2] * (12u + 2u * nf) + 8u;
-    if (len != want) return fail(err, err_len, "training history: size does not match its header (cut short or padded)");
+    if (len != want) return fail(err, err_len, N_("training history: size does not match its header (cut short or padded)"));
     uint64_t sum = 0;
     for (int i = 0; i < 8; i++) sum |= (uint64_t)data[len - 8 + i] << (8 * i);
-    if (sum != fnv1a(data, len - 8)) return fail(err, err_len, "training history: checksum mismatch (damaged file)");
+    if (sum != fnv1a(data, len - 8)) return fail(err, err_len, N_("training history: checksum mismatch (damaged file)"));
     const int cap_snaps = n[2] == 0 ? 0 : (int)(n[2] < 2 ? 2 : n[2]);
     if (train_history_init(h, &cfg, &opt, n[0] < 2 ? 2 : (int)n[0], n[1] < 2 ? 2 : (int)n[1], cap_snaps,
                            (long)snap_every, err, err_len) != 0)
         return -1;
     if (h->n_floats != nf) {
         train_history_free(h);
-        return fail(err, err_len, "training history: weight count does not match the model sizes");
+        return fail(err, err_len, N_("training history: weight count does not match the model sizes"));
     }
     h->n_points = (int)n[0];
     h->n_evals = (int)n[1];
@@ -431,7 +432,7 @@ int train_history_load_bytes(train_history *h, const unsigned char *data, size_t
     get_records(&r, h);
     if (r.bad) {
         train_history_free(h);
-        return fail(err, err_len, "training history cut short");
+        return fail(err, err_len, N_("training history cut short"));
     }
     return 0;
 }
@@ -440,7 +441,7 @@ int train_history_load(train_history *h, const char *path, char *err, size_t err
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        if (err && err_len) snprintf(err, err_len, "cannot open %s", path);
+        if (err && err_len) snprintf(err, err_len, N_("cannot open %s"), path);
         return -1;
     }
     unsigned char *data = NULL;
@@ -452,7 +453,7 @@ int train_history_load(train_history *h, const char *path, char *err, size_t err
             if (!nd) {
                 free(data);
                 fclose(f);
-                return fail(err, err_len, "training history too large (over 256 MB) or out of memory");
+                return fail(err, err_len, N_("training history too large (over 256 MB) or out of memory"));
             }
             data = nd;
         }

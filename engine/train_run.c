@@ -18,6 +18,7 @@
 #include "train_data.h"
 #include "train_run.h"
 #include "bg_worker.h"
+#include "errmsg.h"
 
 struct train_run {
     train_run_options o;
@@ -41,7 +42,7 @@ static double now_s(void)
 
 const char *train_run_status_name(train_run_status s)
 {
-    static const char *const names[] = {"empty", "recorded", "preparing", "running", "paused", "done", "failed"};
+    static const char *const names[] = {N_("empty"), N_("recorded"), N_("preparing"), N_("running"), N_("paused"), N_("done"), N_("failed")};
     return s >= TRAIN_RUN_EMPTY && s <= TRAIN_RUN_FAILED ? names[s] : "?";
 }
 
@@ -140,8 +141,8 @@ static void publish_step(train_run *r, const step_result *res)
     if (!res->ok) {
         r->info.status = TRAIN_RUN_FAILED;
         snprintf(r->info.message, sizeof r->info.message,
-                 "loss or gradient is not finite (loss %g) at step %ld: training stopped, the weights of step %ld kept; "
-                 "reset to start again",
+                 N_("loss or gradient is not finite (loss %g) at step %ld: training stopped, the weights of step %ld kept; "
+                 "reset to start again"),
                  res->step.loss, step + 1, step);
         return;
     }
@@ -154,7 +155,7 @@ static void publish_step(train_run *r, const step_result *res)
         train_history_add_snapshot(&r->hist, step, train_state_params(r->st)->memory);
     if (r->o.max_steps > 0 && step >= r->o.max_steps) {
         r->info.status = TRAIN_RUN_DONE;
-        snprintf(r->info.message, sizeof r->info.message, "done: %ld steps", step);
+        snprintf(r->info.message, sizeof r->info.message, N_("done: %ld steps"), step);
     }
 }
 
@@ -191,12 +192,12 @@ static void worker_prepare(train_run *r)
         train_state_free(st);
         r->st = NULL;
         r->info.status = TRAIN_RUN_FAILED;
-        snprintf(r->info.message, sizeof r->info.message, "cannot start training: %s", msg);
+        snprintf(r->info.message, sizeof r->info.message, N_("cannot start training: %s"), msg);
     } else {
         if (res.evaluated) publish_eval(r, 0, &res);
         train_history_add_snapshot(&r->hist, 0, train_state_params(st)->memory);
         r->info.status = TRAIN_RUN_RUNNING;
-        snprintf(r->info.message, sizeof r->info.message, "training");
+        snprintf(r->info.message, sizeof r->info.message, N_("training"));
         r->t_next = now_s();
     }
     changed(r);
@@ -310,12 +311,12 @@ int train_run_pump(train_run *r, double budget_s)
 train_run *train_run_create(const train_run_options *o, char *err, size_t err_len)
 {
     if (o->eval_every < 1 || o->train_n < 1 || o->held_n < 0) {
-        if (err && err_len) snprintf(err, err_len, "training runner: eval_every and train_n must be at least 1");
+        if (err && err_len) snprintf(err, err_len, N_("training runner: eval_every and train_n must be at least 1"));
         return NULL;
     }
     train_run *r = calloc(1, sizeof *r);
     if (!r) {
-        if (err && err_len) snprintf(err, err_len, "out of memory");
+        if (err && err_len) snprintf(err, err_len, N_("out of memory"));
         return NULL;
     }
     r->o = *o;
@@ -330,7 +331,7 @@ train_run *train_run_create(const train_run_options *o, char *err, size_t err_le
         return NULL;
     }
     if (bg_worker_start(&r->w, o->pumped ? NULL : worker_main, r) != 0) {
-        if (err && err_len) snprintf(err, err_len, "cannot start the training thread: %s", strerror(errno));
+        if (err && err_len) snprintf(err, err_len, N_("cannot start the training thread: %s"), strerror(errno));
         train_history_free(&r->hist);
         free(r);
         return NULL;
@@ -356,12 +357,12 @@ int train_run_compatible(const train_run *r, const model_params *p, const tok_vo
     if (a->d_model != b->d_model || a->n_heads != b->n_heads || a->n_enc_layers != b->n_enc_layers ||
         a->n_dec_layers != b->n_dec_layers || a->d_ff != b->d_ff || a->vocab_size != b->vocab_size ||
         a->max_len != b->max_len || a->has_final_norm != b->has_final_norm) {
-        if (err && err_len) snprintf(err, err_len, "the loaded model's sizes differ from the trainer's");
+        if (err && err_len) snprintf(err, err_len, N_("the loaded model's sizes differ from the trainer's"));
         return -1;
     }
     for (int i = 0; i < vocab->size; i++)
         if (strcmp(vocab->words[i], corpus_word(i)) != 0) {
-            if (err && err_len) snprintf(err, err_len, "the loaded model's vocabulary differs from the corpus (id %d)", i);
+            if (err && err_len) snprintf(err, err_len, N_("the loaded model's vocabulary differs from the corpus (id %d)"), i);
             return -1;
         }
     return 0;
@@ -390,7 +391,7 @@ int train_run_start(train_run *r)
         rc = -1;
     } else {
         r->info.status = TRAIN_RUN_PREPARING;
-        snprintf(r->info.message, sizeof r->info.message, "preparing: corpus and random weights");
+        snprintf(r->info.message, sizeof r->info.message, N_("preparing: corpus and random weights"));
     }
     release_worker(r);
     changed(r);
@@ -403,7 +404,7 @@ void train_run_pause(train_run *r)
     pthread_mutex_lock(&r->w.mu);
     if (r->info.status == TRAIN_RUN_RUNNING) {
         r->info.status = TRAIN_RUN_PAUSED;
-        snprintf(r->info.message, sizeof r->info.message, "paused at step %ld", r->info.step);
+        snprintf(r->info.message, sizeof r->info.message, N_("paused at step %ld"), r->info.step);
         changed(r);
     }
     pthread_mutex_unlock(&r->w.mu);
@@ -414,7 +415,7 @@ void train_run_resume(train_run *r)
     pthread_mutex_lock(&r->w.mu);
     if (r->info.status == TRAIN_RUN_PAUSED && r->st) {
         r->info.status = TRAIN_RUN_RUNNING;
-        snprintf(r->info.message, sizeof r->info.message, "training");
+        snprintf(r->info.message, sizeof r->info.message, N_("training"));
         r->t_next = now_s();
         changed(r);
     }
@@ -428,7 +429,7 @@ void train_run_reset(train_run *r)
     drop_state(r);
     train_history_clear(&r->hist, r->o.snap_every); /* keeps its memory: a reset allocates nothing */
     r->info.status = TRAIN_RUN_EMPTY;
-    snprintf(r->info.message, sizeof r->info.message, "reset: random weights, nothing trained");
+    snprintf(r->info.message, sizeof r->info.message, N_("reset: random weights, nothing trained"));
     release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->w.mu);
@@ -450,7 +451,7 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
     const model_config *c = &h.cfg;
     if (c->d_model != r->cfg.d_model || c->vocab_size != r->cfg.vocab_size || h.n_floats != r->hist.n_floats) {
         train_history_free(&h);
-        if (err && err_len) snprintf(err, err_len, "%s was recorded for another model", path);
+        if (err && err_len) snprintf(err, err_len, N_("%s was recorded for another model"), path);
         return -1;
     }
     pthread_mutex_lock(&r->w.mu);
@@ -471,7 +472,7 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
      * point, but the final evaluation and snapshot are at the last step */
     if (h.n_points > 0 && h.points[h.n_points - 1].step > r->info.step) r->info.step = h.points[h.n_points - 1].step;
     if (h.n_snaps > 0 && h.snaps[h.n_snaps - 1].step > r->info.step) r->info.step = h.snaps[h.n_snaps - 1].step;
-    snprintf(r->info.message, sizeof r->info.message, "recorded history: %ld steps", r->info.step);
+    snprintf(r->info.message, sizeof r->info.message, N_("recorded history: %ld steps"), r->info.step);
     release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->w.mu);

@@ -509,7 +509,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
     ui_frame(ui, (SDL_Rect){ T.x, T.y, T.w, 1 }, th->border, 1);
     ui_text_bg(ui, &th->bg);
     int y = T.y + ui_px(ui, 4);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, T.x, y, th->text_dim, UI_LEFT, _("decoder"));
+    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, T.x, y, th->text_dim, UI_LEFT, C_("decoding method", "decoder"));
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_text, y, th->text_dim, UI_LEFT, _("translation"));
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_logp + num_w, y, th->text_dim, UI_RIGHT, _("log P(Y|X)"));
     ui_text(ui, UI_BOLD, UI_SIZE_SMALL, x_len + len_w, y, th->text_dim, UI_RIGHT, "|Y|");
@@ -608,7 +608,7 @@ static void bm_draw(const void *st, const lesson_ctx *ctx)
                  s->beam, bm_alpha_names[s->alpha_i], r->n_steps, r->n_steps == 1 ? "" : "s", r->n_runs, r->n_runs == 1 ? "" : "es", r->n_hyps,
                  r->n_hyps == 1 ? "is" : "es");
     else
-        snprintf(b, sizeof b, _("beam search failed: %s"), err);
+        snprintf(b, sizeof b, _("beam search failed: %s"), ui_tr_msg(err));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.formula.x, L.formula.y + ui_line_height(ui, UI_SANS, UI_SIZE_BODY),
                 L.formula.w, r ? th->text_dim : th->error, UI_LEFT, b);
     ui_text_bg(ui, NULL);

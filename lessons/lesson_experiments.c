@@ -276,7 +276,7 @@ static void draw_status(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r)
     char b[320];
     const int pending = experiment_eval_pending(s->c->ev);
     if (!s->c->ev)
-        snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->c->ev_err[0] ? s->c->ev_err : _("no model"));
+        snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->c->ev_err[0] ? ui_tr_msg(s->c->ev_err) : _("no model"));
     else if (pending)
         snprintf(b, sizeof b, _("Scoring in the background: %d experiments still to run on %d held-out test sentences "
                  "(the numbers fill in)"), pending, s->set.n);
@@ -291,7 +291,7 @@ static experiment_score score_of(const exp_state *s, const trace_opts *o, char *
 {
     experiment_score sc = experiment_eval_get(s->c->ev, o);
     ex[0] = loss[0] = 0;
-    if (sc.state == EXPERIMENT_FAILED) snprintf(ex, ne, _("failed: %s"), sc.error);
+    if (sc.state == EXPERIMENT_FAILED) snprintf(ex, ne, _("failed: %s"), ui_tr_msg(sc.error));
     else if (sc.state == EXPERIMENT_DONE) snprintf(ex, ne, "%d/%d", sc.n_exact, sc.n);
     else if (sc.state == EXPERIMENT_RUNNING) snprintf(ex, ne, "\xE2\x80\xA6 %d/%d", sc.n_exact, sc.n_done);
     else if (sc.state == EXPERIMENT_QUEUED) snprintf(ex, ne, _("queued"));

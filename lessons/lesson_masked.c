@@ -164,7 +164,7 @@ static void causal_header(const masked_state *s, const lesson_ctx *ctx, const ma
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->controls.x, L->controls.y + L->controls.h / 2, L->controls.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_toggle(ui, L->toggle, _("break it: remove the causal mask (M)"), s->broken);
     if (s->broken && !s->wtr) {
-        snprintf(b, sizeof b, _("what-if run failed: %s"), s->err);
+        snprintf(b, sizeof b, _("what-if run failed: %s"), ui_tr_msg(s->err));
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->table.x, L->table.y, L->table.w, t->error, UI_LEFT, b);
     }
 }

@@ -81,13 +81,13 @@ static const char *status_line(const lesson_trainer_view *t, char *dst, size_t n
     const train_run_info *in = &t->info;
     char ex[64] = "";
     if (in->eval_step >= 0) snprintf(ex, sizeof ex, _(", exact match %.1f%% (step %ld)"), 100.0 * in->exact, in->eval_step);
-    if (!t->available) snprintf(dst, n, "%s", in->message);
+    if (!t->available) snprintf(dst, n, "%s", ui_tr_msg(in->message));
     else if (in->status == TRAIN_RUN_RECORDED)
         snprintf(dst, n, _("Recorded run of the shipped model: %ld steps%s. Press start to train live from random weights."),
                  in->step, ex);
     else if (in->status == TRAIN_RUN_EMPTY) snprintf(dst, n, _("Random weights, nothing trained. Press start."));
     else
-        snprintf(dst, n, _("%s: step %ld, loss %.3f, lr %.2e%s, %.1f s%s"), train_run_status_name(in->status), in->step,
+        snprintf(dst, n, _("%s: step %ld, loss %.3f, lr %.2e%s, %.1f s%s"), _(train_run_status_name(in->status)), in->step,
                  in->loss, in->lr, ex, in->train_s, in->status == TRAIN_RUN_FAILED ? "" : "");
     return dst;
 }
@@ -109,7 +109,7 @@ static void draw_controls(const tr_state *s, const lesson_ctx *ctx, const tr_lay
     char line[400];
     const SDL_Color c = st == TRAIN_RUN_FAILED || !t->available ? ui->theme->error : ui->theme->text;
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->status.x, L->status.y, L->status.w, c, UI_LEFT | UI_TOP,
-                st == TRAIN_RUN_FAILED ? t->info.message : status_line(t, line, sizeof line));
+                st == TRAIN_RUN_FAILED ? ui_tr_msg(t->info.message) : status_line(t, line, sizeof line));
 }
 
 /* r less a margin left and right: room for the first and last tick labels and

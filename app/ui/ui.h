@@ -327,7 +327,23 @@ int ui_lang_load(const char *mo_path, char *err, size_t err_len);     /* 0, or -
 void ui_lang_unload(void);                                              /* back to English */
 int ui_lang_count(void);                                                /* translated strings loaded (0: English) */
 const char *ui_tr(const char *msgid) __attribute__((format_arg(1)));    /* the translation, or msgid itself */
+/* key is "context\004msgid" (gettext's msgctxt): the translation, or the msgid part. */
+const char *ui_tr_ctx(const char *key) __attribute__((format_arg(1)));
+/* A message the engine formatted in English from an N_()-marked format (engine/data/errmsg.h):
+ * the catalogue's format that produced it is found by matching (its %d, %s, ... against the
+ * values in the text), and the translation is filled with those values (a %s value is
+ * translated the same way, so "cannot load model: <engine reason>" comes out whole).
+ * Returns msg itself when nothing matches or no catalogue is loaded, else buf. */
+const char *ui_tr_text(const char *msg, char *buf, size_t n);
+/* ui_tr_text into one of 4 rotating buffers (main thread only: for the argument of a
+ * _("Save failed: %s") or a hover text drawn this frame). */
+const char *ui_tr_msg(const char *msg);
 #define _(s) ui_tr(s)
+#ifndef N_
 #define N_(s) s
+#endif
+/* One English word with two meanings ("decoder": the stack, or the decoding method): the
+ * context tells them apart in the catalogue (xgettext --keyword=C_:1c,2). */
+#define C_(ctx, s) ui_tr_ctx(ctx "\004" s)
 
 #endif

@@ -12,14 +12,20 @@
  * (with LC_ALL=C glibc ignores LANGUAGE) and works in the web build, which has
  * no glibc. It checks every offset against the file size, keeps only entries
  * with a non-empty translation, and sorts them itself (binary search).
- * Context entries (msgctxt) and plural forms are not used by this project and
- * are skipped.
+ * Context entries (msgctxt "ctx", stored as "ctx\004msgid") are kept for C_();
+ * plural forms are not used by this project and are skipped.
+ *
+ * ui_tr_text translates a message the engine formatted in English (the engine
+ * must not know the catalogue): it finds the catalogue format whose literal
+ * text and conversions match the message (the one with the most literal
+ * characters when several do) and fills the translation with the values.
  *
  * One catalogue at a time, global like gettext's: the language switch loads a
  * new one between frames (drawing happens on the main thread only).
  *
- * Must not: know about lessons or the app; allocate per lookup.
+ * Must not: know about lessons, the engine or the app; allocate per lookup.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,8 +88,8 @@ static int mo_parse(char *d, size_t size, lang_entry **out, int *n_out, char *er
             free(e);
             return -1;
         }
-        /* the header (msgid ""), context entries (ctx\4id), plurals (id\0plural) and untranslated ones are skipped */
-        if (li == 0 || ls == 0 || strchr(id, '\4') || strlen(id) != li) continue;
+        /* the header (msgid ""), plurals (id\0plural) and untranslated ones are skipped */
+        if (li == 0 || ls == 0 || strlen(id) != li) continue;
         e[k].id = id;
         e[k].str = str;
         k++;
@@ -136,9 +142,9 @@ int ui_lang_load(const char *mo_path, char *err, size_t err_len)
 
 int ui_lang_count(void) { return g_cat.n; }
 
-const char *ui_tr(const char *msgid)
+/* The translation of msgid, or NULL when the catalogue has none. */
+static const char *lang_find(const char *msgid)
 {
-    if (!msgid || !*msgid || g_cat.n == 0) return msgid;
     int lo = 0, hi = g_cat.n - 1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2, c = strcmp(msgid, g_cat.e[mid].id);
@@ -146,5 +152,167 @@ const char *ui_tr(const char *msgid)
         if (c < 0) hi = mid - 1;
         else lo = mid + 1;
     }
-    return msgid;
+    return NULL;
+}
+
+const char *ui_tr(const char *msgid)
+{
+    if (!msgid || !*msgid || g_cat.n == 0) return msgid;
+    const char *t = lang_find(msgid);
+    return t ? t : msgid;
+}
+
+const char *ui_tr_ctx(const char *key)
+{
+    const char *t = key && g_cat.n ? lang_find(key) : NULL, *eot = key ? strchr(key, '\4') : NULL;
+    return t ? t : eot ? eot + 1 : key;
+}
+
+/* ---- messages formatted by the engine --------------------------------------------- */
+
+#define TR_MAX_ARGS 8
+#define TR_DEPTH 3 /* a value translated inside a value inside a message, no deeper */
+
+typedef struct {
+    const char *at[TR_MAX_ARGS]; /* the values in the message */
+    size_t len[TR_MAX_ARGS];
+    int n;
+    long budget;                 /* match steps left (a pathological format gives up) */
+} tr_caps;
+
+/* The printf conversion at p ('%' there): its length in *len and what it prints:
+ * 's' text, 'd' a whole number, 'f' a real number, 'x' hex, 'c' one character,
+ * '%' a percent sign; 0 for anything else. */
+static char tr_conv(const char *p, size_t *len)
+{
+    const char *q = p + 1;
+    if (*q == '%') { *len = 2; return '%'; }
+    while (*q && strchr("-+ #0'", *q)) q++;
+    if (*q == '*') q++;
+    else while (isdigit((unsigned char)*q)) q++;
+    if (*q == '.') {
+        q++;
+        if (*q == '*') q++;
+        else while (isdigit((unsigned char)*q)) q++;
+    }
+    while (*q && strchr("hlLjzt", *q)) q++;
+    *len = (size_t)(q + 1 - p);
+    switch (*q) {
+    case 's': return 's';
+    case 'd': case 'i': case 'u': return 'd';
+    case 'x': case 'X': case 'o': case 'p': return 'x';
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': return 'f';
+    case 'c': return 'c';
+    default: return 0;
+    }
+}
+
+/* 1 when c can be part of a number printed by a conversion of kind k. */
+static int tr_num_char(char k, char c)
+{
+    if (isdigit((unsigned char)c) || c == '-') return 1;
+    if (k == 'f') return strchr("+.eEinfaINFA", c) != NULL;
+    if (k == 'x') return isxdigit((unsigned char)c) || c == 'x';
+    return 0;
+}
+
+/* 1 when s is what format p prints, its values in c (text: shortest first; numbers: longest). */
+static int tr_match(const char *p, const char *s, tr_caps *c)
+{
+    if (--c->budget < 0) return 0;
+    while (*p && *p != '%') {
+        if (*p != *s) return 0;
+        p++;
+        s++;
+    }
+    if (!*p) return *s == 0;
+    size_t plen, max = 0;
+    char k = tr_conv(p, &plen);
+    if (k == 0) return 0;
+    if (k == '%') return *s == '%' && tr_match(p + 2, s + 1, c);
+    if (c->n == TR_MAX_ARGS) return 0;
+    int i = c->n++;
+    if (k == 's') max = strlen(s);
+    else if (k == 'c') max = *s ? 1 : 0;
+    else while (s[max] && tr_num_char(k, s[max])) max++;
+    for (size_t t = 0; t <= max; t++) {
+        size_t l = k == 's' ? t : max - t;
+        if (k != 's' && l == 0) break;
+        c->at[i] = s;
+        c->len[i] = l;
+        if (tr_match(p + plen, s + l, c)) return 1;
+    }
+    c->n = i;
+    return 0;
+}
+
+/* The characters of a format that are not conversions. */
+static size_t tr_literal_len(const char *p)
+{
+    size_t n = 0, len;
+    while (*p) {
+        if (*p == '%' && tr_conv(p, &len)) p += len;
+        else { p++; n++; }
+    }
+    return n;
+}
+
+static const char *tr_text(const char *msg, char *buf, size_t n, int depth);
+
+/* Writes fmt into out with the conversions replaced by the values of c, in order
+ * (po_complete checks a translation keeps the English conversions and their order). */
+static void tr_fill(const char *fmt, const tr_caps *c, int depth, char *out, size_t n)
+{
+    size_t o = 0, len;
+    int i = 0;
+    char val[1024], sub[1024];
+    out[0] = 0;
+    for (const char *p = fmt; *p && o + 1 < n;) {
+        char k = *p == '%' ? tr_conv(p, &len) : 0;
+        if (!k || k == '%' || i >= c->n) {
+            out[o++] = *p;
+            p += k == '%' ? 2 : 1;
+            continue;
+        }
+        snprintf(val, sizeof val, "%.*s", (int)c->len[i], c->at[i]);
+        /* a value with a space may be a message of its own; a single word (a word the user typed) stays */
+        const char *v = k == 's' && depth < TR_DEPTH && strchr(val, ' ') ? tr_text(val, sub, sizeof sub, depth + 1) : val;
+        o += (size_t)snprintf(out + o, n - o, "%s", v);
+        if (o >= n) o = n - 1;
+        p += len;
+        i++;
+    }
+    out[o] = 0;
+}
+
+static const char *tr_text(const char *msg, char *buf, size_t n, int depth)
+{
+    if (!msg || !*msg || g_cat.n == 0 || n == 0) return msg;
+    const char *t = lang_find(msg);
+    if (t) return t;
+    int best = -1;
+    size_t best_lit = 0;
+    tr_caps c, best_c;
+    for (int i = 0; i < g_cat.n; i++) {
+        const char *id = g_cat.e[i].id;
+        if (!strchr(id, '%') || strchr(id, '\4')) continue;
+        size_t lit = tr_literal_len(id);
+        if (lit < 3 || lit <= best_lit) continue;
+        c.n = 0;
+        c.budget = 20000;
+        if (tr_match(id, msg, &c)) { best = i; best_lit = lit; best_c = c; }
+    }
+    if (best < 0) return msg;
+    tr_fill(g_cat.e[best].str, &best_c, depth, buf, n);
+    return buf;
+}
+
+const char *ui_tr_text(const char *msg, char *buf, size_t n) { return tr_text(msg, buf, n, 0); }
+
+const char *ui_tr_msg(const char *msg)
+{
+    static char ring[4][1024];
+    static int next;
+    next = (next + 1) % 4;
+    return tr_text(msg, ring[next], sizeof ring[next], 0);
 }

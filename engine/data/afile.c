@@ -101,7 +101,7 @@ static int afile_open_direct(afile *f, const char *path, char *err, size_t err_l
     f->fp = f->path ? fopen(path, "wb") : NULL;
     if (!f->fp) {
         int e = f->path ? errno : ENOMEM;
-        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, N_("cannot write %s: %s"), path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -115,13 +115,13 @@ static int afile_open_tmp(afile *f, const char *final, const char *path, char *e
     f->tmp = afile_tmp_template(final);
     if (!f->path || !f->tmp) {
         afile_clear(f);
-        errmsg_set(err, err_len, "cannot write %s: out of memory", path);
+        errmsg_set(err, err_len, N_("cannot write %s: out of memory"), path);
         return -1;
     }
     int fd = mkstemp(f->tmp);
     if (fd < 0) {
         int e = errno;
-        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, N_("cannot write %s: %s"), path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -131,7 +131,7 @@ static int afile_open_tmp(afile *f, const char *final, const char *path, char *e
         int e = errno;
         close(fd);
         unlink(f->tmp);
-        errmsg_set(err, err_len, "cannot write %s: %s", path, strerror(e));
+        errmsg_set(err, err_len, N_("cannot write %s: %s"), path, strerror(e));
         afile_clear(f);
         return -1;
     }
@@ -145,21 +145,21 @@ int afile_open(afile *f, const char *path, afile_mode mode, char *err, size_t er
     memset(f, 0, sizeof *f);
     f->mode = mode;
     if (!path || !path[0]) {
-        errmsg_set(err, err_len, "cannot write a file without a name");
+        errmsg_set(err, err_len, N_("cannot write a file without a name"));
         return -1;
     }
     if (strcmp(path, "-") == 0) {
-        errmsg_set(err, err_len, "cannot write \"-\" as a file (it means standard output)");
+        errmsg_set(err, err_len, N_("cannot write \"-\" as a file (it means standard output)"));
         return -1;
     }
     struct stat st, lst;
     const int exists = stat(path, &st) == 0, lexists = lstat(path, &lst) == 0;
     if (path[strlen(path) - 1] == '/' || (exists && S_ISDIR(st.st_mode))) {
-        errmsg_set(err, err_len, "cannot write %s: it is a folder", path);
+        errmsg_set(err, err_len, N_("cannot write %s: it is a folder"), path);
         return -1;
     }
     if (mode == AFILE_NEW && lexists) {
-        errmsg_set(err, err_len, "cannot write %s: it exists (not overwritten)", path);
+        errmsg_set(err, err_len, N_("cannot write %s: it exists (not overwritten)"), path);
         return -1;
     }
     if (exists && !S_ISREG(st.st_mode)) return afile_open_direct(f, path, err, err_len);
@@ -216,13 +216,13 @@ int afile_commit(afile *f, char *err, size_t err_len)
 {
     if (err && err_len) err[0] = '\0';
     if (!f || !f->fp || !f->path) {
-        errmsg_set(err, err_len, "cannot write: the file is not open");
+        errmsg_set(err, err_len, N_("cannot write: the file is not open"));
         if (f) afile_abort(f);
         return -1;
     }
     int e = afile_finish(f);
     if (!f->tmp) { /* a device or FIFO, written in place */
-        if (e) errmsg_set(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+        if (e) errmsg_set(err, err_len, N_("cannot write %s: %s"), f->path, strerror(e));
         afile_clear(f);
         return e ? -1 : 0;
     }
@@ -234,9 +234,9 @@ int afile_commit(afile *f, char *err, size_t err_len)
     if (e) {
         unlink(f->tmp);
         if (e == EEXIST)
-            errmsg_set(err, err_len, "cannot write %s: it exists (not overwritten)", f->path);
+            errmsg_set(err, err_len, N_("cannot write %s: it exists (not overwritten)"), f->path);
         else
-            errmsg_set(err, err_len, "cannot write %s: %s", f->path, strerror(e));
+            errmsg_set(err, err_len, N_("cannot write %s: %s"), f->path, strerror(e));
         afile_clear(f);
         return -1;
     }

@@ -23,8 +23,8 @@ static const char *peek(parser_t *ps) { return ps->pos < ps->n ? ps->w[ps->pos] 
 static int fail(parser_t *ps, const char *what)
 {
     if (!ps->msg[0]) {
-        if (ps->pos < ps->n) snprintf(ps->msg, sizeof ps->msg, "%s at word %d (\"%s\")", what, ps->pos + 1, ps->w[ps->pos]);
-        else snprintf(ps->msg, sizeof ps->msg, "%s at the end of the sentence", what);
+        if (ps->pos < ps->n) snprintf(ps->msg, sizeof ps->msg, N_("%s at word %d (\"%s\")"), what, ps->pos + 1, ps->w[ps->pos]);
+        else snprintf(ps->msg, sizeof ps->msg, N_("%s at the end of the sentence"), what);
     }
     return -1;
 }
@@ -37,23 +37,23 @@ static int parse_np(parser_t *ps, np_s *np, int allow_pron)
     np->pron = -1;
     for (i = 0; i < corpus_n_prons; i++)
         if (strcmp(corpus_prons[i].en, w) == 0) {
-            if (!allow_pron) return fail(ps, "a pronoun is only allowed as a subject");
+            if (!allow_pron) return fail(ps, N_("a pronoun is only allowed as a subject"));
             np->pron = i;
             ps->pos++;
             return 0;
         }
     if (strcmp(w, "the") == 0) np->indef = 0;
     else if (strcmp(w, "a") == 0 || strcmp(w, "an") == 0) np->indef = 1;
-    else return fail(ps, "expected \"the\", \"a\" or a pronoun");
+    else return fail(ps, N_("expected \"the\", \"a\" or a pronoun"));
     ps->pos++;
     while ((a = corpus_find_adj(peek(ps))) >= 0) {
-        if (np->n_adj == 2) return fail(ps, "at most two adjectives");
+        if (np->n_adj == 2) return fail(ps, N_("at most two adjectives"));
         np->adj[np->n_adj++] = a;
         ps->pos++;
     }
     np->noun = corpus_find_noun(peek(ps), &np->plural);
-    if (np->noun < 0) return fail(ps, "expected a noun");
-    if (np->indef && np->plural) return fail(ps, "\"a\" with a plural noun");
+    if (np->noun < 0) return fail(ps, N_("expected a noun"));
+    if (np->indef && np->plural) return fail(ps, N_("\"a\" with a plural noun"));
     ps->pos++;
     return 0;
 }
@@ -69,34 +69,34 @@ static int parse_clause(parser_t *ps, clause_s *c, int allow_say)
     w = peek(ps);
     c->verb = -1;
     if (strcmp(w, "has") == 0 || strcmp(w, "have") == 0) {
-        if ((strcmp(w, "has") == 0) != third) return fail(ps, "\"has\"/\"have\" does not agree with the subject");
+        if ((strcmp(w, "has") == 0) != third) return fail(ps, N_("\"has\"/\"have\" does not agree with the subject"));
         c->perfect = 1;
         ps->pos++;
         if (strcmp(peek(ps), "not") == 0) { c->neg = 1; ps->pos++; }
         for (i = 0; i < corpus_n_verbs; i++)
             if (strcmp(corpus_verbs[i].en_part, peek(ps)) == 0) c->verb = i;
-        if (c->verb < 0) return fail(ps, "expected a past participle");
+        if (c->verb < 0) return fail(ps, N_("expected a past participle"));
     } else if (strcmp(w, "does") == 0 || strcmp(w, "do") == 0) {
-        if ((strcmp(w, "does") == 0) != third) return fail(ps, "\"does\"/\"do\" does not agree with the subject");
+        if ((strcmp(w, "does") == 0) != third) return fail(ps, N_("\"does\"/\"do\" does not agree with the subject"));
         ps->pos++;
-        if (strcmp(peek(ps), "not") != 0) return fail(ps, "expected \"not\"");
+        if (strcmp(peek(ps), "not") != 0) return fail(ps, N_("expected \"not\""));
         c->neg = 1;
         ps->pos++;
         c->verb = corpus_find_verb(peek(ps));
-        if (c->verb < 0) return fail(ps, "expected a verb");
+        if (c->verb < 0) return fail(ps, N_("expected a verb"));
     } else {
         for (i = 0; i < corpus_n_verbs; i++)
             if (strcmp(third ? corpus_verbs[i].en_3sg : corpus_verbs[i].en, w) == 0) c->verb = i;
         if (c->verb < 0) {
             for (i = 0; i < corpus_n_verbs; i++)
                 if (strcmp(corpus_verbs[i].en_3sg, w) == 0 || strcmp(corpus_verbs[i].en, w) == 0)
-                    return fail(ps, "the verb does not agree with the subject");
-            return fail(ps, "expected a verb");
+                    return fail(ps, N_("the verb does not agree with the subject"));
+            return fail(ps, N_("expected a verb"));
         }
     }
     ps->pos++;
     if (corpus_verbs[c->verb].kind == V_SAY) {
-        if (!allow_say) return fail(ps, "a \"that\" clause cannot contain another one");
+        if (!allow_say) return fail(ps, N_("a \"that\" clause cannot contain another one"));
         return 0;
     }
     if (corpus_verbs[c->verb].kind == V_ACC || corpus_verbs[c->verb].kind == V_DAT) {
@@ -125,7 +125,7 @@ static int parse_sentence(const char *english, sentence_s *s, char *msg, size_t 
         size_t len = 0;
         while (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r') c++;
         if (!*c) break;
-        if (ps.n == 40) { snprintf(msg, msg_len, "the sentence is too long"); return -1; }
+        if (ps.n == 40) { snprintf(msg, msg_len, N_("the sentence is too long")); return -1; }
         if (*c == ',' || *c == '.') {
             ps.w[ps.n][0] = *c++;
             ps.w[ps.n++][1] = '\0';
@@ -138,12 +138,12 @@ static int parse_sentence(const char *english, sentence_s *s, char *msg, size_t 
         }
         ps.w[ps.n++][len] = '\0';
     }
-    if (ps.n == 0) { snprintf(msg, msg_len, "the sentence is empty"); return -1; }
+    if (ps.n == 0) { snprintf(msg, msg_len, N_("the sentence is empty")); return -1; }
     for (i = 0; i < corpus_n_times; i++)
         if (strcmp(corpus_times[i].en, peek(&ps)) == 0) { s->time = i; ps.pos++; }
     if (parse_clause(&ps, &s->main, 1) != 0) goto bad;
     if (corpus_verbs[s->main.verb].kind == V_SAY) {
-        if (strcmp(peek(&ps), "that") != 0) { fail(&ps, "expected \"that\""); goto bad; }
+        if (strcmp(peek(&ps), "that") != 0) { fail(&ps, N_("expected \"that\"")); goto bad; }
         ps.pos++;
         if (parse_clause(&ps, &s->comp, 0) != 0) goto bad;
     }
@@ -155,7 +155,7 @@ static int parse_sentence(const char *english, sentence_s *s, char *msg, size_t 
             break;
         }
     if (strcmp(peek(&ps), ".") == 0) { s->period = 1; ps.pos++; }
-    if (ps.pos != ps.n) { fail(&ps, "unexpected word"); goto bad; }
+    if (ps.pos != ps.n) { fail(&ps, N_("unexpected word")); goto bad; }
     return 0;
 bad:
     snprintf(msg, msg_len, "%s", ps.msg);
@@ -190,7 +190,7 @@ int corpus_translate(const char *english, corpus_pair *out, char *err, size_t er
     }
     if (corpus_realise(&s, out) != 0) {
         memset(out, 0, sizeof *out);
-        errmsg_set(err, err_len, "%s", "the sentence is longer than 31 words on one side");
+        errmsg_set(err, err_len, "%s", N_("the sentence is longer than 31 words on one side"));
         return -1;
     }
     /* The English must come back word for word ("a old dog" is not accepted). */
@@ -206,7 +206,7 @@ int corpus_translate(const char *english, corpus_pair *out, char *err, size_t er
     norm[len] = '\0';
     corpus_pair_text(out, 0, again, sizeof again);
     if (strcmp(norm, again) != 0) {
-        snprintf(msg, sizeof msg, "not in the grammar; did you mean \"%.150s\"?", again);
+        snprintf(msg, sizeof msg, N_("not in the grammar; did you mean \"%.150s\"?"), again);
         memset(out, 0, sizeof *out);
         errmsg_set(err, err_len, "%s", msg);
         return -1;

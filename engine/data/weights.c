@@ -77,7 +77,7 @@ static int meta_int(const json_value *meta, const char *key, int min, int max, i
 {
     const json_value *v = json_get(meta, key);
     if (!v) {
-        errmsg_set(err, err_len, "metadata \"%s\" is missing from __metadata__", key);
+        errmsg_set(err, err_len, N_("metadata \"%s\" is missing from __metadata__"), key);
         return -1;
     }
     /* Strictly an optional '-' and decimal digits, nothing else. */
@@ -97,12 +97,12 @@ static int meta_int(const json_value *meta, const char *key, int min, int max, i
     }
     char buf[100];
     if (!ok) {
-        errmsg_set(err, err_len, "metadata \"%s\" is \"%s\", not an integer", key, json_printable(buf, sizeof buf, s, len));
+        errmsg_set(err, err_len, N_("metadata \"%s\" is \"%s\", not an integer"), key, json_printable(buf, sizeof buf, s, len));
         return -1;
     }
     if (neg) acc = -acc;
     if (acc < min || acc > max) {
-        errmsg_set(err, err_len, "metadata \"%s\" is %lld: absurd (must be between %d and %d)", key, acc, min, max);
+        errmsg_set(err, err_len, N_("metadata \"%s\" is %lld: absurd (must be between %d and %d)"), key, acc, min, max);
         return -1;
     }
     *out = (int)acc;
@@ -113,7 +113,7 @@ static int meta_float(const json_value *meta, const char *key, float *out, char 
 {
     const json_value *v = json_get(meta, key);
     if (!v) {
-        errmsg_set(err, err_len, "metadata \"%s\" is missing from __metadata__", key);
+        errmsg_set(err, err_len, N_("metadata \"%s\" is missing from __metadata__"), key);
         return -1;
     }
     char *end = NULL;
@@ -126,7 +126,7 @@ static int meta_float(const json_value *meta, const char *key, float *out, char 
     }
     if (!ok) {
         char buf[100];
-        errmsg_set(err, err_len, "metadata \"%s\" is \"%s\", not a number", key, json_printable(buf, sizeof buf, v->str, v->str_len));
+        errmsg_set(err, err_len, N_("metadata \"%s\" is \"%s\", not a number"), key, json_printable(buf, sizeof buf, v->str, v->str_len));
         return -1;
     }
     *out = (float)d;
@@ -196,22 +196,22 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
     char want[48];
     shape_str(want, sizeof want, t);
     if (e->type != JSON_OBJECT) {
-        errmsg_set(err, err_len, "tensor \"%s\": its header entry is %s, not an object", key, json_type_article(e->type));
+        errmsg_set(err, err_len, N_("tensor \"%s\": its header entry is %s, not an object"), key, json_type_article(e->type));
         return -1;
     }
     const json_value *dtype = json_get(e, "dtype"), *shape = json_get(e, "shape"), *offs = json_get(e, "data_offsets");
     if (!dtype || dtype->type != JSON_STRING) {
-        errmsg_set(err, err_len, "tensor \"%s\": no \"dtype\" string", key);
+        errmsg_set(err, err_len, N_("tensor \"%s\": no \"dtype\" string"), key);
         return -1;
     }
     if (strcmp(dtype->str, "F32") != 0 || dtype->str_len != 3) {
         char buf[40];
-        errmsg_set(err, err_len, "tensor \"%s\": dtype is %s, but only F32 is supported", key,
+        errmsg_set(err, err_len, N_("tensor \"%s\": dtype is %s, but only F32 is supported"), key,
                 json_printable(buf, sizeof buf, dtype->str, dtype->str_len));
         return -1;
     }
     if (!shape || shape->type != JSON_ARRAY) {
-        errmsg_set(err, err_len, "tensor \"%s\": no \"shape\" array", key);
+        errmsg_set(err, err_len, N_("tensor \"%s\": no \"shape\" array"), key);
         return -1;
     }
     long long dims[2] = { -1, -1 };
@@ -230,34 +230,34 @@ static int check_entry(const json_value *e, const char *key, const model_tensor 
         if (n < sizeof got) snprintf(got + n, sizeof got - n, "%s]", shape->n_children > 4 ? ", ..." : "");
         if (strcmp(t->name, "embedding.weight") == 0 && shape->n_children == 2 && dims[0] != t->shape[0] &&
             dims[1] == t->shape[1])
-            errmsg_set(err, err_len, "tensor \"%s\": shape %s has %lld rows but vocab_size is %d", key, got, dims[0],
+            errmsg_set(err, err_len, N_("tensor \"%s\": shape %s has %lld rows but vocab_size is %d"), key, got, dims[0],
                     cfg->vocab_size);
         else
             errmsg_set(err, err_len,
-                    "tensor \"%s\": shape %s does not match %s implied by __metadata__ (d_model %d, dim_feedforward %d, "
-                    "vocab_size %d)",
+                    N_("tensor \"%s\": shape %s does not match %s implied by __metadata__ (d_model %d, dim_feedforward %d, "
+                    "vocab_size %d)"),
                     key, got, want, cfg->d_model, cfg->d_ff, cfg->vocab_size);
         return -1;
     }
     long long b = -1, en = -1;
     if (!offs || offs->type != JSON_ARRAY || offs->n_children != 2 ||
         !json_get_int64(json_at(offs, 0), 0, LLONG_MAX, &b) || !json_get_int64(json_at(offs, 1), 0, LLONG_MAX, &en)) {
-        errmsg_set(err, err_len, "tensor \"%s\": data_offsets must be [begin, end] with two non-negative integers", key);
+        errmsg_set(err, err_len, N_("tensor \"%s\": data_offsets must be [begin, end] with two non-negative integers"), key);
         return -1;
     }
     if (en < b) {
-        errmsg_set(err, err_len, "tensor \"%s\": data_offsets [%lld, %lld] end before they begin", key, b, en);
+        errmsg_set(err, err_len, N_("tensor \"%s\": data_offsets [%lld, %lld] end before they begin"), key, b, en);
         return -1;
     }
     if ((uint64_t)(en - b) != (uint64_t)t->count * 4) {
-        errmsg_set(err, err_len, "tensor \"%s\": data_offsets [%lld, %lld] hold %lld bytes, but F32 %s needs %zu", key, b,
+        errmsg_set(err, err_len, N_("tensor \"%s\": data_offsets [%lld, %lld] hold %lld bytes, but F32 %s needs %zu"), key, b,
                 en, en - b, want, t->count * 4);
         return -1;
     }
     if ((uint64_t)en > data_len) {
         errmsg_set(err, err_len,
-                "tensor \"%s\": data_offsets [%lld, %lld] run past the end of the data section (%llu bytes): file "
-                "truncated?",
+                N_("tensor \"%s\": data_offsets [%lld, %lld] run past the end of the data section (%llu bytes): file "
+                "truncated?"),
                 key, b, en, (unsigned long long)data_len);
         return -1;
     }
@@ -271,21 +271,21 @@ static int parse_config(const json_value *root, model_config *cfg, char *err, si
 {
     char buf[100];
     if (root->type != JSON_OBJECT) {
-        errmsg_set(err, err_len, "header is not a JSON object (it is %s)", json_type_article(root->type));
+        errmsg_set(err, err_len, N_("header is not a JSON object (it is %s)"), json_type_article(root->type));
         return -1;
     }
     const json_value *meta = json_get(root, "__metadata__");
     if (!meta) {
-        errmsg_set(err, err_len, "header has no __metadata__ (the model's sizes are kept there)");
+        errmsg_set(err, err_len, N_("header has no __metadata__ (the model's sizes are kept there)"));
         return -1;
     }
     if (meta->type != JSON_OBJECT) {
-        errmsg_set(err, err_len, "__metadata__ is %s, not an object", json_type_article(meta->type));
+        errmsg_set(err, err_len, N_("__metadata__ is %s, not an object"), json_type_article(meta->type));
         return -1;
     }
     for (const json_value *kv = meta->child; kv; kv = kv->next)
         if (kv->type != JSON_STRING) {
-            errmsg_set(err, err_len, "metadata \"%s\" is %s, not a string (safetensors metadata values are all strings)",
+            errmsg_set(err, err_len, N_("metadata \"%s\" is %s, not a string (safetensors metadata values are all strings)"),
                     json_printable(buf, sizeof buf, kv->key, kv->key_len), json_type_article(kv->type));
             return -1;
         }
@@ -311,7 +311,7 @@ static int parse_config(const json_value *root, model_config *cfg, char *err, si
         else if (missing_final < 0) missing_final = i;
     }
     if (n_final > 0 && n_final < 4) {
-        errmsg_set(err, err_len, "missing tensor \"%s\" (encoder.norm.* and decoder.norm.* come together: all four or none)",
+        errmsg_set(err, err_len, N_("missing tensor \"%s\" (encoder.norm.* and decoder.norm.* come together: all four or none)"),
                 final_norms[missing_final]);
         return -1;
     }
@@ -319,7 +319,7 @@ static int parse_config(const json_value *root, model_config *cfg, char *err, si
 
     char cerr[200];
     if (model_config_check(cfg, cerr, sizeof cerr) != 0) {
-        errmsg_set(err, err_len, "absurd sizes in __metadata__: %s", cerr);
+        errmsg_set(err, err_len, N_("absurd sizes in __metadata__: %s"), cerr);
         return -1;
     }
     return 0;
@@ -338,13 +338,13 @@ static int check_entries(const json_value *root, const model_params *p, uint64_t
         int idx = resolve_name(p, e->key, e->key_len);
         if (idx < 0) {
             errmsg_set(err, err_len,
-                    "unknown tensor \"%s\": not part of a model with these sizes (the names are listed in "
-                    "docs/weights.md)",
+                    N_("unknown tensor \"%s\": not part of a model with these sizes (the names are listed in "
+                    "docs/weights.md)"),
                     key);
             return -1;
         }
         if (found[idx]) {
-            errmsg_set(err, err_len, "tensor \"%s\" appears twice (as \"%s\" and \"%s\")", p->tensors[idx].name,
+            errmsg_set(err, err_len, N_("tensor \"%s\" appears twice (as \"%s\" and \"%s\")"), p->tensors[idx].name,
                     json_printable(buf2, sizeof buf2, found[idx]->key, found[idx]->key_len), key);
             return -1;
         }
@@ -355,7 +355,7 @@ static int check_entries(const json_value *root, const model_params *p, uint64_t
     for (int i = 0; i < p->n_tensors; i++)
         if (!found[i]) {
             shape_str(want, sizeof want, &p->tensors[i]);
-            errmsg_set(err, err_len, "missing tensor \"%s\" (F32 %s)", p->tensors[i].name, want);
+            errmsg_set(err, err_len, N_("missing tensor \"%s\" (F32 %s)"), p->tensors[i].name, want);
             return -1;
         }
     return 0;
@@ -372,21 +372,21 @@ static int check_tiling(const model_params *p, span *sorted, uint64_t data_len, 
         const char *name = p->tensors[s->index].name;
         if (s->begin < at) {
             const span *prev = &sorted[i - 1];
-            errmsg_set(err, err_len, "tensors \"%s\" [%llu, %llu] and \"%s\" [%llu, %llu] overlap in the data section",
+            errmsg_set(err, err_len, N_("tensors \"%s\" [%llu, %llu] and \"%s\" [%llu, %llu] overlap in the data section"),
                     p->tensors[prev->index].name, (unsigned long long)prev->begin, (unsigned long long)prev->end,
                     name, (unsigned long long)s->begin, (unsigned long long)s->end);
             return -1;
         }
         if (s->begin > at) {
-            errmsg_set(err, err_len, "data section has %llu unused bytes before tensor \"%s\"",
+            errmsg_set(err, err_len, N_("data section has %llu unused bytes before tensor \"%s\""),
                     (unsigned long long)(s->begin - at), name);
             return -1;
         }
         at = s->end;
     }
     if (at != data_len) {
-        errmsg_set(err, err_len, "%llu bytes of trailing data after the last tensor (the data section must hold exactly "
-                "the tensors)", (unsigned long long)(data_len - at));
+        errmsg_set(err, err_len, N_("%llu bytes of trailing data after the last tensor (the data section must hold exactly "
+                "the tensors)"), (unsigned long long)(data_len - at));
         return -1;
     }
     return 0;
@@ -421,14 +421,14 @@ static int copy_data(model_params *p, const span *sorted, data_source *src, char
             const size_t n = t->count - j < CHUNK ? t->count - j : CHUNK;
             const unsigned char *b = source_next(src, buf, 4 * n);
             if (!b) {
-                errmsg_set(err, err_len, "cannot read tensor \"%s\": %s", t->name,
+                errmsg_set(err, err_len, N_("cannot read tensor \"%s\": %s"), t->name,
                         ferror(src->fp) ? strerror(errno) : "the file ended early (it changed while being read?)");
                 return -1;
             }
             for (size_t k = 0; k < n; k++) {
                 const float f = read_f32le(b + 4 * k);
                 if (!isfinite(f)) {
-                    errmsg_set(err, err_len, "tensor \"%s\": element %zu is %s (the file holds a broken model)",
+                    errmsg_set(err, err_len, N_("tensor \"%s\": element %zu is %s (the file holds a broken model)"),
                             t->name, j + k, isnan(f) ? "NaN" : "infinite");
                     return -1;
                 }
@@ -448,20 +448,20 @@ static int load_parsed(weights_model *m, const json_value *root, uint64_t data_l
     uint64_t need = expected_floats(&cfg) * 4;
     if (need > data_len && need > WEIGHTS_ALLOC_CAP) {
         errmsg_set(err, err_len,
-                "file is truncated or its sizes are absurd: __metadata__ asks for %llu bytes of tensors, the data "
-                "section has %llu",
+                N_("file is truncated or its sizes are absurd: __metadata__ asks for %llu bytes of tensors, the data "
+                "section has %llu"),
                 (unsigned long long)need, (unsigned long long)data_len);
         return -1;
     }
     if (model_params_init(&m->params, &cfg) != 0) {
-        errmsg_set(err, err_len, "out of memory for %llu bytes of parameters", (unsigned long long)need);
+        errmsg_set(err, err_len, N_("out of memory for %llu bytes of parameters"), (unsigned long long)need);
         return -1;
     }
     model_params *p = &m->params;
     span *spans = malloc((size_t)p->n_tensors * sizeof *spans);
     const json_value **found = malloc((size_t)p->n_tensors * sizeof *found);
     int rc = -1;
-    if (!spans || !found) errmsg_set(err, err_len, "out of memory for a table of %d tensors", p->n_tensors);
+    if (!spans || !found) errmsg_set(err, err_len, N_("out of memory for a table of %d tensors"), p->n_tensors);
     else if (check_entries(root, p, data_len, spans, found, err, err_len) == 0 &&
              check_tiling(p, spans, data_len, err, err_len) == 0 && copy_data(p, spans, src, err, err_len) == 0)
         rc = 0;
@@ -473,7 +473,7 @@ static int load_parsed(weights_model *m, const json_value *root, uint64_t data_l
     const json_value *task = json_get(meta, "task");
     if (task) {
         if (task->str_len >= sizeof m->task || strlen(task->str) != task->str_len) {
-            errmsg_set(err, err_len, "metadata \"task\" is longer than %zu bytes or holds a NUL", sizeof m->task - 1);
+            errmsg_set(err, err_len, N_("metadata \"task\" is longer than %zu bytes or holds a NUL"), sizeof m->task - 1);
             return -1;
         }
         memcpy(m->task, task->str, task->str_len + 1);
@@ -486,22 +486,22 @@ static int load_parsed(weights_model *m, const json_value *root, uint64_t data_l
 static int check_header_len(const unsigned char *first8, uint64_t size, uint64_t *n, char *err, size_t err_len)
 {
     if (size == 0) {
-        errmsg_set(err, err_len, "file is empty (a safetensors file starts with an 8-byte header length)");
+        errmsg_set(err, err_len, N_("file is empty (a safetensors file starts with an 8-byte header length)"));
         return -1;
     }
     if (size < 8) {
-        errmsg_set(err, err_len, "file is truncated: %llu bytes, shorter than the 8-byte header length",
+        errmsg_set(err, err_len, N_("file is truncated: %llu bytes, shorter than the 8-byte header length"),
                 (unsigned long long)size);
         return -1;
     }
     *n = read_u64le(first8);
     if (*n > WEIGHTS_MAX_HEADER) {
-        errmsg_set(err, err_len, "header length %llu is absurd (more than 100 MB): not a safetensors file?",
+        errmsg_set(err, err_len, N_("header length %llu is absurd (more than 100 MB): not a safetensors file?"),
                 (unsigned long long)*n);
         return -1;
     }
     if (*n > size - 8) {
-        errmsg_set(err, err_len, "file is truncated: the header length %llu runs past the end of the file (%llu bytes)",
+        errmsg_set(err, err_len, N_("file is truncated: the header length %llu runs past the end of the file (%llu bytes)"),
                 (unsigned long long)*n, (unsigned long long)size);
         return -1;
     }
@@ -515,7 +515,7 @@ static int load_header_text(weights_model *m, const char *text, uint64_t n, uint
     json_doc doc;
     char jerr[200];
     if (json_parse(&doc, text, (size_t)n, jerr, sizeof jerr) != 0) {
-        errmsg_set(err, err_len, "header is not valid JSON: %s", jerr);
+        errmsg_set(err, err_len, N_("header is not valid JSON: %s"), jerr);
         return -1;
     }
     int rc = load_parsed(m, doc.root, size - 8 - n, src, err, err_len);
@@ -528,7 +528,7 @@ int weights_load_bytes(weights_model *m, const unsigned char *data, size_t len, 
 {
     if (err && err_len) err[0] = '\0';
     if (!m) {
-        errmsg_set(err, err_len, "no model to load into");
+        errmsg_set(err, err_len, N_("no model to load into"));
         return -1;
     }
     memset(m, 0, sizeof *m);
@@ -546,36 +546,36 @@ int weights_load(weights_model *m, const char *path, char *err, size_t err_len)
     if (m) memset(m, 0, sizeof *m);
     if (err && err_len) err[0] = '\0';
     if (!m || !path) {
-        errmsg_set(err, err_len, "no model or no path");
+        errmsg_set(err, err_len, N_("no model or no path"));
         return -1;
     }
     /* stat before opening: opening a FIFO would wait for a writer */
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        if (S_ISDIR(st.st_mode)) errmsg_set(err, err_len, "cannot read: %s", strerror(EISDIR));
-        else errmsg_set(err, err_len, "not a regular file (a device, a pipe or a socket): a model is a .safetensors file");
+        if (S_ISDIR(st.st_mode)) errmsg_set(err, err_len, N_("cannot read: %s"), strerror(EISDIR));
+        else errmsg_set(err, err_len, N_("not a regular file (a device, a pipe or a socket): a model is a .safetensors file"));
         return -1;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        errmsg_set(err, err_len, "cannot open: %s", strerror(errno));
+        errmsg_set(err, err_len, N_("cannot open: %s"), strerror(errno));
         return -1;
     }
     unsigned char first8[8];
     char *text = NULL;
     uint64_t n = 0;
     int rc = -1;
-    if (fstat(fileno(f), &st) != 0) errmsg_set(err, err_len, "cannot read: %s", strerror(errno));
+    if (fstat(fileno(f), &st) != 0) errmsg_set(err, err_len, N_("cannot read: %s"), strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        errmsg_set(err, err_len, "not a regular file (a device, a pipe or a socket): a model is a .safetensors file");
+        errmsg_set(err, err_len, N_("not a regular file (a device, a pipe or a socket): a model is a .safetensors file"));
     else if (st.st_size >= 8 && fread(first8, 1, 8, f) != 8)
-        errmsg_set(err, err_len, "cannot read: %s", ferror(f) ? strerror(errno) : "the file ended early");
+        errmsg_set(err, err_len, N_("cannot read: %s"), ferror(f) ? strerror(errno) : "the file ended early");
     else if (check_header_len(first8, (uint64_t)st.st_size, &n, err, err_len) != 0) {
         /* err says why */
     } else if (!(text = malloc((size_t)n + 1)))
-        errmsg_set(err, err_len, "out of memory for a header of %llu bytes", (unsigned long long)n);
+        errmsg_set(err, err_len, N_("out of memory for a header of %llu bytes"), (unsigned long long)n);
     else if (fread(text, 1, (size_t)n, f) != (size_t)n)
-        errmsg_set(err, err_len, "cannot read the header: %s", ferror(f) ? strerror(errno) : "the file ended early");
+        errmsg_set(err, err_len, N_("cannot read the header: %s"), ferror(f) ? strerror(errno) : "the file ended early");
     else {
         data_source src = { NULL, f, 0 };
         rc = load_header_text(m, text, n, (uint64_t)st.st_size, &src, err, err_len);
@@ -731,12 +731,12 @@ int weights_save_mode(const char *path, int never_overwrite, const model_params 
 {
     if (err && err_len) err[0] = '\0';
     if (!path || !path[0] || !params || !params->memory || params->n_tensors == 0) {
-        errmsg_set(err, err_len, "nothing to save (no path or an empty model)");
+        errmsg_set(err, err_len, N_("nothing to save (no path or an empty model)"));
         return -1;
     }
     const model_params *p = params;
     if (vocab && vocab->size != p->cfg.vocab_size) {
-        errmsg_set(err, err_len, "cannot save %s: the vocabulary has %d words but the model's vocab_size is %d", path,
+        errmsg_set(err, err_len, N_("cannot save %s: the vocabulary has %d words but the model's vocab_size is %d"), path,
                 vocab->size, p->cfg.vocab_size);
         return -1;
     }
@@ -745,17 +745,17 @@ int weights_save_mode(const char *path, int never_overwrite, const model_params 
         const char *w = vocab->words[i];
         size_t n = w ? strlen(w) : 0;
         if (n == 0 || n >= TOK_WORD_MAX || !utf8_valid(w, n)) {
-            errmsg_set(err, err_len, "cannot save %s: vocab word %d is empty, longer than %d bytes or not valid UTF-8",
+            errmsg_set(err, err_len, N_("cannot save %s: vocab word %d is empty, longer than %d bytes or not valid UTF-8"),
                     path, i, TOK_WORD_MAX - 1);
             return -1;
         }
     }
     if (task && !utf8_valid(task, strlen(task))) {
-        errmsg_set(err, err_len, "cannot save %s: task is not valid UTF-8", path);
+        errmsg_set(err, err_len, N_("cannot save %s: task is not valid UTF-8"), path);
         return -1;
     }
     if (task && strlen(task) >= sizeof((weights_model *)0)->task) {
-        errmsg_set(err, err_len, "cannot save %s: task is longer than %zu bytes", path,
+        errmsg_set(err, err_len, N_("cannot save %s: task is longer than %zu bytes"), path,
                 sizeof((weights_model *)0)->task - 1);
         return -1;
     }
@@ -763,7 +763,7 @@ int weights_save_mode(const char *path, int never_overwrite, const model_params 
         const model_tensor *t = &p->tensors[i];
         for (size_t j = 0; j < t->count; j++)
             if (!isfinite(p->memory[t->offset + j])) {
-                errmsg_set(err, err_len, "cannot save %s: tensor \"%s\" element %zu is %s (the model is broken)", path,
+                errmsg_set(err, err_len, N_("cannot save %s: tensor \"%s\" element %zu is %s (the model is broken)"), path,
                         t->name, j, isnan(p->memory[t->offset + j]) ? "NaN" : "infinite");
                 return -1;
             }
@@ -771,7 +771,7 @@ int weights_save_mode(const char *path, int never_overwrite, const model_params 
     strbuf h = { 0 };
     if (build_header(&h, p, vocab, task) != 0) {
         free(h.s);
-        errmsg_set(err, err_len, "cannot save %s: out of memory building the header", path);
+        errmsg_set(err, err_len, N_("cannot save %s: out of memory building the header"), path);
         return -1;
     }
 

@@ -38,18 +38,18 @@ static int read_words(const json_value *arr, const char **words, const char **or
     int i = 0;
     for (const json_value *w = arr->child; w; w = w->next, i++) {
         if (w->type != JSON_STRING) {
-            errmsg_set(err, err_len, "vocab word %d is %s, not a string", i, json_type_article(w->type));
+            errmsg_set(err, err_len, N_("vocab word %d is %s, not a string"), i, json_type_article(w->type));
             return -1;
         }
         if (w->str_len == 0 || w->str_len >= TOK_WORD_MAX || strlen(w->str) != w->str_len) {
-            errmsg_set(err, err_len, "vocab word %d (\"%s\") is empty, longer than %d bytes or holds a NUL", i,
+            errmsg_set(err, err_len, N_("vocab word %d (\"%s\") is empty, longer than %d bytes or holds a NUL"), i,
                       json_printable(buf, sizeof buf, w->str, w->str_len), TOK_WORD_MAX - 1);
             return -1;
         }
         orig[i] = words[i] = w->str;
         if (i < 4) {
             if (strcmp(w->str, specials[i]) != 0) {
-                errmsg_set(err, err_len, "vocab must start with <pad> <bos> <eos> <unk>, but id %d is \"%s\"", i,
+                errmsg_set(err, err_len, N_("vocab must start with <pad> <bos> <eos> <unk>, but id %d is \"%s\""), i,
                           json_printable(buf, sizeof buf, w->str, w->str_len));
                 return -1;
             }
@@ -57,7 +57,7 @@ static int read_words(const json_value *arr, const char **words, const char **or
         }
         tok_normalize(w->str, form, sizeof form);
         if (strlen(form) != w->str_len) { /* lower-casing keeps the length of every letter it changes */
-            errmsg_set(err, err_len, "vocab word %d (\"%s\") changes length when lower-cased", i,
+            errmsg_set(err, err_len, N_("vocab word %d (\"%s\") changes length when lower-cased"), i,
                       json_printable(buf, sizeof buf, w->str, w->str_len));
             return -1;
         }
@@ -74,7 +74,7 @@ static int check_unique(const char **words, const char **orig, int V, char *err,
     char buf[100], buf2[100];
     const char **sorted = malloc((size_t)V * sizeof *sorted);
     if (!sorted) {
-        errmsg_set(err, err_len, "out of memory for a vocabulary of %d words", V);
+        errmsg_set(err, err_len, N_("out of memory for a vocabulary of %d words"), V);
         return -1;
     }
     memcpy(sorted, words, (size_t)V * sizeof *sorted);
@@ -86,11 +86,11 @@ static int check_unique(const char **words, const char **orig, int V, char *err,
     if (!dup) return 0;
     const int a = find_id(words, V, dup, -1), b = find_id(words, V, dup, a);
     if (strcmp(orig[a], orig[b]) == 0)
-        errmsg_set(err, err_len, "vocab word \"%s\" appears twice (ids %d and %d)",
+        errmsg_set(err, err_len, N_("vocab word \"%s\" appears twice (ids %d and %d)"),
                   json_printable(buf, sizeof buf, dup, strlen(dup)), a, b);
     else
         errmsg_set(err, err_len,
-                  "vocab words \"%s\" (id %d) and \"%s\" (id %d) are the same word once lower-cased as typed text",
+                  N_("vocab words \"%s\" (id %d) and \"%s\" (id %d) are the same word once lower-cased as typed text"),
                   json_printable(buf, sizeof buf, orig[a], strlen(orig[a])), a,
                   json_printable(buf2, sizeof buf2, orig[b], strlen(orig[b])), b);
     return -1;
@@ -106,21 +106,21 @@ static int parse_vocab(weights_model *m, const json_value *vs, const char **word
     char *norm = NULL;
     int rc = -1;
     if (json_parse(&doc, vs->str, vs->str_len, jerr, sizeof jerr) != 0) {
-        errmsg_set(err, err_len, "metadata \"vocab\" is not a JSON array of strings: %s", jerr);
+        errmsg_set(err, err_len, N_("metadata \"vocab\" is not a JSON array of strings: %s"), jerr);
         return -1;
     }
     if (doc.root->type != JSON_ARRAY) {
-        errmsg_set(err, err_len, "metadata \"vocab\" is not a JSON array of strings (it is %s)",
+        errmsg_set(err, err_len, N_("metadata \"vocab\" is not a JSON array of strings (it is %s)"),
                   json_type_article(doc.root->type));
     } else if (doc.root->n_children != (size_t)V) {
-        errmsg_set(err, err_len, "vocab has %zu words but vocab_size is %d", doc.root->n_children, V);
+        errmsg_set(err, err_len, N_("vocab has %zu words but vocab_size is %d"), doc.root->n_children, V);
     } else if (!(orig = calloc((size_t)V, sizeof *orig)) || !(norm = malloc(vs->str_len + 1))) {
-        errmsg_set(err, err_len, "out of memory for a vocabulary of %d words", V);
+        errmsg_set(err, err_len, N_("out of memory for a vocabulary of %d words"), V);
     } else if (read_words(doc.root, words, orig, norm, err, err_len) == 0 &&
                check_unique(words, orig, V, err, err_len) == 0) {
         char verr[200];
         if (tok_vocab_init(&m->vocab, words, V, verr, sizeof verr) != 0)
-            errmsg_set(err, err_len, "vocab: %s", verr);
+            errmsg_set(err, err_len, N_("vocab: %s"), verr);
         else
             rc = 0;
     }
@@ -139,14 +139,14 @@ int weights_vocab_load(weights_model *m, const json_value *meta, char *err, size
     char *names = NULL;
     int rc = -1;
     if (!words) {
-        errmsg_set(err, err_len, "out of memory for a vocabulary of %d words", V);
+        errmsg_set(err, err_len, N_("out of memory for a vocabulary of %d words"), V);
         return -1;
     }
     if (vs) {
         rc = parse_vocab(m, vs, words, err, err_len);
         m->has_vocab = rc == 0;
     } else if (!(names = malloc((size_t)V * 12))) {
-        errmsg_set(err, err_len, "out of memory for a vocabulary of %d words", V);
+        errmsg_set(err, err_len, N_("out of memory for a vocabulary of %d words"), V);
     } else {
         /* No vocabulary: "#<id>" names after the four specials. */
         for (int i = 0; i < V; i++) {
@@ -158,7 +158,7 @@ int weights_vocab_load(weights_model *m, const json_value *meta, char *err, size
             }
         }
         char verr[200];
-        if (tok_vocab_init(&m->vocab, words, V, verr, sizeof verr) != 0) errmsg_set(err, err_len, "vocab: %s", verr);
+        if (tok_vocab_init(&m->vocab, words, V, verr, sizeof verr) != 0) errmsg_set(err, err_len, N_("vocab: %s"), verr);
         else rc = 0;
     }
     free(names);

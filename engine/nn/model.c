@@ -14,6 +14,7 @@
 #include "nn.h"
 #include "tok.h"
 #include "trace.h"
+#include "errmsg.h"
 
 #include <assert.h>
 #include <math.h>
@@ -128,13 +129,13 @@ static int check_ids(const int *ids, int n, int L, int V, const char *what, char
 {
     if (!ids || n < 1 || n > L) {
         if (err && err_len)
-            snprintf(err, err_len, "%s length %d is out of range: it must be 1..%d", what, ids ? n : 0, L);
+            snprintf(err, err_len, N_("%s length %d is out of range: it must be 1..%d"), what, ids ? n : 0, L);
         return -1;
     }
     for (int i = 0; i < n; i++)
         if (ids[i] < 0 || ids[i] >= V) {
             if (err && err_len)
-                snprintf(err, err_len, "%s id %d at position %d is out of range: ids are 0..%d", what, ids[i], i,
+                snprintf(err, err_len, N_("%s id %d at position %d is out of range: ids are 0..%d"), what, ids[i], i,
                          V - 1);
             return -1;
         }
@@ -232,7 +233,7 @@ int model_translate(const model_params *p, const tok_vocab *vocab, const char *s
     if (!sentence) sentence = "";
     const int L = p->cfg.max_len, V = p->cfg.vocab_size;
     if (vocab->size > V)
-        return fail(err, err_len, "vocabulary has %d words but the model only %d embeddings", vocab->size, V);
+        return fail(err, err_len, N_("vocabulary has %d words but the model only %d embeddings"), vocab->size, V);
 
     reset_text(t);
     size_t len = strlen(sentence);

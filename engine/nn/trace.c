@@ -8,6 +8,7 @@
 #include "trace.h"
 
 #include "kernels.h"
+#include "errmsg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,7 +182,7 @@ static int part_check(const trace_part *p, const char *what, const model_config 
     else if (head_ok && (p->head < -1 || p->head >= c->n_heads)) why = "head out of range";
     if (!why) return 0;
     if (err && err_len)
-        snprintf(err, err_len, "ablation %s: %s (sub-layer %d, layer %d, head %d; the model has %d+%d layers, %d heads)",
+        snprintf(err, err_len, N_("ablation %s: %s (sub-layer %d, layer %d, head %d; the model has %d+%d layers, %d heads)"),
                  what, why, p->sub, p->layer, p->head, c->n_enc_layers, c->n_dec_layers, c->n_heads);
     return -1;
 }
@@ -190,7 +191,7 @@ int trace_opts_check(const trace_opts *opts, const model_config *c, char *err, s
 {
     if (!opts || !c) return 0;
     if (opts->no_pe & ~(TRACE_PE_ENC | TRACE_PE_DEC)) {
-        if (err && err_len) snprintf(err, err_len, "ablation no_pe: unknown bits %d", opts->no_pe);
+        if (err && err_len) snprintf(err, err_len, N_("ablation no_pe: unknown bits %d"), opts->no_pe);
         return -1;
     }
     if (part_check(&opts->zero, "zero", c, 1, err, err_len) != 0) return -1;

@@ -11,6 +11,7 @@
  * -INFINITY by design; the decoder's self-attention is read up to the diagonal
  * (the upper triangle is filled in after decoding, for display).
  */
+#include "errmsg.h"
 #include "trace.h"
 
 #include <math.h>
@@ -187,10 +188,12 @@ int trace_nonfinite_text(const trace *t, char *dst, size_t dst_len)
     dst[0] = '\0';
     if (!t || !t->nonfinite.found) return 0;
     const trace_nonfinite *nf = &t->nonfinite;
-    char head[24] = "";
-    if (nf->head >= 0) snprintf(head, sizeof head, ", head %d", nf->head);
-    return snprintf(dst, dst_len, "%s is %s (row %d%s, column %d): the numbers overflowed; the model's weights are "
-                    "too large or broken",
-                    nf->tensor, isnan(nf->value) ? "NaN" : nf->value > 0 ? "+infinity" : "-infinity", nf->row, head,
-                    nf->col);
+    const char *what = isnan(nf->value) ? "NaN" : nf->value > 0 ? "+infinity" : "-infinity";
+    if (nf->head >= 0)
+        return snprintf(dst, dst_len, N_("%s is %s (row %d, head %d, column %d): the numbers overflowed; the model's "
+                                         "weights are too large or broken"),
+                        nf->tensor, what, nf->row, nf->head, nf->col);
+    return snprintf(dst, dst_len, N_("%s is %s (row %d, column %d): the numbers overflowed; the model's weights are "
+                                     "too large or broken"),
+                    nf->tensor, what, nf->row, nf->col);
 }

@@ -50,6 +50,6 @@ int verdict_draw(ui_ctx *ui, const input_status *st, int compact, int x, int y, 
                         verdict_text(st, compact, b, sizeof b));
     int h = ui_line_height(ui, UI_BOLD, verdict_size(compact));
     SDL_Rect r = {x, y - h / 2, w, h};
-    if (ui_mouse_in(ui, r)) ui_hover_text(ui, r, "%s", st->reason);
+    if (ui_mouse_in(ui, r)) ui_hover_text(ui, r, "%s", ui_tr_msg(st->reason));
     return w;
 }

@@ -147,6 +147,45 @@ static void test_chinese_catalogue(void **st)
     ui_lang_unload();
 }
 
+/* Contexts (C_) and messages the engine formatted in English (ui_tr_text): a hand-made
+ * catalogue, then the real Chinese one on a reason of engine/input_status.c. */
+static void test_context_and_engine_messages(void **st)
+{
+    (void)st;
+    static const char *const ids[] = {"decoder", "method\004decoder", "cannot open %s: %s", "expected a noun",
+                                      "%s at word %d (\"%s\")", "loss %g at step %ld"};
+    static const char *const strs[] = {"B", "A", "X %s Y %s", "N", "[%s] @%d <%s>", "L %g S %ld"};
+    unsigned char buf[2048];
+    char path[400], err[300], out[256];
+    size_t n = make_mo(buf, ids, strs, 6, 0);
+    snprintf(path, sizeof path, "%s/ctx.mo", g_dir);
+    write_file(path, buf, n);
+    const char *msg = "expected a noun at word 3 (\"dog\")";
+    assert_ptr_equal(ui_tr_text(msg, out, sizeof out), msg); /* no catalogue: the English itself */
+    assert_int_equal(ui_lang_load(path, err, sizeof err), 0);
+    assert_string_equal(C_("method", "decoder"), "A");
+    assert_string_equal(ui_tr("decoder"), "B");
+    assert_string_equal(C_("stack", "decoder"), "decoder"); /* a context the catalogue lacks: the English */
+    assert_string_equal(ui_tr_text(msg, out, sizeof out), "[N] @3 <dog>");
+    assert_string_equal(ui_tr_text("loss -1.5e+10 at step 12", out, sizeof out), "L -1.5e+10 S 12");
+    /* a one-word value stays as typed; a value that is a message is translated */
+    assert_string_equal(ui_tr_text("cannot open decoder: expected a noun", out, sizeof out), "X decoder Y N");
+    const char *bad = "loss abc at step 12"; /* %g cannot print "abc" */
+    assert_ptr_equal(ui_tr_text(bad, out, sizeof out), bad);
+    assert_string_equal(ui_tr_msg("expected a noun"), "N");
+    assert_int_equal(ui_lang_load(TLAB_LOCALE_DIR "/zh.mo", err, sizeof err), 0);
+    const char *reason = "the corpus grammar cannot parse this sentence (expected a noun at word 3 (\"sees\")): "
+                         "the model never saw one like it";
+    /* 语料的语法无法分析这句话（这里应是名词（第 3 个词“sees”处））：模型从没见过这样的句子 */
+    assert_string_equal(ui_tr_text(reason, out, sizeof out),
+                        "\xE8\xAF\xAD\xE6\x96\x99\xE7\x9A\x84\xE8\xAF\xAD\xE6\xB3\x95\xE6\x97\xA0\xE6\xB3\x95\xE5\x88\x86\xE6\x9E\x90"
+                        "\xE8\xBF\x99\xE5\x8F\xA5\xE8\xAF\x9D\xEF\xBC\x88\xE8\xBF\x99\xE9\x87\x8C\xE5\xBA\x94\xE6\x98\xAF\xE5\x90\x8D"
+                        "\xE8\xAF\x8D\xEF\xBC\x88\xE7\xAC\xAC 3 \xE4\xB8\xAA\xE8\xAF\x8D\xE2\x80\x9Csees\xE2\x80\x9D\xE5\xA4\x84"
+                        "\xEF\xBC\x89\xEF\xBC\x89\xEF\xBC\x9A\xE6\xA8\xA1\xE5\x9E\x8B\xE4\xBB\x8E\xE6\xB2\xA1\xE8\xA7\x81\xE8\xBF\x87"
+                        "\xE8\xBF\x99\xE6\xA0\xB7\xE7\x9A\x84\xE5\x8F\xA5\xE5\xAD\x90");
+    ui_lang_unload();
+}
+
 static void test_settings_file(void **st)
 {
     (void)st;
@@ -209,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_both_byte_orders),
         cmocka_unit_test(test_broken_files_refused),
         cmocka_unit_test(test_chinese_catalogue),
+        cmocka_unit_test(test_context_and_engine_messages),
         cmocka_unit_test(test_settings_file),
         cmocka_unit_test(test_language_list),
     };

@@ -10,6 +10,9 @@
 #  2. Ctrl+Shift+L switches live (the dump's "lang" and shown title), writes
 #     settings.conf under XDG_CONFIG_HOME, a later run without --lang starts in the
 #     remembered language, and --lang en still wins over it.
+#  4. the command line speaks the run's language too: --help and a bad option's message
+#     in Chinese with --lang zh or LANG=zh_CN.UTF-8 (LC_ALL=C.UTF-8 wins: English; nothing remembered), and an
+#     engine's message (a model that is no safetensors file) translated at display time.
 #  3. the Chinese PDF deck (lesson 5): Chinese title, step counter and notes pages as
 #     text (pdftotext), WenQuanYi embedded (pdffonts); the layout audit of every zh
 #     slide at 1920x1080 finds nothing overlapping or cut.
@@ -79,6 +82,16 @@ expect 0 "$APP" --model "$MODEL" --script "$T/d.txt" --size 1280x800
 grep -q '"lang": "zh"' "$T/next.json" || fail "the next run did not start in the remembered zh"
 expect 0 "$APP" --model "$MODEL" --script "$T/d.txt" --size 1280x800 --lang en
 grep -q '"lang": "en"' "$T/next.json" || fail "--lang en did not win over the remembered zh"
+# 4. the command line: --help and its errors follow --lang and the locale; engine messages translated
+"$APP" --lang zh --help > "$T/help.txt" 2>&1 || fail "--lang zh --help failed"
+grep -q "^用法：transformer-lab" "$T/help.txt" || fail "--lang zh --help is not in Chinese: $(head -2 "$T/help.txt")"
+env -u LC_ALL XDG_CONFIG_HOME="$T/fresh" LANG=zh_CN.UTF-8 "$APP" --export-size 12x > "$T/bad.txt" 2>&1 && fail "a bad --export-size was accepted"
+grep -q "需要 宽x高" "$T/bad.txt" || fail "LANG=zh_CN: the bad --export-size message is not in Chinese: $(head -1 "$T/bad.txt")"
+env XDG_CONFIG_HOME="$T/fresh" LC_ALL=C.UTF-8 LANG=zh_CN.UTF-8 "$APP" --export-size 12x > "$T/bad.txt" 2>&1 && fail "a bad --export-size was accepted"
+grep -q "wants WxH" "$T/bad.txt" || fail "LC_ALL=C.UTF-8 did not win over LANG=zh_CN: $(head -1 "$T/bad.txt")"
+printf 'not a model at all, but long enough' > "$T/bad.safetensors"
+expect 0 "$APP" --lang zh --model "$T/bad.safetensors" --export-all "$T/none" --lessons 1 --audit-only
+grep -q "无法载入模型 .*文件头长度 .* 不合理" "$T/err" || fail "the engine's model error is not in Chinese: $(cat "$T/err")"
 # 3. the Chinese PDF deck: real Chinese text in an embedded CJK font, headings and chrome in Chinese
 expect 0 "$APP" --model "$MODEL" --lang zh --export-all "$T/deck" --lessons 5 --export-size 1920x1080 --audit
 pdftotext -f 1 -l 1 "$T/deck/deck.pdf" "$T/p1.txt"

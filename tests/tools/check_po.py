@@ -30,15 +30,18 @@ FMT = re.compile(r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|
 
 
 def sources(root):
+    """The app, the lessons and the engine's library (its messages reach the app, marked N_() in
+    engine/data/errmsg.h and translated at display time); the command-line tools stay English."""
     files = []
-    for d in ("app", "lessons"):
+    for d in ("app", "lessons", "engine"):
         for ext in ("c", "h"):
             files += glob.glob(os.path.join(root, d, "**", "*." + ext), recursive=True)
-    return sorted(os.path.relpath(f, root) for f in files)
+    tools = os.path.join(root, "engine", "tools") + os.sep
+    return sorted(os.path.relpath(f, root) for f in files if not f.startswith(tools))
 
 
 def xgettext(root, out):
-    cmd = ["xgettext", "--language=C", "--from-code=UTF-8", "--keyword=_", "--keyword=N_",
+    cmd = ["xgettext", "--language=C", "--from-code=UTF-8", "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2",
            "--add-comments=TRANSLATORS:", "--no-location", "--sort-output", "--package-name=transformer-lab",
            "--msgid-bugs-address=https://github.com/", "-o", out] + sources(root)
     subprocess.run(cmd, cwd=root, check=True)
@@ -62,13 +65,17 @@ def unquote(s):
 
 
 def parse_po(text):
-    """[(msgid, msgstr, flags, obsolete)] of a .po text (msgctxt and plurals are not used here)."""
+    """[(key, msgstr, flags, obsolete)] of a .po text: key is the msgid, or "msgctxt\\x04msgid" as
+    in a .mo file (C_() in the code); plurals are not used here."""
     entries, cur, key, flags = [], None, None, set()
 
     def close():
         nonlocal cur, flags
         if cur is not None:
-            entries.append((cur.get("msgid", ""), cur.get("msgstr", ""), flags, cur.get("obsolete", False)))
+            key = cur.get("msgid", "")
+            if "msgctxt" in cur:
+                key = cur["msgctxt"] + "\x04" + key
+            entries.append((key, cur.get("msgstr", ""), flags, cur.get("obsolete", False)))
         cur, flags = None, set()
 
     for raw in text.splitlines():
@@ -198,6 +205,7 @@ def self_test():
         "stale": (good + '\nmsgid "Gone"\nmsgstr "走了"\n', "not in the code"),
         "heading lost": (good.replace('"# 下一步\\n"', '"下一步\\n"'), "heading"),
         "multi-line ok": (good.replace('msgstr "词表（V）"', 'msgstr ""\n"词表"\n"（V）"'), None),
+        "context is part of the key": (good.replace('msgid "Words (V)"', 'msgctxt "table"\nmsgid "Words (V)"'), "no entry"),
     }
     bad = check_lang("good.po", good, wanted)
     if bad:
