@@ -158,7 +158,7 @@ static void test_context_and_engine_messages(void **st)
     unsigned char buf[2048];
     char path[400], err[300], out[256];
     size_t n = make_mo(buf, ids, strs, 6, 0);
-    snprintf(path, sizeof path, "%s/ctx.mo", g_dir);
+    snprintf(path, sizeof path, "%s/ctx.mo", test_tmpdir);
     write_file(path, buf, n);
     const char *msg = "expected a noun at word 3 (\"dog\")";
     assert_ptr_equal(ui_tr_text(msg, out, sizeof out), msg); /* no catalogue: the English itself */
