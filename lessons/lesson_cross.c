@@ -256,8 +256,8 @@ static void draw_words_chips(const cross_labels *s, const lesson_ctx *ctx, SDL_R
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->src_label_y, t->text_dim, UI_LEFT, _("English (keys, values): colour = weight"));
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->tgt_label_y, t->text_dim, UI_LEFT, _("German (queries): click a word"));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->src_label_y, r.w, t->text_dim, UI_LEFT, _("English (keys, values): colour = weight"));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, g->tgt_label_y, r.w, t->text_dim, UI_LEFT, _("German (queries): click a word"));
     SDL_Rect q = g->tgt[row];
     float qx = (float)(q.x + q.w / 2), qy = (float)q.y;
     for (int k = 0; k < s->n_src; k++)
@@ -307,8 +307,8 @@ static void draw_words(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r,
         return;
     }
     int hy = g.y0 - ui_line_height(ui, UI_SANS, UI_SIZE_SMALL) - ui_px(ui, 2);
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, t->text_dim, UI_RIGHT, _("English (keys, values)"));
-    ui_text(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, t->text_dim, UI_LEFT, _("German (queries)"));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, g.x_src, hy, g.x_src - r.x, t->text_dim, UI_RIGHT, _("English (keys, values)"));
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, g.x_tgt, hy, r.x + r.w - g.x_tgt, t->text_dim, UI_LEFT, _("German (queries)"));
     int gap = ui_px(ui, 8);
     /* lines first, words over them */
     float ty = (float)(g.y0 + row * g.row_h + g.row_h / 2);

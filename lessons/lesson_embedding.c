@@ -194,8 +194,8 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
         }
         char f8[32];
         snprintf(f8, sizeof f8, "\xC3\x97 %g", f);
-        int mx = (eo.cells.x + eo.cells.w + L->heat.x) / 2;
-        ui_text(ui, UI_BOLD, UI_SIZE_BODY, mx, L->strip.y, t->accent, UI_CENTER | UI_TOP, f8);
+        const int gx = L->strip.x + L->strip.w, gw = L->heat.x - gx; /* in the gap the arrows cross, under them */
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, gx + gw / 2, eo.cells.y + eo.cells.h, gw, t->accent, UI_CENTER | UI_BOTTOM, f8);
     }
     if (ehov) {
         int id = eo.hover_row, d = eo.hover_col;

@@ -236,6 +236,13 @@ static void ex_changed(void *st, const lesson_ctx *ctx)
 
 /* ---------- layout ---------- */
 
+/* Step 2's note under the two pairs of maps. */
+static const char *const pe_note =
+    N_("Each row of the left map is joined to the closest row of the right map, with their largest difference. "
+       "Without positional encoding every word comes out the same wherever it stands: the two sentences give the "
+       "same set of vectors in another order (differences near 0), and the decoder, which reads them through "
+       "attention, cannot tell who sees whom. With it, the same word differs by position.");
+
 static void ex_layout(const lesson_ctx *ctx, int step, exp_layout *L)
 {
     ui_ctx *ui = ctx->ui;
@@ -256,7 +263,8 @@ static void ex_layout(const lesson_ctx *ctx, int step, exp_layout *L)
         y += bh + pad;
         L->table = (SDL_Rect){a.x, y, a.w, bottom - y};
     } else if (step == 1) {
-        const int note_h = 3 * sh + pad, rest = bottom - y - note_h - pad;
+        const int note_h = ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, (SDL_Rect){a.x, 0, a.w, 0}, 0, ui->theme->text, _(pe_note)),
+                  rest = bottom - y - note_h - pad;
         L->pe_top = (SDL_Rect){a.x, y, a.w, rest / 2 - pad / 2};
         L->pe_bottom = (SDL_Rect){a.x, y + rest / 2 + pad / 2, a.w, rest / 2 - pad / 2};
         L->pe_note = (SDL_Rect){a.x, bottom - note_h, a.w, note_h};
@@ -381,7 +389,19 @@ static void draw_table(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     const SDL_Rect tb = L->table;
-    const int col[4] = {tb.x, tb.x + tb.w * 33 / 100, tb.x + tb.w * 68 / 100, tb.x + tb.w * 88 / 100};
+    int name_w = 0; /* the names' column as wide as its widest name, up to 45% (the translations are shortened by words) */
+    for (int r = 0; r < N_ROWS; r++) {
+        char name[128];
+        const trace_opts o = row_opts(&ctx->params->cfg, r, s->layer);
+        snprintf(name, sizeof name, _(rows[r].name), o.zero.layer + o.no_residual.layer + o.no_norm.layer + 1);
+        int w = 0;
+        ui_text_size(ui, r == 0 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, name, &w, NULL);
+        if (w > name_w) name_w = w;
+    }
+    name_w += ui_px(ui, 12);
+    if (name_w > tb.w * 45 / 100) name_w = tb.w * 45 / 100;
+    if (name_w < tb.w * 25 / 100) name_w = tb.w * 25 / 100;
+    const int col[4] = {tb.x, tb.x + name_w, tb.x + tb.w * 70 / 100, tb.x + tb.w * 88 / 100};
     const int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int rh = (tb.h - lh - ui_px(ui, 6)) / N_ROWS;
     if (rh > 2 * lh) rh = 2 * lh;
@@ -469,11 +489,7 @@ static void draw_no_pe(const exp_state *s, const lesson_ctx *ctx, const exp_layo
         }
     draw_pair(ctx, t[0], t[1], L->pe_top, _("no positional encoding in the encoder"));
     draw_pair(ctx, t[2], t[3], L->pe_bottom, _("with positional encoding (the model as trained)"));
-    ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->pe_note, 0, ui->theme->text,
-                 _("Each row of the left map is joined to the closest row of the right map, with their largest difference. "
-                 "Without positional encoding every word comes out the same wherever it stands: the two sentences give the "
-                 "same set of vectors in another order (differences near 0), and the decoder, which reads them through "
-                 "attention, cannot tell who sees whom. With it, the same word differs by position."));
+    ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->pe_note, 0, ui->theme->text, _(pe_note));
 }
 
 /* ---------- step 3: which heads matter ---------- */

@@ -124,10 +124,18 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     int out_left = L->info.x + L->info.w + ui_px(ui, 12);
     L->r[B_OUT] = BOX((out_left + right) / 2, 11, right - out_left - ui_px(ui, 4));
     int lh = ui_line_height(ui, UI_SANS, L->font);
-    int link_h = lh + ui_px(ui, 6), link_w = (L->info.w - ui_px(ui, 16)) / 3;
+    int link_h = lh + ui_px(ui, 6), avail = L->info.w - ui_px(ui, 16), need[3], sum = 0;
     int ly = L->info.y + L->info.h - link_h - ui_px(ui, 6);
-    for (int i = 0; i < 3; i++)
-        L->r[B_LINK_QKV + i] = (SDL_Rect){L->info.x + ui_px(ui, 8) + i * link_w, ly, link_w - ui_px(ui, 6), link_h};
+    for (int i = 0; i < 3; i++) { /* each link as wide as its label needs, the slack (or the shortage) shared alike */
+        ui_text_size(ui, UI_BOLD, L->font * 0.9f, _(defs[B_LINK_QKV + i].label), &need[i], NULL);
+        need[i] += ui_px(ui, 14);
+        sum += need[i];
+    }
+    for (int i = 0, x = L->info.x + ui_px(ui, 8); i < 3; i++) {
+        const int w = sum > 0 ? (int)((long)avail * need[i] / sum) : avail / 3;
+        L->r[B_LINK_QKV + i] = (SDL_Rect){x, ly, w - ui_px(ui, 6), link_h};
+        x += w;
+    }
 #undef BOX
 #undef YC
 }

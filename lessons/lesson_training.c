@@ -66,9 +66,7 @@ static void tr_layout_compute(const lesson_ctx *ctx, tr_layout *L)
         L->slider = (SDL_Rect){L->panes[2].x, L->panes[2].y + L->panes[2].h - bh, L->panes[2].w, bh};
         L->head_btn = (SDL_Rect){L->panes[3].x + L->panes[3].w - ui_px(ui, 170), L->panes[3].y, ui_px(ui, 170), bh};
     } else {
-        const int big = h / 2;
-        L->panes[0] = (SDL_Rect){a.x, top, a.w, ctx->step == 1 ? big : h};
-        L->panes[1] = (SDL_Rect){a.x, top + big + pad, a.w, h - big - pad};
+        L->panes[0] = (SDL_Rect){a.x, top, a.w, h}; /* step 1: the schedule over the prose (ui_split_prose) */
         if (ctx->step == 2) {
             L->panes[0] = (SDL_Rect){a.x, top, hw, h};
             L->panes[1] = (SDL_Rect){a.x + hw + pad, top, a.w - hw - pad, h};
@@ -261,10 +259,14 @@ static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r,
     for (int q = 0; q < T; q++)
         for (int k = 0; k < S; k++) m[q * S + k] = trace_attn_at(tr, tr->dec[layer].cross.weights, head, q, k);
     char title[96];
-    snprintf(title, sizeof title, _("cross-attention, decoder layer %d head %d"), layer, head);
-    ui_text_fit(ctx->ui, UI_BOLD, UI_SIZE_BODY, r.x, btn.y + btn.h / 2, btn.x - r.x - ui_px(ctx->ui, 8), ctx->ui->theme->text,
-                UI_LEFT | UI_MIDDLE, title);
+    snprintf(title, sizeof title, _("cross-attention, decoder layer %d head %d"), layer + 1, head + 1);
     ui_heatmap_spec hm = ui_heatmap_matrix(m, T, S, UI_CMAP_VIRIDIS, _("weight"));
+    int tw = 0, room = btn.x - r.x - ui_px(ctx->ui, 8);
+    ui_text_size(ctx->ui, UI_BOLD, UI_SIZE_LEGAL, title, &tw, NULL);
+    if (tw <= room) /* beside the button, or else above the map */
+        ui_text_fit(ctx->ui, UI_BOLD, UI_SIZE_BODY, r.x, btn.y + btn.h / 2, room, ctx->ui->theme->text, UI_LEFT | UI_MIDDLE, title);
+    else
+        hm.title = title;
     hm.row_labels = lesson_token_labels(ctx, tr->tgt_ids, T, LESSON_LABEL_WORD);
     hm.col_labels = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_WORD);
     hm.fixed_range = 1;
@@ -303,6 +305,7 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
+/* Step 1: the schedule's plot in r above the prose on warm-up and Adam (which gets the height it needs). */
 static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
 {
     ui_ctx *ui = ctx->ui;
@@ -324,7 +327,11 @@ static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
              "v\xCC\x82 + \xCE\xB5). Each weight gets its own step size from the history of its gradients; \xCE\xB2\xE2\x82\x82 = 0.98 "
              "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding."),
              o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
-    ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, r, 0, ui->theme->text, txt);
+    float size = UI_SIZE_BODY;
+    SDL_Rect fig, prose;
+    ui_split_prose(ui, r, txt, &size, ui_px(ui, 160), r.h * 6 / 10, &fig, &prose);
+    draw_schedule(ctx, fig);
+    ui_text_wrap(ui, UI_SANS, size, prose, 0, ui->theme->text, txt);
 }
 
 /* ---- step 2: label smoothing and dropout ---- */
@@ -348,10 +355,11 @@ static void draw_smoothing(const lesson_ctx *ctx, SDL_Rect r)
     }
     SDL_Rect top = {r.x, r.y, r.w, r.h / 2 - ui_px(ctx->ui, 20)};
     SDL_Rect bot = {r.x, r.y + r.h / 2, r.w, r.h / 2 - ui_px(ctx->ui, 20)};
-    char t1[160], t2[200];
+    char t1[160], t2[200], on[32], off[32];
     snprintf(t1, sizeof t1, _("one-hot target for \xE2\x80\x9C%s\xE2\x80\x9D"), labels[0]);
-    snprintf(t2, sizeof t2, _("smoothed, \xCE\xB5 = %g: %.2f, and %.5f on each of %d others"), (double)eps, (double)q[gold],
-             (double)(eps / (float)(V - 1)), V - 2);
+    ui_fmt(q[gold], 3, on, sizeof on);
+    ui_fmt(eps / (float)(V - 1), 3, off, sizeof off);
+    snprintf(t2, sizeof t2, _("smoothed, \xCE\xB5 = %g: %s, and %s on each of %d others"), (double)eps, on, off, V - 2);
     ui_bars_spec b = ui_bars_fixed(vals, n, labels, 0.0f, 1.2f, _("target")); /* room above 1 for the value label */
     b.title = t1, b.highlight = 0, b.show_values = 1;
     ui_bars(ctx->ui, top, &b);
@@ -381,9 +389,6 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     ui_heatmap_spec hm = ui_heatmap_matrix(m, 2, D, UI_CMAP_DIVERGING, _("value"));
     hm.row_labels = rows;
     hm.title = title;
-    SDL_Rect top = inset(ctx, (SDL_Rect){r.x, r.y, r.w, r.h / 3});
-    ui_heatmap(ui, top, &hm, NULL);
-    SDL_Rect txt = {r.x, r.y + r.h / 3 + ui_px(ui, 12), r.w, r.h - r.h / 3 - ui_px(ui, 12)};
     char s[900];
     snprintf(s, sizeof s,
              _("Above: encoder layer 0's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
@@ -391,7 +396,11 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
              "The same happens to embedding + positional encoding. A different pattern every step stops the model from "
              "relying on any single unit. When translating (every other lesson) dropout is off."),
              100.0 * p, (double)p);
-    ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, txt, 0, ui->theme->text, s);
+    float size = UI_SIZE_BODY;
+    SDL_Rect fig, txt;
+    ui_split_prose(ui, r, s, &size, ui_px(ui, 120), r.h / 3, &fig, &txt);
+    ui_heatmap(ui, inset(ctx, fig), &hm, NULL);
+    ui_text_wrap(ui, UI_SANS, size, txt, 0, ui->theme->text, s);
 }
 
 static void tr_draw(const void *st, const lesson_ctx *ctx)
@@ -410,8 +419,7 @@ static void tr_draw(const void *st, const lesson_ctx *ctx)
         draw_translation(ctx, L.panes[2], L.slider);
         draw_attention(s, ctx, L.panes[3], L.head_btn);
     } else if (ctx->step == 1) {
-        draw_schedule(ctx, L.panes[0]);
-        draw_adam(ctx, L.panes[1]);
+        draw_adam(ctx, L.panes[0]);
     } else {
         draw_smoothing(ctx, L.panes[0]);
         draw_dropout(ctx, L.panes[1]);

@@ -130,6 +130,12 @@ int ui_text_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_w, S
 int ui_text_rotated(ui_ctx *ui, ui_face face, float size, int x, int y, SDL_Color c, const char *s); /* draws text turned 90° anticlockwise, its end at (x, y) top; returns its length */
 int ui_text_rotated_fit(ui_ctx *ui, ui_face face, float size, int x, int y, int max_len, SDL_Color c, const char *s); /* ui_text_rotated in a column max_len px tall from y, its start at the bottom: shrunk, then cut with "…" like ui_text_fit */
 int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_px, SDL_Color c, const char *s); /* wraps UTF-8 prose at spaces and CJK breaks (blank line = paragraph, "# " line = heading); returns total height */
+/* Splits r between a figure above and the prose s under it (ui_text_wrap, UI_SANS): the prose gets the
+ * height it needs at *size, the figure the rest, at most max_fig_h (0: no cap); when that leaves the figure
+ * under min_fig_h, the prose shrinks (down to UI_SIZE_LEGAL) before the figure does. Sets *size, *fig and
+ * *txt (right under the figure); the caller draws both. Figures shrink before text. */
+void ui_split_prose(ui_ctx *ui, SDL_Rect r, const char *s, float *size, int min_fig_h, int max_fig_h, SDL_Rect *fig,
+                    SDL_Rect *txt);
 int ui_formula(ui_ctx *ui, float size, int x, int y, SDL_Color c, int align, const char *s); /* a formula in the serif-free maths style (Unicode √ × · ᵀ ₖ); returns width */
 
 /* The smallest text size (logical px) a label may be shrunk to so that it fits:

@@ -45,6 +45,23 @@ int ui_attn_axes(ui_ctx *ui, int x, int y, int max_w)
     return ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x, y, max_w, ui->theme->text_dim, UI_LEFT, s);
 }
 
+void ui_split_prose(ui_ctx *ui, SDL_Rect r, const char *s, float *size, int min_fig_h, int max_fig_h, SDL_Rect *fig,
+                    SDL_Rect *txt)
+{
+    const int gap = ui_px(ui, 10);
+    int th = 0;
+    for (float sz = *size; sz >= UI_SIZE_LEGAL - 0.01f; sz -= 1.0f) { /* the largest size leaving the figure min_fig_h */
+        *size = sz;
+        th = s ? ui_text_wrap(ui, UI_SANS, sz, (SDL_Rect){r.x, r.y, r.w, 0}, 0, ui->theme->text, s) : 0;
+        if (r.h - th - gap >= min_fig_h) break;
+    }
+    int fh = r.h - th - gap;
+    if (max_fig_h > 0 && fh > max_fig_h) fh = max_fig_h;
+    if (fh < 0) fh = 0;
+    *fig = (SDL_Rect){r.x, r.y, r.w, fh};
+    *txt = (SDL_Rect){r.x, r.y + fh + gap, r.w, r.h - fh - gap};
+}
+
 ui_heatmap_spec ui_heatmap_matrix(const float *data, int rows, int cols, ui_cmap cmap, const char *name)
 {
     return (ui_heatmap_spec){.data = data, .rows = rows, .cols = cols, .stride = cols, .name = name, .cmap = cmap,
@@ -507,7 +524,8 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
         ui_fill(ui, bar, c);
         if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + i * bw + bw / 2, y + plot_h + gap / 2, bw,
                                    i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
-        if (s->show_values) { ui_fmt(v, 3, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b); }
+        if (s->show_values && ui_fmt_fit(ui, UI_MONO, UI_SIZE_SMALL, v, bw - 2, b, sizeof b)) /* fewer digits, never over the next */
+            ui_text(ui, UI_MONO, UI_SIZE_SMALL, r.x + i * bw + bw / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b);
         SDL_Rect col = {r.x + i * bw, y, bw, plot_h};
         if (ui_mouse_in(ui, col)) {
             hovered = i;

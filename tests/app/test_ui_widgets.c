@@ -1,6 +1,7 @@
 /* test_ui_widgets.c - toolkit widgets drawn with the software renderer on a
- * surface: the text texture cache (hits, keys, LRU bound), wrapping, the
- * heatmap's hover reporting the exact value under the mouse (also -INFINITY),
+ * surface: the text texture cache (hits, keys, LRU bound), wrapping, prose under a
+ * figure (ui_split_prose), the heatmap's hover reporting the exact value under the
+ * mouse (also -INFINITY),
  * bars and plots reporting theirs, and the lesson registry lookups.
  */
 #include <setjmp.h>
@@ -87,6 +88,36 @@ static void test_wrap_and_utf8(void **st)
     assert_int_equal(ui_utf8_prev(s, 6), 3);
     assert_int_equal(ui_utf8_prev(s, 3), 1);
     assert_int_equal(ui_utf8_prev(s, 0), 0);
+}
+
+/* ui_split_prose: the prose gets the height it needs right under the figure; with too little room
+ * for both, the prose shrinks (to no less than the legal size) before the figure goes under its minimum. */
+static void test_split_prose(void **st)
+{
+    (void)st;
+    SDL_Color w = {255, 255, 255, 255};
+    const char *p = "Attention compares every word with every other word, but it does not care about order.";
+    const SDL_Rect r = {10, 20, 300, 500};
+    const int need = ui_text_wrap(&ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){0, 0, r.w, 0}, 0, w, p);
+    float size = UI_SIZE_BODY;
+    SDL_Rect fig, txt;
+    ui_split_prose(&ui, r, p, &size, 100, 0, &fig, &txt);
+    assert_true(size == UI_SIZE_BODY);
+    assert_int_equal(fig.x, r.x);
+    assert_int_equal(fig.y, r.y);
+    assert_int_equal(fig.w, r.w);
+    assert_true(txt.y > fig.y + fig.h);                        /* a gap, then the prose */
+    assert_int_equal(txt.y + txt.h, r.y + r.h);                 /* to the bottom of r */
+    assert_true(txt.h >= need && txt.h - need <= ui_px(&ui, 10)); /* what it needs (plus the gap's rounding) */
+    ui_split_prose(&ui, r, p, &size, 100, 150, &fig, &txt);     /* a capped figure: the prose right under it */
+    assert_int_equal(fig.h, 150);
+    assert_true(txt.y < r.y + 150 + ui_px(&ui, 11));
+    const SDL_Rect tight = {0, 0, 300, need + 40};               /* the figure would get less than 60: the prose shrinks */
+    size = UI_SIZE_BODY;
+    ui_split_prose(&ui, tight, p, &size, 60, 0, &fig, &txt);
+    assert_true(size < UI_SIZE_BODY && size >= UI_SIZE_LEGAL);
+    assert_true(ui_text_wrap(&ui, UI_SANS, size, (SDL_Rect){0, 0, 300, 0}, 0, w, p) <= txt.h);
+    assert_true(fig.h >= 0 && fig.y + fig.h <= txt.y);
 }
 
 static void test_heatmap_hover(void **st)
@@ -185,6 +216,7 @@ static void test_registry(void **st)
 TEST_MAIN(setup, teardown,
           cmocka_unit_test(test_text_cache),
           cmocka_unit_test(test_wrap_and_utf8),
+          cmocka_unit_test(test_split_prose),
           cmocka_unit_test(test_heatmap_hover),
           cmocka_unit_test(test_bars_and_plot_hover),
           cmocka_unit_test(test_registry))
