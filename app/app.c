@@ -173,6 +173,7 @@ void app_retranslate(app *a)
         int n = app_lesson_steps(a, i);
         if (a->lstep[i] >= n) a->lstep[i] = n - 1;
     }
+    app_quiz_next(a); /* a new sentence, a new question */
     a->dirty = 1;
 }
 
@@ -235,10 +236,12 @@ const char *app_step_notes(const app *a) { return step_part(a, a->narr.notes); }
 void app_goto_lesson(app *a, int li, int at_end)
 {
     if (li < 0 || li >= lesson_registry_count) return;
+    int was = a->lesson;
     a->lesson = li;
     int n = app_lesson_steps(a, li);
     a->lstep[li] = at_end ? n - 1 : 0;
     a->dirty = 1;
+    if (a->quiz.on && li != was) app_quiz_next(a); /* another lesson, its kind of question */
     app_load_lesson_text(a, li);
 }
 
@@ -311,6 +314,7 @@ int app_start_lessons(app *a)
     app_chrome_scale(a, &a->ui);
     textbox_set(a->tb, a->opt.sentence ? a->opt.sentence : "the dog sees the cat");
     app_retranslate(a);
+    if (a->opt.quiz) app_quiz_toggle(a);
     app_training_tick(a);
     app_goto_lesson(a, a->lesson, 0);
     return 0;

@@ -476,10 +476,11 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         SDL_RenderSetClipRect(ui->r, &L.area);
         ui_text_bg(ui, NULL);
         if (a->attn.open && with_overlays) ui->mouse_x = ui->mouse_y = -1; /* the overlay covers the lesson */
-        lesson_draw(les, a->lstate[a->lesson], &c);
+        if (!a->quiz.on) lesson_draw(les, a->lstate[a->lesson], &c); /* the quiz's card hides the figure (and its answer) */
         ui->scale = L.chrome_scale;
         ui->mouse_x = mx; ui->mouse_y = my;
         ui_text_bg(ui, NULL);
+        if (a->quiz.on) app_draw_quiz(a, ui, L.area, record);
         SDL_RenderSetClipRect(ui->r, NULL);
     } else {
         ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L.area, 0, t->error, a->trace_err[0] ? ui_tr_msg(a->trace_err) : _("no trace"));

@@ -38,6 +38,18 @@ static void dump_training(app *a, FILE *f)
     fprintf(f, "},\n");
 }
 
+/* "lessons": each lesson's number, slug and steps. */
+static void dump_lessons(app *a, FILE *f)
+{
+    fprintf(f, "  \"lessons\": [");
+    for (int i = 0; i < lesson_registry_count; i++) {
+        fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
+        json_write_string(f, lesson_registry[i]->slug);
+        fprintf(f, ", \"steps\": %d}", app_lesson_steps(a, i));
+    }
+    fprintf(f, "],\n");
+}
+
 /* ",\n  "key": "value"" (the value escaped). */
 static void put_field(FILE *f, const char *key, const char *value)
 {
@@ -132,13 +144,9 @@ int app_dump(app *a, const char *path)
     json_write_string(f, a->toast);
     fprintf(f, ",\n");
     dump_training(a, f);
-    fprintf(f, "  \"lessons\": [");
-    for (int i = 0; i < lesson_registry_count; i++) {
-        fprintf(f, "%s{\"number\": %d, \"slug\": ", i ? ", " : "", lesson_number(i));
-        json_write_string(f, lesson_registry[i]->slug);
-        fprintf(f, ", \"steps\": %d}", app_lesson_steps(a, i));
-    }
-    fprintf(f, "],\n  \"lesson_state\": ");
+    app_quiz_dump(a, f);
+    dump_lessons(a, f);
+    fprintf(f, "  \"lesson_state\": ");
     char buf[4096] = "";
     if (les->dump_json) {
         lesson_ctx c = app_lesson_ctx(a, &a->ui, a->lay.area, a->lesson, NULL);

@@ -165,6 +165,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_v: a->overlay = a->overlay == OVERLAY_VOCAB ? OVERLAY_NONE : OVERLAY_VOCAB; return;
     case SDLK_t: a->theme = ui_theme_next(a->theme); return;
     case SDLK_p: a->panel_on = !a->panel_on; return;
+    case SDLK_q: app_quiz_toggle(a); return;
     case SDLK_n: a->presenter = !a->presenter; a->panel_on = 1; a->panel_scroll = 0; return;
     case SDLK_LEFTBRACKET: a->sel.layer--; app_clamp_selection(a); return;
     case SDLK_RIGHTBRACKET: a->sel.layer++; app_clamp_selection(a); return;
@@ -288,6 +289,7 @@ void app_key_press(SDL_Keycode key, Uint16 mod, SDL_Event ev[2])
 
 void app_event(app *a, SDL_Event *ev)
 {
+    if (app_quiz_event(a, ev)) return;
     if (app_presenter_event(a, ev)) return;
     switch (ev->type) {
     case SDL_QUIT: a->running = 0; return;

@@ -167,7 +167,7 @@ static void random_key(void)
         SDLK_UP, SDLK_DOWN, SDLK_TAB, SDLK_SLASH, SDLK_ESCAPE, SDLK_RETURN, SDLK_BACKSPACE, SDLK_DELETE,
         SDLK_0, SDLK_1, SDLK_2, SDLK_3, SDLK_4, SDLK_5, SDLK_6, SDLK_7, SDLK_8, SDLK_9, SDLK_KP_0, SDLK_KP_5,
         SDLK_e, SDLK_v, SDLK_t, SDLK_b, SDLK_p, SDLK_a, SDLK_c, SDLK_x, SDLK_z, SDLK_y, SDLK_r, SDLK_m,
-        SDLK_i, SDLK_s, SDLK_f, SDLK_d, SDLK_l, SDLK_k, SDLK_u, SDLK_h, /* lesson keys: PE pair, scaling, sub-layer, stack, alpha; training pause, use, head */
+        SDLK_q, SDLK_i, SDLK_s, SDLK_f, SDLK_d, SDLK_l, SDLK_k, SDLK_u, SDLK_h, /* lesson keys: PE pair, scaling, sub-layer, stack, alpha; training pause, use, head */
         SDLK_LEFTBRACKET, SDLK_RIGHTBRACKET, SDLK_COMMA, SDLK_PERIOD, SDLK_SEMICOLON, SDLK_QUOTE,
         SDLK_EQUALS, SDLK_MINUS, SDLK_PLUS, SDLK_QUESTION, SDLK_F1, SDLK_F11, SDLK_KP_PLUS, SDLK_KP_MINUS,
     };
@@ -177,6 +177,7 @@ static void random_key(void)
     if (rnd(100) < 20) mod |= KMOD_LSHIFT;
     if (rnd(100) < 3) mod |= KMOD_LALT;
     if (k == SDLK_s) mod &= (Uint16)~KMOD_LCTRL; /* Ctrl+S exports: those come (counted) from random_export */
+    if (k == SDLK_q) mod &= (Uint16)~KMOD_LCTRL; /* Q: the quiz; Ctrl+Q would quit */
     key_event(k, mod); /* Ctrl+Q is not in the list: the run must not end early */
     M.counts[0]++;
 }

@@ -21,6 +21,7 @@
  *   presenter.c the slide-software keys: B / W blank the screen, Ctrl+L a spotlight
  *   training.c  the background trainer of the Training lesson (engine/train_run.h)
  *   audit.c     the layout audit of an export (DIR/audit.json)
+ *   quizmode.c  the quiz mode (Q): a question about the live run, the answer revealed, the score
  *
  * Must not: do model math (the engine does), or draw lesson content (lessons do).
  */
@@ -28,6 +29,7 @@
 #define SHELL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <SDL.h>
 
@@ -36,6 +38,7 @@
 #include "input_status.h"
 #include "lesson.h"
 #include "narration.h"
+#include "quiz.h"
 #include "script.h"
 #include "textbox.h"
 #include "trace.h"
@@ -77,6 +80,17 @@ typedef struct {
     float lesson_scale;            /* ui scale of the lesson's figures (base x zoom, as far as the area allows) */
     int sidebar_auto_hidden;       /* 1: the lesson list is wanted but folded away to give the figure room */
 } app_layout;
+
+/* The quiz mode (quizmode.c, key Q): a question about the live run over the
+ * lesson's figure, answered with 1-4 / A-D or a click, and the running score. */
+typedef struct {
+    int on;
+    quiz_question q;
+    int have;                   /* 1: q is a question (0: this trace gives none) */
+    int chosen;                 /* the choice taken, -1 before the answer */
+    int asked, answered, right; /* questions made, answered, answered right */
+    SDL_Rect card, choice_rect[QUIZ_CHOICES], next_rect; /* where the interactive frame drew them */
+} app_quiz;
 
 /* The app shell's state: one per run (window, headless export or benchmark). */
 #define APP_LANG_MAX 16     /* a language code and its NUL ("en", "zh", "pt_BR") */
@@ -171,6 +185,7 @@ typedef struct {
     double script_train_until;  /* ... and until when at most (seconds of app_now) */
 
     app_training train;
+    app_quiz quiz;
 } app;
 
 /* audit.c: the layout audit of an export (see audit.c for the JSON). */
@@ -268,6 +283,13 @@ int app_script_step(app *a);
 int app_presenter_event(app *a, const SDL_Event *ev);
 /* Draws the blank screen or the spotlight over the whole interactive frame. */
 void app_draw_presenter(app *a, ui_ctx *ui, int w, int h, int mx, int my);
+
+/* quizmode.c */
+void app_quiz_toggle(app *a);                 /* Q: the quiz on (with a new question) or off */
+void app_quiz_next(app *a);                   /* a new question for the lesson and the trace (when the quiz is on) */
+int app_quiz_event(app *a, const SDL_Event *ev); /* the quiz's keys and clicks; 1 when it used the event */
+void app_draw_quiz(app *a, ui_ctx *ui, SDL_Rect area, int record); /* the card over the lesson's area */
+void app_quiz_dump(const app *a, FILE *f);    /* the dump's "quiz" field */
 
 /* training.c */
 int app_training_init(app *a);        /* the trainer and the recorded history; 0 (a failure only turns training off) */
