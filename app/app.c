@@ -174,6 +174,7 @@ void app_retranslate(app *a)
         if (a->lstep[i] >= n) a->lstep[i] = n - 1;
     }
     app_quiz_next(a); /* a new sentence, a new question */
+    app_split_run(a); /* the model may have changed: the second sentence again (cached when not) */
     a->dirty = 1;
 }
 
@@ -315,6 +316,7 @@ int app_start_lessons(app *a)
     textbox_set(a->tb, a->opt.sentence ? a->opt.sentence : "the dog sees the cat");
     app_retranslate(a);
     if (a->opt.quiz) app_quiz_toggle(a);
+    if (a->opt.split) app_split_toggle(a);
     app_training_tick(a);
     app_goto_lesson(a, a->lesson, 0);
     return 0;
@@ -323,6 +325,7 @@ int app_start_lessons(app *a)
 void app_teardown(app *a)
 {
     export_shutdown(); /* writes every queued export first */
+    app_split_free(a);
     SDL_Event done; /* results of exports that ended after the last frame: free their messages (ASan leak) */
     while (a->ev_export && SDL_PeepEvents(&done, 1, SDL_GETEVENT, a->ev_export, a->ev_export) == 1) free(done.user.data1);
     for (int i = 0; i < lesson_registry_count && i < MAX_LESSONS; i++) {

@@ -19,6 +19,7 @@ typedef struct {
     const char *lesson;         /* --lesson N|slug */
     int fullscreen;             /* --fullscreen */
     int quiz;                   /* --quiz: start with the quiz mode on (Q toggles) */
+    int split;                  /* --split: start with the split view on (C toggles) */
     const char *theme;          /* --theme dark|light */
     const char *export_dir;     /* --export-dir; NULL: ~/TransformerLab/exports */
     int export_w, export_h;     /* --export-size WxH (slides and --export-all), default 1920x1080 */

@@ -119,6 +119,7 @@ int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err)
         else if (!strcmp(a, "--lesson")) { NEED_VALUE(); o->lesson = v; }
         else if (!strcmp(a, "--fullscreen")) o->fullscreen = 1;
         else if (!strcmp(a, "--quiz")) o->quiz = 1;
+        else if (!strcmp(a, "--split")) o->split = 1;
         else if (!strcmp(a, "--theme")) {
             NEED_VALUE();
             if (strcmp(v, "dark") && strcmp(v, "light")) {

@@ -476,7 +476,8 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
         SDL_RenderSetClipRect(ui->r, &L.area);
         ui_text_bg(ui, NULL);
         if (a->attn.open && with_overlays) ui->mouse_x = ui->mouse_y = -1; /* the overlay covers the lesson */
-        if (!a->quiz.on) lesson_draw(les, a->lstate[a->lesson], &c); /* the quiz's card hides the figure (and its answer) */
+        if (!a->quiz.on && a->split.on) app_draw_split(a, ui, L.area, record); /* two sentences instead of the figure */
+        else if (!a->quiz.on) lesson_draw(les, a->lstate[a->lesson], &c); /* the quiz's card hides the figure (and its answer) */
         ui->scale = L.chrome_scale;
         ui->mouse_x = mx; ui->mouse_y = my;
         ui_text_bg(ui, NULL);

@@ -145,6 +145,7 @@ int app_dump(app *a, const char *path)
     fprintf(f, ",\n");
     dump_training(a, f);
     app_quiz_dump(a, f);
+    app_split_dump(a, f);
     dump_lessons(a, f);
     fprintf(f, "  \"lesson_state\": ");
     char buf[4096] = "";

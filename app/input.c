@@ -63,21 +63,36 @@ static void toggle_fullscreen(app *a)
 void app_focus_box(app *a, int on)
 {
     a->tb_focus = on;
+    if (on) a->split.focus = 0; /* one box has the keys */
     a->composition[0] = 0;
     if (on) { SDL_StartTextInput(); a->overlay = OVERLAY_NONE; }
     else SDL_StopTextInput();
     a->dirty = 1;
 }
 
-static int textbox_key(app *a, const SDL_KeyboardEvent *k)
+/* The split view's second box: focus on or off (the main box's focus off). */
+static void focus_split(app *a, int on)
+{
+    if (on && a->tb_focus) app_focus_box(a, 0);
+    a->split.focus = on;
+    if (on) SDL_StartTextInput();
+    else SDL_StopTextInput();
+    a->dirty = 1;
+}
+
+/* A key in the box tb (the sentence's, or the split view's second one). */
+static int textbox_key(app *a, textbox *tb, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode key = k->keysym.sym;
     int ctrl = (k->keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    textbox *tb = a->tb;
+    const int main_box = tb == a->tb;
     int changed = 0;
     char buf[TEXTBOX_CAP];
     switch (key) {
-    case SDLK_ESCAPE: case SDLK_RETURN: case SDLK_KP_ENTER: case SDLK_TAB: app_focus_box(a, 0); return 1;
+    case SDLK_ESCAPE: case SDLK_RETURN: case SDLK_KP_ENTER: case SDLK_TAB:
+        if (main_box) app_focus_box(a, 0);
+        else focus_split(a, 0);
+        return 1;
     case SDLK_LEFT: if (ctrl) textbox_word_left(tb, shift); else textbox_left(tb, shift); break;
     case SDLK_RIGHT: if (ctrl) textbox_word_right(tb, shift); else textbox_right(tb, shift); break;
     case SDLK_HOME: case SDLK_UP: textbox_home(tb, shift); break;
@@ -101,7 +116,8 @@ static int textbox_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_s: case SDLK_q: if (ctrl) return 0; break;
     default: break;
     }
-    if (changed) edited(a);
+    if (changed && main_box) edited(a);
+    else if (changed) app_split_run(a);
     a->dirty = 1;
     return 1; /* every other key stays in the box: no navigation while typing */
 }
@@ -166,6 +182,7 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_t: a->theme = ui_theme_next(a->theme); return;
     case SDLK_p: a->panel_on = !a->panel_on; return;
     case SDLK_q: app_quiz_toggle(a); return;
+    case SDLK_c: app_split_toggle(a); return;
     case SDLK_n: a->presenter = !a->presenter; a->panel_on = 1; a->panel_scroll = 0; return;
     case SDLK_LEFTBRACKET: a->sel.layer--; app_clamp_selection(a); return;
     case SDLK_RIGHTBRACKET: a->sel.layer++; app_clamp_selection(a); return;
@@ -227,6 +244,8 @@ static void mouse_click(app *a, int x, int y)
         a->overlay = OVERLAY_NONE;
         return;
     }
+    if (a->split.on && !a->quiz.on && ui_point_in(a->split.box, x, y)) { focus_split(a, 1); return; }
+    if (a->split.focus) focus_split(a, 0);
     if (ui_point_in(L->box, x, y)) {
         if (!a->tb_focus) app_focus_box(a, 1);
         a->tb->cursor = a->tb->anchor = box_pos_at(a, x);
@@ -305,6 +324,9 @@ void app_event(app *a, SDL_Event *ev)
             a->composition[0] = 0;
             if (textbox_type(a->tb, ev->text.text)) edited(a);
             a->dirty = 1;
+        } else if (a->split.focus && a->overlay == OVERLAY_NONE) {
+            if (textbox_type(a->split.tb, ev->text.text)) app_split_run(a);
+            a->dirty = 1;
         }
         return;
     case SDL_TEXTEDITING:
@@ -313,7 +335,9 @@ void app_event(app *a, SDL_Event *ev)
         return;
     case SDL_KEYDOWN: {
         if (a->tb_focus) {
-            if (textbox_key(a, &ev->key)) return;
+            if (textbox_key(a, a->tb, &ev->key)) return;
+        } else if (a->split.focus) {
+            if (textbox_key(a, a->split.tb, &ev->key)) return;
         } else if (a->attn.open && a->overlay == OVERLAY_NONE) {
             /* the attention overlay: its own keys, then only selection, export, zoom, help and quit */
             SDL_Keycode k = ev->key.keysym.sym;

@@ -50,6 +50,7 @@ static const char *const help_lines[][2] = {
     {N_("B / W"), N_("blank the screen black / white (any key returns)")},
     {N_("Ctrl+L"), N_("spotlight that follows the mouse")},
     {N_("Q"), N_("quiz: predict, then reveal (1-4 or A-D answer, Enter next)")},
+    {N_("C"), N_("two sentences side by side: the same attention map, differences outlined")},
     {N_("Ctrl+Shift+L"), N_("next language, remembered (English, 中文)")},
     {N_("Ctrl+S or F12"), N_("save the screen as PNG")},
     {N_("Ctrl+Shift+S"), N_("save the step as a slide (no chrome, caption)")},

@@ -34,7 +34,7 @@ int app_presenter_event(app *a, const SDL_Event *ev)
         }
         return ev->type == SDL_KEYUP || ev->type == SDL_MOUSEBUTTONUP || ev->type == SDL_TEXTINPUT;
     }
-    if (ev->type != SDL_KEYDOWN || a->tb_focus) return 0;
+    if (ev->type != SDL_KEYDOWN || a->tb_focus || a->split.focus) return 0;
     SDL_Keycode k = ev->key.keysym.sym;
     int ctrl = (ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0, alt = (ev->key.keysym.mod & KMOD_ALT) != 0;
     if (alt) return 0;

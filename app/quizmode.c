@@ -79,7 +79,7 @@ static void answer(app *a, int choice)
 int app_quiz_event(app *a, const SDL_Event *ev)
 {
     app_quiz *z = &a->quiz;
-    if (!z->on || a->tb_focus || a->overlay != OVERLAY_NONE || a->attn.open || a->blank) return 0;
+    if (!z->on || a->tb_focus || a->split.focus || a->overlay != OVERLAY_NONE || a->attn.open || a->blank) return 0;
     if (ev->type == SDL_KEYDOWN) {
         SDL_Keycode k = ev->key.keysym.sym;
         if (ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) return 0;

@@ -73,7 +73,7 @@ int app_script_step(app *a)
         const script_cmd *c = &a->script[a->script_pos++];
         switch (c->op) {
         case SCRIPT_TYPE: {
-            if (!a->tb_focus) app_focus_box(a, 1);
+            if (!a->tb_focus && !a->split.focus) app_focus_box(a, 1); /* or the split view's second box, when it has the keys */
             const char *p = c->arg;
             while (*p) { /* one code point (1..UTF8_MAX bytes, a bad byte alone) per event, as a keyboard would */
                 int n = utf8_next(p, strlen(p), NULL);

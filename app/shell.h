@@ -22,6 +22,7 @@
  *   training.c  the background trainer of the Training lesson (engine/train_run.h)
  *   audit.c     the layout audit of an export (DIR/audit.json)
  *   quizmode.c  the quiz mode (Q): a question about the live run, the answer revealed, the score
+ *   split.c     the split view (C): a second sentence's attention map beside the live one
  *
  * Must not: do model math (the engine does), or draw lesson content (lessons do).
  */
@@ -39,6 +40,8 @@
 #include "lesson.h"
 #include "narration.h"
 #include "quiz.h"
+#include "compare.h"
+#include "whatif.h"
 #include "script.h"
 #include "textbox.h"
 #include "trace.h"
@@ -91,6 +94,19 @@ typedef struct {
     int asked, answered, right; /* questions made, answered, answered right */
     SDL_Rect card, choice_rect[QUIZ_CHOICES], next_rect; /* where the interactive frame drew them */
 } app_quiz;
+
+/* The split view (split.c, key C): a second sentence beside the live one. */
+typedef struct {
+    int on;
+    textbox *tb;                /* the second sentence (its own box) */
+    int focus;                  /* 1: typing goes into tb */
+    whatif *w;                  /* its run (owns the trace) */
+    int ok;                     /* 1: whatif_trace(w) is the run of tb's text */
+    char err[256];
+    SDL_Rect box;               /* where the second box was drawn (the interactive frame) */
+    compare_out out;            /* what that frame compared */
+    lesson_scratch scratch;     /* the maps' labels */
+} app_split;
 
 /* The app shell's state: one per run (window, headless export or benchmark). */
 #define APP_LANG_MAX 16     /* a language code and its NUL ("en", "zh", "pt_BR") */
@@ -186,6 +202,7 @@ typedef struct {
 
     app_training train;
     app_quiz quiz;
+    app_split split;
 } app;
 
 /* audit.c: the layout audit of an export (see audit.c for the JSON). */
@@ -290,6 +307,14 @@ void app_quiz_next(app *a);                   /* a new question for the lesson a
 int app_quiz_event(app *a, const SDL_Event *ev); /* the quiz's keys and clicks; 1 when it used the event */
 void app_draw_quiz(app *a, ui_ctx *ui, SDL_Rect area, int record); /* the card over the lesson's area */
 void app_quiz_dump(const app *a, FILE *f);    /* the dump's "quiz" field */
+
+/* split.c */
+void app_split_toggle(app *a);                /* C: the split view on (the second sentence run) or off */
+void app_split_run(app *a);                   /* runs the second sentence (cached: only when it or the model changed) */
+int app_split_kind(const app *a);             /* the attention (ATTN_*) the current lesson is about */
+void app_draw_split(app *a, ui_ctx *ui, SDL_Rect area, int record);
+void app_split_dump(app *a, FILE *f);         /* the dump's "split" field */
+void app_split_free(app *a);
 
 /* training.c */
 int app_training_init(app *a);        /* the trainer and the recorded history; 0 (a failure only turns training off) */
