@@ -69,6 +69,18 @@ typedef struct {
     float font;                /* box text size (logical) */
 } ov_layout;
 
+/* The boxes stacked in the encoder's and the decoder's column, bottom (row 0:
+ * the sentences) to top; the positional encodings' (+) are square. */
+typedef struct {
+    int box, decoder, row, square;
+} ov_column_box;
+static const ov_column_box ov_column_boxes[] = {
+    { B_ENC_EMBED, 0, 1, 0 }, { B_ENC_PE, 0, 2, 1 },     { B_ENC_ATTN, 0, 3, 0 },  { B_ENC_NORM1, 0, 4, 0 },
+    { B_ENC_FFN, 0, 5, 0 },   { B_ENC_NORM2, 0, 6, 0 },  { B_DEC_EMBED, 1, 1, 0 }, { B_DEC_PE, 1, 2, 1 },
+    { B_DEC_SELF, 1, 3, 0 },  { B_DEC_NORM1, 1, 4, 0 },  { B_DEC_CROSS, 1, 5, 0 }, { B_DEC_NORM2, 1, 6, 0 },
+    { B_DEC_FFN, 1, 7, 0 },   { B_DEC_NORM3, 1, 8, 0 },  { B_LINEAR, 1, 9, 0 },    { B_SOFTMAX, 1, 10, 0 },
+};
+
 static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
 {
     ui_ctx *ui = ctx->ui;
@@ -92,23 +104,11 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     int mid = a.x + a.w / 2, right = a.x + a.w;
     int src_half = L->enc_cx - a.x < mid - L->enc_cx ? L->enc_cx - a.x : mid - L->enc_cx;
     L->r[B_SRC] = BOX(L->enc_cx, 0, 2 * src_half - ui_px(ui, 8));
-    L->r[B_ENC_EMBED] = BOX(L->enc_cx, 1, col_w);
-    L->r[B_ENC_PE] = BOX(L->enc_cx, 2, box_h);
-    L->r[B_ENC_ATTN] = BOX(L->enc_cx, 3, col_w);
-    L->r[B_ENC_NORM1] = BOX(L->enc_cx, 4, col_w);
-    L->r[B_ENC_FFN] = BOX(L->enc_cx, 5, col_w);
-    L->r[B_ENC_NORM2] = BOX(L->enc_cx, 6, col_w);
     L->r[B_TGT] = BOX((mid + right) / 2, 0, right - mid - ui_px(ui, 8));
-    L->r[B_DEC_EMBED] = BOX(L->dec_cx, 1, col_w);
-    L->r[B_DEC_PE] = BOX(L->dec_cx, 2, box_h);
-    L->r[B_DEC_SELF] = BOX(L->dec_cx, 3, col_w);
-    L->r[B_DEC_NORM1] = BOX(L->dec_cx, 4, col_w);
-    L->r[B_DEC_CROSS] = BOX(L->dec_cx, 5, col_w);
-    L->r[B_DEC_NORM2] = BOX(L->dec_cx, 6, col_w);
-    L->r[B_DEC_FFN] = BOX(L->dec_cx, 7, col_w);
-    L->r[B_DEC_NORM3] = BOX(L->dec_cx, 8, col_w);
-    L->r[B_LINEAR] = BOX(L->dec_cx, 9, col_w);
-    L->r[B_SOFTMAX] = BOX(L->dec_cx, 10, col_w);
+    for (size_t i = 0; i < sizeof ov_column_boxes / sizeof ov_column_boxes[0]; i++) {
+        const ov_column_box *sb = &ov_column_boxes[i];
+        L->r[sb->box] = BOX(sb->decoder ? L->dec_cx : L->enc_cx, sb->row, sb->square ? box_h : col_w);
+    }
     int fpad = ui_px(ui, 12);
     int fy0 = YC(6) - box_h / 2 - (row_h - box_h) / 2, fy1 = YC(3) + box_h / 2 + (row_h - box_h) / 2;
     L->frame[0] = (SDL_Rect){L->enc_cx - col_w / 2 - fpad, fy0, col_w + 2 * fpad, fy1 - fy0};

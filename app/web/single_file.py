@@ -12,11 +12,11 @@ Writes OUT.html through a temporary file (never a half-written OUT.html); prints
 sizes. Exit 1 with a message when a file cannot be read or written, or when the
 JavaScript holds "</script" (it could not be put inline as it is).
 """
-import base64
-import gzip
 import os
 import re
 import sys
+
+from page_files import gzip_b64, write_atomic
 
 LOADER = r"""
 Module.instantiateWasm = function (imports, receive) {
@@ -57,19 +57,14 @@ def main():
         if "</script" in js.lower():
             print("single_file.py: %s.js holds '</script': it cannot go inline" % base, file=sys.stderr)
             return 1
-        gz = gzip.compress(wasm, 9, mtime=0)
-        inline = ("<script>\nvar TLAB_WASM = \"%s\";\n%s</script>\n<script>\n%s\n</script>" %
-                  (base64.b64encode(gz).decode("ascii"), LOADER, js))
-        page = html[:tag.start()] + inline + html[tag.end():]
-        tmp = out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.replace(tmp, out)
+        b64, gz_len = gzip_b64(wasm)
+        inline = "<script>\nvar TLAB_WASM = \"%s\";\n%s</script>\n<script>\n%s\n</script>" % (b64, LOADER, js)
+        write_atomic(out, html[:tag.start()] + inline + html[tag.end():])
     except OSError as e:
         print("single_file.py: %s" % e, file=sys.stderr)
         return 1
     print("single_file.py: %s: %d bytes (wasm %d, gzip'd %d; JavaScript %d)" %
-          (out, os.path.getsize(out), len(wasm), len(gz), len(js)))
+          (out, os.path.getsize(out), len(wasm), gz_len, len(js)))
     return 0
 
 

@@ -31,14 +31,14 @@ function(tlab_web_single target name)
   endforeach()
   add_custom_command(OUTPUT ${pack}
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
-    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_asset_files}
+    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_asset_files}
     COMMENT "packing assets/ for ${name}.html")
   add_custom_target(${target}-assets DEPENDS ${pack})
   add_dependencies(${target} ${target}-assets)
   # linked as three files into single-NAME/, then made one by single_file.py (the wasm gzip'd inside)
   set_target_properties(${target} PROPERTIES SUFFIX ".html" OUTPUT_NAME ${name}
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/single-${name}
-    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${tlab_web_dir}/single_file.py")
+    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${tlab_web_dir}/single_file.py;${tlab_web_dir}/page_files.py")
   target_link_options(${target} PRIVATE ${tlab_web_link} "SHELL:--pre-js ${pack}")
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/single_file.py ${CMAKE_BINARY_DIR}/single-${name}/${name}.html

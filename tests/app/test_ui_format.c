@@ -21,10 +21,10 @@
 
 static void fmt(double v, const char *want)
 {
-    char b[64];
+    char b[64], what[64];
     ui_format_value(v, b, sizeof b);
-    if (strcmp(b, want) != 0) fprintf(stderr, "ui_format_value(%.17g) = \"%s\", want \"%s\"\n", v, b, want);
-    assert_string_equal(b, want);
+    snprintf(what, sizeof what, "ui_format_value(%.17g)", v);
+    assert_false(test_str_differs(what, b, want));
 }
 
 static void test_format_value(void **st)
@@ -53,10 +53,10 @@ static void test_format_value(void **st)
  * "0.00021" and "5.3e-05"), ticks without trailing zeros. */
 static void fmt_sig(double v, int sig, const char *want)
 {
-    char b[64];
+    char b[64], what[64];
     ui_fmt(v, sig, b, sizeof b);
-    if (strcmp(b, want) != 0) fprintf(stderr, "ui_fmt(%.17g, %d) = \"%s\", want \"%s\"\n", v, sig, b, want);
-    assert_string_equal(b, want);
+    snprintf(what, sizeof what, "ui_fmt(%.17g, %d)", v, sig);
+    assert_false(test_str_differs(what, b, want));
 }
 
 static void test_fmt_sig(void **st)
@@ -83,23 +83,7 @@ static void test_format_small_buffer(void **st)
     assert_int_equal((int)strlen(small), 3);
 }
 
-static SDL_Surface *surf;
-static SDL_Renderer *ren;
-static ui_ctx ui;
-
-static int setup(void **st)
-{
-    (void)st;
-    return ui_fixture_open(&surf, &ren, &ui, 1200, 600, "dark");
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    ui_fixture_close(&surf, &ren, &ui);
-    TTF_Quit();
-    return 0;
-}
+UI_FIXTURE(1200, 600, "dark")
 
 /* For a rows x cols map drawn in r: every cell must be hit-tested as itself at
  * its first and last pixel column/row, and the cells must cover the grid. */
@@ -149,4 +133,4 @@ TEST_MAIN(NULL, NULL,
           cmocka_unit_test(test_format_value),
           cmocka_unit_test(test_fmt_sig),
           cmocka_unit_test(test_format_small_buffer),
-          cmocka_unit_test_setup_teardown(test_heatmap_fractional, setup, teardown))
+          cmocka_unit_test_setup_teardown(test_heatmap_fractional, ui_setup, ui_teardown))

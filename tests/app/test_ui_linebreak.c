@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "test_util.h"
 #include "ui_fixture.h"
 
 /* s with "|" at every break ui_break_next finds (the end of the text is no break). */
@@ -39,8 +40,7 @@ static void check(const char *s, const char *want)
 {
     char got[512];
     marked(s, got, sizeof got);
-    if (strcmp(got, want) != 0) fprintf(stderr, "breaks of \"%s\":\n  got  \"%s\"\n  want \"%s\"\n", s, got, want);
-    assert_string_equal(got, want);
+    assert_false(test_str_differs(s, got, want));
 }
 
 static void test_english_breaks_before_spaces(void **st)

@@ -20,23 +20,7 @@
 #include "ui_fixture.h"
 #include "test_util.h"
 
-static SDL_Surface *surf;
-static SDL_Renderer *ren;
-static ui_ctx ui;
-
-static int setup(void **st)
-{
-    (void)st;
-    return ui_fixture_open(&surf, &ren, &ui, 800, 600, "dark");
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    ui_fixture_close(&surf, &ren, &ui);
-    TTF_Quit();
-    return 0;
-}
+UI_FIXTURE(800, 600, "dark")
 
 static void test_text_cache(void **st)
 {
@@ -213,7 +197,7 @@ static void test_registry(void **st)
     }
 }
 
-TEST_MAIN(setup, teardown,
+TEST_MAIN(ui_setup, ui_teardown,
           cmocka_unit_test(test_text_cache),
           cmocka_unit_test(test_wrap_and_utf8),
           cmocka_unit_test(test_split_prose),

@@ -9,6 +9,7 @@
 #define UI_FIXTURE_H
 
 #include <SDL.h>
+#include <SDL_ttf.h>
 
 #include "ui.h"
 
@@ -19,5 +20,25 @@ const char *ui_fixture_assets(void);
 int ui_fixture_open(SDL_Surface **surf, SDL_Renderer **ren, ui_ctx *ui, int w, int h, const char *theme);
 /* Frees what ui_fixture_open made; accepts what a failed open left (NULLs). */
 void ui_fixture_close(SDL_Surface **surf, SDL_Renderer **ren, ui_ctx *ui);
+
+/* A test program's one drawing fixture: the statics surf, ren and ui, and the
+ * cmocka set-up ui_setup (ui_fixture_open at W x H in THEME) and tear-down
+ * ui_teardown (ui_fixture_close, then TTF_Quit) for a test or the group. */
+#define UI_FIXTURE(W, H, THEME)                                                            \
+    static SDL_Surface *surf;                                                              \
+    static SDL_Renderer *ren;                                                              \
+    static ui_ctx ui;                                                                      \
+    static int ui_setup(void **st)                                                         \
+    {                                                                                      \
+        (void)st;                                                                          \
+        return ui_fixture_open(&surf, &ren, &ui, (W), (H), (THEME));                       \
+    }                                                                                      \
+    static int ui_teardown(void **st)                                                      \
+    {                                                                                      \
+        (void)st;                                                                          \
+        ui_fixture_close(&surf, &ren, &ui);                                                \
+        TTF_Quit();                                                                        \
+        return 0;                                                                          \
+    }
 
 #endif

@@ -75,3 +75,10 @@ model_config test_config(int V, int D, int H, int layers, int F, int L)
     c.max_len = L;
     return c;
 }
+
+int test_str_differs(const char *what, const char *got, const char *want)
+{
+    if (strcmp(got, want) == 0) return 0;
+    fprintf(stderr, "%s:\n  got  \"%s\"\n  want \"%s\"\n", what, got, want);
+    return 1;
+}

@@ -46,4 +46,9 @@ const char *test_assets(void);
  * free), so the set-up or the test that asked fails. */
 int test_load_model(weights_model *m, const char *name);
 
+/* 1 when got and want differ, after printing both on stderr after `what` (the
+ * call that made got), so a failed string assertion shows the two in full;
+ * else 0. The test asserts: assert_false(test_str_differs(...)). */
+int test_str_differs(const char *what, const char *got, const char *want);
+
 #endif
