@@ -40,9 +40,14 @@ fail() { # fail WHAT LOG
 # Versions: Debian 12's. The cache directory's name carries them and emcc's version, so a
 # change of either builds afresh; a half-built prefix never gets the final name.
 sdl_v=2.26.5+dfsg-1 ft_v=2.12.1+dfsg-5+deb12u4 ttf_v=2.20.1+dfsg-2 img_v=2.6.3+dfsg-1
-emcc_v=$(emcc --version 2>/dev/null | head -n1 | sed -E 's/.* ([0-9]+\.[0-9]+\.[0-9]+).*/\1/') || true
-libs_key="sdl2-${sdl_v%%+*}-ft-${ft_v%%+*}-ttf-${ttf_v%%+*}-img-${img_v%%+*}-emcc-${emcc_v:-none}"
-libs_dir=${XDG_CACHE_HOME:-$HOME/.cache}/transformer-lab/web-libs-$libs_key
+# libs_locate: sets libs_key and libs_dir; only once the set-up has installed emcc (before it, its
+# version is unknown and a fresh machine would cache under the wrong name).
+libs_locate() {
+  local emcc_v
+  emcc_v=$(emcc --version 2>/dev/null | head -n1 | sed -E 's/.* ([0-9]+\.[0-9]+\.[0-9]+).*/\1/') || true
+  libs_key="sdl2-${sdl_v%%+*}-ft-${ft_v%%+*}-ttf-${ttf_v%%+*}-img-${img_v%%+*}-emcc-${emcc_v:-none}"
+  libs_dir=${XDG_CACHE_HOME:-$HOME/.cache}/transformer-lab/web-libs-$libs_key
+}
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 # A deb-src line for the archive the machine already uses (apt-get source needs it).
@@ -105,6 +110,7 @@ build_libs() {
 }
 
 bash scripts/setup.sh web
+libs_locate
 if [ -f "$libs_dir/.complete" ]; then
   echo "web: using the cached browser libraries in $libs_dir" >&2
 else
