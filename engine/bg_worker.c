@@ -1,8 +1,10 @@
 /* bg_worker.c - the background thread of bg_worker.h: start (lock, condition,
- * thread unless fn is NULL) and stop (quit, wake, join, destroy). Must not print or exit.
+ * thread unless fn is NULL) and stop (quit, wake, join, destroy); the clock and
+ * the pump loop of a pumped owner. Must not print or exit.
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "bg_worker.h"
 
@@ -36,4 +38,22 @@ void bg_worker_stop(bg_worker *w)
     if (w->has_thread) pthread_join(w->thread, NULL);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
+}
+
+double bg_worker_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int bg_worker_pump_locked(int (*turn)(void *), void *arg, double budget_s)
+{
+    const double end = bg_worker_now_s() + budget_s;
+    int done = 0;
+    do {
+        if (!turn(arg)) break;
+        done++;
+    } while (bg_worker_now_s() < end);
+    return done;
 }

@@ -14,6 +14,9 @@
  *   if (bg_worker_start(&t->w, my_main, t) != 0) ... (nothing of w to undo)
  *   bg_worker_stop(&t->w);   // quit, wake, join: the thread is gone, then free the rest
  *
+ * A pumped owner (no thread: a web page without threads) runs the same turns from
+ * its caller with bg_worker_pump_locked.
+ *
  * Must not: print, exit or allocate.
  */
 #ifndef BG_WORKER_H
@@ -38,5 +41,13 @@ int bg_worker_start(bg_worker *w, void *(*fn)(void *), void *arg);
 /* Sets quit under the lock, wakes every waiter, waits for the thread to return
  * and destroys the lock and the condition. w was started by bg_worker_start. */
 void bg_worker_stop(bg_worker *w);
+
+/* Seconds on the monotonic clock (for budgets and throttles). */
+double bg_worker_now_s(void);
+
+/* A pumped owner's work on the caller's thread (w's lock held by the caller):
+ * calls turn(arg) until it returns 0 (nothing to do now) or budget_s seconds
+ * have passed; at least one turn. Returns the turns that did work. */
+int bg_worker_pump_locked(int (*turn)(void *), void *arg, double budget_s);
 
 #endif

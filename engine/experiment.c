@@ -1,5 +1,6 @@
 /* experiment.c - the background evaluator of experiment.h: one worker thread,
- * one mutex, one condition variable. The table of experiments (their options
+ * one mutex, one condition variable (bg_worker.h); pumped (a web page without
+ * threads), no thread, the same work_one run by experiment_eval_pump. The table of experiments (their options
  * and scores) changes only under the lock; the worker runs a sentence outside
  * it on its own trace and its own copy of the weights, then publishes the
  * sentence's result. Must not: print, exit, or read the caller's model after
@@ -18,8 +19,10 @@
 #include "train.h"
 
 /* Sentences per batched forward, and between two looks at the queue (a new urgent experiment waits for
- * one batch at most). The sentences go in order of length, so a batch pads little. */
+ * one batch at most). The sentences go in order of length, so a batch pads little. Pumped (a web page
+ * without threads, on the frame's time), a smaller batch keeps one piece of work to a few ms. */
 #define EXPERIMENT_BATCH 40
+#define EXPERIMENT_PUMP_BATCH 8
 
 typedef struct {
     trace_opts opts;      /* the key: max_steps always 0 */
@@ -41,8 +44,9 @@ struct experiment_eval {
     train_example *ex;    /* [n] the pairs as training examples (pointers into pairs), for the batch */
     int *order;           /* [n] pair indices by target then source length: the order they are run in */
     int n;
+    int batch;            /* sentences per batched forward: EXPERIMENT_BATCH, or EXPERIMENT_PUMP_BATCH pumped */
     train_ctx *tc;        /* worker-owned: the batched teacher-forced forward of training (nn.c) */
-    train_batch tb;       /* worker-owned: EXPERIMENT_BATCH sentences padded */
+    train_batch tb;       /* worker-owned: e->batch sentences padded */
     trace tr;             /* worker-owned: one sentence decoded greedily (no_causal_mask) */
     double *lp;           /* [V] worker-owned log-probabilities */
     bg_worker w;          /* the thread, its lock (guards what follows) and condition */
@@ -143,43 +147,59 @@ static int run_batch(experiment_eval *e, int i0, int n, const trace_opts *opts, 
     return 0;
 }
 
+/* The next batch of the next experiment (lock held on entry and exit): run outside the lock, then
+ * published. 1 when it did one, 0 when nothing is queued. The thread and experiment_eval_pump share it. */
+static int work_one(void *arg)
+{
+    experiment_eval *e = arg;
+    slot *s = next_slot(e);
+    if (!s) return 0;
+    if (s->score.state == EXPERIMENT_QUEUED) {
+        s->score.state = EXPERIMENT_RUNNING;
+        s->score.n_done = s->score.n_exact = 0;
+        s->loss_sum = 0.0;
+        s->tokens = 0;
+    }
+    const trace_opts opts = s->opts;
+    const int i = s->score.n_done, n = e->n - i < e->batch ? e->n - i : e->batch;
+    pthread_mutex_unlock(&e->w.mu);
+    int exact = 0;
+    long tokens = 0;
+    double loss = 0.0;
+    char err[160] = "";
+    const int rc = run_batch(e, i, n, &opts, &exact, &loss, &tokens, err, sizeof err);
+    pthread_mutex_lock(&e->w.mu); /* s stays valid: slots are never moved or removed */
+    if (rc != 0) {
+        s->score.state = EXPERIMENT_FAILED;
+        snprintf(s->score.error, sizeof s->score.error, "%s", err);
+        return 1;
+    }
+    s->score.n_done = i + n;
+    s->score.n_exact += exact;
+    s->loss_sum += loss;
+    s->tokens += tokens;
+    s->score.loss = s->tokens ? s->loss_sum / (double)s->tokens : 0.0;
+    if (s->score.n_done >= e->n) s->score.state = EXPERIMENT_DONE;
+    return 1;
+}
+
 static void *worker_main(void *arg)
 {
     experiment_eval *e = arg;
     pthread_mutex_lock(&e->w.mu);
-    for (;;) {
-        slot *s = NULL;
-        while (!e->w.quit && !(s = next_slot(e))) pthread_cond_wait(&e->w.cv, &e->w.mu);
-        if (e->w.quit) break;
-        if (s->score.state == EXPERIMENT_QUEUED) {
-            s->score.state = EXPERIMENT_RUNNING;
-            s->score.n_done = s->score.n_exact = 0;
-            s->loss_sum = 0.0;
-            s->tokens = 0;
-        }
-        const trace_opts opts = s->opts;
-        const int i = s->score.n_done, n = e->n - i < EXPERIMENT_BATCH ? e->n - i : EXPERIMENT_BATCH;
-        pthread_mutex_unlock(&e->w.mu);
-        int exact = 0;
-        long tokens = 0;
-        double loss = 0.0;
-        char err[160] = "";
-        const int rc = run_batch(e, i, n, &opts, &exact, &loss, &tokens, err, sizeof err);
-        pthread_mutex_lock(&e->w.mu); /* s stays valid: slots are never moved or removed */
-        if (rc != 0) {
-            s->score.state = EXPERIMENT_FAILED;
-            snprintf(s->score.error, sizeof s->score.error, "%s", err);
-            continue;
-        }
-        s->score.n_done = i + n;
-        s->score.n_exact += exact;
-        s->loss_sum += loss;
-        s->tokens += tokens;
-        s->score.loss = s->tokens ? s->loss_sum / (double)s->tokens : 0.0;
-        if (s->score.n_done >= e->n) s->score.state = EXPERIMENT_DONE;
-    }
+    while (!e->w.quit)
+        if (!work_one(e)) pthread_cond_wait(&e->w.cv, &e->w.mu);
     pthread_mutex_unlock(&e->w.mu);
     return NULL;
+}
+
+int experiment_eval_pump(experiment_eval *e, double budget_s)
+{
+    if (!e || e->w.has_thread) return 0;
+    pthread_mutex_lock(&e->w.mu);
+    const int done = bg_worker_pump_locked(work_one, e, budget_s);
+    pthread_mutex_unlock(&e->w.mu);
+    return done;
 }
 
 /* qsort order of (length key, index) pairs. */
@@ -252,8 +272,8 @@ static void release(experiment_eval *e)
     free(e);
 }
 
-experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *vocab, const corpus_set *set, char *err,
-                                     size_t err_len)
+static experiment_eval *create(const model_params *p, const tok_vocab *vocab, const corpus_set *set, int pumped,
+                               char *err, size_t err_len)
 {
     if (!p || !p->memory || !vocab || !set || set->n < 1) {
         fail(err, err_len, N_("experiments: no model, vocabulary or sentences"));
@@ -264,15 +284,16 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
         fail(err, err_len, N_("experiments: out of memory"));
         return NULL;
     }
+    e->batch = pumped ? EXPERIMENT_PUMP_BATCH : EXPERIMENT_BATCH;
     int ok = model_params_init(&e->p, &p->cfg) == 0;
     if (ok) memcpy(e->p.memory, p->memory, p->n_floats * sizeof(float));
     ok = ok && trace_init(&e->tr, &p->cfg) == 0;
-    ok = ok && (e->tc = train_ctx_create(&p->cfg, EXPERIMENT_BATCH, 1)) != NULL;
-    ok = ok && train_batch_init(&e->tb, EXPERIMENT_BATCH, p->cfg.max_len) == 0;
+    ok = ok && (e->tc = train_ctx_create(&p->cfg, e->batch, 1)) != NULL;
+    ok = ok && train_batch_init(&e->tb, e->batch, p->cfg.max_len) == 0;
     ok = ok && (e->lp = malloc((size_t)p->cfg.vocab_size * sizeof(double))) != NULL;
     if (!ok) fail(err, err_len, N_("experiments: out of memory for a copy of the model"));
     ok = ok && convert_set(e, vocab, set, err, err_len) == 0;
-    if (ok && bg_worker_start(&e->w, worker_main, e) != 0) {
+    if (ok && bg_worker_start(&e->w, pumped ? NULL : worker_main, e) != 0) {
         ok = 0;
         fail(err, err_len, N_("experiments: could not start the worker thread"));
     }
@@ -281,6 +302,22 @@ experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *voc
         return NULL;
     }
     return e;
+}
+
+experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *vocab, const corpus_set *set, char *err,
+                                     size_t err_len)
+{
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    return create(p, vocab, set, 1, err, err_len); /* a web page without threads */
+#else
+    return create(p, vocab, set, 0, err, err_len);
+#endif
+}
+
+experiment_eval *experiment_eval_new_pumped(const model_params *p, const tok_vocab *vocab, const corpus_set *set,
+                                            char *err, size_t err_len)
+{
+    return create(p, vocab, set, 1, err, err_len);
 }
 
 void experiment_eval_free(experiment_eval *e)

@@ -55,6 +55,14 @@ typedef struct experiment_eval experiment_eval;
  * err when p, vocab or set is missing, a word of set is not in vocab, or memory or the thread failed. */
 experiment_eval *experiment_eval_new(const model_params *p, const tok_vocab *vocab, const corpus_set *set, char *err,
                                      size_t err_len);
+/* The same without a thread (the default of experiment_eval_new in a web page built without threads):
+ * nothing is evaluated until the caller pumps. */
+experiment_eval *experiment_eval_new_pumped(const model_params *p, const tok_vocab *vocab, const corpus_set *set,
+                                            char *err, size_t err_len);
+/* Pumped evaluators only (elsewhere returns 0 at once): evaluates queued sentences on the caller's thread,
+ * a small batch at a time (the thread's own work), until budget_s seconds have passed (at least one batch
+ * when something is queued). Returns the batches done. The Experiments lesson calls it once per frame. */
+int experiment_eval_pump(experiment_eval *e, double budget_s);
 /* Stops the worker after the sentence it is on, joins it and frees everything. Accepts NULL. */
 void experiment_eval_free(experiment_eval *e);
 /* Queues an experiment (a zeroed trace_opts, or NULL: the intact model) unless it is known. Queued

@@ -33,12 +33,7 @@ struct train_run {
     double t_next;                /* when the next throttled step may start */
 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double now_s(void) { return bg_worker_now_s(); }
 
 const char *train_run_status_name(train_run_status s)
 {
@@ -285,16 +280,15 @@ static void *worker_main(void *arg)
 
 /* Pumped (no thread): the work of the next budget_s seconds, on the caller's
  * thread. Lock held. Returns the pieces of work done. */
+static int pump_turn(void *arg)
+{
+    double wait;
+    return worker_turn(arg, &wait);
+}
+
 static int pump_locked(train_run *r, double budget_s)
 {
-    const double end = now_s() + budget_s;
-    int done = 0;
-    double wait;
-    do {
-        if (!worker_turn(r, &wait)) break;
-        done++;
-    } while (now_s() < end);
-    return done;
+    return bg_worker_pump_locked(pump_turn, r, budget_s);
 }
 
 int train_run_pump(train_run *r, double budget_s)

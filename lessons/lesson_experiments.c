@@ -704,6 +704,7 @@ static int ex_busy(const void *st, const lesson_ctx *ctx)
     if (!s || !ctx->params) return 0;
     ensure_fresh(s, ctx);
     queue_shown(s, &ctx->params->cfg);
+    experiment_eval_pump(s->c->ev, 0.006); /* no threads (a web page): a few ms of the scoring per frame */
     return experiment_eval_pending(s->c->ev) > 0;
 }
 

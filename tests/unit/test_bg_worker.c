@@ -2,7 +2,8 @@
  * runs, sees the owner's work under the lock, and bg_worker_stop wakes it from
  * its wait, joins it (its last write is visible) and can be called right after
  * a start; started without a thread function (a pumped owner) it has the lock
- * and condition only. */
+ * and condition only, and bg_worker_pump_locked runs the owner's turns for a
+ * budget: one turn at budget 0, none past the last piece of work. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,7 +87,35 @@ static void test_no_thread(void **state)
     bg_worker_stop(&t.w);
 }
 
+/* One piece of work of a pumped counter: 1 when there was one. */
+static int count_turn(void *arg)
+{
+    counter *c = arg;
+    if (c->done >= c->jobs) return 0;
+    c->done++;
+    return 1;
+}
+
+static void test_pump(void **state)
+{
+    (void)state;
+    counter c = {0};
+    assert_int_equal(bg_worker_start(&c.w, NULL, NULL), 0);
+    pthread_mutex_lock(&c.w.mu);
+    assert_int_equal(bg_worker_pump_locked(count_turn, &c, 1.0), 0); /* nothing to do: returns at once */
+    c.jobs = 1000;
+    assert_int_equal(bg_worker_pump_locked(count_turn, &c, 0.0), 1); /* budget 0: one turn */
+    assert_int_equal(c.done, 1);
+    assert_int_equal(bg_worker_pump_locked(count_turn, &c, 60.0), 999); /* stops when the work runs out */
+    assert_int_equal(c.done, 1000);
+    pthread_mutex_unlock(&c.w.mu);
+    const double t0 = bg_worker_now_s();
+    assert_true(bg_worker_now_s() >= t0);
+    bg_worker_stop(&c.w);
+}
+
 TEST_MAIN(NULL, NULL,
+          cmocka_unit_test(test_pump),
           cmocka_unit_test(test_no_thread),
           cmocka_unit_test(test_work_then_stop),
           cmocka_unit_test(test_stop_at_once))

@@ -3,7 +3,8 @@
  * the intact model's exact match is eval_model's, its loss is the mean
  * -log p(reference) worked out here from a teacher-forced run (to 1e-5: the
  * evaluator's batched forward rounds in another order); a broken model
- * scores worse; results are cached per options; bad requests are refused;
+ * scores worse; results are cached per options; pumped (no thread, the web
+ * page's way) it scores the same; bad requests are refused;
  * freeing while the worker runs stops it (ASan: no leak, no race on free).
  * It must not test the ablations themselves (test_ablate.c). */
 #include <math.h>
@@ -114,6 +115,41 @@ static void test_intact_matches_eval(void **state)
     experiment_eval_free(e);
 }
 
+/* Pumped (no thread, the web page's way): nothing is scored between pumps, a pump of budget 0 scores one
+ * small batch (8 of the 12 sentences), and the scores are the threaded evaluator's (which runs all 12 in one
+ * batch: the exact matches equal, the loss up to its summation order). */
+static void test_pumped_is_the_same(void **state)
+{
+    (void)state;
+    char err[256];
+    const trace_opts broken = { .zero = { TRACE_SUB_DEC_CROSS, 1, -1 } };
+    experiment_eval *t = experiment_eval_new(&g_model.params, &g_model.vocab, &g_set, err, sizeof err);
+    experiment_eval *p = experiment_eval_new_pumped(&g_model.params, &g_model.vocab, &g_set, err, sizeof err);
+    if (!t || !p) fail_msg("%s", err);
+    assert_int_equal(experiment_eval_want(t, &broken, 0), 0);
+    assert_int_equal(experiment_eval_want(p, &broken, 0), 0);
+    const experiment_score st = wait_done(t, &broken);
+    assert_int_equal(st.state, EXPERIMENT_DONE);
+    assert_int_equal(experiment_eval_pump(t, 0.0), 0); /* threaded: pumping does nothing */
+    const struct timespec ts = { 0, 50 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    assert_int_equal(experiment_eval_get(p, &broken).n_done, 0); /* no thread: nothing without a pump */
+    assert_int_equal(experiment_eval_pump(p, 0.0), 1);
+    assert_int_equal(experiment_eval_get(p, &broken).n_done, 8);
+    assert_int_equal(experiment_eval_get(p, &broken).state, EXPERIMENT_RUNNING);
+    while (experiment_eval_pump(p, 0.001) > 0) {}
+    const experiment_score sp = experiment_eval_get(p, &broken);
+    assert_int_equal(sp.state, EXPERIMENT_DONE);
+    assert_int_equal(sp.n_done, 12);
+    assert_int_equal(sp.n_done, st.n_done);
+    assert_int_equal(sp.n_exact, st.n_exact);
+    assert_true(fabs(sp.loss - st.loss) <= 1e-9 * fabs(st.loss));
+    assert_int_equal(experiment_eval_pending(p), 0);
+    assert_int_equal(experiment_eval_pump(p, 0.0), 0); /* nothing queued */
+    experiment_eval_free(t);
+    experiment_eval_free(p);
+}
+
 /* The loss of one sentence by hand: mean over its rows of -log softmax(logits)[next reference token]. */
 static void test_loss_by_hand(void **state)
 {
@@ -180,4 +216,5 @@ static void test_bad_requests_and_free_while_running(void **state)
 TEST_MAIN(setup, teardown,
           cmocka_unit_test(test_intact_matches_eval),
           cmocka_unit_test(test_loss_by_hand),
+          cmocka_unit_test(test_pumped_is_the_same),
           cmocka_unit_test(test_bad_requests_and_free_while_running))
