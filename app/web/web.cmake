@@ -1,8 +1,9 @@
 # web.cmake - the web page's targets (only under emcmake; scripts/web.sh):
 #   transformer-lab        build-web/transformer-lab.html, one self-contained file: the
 #                          wasm (single_file.py) and the files of assets/ (fonts, models,
-#                          lesson texts; pack_assets.py) gzip'd inside, so it opens from
-#                          disk, offline
+#                          lesson texts) and the interface's catalogues (<build>/locale/
+#                          *.mo, at /assets/locale; pack_assets.py) gzip'd inside, so it
+#                          opens from disk, offline
 #   transformer-lab-nocjk  build-web/transformer-lab-nocjk.html, the same without the CJK
 #                          font (Chinese text then shows as boxes; 2.3 MB smaller)
 #   transformer-lab-multi  build-web/multi/transformer-lab.{html,js,wasm,data}, to host
@@ -31,7 +32,8 @@ function(tlab_web_single target name)
   endforeach()
   add_custom_command(OUTPUT ${pack}
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
-    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_asset_files}
+            --also ${TLAB_MO_DIR} locale
+    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_asset_files} ${TLAB_MO_FILES}
     COMMENT "packing assets/ for ${name}.html")
   add_custom_target(${target}-assets DEPENDS ${pack})
   add_dependencies(${target} ${target}-assets)
@@ -56,6 +58,8 @@ add_executable(transformer-lab-multi main.c ${tlab_web_dir}/web.c)
 target_link_libraries(transformer-lab-multi PRIVATE tlab_app)
 set_target_properties(transformer-lab-multi PROPERTIES SUFFIX ".html" OUTPUT_NAME transformer-lab
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/multi
-  LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_asset_files}")
+  LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_asset_files};${TLAB_MO_FILES}")
+add_dependencies(transformer-lab-multi tlab_catalogues)
 target_link_options(transformer-lab-multi PRIVATE ${tlab_web_link} "SHELL:--preload-file ${CMAKE_SOURCE_DIR}/assets@/assets"
+  "SHELL:--preload-file ${TLAB_MO_DIR}@/assets/locale"
   "SHELL:--exclude-file ${CMAKE_SOURCE_DIR}/assets/${tlab_web_skip}")

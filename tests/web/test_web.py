@@ -12,11 +12,13 @@ descriptors 3 and 4: no port is opened at all). The test:
      the dump, screenshots each lesson, checks that the picture is not blank and that
      the lesson title's region differs between lessons; moves the mouse over the
      lesson (hover redraws) and reads the frame times (tlab_web_frames);
-  4. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
+  4. switches to Chinese with Ctrl+Shift+L (the dump's lang and title, the title's
+     pixels change) and back;
+  5. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
      little per frame: the page has no threads) has made --train-steps steps; the
      training loss must have fallen (first point vs last, in the dump);
-  5. asserts that the page made no network request (only file:, data:, blob:);
-  6. closes Chromium (and kills it if it does not go) and removes its profile.
+  6. asserts that the page made no network request (only file:, data:, blob:);
+  7. closes Chromium (and kills it if it does not go) and removes its profile.
 
 usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
                    [--shots DIR] [--json FILE] [--timeout S]
@@ -169,18 +171,20 @@ class Browser:
 KEYS = {"Tab": ("Tab", 9), "Backspace": ("Backspace", 8), "Enter": ("Enter", 13), "PageDown": ("PageDown", 34), "Home": ("Home", 36)}
 
 
-def key(b, name, ctrl=False):
-    """A key press; with ctrl, Control is held around it (SDL keeps the modifiers from
-    the Control key's own events, not from the key's flags)."""
+def key(b, name, ctrl=False, shift=False):
+    """A key press; with ctrl (shift), Control (Shift) is held around it (SDL keeps the
+    modifiers from the modifier keys' own events, not from the key's flags)."""
     code, vk = KEYS[name] if name in KEYS else ("Key" + name.upper(), ord(name.upper()))
-    k = {"key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": 2 if ctrl else 0}
-    c = {"key": "Control", "code": "ControlLeft", "windowsVirtualKeyCode": 17, "location": 1}
-    if ctrl:
-        b.call("Input.dispatchKeyEvent", dict(c, type="rawKeyDown", modifiers=2))
+    mods = (2 if ctrl else 0) | (8 if shift else 0)
+    k = {"key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": mods}
+    held = ([{"key": "Control", "code": "ControlLeft", "windowsVirtualKeyCode": 17, "location": 1}] if ctrl else []) + \
+           ([{"key": "Shift", "code": "ShiftLeft", "windowsVirtualKeyCode": 16, "location": 1}] if shift else [])
+    for m in held:
+        b.call("Input.dispatchKeyEvent", dict(m, type="rawKeyDown", modifiers=mods))
     b.call("Input.dispatchKeyEvent", dict(k, type="rawKeyDown"))
     b.call("Input.dispatchKeyEvent", dict(k, type="keyUp"))
-    if ctrl:
-        b.call("Input.dispatchKeyEvent", dict(c, type="keyUp"))
+    for m in reversed(held):
+        b.call("Input.dispatchKeyEvent", dict(m, type="keyUp"))
 
 
 def type_text(b, text):
@@ -298,6 +302,8 @@ def run(o, b, results):
     # every lesson and step
     if not o.no_tour:
         tour(b, check, results, n_lessons, o.shots)
+    # the language switch (issue 19 item 2)
+    lang_switch(b, check, results, o.shots)
     # training in the page (no threads: the trainer is pumped a little per frame)
     train(b, check, results, o.train_steps)
 
@@ -376,6 +382,36 @@ def train(b, check, results, steps):
     results["training"] = {"steps": t["step"], "wall_s": round(secs, 1), "train_s": t["train_s"],
                             "first_loss": t["first_loss"], "last_loss": t["last_loss"]}
     key(b, "k")  # pause: the page goes back to idle frames
+
+
+def lang_switch(b, check, results, shots):
+    """Ctrl+Shift+L switches the page to Chinese (the page carries /assets/locale/zh.mo):
+    the dump's lang and the lesson title in Han characters, the title's pixels change;
+    again: back to English."""
+    key(b, "Home")
+    d = dump_when(b, lambda d: d["lesson_index"] == 0 and d["step"] == 0)
+    if d["lang"] != "en":  # the page follows the browser's language (emscripten's LANG): English first
+        key(b, "L", ctrl=True, shift=True)
+        d = dump_when(b, lambda d: d["lang"] == "en")
+    check(d["lang"] == "en", "the page in English before the switch (lang %r)" % d["lang"])
+    mouse_move(b, 5, HEIGHT - 5)
+    b.pump(0.3)
+    en_title = b"".join(bytes(r) for r in screenshot(b, TITLE_BOX + (1,))[2])
+    key(b, "L", ctrl=True, shift=True)
+    d = dump_when(b, lambda d: d["lang"] == "zh")
+    han = [c for c in d["lesson_title_shown"] if "\u4e00" <= c <= "\u9fff"]
+    check(d["lang"] == "zh" and bool(han), "Ctrl+Shift+L: the page in Chinese (lang %r, title %r)" %
+          (d["lang"], d["lesson_title_shown"]))
+    b.pump(0.5)
+    if shots:
+        png = screenshot(b, (0, 0, WIDTH, HEIGHT, 0.25))[4]
+        with open(os.path.join(shots, "zh-%02d-%s.png" % (d["lesson_number"], d["lesson_slug"])), "wb") as f:
+            f.write(png)
+    zh_title = b"".join(bytes(r) for r in screenshot(b, TITLE_BOX + (1,))[2])
+    check(zh_title != en_title, "the title drawn in Chinese differs from the English one")
+    results["lang_switch"] = {"title_zh": d["lesson_title_shown"]}
+    key(b, "L", ctrl=True, shift=True)
+    check(dump_when(b, lambda d: d["lang"] == "en")["lang"] == "en", "Ctrl+Shift+L again: back to English")
 
 
 def main():
