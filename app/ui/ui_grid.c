@@ -109,7 +109,8 @@ static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g
     const ui_theme *t = ui->theme;
     float ls = lsize(s);
     int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls), rthin = 1, cthin = 1;
-    while (rthin * g->ch < lh * 8 / 10) rthin *= 2;
+    /* a label every rthin-th row: a line apart at least, a line holds its ink (closer, the ink of "big" touches "houses") */
+    while (rthin * g->ch < lh) rthin *= 2;
     for (int i = 0; s->row_labels && i < g->rows; i++) {
         if (i % rthin && i != s->highlight_row) continue;
         /* the highlighted row's label is always drawn: its thinned neighbours give way (as columns do) */
@@ -118,7 +119,7 @@ static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g
         ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
                     UI_RIGHT | UI_MIDDLE, s->row_labels[i] ? s->row_labels[i] : "");
     }
-    if (g->rotated) while (cthin * g->cw < lh * 8 / 10) cthin *= 2;
+    if (g->rotated) while (cthin * g->cw < lh) cthin *= 2;
     for (int i = 0; s->col_labels && i < g->cols; i++) {
         if (i % cthin && i != s->highlight_col) continue;
         if (cthin > 1 && s->highlight_col >= 0 && i != s->highlight_col && abs(i - s->highlight_col) < cthin) continue;

@@ -206,8 +206,8 @@ static void hm_labels(ui_ctx *ui, const ui_heatmap_spec *s, const hm_geom *g)
 {
     const ui_theme *t = ui->theme;
     char nb[32];
-    int rthin = 1; /* row labels only where rows are tall enough to read */
-    while (rthin * g->ch < g->lh * 8 / 10) rthin *= 2;
+    int rthin = 1; /* row labels a line apart at least: a line holds its ink, closer they touch */
+    while ((float)rthin * g->chf < (float)g->lh) rthin *= 2;
     for (int i = 0; i < s->rows; i++) {
         /* every rthin-th label, and the highlighted row's, whose thinned neighbours give way */
         if (i % rthin && i != s->highlight_row) continue;
