@@ -176,7 +176,7 @@ static int png_worker_start(png_worker *pw, SDL_Surface *like, const volatile si
     pw->done = SDL_CreateSemaphore(0);
     if (pw->copy && pw->go && pw->done) pw->th = SDL_CreateThread(png_worker_run, "tlab-deck-png", pw);
     if (pw->th) return 0;
-    fprintf(stderr, "transformer-lab: cannot start the PNG writer: %s\n", SDL_GetError());
+    fprintf(stderr, _("transformer-lab: cannot start the PNG writer: %s\n"), SDL_GetError());
     return -1;
 }
 
@@ -247,7 +247,7 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
             draw_step(a, li, &si, audit);
             export_all_path(dir, li, k, n, path, sizeof path);
             if (audit && app_audit_image_end(audit, path) != 0) {
-                fprintf(stderr, "transformer-lab: the layout audit ran out of memory\n");
+                fprintf(stderr, _("transformer-lab: the layout audit ran out of memory\n"));
                 rc = -1;
             } else if (*stop || (!a->opt.audit_only && png_worker_put(&pw, s, path, count) != 0)) {
                 rc = -1;
@@ -256,7 +256,7 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
                 rc = -1;
             }
             if (rc == 0 && json) json_slide(json, drawn, path, li, k, n, &si);
-            if (rc == 0 && pdf && !si.caption[0]) fprintf(stderr, "transformer-lab: warning: %s has no caption (lesson text %s)\n", path, a->text_path);
+            if (rc == 0 && pdf && !si.caption[0]) fprintf(stderr, _("transformer-lab: warning: %s has no caption (lesson text %s)\n"), path, a->text_path);
             if (rc == 0 && a->opt.audit_only) (*count)++;
             drawn++;
         }
@@ -275,7 +275,7 @@ static int audit_finish(app_audit_log *L, const char *path)
         fprintf(stderr, "transformer-lab: %s\n", err);
         return APP_EXIT_FAIL;
     }
-    fprintf(stderr, "transformer-lab: layout audit of %d images: %ld overlapping pairs, %ld clipped texts (%s)\n",
+    fprintf(stderr, _("transformer-lab: layout audit of %d images: %ld overlapping pairs, %ld clipped texts (%s)\n"),
             L->images, L->overlaps, L->clipped, path);
     return APP_EXIT_OK;
 }
@@ -297,11 +297,11 @@ static int outputs_open(app *a, deck_out *o, int w, int h)
     snprintf(o->json_path, sizeof o->json_path, "%s/deck.json", dir);
     snprintf(o->audit_path, sizeof o->audit_path, "%s/audit.json", dir);
     if (a->opt.audit && app_audit_start(&o->audit, &a->ui) != 0) {
-        fprintf(stderr, "transformer-lab: out of memory for the layout audit\n");
+        fprintf(stderr, _("transformer-lab: out of memory for the layout audit\n"));
         return -1;
     }
     if (a->opt.screens || a->opt.audit_only) return 0;
-    if (!deck_pdf_available()) fprintf(stderr, "transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n");
+    if (!deck_pdf_available()) fprintf(stderr, _("transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n"));
     if ((deck_pdf_available() && !(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err))) ||
         afile_open(&o->json, o->json_path, AFILE_NEW, err, sizeof err) != 0) {
         fprintf(stderr, "transformer-lab: %s\n", err);
@@ -340,7 +340,7 @@ int app_export_all(app *a)
     double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), writer_cpu = 0.0;
     for (int i = 0; i < 64; i++)
         if (((a->opt.lessons_mask >> i) & 1ULL) && i >= lesson_registry_count) { /* course number = registry place */
-            fprintf(stderr, "transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n", i, lesson_registry_count - 1);
+            fprintf(stderr, _("transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n"), i, lesson_registry_count - 1);
             return APP_EXIT_USAGE;
         }
     if (export_mkdir_p(dir, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); return APP_EXIT_FAIL; }
@@ -359,22 +359,23 @@ int app_export_all(app *a)
     const volatile sig_atomic_t *stop = export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
     int taken = names_taken(a, dir, first, sizeof first);
     if (taken) {
-        fprintf(stderr,
-                "transformer-lab: %s already exists%s; --export-all never overwrites a file: "
-                "give a new or empty folder (nothing was written)\n",
-                first, taken > 1 ? " (and more of the deck's names)" : "");
+        fprintf(stderr, taken > 1 ? _("transformer-lab: %s already exists (and more of the deck's names); --export-all never "
+                                      "overwrites a file: give a new or empty folder (nothing was written)\n")
+                                  : _("transformer-lab: %s already exists; --export-all never overwrites a file: "
+                                      "give a new or empty folder (nothing was written)\n"),
+                first);
         rc = APP_EXIT_FAIL;
     } else if (outputs_open(a, &o, w, h) != 0) rc = APP_EXIT_FAIL;
     if (rc == APP_EXIT_OK && write_all(a, s, o.pdf, o.json.fp, a->opt.audit ? &o.audit : NULL, stop, &count, &writer_cpu) != 0) rc = APP_EXIT_FAIL;
     rc = outputs_close(a, &o, rc, *stop != 0);
     if (*stop)
-        fprintf(stderr, "transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n",
+        fprintf(stderr, _("transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n"),
                 *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
     export_release_signals();
     if (rc == APP_EXIT_OK && !a->opt.audit_only) /* the two threads' CPU: on two idle cores the wall time is about the larger */
-        fprintf(stderr, "transformer-lab: wrote %d %s to %s%s in %.2f s (drawing%s %.2f s CPU, PNG writer %.2f s CPU)\n", count,
-                a->opt.screens ? "images" : "slides", dir, a->opt.screens ? "" : " and the deck deck.pdf", clock_s(CLOCK_MONOTONIC) - t0,
-                a->opt.screens ? "" : " and PDF", clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, writer_cpu);
+        fprintf(stderr, a->opt.screens ? _("transformer-lab: wrote %d images to %s in %.2f s (drawing %.2f s CPU, PNG writer %.2f s CPU)\n")
+                        : _("transformer-lab: wrote %d slides to %s and the deck deck.pdf in %.2f s (drawing and PDF %.2f s CPU, PNG writer %.2f s CPU)\n"),
+                count, dir, clock_s(CLOCK_MONOTONIC) - t0, clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, writer_cpu);
     app_offscreen_close(s, a->r, &a->ui);
     a->r = NULL;
     return *stop ? APP_EXIT_FAIL : rc;

@@ -14,19 +14,20 @@
 #include <SDL_image.h>
 
 #include "export.h"
+#include "ui.h"
 
 int export_mkdir_p(const char *dir, char *err, size_t err_len)
 {
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", dir);
     size_t n = strlen(buf);
-    if (n == 0) { snprintf(err, err_len, "empty export folder"); return -1; }
+    if (n == 0) { snprintf(err, err_len, "%s", _("empty export folder")); return -1; }
     for (size_t i = 1; i <= n; i++) {
         if (buf[i] == '/' || buf[i] == 0) {
             char c = buf[i];
             buf[i] = 0;
             if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, err_len, "cannot create folder %s: %s", buf, strerror(errno));
+                snprintf(err, err_len, _("cannot create folder %s: %s"), buf, strerror(errno));
                 return -1;
             }
             buf[i] = c;
@@ -34,7 +35,7 @@ int export_mkdir_p(const char *dir, char *err, size_t err_len)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s is not a folder", dir);
+        snprintf(err, err_len, _("%s is not a folder"), dir);
         return -1;
     }
     return 0;
@@ -52,25 +53,25 @@ void export_base_name(const char *slug, time_t t, char *dst, size_t n)
 int export_save_png(SDL_Surface *s, const char *path, afile_mode mode, const volatile sig_atomic_t *stop, char *err,
                     size_t err_len)
 {
-    if (!s) { snprintf(err, err_len, "nothing to save"); return -1; }
+    if (!s) { snprintf(err, err_len, "%s", _("nothing to save")); return -1; }
     afile f;
     if (afile_open(&f, path, mode, err, err_len) != 0) return -1;
     /* IMG_SavePNG_RW writes through the afile's stream; afile_commit then flushes,
      * syncs and checks it (on a full disk the buffered data only fails there). */
     SDL_RWops *rw = SDL_RWFromFP(f.fp, SDL_FALSE);
     if (!rw) {
-        snprintf(err, err_len, "cannot save %s: %s", path, SDL_GetError());
+        snprintf(err, err_len, _("cannot save %s: %s"), path, SDL_GetError());
         afile_abort(&f);
         return -1;
     }
     int rc = IMG_SavePNG_RW(s, rw, 1);
     if (rc != 0) {
-        snprintf(err, err_len, "cannot save %s: %s", path, IMG_GetError());
+        snprintf(err, err_len, _("cannot save %s: %s"), path, IMG_GetError());
         afile_abort(&f);
         return -1;
     }
     if (stop && *stop) { /* asked to stop: the image is not kept */
-        snprintf(err, err_len, "stopped before %s was saved", path);
+        snprintf(err, err_len, _("stopped before %s was saved"), path);
         afile_abort(&f);
         return -1;
     }
@@ -88,7 +89,7 @@ int export_save_png_new(SDL_Surface *s, const char *dir, const char *base, char 
         if (export_save_png(s, path, AFILE_NEW, NULL, err, err_len) == 0) return 0;
         if (lstat(path, &st) != 0) return -1; /* not a lost race for the name: a real failure */
     }
-    snprintf(err, err_len, "too many files named %s in %s", base, dir);
+    snprintf(err, err_len, _("too many files named %s in %s"), base, dir);
     return -1;
 }
 

@@ -14,7 +14,8 @@
 #     in Chinese with --lang zh or LANG=zh_CN.UTF-8 (LC_ALL=C.UTF-8 wins: English; nothing remembered), and an
 #     engine's message (a model that is no safetensors file) translated at display time.
 #  3. the Chinese PDF deck (lesson 5): Chinese title, step counter and notes pages as
-#     text (pdftotext), WenQuanYi embedded (pdffonts); the layout audit of every zh
+#     text (pdftotext), WenQuanYi embedded (pdffonts); the export's summary line and its
+#     refusal to overwrite in Chinese; the layout audit of every zh
 #     slide at 1920x1080 finds nothing overlapping or cut.
 . "$(dirname "$0")/lib.sh"
 export XDG_CONFIG_HOME=$T/config
@@ -94,6 +95,10 @@ expect 0 "$APP" --lang zh --model "$T/bad.safetensors" --export-all "$T/none" --
 grep -q "无法载入模型 .*文件头长度 .* 不合理" "$T/err" || fail "the engine's model error is not in Chinese: $(cat "$T/err")"
 # 3. the Chinese PDF deck: real Chinese text in an embedded CJK font, headings and chrome in Chinese
 expect 0 "$APP" --model "$MODEL" --lang zh --export-all "$T/deck" --lessons 5 --export-size 1920x1080 --audit
+grep -Eq "^transformer-lab：已把 4 张幻灯片和讲义 deck.pdf 写入 .*，用时 [0-9.]+ 秒" "$T/err" ||
+  fail "the export's summary line is not in Chinese: $(cat "$T/err")"
+expect 1 "$APP" --model "$MODEL" --lang zh --export-all "$T/deck" --lessons 5 --export-size 1920x1080
+grep -q "已经存在；--export-all 从不覆盖文件" "$T/err" || fail "the refusal to overwrite is not in Chinese: $(cat "$T/err")"
 pdftotext -f 1 -l 1 "$T/deck/deck.pdf" "$T/p1.txt"
 grep -q "缩放点积注意力" "$T/p1.txt" || fail "page 1 of the zh deck has no Chinese title: $(head -c 300 "$T/p1.txt")"
 grep -Eq "第 ?1 ?/ ?4 ?步" "$T/p1.txt" || fail "page 1 of the zh deck has no Chinese step counter"
