@@ -7,6 +7,7 @@
  * experiment_eval_new.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
  * one batch at most). The sentences go in order of length, so a batch pads little. Pumped (a web page
  * without threads, on the frame's time), a smaller batch keeps one piece of work to a few ms. */
 #define EXPERIMENT_BATCH 40
-#define EXPERIMENT_PUMP_BATCH 8
+#define EXPERIMENT_PUMP_BATCH 4
 
 typedef struct {
     trace_opts opts;      /* the key: max_steps always 0 */
@@ -205,20 +206,20 @@ int experiment_eval_pump(experiment_eval *e, double budget_s)
 /* qsort order of (length key, index) pairs. */
 static int cmp_key(const void *pa, const void *pb)
 {
-    const long a = *(const long *)pa, b = *(const long *)pb;
+    const int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
     return (a > b) - (a < b);
 }
 
 /* e->order: the pairs by target length, then source length, then index. 0, or -1 (no memory). */
 static int sort_by_length(experiment_eval *e)
 {
-    long *key = malloc((size_t)e->n * sizeof *key);
+    int64_t *key = malloc((size_t)e->n * sizeof *key); /* 64 bits: a long is 32 in WebAssembly */
     e->order = malloc((size_t)e->n * sizeof *e->order);
     if (!key || !e->order) {
         free(key);
         return -1;
     }
-    for (int i = 0; i < e->n; i++) key[i] = ((long)e->pairs[i].n_tgt * 1024 + e->pairs[i].n_src) * 1048576 + i;
+    for (int i = 0; i < e->n; i++) key[i] = ((int64_t)e->pairs[i].n_tgt * 1024 + e->pairs[i].n_src) * 1048576 + i;
     qsort(key, (size_t)e->n, sizeof *key, cmp_key);
     for (int i = 0; i < e->n; i++) e->order[i] = (int)(key[i] % 1048576);
     free(key);

@@ -728,8 +728,12 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     for (int r = 0; r < N_ROWS; r++) {
         const trace_opts o = row_opts(c, r, s->layer);
         const experiment_score sc = experiment_eval_get(s->c->ev, &o);
-        lesson_json_put(&j, "%s[%d, %d, %d, %.4f, \"%s\"]", r ? ", " : "", (int)sc.state, sc.n_done, sc.n_exact, sc.loss,
+        lesson_json_put(&j, "%s[%d, %d, %d, %.4f, \"%s\"", r ? ", " : "", (int)sc.state, sc.n_done, sc.n_exact, sc.loss,
                         s->c->text[r]);
+        if (sc.state == EXPERIMENT_FAILED) {
+            lesson_json_put(&j, ", \"%s\"", sc.error); /* the engine's messages carry no double quote */
+        }
+        lesson_json_put(&j, "]");
     }
     lesson_json_put(&j, "], \"heads\": [");
     int kind[64], lay[64];

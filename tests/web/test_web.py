@@ -17,8 +17,9 @@ descriptors 3 and 4: no port is opened at all). The test:
   5. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
      little per frame: the page has no threads) has made --train-steps steps; the
      training loss must have fallen (first point vs last, in the dump);
-  6. asserts that the page made no network request (only file:, data:, blob:);
-  7. closes Chromium (and kills it if it does not go) and removes its profile.
+  6. opens the Experiments lesson and waits for its first held-out scores (pumped too);
+  7. asserts that the page made no network request (only file:, data:, blob:);
+  8. closes Chromium (and kills it if it does not go) and removes its profile.
 
 usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
                    [--shots DIR] [--json FILE] [--timeout S]
@@ -168,7 +169,8 @@ class Browser:
 
 
 # ---- input -------------------------------------------------------------------------
-KEYS = {"Tab": ("Tab", 9), "Backspace": ("Backspace", 8), "Enter": ("Enter", 13), "PageDown": ("PageDown", 34), "Home": ("Home", 36)}
+KEYS = {"Tab": ("Tab", 9), "Backspace": ("Backspace", 8), "Enter": ("Enter", 13), "PageDown": ("PageDown", 34), "Home": ("Home", 36),
+        "End": ("End", 35)}
 
 
 def key(b, name, ctrl=False, shift=False):
@@ -306,6 +308,8 @@ def run(o, b, results):
     lang_switch(b, check, results, o.shots)
     # training in the page (no threads: the trainer is pumped a little per frame)
     train(b, check, results, o.train_steps)
+    # lesson 17's held-out scores in the page (pumped too)
+    experiments(b, check, results)
 
     # nothing leaves the page
     b.pump(0.5)
@@ -412,6 +416,28 @@ def lang_switch(b, check, results, shots):
     results["lang_switch"] = {"title_zh": d["lesson_title_shown"]}
     key(b, "L", ctrl=True, shift=True)
     check(dump_when(b, lambda d: d["lang"] == "en")["lang"] == "en", "Ctrl+Shift+L again: back to English")
+
+
+def experiments(b, check, results):
+    """Opens the Experiments lesson (End: the last one), whose held-out scorer runs pumped a little per frame
+    (no threads), and waits until its first three rows (the intact model, no positional encoding, none in
+    the encoder) are scored on every held-out sentence: none failed, and the broken models score lower."""
+    key(b, "End")
+    d = dump_when(b, lambda d: d["lesson_slug"] == "experiments")
+    check(d["lesson_slug"] == "experiments", "the Experiments lesson open (lesson %d)" % d["lesson_number"])
+    t0 = time.time()
+    done = lambda d: all(r[0] in (3, 4) for r in d["lesson_state"]["rows"][:3])  # EXPERIMENT_DONE, _FAILED
+    d = dump_when(b, lambda d: done(d) or any(r[0] == 4 for r in d["lesson_state"]["rows"]), timeout=600)
+    ls = d["lesson_state"]
+    rows = ls["rows"]
+    print("     experiments: %s after %.1f s" % ([r[:4] for r in rows[:3]], time.time() - t0), flush=True)
+    failed = [r for r in rows if r[0] == 4]
+    check(not failed, "the held-out scorer runs in the page%s" % (": " + failed[0][-1] if failed else ""))
+    check(done(d) and all(r[1] == ls["held_out"] for r in rows[:3]),
+          "three experiments scored on all %d held-out sentences" % ls["held_out"])
+    check(rows[1][2] < rows[0][2] and rows[2][2] < rows[0][2],
+          "without positional encoding fewer exact: %d, %d < %d" % (rows[1][2], rows[2][2], rows[0][2]))
+    results["experiments_s"] = round(time.time() - t0, 1)
 
 
 def main():
