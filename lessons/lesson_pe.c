@@ -5,7 +5,11 @@
  *   4 why relative positions are easy: for each frequency pair (2i, 2i+1) the
  *     point (sin, cos) of position pos+k is the point of pos turned by the
  *     fixed angle k*w_i, whatever pos is; so PE.PE^T depends only on the
- *     offset (a banded heatmap).
+ *     offset (a banded heatmap);
+ *   5 the answer in numbers: R_k [D x D], block-diagonal with one 2x2 rotation
+ *     by k*w_i per pair (no pos in it), times the PE rows of the sentence, next
+ *     to PE(pos+k), and the measured max |R_k PE(pos) - PE(pos+k)|
+ *     (lessons/common/openq.c).
  * Values come from the trace (enc_pe, enc_embed, enc_x). The dot products of
  * PE rows and the angle k*w_i are display math done here, not model math.
  *
@@ -21,6 +25,7 @@
 
 #include "lesson.h"
 #include "lesson_layout.h"
+#include "openq.h"
 
 #define N_DIMS 4
 
@@ -37,7 +42,27 @@ typedef struct {
     SDL_Rect formula, plot, dim_minus[N_DIMS], dim_plus[N_DIMS], dim_label[N_DIMS];
     SDL_Rect full, left, right, third[3];
     SDL_Rect circle, pair_slider, k_slider, gram;
+    SDL_Rect answer, rk, rot, shifted, lines; /* step 5 */
 } pe_layout;
+
+/* Step 5: the k slider and the answer on one row, R_k and the two PE maps side by side, two lines under them. */
+static void pe_layout_answer(const lesson_ctx *ctx, int y, pe_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    int pad = ui_px(ui, 8), sh = ui_px(ui, 48), sl = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int sw = a.w / 4;
+    L->k_slider = (SDL_Rect){a.x + ui_px(ui, 10), y, sw - ui_px(ui, 24), sh};
+    L->answer = (SDL_Rect){a.x + sw + pad, y, a.w - sw - pad, sh};
+    y += sh + pad;
+    int h = a.y + a.h - y - 2 * sl - pad;
+    int side = h < a.w * 30 / 100 ? h : a.w * 30 / 100;
+    L->rk = (SDL_Rect){a.x, y, side, h};
+    int rw = (a.w - side - 4 * pad) / 2;
+    L->rot = (SDL_Rect){a.x + side + 2 * pad, y, rw, h};
+    L->shifted = (SDL_Rect){L->rot.x + rw + 2 * pad, y, a.x + a.w - L->rot.x - rw - 2 * pad, h};
+    L->lines = (SDL_Rect){a.x, y + h + pad, a.w, 2 * sl};
+}
 
 static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
 {
@@ -64,6 +89,8 @@ static void pe_layout_compute(const lesson_ctx *ctx, int step, pe_layout *L)
     } else if (step == 2) {
         int w3 = (a.w - 2 * pad) / 3;
         for (int i = 0; i < 3; i++) L->third[i] = (SDL_Rect){a.x + i * (w3 + pad), y, w3, a.y + a.h - y};
+    } else if (step == 4) {
+        pe_layout_answer(ctx, y, L);
     } else {
         int lw = a.w / 2;
         L->left = (SDL_Rect){a.x, y, lw, a.y + a.h - y};
@@ -240,6 +267,101 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     }
 }
 
+/* R_k [D x D] as a matrix (into r): block i on the diagonal maps (sin, cos) of pair i. */
+static void pe_rk_matrix(const double *cs, int D, float *r)
+{
+    for (int i = 0; 2 * i + 1 < D; i++) {
+        int a = 2 * i, b = 2 * i + 1;
+        r[a * D + a] = (float)cs[a];
+        r[a * D + b] = (float)cs[b];
+        r[b * D + a] = (float)-cs[b];
+        r[b * D + b] = (float)cs[a];
+    }
+    if (D % 2) r[(D - 1) * D + D - 1] = 1.0f;
+}
+
+/* Step 5's two lines: R_k's first and last block in numbers, and PE(pos).PE(pos+k) over the sentence. */
+static void draw_answer_lines(const lesson_ctx *ctx, const pe_layout *L, const double *cs, int k, int n)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, last = D / 2 - 1, sl = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    char b[400], c0[24], s0[24], c1[24], s1[24], lo[24], hi[24];
+    ui_fmt(cs[0], 3, c0, sizeof c0);
+    ui_fmt(cs[1], 3, s0, sizeof s0);
+    ui_fmt(cs[2 * last], 3, c1, sizeof c1);
+    ui_fmt(cs[2 * last + 1], 3, s1, sizeof s1);
+    snprintf(b, sizeof b, _("block i = 0: [%s %s; \xE2\x88\x92%s %s] (turn k\xC2\xB7\xCF\x89\xE2\x82\x80 = %d rad)    block i = %d: [%s %s; \xE2\x88\x92%s %s]    no pos anywhere in R_k"),
+             c0, s0, s0, c0, k, last, c1, s1, s1, c1);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->lines.x, L->lines.y, L->lines.w, t->text, UI_LEFT, b);
+    double dmin = 0, dmax = 0;
+    for (int pos = 0; pos < n; pos++) {
+        double acc = 0;
+        for (int d = 0; d < D; d++) acc += (double)tr->enc_pe[pos * D + d] * tr->enc_pe[(pos + k) * D + d];
+        if (pos == 0 || acc < dmin) dmin = acc;
+        if (pos == 0 || acc > dmax) dmax = acc;
+    }
+    ui_fmt(dmin, 4, lo, sizeof lo);
+    ui_fmt(dmax, 4, hi, sizeof hi);
+    snprintf(b, sizeof b, _("PE(pos)\xC2\xB7PE(pos+k) = %s .. %s for every pos of the sentence: a dot product of turned vectors depends on k only, so Q\xC2\xB7K can learn an offset"),
+             lo, hi);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->lines.x, L->lines.y + sl, L->lines.w, t->text_dim, UI_LEFT, b);
+}
+
+/* Step 5: R_k, R_k.PE(pos) and PE(pos+k) for the sentence's positions, and the measured error. */
+static void draw_answer(const pe_state *s, const lesson_ctx *ctx, const pe_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    const trace *tr = ctx->tr;
+    int Lm = tr->cfg.max_len, D = tr->cfg.d_model, k = s->k;
+    int n = tr->n_src < Lm - k ? tr->n_src : Lm - k; /* rows pos with pos + k inside the table */
+    double *cs = lesson_scratch_alloc(ctx->scratch, sizeof(double) * (size_t)D);
+    float *rk = lesson_floats(ctx, (size_t)D * (size_t)D), *rot = lesson_floats(ctx, (size_t)n * (size_t)D);
+    const char **lab = lesson_token_labels(ctx, tr->src_ids, n, LESSON_LABEL_NUMBERED);
+    const char **lab2 = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)n);
+    if (!cs || !rk || !rot || !lab || !lab2) { lesson_no_memory(ctx); return; }
+    openq_rotation_blocks(k, D, cs);
+    pe_rk_matrix(cs, D, rk);
+    for (int pos = 0; pos < n; pos++) {
+        openq_rotate_row(cs, tr->enc_pe + (size_t)pos * D, D, rot + (size_t)pos * D);
+        if (!(lab2[pos] = lesson_scratch_printf(ctx->scratch, _("pos %d"), pos + k))) { lesson_no_memory(ctx); return; }
+    }
+    ui_slider(ui, L->k_slider, _("offset k"), (float)k, 0, (float)(Lm - 1), "%.0f");
+    char b[300], e1[24], e2[24], title[3][128];
+    ui_fmt(openq_rotation_error(tr->enc_pe, n + k, D, k, NULL), 2, e1, sizeof e1);
+    ui_fmt(openq_rotation_error(tr->enc_pe, Lm, D, k, NULL), 2, e2, sizeof e2);
+    snprintf(b, sizeof b, _("max |R_k\xC2\xB7PE(pos) \xE2\x88\x92 PE(pos+k)| = %s over the sentence (pos 0..%d)"), e1, n - 1);
+    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->answer.x, L->answer.y, L->answer.w, t->accent, UI_LEFT, b);
+    snprintf(b, sizeof b, _("%s over all %d positions: float rounding only, one fixed linear map for every pos"), e2, Lm - k);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->answer.x, L->answer.y + lh, L->answer.w, t->text, UI_LEFT, b);
+    int z = D < 8 ? D : 8; /* R_k's top-left corner: its first blocks in numbers (the rest repeats down the diagonal) */
+    ui_heatmap_spec h = ui_heatmap_matrix(rk, z, z, UI_CMAP_DIVERGING, "R_k");
+    h.stride = D;
+    snprintf(title[0], sizeof title[0], _("R_k : [%d\xC3\x97%d], its first %d\xC3\x97%d"), D, D, z, z);
+    h.title = title[0];
+    h.square = 1;
+    h.show_values = 1;
+    h.fixed_range = 1; h.vmin = -1; h.vmax = 1;
+    ui_heatmap(ui, L->rk, &h, NULL);
+    const float *m[2] = {rot, tr->enc_pe + (size_t)k * D};
+    const char *const *rl[2] = {lab, lab2};
+    snprintf(title[1], sizeof title[1], _("R_k\xC2\xB7PE(pos) : [%d\xC3\x97%d]"), n, D);
+    snprintf(title[2], sizeof title[2], _("= PE(pos+k) : [%d\xC3\x97%d]"), n, D);
+    SDL_Rect r[2] = {L->rot, L->shifted};
+    for (int i = 0; i < 2; i++) {
+        h = ui_heatmap_matrix(m[i], n, D, UI_CMAP_DIVERGING, i ? "PE" : "R_k\xC2\xB7PE");
+        h.row_labels = rl[i];
+        h.title = title[i + 1];
+        h.fixed_range = 1; h.vmin = -1; h.vmax = 1;
+        h.highlight_row = ctx->sel->token < n ? ctx->sel->token : -1;
+        ui_heatmap(ui, r[i], &h, NULL);
+    }
+    draw_answer_lines(ctx, L, cs, k, n);
+}
+
 static void pe_draw(const void *st, const lesson_ctx *ctx)
 {
     const pe_state *s = st;
@@ -251,7 +373,10 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
     int step = ctx->step;
     char f[300];
     ui_text_bg(ui, &ui->theme->bg); /* text on the plain background: composed once, copied fast */
-    snprintf(f, sizeof f, _("PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d"), D);
+    if (step == 4)
+        snprintf(f, sizeof f, _("PE(pos+k) = R_k\xC2\xB7PE(pos),   R_k = diag(B\xE2\x82\x80..B%d),   B\xE1\xB5\xA2 = [cos k\xCF\x89\xE1\xB5\xA2  sin k\xCF\x89\xE1\xB5\xA2; \xE2\x88\x92sin k\xCF\x89\xE1\xB5\xA2  cos k\xCF\x89\xE1\xB5\xA2]"), D / 2 - 1);
+    else
+        snprintf(f, sizeof f, _("PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)),   d = %d"), D);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, f);
     const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_NUMBERED);
     if (!labs) return;
@@ -285,8 +410,10 @@ static void pe_draw(const void *st, const lesson_ctx *ctx)
             h.highlight_row = ctx->sel->token;
             ui_heatmap(ui, L->third[i], &h, NULL);
         }
-    } else {
+    } else if (step == 3) {
         draw_rotation(s, ctx, L);
+    } else {
+        draw_answer(s, ctx, L);
     }
 }
 
@@ -302,8 +429,8 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
                 if (ui_point_in(L->dim_minus[i], x, y)) { s->dims[i] = (s->dims[i] + D - 1) % D; return 1; }
                 if (ui_point_in(L->dim_plus[i], x, y)) { s->dims[i] = (s->dims[i] + 1) % D; return 1; }
             }
-        } else if (ctx->step == 3) {
-            if (ui_point_in(L->pair_slider, x, y)) { s->drag = 1; }
+        } else if (ctx->step >= 3) {
+            if (ctx->step == 3 && ui_point_in(L->pair_slider, x, y)) { s->drag = 1; }
             else if (ui_point_in(L->k_slider, x, y)) { s->drag = 2; }
             else return 0;
         } else return 0;
@@ -314,11 +441,11 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     if (ev->type == SDL_MOUSEMOTION && s->drag) mx = ev->motion.x;
     if (mx >= 0 && s->drag == 1) { s->pair = ui_f2i(roundf(ui_slider_value_at(L->pair_slider, 0, (float)(D / 2 - 1), mx))); return 1; }
     if (mx >= 0 && s->drag == 2) { s->k = ui_f2i(roundf(ui_slider_value_at(L->k_slider, 0, (float)(Lm - 1), mx))); return 1; }
-    if (ev->type == SDL_KEYDOWN && ctx->step == 3 && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
+    if (ev->type == SDL_KEYDOWN && ctx->step >= 3 && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI))) {
         switch (ev->key.keysym.sym) {
         case SDLK_MINUS: if (s->k > 0) s->k--; return 1;
         case SDLK_EQUALS: case SDLK_PLUS: if (s->k < Lm - 1) s->k++; return 1;
-        case SDLK_i: s->pair = (s->pair + 1) % (D / 2); return 1;
+        case SDLK_i: if (ctx->step != 3) return 0; s->pair = (s->pair + 1) % (D / 2); return 1;
         default: return 0;
         }
     }
@@ -328,14 +455,17 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
 static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const pe_state *s = st;
-    (void)ctx;
-    return snprintf(dst, n, "{\"dims\": [%d, %d, %d, %d], \"pair\": %d, \"k\": %d}", s->dims[0], s->dims[1], s->dims[2],
-                    s->dims[3], s->pair, s->k);
+    const trace *tr = ctx->tr;
+    int Lm = tr->cfg.max_len, k = s->k, m = tr->n_src + k < Lm ? tr->n_src + k : Lm;
+    return snprintf(dst, n, "{\"dims\": [%d, %d, %d, %d], \"pair\": %d, \"k\": %d, \"rot_error\": %.3g, \"rot_error_all\": %.3g}",
+                    s->dims[0], s->dims[1], s->dims[2], s->dims[3], s->pair, k,
+                    openq_rotation_error(tr->enc_pe, m, tr->cfg.d_model, k, NULL),
+                    openq_rotation_error(tr->enc_pe, Lm, tr->cfg.d_model, k, NULL));
 }
 
 const lesson lesson_pe = {
-    .slug = "positional-encoding", .title = N_("Positional encoding"), .steps = 4,
-    .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair"),
+    .slug = "positional-encoding", .title = N_("Positional encoding"), .steps = 5,
+    .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair   step 5: - = offset k"),
     .state_size = sizeof(pe_state), .layout_size = sizeof(pe_layout), .init = pe_init, .free = pe_free, .layout = pe_layout_of,
     .on_trace_changed = pe_changed, .handle_event = pe_event, .draw = pe_draw, .dump_json = pe_dump,
 };

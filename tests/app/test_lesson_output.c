@@ -3,7 +3,8 @@
  * kept in id order as argmax does, k larger than V) and the dot product
  * h . E[w] shown next to each logit, which must equal the trace's logits on
  * the shipped trained model for every decoding step of a sentence, and whose
- * top-1 must be the emitted token; lesson 14 (lessons/lesson_together.c): how
+ * top-1 must be the emitted token (and so must h . E[w] of every word, whose
+ * cosine openq_cosines gives); lesson 14 (lessons/lesson_together.c): how
  * lit each stage of the animation is (cglm's cubic in-out easing, by hand).
  */
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openq.h"
 #include "trace.h"
 #include "weights.h"
 #include "test_util.h"
@@ -69,6 +71,8 @@ static void test_dot_equals_trace_logits(void **st)
     memset(&o, 0, sizeof o);
     assert_int_equal(model_translate(&m.params, &m.vocab, "the dog has seen the cat", &o, &tr, err, sizeof err), 0);
     int D = tr.cfg.d_model, V = tr.cfg.vocab_size;
+    float *cos = malloc(sizeof(float) * (size_t)V);
+    assert_non_null(cos);
     assert_true(tr.n_tgt >= 2);
     for (int t = 0; t < tr.n_tgt; t++) {
         int ids[10];
@@ -79,7 +83,19 @@ static void test_dot_equals_trace_logits(void **st)
             double dot = lesson_output_dot(tr.dec_out + (size_t)t * D, m.params.embedding + (size_t)ids[i] * D, D);
             assert_true(fabs(dot - (double)tr.logits[(size_t)t * V + ids[i]]) < 1e-4);
         }
+        /* every word, not only the top 10: logits = h E^T exactly, no sqrt(d_model) at the output (lesson 13 step 4) */
+        for (int v = 0; v < V; v++) {
+            double dot = lesson_output_dot(tr.dec_out + (size_t)t * D, m.params.embedding + (size_t)v * D, D);
+            assert_true(fabs(dot - (double)tr.logits[(size_t)t * V + v]) < 1e-4);
+        }
+        /* the cosine of lesson 13 step 4 (lessons/common/openq.c) is that dot over the two lengths */
+        openq_cosines(tr.dec_out + (size_t)t * D, m.params.embedding, V, D, cos);
+        int w = tr.out_ids[t];
+        const float *h = tr.dec_out + (size_t)t * D, *e = m.params.embedding + (size_t)w * D;
+        double c = lesson_output_dot(h, e, D) / sqrt(lesson_output_dot(h, h, D) * lesson_output_dot(e, e, D));
+        assert_true(fabs(cos[w] - c) < 1e-5);
     }
+    free(cos);
     /* the model's words: "der hund hat die katze gesehen" then <eos> */
     assert_string_equal(tok_vocab_word(&m.vocab, tr.out_ids[0]), "der");
     assert_int_equal(tr.out_ids[tr.n_tgt - 1], TOK_EOS);
