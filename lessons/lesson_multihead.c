@@ -1,4 +1,4 @@
-/* lesson_multihead.c - lesson 6, "Multi-head attention", in two steps, for
+/* lesson_multihead.c - lesson 6, "Multi-head attention", in three steps, for
  * the selected layer:
  *   1 the attention weights of every head side by side (trace: weights
  *     [H, S, S]); click one to enlarge it (it becomes the selected head);
@@ -8,7 +8,12 @@
  *     token, each output dimension split into the part that comes from each
  *     head: out[t][d] = Σ_h Σ_{j in head h} W_O[d][j]·concat[t][j] + b_O[d].
  *     That split is display math whose sum is checked against the trace: it
- *     answers the article's open question (why a linear layer after concat).
+ *     answers the article's open question (why a linear layer after concat);
+ *   3 what the concat alone could not do: for the selected token, each head's
+ *     share of every output dimension with W_O (mixed) beside the concat alone
+ *     (head h owns its d_v columns, nothing mixed), the length of what each
+ *     head adds, ‖concat[t, head h] · W_O[:, head h]ᵀ‖, and the shapes
+ *     (lessons/common/openq.c: the parts, whose sum + b_O is checked).
  * X switches between the encoder self-attention, the decoder's masked
  * self-attention and its cross-attention.
  *
@@ -23,6 +28,7 @@
 #include "attn_view.h"
 #include "lesson.h"
 #include "lesson_layout.h"
+#include "openq.h"
 #include "ui_grid.h"
 
 #define MAXH 16   /* tiles drawn at most (the model allows 64 heads) */
@@ -44,16 +50,10 @@ static void mh_view_get(const lesson_ctx *ctx, int kind, attn_view *v)
 /* Head h's weights [nq, nk], row stride L. */
 static const float *head_weights(const attn_view *v, int h) { return v->a->weights + (size_t)h * v->L * v->L; }
 
-/* contrib[h * D + d] = Σ_{j in head h} W_O[d][j] · concat[t][j]: what head h adds to out[t][d]. */
+/* contrib[h * D + d]: what head h adds to out[t][d] (openq_head_parts). */
 static void head_contrib(const attn_view *v, int t, float *contrib)
 {
-    const float *x = v->a->concat + (size_t)t * v->D;
-    for (int h = 0; h < v->H; h++)
-        for (int d = 0; d < v->D; d++) {
-            double acc = 0;
-            for (int j = h * v->dk; j < (h + 1) * v->dk; j++) acc += (double)v->p->out_proj_weight[(size_t)d * v->D + j] * x[j];
-            contrib[h * v->D + d] = (float)acc;
-        }
+    openq_head_parts(v->a->concat + (size_t)t * v->D, v->p->out_proj_weight, v->D, v->H, v->dk, contrib);
 }
 
 /* ------------------------------------------------------------------ layout */
@@ -63,7 +63,23 @@ typedef struct {
     SDL_Rect tiles[MAXH];    /* step 1: one per head */
     SDL_Rect big;            /* step 1: the enlarged head */
     SDL_Rect concat, wo, out, contrib, bars; /* step 2 */
+    SDL_Rect mixed, alone, norms, notes;    /* step 3 */
 } mh_layout;
+
+/* Step 3: the two share maps on the left, one above the other, the norms on the right, four lines of notes under all. */
+static void mh_layout_mixing(const lesson_ctx *ctx, int y0, mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    SDL_Rect a = ctx->area;
+    int pad = ui_px(ui, 10), lw = a.w * 62 / 100;
+    int nh = 4 * ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    int h = a.y + a.h - y0 - nh - pad;
+    int mh = (h - 2 * pad) / 2;
+    L->mixed = (SDL_Rect){a.x, y0, lw, mh};
+    L->alone = (SDL_Rect){a.x, y0 + mh + 2 * pad, lw, h - mh - 2 * pad};
+    L->norms = (SDL_Rect){a.x + lw + 2 * pad, y0, a.w - lw - 2 * pad, h};
+    L->notes = (SDL_Rect){a.x, y0 + h + pad, a.w, nh};
+}
 
 static void mh_layout_compute(const lesson_ctx *ctx, mh_layout *L)
 {
@@ -80,6 +96,8 @@ static void mh_layout_compute(const lesson_ctx *ctx, mh_layout *L)
         for (int k = 0; k < H; k++)
             L->tiles[k] = (SDL_Rect){a.x + (k % nc) * (tw + pad), y0 + (k / nc) * (th + pad), tw, th};
         L->big = (SDL_Rect){a.x + lw + 2 * pad, y0, a.w - lw - 2 * pad, h};
+    } else if (ctx->step == 2) {
+        mh_layout_mixing(ctx, y0, L);
     } else {
         int th = h * 56 / 100;
         int sq = th;                           /* W_Oᵀ is square */
@@ -302,6 +320,90 @@ static int draw_step2(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     return draw_dim_bars(v, ctx, L, contrib, t_row, dim);
 }
 
+/* Step 3's numbers for token t: parts [H, D] (what each head adds), share [H, D] = |part| / Σ_h |part| of each
+ * output dimension, alone [H, D] = the concat alone's (1 where column d is head h's), norms [H] = ‖part of h‖.
+ * Returns the mean over the dimensions of the largest share; *err = max |Σ_h part + b_O − out| of the row. */
+static double mixing_numbers(const attn_view *v, int t, float *parts, float *share, float *alone, float *norms, double *err)
+{
+    int H = v->H, D = v->D;
+    double mean_max = 0;
+    *err = 0;
+    head_contrib(v, t, parts);
+    openq_part_norms(parts, H, D, norms);
+    for (int d = 0; d < D; d++) {
+        double tot = 0, sum = v->p->out_proj_bias ? v->p->out_proj_bias[d] : 0, mx = 0;
+        for (int h = 0; h < H; h++) { tot += fabs(parts[h * D + d]); sum += parts[h * D + d]; }
+        for (int h = 0; h < H; h++) {
+            share[h * D + d] = tot > 0 ? (float)(fabs(parts[h * D + d]) / tot) : 0.0f;
+            alone[h * D + d] = d / v->dk == h ? 1.0f : 0.0f;
+            if (share[h * D + d] > mx) mx = share[h * D + d];
+        }
+        mean_max += mx / D;
+        *err = fmax(*err, fabs(sum - v->a->out[(size_t)t * D + d]));
+    }
+    return mean_max;
+}
+
+/* Step 3's notes: the shapes, and what the concat alone would give. */
+static void draw_mixing_notes(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L, double mean_max, double err)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    int S = v->nq, D = v->D, H = v->H, K = v->dk, lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    char b[4][300], e[24], pc[24];
+    ui_fmt(err, 2, e, sizeof e);
+    ui_fmt(100.0 * mean_max, 3, pc, sizeof pc);
+    snprintf(b[0], sizeof b[0], _("concat [%d\xC3\x97%d\xC2\xB7%d] \xC2\xB7 W_O\xE1\xB5\x80 [%d\xC3\x97%d] + b_O = out [%d\xC3\x97%d]"), S, H, K, H * K, D, S, D);
+    snprintf(b[1], sizeof b[1], _("h\xC2\xB7" "d_v = %d\xC3\x97%d = %d = d_model only because d_v = d_model/h was chosen so"), H, K, H * K);
+    snprintf(b[2], sizeof b[2], _("with W_O the largest head gives %s%% of a dimension on average (concat alone: 100%%, head h only in its %d)"), pc, K);
+    snprintf(b[3], sizeof b[3], _("\xCE\xA3 parts + b_O = the model's out (max error %s)"), e);
+    for (int i = 0; i < 4; i++)
+        ui_text_fit(ui, i == 2 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, L->notes.x, L->notes.y + i * lh, L->notes.w,
+                    i == 2 ? t->accent : t->text, UI_LEFT, b[i]);
+}
+
+/* Step 3: each head's share of every output dimension of the selected token, with W_O and with the concat
+ * alone, and how much each head adds. */
+static int draw_step3(const attn_view *v, const lesson_ctx *ctx, const mh_layout *L)
+{
+    ui_ctx *ui = ctx->ui;
+    if (!v->p || !v->p->out_proj_weight) return 0;
+    int D = v->D, H = v->H;
+    float *parts = lesson_floats(ctx, (size_t)H * (size_t)D), *share = lesson_floats(ctx, (size_t)H * (size_t)D);
+    float *alone = lesson_floats(ctx, (size_t)H * (size_t)D), *norms = lesson_floats(ctx, (size_t)H);
+    const char **hp = lesson_scratch_alloc(ctx->scratch, sizeof(char *) * (size_t)H);
+    if (!parts || !share || !alone || !norms || !hp) return -1;
+    for (int h = 0; h < H; h++)
+        if (!(hp[h] = lesson_scratch_printf(ctx->scratch, _("head %d"), h + 1))) return -1;
+    double err, mean_max = mixing_numbers(v, v->row, parts, share, alone, norms, &err);
+    char title[3][256];
+    snprintf(title[0], sizeof title[0], _("with W_O: each head's share of out[\"%s\"][d] : [%d\xC3\x97%d]"), v->qlab[v->row], H, D);
+    snprintf(title[1], sizeof title[1], _("concat alone: column d is head d/%d's only : [%d\xC3\x97%d]"), v->dk, H, D);
+    const float *m[2] = {share, alone};
+    SDL_Rect r[2] = {L->mixed, L->alone};
+    for (int i = 0; i < 2; i++) {
+        ui_grid_spec g = ui_grid_matrix(m[i], H, D, i ? _("concat alone") : _("share"));
+        g.row_labels = hp;
+        g.max_cell = 48;
+        g.title = title[i];
+        g.highlight_row = v->head;
+        ui_grid_draw(ui, r[i], &g, NULL);
+    }
+    float nm = lesson_absmax(norms, H);
+    ui_bars_spec bs = ui_bars_fixed(norms, H, hp, 0, nm > 0 ? nm : 1, _("length of what the head adds"));
+    bs.show_values = 1;
+    bs.highlight = v->head;
+    snprintf(title[2], sizeof title[2], _("\xE2\x80\x96head h's part of out[\"%s\"]\xE2\x80\x96"), v->qlab[v->row]);
+    SDL_Rect br = L->norms;
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, ui->theme->text, UI_LEFT, title[2]);
+    int top = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    br.y += top;
+    br.h -= top;
+    ui_bars(ui, br, &bs);
+    draw_mixing_notes(v, ctx, L, mean_max, err);
+    return 0;
+}
+
 static void mh_draw(const void *st, const lesson_ctx *ctx)
 {
     const mh_state *s = st;
@@ -315,7 +417,10 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
         return;
     }
     char f[300], b[300];
-    if (ctx->step == 0)
+    if (ctx->step == 2)
+        snprintf(f, sizeof f, _("concat alone [%d\xC3\x97%d\xC2\xB7%d]: no mixing;   concat\xC2\xB7W_O\xE1\xB5\x80 : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]"),
+                 v.nq, v.H, v.dk, v.nq, v.H * v.dk, v.H * v.dk, v.D, v.nq, v.D);
+    else if (ctx->step == 0)
         snprintf(f, sizeof f, _("head\xE1\xB5\xA2 = softmax(Q\xE1\xB5\xA2\xC2\xB7K\xE1\xB5\xA2\xE1\xB5\x80 / \xE2\x88\x9A%d)\xC2\xB7V\xE1\xB5\xA2,  i = 1..%d :  %d weight maps of [%d\xC3\x97%d], all computed at once"),
                  v.dk, v.H, v.H, v.nq, v.nk);
     else
@@ -327,7 +432,7 @@ static void mh_draw(const void *st, const lesson_ctx *ctx)
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->info.x, L->info.y + L->info.h / 2, L->info.w, t->text, UI_LEFT | UI_MIDDLE, b);
     ui_button(ui, L->kind_btn, attn_view_next_label(v.kind), 0);
     if (ctx->step == 0) draw_step1(&v, ctx, L);
-    else if (draw_step2(&v, ctx, L) != 0) lesson_no_memory(ctx);
+    else if ((ctx->step == 2 ? draw_step3(&v, ctx, L) : draw_step2(&v, ctx, L)) != 0) lesson_no_memory(ctx);
 }
 
 /* ------------------------------------------------------------------ state, events, dump */
@@ -403,6 +508,20 @@ static void dump_split(const attn_view *v, const lesson_ctx *ctx, const mh_layou
     json_grid(j, "wo", &geo);
 }
 
+/* Step 3 in the dump: the mean largest share, each head's part length and the parts' sum error. */
+static void dump_mixing(const attn_view *v, const lesson_ctx *ctx, lesson_json *j)
+{
+    size_t n = (size_t)v->H * (size_t)v->D;
+    float *parts = lesson_floats(ctx, n), *share = lesson_floats(ctx, n), *alone = lesson_floats(ctx, n);
+    float *norms = lesson_floats(ctx, (size_t)v->H);
+    if (!parts || !share || !alone || !norms) return;
+    double err, mean_max = mixing_numbers(v, v->row, parts, share, alone, norms, &err);
+    lesson_json_put(j, ", \"mix_mean_max\": %.6g, \"mix_error\": %.3g, \"concat_cols\": %d, \"d_model\": %d, \"part_norms\": [",
+                    mean_max, err, v->H * v->dk, v->D);
+    for (int h = 0; h < v->H; h++) lesson_json_put(j, "%s%.6g", h ? ", " : "", (double)norms[h]);
+    lesson_json_put(j, "]");
+}
+
 static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 {
     const mh_state *s = st;
@@ -423,6 +542,8 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
         big_spec(&v, &g, bt, sizeof bt);
         ui_grid_layout(ctx->ui, L->big, &g, &geo);
         json_grid(&j, "big", &geo);
+    } else if (v.p && v.p->out_proj_weight && ctx->step == 2) {
+        dump_mixing(&v, ctx, &j);
     } else if (v.p && v.p->out_proj_weight) {
         dump_split(&v, ctx, L, &j);
     }
@@ -431,7 +552,7 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 }
 
 const lesson lesson_multihead = {
-    .slug = "multi-head", .title = N_("Multi-head attention"), .steps = 2,
+    .slug = "multi-head", .title = N_("Multi-head attention"), .steps = 3,
     .keys = N_("X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row"),
     .state_size = sizeof(mh_state), .layout_size = sizeof(mh_layout), .layout = mh_layout_of,
     .handle_event = mh_event, .draw = mh_draw, .dump_json = mh_dump,

@@ -60,7 +60,7 @@ def enc_ref(W, ids, n_layers=2, H=4):
         hidden, ffn = feed_forward(n1, W, P)
         sum2, n2, mean2, std2 = add_norm(n1, ffn, W, P + "norm2.")
         layers.append(dict(input=X, attn=attn, sum1=sum1, mean1=mean1, std1=std1, n1=n1, hidden=hidden, ffn=ffn,
-                           sum2=sum2, mean2=mean2, std2=std2, n2=n2, attnw=attnw))
+                           sum2=sum2, mean2=mean2, std2=std2, n2=n2, attnw=attnw, concat=concat))
         X = n2
     return layers
 
