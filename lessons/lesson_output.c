@@ -10,7 +10,10 @@
  *     beside the logits and probabilities of all V words;
  *   3 decoding choices: greedy, beam search and seeded temperature / top-k
  *     sampling side by side, with the distribution sampling draws from at the
- *     step (lessons/common/decodeview.c runs them; this lesson never does).
+ *     step (lessons/common/decodeview.c runs them; this lesson never does);
+ *   4 which word is h closest to: the top words by dot product (= the logits,
+ *     with softmax, ‖E[w]‖ and the angle) beside the nearest words by angle
+ *     (cosine, lessons/common/openq.c), and that the output has no √d_model.
  * The step is the shared decoding step (; ' keys, or click a produced word).
  *
  * Reads dec_out, logits, probs, out_ids, tgt_ids from the trace and the
@@ -28,6 +31,7 @@
 #include "decodeview.h"
 #include "lesson.h"
 #include "lesson_layout.h"
+#include "openq.h"
 #include "verdict.h"
 
 #define OUT_TOPK 10
@@ -103,6 +107,11 @@ static void out_layout_compute(const lesson_ctx *ctx, int step, out_layout *L)
         L->bars = L->right;
     } else if (step == 2) {
         L->decode = (SDL_Rect){a.x, y, a.w, h};
+    } else if (step == 3) {
+        int nh = 2 * lhs + pad, lw = a.w * 55 / 100;
+        L->left = (SDL_Rect){a.x, y, lw, h - nh};
+        L->right = (SDL_Rect){a.x + lw + 2 * pad, y, a.w - lw - 2 * pad, h - nh};
+        L->bars = (SDL_Rect){a.x, y + h - nh + pad, a.w, nh - pad}; /* the two lines under both */
     } else {
         int lw = a.w * 48 / 100;
         L->full_e = (SDL_Rect){a.x, y, lw, h};
@@ -352,6 +361,84 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     free(xs);
 }
 
+/* Step 4's table: the top words by dot product, with the logit, its softmax, the word vector's length and the angle. */
+static void near_table(const lesson_ctx *ctx, const out_layout *L, const int *ids, int k, int t, const float *cos)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *th = ui->theme;
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
+    const float *E = ctx->params->embedding, *h = tr->dec_out + (size_t)t * D;
+    SDL_Rect r = L->left;
+    int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), rh = ui_line_height(ui, UI_MONO, UI_SIZE_SMALL) + ui_px(ui, 4);
+    char b[200];
+    snprintf(b, sizeof b, _("by dot product h\xC2\xB7" "E[w] = the logit, top %d of %d"), k, V);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, th->text, UI_LEFT, b);
+    const char *head[5] = {_("word"), _("h\xC2\xB7" "E[w]"), _("softmax p"), _("\xE2\x80\x96" "E[w]\xE2\x80\x96"), _("cos \xCE\xB8")};
+    int cx[5] = {0, 28, 46, 64, 82}; /* column starts, percent of the width */
+    int y = r.y + lh + ui_px(ui, 4);
+    for (int c = 0; c < 5; c++)
+        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x + r.w * cx[c] / 100, y, r.w * 17 / 100, th->text_dim, UI_LEFT, head[c]);
+    for (int i = 0; i < k; i++) {
+        y += rh;
+        const float *e = E + (size_t)ids[i] * D;
+        double v[4] = {lesson_output_dot(h, e, D), tr->probs[(size_t)t * V + ids[i]], sqrt(lesson_output_dot(e, e, D)), cos[ids[i]]};
+        SDL_Color col = ids[i] == tr->out_ids[t] ? th->accent : th->text;
+        ui_text_fit(ui, i == 0 ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, r.x, y, r.w * 26 / 100, col, UI_LEFT, tok_vocab_word(ctx->vocab, ids[i]));
+        for (int c = 0; c < 4; c++) {
+            ui_fmt(v[c], 3, b, sizeof b);
+            ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, r.x + r.w * cx[c + 1] / 100, y, r.w * 17 / 100, col, UI_LEFT, b);
+        }
+        SDL_Rect hr = {r.x, y, r.w, rh};
+        if (ui_mouse_in(ui, hr))
+            ui_hover_value(ui, hr, v[0], _("\xE2\x80\x9C%s\xE2\x80\x9D: h\xC2\xB7" "E[w] = %.6f (the trace's logit %.6f) = \xE2\x80\x96h\xE2\x80\x96\xC2\xB7\xE2\x80\x96" "E[w]\xE2\x80\x96\xC2\xB7" "cos \xCE\xB8; dot product"),
+                           tok_vocab_word(ctx->vocab, ids[i]), v[0], (double)tr->logits[(size_t)t * V + ids[i]]);
+    }
+}
+
+/* Step 4: which word's vector h is closest to, by dot product (the logits) and by angle; no √d_model at the output. */
+static void draw_nearest(const lesson_ctx *ctx, const out_layout *L, int t)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *th = ui->theme;
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
+    const float *h = tr->dec_out + (size_t)t * D, *E = ctx->params->embedding;
+    float *cos = lesson_floats(ctx, (size_t)V), cv[OUT_TOPK];
+    if (!cos) { lesson_no_memory(ctx); return; }
+    openq_cosines(h, E, V, D, cos);
+    int ids[OUT_TOPK], near[OUT_TOPK];
+    int k = lesson_output_topk(tr->probs + (size_t)t * V, V, OUT_TOPK, ids);
+    int kn = lesson_output_topk(cos, V, OUT_TOPK, near); /* a top-k of any scores: here the cosines */
+    near_table(ctx, L, ids, k, t, cos);
+    const char *lab[OUT_TOPK];
+    int hl = -1;
+    for (int i = 0; i < kn; i++) {
+        lab[i] = tok_vocab_word(ctx->vocab, near[i]);
+        cv[i] = cos[near[i]];
+        if (near[i] == tr->out_ids[t]) hl = i;
+    }
+    char b[300], hn[24], err[24], sq[24];
+    ui_bars_spec bs = ui_bars_fixed(cv, kn, lab, -1, 1, "cos \xCE\xB8");
+    bs.title = _("nearest by angle: cos \xCE\xB8 = h\xC2\xB7" "E[w] / (\xE2\x80\x96h\xE2\x80\x96\xE2\x80\x96" "E[w]\xE2\x80\x96)");
+    bs.horizontal = 1;
+    bs.highlight = hl;
+    bs.show_values = 1;
+    ui_bars(ui, L->right, &bs);
+    double worst = 0;
+    for (int v = 0; v < V; v++)
+        worst = fmax(worst, fabs(lesson_output_dot(h, E + (size_t)v * D, D) - tr->logits[(size_t)t * V + v]));
+    ui_fmt(sqrt(lesson_output_dot(h, h, D)), 3, hn, sizeof hn);
+    ui_fmt(worst, 2, err, sizeof err);
+    ui_fmt(sqrt((double)D), 3, sq, sizeof sq);
+    int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    snprintf(b, sizeof b, _("logit = \xE2\x80\x96h\xE2\x80\x96\xC2\xB7\xE2\x80\x96" "E[w]\xE2\x80\x96\xC2\xB7" "cos \xCE\xB8 with \xE2\x80\x96h\xE2\x80\x96 = %s: a word wins by pointing the way h points, and by a long vector"), hn);
+    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->bars.x, L->bars.y, L->bars.w, th->accent, UI_LEFT, b);
+    snprintf(b, sizeof b, _("no \xE2\x88\x9A" "d_model at the output: logits = h\xC2\xB7" "E\xE1\xB5\x80 exactly (max diff over all %d words %s); only the input side scales, E[id]\xC3\x97%s"),
+             V, err, sq);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->bars.x, L->bars.y + lhs, L->bars.w, th->text, UI_LEFT, b);
+}
+
 static int out_init(void *st, const lesson_ctx *ctx)
 {
     out_state *s = st;
@@ -381,6 +468,7 @@ static void out_draw(const void *st, const lesson_ctx *ctx)
     draw_chips(ctx, &L, t, 0, -1, -1);
     if (ctx->step == 0) draw_weight_sharing(ctx, &L, t);
     else if (ctx->step == 1) draw_vocabulary(ctx, &L, t);
+    else if (ctx->step == 3) draw_nearest(ctx, &L, t);
     else if (s) decodeview_draw(s->dv, ctx, L.decode, t);
 }
 
@@ -394,6 +482,25 @@ static int out_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     int i = draw_chips(ctx, &L, out_step(ctx), 1, ev->button.x, ev->button.y);
     if (i >= 0) { ctx->sel->step = i; return 1; }
     return 0;
+}
+
+/* Step 4 in the dump: h·E[w] against the logits over every word, ‖h‖, the nearest words by angle; closes the object. */
+static int dump_nearest(const lesson_ctx *ctx, int t, char *dst, size_t n)
+{
+    const trace *tr = ctx->tr;
+    int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
+    const float *h = tr->dec_out + (size_t)t * D, *E = ctx->params->embedding;
+    float *cos = lesson_floats(ctx, (size_t)V);
+    if (!cos) return snprintf(dst, n, "}");
+    double worst = 0;
+    for (int v = 0; v < V; v++) worst = fmax(worst, fabs(lesson_output_dot(h, E + (size_t)v * D, D) - tr->logits[(size_t)t * V + v]));
+    openq_cosines(h, E, V, D, cos);
+    int near[OUT_TOPK], k = lesson_output_topk(cos, V, OUT_TOPK, near);
+    lesson_json j = {dst, n, 0};
+    lesson_json_put(&j, ", \"dot_all_max_err\": %.3g, \"h_norm\": %.9g, \"near\": [", worst, sqrt(lesson_output_dot(h, h, D)));
+    for (int i = 0; i < k; i++) lesson_json_put(&j, "%s{\"id\": %d, \"cos\": %.9g}", i ? ", " : "", near[i], (double)cos[near[i]]);
+    lesson_json_put(&j, "]}");
+    return (int)j.len;
 }
 
 static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
@@ -424,12 +531,13 @@ static int out_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     SDL_Rect b0 = bar_row(ctx, bars_rect(ctx, &L), k, 0);
     /* bar0: the first bar's row in window pixels (step 1), for tests that hover it */
     if (w >= 0 && (size_t)w < n)
-        w += snprintf(dst + w, n - (size_t)w, "], \"dot_max_err\": %.3g, \"bar0\": [%d, %d, %d, %d]}", max_err, b0.x, b0.y, b0.w, b0.h);
+        w += snprintf(dst + w, n - (size_t)w, "], \"dot_max_err\": %.3g, \"bar0\": [%d, %d, %d, %d]", max_err, b0.x, b0.y, b0.w, b0.h);
+    if (w >= 0 && (size_t)w < n) w += dump_nearest(ctx, t, dst + w, n - (size_t)w);
     return w;
 }
 
 const lesson lesson_output = {
-    .slug = "output", .title = N_("Output and weight sharing"), .steps = 3,
+    .slug = "output", .title = N_("Output and weight sharing"), .steps = 4,
     .keys = N_("click a produced word: that decoding step (; ' too); step 3: click T, top-k, seed"),
     .state_size = sizeof(out_state), .init = out_init, .free = out_free,
     .handle_event = out_event, .draw = out_draw, .dump_json = out_dump,

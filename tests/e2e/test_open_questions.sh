@@ -9,6 +9,10 @@
 #     and the mean largest share equal an independent reference
 #     (tests/e2e/encoder_ref.py on the safetensors file), the parts add up to
 #     the model's out, and the shapes are h·d_v = d_model;
+#   lesson 13 step 4: at decoding steps 1 and 2, h·E[w] equals the logits of
+#     tlab-run for every word (the dump's max error), and the nearest words by
+#     angle are the ten largest tlab-run logit / (‖h‖ ‖E[w]‖) with E read from
+#     the safetensors file;
 # each step's PNG has the window's size and is not blank.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
@@ -27,11 +31,15 @@ run_sentence() { # TAG SENTENCE
     echo "lesson multi-head"; echo "key Right"; echo "key Right"; echo "key Down"; echo "key Down"
     echo "wait 1"; echo "dump $T/$tag-mh0.json"; echo "screenshot $T/$tag-mh.png"
     echo "key rightbracket"; echo "wait 1"; echo "dump $T/$tag-mh1.json"
+    echo "lesson output"; for _ in 1 2 3; do echo "key Right"; done
+    echo "wait 1"; echo "dump $T/$tag-out0.json"; echo "screenshot $T/$tag-out.png"
+    echo "key quote"; echo "wait 1"; echo "dump $T/$tag-out1.json"
     echo "quit"
   } > "$T/$tag.txt"
   "$APP" --sentence "$sent" --script "$T/$tag.txt" --size 1280x800 || fail "$tag: run failed"
   png_ok "$T/$tag-pe.png" 1280 800
   png_ok "$T/$tag-mh.png" 1280 800
+  png_ok "$T/$tag-out.png" 1280 800
   "$RUN" --trace-json "$T/$tag-trace.json" "$sent" > /dev/null || fail "tlab-run failed on '$sent'"
   python3 - "$T/$tag" <<'PY' || fail "$tag: the PE rotation step disagrees"
 import json, sys
@@ -67,6 +75,18 @@ for i in range(2):
     mm = sum(max(abs(parts[h][o]) for h in range(H)) / sum(abs(parts[h][o]) for h in range(H)) for o in range(D)) / D
     assert abs(mm - st["mix_mean_max"]) < 1e-3 and mm < 0.9, (mm, st["mix_mean_max"])
     assert st["mix_error"] < 1e-4 and st["concat_cols"] == st["d_model"] == D, st
+E = W["embedding.weight"]
+for t in range(2):
+    d = json.load(open("%s-out%d.json" % (pre, t)))
+    st = d["lesson_state"]
+    assert d["step"] == 3 and st["t"] == t, (d["step"], st["t"])
+    assert st["dot_all_max_err"] < 1e-4 and st["top"][0]["id"] == tr["out_ids"][t], st
+    row = tr["logits"][t]
+    cos = [row[v] / (st["h_norm"] * math.sqrt(sum(x * x for x in E[v]))) for v in range(len(E))]
+    want = sorted(range(len(E)), key=lambda v: -cos[v])[:10]
+    got = [n["id"] for n in st["near"]]
+    assert got == want, (got, want)
+    for n in st["near"]: assert abs(n["cos"] - cos[n["id"]]) < 1e-4, (n, cos[n["id"]])
 PY
 }
 
