@@ -91,7 +91,7 @@ static void web_turn(void *arg)
     int rc = app_window_turn(a);
     double ms = emscripten_get_now() - t0;
     if (a->frames_drawn != drawn) {
-        if (!first_drawn) EM_ASM({ console.log("TLAB_FIRST_FRAME " + performance.now().toFixed(1)); });
+        if (!first_drawn) EM_ASM({ performance.mark("tlab-first-frame"); console.log("TLAB_FIRST_FRAME " + performance.now().toFixed(1)); });
         first_drawn = 1;
         frame_ms[n_frames++ % WEB_FRAMES_MAX] = ms;
     }
@@ -104,6 +104,7 @@ static void web_turn(void *arg)
 void app_web_loop(app *a)
 {
     web_app = a;
+    EM_ASM({ performance.mark("tlab-app-ready"); }); /* the window open, the lessons made (window.c) */
     SDL_SetWindowMinimumSize(a->win, 100, 100); /* the browser decides the size (a phone is narrower than 640) */
     follow_browser_size(a);
     emscripten_set_main_loop_arg(web_turn, a, 0, 1);

@@ -26,25 +26,26 @@ file(GLOB_RECURSE tlab_web_asset_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/ass
 # tlab_web_single(TARGET NAME SKIP...): a one-file page NAME.html from the packed assets
 function(tlab_web_single target name)
   set(pack ${CMAKE_BINARY_DIR}/${name}-assets.js)
+  set(pack_b64 ${CMAKE_BINARY_DIR}/${name}-assets.b64) # written beside it: the files' bytes, for single_file.py
   set(skip)
   foreach(s ${ARGN})
     list(APPEND skip --skip ${s})
   endforeach()
-  add_custom_command(OUTPUT ${pack}
+  add_custom_command(OUTPUT ${pack} ${pack_b64}
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
             --also ${TLAB_MO_DIR} locale
     DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_asset_files} ${TLAB_MO_FILES}
     COMMENT "packing assets/ for ${name}.html")
-  add_custom_target(${target}-assets DEPENDS ${pack})
+  add_custom_target(${target}-assets DEPENDS ${pack} ${pack_b64})
   add_dependencies(${target} ${target}-assets)
   # linked as three files into single-NAME/, then made one by single_file.py (the wasm gzip'd inside)
   set_target_properties(${target} PROPERTIES SUFFIX ".html" OUTPUT_NAME ${name}
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/single-${name}
-    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${tlab_web_dir}/single_file.py;${tlab_web_dir}/page_files.py")
+    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${pack_b64};${tlab_web_dir}/single_file.py;${tlab_web_dir}/page_files.py")
   target_link_options(${target} PRIVATE ${tlab_web_link} "SHELL:--pre-js ${pack}")
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/single_file.py ${CMAKE_BINARY_DIR}/single-${name}/${name}.html
-            ${CMAKE_BINARY_DIR}/${name}.html
+            ${CMAKE_BINARY_DIR}/${name}.html --data tlab-assets=${pack_b64}
     COMMENT "one file: ${name}.html")
 endfunction()
 

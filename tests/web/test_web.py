@@ -285,6 +285,10 @@ def run(o, b, results):
     results["first_frame_ms"] = first
     results["load_wall_s"] = round(time.time() - t0, 2)
     print("     first frame %.0f ms after navigation start (%s)" % (first, os.path.basename(o.html)), flush=True)
+    marks = json.loads(evaluate(b, "JSON.stringify(performance.getEntriesByType('mark')"
+                                   ".map(function (m) { return [m.name, Math.round(m.startTime)]; }))")["value"])
+    results["load_marks_ms"] = dict(marks)  # where the time went (app/web/single_file.py, pack_assets.py, web.c)
+    print("     " + ", ".join("%s %d" % (n.replace("tlab-", ""), t) for n, t in marks) + " ms", flush=True)
     d = dump(b)
     check(d["window"] == [WIDTH, HEIGHT], "the canvas follows the browser's size: %s" % d["window"])
     n_lessons = d["n_lessons"]
