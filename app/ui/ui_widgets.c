@@ -129,7 +129,8 @@ static int hm_label_w(ui_ctx *ui, const char *const *labels, int n)
 
 /* Rotated column labels: a column above the cells as long as the longest label,
  * at most a quarter of the height, or what a square map limited by its width
- * leaves unused (longer labels are shrunk, then cut); one label every thin-th
+ * leaves unused, or more when whole labels cost its cells at most an eighth
+ * (longer labels are shrunk, then cut); one label every thin-th
  * column when the columns are narrower than a line (the tooltip names them all). */
 static void hm_rotated(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom *g, float cw_eff)
 {
@@ -137,6 +138,13 @@ static void hm_rotated(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom
     if (s->square) {
         int spare = r.y + r.h - g->y - g->gap - ui_f2i(cw_eff * (float)s->rows) - 1;
         if (spare > cap) cap = spare;
+        /* whole labels at their size are worth square cells up to an eighth smaller than the cap leaves them */
+        const int below = r.y + r.h - g->bar_below - g->y - g->gap - 1;
+        const float now = fminf(cw_eff, (float)(below - cap) / (float)s->rows);
+        if (g->col_max > cap && (float)(below - g->col_max) >= 0.875f * now * (float)s->rows) {
+            cap = g->col_max;
+            cw_eff = fminf(cw_eff, (float)(below - g->col_max) / (float)s->rows);
+        }
     }
     g->rot_len = g->col_max < cap ? g->col_max : cap;
     g->rot_lh = ui_line_height(ui, UI_SANS, g->col_max > g->rot_len ? UI_SIZE_LEGAL : UI_SIZE_SMALL);
@@ -341,6 +349,20 @@ static void gradient(ui_ctx *ui, SDL_Rect bar, ui_cmap cmap, float lo, float hi)
     ui_frame(ui, bar, ui->theme->border, 1);
 }
 
+/* "lo…hi" in at most max_w px (down to the legal size): 3 significant digits, else 2, else 1. */
+static void range_label(ui_ctx *ui, float lo, float hi, int max_w, char *dst, size_t n)
+{
+    for (int sig = 3; sig >= 1; sig--) {
+        char a[32], b[32];
+        int w = 0;
+        ui_fmt(lo, sig, a, sizeof a);
+        ui_fmt(hi, sig, b, sizeof b);
+        snprintf(dst, n, "%s\xE2\x80\xA6%s", a, b);
+        ui_text_size(ui, UI_SANS, UI_SIZE_LEGAL, dst, &w, NULL);
+        if (w <= max_w) return;
+    }
+}
+
 /* The colour bar right of the cells, at least 120 px tall: its range at the
  * ends and the middle (0 for a diverging map), a "−∞" swatch for masked cells,
  * the scale's note (_("shared")) when several maps use it, "dashed: off scale"
@@ -371,14 +393,14 @@ static void hm_colorbar(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, const 
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h, t->text_dim, UI_LEFT | UI_TOP, lo);
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + nw, bar.y + bar.h, t->text_dim, UI_RIGHT | UI_TOP, hi);
         } else {
-            snprintf(b, sizeof b, "%s\xE2\x80\xA6%s", lo, hi);
+            range_label(ui, g->lo, g->hi, nw, b, sizeof b);
             ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h, nw, t->text_dim, UI_LEFT | UI_TOP, b);
         }
         y = bar.y + bar.h + g->lh;
     } else if (bar.h < 2 * g->lh) { /* compact: a strip and "lo…hi" under it */
         bar = (SDL_Rect){bar.x, g->grid_y, nw, ui_px(ui, 6)};
         gradient(ui, bar, s->cmap, g->lo, g->hi);
-        snprintf(b, sizeof b, "%s\xE2\x80\xA6%s", lo, hi);
+        range_label(ui, g->lo, g->hi, nw, b, sizeof b);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, bar.x, bar.y + bar.h + 1, nw, t->text_dim, UI_LEFT | UI_TOP, b);
         y = bar.y + bar.h + 1 + g->lh;
     } else {
