@@ -256,11 +256,13 @@ static emb_pt *project_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect 
 }
 
 
-/* The first of n candidate places that overlaps none of the placed rects, -1 when all are taken. */
-static int free_place(const SDL_Rect *placed, int n_placed, const SDL_Rect *cand, int n)
+/* The first of n candidate places that lies inside the panel and overlaps none of the placed rects, -1 when
+ * all are taken (a label at the panel's edge goes to the dot's other side instead of being cut). */
+static int free_place(SDL_Rect panel, const SDL_Rect *placed, int n_placed, const SDL_Rect *cand, int n)
 {
     for (int c = 0; c < n; c++) {
-        int clash = 0;
+        SDL_Rect in;
+        int clash = !SDL_IntersectRect(&cand[c], &panel, &in) || in.w != cand[c].w || in.h != cand[c].h;
         for (int j = 0; j < n_placed && !clash; j++) clash = SDL_HasIntersection(&cand[c], &placed[j]);
         if (!clash) return c;
     }
@@ -294,7 +296,10 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     SDL_RenderSetClipRect(ui->r, &r);
     /* every label takes a free place: the subtitle's first, then the axes' names, then the words' */
     SDL_Rect placed[128];
-    int n_placed = 0;
+    int n_placed = 0, title_w = 0;
+    const SDL_Rect inner = {r.x + 1, r.y + 1, r.w - 2, r.h - 2};
+    ui_text_size(ui, UI_BOLD, UI_SIZE_LARGE, title, &title_w, NULL);
+    placed[n_placed++] = (SDL_Rect){r.x + ui_px(ui, 10), r.y + ui_px(ui, 6), title_w, lh};
     placed[n_placed++] = (SDL_Rect){r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, sub_w, ui_line_height(ui, UI_SANS, UI_SIZE_SMALL)};
     /* axes through the centre, each named at its tip (or beside it when that place is taken) */
     const char *const axn[3] = {_("PC1"), _("PC2"), _("PC3")};
@@ -308,7 +313,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
             int tw, th, qx = ui_f2i(x1), qy = ui_f2i(y1), g = ui_px(ui, 4);
             ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, axn[a], &tw, &th);
             SDL_Rect cand[4] = {{qx - tw / 2, qy - th, tw, th}, {qx - tw / 2, qy + g, tw, th}, {qx + g, qy - th / 2, tw, th}, {qx - g - tw, qy - th / 2, tw, th}};
-            int c = free_place(placed, n_placed, cand, 4);
+            int c = free_place(inner, placed, n_placed, cand, 4);
             if (c < 0) continue;
             placed[n_placed++] = cand[c];
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, cand[c].x, cand[c].y, t->text_dim, UI_LEFT | UI_TOP, axn[a]);
@@ -347,7 +352,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         int bw = tw + ui_px(ui, 4), qx = ui_f2i(q->x), qy = ui_f2i(q->y);
         SDL_Rect cand[6] = {{qx + g, qy - th / 2, bw, th}, {qx - g - bw, qy - th / 2, bw, th}, {qx - bw / 2, qy - g - th, bw, th},
                             {qx - bw / 2, qy + g, bw, th}, {qx + g, qy - th - g / 2, bw, th}, {qx + g, qy + g / 2, bw, th}};
-        int c = free_place(placed, n_placed, cand, 6);
+        int c = free_place(inner, placed, n_placed, cand, 6);
         if (c < 0 || n_placed >= 128) continue; /* crowded: the dot stays, hover names it */
         SDL_Rect bg = cand[c];
         placed[n_placed++] = bg;

@@ -185,7 +185,8 @@ static void unit_bars(const lesson_ctx *ctx, SDL_Rect r, SDL_Rect cells, const c
 
 
 /* Horizontal bars: the share of hidden units at zero for each token, then the
- * share over all tokens; labels thinned when rows get too thin. */
+ * share over all tokens, set apart and at least a line tall so its label "all"
+ * stays whole however thin the token rows get; token labels thinned then. */
 static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, const float *zshare, int S, float overall, int F,
                       int hov_tok)
 {
@@ -194,26 +195,28 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, t->text, UI_LEFT, _("ReLU zeros"));
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), sh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     int y0 = r.y + lh + ui_px(ui, 2);
-    int n = S + 1;
-    int rh = (r.y + r.h - y0) / n;
+    int n = S + 1, gap = ui_px(ui, 2);
+    int rh = (r.y + r.h - y0 - gap) / n;
+    if (rh < sh) rh = (r.y + r.h - y0 - gap - sh) / S; /* the token rows share what the "all" row leaves */
     if (rh < 1) rh = 1;
     if (rh > ui_px(ui, 30)) rh = ui_px(ui, 30);
+    const int all_h = rh < sh ? sh : rh;
     int lab_w = r.w * 45 / 100;
     int x0 = r.x + lab_w + ui_px(ui, 4), w = r.x + r.w - x0;
     int thin = 1;
     while (thin * rh < sh * 9 / 10) thin++;
     for (int i = 0; i < n; i++) {
         float v = i < S ? zshare[i] : overall;
-        int y = y0 + i * rh;
+        const int y = y0 + i * rh + (i == S ? gap : 0), h = i == S ? all_h : rh;
         SDL_Color c = i == S ? t->series[1] : i == hov_tok ? t->accent : t->series[0];
-        SDL_Rect bar = {x0, y + (rh > 3 ? 1 : 0), ui_f2i(v * (float)w), rh > 3 ? rh - 2 : rh};
+        SDL_Rect bar = {x0, y + (h > 3 ? 1 : 0), ui_f2i(v * (float)w), h > 3 ? h - 2 : h};
         ui_fill(ui, (SDL_Rect){x0, bar.y, w, bar.h}, t->panel_alt);
         ui_fill(ui, bar, c);
         /* every thin-th label, "all", and the hovered row; none that would touch "all" */
         if (i == S || (i % thin == 0 && S - i >= thin) || i == hov_tok)
-            ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + rh / 2, lab_w, i == hov_tok ? t->accent : t->text,
+            ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + h / 2, lab_w, i == hov_tok ? t->accent : t->text,
                         UI_RIGHT | UI_MIDDLE, i < S ? vw->labs[i] : _("all"));
-        SDL_Rect row = {r.x, y, r.w, rh};
+        SDL_Rect row = {r.x, y, r.w, h};
         if (ui_mouse_in(ui, row)) {
             if (i < S) ui_hover_value(ui, bar, v, _("share of the %d hidden units at 0 for token %s"), F, vw->labs[i]);
             else ui_hover_value(ui, bar, v, _("share of all %d\xC3\x97%d hidden values at 0"), S, F);

@@ -49,6 +49,16 @@ static int mk_layer(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->layer
 static int mk_head(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->head, 0, ctx->tr->cfg.n_heads - 1); }
 static int mk_step(const lesson_ctx *ctx) { return lesson_clamp(ctx->sel->step, 0, ctx->tr->n_tgt - 1); }
 
+/* Step 2's note under the batch and its mask. */
+static const char *pad_note_text(void)
+{
+    return _("Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
+           "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
+           "so after the softmax those columns get a weight of exactly 0. The encoder, the decoder and the encoder-decoder "
+           "attention all use it; in the decoder it is added on top of the causal mask. This app runs one sentence at a time, "
+           "so its own traces never contain <pad>: this picture is an illustration.");
+}
+
 static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
 {
     ui_ctx *ui = ctx->ui;
@@ -69,10 +79,14 @@ static void mk_layout(const lesson_ctx *ctx, int step, masked_layout *L)
         L->table = (SDL_Rect){a.x, a.y + a.h - table_h, a.w, table_h};
     } else {
         int rest = a.y + a.h - y;
-        /* the batch gets room for upright words (a long sentence), the mask its two rows of 40 px */
-        L->pad_tokens = (SDL_Rect){a.x, y, a.w, rest * 40 / 100};
-        L->pad_mask = (SDL_Rect){a.x, y + rest * 40 / 100 + pad, a.w, rest * 24 / 100};
-        L->pad_note = (SDL_Rect){a.x, y + rest * 64 / 100 + 2 * pad, a.w, rest * 36 / 100 - 2 * pad};
+        /* the mask its two rows of at most 40 px, the note the lines it needs, the batch the rest (at
+         * least 40%): room for upright words, a long sentence's "although" whole */
+        const int mask_h = SDL_min(rest * 24 / 100, ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 4) + 2 * ui_px(ui, 40));
+        const int note_h = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){a.x, 0, a.w, 0}, 0, ui->theme->text, pad_note_text());
+        const int tok_h = SDL_max(rest * 40 / 100, rest - mask_h - note_h - 2 * pad);
+        L->pad_tokens = (SDL_Rect){a.x, y, a.w, tok_h};
+        L->pad_mask = (SDL_Rect){a.x, y + tok_h + pad, a.w, mask_h};
+        L->pad_note = (SDL_Rect){a.x, y + tok_h + mask_h + 2 * pad, a.w, a.y + a.h - (y + tok_h + mask_h + 2 * pad)};
     }
 }
 
@@ -444,12 +458,7 @@ static void draw_padding(const lesson_ctx *ctx, const masked_layout *L)
     int cw = (L->pad_tokens.w - lab_w) / pb.W;
     pad_tokens(ctx, &pb, L->pad_tokens, lab_w, cw);
     pad_mask(ctx, &pb, L->pad_mask, lab_w, cw);
-    ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text,
-                 _("Sentences of different lengths are trained together in one batch, so the shorter ones are filled up with <pad>. "
-                 "<pad> is not a word: no row may look at it. The mask adds \xE2\x88\x92\xE2\x88\x9E to the score of every <pad> column, "
-                 "so after the softmax those columns get a weight of exactly 0. The encoder, the decoder and the encoder-decoder "
-                 "attention all use it; in the decoder it is added on top of the causal mask. This app runs one sentence at a time, "
-                 "so its own traces never contain <pad>: this picture is an illustration."));
+    ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, L->pad_note, 0, t->text, pad_note_text());
 }
 
 static void mk_draw(const void *st, const lesson_ctx *ctx)

@@ -67,6 +67,8 @@ typedef struct {
     SDL_Rect info;             /* the model card */
     int enc_cx, dec_cx, col_w, box_h, row_h;
     float font;                /* box text size (logical) */
+    int wrap[N_BLOCKS];        /* a sentence row (in, shifted right, out) too long for one line: wrapped */
+    int src_wide_x, src_wide_w; /* the sentence's row when wrapped: the whole left half */
 } ov_layout;
 
 /* The boxes stacked in the encoder's and the decoder's column, bottom (row 0:
@@ -81,10 +83,10 @@ static const ov_column_box ov_column_boxes[] = {
     { B_DEC_FFN, 1, 7, 0 },   { B_DEC_NORM3, 1, 8, 0 },  { B_LINEAR, 1, 9, 0 },    { B_SOFTMAX, 1, 10, 0 },
 };
 
-static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
+/* The diagram in a: twelve rows, the sentences in row 0 (bottom) and the output in row 11. */
+static void ov_place(const lesson_ctx *ctx, SDL_Rect a, ov_layout *L)
 {
     ui_ctx *ui = ctx->ui;
-    SDL_Rect a = ctx->area;
     const int n_rows = 12;
     int top = a.y + ui_px(ui, 4);
     int row_h = (a.h - ui_px(ui, 8)) / n_rows;
@@ -104,6 +106,8 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     int mid = a.x + a.w / 2, right = a.x + a.w;
     int src_half = L->enc_cx - a.x < mid - L->enc_cx ? L->enc_cx - a.x : mid - L->enc_cx;
     L->r[B_SRC] = BOX(L->enc_cx, 0, 2 * src_half - ui_px(ui, 8));
+    L->src_wide_x = a.x;
+    L->src_wide_w = mid - a.x - ui_px(ui, 8);
     L->r[B_TGT] = BOX((mid + right) / 2, 0, right - mid - ui_px(ui, 8));
     for (size_t i = 0; i < sizeof ov_column_boxes / sizeof ov_column_boxes[0]; i++) {
         const ov_column_box *sb = &ov_column_boxes[i];
@@ -138,6 +142,38 @@ static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
     }
 #undef BOX
 #undef YC
+}
+
+static int ov_row_need(const lesson_ctx *ctx, const ov_layout *L, int b);
+
+/* The diagram in ctx->area; a sentence row too long for one line (a 30-word sentence) is wrapped at the
+ * box font onto as many lines as it needs: its box grows (in and shifted right downwards, out upwards) and
+ * the diagram shrinks to make room, the reserve found again for the smaller boxes (three passes). */
+static void ov_layout_compute(const lesson_ctx *ctx, ov_layout *L)
+{
+    SDL_Rect a = ctx->area;
+    int down = 0, up = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        ov_place(ctx, (SDL_Rect){a.x, a.y + up, a.w, a.h - up - down}, L);
+        const int need_down = SDL_max(ov_row_need(ctx, L, B_SRC), ov_row_need(ctx, L, B_TGT)) - L->box_h;
+        const int need_up = ov_row_need(ctx, L, B_OUT) - L->box_h;
+        if (need_down <= down && need_up <= up) break;
+        down = SDL_max(down, need_down);
+        up = SDL_max(up, need_up);
+    }
+    const int lift = L->info.y - (a.y + ui_px(ctx->ui, 4)); /* the card and its links keep the area's top */
+    L->info.y -= lift;
+    for (int i = B_LINK_QKV; i <= B_LINK_MH; i++) L->r[i].y -= lift;
+    static const int rows[3] = {B_SRC, B_TGT, B_OUT};
+    for (int i = 0; i < 3; i++) {
+        SDL_Rect *r = &L->r[rows[i]];
+        const int need = ov_row_need(ctx, L, rows[i]), bottom = r->y + r->h;
+        L->wrap[rows[i]] = need > 0;
+        if (need > 0 && rows[i] == B_SRC) r->x = L->src_wide_x, r->w = L->src_wide_w;
+        if (need <= r->h) continue;
+        if (rows[i] == B_OUT) r->y = SDL_max(a.y, bottom - need), r->h = bottom - r->y;
+        else r->h = SDL_min(need, a.y + a.h - r->y);
+    }
 }
 
 /* lesson.layout (into zeroed memory) */
@@ -194,47 +230,98 @@ static void block_tip(const lesson_ctx *ctx, int b, char *dst, size_t n)
     }
 }
 
-/* Token words joined with spaces (ids from..n), cut to fit w by the caller. */
-static void join_words(const lesson_ctx *ctx, const int *ids, int n, char *dst, size_t cap)
+/* A sentence row's words: its prefix and token ids, and (out, when decoding finished) a closing <eos>. */
+typedef struct {
+    const char *prefix;
+    const int *ids;
+    int n, eos;
+} ov_words;
+
+static ov_words row_words(const lesson_ctx *ctx, int b)
 {
-    size_t k = 0;
-    dst[0] = 0;
-    for (int i = 0; i < n && k + 2 < cap; i++) {
-        int w = snprintf(dst + k, cap - k, "%s%s", i ? " " : "", tok_vocab_word(ctx->vocab, ids[i]));
-        if (w < 0) break;
-        k += (size_t)w;
-        if (k >= cap) { k = cap - 1; break; }
+    const trace *tr = ctx->tr;
+    if (b == B_SRC) return (ov_words){_("in:"), tr->src_ids, tr->n_src, 0};
+    if (b == B_TGT) return (ov_words){_("shifted right:"), tr->tgt_ids, tr->n_tgt, 0};
+    return (ov_words){_("out:"), tr->out_ids, tr->n_out, tr->finished};
+}
+
+static int word_id(const ov_words *w, int i) { return i < w->n ? w->ids[i] : TOK_EOS; }
+
+/* The prefix and the words joined with spaces, whole (cap holds 32 tokens of any length). */
+static void row_line(const lesson_ctx *ctx, const ov_words *w, char *dst, size_t cap)
+{
+    size_t k = (size_t)snprintf(dst, cap, "%s", w->prefix);
+    for (int i = 0; i < w->n + w->eos && k + 2 < cap; i++) {
+        int m = snprintf(dst + k, cap - k, " %s", tok_vocab_word(ctx->vocab, word_id(w, i)));
+        if (m < 0) break;
+        k += (size_t)m;
     }
 }
 
-/* One row of words in block b: a prefix, then the tokens as chips if they all
- * fit at the box font, otherwise as one line of text cut with an ellipsis. */
-static void word_row(const lesson_ctx *ctx, const ov_layout *L, int b, const char *prefix, const int *ids, int n, SDL_Color c)
+/* The width of the row as a prefix and chips at the box font; 0 when they do not fit its box. */
+static int row_chips_width(const lesson_ctx *ctx, const ov_layout *L, int b)
+{
+    ui_ctx *ui = ctx->ui;
+    const ov_words w = row_words(ctx, b);
+    const float cs = L->font * 0.85f;
+    int gap = ui_px(ui, 4), pw, total;
+    ui_text_size(ui, UI_BOLD, L->font, w.prefix, &pw, NULL);
+    total = pw + gap;
+    for (int i = 0; i < w.n + w.eos; i++) total += ui_chip_width(ui, cs, tok_vocab_word(ctx->vocab, word_id(&w, i)), NULL) + gap;
+    const int ch = ui_line_height(ui, UI_BOLD, cs) + 2 * ui_px(ui, cs * 0.35f);
+    return total <= L->r[b].w && ch <= L->row_h ? total : 0;
+}
+
+/* The wrapped row's font: the box font, not under the legal size. */
+static float row_font(const ov_layout *L) { return L->font < UI_SIZE_LEGAL ? UI_SIZE_LEGAL : L->font; }
+
+/* The height a sentence row needs when neither its chips nor one line of it (down to the legal size) fit
+ * its box: its words wrapped at row_font with a margin; 0 when it fits on one line. */
+static int ov_row_need(const lesson_ctx *ctx, const ov_layout *L, int b)
+{
+    ui_ctx *ui = ctx->ui;
+    if (row_chips_width(ctx, L, b) > 0) return 0;
+    char line[1300];
+    const ov_words w = row_words(ctx, b);
+    row_line(ctx, &w, line, sizeof line);
+    int lw = 0;
+    ui_text_size(ui, UI_BOLD, SDL_min(L->font, UI_SIZE_LEGAL), line, &lw, NULL);
+    if (lw <= L->r[b].w) return 0;
+    const int pad = ui_px(ui, 4), w_wrap = b == B_SRC ? L->src_wide_w : L->r[b].w;
+    return ui_text_wrap(ui, UI_BOLD, row_font(L), (SDL_Rect){0, 0, w_wrap - 2 * pad, 0}, 0, ui->theme->text, line) + 2 * pad;
+}
+
+/* One row of words in block b: a prefix, then the tokens as chips if they all fit at the box font,
+ * else as one line of text (shrunk down to the legal size), else wrapped (the layout gave it the height). */
+static void word_row(const lesson_ctx *ctx, const ov_layout *L, int b, SDL_Color c)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     SDL_Rect r = L->r[b];
     int hot = ui_mouse_in(ui, r);
     if (hot) ui_fill(ui, r, ui_alpha(t->accent, 50));
-    float cs = L->font * 0.85f;
-    int gap = ui_px(ui, 4), pw, total;
-    ui_text_size(ui, UI_BOLD, L->font, prefix, &pw, NULL);
-    total = pw + gap;
-    for (int i = 0; i < n; i++) total += ui_chip_width(ui, cs, tok_vocab_word(ctx->vocab, ids[i]), NULL) + gap;
-    int ch = ui_line_height(ui, UI_BOLD, cs) + 2 * ui_px(ui, cs * 0.35f);
-    if (total <= r.w && ch <= L->row_h) {
+    const ov_words w = row_words(ctx, b);
+    const int total = row_chips_width(ctx, L, b);
+    if (total > 0) {
+        const float cs = L->font * 0.85f;
+        const int gap = ui_px(ui, 4), ch = ui_line_height(ui, UI_BOLD, cs) + 2 * ui_px(ui, cs * 0.35f);
         int x = r.x + (r.w - total) / 2, y = r.y + r.h / 2 - ch / 2;
-        x += ui_text(ui, UI_BOLD, L->font, x, r.y + r.h / 2, hot ? t->accent : c, UI_LEFT | UI_MIDDLE, prefix) + gap;
-        for (int i = 0; i < n; i++) {
-            SDL_Rect cr = ui_chip(ui, cs, x, y, tok_vocab_word(ctx->vocab, ids[i]), NULL, ids[i] == TOK_UNK ? UI_CHIP_UNK : ids[i] < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
+        x += ui_text(ui, UI_BOLD, L->font, x, r.y + r.h / 2, hot ? t->accent : c, UI_LEFT | UI_MIDDLE, w.prefix) + gap;
+        for (int i = 0; i < w.n + w.eos; i++) {
+            const int id = word_id(&w, i);
+            SDL_Rect cr = ui_chip(ui, cs, x, y, tok_vocab_word(ctx->vocab, id), NULL, id == TOK_UNK ? UI_CHIP_UNK : id < 4 ? UI_CHIP_SPECIAL : UI_CHIP_WORD, 0);
             x += cr.w + gap;
         }
         return;
     }
-    char w[1200], line[1300];
-    join_words(ctx, ids, n, w, sizeof w);
-    snprintf(line, sizeof line, "%s %s", prefix, w);
-    ui_text_fit(ui, UI_BOLD, L->font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : c, UI_CENTER | UI_MIDDLE, line);
+    char line[1300];
+    row_line(ctx, &w, line, sizeof line);
+    if (!L->wrap[b]) {
+        ui_text_fit(ui, UI_BOLD, L->font, r.x + r.w / 2, r.y + r.h / 2, r.w, hot ? t->accent : c, UI_CENTER | UI_MIDDLE, line);
+        return;
+    }
+    const int pad = ui_px(ui, 4);
+    ui_text_wrap(ui, UI_BOLD, row_font(L), (SDL_Rect){r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad}, 0, hot ? t->accent : c, line);
 }
 
 static void box(const lesson_ctx *ctx, const ov_layout *L, int b, const char *label)
@@ -250,10 +337,13 @@ static void box(const lesson_ctx *ctx, const ov_layout *L, int b, const char *la
     ui_text_fit(ui, UI_BOLD, L->font, r.x + r.w / 2, r.y + r.h / 2, r.w - ui_px(ui, 6), ui_text_on(f), UI_CENTER | UI_MIDDLE, label);
 }
 
+/* An arrow from the top of `from` up to the bottom of `to`, at the narrower box's centre (the column's:
+ * a sentence row may be wider than its column). */
 static void up_arrow(const lesson_ctx *ctx, SDL_Rect from, SDL_Rect to)
 {
     ui_ctx *ui = ctx->ui;
-    float x = (float)(from.x + from.w / 2);
+    const SDL_Rect n = from.w <= to.w ? from : to;
+    float x = (float)(n.x + n.w / 2);
     ui_arrow(ui, x, (float)from.y, x, (float)(to.y + to.h + ui_px(ui, 1)), (float)ui_px(ui, 2), ui->theme->text_dim);
 }
 
@@ -394,7 +484,6 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
     (void)st;
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    const trace *tr = ctx->tr;
     const ov_layout *L = ctx->layout;
     draw_stacks(ctx, L);
     draw_flow(ctx, L);
@@ -405,14 +494,9 @@ static void ov_draw(const void *st, const lesson_ctx *ctx)
     }
     draw_pe_plus(ctx, L);
     /* the words: in at the bottom, out at the top (chips when they fit, else text) */
-    int *ids = lesson_scratch_alloc(ctx->scratch, sizeof(int) * ((size_t)tr->n_out + 1)), n = 0;
-    if (ids) {
-        for (int i = 0; i < tr->n_out; i++) ids[n++] = tr->out_ids[i];
-        if (tr->finished) ids[n++] = TOK_EOS;
-    }
-    word_row(ctx, L, B_SRC, _("in:"), tr->src_ids, tr->n_src, t->text);
-    word_row(ctx, L, B_TGT, _("shifted right:"), tr->tgt_ids, tr->n_tgt, t->text);
-    word_row(ctx, L, B_OUT, _("out:"), ids, n, t->accent);
+    word_row(ctx, L, B_SRC, t->text);
+    word_row(ctx, L, B_TGT, t->text);
+    word_row(ctx, L, B_OUT, t->accent);
     draw_card(ctx, L);
     /* the hovered block: what it is, its shape */
     for (int i = 0; i < N_BLOCKS; i++)

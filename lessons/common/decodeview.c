@@ -18,6 +18,8 @@
 
 #define DV_TEXT 192
 #define DV_TOP 10
+#define DV_LAB 110 /* logical px: the distribution's word column, and each number's after its bar */
+#define DV_NUM 64
 #define DV_LABEL_T _("temperature T")
 #define DV_LABEL_K "top-k"
 #define DV_LABEL_SEED _("seed")
@@ -132,8 +134,12 @@ static void dv_layout_of(const lesson_ctx *ctx, SDL_Rect r, dv_layout *L)
     L->seed_label = (SDL_Rect){x + ui_px(ui, 36) + pad, r.y, ui_px(ui, 44), bh};
     L->seed_next = (SDL_Rect){L->seed_label.x + L->seed_label.w + pad, r.y, ui_px(ui, 36), bh};
     const int y = r.y + bh + 2 * pad, h = r.y + r.h - y;
-    L->dist = (SDL_Rect){r.x, y, r.w * 52 / 100, h};
-    L->texts = (SDL_Rect){r.x + r.w * 55 / 100, y, r.w - r.w * 55 / 100, h};
+    /* the distribution as wide as its labels, numbers and two 100 px bars need (40..52% of r); the
+     * translations get the rest: a 30-word sentence's need the width more than the bars do */
+    const int dist_w = lesson_clamp(ui_px(ui, DV_LAB + 2 * DV_NUM + 200), r.w * 40 / 100, r.w * 52 / 100);
+    const int gap = ui_px(ui, 24);
+    L->dist = (SDL_Rect){r.x, y, dist_w, h};
+    L->texts = (SDL_Rect){r.x + dist_w + gap, y, r.w - dist_w - gap, h};
 }
 
 static void draw_choices(const decodeview *d, const lesson_ctx *ctx, const dv_layout *L)
@@ -182,12 +188,12 @@ static void draw_dist(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r, in
         }
         ids[pos] = v;
     }
-    const int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL), lab = ui_px(ui, 110), num = ui_px(ui, 64);
+    const int lab = ui_px(ui, DV_LAB), num = ui_px(ui, DV_NUM);
     char b[160];
     snprintf(b, sizeof b, _("step %d, after \xE2\x80\x9C%s\xE2\x80\x9D: p = softmax (grey), q sampled from (blue)"), t + 1,
              tok_vocab_word(ctx->vocab, tr->tgt_ids[t]));
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, r.y, r.w, th->text, UI_LEFT, b);
-    const int y0 = r.y + lh + ui_px(ui, 4), rh = (r.h - lh - ui_px(ui, 4)) / DV_TOP;
+    const int title_h = ui_text_wrap(ui, UI_BOLD, UI_SIZE_SMALL, (SDL_Rect){r.x, r.y, r.w, r.h}, 0, th->text, b);
+    const int y0 = r.y + title_h + ui_px(ui, 4), rh = (r.h - title_h - ui_px(ui, 4)) / DV_TOP;
     const int bw = (r.w - lab - 2 * num) / 2;
     for (int i = 0; i < n; i++) {
         const int y = y0 + i * rh, mid = y + rh / 2, bh = rh * 3 / 8;
@@ -209,30 +215,47 @@ static void draw_dist(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r, in
     }
 }
 
+/* The texts column: greedy's translation in full, then beam search's and each seeded sample's, written out
+ * in full only where it differs from greedy's (else "same as greedy": a 30-word sentence's four samples
+ * would not fit, and the difference is the point), each wrapped onto as many lines as it needs at the
+ * largest size (small down to the legal one) at which all of them fit r; what the column cannot hold even
+ * then is cut at its bottom (and the audit reports it). */
 static void draw_texts(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r)
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    char greedy[DV_TEXT], b[DV_TEXT + 64], tb[16];
+    enum { N_ITEMS = 6 + DECODEVIEW_SAMPLES };
+    char greedy[DV_TEXT], samp[DV_TEXT + 64], tb[16], seeds[DECODEVIEW_SAMPLES][DV_TEXT + 64];
     trace_output_text(ctx->tr, ctx->vocab, greedy, sizeof greedy);
-    const int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    int y = r.y;
-    const struct { const char *head, *text; } rows[2] = {{_("greedy (argmax at every step)"), greedy},
-                                                         {_("beam search (beam 4, \xCE\xB1 0.6, lesson 15)"), d->beam}};
-    for (int i = 0; i < 2; i++, y += 2 * lh + ui_px(ui, 8)) {
-        ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y, r.w, t->text_dim, UI_LEFT, rows[i].head);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y + lh, r.w, t->text, UI_LEFT, rows[i].text);
-    }
+    const char *same = _("same as greedy");
     ui_fmt(temps[d->ti], 2, tb, sizeof tb);
-    if (top_ks[d->ki]) snprintf(b, sizeof b, _("sampled, T = %s, top-k %d (orange: not greedy's)"), tb, top_ks[d->ki]);
-    else snprintf(b, sizeof b, _("sampled, T = %s, every word (orange: not greedy's)"), tb);
-    ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x, y, r.w, t->text_dim, UI_LEFT, b);
-    y += lh;
-    for (int k = 0; k < DECODEVIEW_SAMPLES; k++, y += lh + ui_px(ui, 4)) {
-        snprintf(b, sizeof b, _("seed %d: %s"), d->seed + k, d->samples[k]);
-        ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y, r.w, strcmp(d->samples[k], greedy) ? t->warn : t->text, UI_LEFT, b);
+    if (top_ks[d->ki]) snprintf(samp, sizeof samp, _("sampled, T = %s, top-k %d (orange: not greedy's)"), tb, top_ks[d->ki]);
+    else snprintf(samp, sizeof samp, _("sampled, T = %s, every word (orange: not greedy's)"), tb);
+    typedef struct { const char *s; ui_face face; SDL_Color c; int gap; } item; /* gap: logical px after it */
+    item it[N_ITEMS] = {
+        {_("greedy (argmax at every step)"), UI_BOLD, t->text_dim, 0}, {greedy, UI_SANS, t->text, 8},
+        {_("beam search (beam 4, \xCE\xB1 0.6, lesson 15)"), UI_BOLD, t->text_dim, 0},
+        {strcmp(d->beam, greedy) ? d->beam : same, UI_SANS, t->text, 8}, {samp, UI_BOLD, t->text_dim, 0}};
+    int n = 5;
+    for (int k = 0; k < DECODEVIEW_SAMPLES; k++, n++) {
+        const int differs = strcmp(d->samples[k], greedy) != 0;
+        snprintf(seeds[k], sizeof seeds[k], _("seed %d: %s"), d->seed + k, differs ? d->samples[k] : same);
+        it[n] = (item){seeds[k], UI_SANS, differs ? t->warn : t->text, 4};
     }
-    if (d->err[0]) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, y, r.w, t->error, UI_LEFT, d->err);
+    if (d->err[0]) it[n++] = (item){d->err, UI_SANS, t->error, 0};
+    float size = UI_SIZE_SMALL;
+    for (;; size -= 1.0f) { /* the largest size at which every text, wrapped, fits the column */
+        int h = 0;
+        for (int i = 0; i < n; i++)
+            h += ui_text_wrap(ui, it[i].face, size, (SDL_Rect){r.x, 0, r.w, 0}, 0, it[i].c, it[i].s) + ui_px(ui, (float)it[i].gap);
+        if (h <= r.h || size - 1.0f < UI_SIZE_LEGAL) break;
+    }
+    int y = r.y;
+    for (int i = 0; i < n; i++) { /* what the column cannot hold is reported cut (a box at least 1 px tall) */
+        const int room = r.y + r.h - y > 1 ? r.y + r.h - y : 1;
+        const int h = ui_text_wrap(ui, it[i].face, size, (SDL_Rect){r.x, y, r.w, room}, 0, it[i].c, it[i].s);
+        y += h + ui_px(ui, (float)it[i].gap);
+    }
 }
 
 void decodeview_draw(decodeview *d, const lesson_ctx *ctx, SDL_Rect r, int t)
