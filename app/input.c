@@ -287,6 +287,7 @@ static int lesson_event(app *a, const SDL_Event *ev)
     if (act.goto_slug[0]) {
         int li = lesson_find(act.goto_slug);
         if (li >= 0) app_goto_lesson(a, li, 0);
+        if (li >= 0 && act.goto_step > 0 && act.goto_step <= app_lesson_steps(a, li)) a->lstep[li] = act.goto_step - 1;
     }
     if (used || act.redraw) a->dirty = 1;
     app_clamp_selection(a);

@@ -71,6 +71,7 @@ enum {
 /* What handle_event may ask the app to do (the app reads these after the call). */
 typedef struct {
     char goto_slug[32];   /* jump to this lesson ("" for none) */
+    int goto_step;        /* with goto_slug: open it at this step, 1-based (0: its first step) */
     char toast[256];      /* show this message ("" for none) */
     int redraw;           /* 1: something changed, draw again */
     int train_cmd;        /* LESSON_TRAIN_*, 0 for none */

@@ -371,6 +371,7 @@ static int an_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     addnorm_state *s = st;
     const addnorm_layout *L = ctx->layout;
     int dec = an_dec(s, ctx), sub = an_sub(s, ctx);
+    if (lesson_experiment_link(ev, ctx, 1)) return 1; /* lesson 17 step 1: no residual, no LayerNorm */
     int want_dec = lesson_stack_event(ev, L->btn_enc, L->btn_dec, dec), want_sub = -1;
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT)
         for (int k = AN_ATTN; k <= AN_FFN; k++)
@@ -409,7 +410,7 @@ static int an_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 
 const lesson lesson_addnorm = {
     .slug = "add-norm", .title = N_("Add & Norm"),
-    .keys = N_("D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)"),
+    .keys = N_("D or the buttons: encoder / decoder stack   F or the buttons: next sub-layer (attention, cross-attention, feed-forward)   J: remove a residual or LayerNorm (lesson 17)"),
     .state_size = sizeof(addnorm_state), .layout_size = sizeof(addnorm_layout), .layout = an_layout_of,
     .handle_event = an_event, .draw = an_draw, .dump_json = an_dump,
 };

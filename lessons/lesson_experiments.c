@@ -685,7 +685,7 @@ static int ex_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
         if (ui_point_in(L.link_scale, x, y) || ui_point_in(L.link_mask, x, y)) {
             if (ctx->act)
                 snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "%s",
-                         ui_point_in(L.link_scale, x, y) ? _("attention") : "masked-attention");
+                         ui_point_in(L.link_scale, x, y) ? "attention" : "masked-attention");
             return 1;
         }
         const int d = ui_point_in(L.lay_prev, x, y) ? -1 : ui_point_in(L.lay_next, x, y) ? 1 : 0;
@@ -724,6 +724,8 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     lesson_json_rect(&j, "lay_next", L.lay_next);
     lesson_json_put(&j, ", ");
     lesson_json_rect(&j, "link_mask", L.link_mask);
+    lesson_json_put(&j, ", ");
+    lesson_json_rect(&j, "link_scale", L.link_scale);
     lesson_json_put(&j, ", \"rows\": [");
     for (int r = 0; r < N_ROWS; r++) {
         const trace_opts o = row_opts(c, r, s->layer);

@@ -443,6 +443,7 @@ static int mh_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     const mh_layout *L = ctx->layout;
     attn_view v;
     mh_view_get(ctx, s->kind, &v);
+    if (lesson_experiment_link(ev, ctx, 3)) return 1; /* lesson 17 step 3: every head removed in turn */
     if (ev->type == SDL_KEYDOWN && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT)) && ev->key.keysym.sym == SDLK_x) {
         s->kind = (s->kind + 1) % ATTN_N_KINDS;
         return 1;
@@ -553,7 +554,7 @@ static int mh_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 
 const lesson lesson_multihead = {
     .slug = "multi-head", .title = N_("Multi-head attention"), .steps = 3,
-    .keys = N_("X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row"),
+    .keys = N_("X or the button: encoder / decoder / cross   click a head to enlarge it   Up Down: decoder row   J: remove each head (lesson 17)"),
     .state_size = sizeof(mh_state), .layout_size = sizeof(mh_layout), .layout = mh_layout_of,
     .handle_event = mh_event, .draw = mh_draw, .dump_json = mh_dump,
 };

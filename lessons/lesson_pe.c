@@ -422,6 +422,7 @@ static int pe_event(void *st, const SDL_Event *ev, const lesson_ctx *ctx)
     pe_state *s = st;
     const pe_layout *L = ctx->layout;
     int D = ctx->tr->cfg.d_model, Lm = ctx->tr->cfg.max_len;
+    if (lesson_experiment_link(ev, ctx, 2)) return 1; /* lesson 17 step 2: the model without PE */
     if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
         int x = ev->button.x, y = ev->button.y;
         if (ctx->step == 0) {
@@ -465,7 +466,7 @@ static int pe_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
 
 const lesson lesson_pe = {
     .slug = "positional-encoding", .title = N_("Positional encoding"), .steps = 5,
-    .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair   step 5: - = offset k"),
+    .keys = N_("step 1: \xE2\x88\x92 + pick dimensions   step 4: drag the sliders, - = offset k, I next pair   step 5: - = offset k   J: the no-PE experiment (lesson 17)"),
     .state_size = sizeof(pe_state), .layout_size = sizeof(pe_layout), .init = pe_init, .free = pe_free, .layout = pe_layout_of,
     .on_trace_changed = pe_changed, .handle_event = pe_event, .draw = pe_draw, .dump_json = pe_dump,
 };

@@ -5,6 +5,8 @@
  */
 #include <math.h>
 
+#include <stdio.h>
+
 #include "lesson_layout.h"
 
 int lesson_clamp(int v, int lo, int hi) { return v > hi ? (hi < lo ? lo : hi) : v < lo ? lo : v; }
@@ -36,6 +38,14 @@ float lesson_absmax(const float *m, int n)
 int lesson_plain_key(const SDL_Event *ev, SDL_Keycode k)
 {
     return ev->type == SDL_KEYDOWN && ev->key.keysym.sym == k && !(ev->key.keysym.mod & (KMOD_CTRL | KMOD_GUI | KMOD_ALT));
+}
+
+int lesson_experiment_link(const SDL_Event *ev, const lesson_ctx *ctx, int step)
+{
+    if (!ctx->act || !lesson_plain_key(ev, LESSON_EXPERIMENT_KEY)) return 0;
+    snprintf(ctx->act->goto_slug, sizeof ctx->act->goto_slug, "experiments");
+    ctx->act->goto_step = step;
+    return 1;
 }
 
 SDL_Rect lesson_hover_cell(const ui_heatmap_out *o)

@@ -28,6 +28,10 @@ float lesson_absmax(const float *m, int n);
 
 /* 1 when ev is a key press of k without Ctrl, GUI or Alt. */
 int lesson_plain_key(const SDL_Event *ev, SDL_Keycode k);
+/* J (no modifier) in a lesson with an experiment of its part (issue 17 item 1): asks the app to open
+ * the Experiments lesson at step `step` (1-based) of its steps. Returns 1 when it did. */
+#define LESSON_EXPERIMENT_KEY SDLK_j
+int lesson_experiment_link(const SDL_Event *ev, const lesson_ctx *ctx, int step);
 
 /* The pixel rect of the hovered cell of a drawn heatmap. */
 SDL_Rect lesson_hover_cell(const ui_heatmap_out *o);

@@ -13,6 +13,10 @@
 #     tlab-run for every word (the dump's max error), and the nearest words by
 #     angle are the ten largest tlab-run logit / (‖h‖ ‖E[w]‖) with E read from
 #     the safetensors file;
+# the experiment links (issue 17 item 1): J in lesson 3 opens lesson 17 at
+# step 2 (no PE), in lesson 6 at step 3 (heads removed), in lesson 7 at step 1
+# (no residual, no LayerNorm), in Chinese too; lesson 17's button back to
+# lesson 5 works in Chinese (its slug is not translated);
 # each step's PNG has the window's size and is not blank.
 # Env: TLAB_BIN (build dir), TLAB_ASSETS (assets dir).
 source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
@@ -91,5 +95,29 @@ PY
 }
 
 run_sentence short "the dog sees the cat"
+
+links() { # LANG
+  {
+    echo "lesson positional-encoding"; echo "key Right"; echo "key j"; echo "wait 1"; echo "dump $T/l-$1-pe.json"
+    echo "lesson multi-head"; echo "key j"; echo "wait 1"; echo "dump $T/l-$1-mh.json"
+    echo "lesson add-norm"; echo "key j"; echo "wait 1"; echo "dump $T/l-$1-an.json"
+    echo "quit"
+  } > "$T/l-$1.txt"
+  "$APP" --lang "$1" --sentence "the dog sees the cat" --script "$T/l-$1.txt" --size 1280x800 || fail "links $1: run failed"
+  python3 - "$T/l-$1" <<'PY' || fail "links $1: J does not open lesson 17 at the experiment's step"
+import json, sys
+pre = sys.argv[1]
+for part, step in (("pe", 1), ("mh", 2), ("an", 0)):
+    d = json.load(open("%s-%s.json" % (pre, part)))
+    assert d["lesson_slug"] == "experiments" and d["step"] == step, (part, d["lesson_slug"], d["step"])
+x, y, w, h = json.load(open(pre + "-an.json"))["lesson_state"]["link_scale"]
+open(pre + "-2.txt", "w").write("lesson experiments\nclick %d %d\nwait 1\ndump %s-back.json\nquit\n" % (x + w // 2, y + h // 2, pre))
+PY
+  "$APP" --lang "$1" --sentence "the dog sees the cat" --script "$T/l-$1-2.txt" --size 1280x800 || fail "links $1: second run failed"
+  python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["lesson_slug"] == "attention", d["lesson_slug"]' \
+    "$T/l-$1-back.json" || fail "links $1: lesson 17's button does not open lesson 5"
+}
+links en
+links zh
 run_sentence long "the old man sees the small dog and the young woman hears the big cat and the child sees the old woman and the man hears the dog"
 echo "ok"
