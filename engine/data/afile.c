@@ -209,6 +209,15 @@ static int afile_link_new(const afile *f)
         if (errno == EEXIST) e = EEXIST;
     }
 #endif
+#ifdef __EMSCRIPTEN__
+    /* The web page's in-memory file system has no hard links (link() fails with EMLINK);
+     * only the page's own code writes there, so a name seen free stays free until the rename. */
+    if (e == EMLINK) {
+        struct stat st;
+        if (stat(f->path, &st) == 0) return EEXIST;
+        return rename(f->tmp, f->path) == 0 ? 0 : (errno ? errno : EIO);
+    }
+#endif
     return e;
 }
 

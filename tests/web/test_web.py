@@ -18,10 +18,18 @@ descriptors 3 and 4: no port is opened at all). The test:
      little per frame: the page has no threads) has made --train-steps steps; the
      training loss must have fallen (first point vs last, in the dump);
   6. opens the Experiments lesson and waits for its first held-out scores (pumped too);
-  7. asserts that the page made no network request (only file:, data:, blob:);
-  8. closes Chromium (and kills it if it does not go) and removes its profile.
+  7. the browser's own paths: the canvas follows the window's size (Emulation.
+     setDeviceMetricsOverride to 1000x700 and back: the app's reported size follows);
+     T switches the theme (the dump's theme, the pixels change, the dark one's background
+     is dark); Ctrl+= zooms (the dump's zoom, the lesson's pixels change; Ctrl+0 gives the
+     same picture back); Ctrl+S offers the screen as a download (Browser.
+     setDownloadBehavior into a temporary folder: a valid 1280x800 PNG of the lesson);
+     an input method's composition (Input.imeSetComposition, then insertText) puts a
+     Chinese character between typed words, and the app marks it an unknown word;
+  8. asserts that the page made no network request (only file:, data:, blob:);
+  9. closes Chromium (and kills it if it does not go) and removes its profile.
 
-usage: test_web.py [--html FILE] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
+usage: test_web.py [--html FILE] [--no-tour] [--no-train] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
                    [--shots DIR] [--json FILE] [--timeout S]
 Prints one line per check and the figures (first frame, frame p50/p95 per lesson);
 --json writes them for BENCHMARKS.md. Exit 0 when every check passes, else 1.
@@ -170,7 +178,7 @@ class Browser:
 
 # ---- input -------------------------------------------------------------------------
 KEYS = {"Tab": ("Tab", 9), "Backspace": ("Backspace", 8), "Enter": ("Enter", 13), "PageDown": ("PageDown", 34), "Home": ("Home", 36),
-        "End": ("End", 35)}
+        "End": ("End", 35), "=": ("Equal", 187), "0": ("Digit0", 48)}
 
 
 def key(b, name, ctrl=False, shift=False):
@@ -310,10 +318,14 @@ def run(o, b, results):
         tour(b, check, results, n_lessons, o.shots)
     # the language switch (issue 19 item 2)
     lang_switch(b, check, results, o.shots)
-    # training in the page (no threads: the trainer is pumped a little per frame)
-    train(b, check, results, o.train_steps)
-    # lesson 17's held-out scores in the page (pumped too)
-    experiments(b, check, results)
+    if not o.no_train:
+        # training in the page (no threads: the trainer is pumped a little per frame)
+        train(b, check, results, o.train_steps)
+        # lesson 17's held-out scores in the page (pumped too)
+        experiments(b, check, results)
+
+    # the browser's own paths: window size, theme, zoom, a PNG download, an input method
+    browser_checks(b, check, results)
 
     # nothing leaves the page
     b.pump(0.5)
@@ -444,6 +456,165 @@ def experiments(b, check, results):
     results["experiments_s"] = round(time.time() - t0, 1)
 
 
+def lesson_area(b):
+    """Pixels of the lesson's area (right of the sidebar, above the text panel) at 1/2 scale: (rows, bpp, w, h)."""
+    w, h, rows, bpp, _ = screenshot(b, (300, 130, 900, 360, 0.5))
+    return rows, bpp, w, h
+
+
+def mean_brightness(rows, bpp, w):
+    vals = [sum(line[x * bpp:x * bpp + 3]) / 3 for line in rows for x in range(w)]
+    return sum(vals) / len(vals)
+
+
+def settled(b):
+    """Waits for the page's next frames (a key or a resize is handled on the next turn)."""
+    dump(b)
+    b.pump(0.3)
+
+
+def window_size(b, check, w, h):
+    b.call("Emulation.setDeviceMetricsOverride", {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": False})
+    d = dump_when(b, lambda d: d["window"] == [w, h])
+    check(d["window"] == [w, h], "the canvas follows the window to %dx%d: the app reports %s" % (w, h, d["window"]))
+
+
+def theme_check(b, check, results):
+    """T switches the theme: the dump says so, the pixels change, the dark theme's background is dark."""
+    before = dump(b)["theme"]
+    rows0, bpp, w, _ = lesson_area(b)
+    key(b, "t")
+    d = dump_when(b, lambda d: d["theme"] != before)
+    check(d["theme"] != before, "T switches the theme: %s -> %s" % (before, d["theme"]))
+    settled(b)
+    rows1, _, _, _ = lesson_area(b)
+    m0, m1 = mean_brightness(rows0, bpp, w), mean_brightness(rows1, bpp, w)
+    check(abs(m0 - m1) > 40, "the theme's pixels differ (mean brightness %.0f -> %.0f)" % (m0, m1))
+    dark = m0 if before == "dark" else m1 if d["theme"] == "dark" else None
+    check(dark is not None and dark < 90, "the dark theme has a dark background (mean brightness %s)" %
+          ("%.0f" % dark if dark is not None else "- no dark theme seen"))
+    for _ in range(6):  # round the cycle back to where it started
+        if dump(b)["theme"] == before:
+            break
+        key(b, "t")
+        dump_when(b, lambda x: x["theme"] != d["theme"])
+    check(dump(b)["theme"] == before, "T comes back to the %s theme" % before)
+    results["theme_brightness"] = [round(m0), round(m1)]
+
+
+def changed(rows0, rows1, bpp, w):
+    """Share of the pixels that differ clearly between two pictures of the same size."""
+    n = diff = 0
+    for a, b in zip(rows0, rows1):
+        for x in range(w):
+            n += 1
+            diff += sum(abs(a[x * bpp + c] - b[x * bpp + c]) for c in range(3)) > 60
+    return diff / max(n, 1)
+
+
+def zoom_check(b, check, results):
+    """Ctrl+= zooms (the dump's zoom up, the lesson's figure redrawn bigger: a good share of its
+    pixels change), Ctrl+0 sets it back (the same picture as before)."""
+    settled(b)
+    rows0, bpp, w, _ = lesson_area(b)
+    z0 = dump(b)["zoom"]
+    key(b, "=", ctrl=True)
+    key(b, "=", ctrl=True)
+    d = dump_when(b, lambda d: d["zoom"] > z0 * 1.15)
+    check(d["zoom"] > z0 * 1.15, "Ctrl+= twice zooms: %.2f -> %.2f" % (z0, d["zoom"]))
+    settled(b)
+    rows1, _, _, _ = lesson_area(b)
+    grown = changed(rows0, rows1, bpp, w)
+    check(grown > 0.05, "the figure is drawn bigger: %.1f%% of the lesson's pixels change" % (100 * grown))
+    key(b, "0", ctrl=True)
+    d = dump_when(b, lambda d: abs(d["zoom"] - z0) < 1e-3)
+    check(abs(d["zoom"] - z0) < 1e-3, "Ctrl+0 sets the zoom back: %.2f" % d["zoom"])
+    settled(b)
+    back = changed(rows0, lesson_area(b)[0], bpp, w)
+    check(back < 0.01, "the same picture as before the zoom (%.2f%% of the pixels differ)" % (100 * back))
+    results["zoom_changed"] = [round(grown, 4), round(back, 4)]
+
+
+def png_size(data):
+    """(width, height) of a PNG file's bytes, or None when they are not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def export_check(b, check, results, folder):
+    """Ctrl+S: the lesson's screen comes as a download, a valid PNG of the window's size, not blank."""
+    b.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder}, session=False)
+    since = time.time()
+    key(b, "s", ctrl=True)
+    try:
+        line = b.wait_console("TLAB_DOWNLOAD", 60, since)
+    except Failed:
+        raise Failed("Ctrl+S offered no download within 60 s; the app says: %r" % dump(b).get("toast"))
+    name, size = line.split()[0], int(line.split()[1])
+    path, end = os.path.join(folder, name), time.time() + 30
+    while not (os.path.isfile(path) and os.path.getsize(path) == size) and time.time() < end:
+        b.pump(0.2)
+    check(os.path.isfile(path), "Ctrl+S offers the screen as a download: %s in %s" % (name, sorted(os.listdir(folder))))
+    with open(path, "rb") as f:
+        data = f.read()
+    check(name.endswith(".png") and png_size(data) == (WIDTH, HEIGHT),
+          "the download is a PNG of %dx%d: %s, %d bytes, %s" % (WIDTH, HEIGHT, name, len(data), png_size(data)))
+    chunks, pos = {}, 8
+    while pos < len(data):
+        n = int.from_bytes(data[pos:pos + 4], "big")
+        chunks.setdefault(data[pos + 4:pos + 8], []).append(data[pos + 8:pos + 8 + n])
+        pos += 12 + n
+    ihdr = chunks[b"IHDR"][0]
+    bpp = {2: 3, 6: 4}.get(ihdr[9])
+    check(bpp is not None and ihdr[8] == 8, "the PNG is 8-bit RGB(A) (colour type %d)" % ihdr[9])
+    rows = unfilter(WIDTH, HEIGHT, bpp, zlib.decompress(b"".join(chunks[b"IDAT"])))
+    colours, var = picture_stats(WIDTH, HEIGHT, rows[::8], bpp)
+    check(colours > 50 and var > 100, "the PNG shows the lesson (%d colours, variance %.0f)" % (colours, var))
+    results["export_png"] = {"name": name, "bytes": len(data)}
+
+
+def ime_check(b, check, results):
+    """An input method's composition (CDP Input.imeSetComposition, then insertText commits it)
+    reaches the sentence box between typed keys; the app marks the non-Latin word unknown."""
+    want_sentence = "the 狗 sees the cat"
+    key(b, "Tab")
+    d = dump_when(b, lambda d: d["focus"] == 1)
+    check(d["focus"] == 1, "Tab focuses the sentence box (for the input method)")
+    for _ in range(len(d["sentence"])):
+        key(b, "Backspace")
+    dump_when(b, lambda d: d["sentence"] == "")
+    type_text(b, "the ")
+    dump_when(b, lambda d: d["sentence"] == "the ")
+    b.call("Input.imeSetComposition", {"text": "gou", "selectionStart": 3, "selectionEnd": 3})
+    b.call("Input.imeSetComposition", {"text": "狗", "selectionStart": 1, "selectionEnd": 1})
+    b.call("Input.insertText", {"text": "狗"})
+    dump_when(b, lambda d: d["sentence"] == "the 狗")
+    type_text(b, " sees the cat")
+    key(b, "Enter")
+    d = dump_when(b, lambda d: d["sentence"] == want_sentence and d["focus"] == 0)
+    check(d["sentence"] == want_sentence, "the composed character reaches the box: %r" % d["sentence"])
+    check(d["input_status"] == "unknown_words" and d["n_unk"] >= 1,
+          "the app marks it an unknown word: %s (%d unknown)" % (d["input_status"], d["n_unk"]))
+    results["ime"] = {"sentence": d["sentence"], "input_status": d["input_status"]}
+
+
+def browser_checks(b, check, results):
+    """The window's size, the theme, the zoom, the PNG export and the input method, in the page."""
+    key(b, "Home")
+    dump_when(b, lambda d: d["lesson_index"] == 0 and d["step"] == 0)
+    window_size(b, check, 1000, 700)
+    window_size(b, check, WIDTH, HEIGHT)
+    theme_check(b, check, results)
+    zoom_check(b, check, results)
+    folder = tempfile.mkdtemp(prefix="tlab-web-downloads-")
+    try:
+        export_check(b, check, results, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    ime_check(b, check, results)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--html", default=os.path.join(HERE, "..", "..", "build-web", "transformer-lab.html"))
@@ -451,6 +622,8 @@ def main():
     ap.add_argument("--expect", default="die katze sieht den hund")
     ap.add_argument("--no-tour", dest="no_tour", action="store_true",
                     help="skip the tour of every lesson and step (a quick check of typing and training)")
+    ap.add_argument("--no-train", dest="no_train", action="store_true",
+                    help="skip the training and the held-out scores (a quick check of the rest)")
     ap.add_argument("--train-steps", dest="train_steps", type=int, default=60,
                     help="steps the trainer must make in the Training lesson (loss must fall)")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
