@@ -466,8 +466,9 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
     if (record) a->lay = L;
     ui_begin_frame(ui, mx, my, app_now(a));
     const ui_theme *t = ui->theme;
-    SDL_SetRenderDrawColor(ui->r, t->bg.r, t->bg.g, t->bg.b, 255);
-    SDL_RenderClear(ui->r);
+    /* the background where the sidebar, the top bar and the text panel (filled opaque below) are not */
+    const SDL_Rect chrome[3] = {L.sidebar, L.top, L.panel};
+    ui_fill_except(ui, (SDL_Rect){0, 0, w, h}, chrome, 3, (SDL_Color){t->bg.r, t->bg.g, t->bg.b, 255});
     /* lesson first, so the chrome is drawn over anything that spills */
     const lesson *les = lesson_registry[a->lesson];
     if (a->trace_ok) {

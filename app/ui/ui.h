@@ -173,6 +173,9 @@ int ui_break_next(const char *s, int pos, int end);
 
 /* ---- shapes ------------------------------------------------------------------- */
 void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c);                      /* filled rectangle (alpha blended) */
+/* outer filled but for the holes (at most 8; those drawn opaque later anyway): the window's background
+ * around the chrome, whose pixels then are filled once, not twice (ui_fill.c) */
+void ui_fill_except(ui_ctx *ui, SDL_Rect outer, const SDL_Rect *holes, int n_holes, SDL_Color c);
 void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int thickness);      /* rectangle outline, thickness in px */
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* thick anti-jag line (a quad) */
 void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* line with an arrow head at (x1, y1) */

@@ -1,7 +1,8 @@
 /* test_ui_widgets.c - toolkit widgets drawn with the software renderer on a
  * surface: the text texture cache (hits, keys, LRU bound), wrapping, prose under a
  * figure (ui_split_prose), the heatmap's hover reporting the exact value under the
- * mouse (also -INFINITY),
+ * mouse (also -INFINITY), a fill with holes (ui_fill_except: every pixel outside
+ * the holes filled, none inside),
  * bars and plots reporting theirs, and the lesson registry lookups.
  */
 #include <setjmp.h>
@@ -197,7 +198,35 @@ static void test_registry(void **st)
     }
 }
 
+/* ui_fill_except over a pattern of overlapping, touching, out-of-bounds and empty holes: each pixel of the
+ * surface is the fill colour exactly when it lies in outer and in no hole (checked pixel by pixel). */
+static void test_fill_except(void **st)
+{
+    (void)st;
+    const SDL_Rect outer = {20, 10, 700, 500};
+    const SDL_Rect holes[6] = {{0, 0, 800, 60},    /* a top bar wider than outer */
+                               {20, 60, 200, 450}, /* a sidebar touching it */
+                               {220, 400, 500, 110}, /* a bottom panel beside the sidebar */
+                               {300, 100, 50, 50}, {320, 120, 60, 60}, /* two overlapping */
+                               {500, 200, 0, 40}}; /* empty */
+    SDL_FillRect(surf, NULL, SDL_MapRGB(surf->format, 0, 0, 0));
+    ui_fill_except(&ui, outer, holes, 6, (SDL_Color){10, 200, 30, 255});
+    SDL_RenderPresent(ren);
+    const Uint32 green = SDL_MapRGB(surf->format, 10, 200, 30);
+    long bad = 0;
+    for (int y = 0; y < surf->h; y++)
+        for (int x = 0; x < surf->w; x++) {
+            const SDL_Point p = {x, y};
+            int want = SDL_PointInRect(&p, &outer);
+            for (int i = 0; i < 6; i++) want = want && !SDL_PointInRect(&p, &holes[i]);
+            const Uint32 px = ((const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * surf->pitch))[x];
+            bad += (px == green) != want;
+        }
+    assert_int_equal(bad, 0);
+}
+
 TEST_MAIN(ui_setup, ui_teardown,
+          cmocka_unit_test(test_fill_except),
           cmocka_unit_test(test_text_cache),
           cmocka_unit_test(test_wrap_and_utf8),
           cmocka_unit_test(test_split_prose),
