@@ -73,6 +73,9 @@ static void choose_view(app *a, int li, char *note, size_t n)
     a->sel.head = head;
 }
 
+/* 1 when the export shows the Examples dialog (E) too, as examples.png: full screens of the whole course. */
+static int examples_wanted(const app *a) { return a->opt.screens && !a->opt.lessons_mask; }
+
 /* 1 when one of the deck's names is taken (first in first). */
 static int names_taken(app *a, const char *dir, char *first, size_t n)
 {
@@ -84,6 +87,8 @@ static int names_taken(app *a, const char *dir, char *first, size_t n)
             export_all_path(dir, li, k, ns, path, sizeof path);
             if (lstat(path, &st) == 0 && taken++ == 0) snprintf(first, n, "%s", path);
         }
+    snprintf(path, sizeof path, "%s/examples.png", dir);
+    if (examples_wanted(a) && !a->opt.audit_only && lstat(path, &st) == 0 && taken++ == 0) snprintf(first, n, "%s", path);
     for (int i = 0; i < 3; i++) {
         if (i < 2 ? a->opt.screens || a->opt.audit_only : !a->opt.audit) continue;
         snprintf(path, sizeof path, "%s/%s", dir, i == 0 ? "deck.pdf" : i == 1 ? "deck.json" : "audit.json");
@@ -260,6 +265,21 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
             if (rc == 0 && a->opt.audit_only) (*count)++;
             drawn++;
         }
+    }
+    if (rc == 0 && examples_wanted(a) && !*stop) { /* the dialog over the last lesson's last step, audited like a screen */
+        snprintf(path, sizeof path, "%s/examples.png", dir);
+        app_render(a, &a->ui, a->opt.export_w, a->opt.export_h, -1, -1, 1, 0);
+        a->overlay = OVERLAY_EXAMPLES;
+        if (audit) app_audit_image_begin(audit, a->opt.export_w, a->opt.export_h); /* the dialog hides the screen under it */
+        app_draw_overlay(a, &a->ui, a->opt.export_w, a->opt.export_h, 1);
+        ui_text_bg(&a->ui, NULL);
+        SDL_RenderPresent(a->r);
+        a->overlay = OVERLAY_NONE;
+        if (audit && app_audit_image_end(audit, path) != 0) {
+            fprintf(stderr, "transformer-lab: the layout audit ran out of memory\n");
+            rc = -1;
+        } else if (!a->opt.audit_only && png_worker_put(&pw, s, path, count) != 0) rc = -1;
+        else if (a->opt.audit_only) (*count)++;
     }
     if (png_worker_wait(&pw, count) != 0) rc = -1;
     png_worker_stop(&pw);

@@ -118,27 +118,36 @@ static void draw_help(app *a, ui_ctx *ui, int w, int h, int pad, int lh)
                      t->warn, line);
 }
 
+/* The Examples dialog: one row per example that fits the vocabulary, its number, then the sentence wrapped
+ * in the dialog's width (the long one takes several lines). */
 static void draw_examples(app *a, ui_ctx *ui, int w, int h, int pad, int lh, int record)
 {
     const ui_theme *t = ui->theme;
     const char *ok[32];
-    int n = app_examples(a, ok, 32);
-    int rows = n ? n : 1;
-    SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 760), pad * 3 + (lh + ui_px(ui, 10)) * (rows + 1) + lh);
+    int n = app_examples(a, ok, 32), in = ui_px(ui, 6), num_w = 0, hs[32], total = 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_BODY, "00", &num_w, NULL);
+    SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 760), h);
+    int tx = b.x + pad + in + num_w + in, tw = b.x + b.w - pad - in - tx; /* the sentences' column */
+    for (int i = 0; i < n; i++) {
+        hs[i] = ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){tx, 0, tw, 0}, 0, t->text, ok[i]) + ui_px(ui, 6);
+        total += hs[i] + ui_px(ui, 4);
+    }
+    b = overlay_box(ui, w, h, ui_px(ui, 760), 2 * pad + 2 * lh + (n ? total : 2 * lh));
     ui_panel(ui, b);
     ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, _("Example sentences"));
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, _("click or press 1-9; Esc closes"));
     if (!n)
-        ui_text(ui, UI_SANS, UI_SIZE_BODY, b.x + pad, b.y + pad + 2 * lh, t->warn, UI_LEFT,
-                _("None of the built-in examples fits this model's vocabulary: press V to see its words."));
-    for (int i = 0; i < n; i++) {
-        SDL_Rect r = {b.x + pad, b.y + pad + lh * 2 + i * (lh + ui_px(ui, 10)), b.w - 2 * pad, lh + ui_px(ui, 6)};
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){b.x + pad, b.y + pad + 2 * lh, b.w - 2 * pad, 2 * lh}, 0, t->warn,
+                     _("None of the built-in examples fits this model's vocabulary: press V to see its words."));
+    for (int i = 0, y = b.y + pad + lh * 2; i < n; y += hs[i] + ui_px(ui, 4), i++) {
+        SDL_Rect r = {b.x + pad, y, b.w - 2 * pad, hs[i]};
         int hot = ui_mouse_in(ui, r);
         if (hot) ui_fill(ui, r, t->panel_alt);
         ui_text_bg(ui, hot ? &t->panel_alt : &t->panel);
-        char line[300];
-        snprintf(line, sizeof line, "%d   %s", i + 1, ok[i]);
-        ui_text(ui, UI_SANS, UI_SIZE_BODY, r.x + ui_px(ui, 6), r.y + ui_px(ui, 3), t->text, UI_LEFT, line);
+        char num[8];
+        snprintf(num, sizeof num, "%d", i + 1);
+        ui_text(ui, UI_SANS, UI_SIZE_BODY, r.x + in, r.y + ui_px(ui, 3), t->text_dim, UI_LEFT, num);
+        ui_text_wrap(ui, UI_SANS, UI_SIZE_BODY, (SDL_Rect){tx, r.y + ui_px(ui, 3), tw, hs[i]}, 0, t->text, ok[i]);
         overlay_record(a, record, r, i);
     }
 }

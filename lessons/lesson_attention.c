@@ -172,9 +172,50 @@ static void layout_compute(const lesson_ctx *ctx, att_layout *L)
 /* lesson.layout (into zeroed memory) */
 static void att_layout_of(const void *st, const lesson_ctx *ctx, void *L) { (void)st; layout_compute(ctx, L); }
 
-/* The step's main grid: its spec, with its data in ctx->scratch; 0, or -1 out of memory. */
-static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *ctx, ui_grid_spec *g)
+/* Step 4's grid i (0 B [S×K], 1 V [K×dk], 2 out [S×dk]) of data (NULL: for its geometry only). Row i of
+ * out is row i of B (no labels of its own: B's, on the same line, name it); V's rows are the keys, B's columns. */
+static ui_grid_spec step4_spec(const attn_view *v, int i, const float *data)
 {
+    ui_grid_spec g = i == 0 ? ui_grid_matrix(data, v->nq, v->nk, "B")
+                   : ui_grid_diverging(data, i == 1 ? v->nk : v->nq, v->dk, data ? lesson_absmax(data, (i == 1 ? v->nk : v->nq) * v->dk) : 1,
+                                       i == 1 ? "V" : _("out"));
+    g.title = "t"; /* every one has a title line (its height is all the layout needs) */
+    if (i == 0) { g.row_labels = v->qlab; g.col_labels = v->klab; g.show_values = 1; g.attention = 1; }
+    if (i == 1) g.row_labels = v->klab;
+    g.highlight_row = i == 1 ? -1 : v->row;
+    return g;
+}
+
+/* Step 4's rects and row geometry: B [S×K], V and out side by side with their cells from one height and at one
+ * row pitch (ui_grid_share_rows); B as wide as its cells need up to a row's height each (45% of the width at
+ * most), V and out sharing the rest. Sets r[3], head[3] (each one's min_head) and *row_h. */
+static void step4_place(const attn_view *v, const att_layout *L, const lesson_ctx *ctx, SDL_Rect r[3], int head[3], int *row_h)
+{
+    ui_ctx *ui = ctx->ui;
+    int pad = ui_px(ui, 10), x = L->m[0].x, w = L->m[2].x + L->m[2].w - x, y = L->m[0].y, h = L->m[0].h;
+    ui_grid_spec g[3], *gp[3] = {&g[0], &g[1], &g[2]};
+    ui_grid_geom geo;
+    for (int i = 0; i < 3; i++) g[i] = step4_spec(v, i, NULL);
+    int wb = w * 45 / 100;
+    for (int pass = 0; pass < 2; pass++) { /* then B narrowed to cells no wider than its rows are tall */
+        int rest = (w - wb - 2 * pad) / 2;
+        r[0] = (SDL_Rect){x, y, wb, h};
+        r[1] = (SDL_Rect){x + wb + pad, y, rest, h};
+        r[2] = (SDL_Rect){x + wb + rest + 2 * pad, y, w - wb - rest - 2 * pad, h};
+        ui_grid_share_rows(ui, r, gp, 3);
+        ui_grid_layout(ui, r[0], &g[0], &geo);
+        if (geo.cw <= geo.ch) break;
+        wb = geo.label_w + geo.ch * v->nk + 1;
+    }
+    for (int i = 0; i < 3; i++) head[i] = g[i].min_head;
+    *row_h = g[0].row_h;
+}
+
+/* The step's main grid: its spec, with its data in ctx->scratch, and the rect it is drawn in; 0, or -1 out of memory. */
+static int main_spec(const att_state *s, const attn_view *v, const att_layout *L, const lesson_ctx *ctx, ui_grid_spec *g,
+                     SDL_Rect *rect)
+{
+    *rect = L->main;
     int step = ctx->step;
     float *buf = lesson_floats(ctx, (size_t)v->nq * (size_t)(v->nk > v->dk ? v->nk : v->dk));
     float *tmp = lesson_floats(ctx, (size_t)v->nq * (size_t)v->nk);
@@ -190,8 +231,15 @@ static int main_spec(const att_state *s, const attn_view *v, const lesson_ctx *c
         shown_weights(s, v, buf);
         *g = ui_grid_matrix(buf, v->nq, v->nk, whatif_on(s) ? _("B what-if") : "B");
     } else {
+        SDL_Rect r[3];
+        int head[3], row_h;
         dense(v, v->a->heads, v->dk, v->nq, v->dk, 0, buf);
-        *g = ui_grid_diverging(buf, v->nq, v->dk, lesson_absmax(buf, v->nq * v->dk), _("out"));
+        step4_place(v, L, ctx, r, head, &row_h);
+        *g = step4_spec(v, 2, buf);
+        g->min_head = head[2];
+        g->row_h = row_h;
+        *rect = r[2];
+        return 0;
     }
     if (step <= 2) { /* scores and weights: square cells with their numbers, queries in rows, keys in columns */
         g->col_labels = v->klab;
@@ -229,9 +277,10 @@ static void detail_cell(const att_state *s, const attn_view *v, int step, const 
 static int main_geom(const att_state *s, const attn_view *v, const att_layout *L, const lesson_ctx *ctx, ui_grid_geom *geo)
 {
     ui_grid_spec g;
-    if (main_spec(s, v, ctx, &g) != 0) return -1;
+    SDL_Rect rect;
+    if (main_spec(s, v, L, ctx, &g, &rect) != 0) return -1;
     g.title = "t"; /* every step's main grid has a title line (its height is all that matters here) */
-    ui_grid_layout(ctx->ui, L->main, &g, geo);
+    ui_grid_layout(ctx->ui, rect, &g, geo);
     return 0;
 }
 
@@ -245,13 +294,14 @@ static int text_line(ui_ctx *ui, int x, int y, int w, SDL_Color c, ui_face f, co
 
 static void fmtv(float v, char *b, size_t n) { ui_fmt(v, 3, b, n); }
 
-/* A small vertical bar chart of n values with a fixed symmetric range. */
+/* A small vertical bar chart of n values on a fixed range, with its value axis. */
 static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *const *labels, const char *title,
                  const char *name, float lo, float hi, int highlight)
 {
     ui_bars_spec b = ui_bars_fixed(vals, n, labels, lo, hi, name);
     b.title = title;
     b.highlight = highlight;
+    b.axis = 1;
     ui_bars(ui, r, &b);
 }
 
@@ -528,20 +578,22 @@ static int draw_side(const attn_view *v, const att_state *s, const att_layout *L
                  whatif_on(s) ? _("what-if B = softmax(f\xC2\xB7" "A), no \xE2\x88\x9A" "d_k") : _("B = softmax(A / \xE2\x88\x9A" "d_k)"), S, Kn);
         g->title = title[0];
         g->col_labels = v->klab;
-    } else {
+    } else { /* B and V with their rows on out's lines */
+        SDL_Rect r[3];
+        int head[3], row_h;
+        step4_place(v, L, ctx, r, head, &row_h);
         dense(v, v->a->weights, v->L, S, Kn, 0, b2);
-        ui_grid_spec g0 = ui_grid_matrix(b2, S, Kn, "B");
-        g0.row_labels = v->qlab; g0.col_labels = v->klab;
-        g0.square = 1; g0.show_values = 1; g0.highlight_row = v->row; g0.attention = 1;
-        snprintf(title[0], 160, "B [%d\xC3\x97%d]", S, Kn);
-        g0.title = title[0];
-        ui_grid_draw(ctx->ui, L->m[0], &g0, NULL);
         dense(v, v->a->v, dk, Kn, dk, 0, b3);
-        snprintf(title[1], 160, "V [%d\xC3\x97%d]", Kn, dk);
-        side_heatmap(ctx, L->m[1], b3, Kn, dk, v->klab, NULL, title[1], "V", -1);
+        for (int i = 0; i < 2; i++) {
+            ui_grid_spec gi = step4_spec(v, i, i == 0 ? b2 : b3);
+            snprintf(title[i], 160, "%s [%d\xC3\x97%d]", i == 0 ? "B" : "V", i == 0 ? S : Kn, i == 0 ? Kn : dk);
+            gi.title = title[i];
+            gi.min_head = head[i];
+            gi.row_h = row_h;
+            ui_grid_draw(ctx->ui, r[i], &gi, NULL);
+        }
         snprintf(title[2], 160, _("out [%d\xC3\x97%d]"), S, dk);
         g->title = title[2];
-        g->row_labels = v->qlab;
     }
     return 0;
 }
@@ -582,8 +634,9 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
     attn_view v;
     attn_view_pick(ctx, s->kind, &v);
     ui_grid_spec g;
+    SDL_Rect main_r;
     char title[3][160] = {""};
-    if (!v.qlab || main_spec(s, &v, ctx, &g) != 0) {
+    if (!v.qlab || main_spec(s, &v, L, ctx, &g, &main_r) != 0) {
         lesson_no_memory(ctx);
         return;
     }
@@ -595,12 +648,12 @@ static void att_draw(const void *st, const lesson_ctx *ctx)
     /* which cell the panel explains; outline it */
     ui_grid_geom geo;
     int hi_r, hi_c;
-    ui_grid_layout(ui, L->main, &g, &geo);
+    ui_grid_layout(ui, main_r, &g, &geo);
     detail_cell(s, &v, ctx->step, &geo, ui, &hi_r, &hi_c);
     g.highlight_row = hi_r;
     g.highlight_col = hi_c;
     g.highlight_cell = 1;
-    ui_grid_draw(ui, L->main, &g, &geo);
+    ui_grid_draw(ui, main_r, &g, &geo);
     ui_panel(ui, L->detail);
     if (ctx->step == 0 || ctx->step == 1) detail_scores(&v, ctx, hi_r, hi_c, L->detail);
     else if (ctx->step == 2) draw_softmax_panel(s, &v, L, &geo, g.data, hi_r, hi_c, ui);

@@ -297,9 +297,9 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
         if (mark < 0 && s >= t->info.step && t->info.step > 0) mark = i;
     }
     char title[200];
-    snprintf(title, sizeof title, _("learning rate = %g \xC2\xB7 %d^-0.5 \xC2\xB7 min(step^-0.5, step \xC2\xB7 %d^-1.5): warm-up %d steps, "
-                                  "then 1/\xE2\x88\x9Astep"),
-             (double)o->lr_scale, D, o->warmup, o->warmup);
+    snprintf(title, sizeof title, _("learning rate = %g \xC2\xB7 1/\xE2\x88\x9A%d \xC2\xB7 min(1/\xE2\x88\x9Astep, step/(%d\xC2\xB7\xE2\x88\x9A%d)): "
+                                  "warm-up %d steps, then 1/\xE2\x88\x9Astep"),
+             (double)o->lr_scale, D, o->warmup, o->warmup, o->warmup);
     ui_plot_spec p = steps_plot(xs, n, ys, _("lr"), NULL, NULL, title);
     p.highlight_x = mark;
     ui_plot(ctx->ui, inset(ctx, r), &p);
@@ -319,14 +319,14 @@ static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
     ui_fmt(o->adam_eps, 1, eps, sizeof eps);
     snprintf(txt, sizeof txt,
              _("# Warm-up\nAt first the weights are random and the gradients point in unreliable directions, so the learning rate "
-             "starts tiny and grows linearly for %d steps (step \xC2\xB7 %d^-1.5), then decays as step^-0.5. The marker is "
+             "starts tiny and grows linearly for %d steps (step/(%d\xC2\xB7\xE2\x88\x9A%d)), then decays as 1/\xE2\x88\x9Astep. The marker is "
              "where the run is now (step %ld, lr %s).\n"
              "# Adam (\xCE\xB2\xE2\x82\x81 = %g, \xCE\xB2\xE2\x82\x82 = %g, \xCE\xB5 = %s)\n"
              "m \xE2\x86\x90 \xCE\xB2\xE2\x82\x81 m + (1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x81) g,   v \xE2\x86\x90 \xCE\xB2\xE2\x82\x82 v + "
              "(1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x82) g\xC2\xB2,   w \xE2\x86\x90 w \xE2\x88\x92 lr \xC2\xB7 m\xCC\x82 / (\xE2\x88\x9A"
              "v\xCC\x82 + \xCE\xB5). Each weight gets its own step size from the history of its gradients; \xCE\xB2\xE2\x82\x82 = 0.98 "
              "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding."),
-             o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
+             o->warmup, o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
     float size = UI_SIZE_BODY;
     SDL_Rect fig, prose;
     ui_split_prose(ui, r, txt, &size, ui_px(ui, 160), r.h * 6 / 10, &fig, &prose);
@@ -391,7 +391,7 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     hm.title = title;
     char s[900];
     snprintf(s, sizeof s,
-             _("Above: encoder layer 0's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
+             _("Above: encoder layer 1's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
              "stream: LayerNorm(x + Dropout(Sublayer(x))); the rest are scaled by 1/(1 \xE2\x88\x92 %g) so the sum keeps its size. "
              "The same happens to embedding + positional encoding. A different pattern every step stops the model from "
              "relying on any single unit. When translating (every other lesson) dropout is off."),

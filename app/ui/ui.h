@@ -265,6 +265,7 @@ typedef struct {
     int horizontal;          /* 1: bars grow to the right, labels on the left */
     int highlight;           /* index drawn in accent, -1 none */
     int show_values;         /* print the value at each bar */
+    int axis;                /* 1 (vertical bars): a value axis at the left, ticks at round values (ui_nice_ticks) */
     ui_cmap cmap; int use_cmap; /* colour bars by value, else series[0] */
 } ui_bars_spec;
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s);             /* draws; returns hovered index or -1 */

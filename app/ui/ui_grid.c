@@ -56,7 +56,15 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
         ui_text_size(ui, UI_SANS, ls, s->row_labels[i] ? s->row_labels[i] : "", &w, NULL);
         if (w > row_w) row_w = w;
     }
-    if (row_w > r.w * 3 / 10) row_w = r.w * 3 / 10;
+    if (row_w > r.w * 3 / 10) { /* at most 30% of the width, or what the longest needs at the legal size (half at most) */
+        int legal = 0;
+        for (int i = 0; i < s->rows; i++) {
+            int w = 0;
+            ui_text_size(ui, UI_SANS, UI_SIZE_LEGAL, s->row_labels[i] ? s->row_labels[i] : "", &w, NULL);
+            if (w > legal) legal = w;
+        }
+        row_w = legal > r.w * 3 / 10 ? (legal < r.w / 2 ? legal : r.w / 2) : r.w * 3 / 10;
+    }
     g->label_w = s->row_labels ? row_w + gap : 0;
     int col_max = 0;
     for (int i = 0; s->col_labels && i < s->cols; i++) {
@@ -76,7 +84,9 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
     if (!s->col_labels) g->head_h = 0;
     else if (g->rotated) g->head_h = (col_max < max_head ? col_max : max_head) + gap;
     else g->head_h = lh + gap / 2;
+    if (g->head_h < s->min_head) g->head_h = s->min_head;
     int ch = (r.h - g->title_h - g->head_h) / s->rows;
+    if (s->row_h > 0 && ch > s->row_h) ch = s->row_h;
     if (ch < 1) ch = 1;
     int cap = ui_px(ui, s->max_cell > 0 ? (float)s->max_cell : 64.0f);
     if (s->square) { if (cw > ch) cw = ch; else ch = cw; }
@@ -211,6 +221,24 @@ int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *ou
     ui_frame(ui, cell, t->accent, 1);
     ui_hover_value(ui, cell, s->data[rr * stride + cc], "%s[%d][%d] (%s, %s)", s->name ? s->name : "", rr, cc, rl, cl);
     return 1;
+}
+
+void ui_grid_share_rows(ui_ctx *ui, const SDL_Rect *r, ui_grid_spec *const *s, int n)
+{
+    ui_grid_geom g;
+    int top = 0, pitch = 0;
+    for (int i = 0; i < n; i++) { /* the lowest first row decides where every grid's cells start */
+        s[i]->min_head = s[i]->row_h = 0;
+        ui_grid_layout(ui, r[i], s[i], &g);
+        if (g.cells.y > top) top = g.cells.y;
+    }
+    for (int i = 0; i < n; i++) {
+        ui_grid_layout(ui, r[i], s[i], &g);
+        s[i]->min_head = g.head_h + top - g.cells.y;
+        ui_grid_layout(ui, r[i], s[i], &g);
+        if (i == 0 || g.ch < pitch) pitch = g.ch;
+    }
+    for (int i = 0; i < n; i++) s[i]->row_h = pitch;
 }
 
 void ui_grid_legend(ui_ctx *ui, SDL_Rect r, ui_cmap cmap, float lo, float hi, const char *caption)

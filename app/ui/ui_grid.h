@@ -38,6 +38,8 @@ typedef struct {
     float label_size;                  /* label text size (0: UI_SIZE_SMALL) */
     int labels_in_hover_only;          /* 1: labels name cells in hovers but are not drawn (thumbnails) */
     int attention;                     /* 1: an attention map: its caption says UI_ATTN_AXES */
+    int min_head;                      /* the column-label band is at least this many px (0: what the labels need) */
+    int row_h;                         /* rows at most this many px tall (0: what the rect gives) */
 } ui_grid_spec;
 
 typedef struct {
@@ -61,6 +63,10 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
 int ui_grid_cell_at(const ui_grid_geom *g, int x, int y, int *row, int *col); /* 1 when (x, y) is on a cell */
 SDL_Rect ui_grid_cell_rect(const ui_grid_geom *g, int row, int col);        /* pixel rect of a cell */
 int ui_grid_draw(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g); /* lays out, draws; 1 if a cell is hovered; g may be NULL */
+/* Grids drawn side by side whose rows must line up (out = B·V: row i of B is row i of out): sets each
+ * one's min_head so that their cells start at the same height and row_h to the smallest row pitch any of
+ * them gets in its rect, so row i of every grid sits at the same height. r[i] is the rect s[i] is drawn in. */
+void ui_grid_share_rows(ui_ctx *ui, const SDL_Rect *r, ui_grid_spec *const *s, int n);
 void ui_grid_legend(ui_ctx *ui, SDL_Rect r, ui_cmap cmap, float lo, float hi, const char *caption); /* horizontal colour bar with ends labelled */
 
 #endif

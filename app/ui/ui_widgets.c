@@ -113,15 +113,15 @@ static void hm_range(const ui_heatmap_spec *s, hm_geom *g)
     g->lo = mn; g->hi = mx;
 }
 
-/* The widest label of rows (or columns) in pixels; numbers when there are no labels. */
-static int hm_label_w(ui_ctx *ui, const char *const *labels, int n)
+/* The widest label of rows (or columns) in pixels at the small size (legal: at UI_SIZE_LEGAL); numbers when there are no labels. */
+static int hm_label_w(ui_ctx *ui, const char *const *labels, int n, int legal)
 {
     char nb[32];
     int best = 0;
     for (int i = 0; i < n; i++) {
         int w = 0;
         const char *lab = labels ? labels[i] : (snprintf(nb, sizeof nb, "%d", i), nb);
-        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, lab, &w, NULL);
+        ui_text_size(ui, UI_SANS, legal ? UI_SIZE_LEGAL : UI_SIZE_SMALL, lab, &w, NULL);
         if (w > best) best = w;
     }
     return best;
@@ -147,6 +147,10 @@ static void hm_rotated(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom
         }
     }
     g->rot_len = g->col_max < cap ? g->col_max : cap;
+    if (g->rot_len < g->col_max) { /* a label that fits at the legal size is never cut: the cells give way first */
+        int legal = hm_label_w(ui, s->col_labels, s->cols, 1);
+        if (legal > g->rot_len) g->rot_len = legal < r.h / 2 ? legal : r.h / 2;
+    }
     g->rot_lh = ui_line_height(ui, UI_SANS, g->col_max > g->rot_len ? UI_SIZE_LEGAL : UI_SIZE_SMALL);
     while ((float)g->thin * cw_eff < (float)g->rot_lh) g->thin++;
 }
@@ -172,7 +176,7 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     g->gap = ui_px(ui, 6);
     g->lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     if (s->attention) g->y += g->lh; /* the axes line */
-    g->row_w = hm_label_w(ui, s->row_labels, s->rows);   /* at most 40% of the width */
+    g->row_w = hm_label_w(ui, s->row_labels, s->rows, 0);   /* at most 40% of the width */
     if (g->row_w > r.w * 4 / 10) g->row_w = r.w * 4 / 10;
     g->cb_w = ui_px(ui, 16) + hm_numbers_w(ui, s, g) + g->gap; /* the colour bar: always there */
     g->grid_x = r.x + g->row_w + g->gap;
@@ -186,7 +190,7 @@ static void hm_layout(ui_ctx *ui, SDL_Rect r, const ui_heatmap_spec *s, hm_geom 
     if (grid_w < s->cols) grid_w = s->cols;
     g->cwf = (float)grid_w / (float)s->cols;
     g->cw = ui_f2i(g->cwf) < 1 ? 1 : ui_f2i(g->cwf);
-    g->col_max = hm_label_w(ui, s->col_labels, s->cols);
+    g->col_max = hm_label_w(ui, s->col_labels, s->cols, 0);
     /* square maps get narrower cells when the height is the limit: decide on the real width, or labels overlap */
     float cw_eff = g->cwf;
     if (s->square) cw_eff = fminf(cw_eff, (float)(r.y + r.h - g->bar_below - (g->y + g->lh + g->gap / 2)) / (float)s->rows);
@@ -471,6 +475,92 @@ ui_bars_spec ui_bars_fixed(const float *values, int n, const char *const *labels
                           .highlight = -1};
 }
 
+/* Horizontal bars from x0 (labels at the left) in r below y, on [lo, hi]; the hovered index or -1. */
+static int bars_horizontal(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s, int y, float lo, float hi)
+{
+    const ui_theme *t = ui->theme;
+    int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), gap = ui_px(ui, 6), hovered = -1, lab_w = 0;
+    char b[32];
+    for (int i = 0; s->labels && i < s->n; i++) {
+        int w; ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s->labels[i], &w, NULL);
+        if (w > lab_w) lab_w = w;
+    }
+    if (lab_w > r.w / 3) lab_w = r.w / 3;
+    int val_w = s->show_values ? ui_px(ui, 70) : 0;
+    int x0 = r.x + lab_w + gap, w = r.x + r.w - val_w - x0;
+    int bh = (r.y + r.h - y) / s->n;
+    if (bh > ui_px(ui, 40)) bh = ui_px(ui, 40);
+    if (bh < 1) bh = 1;
+    float zero_x = (float)x0 + (0.0f - lo) / (hi - lo) * (float)w;
+    /* labels (and values) only every lthin-th bar when the rows are thinner
+     * than a line of text, so they never overlap; the highlighted one always */
+    int lthin = 1;
+    while (lthin * bh < lh * 9 / 10 && lthin < s->n) lthin *= 2;
+    for (int i = 0; i < s->n; i++) {
+        int show_lab = lthin == 1 || i == s->highlight ||
+                       (i % lthin == 0 && (s->highlight < 0 || abs(i - s->highlight) * bh >= lh * 9 / 10));
+        float v = s->values[i];
+        float vx = (float)x0 + (v - lo) / (hi - lo) * (float)w;
+        int a = ui_f2i(fminf(zero_x, vx)), bb = ui_f2i(fmaxf(zero_x, vx));
+        SDL_Rect bar = {a, y + i * bh + (bh > 6 ? 2 : 0), bb - a < 1 ? 1 : bb - a, bh > 6 ? bh - 4 : bh};
+        SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
+        if (i == s->highlight) c = t->accent;
+        ui_fill(ui, bar, c);
+        if (s->labels && show_lab) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap, y + i * bh + bh / 2, lab_w,
+                                   i == s->highlight ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, s->labels[i]);
+        if (s->show_values && show_lab) { ui_fmt(v, 3, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
+        SDL_Rect row = {r.x, y + i * bh, r.w, bh};
+        if (ui_mouse_in(ui, row)) {
+            hovered = i;
+            ui_hover_value(ui, bar, v, "%s[%d]%s%s", s->name ? s->name : "", i, s->labels ? " " : "", s->labels ? s->labels[i] : "");
+        }
+    }
+    return hovered;
+}
+
+/* Lines of labels under vertical bars bw px wide: 1, or 2 (staggered, each label two bars wide) when one
+ * is wider than its bar even at the legal size. */
+static int bars_label_rows(ui_ctx *ui, const ui_bars_spec *s, int bw)
+{
+    for (int i = 0; s->labels && i < s->n; i++) {
+        int w = 0;
+        ui_text_size(ui, UI_SANS, UI_SIZE_LEGAL, s->labels[i] ? s->labels[i] : "", &w, NULL);
+        if (w > bw) return 2;
+    }
+    return 1;
+}
+
+/* The value axis of vertical bars on [lo, hi], drawn from y over plot_h px at x: about max_n round ticks
+ * (ui_fmt) left of its line. Returns the width it takes (the bars start right of it); draw 0 only measures. */
+static int bars_axis(ui_ctx *ui, int x, int y, int plot_h, int max_n, float lo, float hi, int draw)
+{
+    const ui_theme *t = ui->theme;
+    int gap = ui_px(ui, 4), wmax = 0;
+    float tk[16];
+    char b[32];
+    int n = ui_nice_ticks(lo, hi, max_n < 3 ? 3 : max_n > 6 ? 6 : max_n, tk, 16);
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        ui_fmt(tk[i], 3, b, sizeof b);
+        ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &w, NULL);
+        if (w > wmax) wmax = w;
+    }
+    int x0 = x + wmax + 2 * gap, lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), shown[16], n_shown = 0;
+    for (int pass = 0; draw && pass < 2; pass++) /* 0 first, then the others a line clear of every label drawn */
+        for (int i = 0; i < n; i++) {
+            if ((tk[i] == 0.0f) != (pass == 0)) continue;
+            int yy = ui_f2i((float)y + (hi - tk[i]) / (hi - lo) * (float)plot_h), clear = 1;
+            ui_line(ui, (float)(x0 - gap), (float)yy, (float)x0, (float)yy, 1, t->text_dim);
+            for (int k = 0; k < n_shown; k++) clear = clear && abs(shown[k] - yy) >= lh;
+            if (!clear) continue;
+            shown[n_shown++] = yy;
+            ui_fmt(tk[i], 3, b, sizeof b);
+            ui_text(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap - 1, yy, t->text_dim, UI_RIGHT | UI_MIDDLE, b);
+        }
+    if (draw) ui_line(ui, (float)x0, (float)y, (float)x0, (float)(y + plot_h), 1, t->text_dim);
+    return x0 + 1 - x;
+}
+
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
 {
     const ui_theme *t = ui->theme;
@@ -488,67 +578,36 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, y, r.w, t->text, UI_LEFT, s->title);
         y += ui_line_height(ui, UI_BOLD, UI_SIZE_BODY) + ui_px(ui, 2);
     }
+    if (s->horizontal) return bars_horizontal(ui, r, s, y, lo, hi);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL), gap = ui_px(ui, 6);
     int hovered = -1;
     char b[32];
-    if (s->horizontal) {
-        int lab_w = 0;
-        for (int i = 0; s->labels && i < s->n; i++) {
-            int w; ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s->labels[i], &w, NULL);
-            if (w > lab_w) lab_w = w;
-        }
-        if (lab_w > r.w / 3) lab_w = r.w / 3;
-        int val_w = s->show_values ? ui_px(ui, 70) : 0;
-        int x0 = r.x + lab_w + gap, w = r.x + r.w - val_w - x0;
-        int bh = (r.y + r.h - y) / s->n;
-        if (bh > ui_px(ui, 40)) bh = ui_px(ui, 40);
-        if (bh < 1) bh = 1;
-        float zero_x = (float)x0 + (0.0f - lo) / (hi - lo) * (float)w;
-        /* labels (and values) only every lthin-th bar when the rows are thinner
-         * than a line of text, so they never overlap; the highlighted one always */
-        int lthin = 1;
-        while (lthin * bh < lh * 9 / 10 && lthin < s->n) lthin *= 2;
-        for (int i = 0; i < s->n; i++) {
-            int show_lab = lthin == 1 || i == s->highlight ||
-                           (i % lthin == 0 && (s->highlight < 0 || abs(i - s->highlight) * bh >= lh * 9 / 10));
-            float v = s->values[i];
-            float vx = (float)x0 + (v - lo) / (hi - lo) * (float)w;
-            int a = ui_f2i(fminf(zero_x, vx)), bb = ui_f2i(fmaxf(zero_x, vx));
-            SDL_Rect bar = {a, y + i * bh + (bh > 6 ? 2 : 0), bb - a < 1 ? 1 : bb - a, bh > 6 ? bh - 4 : bh};
-            SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
-            if (i == s->highlight) c = t->accent;
-            ui_fill(ui, bar, c);
-            if (s->labels && show_lab) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x0 - gap, y + i * bh + bh / 2, lab_w,
-                                       i == s->highlight ? t->accent : t->text, UI_RIGHT | UI_MIDDLE, s->labels[i]);
-            if (s->show_values && show_lab) { ui_fmt(v, 3, b, sizeof b); ui_text(ui, UI_MONO, UI_SIZE_SMALL, bar.x + bar.w + gap, bar.y + bar.h / 2, t->text_dim, UI_LEFT | UI_MIDDLE, b); }
-            SDL_Rect row = {r.x, y + i * bh, r.w, bh};
-            if (ui_mouse_in(ui, row)) {
-                hovered = i;
-                ui_hover_value(ui, bar, v, "%s[%d]%s%s", s->name ? s->name : "", i, s->labels ? " " : "", s->labels ? s->labels[i] : "");
-            }
-        }
-        return hovered;
-    }
-    int lab_h = s->labels ? lh + gap : 0;
-    int plot_h = r.y + r.h - y - lab_h;
-    int bw = r.w / s->n;
+    int tick_pad = s->axis ? lh / 2 + 1 : 0; /* the end ticks' text stays in r */
+    int n_ticks = (r.y + r.h - y) / (3 * lh); /* about one every three lines of text (3 at least) */
+    int x = r.x + (s->axis ? bars_axis(ui, r.x, 0, 0, n_ticks, lo, hi, 0) : 0);
+    int bw = (r.x + r.w - x) / s->n;
     if (bw < 1) bw = 1;
+    int rows = bars_label_rows(ui, s, bw), lab_h = s->labels ? rows * lh + gap : 0;
+    y += tick_pad;
+    int plot_h = r.y + r.h - y - (lab_h > tick_pad ? lab_h : tick_pad);
+    if (plot_h < 2) return -1;
+    if (s->axis) bars_axis(ui, r.x, y, plot_h, n_ticks, lo, hi, 1);
     float zero_y = (float)y + (hi - 0.0f) / (hi - lo) * (float)plot_h;
-    ui_line(ui, (float)r.x, zero_y, (float)(r.x + bw * s->n), zero_y, 1, t->border);
+    ui_line(ui, (float)x, zero_y, (float)(x + bw * s->n), zero_y, 1, t->border);
     for (int i = 0; i < s->n; i++) {
         float v = s->values[i];
         float vy = (float)y + (hi - v) / (hi - lo) * (float)plot_h;
         int a = ui_f2i(fminf(zero_y, vy)), bb = ui_f2i(fmaxf(zero_y, vy));
         int pad = bw > 6 ? bw / 6 : 0;
-        SDL_Rect bar = {r.x + i * bw + pad, a, bw - 2 * pad, bb - a < 1 ? 1 : bb - a};
+        SDL_Rect bar = {x + i * bw + pad, a, bw - 2 * pad, bb - a < 1 ? 1 : bb - a};
         SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
         if (i == s->highlight) c = t->accent;
         ui_fill(ui, bar, c);
-        if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + i * bw + bw / 2, y + plot_h + gap / 2, bw,
-                                   i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
+        if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x + i * bw + bw / 2, y + plot_h + gap / 2 + (i % rows) * lh,
+                                   rows * bw - gap / 2, i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
         if (s->show_values && ui_fmt_fit(ui, UI_MONO, UI_SIZE_SMALL, v, bw - 2, b, sizeof b)) /* fewer digits, never over the next */
-            ui_text(ui, UI_MONO, UI_SIZE_SMALL, r.x + i * bw + bw / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b);
-        SDL_Rect col = {r.x + i * bw, y, bw, plot_h};
+            ui_text(ui, UI_MONO, UI_SIZE_SMALL, x + i * bw + bw / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b);
+        SDL_Rect col = {x + i * bw, y, bw, plot_h};
         if (ui_mouse_in(ui, col)) {
             hovered = i;
             ui_hover_value(ui, bar, v, "%s[%d]%s%s", s->name ? s->name : "", i, s->labels ? " " : "", s->labels ? s->labels[i] : "");
