@@ -56,7 +56,7 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
         ui_text_size(ui, UI_SANS, ls, s->row_labels[i] ? s->row_labels[i] : "", &w, NULL);
         if (w > row_w) row_w = w;
     }
-    if (row_w > r.w * 3 / 10) { /* at most 30% of the width, or what the longest needs at the legal size (half at most) */
+    if (s->row_labels && row_w > r.w * 3 / 10) { /* at most 30% of the width, or what the longest needs at the legal size (half at most) */
         int legal = 0;
         for (int i = 0; i < s->rows; i++) {
             int w = 0;

@@ -525,7 +525,7 @@ static int bars_label_rows(ui_ctx *ui, const ui_bars_spec *s, int bw)
     for (int i = 0; s->labels && i < s->n; i++) {
         int w = 0;
         ui_text_size(ui, UI_SANS, UI_SIZE_LEGAL, s->labels[i] ? s->labels[i] : "", &w, NULL);
-        if (w > bw) return 2;
+        if (w > bw - ui_px(ui, 6) / 2) return 2; /* the room ui_bars gives a label of one bar */
     }
     return 1;
 }
@@ -603,8 +603,15 @@ int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s)
         SDL_Color c = s->use_cmap ? ui_cmap_color(s->cmap, v, lo, hi) : t->series[0];
         if (i == s->highlight) c = t->accent;
         ui_fill(ui, bar, c);
-        if (s->labels) ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, x + i * bw + bw / 2, y + plot_h + gap / 2 + (i % rows) * lh,
-                                   rows * bw - gap / 2, i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
+        if (s->labels) { /* under its bar, kept inside r (a label wider than its bar at either end) */
+            int lw = 0, mw = rows * bw - gap / 2, cx = x + i * bw + bw / 2;
+            ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, s->labels[i], &lw, NULL);
+            lw = lw < mw ? lw : mw;
+            if (cx + lw / 2 + 1 > r.x + r.w) cx = r.x + r.w - lw / 2 - 1;
+            if (cx - lw / 2 < x) cx = x + lw / 2;
+            ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, cx, y + plot_h + gap / 2 + (i % rows) * lh, mw,
+                        i == s->highlight ? t->accent : t->text_dim, UI_CENTER, s->labels[i]);
+        }
         if (s->show_values && ui_fmt_fit(ui, UI_MONO, UI_SIZE_SMALL, v, bw - 2, b, sizeof b)) /* fewer digits, never over the next */
             ui_text(ui, UI_MONO, UI_SIZE_SMALL, x + i * bw + bw / 2, a - 2, t->text_dim, UI_CENTER | UI_BOTTOM, b);
         SDL_Rect col = {x + i * bw, y, bw, plot_h};
