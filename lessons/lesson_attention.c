@@ -313,8 +313,9 @@ static void detail_scaling(const attn_view *v, int i, int j, const char *s1, ui_
     char b[256], s2[32], s3[32];
     float sv = at_ll(v, v->a->scaled, i, j);
     fmtv(sv, s3, sizeof s3);
-    snprintf(s2, sizeof s2, "%.5g", sqrt((double)v->dk));
-    snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %.5g", v->dk, s2, s1, s2, (double)sv);
+    ui_fmt(sqrt((double)v->dk), 5, s2, sizeof s2);
+    ui_fmt(sv, 5, s3, sizeof s3);
+    snprintf(b, sizeof b, "\xC3\xB7 \xE2\x88\x9A%d = %s  \xE2\x86\x92  %s / %s = %s", v->dk, s2, s1, s2, s3);
     y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
     float mv = at_ll(v, v->a->masked, i, j);
     if (isinf(mv) && mv < 0)
@@ -332,7 +333,9 @@ static void detail_scaling(const attn_view *v, int i, int j, const char *s1, ui_
         }
     if (cnt > 1) {
         double mean = s1s / cnt, sd = sqrt(fmax(0.0, s2s / cnt - mean * mean));
-        snprintf(b, sizeof b, _("std of all its scores: %.3g \xE2\x86\x92 %.3g"), sd, sd / sqrt((double)v->dk));
+        ui_fmt(sd, 3, s2, sizeof s2);
+        ui_fmt(sd / sqrt((double)v->dk), 3, s3, sizeof s3);
+        snprintf(b, sizeof b, _("std of all its scores: %s \xE2\x86\x92 %s"), s2, s3);
         text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     }
 }
@@ -387,7 +390,8 @@ static void detail_scores(const attn_view *v, const lesson_ctx *ctx, int i, int 
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     float tv = at_ll(v, v->a->scores, i, j);
     fmtv(tv, s1, sizeof s1);
-    snprintf(b, sizeof b, _("model's A[%d][%d] = %.5g: the same"), i, j, (double)tv);
+    ui_fmt(tv, 5, s2, sizeof s2);
+    snprintf(b, sizeof b, _("model's A[%d][%d] = %s: the same"), i, j, s2);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     if (step == 1) detail_scaling(v, i, j, s1, ui, x, y, w);
 }
@@ -407,7 +411,9 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
     float rmax = 0;
     for (int k = 0; k < v->nk; k++) if (B[i * v->nk + k] > rmax) rmax = B[i * v->nk + k];
     float top = rmax * 1.1f > 0.2f ? (rmax * 1.1f < 1.0f ? rmax * 1.1f : 1.0f) : 0.2f; /* flat rows stay visible */
-    snprintf(b, sizeof b, _("row %d \"%s\": bars 0..%.2g"), i, v->qlab[i], (double)top);
+    char n[4][32];
+    ui_fmt(top, 2, n[0], sizeof n[0]);
+    snprintf(b, sizeof b, _("row %d \"%s\": bars 0..%s"), i, v->qlab[i], n[0]);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, x, y, w, t->text, UI_LEFT, b);
     y += ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -427,11 +433,15 @@ static void detail_softmax(const att_state *s, const attn_view *v, const float *
     lesson_attention_row_stats(B + i * v->nk, v->nk, &sum, NULL, NULL);
     if (isinf(zj))
         snprintf(b, sizeof b, _("key \"%s\" is masked (\xE2\x88\x92\xE2\x88\x9E): e^\xE2\x88\x92\xE2\x88\x9E = 0"), v->klab[j]);
-    else
-        snprintf(b, sizeof b, "B[%d][%d] = e^%.3g/\xCE\xA3 = %.3g/%.4g = %.4g", i, j, zj - mx, ej, tot, ej / tot);
+    else {
+        const double z[4] = {zj - mx, ej, tot, ej / tot};
+        for (int k = 0; k < 4; k++) ui_fmt(z[k], k < 2 ? 3 : 4, n[k], sizeof n[k]);
+        snprintf(b, sizeof b, "B[%d][%d] = e^%s/\xCE\xA3 = %s/%s = %s", i, j, n[0], n[1], n[2], n[3]);
+    }
     y = text_line(ui, x, y, w, t->text, UI_SANS, b);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, _("(z = score \xE2\x88\x92 row max: same result)"));
-    snprintf(b, sizeof b, _("\xCE\xA3 of row %d = %.6f"), i, (double)sum);
+    ui_fmt(sum, 7, n[0], sizeof n[0]);
+    snprintf(b, sizeof b, _("\xCE\xA3 of row %d = %s"), i, n[0]);
     y = text_line(ui, x, y, w, t->accent, UI_BOLD, b);
     if (whatif_on(s))
         text_line(ui, x, y, w, t->warn, UI_BOLD, _("WHAT-IF (display math)"));
@@ -464,7 +474,8 @@ static void detail_values(const attn_view *v, const lesson_ctx *ctx, int i, int 
     fmtv((float)sum, s1, sizeof s1);
     snprintf(b, sizeof b, _("sum of the %d terms = %s"), v->nk, s1);
     y = text_line(ui, x, y, w, t->text, UI_BOLD, b);
-    snprintf(b, sizeof b, _("model's out[%d][%d] = %.5g: the same"), i, c, (double)at_lk(v, v->a->heads, i, c));
+    fmtv(at_lk(v, v->a->heads, i, c), s1, sizeof s1);
+    snprintf(b, sizeof b, _("model's out[%d][%d] = %s: the same"), i, c, s1);
     y = text_line(ui, x, y, w, t->text_dim, UI_SANS, b);
     text_line(ui, x, y, w, t->text_dim, UI_SANS, _("a weighted average of the V rows"));
 }
@@ -487,7 +498,7 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
         char b[32];
         SDL_Rect c0 = {row.x, row.y, cw - gap, row.h};
         if (g->ch >= lh * 8 / 10) {
-            snprintf(b, sizeof b, "%.3f", (double)sum);
+            ui_fmt(sum, 4, b, sizeof b);
             ui_text(ui, UI_MONO, UI_SIZE_SMALL, c0.x + c0.w / 2, c0.y + c0.h / 2, t->text, UI_CENTER | UI_MIDDLE, b);
         } else {
             ui_fill(ui, (SDL_Rect){c0.x, c0.y + 1, c0.w, c0.h - 2}, ui_alpha(t->ok, 120));
@@ -503,7 +514,8 @@ static void stat_columns(const attn_view *v, const float *B, const ui_grid_geom 
         ui_fill(ui, (SDL_Rect){row.x + 2 * cw, c1.y, cw - gap, bh}, t->panel_alt);
         ui_fill(ui, c2, t->series[1]);
         SDL_Rect h2 = {row.x + 2 * cw, row.y, cw - gap, g->ch};
-        if (ui_mouse_in(ui, h2)) ui_hover_value(ui, h2, ent, _("entropy of row %d (%s), bits (max %.2f)"), i, v->qlab[i], (double)hmax);
+        ui_fmt(hmax, 3, b, sizeof b);
+        if (ui_mouse_in(ui, h2)) ui_hover_value(ui, h2, ent, _("entropy of row %d (%s), bits (max %s)"), i, v->qlab[i], b);
     }
 }
 
@@ -517,8 +529,11 @@ static void draw_header(const att_state *s, const attn_view *v, const att_layout
     if (step == 0)
         snprintf(f, sizeof f, _("A = Q\xC2\xB7K\xE1\xB5\x80 :  [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     (d_k = %d = d_model / h = %d / %d)"),
                  S, dk, dk, Kn, S, Kn, dk, v->D, v->H);
-    else if (step == 1)
-        snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %.4g :  [%d\xC3\x97%d]", dk, sqrt((double)dk), S, Kn);
+    else if (step == 1) {
+        char r[32];
+        ui_fmt(sqrt((double)dk), 4, r, sizeof r);
+        snprintf(f, sizeof f, "A / \xE2\x88\x9A" "d_k = A / \xE2\x88\x9A%d = A / %s :  [%d\xC3\x97%d]", dk, r, S, Kn);
+    }
     else if (step == 2 && whatif_on(s))
         snprintf(f, sizeof f, _("what-if:  B = softmax(f\xC2\xB7" "A) row by row, f = %d, no \xE2\x88\x9A" "d_k  (display math, not the model)  [%d\xC3\x97%d]"),
                  s->factor, S, Kn);
