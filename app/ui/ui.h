@@ -345,9 +345,12 @@ const char *ui_tr_ctx(const char *key) __attribute__((format_arg(1)));
  * translated the same way, so "cannot load model: <engine reason>" comes out whole).
  * Returns msg itself when nothing matches or no catalogue is loaded, else buf. */
 const char *ui_tr_text(const char *msg, char *buf, size_t n);
-/* ui_tr_text into one of 4 rotating buffers (main thread only: for the argument of a
- * _("Save failed: %s") or a hover text drawn this frame). */
+/* ui_tr_text, remembered: the last 16 messages under the current catalogue are not matched
+ * again (one drawn every frame costs one scan). The result stays valid until 16 other
+ * messages have been translated (main thread only: for the argument of a
+ * _("Save failed: %s") or a text drawn this frame). */
 const char *ui_tr_msg(const char *msg);
+long ui_tr_scans(void); /* how many times ui_tr_text/ui_tr_msg matched a message against the formats (tests) */
 #define _(s) ui_tr(s)
 #ifndef N_
 #define N_(s) s

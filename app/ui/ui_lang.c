@@ -20,7 +20,8 @@
  * text and conversions match the message (the one with the most literal
  * characters when several do) and fills the translation with the values.
  *
- * One catalogue at a time, global like gettext's: the language switch loads a
+ * ui_tr_msg remembers its last 16 messages per catalogue (a message drawn every frame is
+ * matched once). One catalogue at a time, global like gettext's: the language switch loads a
  * new one between frames (drawing happens on the main thread only).
  *
  * Must not: know about lessons, the engine or the app; allocate per lookup.
@@ -40,6 +41,8 @@ static struct {
     char *data;          /* the whole file; entries point into it */
     lang_entry *e;       /* sorted by id */
     int n;
+    unsigned gen;        /* bumped by every load and unload: ui_tr_msg's memory is for one catalogue */
+    long scans;          /* full scans of the formats by tr_text (ui_tr_scans, for the tests) */
 } g_cat;
 
 static uint32_t word_at(const unsigned char *p, int swap)
@@ -104,7 +107,10 @@ void ui_lang_unload(void)
 {
     free(g_cat.e);
     free(g_cat.data);
-    memset(&g_cat, 0, sizeof g_cat);
+    g_cat.e = NULL;
+    g_cat.data = NULL;
+    g_cat.n = 0;
+    g_cat.gen++;
 }
 
 int ui_lang_load(const char *mo_path, char *err, size_t err_len)
@@ -293,6 +299,7 @@ static const char *tr_text(const char *msg, char *buf, size_t n, int depth)
     int best = -1;
     size_t best_lit = 0;
     tr_caps c, best_c;
+    g_cat.scans++;
     for (int i = 0; i < g_cat.n; i++) {
         const char *id = g_cat.e[i].id;
         if (!strchr(id, '%') || strchr(id, '\4')) continue;
@@ -309,10 +316,34 @@ static const char *tr_text(const char *msg, char *buf, size_t n, int depth)
 
 const char *ui_tr_text(const char *msg, char *buf, size_t n) { return tr_text(msg, buf, n, 0); }
 
+/* ui_tr_msg's memory: the last TR_MEMO messages it translated, each with the catalogue
+ * generation it was translated under. A message drawn every frame (a trace error under
+ * the sentence, a verdict's reason) is matched against the ~900 formats once, not per frame. */
+#define TR_MEMO 16
+static struct {
+    unsigned gen;
+    int used;
+    char msg[1024], out[1024];
+} g_memo[TR_MEMO];
+static int g_memo_next;
+
 const char *ui_tr_msg(const char *msg)
 {
-    static char ring[4][1024];
-    static int next;
-    next = (next + 1) % 4;
-    return tr_text(msg, ring[next], sizeof ring[next], 0);
+    if (!msg || !*msg || g_cat.n == 0) return msg;
+    size_t len = strlen(msg);
+    if (len < sizeof g_memo[0].msg)
+        for (int i = 0; i < TR_MEMO; i++)
+            if (g_memo[i].used && g_memo[i].gen == g_cat.gen && strcmp(g_memo[i].msg, msg) == 0) return g_memo[i].out;
+    int k = g_memo_next;
+    g_memo_next = (g_memo_next + 1) % TR_MEMO;
+    const char *r = tr_text(msg, g_memo[k].out, sizeof g_memo[k].out, 0);
+    g_memo[k].used = 0;
+    if (len >= sizeof g_memo[k].msg) return r; /* too long to remember: translated each time */
+    if (r != g_memo[k].out) snprintf(g_memo[k].out, sizeof g_memo[k].out, "%s", r);
+    memcpy(g_memo[k].msg, msg, len + 1);
+    g_memo[k].gen = g_cat.gen;
+    g_memo[k].used = 1;
+    return g_memo[k].out;
 }
+
+long ui_tr_scans(void) { return g_cat.scans; }

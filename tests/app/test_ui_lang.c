@@ -173,7 +173,29 @@ static void test_context_and_engine_messages(void **st)
     const char *bad = "loss abc at step 12"; /* %g cannot print "abc" */
     assert_ptr_equal(ui_tr_text(bad, out, sizeof out), bad);
     assert_string_equal(ui_tr_msg("expected a noun"), "N");
+    /* ui_tr_msg remembers: the same message again is not matched again; a new catalogue forgets */
+    long scans = ui_tr_scans();
+    assert_string_equal(ui_tr_msg(msg), "[N] @3 <dog>");
+    assert_int_equal(ui_tr_scans(), scans + 1);
+    for (int i = 0; i < 5; i++) assert_string_equal(ui_tr_msg(msg), "[N] @3 <dog>");
+    assert_int_equal(ui_tr_scans(), scans + 1);
+    assert_ptr_equal(ui_tr_msg(bad), ui_tr_msg(bad)); /* no match: remembered as the English itself */
+    assert_string_equal(ui_tr_msg(bad), bad);
+    assert_int_equal(ui_tr_scans(), scans + 2);
+    char many[20][40];
+    for (int i = 0; i < 20; i++) { /* more messages than it remembers: each still right */
+        snprintf(many[i], sizeof many[i], "loss %d at step %d", i, i + 1);
+        char want[40];
+        snprintf(want, sizeof want, "L %d S %d", i, i + 1);
+        assert_string_equal(ui_tr_msg(many[i]), want);
+    }
+    assert_int_equal(ui_tr_scans(), scans + 22);
+    assert_string_equal(ui_tr_msg(msg), "[N] @3 <dog>"); /* pushed out by the 20: matched again */
+    assert_int_equal(ui_tr_scans(), scans + 23);
     assert_int_equal(ui_lang_load(TLAB_LOCALE_DIR "/zh.mo", err, sizeof err), 0);
+    scans = ui_tr_scans();
+    assert_string_not_equal(ui_tr_msg(msg), "[N] @3 <dog>"); /* a new catalogue: matched again, in its words */
+    assert_int_equal(ui_tr_scans(), scans + 1);
     const char *reason = "the corpus grammar cannot parse this sentence (expected a noun at word 3 (\"sees\")): "
                          "the model never saw one like it";
     /* 语料的语法无法分析这句话（这里应是名词（第 3 个词“sees”处））：模型从没见过这样的句子 */
