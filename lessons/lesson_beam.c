@@ -279,7 +279,7 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     ui_text_size(ui, UI_MONO, UI_SIZE_SMALL, "\xE2\x88\x92" "00.00", &num_w, NULL);
     const int gap = ui_px(ui, 22), pad = ui_px(ui, 6);
     int root_w = 0;
-    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("\xE2\x97\x80 steps 0\xE2\x80\x93" "00"), &root_w, NULL);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, _("\xE2\x97\x80 steps 1\xE2\x80\x93" "00"), &root_w, NULL);
     root_w += 2 * pad;
     /* rows: the most entries of any step plus the pruned ones */
     int max_n = 1;
@@ -393,20 +393,20 @@ static void draw_node(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
             ui_hover_value(ui, nd->r, nd->cum,
                            _("step %d, pruned candidate \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d; token log p %.6f): "
                            "cumulative log P"),
-                           nd->step, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
+                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
         } else if (finished) {
             const beam_hyp *h = e->hyp >= 0 ? &r->hyps[e->hyp] : NULL;
             ui_hover_value(ui, nd->r, nd->cum,
                            _("step %d, \xE2\x80\x9C%s\xE2\x80\x9D finished %s (rank %d; token log p %.6f; |Y| = %d, lp = %.4f, "
                            "score = %.6f, hypothesis #%d): cumulative log P"),
-                           nd->step, word, e->status == BEAM_EOS ? _("with <eos>") : _("at the length limit"), nd->rank + 1,
+                           nd->step + 1, word, e->status == BEAM_EOS ? _("with <eos>") : _("at the length limit"), nd->rank + 1,
                            nd->logp, h ? h->len : nd->step + 1, h ? h->lp : 1.0, h ? h->score : nd->cum,
                            e->hyp + 1);
         } else {
             ui_hover_value(ui, nd->r, nd->cum,
                            _("step %d, beam entry \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d candidates; token log p %.6f): "
                            "cumulative log P"),
-                           nd->step, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
+                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
         }
     }
 }
@@ -422,14 +422,14 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     ui_text_bg(ui, &th->bg);
     for (int c = 0; c < L->n_cols; c++) {
         int s = L->first + c;
-        snprintf(b, sizeof b, _("step %d"), s);
+        snprintf(b, sizeof b, _("step %d"), s + 1); /* counted from 1 like every lesson's steps */
         SDL_Rect hr = { L->col_x[c], L->tree.y, L->col_w, L->head_h };
         ui_text(ui, UI_BOLD, UI_SIZE_SMALL, hr.x + hr.w / 2, hr.y, s == sel ? th->accent : th->text_dim, UI_CENTER, b);
         if (ui_mouse_in(ui, hr))
             ui_hover_value(ui, hr, r->steps[s].n_candidates,
                            _("step %d: every live hypothesis \xC3\x97 every word, ranked by cumulative log P; kept %d; "
                            "candidates"),
-                           s, r->steps[s].n);
+                           s + 1, r->steps[s].n);
     }
     /* the root or the marker for hidden earlier steps */
     const SDL_Rect R = L->root;
@@ -441,14 +441,14 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
         if (ui_mouse_in(ui, R))
             ui_hover_value(ui, R, 0.0, _("the root: the decoder input starts with <bos>; cumulative log P"));
     } else {
-        if (L->first == 1) snprintf(b, sizeof b, _("\xE2\x97\x80 step 0"));
-        else snprintf(b, sizeof b, _("\xE2\x97\x80 steps 0\xE2\x80\x93%d"), L->first - 1);
+        if (L->first == 1) snprintf(b, sizeof b, _("\xE2\x97\x80 step 1"));
+        else snprintf(b, sizeof b, _("\xE2\x97\x80 steps 1\xE2\x80\x93%d"), L->first);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, R.x, R.y + R.h / 2, th->text_dim, UI_LEFT | UI_MIDDLE, b);
     }
     ui_text_bg(ui, NULL);
     if (L->last < r->n_steps - 1) {
-        if (L->last + 1 == r->n_steps - 1) snprintf(b, sizeof b, _("step %d \xE2\x96\xB6"), L->last + 1);
-        else snprintf(b, sizeof b, _("steps %d\xE2\x80\x93%d \xE2\x96\xB6"), L->last + 1, r->n_steps - 1);
+        if (L->last + 1 == r->n_steps - 1) snprintf(b, sizeof b, _("step %d \xE2\x96\xB6"), L->last + 2);
+        else snprintf(b, sizeof b, _("steps %d\xE2\x80\x93%d \xE2\x96\xB6"), L->last + 2, r->n_steps);
         ui_text_bg(ui, &th->bg);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, L->tree.x + L->tree.w, L->tree.y, th->text_dim, UI_RIGHT, b);
         ui_text_bg(ui, NULL);

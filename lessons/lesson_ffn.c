@@ -212,9 +212,12 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
         SDL_Rect bar = {x0, y + (h > 3 ? 1 : 0), ui_f2i(v * (float)w), h > 3 ? h - 2 : h};
         ui_fill(ui, (SDL_Rect){x0, bar.y, w, bar.h}, t->panel_alt);
         ui_fill(ui, bar, c);
-        /* every thin-th label, "all", and the hovered row; none that would touch "all" */
+        /* every thin-th label, "all", and the hovered row; none that would touch "all". A label
+         * is kept inside r (its line taller than a thin row: Chinese 全部 has ink to the line's foot) */
+        int ly = y + h / 2;
+        if (ly + sh / 2 > r.y + r.h) ly = r.y + r.h - sh / 2;
         if (i == S || (i % thin == 0 && S - i >= thin) || i == hov_tok)
-            ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), y + h / 2, lab_w, i == hov_tok ? t->accent : t->text,
+            ui_text_fit(ui, i == S ? UI_BOLD : UI_SANS, UI_SIZE_SMALL, x0 - ui_px(ui, 4), ly, lab_w, i == hov_tok ? t->accent : t->text,
                         UI_RIGHT | UI_MIDDLE, i < S ? vw->labs[i] : _("all"));
         SDL_Rect row = {r.x, y, r.w, h};
         if (ui_mouse_in(ui, row)) {
