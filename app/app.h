@@ -43,8 +43,9 @@ enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2, APP_EXIT_MODEL = 
  * 2 after a bad flag with the usage on err). Help and version go to out. */
 int app_parse_args(int argc, char **argv, app_options *o, FILE *out, FILE *err);
 void app_usage(FILE *f);
-/* "zh" when the system locale asks for Chinese (the first of LC_ALL, LC_MESSAGES, LANG that is
- * set decides; zh_CN.UTF-8, zh_TW, zh), else "en" (app/lang.c). */
+/* The language the system locale asks for when the app has its catalogue (the first of LC_ALL,
+ * LC_MESSAGES, LANG that is set decides; zh_CN.UTF-8, zh_TW, zh -> "zh" with locale/zh.mo), else "en"
+ * (app/lang.c). */
 const char *app_lang_from_locale(void);
 /* Before the arguments are parsed: the catalogue of --lang, else of the remembered choice, else
  * of the locale, so --help and the command line's errors speak the run's language (app/lang.c). */

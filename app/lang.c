@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shell.h"
 
@@ -62,9 +63,17 @@ static void lang_texts(app *a, const char *lang)
 const char *app_lang_from_locale(void)
 {
     static const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    static char code[APP_LANG_MAX];
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i]);
-        if (v && *v) return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+        if (!v || !*v) continue;
+        size_t n = strcspn(v, "_.@"); /* zh_CN.UTF-8 -> zh; C.UTF-8, POSIX -> no catalogue: English */
+        if (n < 2 || n >= sizeof code) return "en";
+        memcpy(code, v, n);
+        code[n] = 0;
+        char mo[1200];
+        snprintf(mo, sizeof mo, "%s/%s.mo", TLAB_LOCALE_DIR, code);
+        return lang_code_ok(code) && strcmp(code, "en") != 0 && access(mo, R_OK) == 0 ? code : "en";
     }
     return "en";
 }

@@ -90,6 +90,8 @@ env -u LC_ALL XDG_CONFIG_HOME="$T/fresh" LANG=zh_CN.UTF-8 "$APP" --export-size 1
 grep -q "需要 宽x高" "$T/bad.txt" || fail "LANG=zh_CN: the bad --export-size message is not in Chinese: $(head -1 "$T/bad.txt")"
 env XDG_CONFIG_HOME="$T/fresh" LC_ALL=C.UTF-8 LANG=zh_CN.UTF-8 "$APP" --export-size 12x > "$T/bad.txt" 2>&1 && fail "a bad --export-size was accepted"
 grep -q "wants WxH" "$T/bad.txt" || fail "LC_ALL=C.UTF-8 did not win over LANG=zh_CN: $(head -1 "$T/bad.txt")"
+env -u LC_ALL -u LC_MESSAGES XDG_CONFIG_HOME="$T/fresh" LANG=fr_FR.UTF-8 "$APP" --export-size 12x > "$T/bad.txt" 2>&1 && fail "a bad --export-size was accepted"
+grep -q "wants WxH" "$T/bad.txt" || fail "LANG=fr_FR (no fr catalogue) is not English: $(head -1 "$T/bad.txt")"
 printf 'not a model at all, but long enough' > "$T/bad.safetensors"
 expect 0 "$APP" --lang zh --model "$T/bad.safetensors" --export-all "$T/none" --lessons 1 --audit-only
 grep -q "无法载入模型 .*文件头长度 .* 不合理" "$T/err" || fail "the engine's model error is not in Chinese: $(cat "$T/err")"
