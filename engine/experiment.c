@@ -23,7 +23,7 @@
  * one batch at most). The sentences go in order of length, so a batch pads little. Pumped (a web page
  * without threads, on the frame's time), a smaller batch keeps one piece of work to a few ms. */
 #define EXPERIMENT_BATCH 40
-#define EXPERIMENT_PUMP_BATCH 4
+#define EXPERIMENT_PUMP_BATCH 1
 
 typedef struct {
     trace_opts opts;      /* the key: max_steps always 0 */

@@ -31,7 +31,7 @@ def px(img, x, y):
 for sz in ("1920x1080", "1440x1080"):
     d = json.load(open(os.path.join(T, "s" + sz, "deck.json")))
     W, H = d["size"]
-    assert len(d["slides"]) == 35, len(d["slides"])
+    assert len(d["slides"]) == 38, len(d["slides"])
     for s in d["slides"]:
         assert s["caption"].strip(), ("no caption", s["file"])
         assert set(s["drawn"]) <= {"title", "head_note", "figure", "caption", "footer"}, s["drawn"]
@@ -105,7 +105,7 @@ check_pdf() { # DIR WPT HPT
   local info pages
   info=$(pdfinfo "$1/deck.pdf") || fail "pdfinfo $1/deck.pdf"
   pages=$(echo "$info" | awk '/^Pages:/ {print $2}')
-  [ "$pages" = 70 ] || fail "$1/deck.pdf has $pages pages, want 70 (35 slides + 35 notes pages)"
+  [ "$pages" = 76 ] || fail "$1/deck.pdf has $pages pages, want 76 (38 slides + 38 notes pages)"
   echo "$info" | grep -q "Page size: *$2 x $3 pts" || fail "$1/deck.pdf page size: $(echo "$info" | grep 'Page size')"
   python3 - "$1" <<'PY' || fail "PDF text of $1"
 import json, subprocess, sys
@@ -129,9 +129,9 @@ check_png "$(ls "$T"/page*.png | head -1)" 534 300 2
 # a subset, a forced head, bad values
 "$APP" --export-all "$T/sub" --export-size 1024x768 --lessons 3,5-6 --slides-head 1:2 --sentence "$S" 2> "$T/err" \
   || { cat "$T/err" >&2; fail "--lessons 3,5-6"; }
-[ "$(ls "$T/sub" | grep -c png)" = 10 ] || fail "--lessons 3,5-6: $(ls "$T/sub")"
+[ "$(ls "$T/sub" | grep -c png)" = 12 ] || fail "--lessons 3,5-6: $(ls "$T/sub")"
 grep -q '"head_note": "Layer 1, head 2 of the encoder self-attention (chosen with --slides-head)"' "$T/sub/deck.json" || fail "--slides-head 1:2"
 expect 2 "$APP" --export-all "$T/x" --lessons 3-x; has err "course numbers"
 expect 2 "$APP" --export-all "$T/x" --slides-head 0:1; has err "LAYER:HEAD"
 expect 2 "$APP" --export-all "$T/x" --lessons 40; has err "no lesson 40"
-echo "test_slides: ok (35 slides at 16:9 and 4:3, PDF 70 pages each, no chrome, captions)"
+echo "test_slides: ok (38 slides at 16:9 and 4:3, PDF 76 pages each, no chrome, captions)"
