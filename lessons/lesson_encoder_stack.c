@@ -24,6 +24,7 @@
 typedef struct {
     SDL_Rect formula, info;
     SDL_Rect grid;                        /* the thumbnails' block */
+    SDL_Rect legend;                      /* their one colour bar, under them */
     SDL_Rect tiles[MAXLAYERS][MAXH];      /* [layer][head] */
     int n_layers, H;
     SDL_Rect open_att, open_mh;           /* buttons */
@@ -47,7 +48,8 @@ static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
     int bh = li + ui_px(ui, 12);
     int lab_w = ui_px(ui, 70), head_h = li + ui_px(ui, 4), gap = ui_px(ui, 6);
     int title_h = ui_line_height(ui, UI_BOLD, UI_SIZE_SMALL) + ui_px(ui, 2);
-    int avail_w = gw - lab_w, avail_h = h - bh - pad - head_h;
+    int leg_h = li + ui_px(ui, 6);
+    int avail_w = gw - lab_w, avail_h = h - bh - pad - head_h - leg_h - pad;
     int side_w = (avail_w - (L->H - 1) * gap) / (L->H > 0 ? L->H : 1);
     int side_h = (avail_h - (L->n_layers - 1) * gap) / (L->n_layers > 0 ? L->n_layers : 1) - title_h;
     int side = side_w < side_h ? side_w : side_h;
@@ -56,7 +58,8 @@ static void es_layout_compute(const lesson_ctx *ctx, es_layout *L)
     for (int l = 0; l < L->n_layers; l++)
         for (int hh = 0; hh < L->H; hh++)
             L->tiles[l][hh] = (SDL_Rect){L->grid.x + hh * (side + gap), L->grid.y + l * (side + title_h + gap), side, side + title_h};
-    int by = L->grid.y + L->grid.h + pad;
+    L->legend = (SDL_Rect){a.x, L->grid.y + L->grid.h + pad, gw, leg_h};
+    int by = L->legend.y + L->legend.h + pad;
     int bw = (gw - pad) / 2;
     L->open_att = (SDL_Rect){a.x, by, bw, bh};
     L->open_mh = (SDL_Rect){a.x + bw + pad, by, bw, bh};
@@ -199,6 +202,12 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
             }
         }
     }
+    /* the thumbnails' one colour bar: every map is attention weights on [0, 1] */
+    SDL_Rect lg = L->legend;
+    int li = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
+    lg.w -= ui_attn_axes(ui, lg.x, lg.y + (lg.h - li) / 2, lg.w / 2) + ui_px(ui, 12);
+    lg.x = L->legend.x + L->legend.w - lg.w;
+    ui_grid_legend(ui, lg, UI_CMAP_VIRIDIS, 0.0f, 1.0f, NULL);
     ui_button(ui, L->open_att, _("\xE2\x86\x92 5 Attention (Enter)"), 0);
     ui_button(ui, L->open_mh, _("\xE2\x86\x92 6 Multi-head (M)"), 0);
     /* the line view of the selected head */
@@ -212,11 +221,10 @@ static void es_draw(const void *st, const lesson_ctx *ctx)
     g.title = b;
     SDL_Rect mr = L->memory;
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    mr.h -= 2 * lh + ui_px(ui, 8); /* the colour bar and the caption under the map, with their gaps */
+    mr.h -= lh + ui_px(ui, 4); /* the caption under the map (its colour bar is in its title's caption line) */
     ui_grid_geom mg;
     ui_grid_draw(ui, mr, &g, &mg);
-    ui_grid_legend(ui, (SDL_Rect){mg.cells.x, mg.cells.y + mg.cells.h + ui_px(ui, 4), mg.cells.w, lh}, UI_CMAP_DIVERGING, -m, m, NULL);
-    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->memory.x, mg.cells.y + mg.cells.h + ui_px(ui, 4) + lh, L->memory.w, t->text_dim, UI_LEFT,
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->memory.x, mg.cells.y + mg.cells.h + ui_px(ui, 4), L->memory.w, t->text_dim, UI_LEFT,
                 _("read by every decoder layer"));
 }
 

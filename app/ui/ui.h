@@ -177,6 +177,7 @@ void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c);                      /* fille
  * around the chrome, whose pixels then are filled once, not twice (ui_fill.c) */
 void ui_fill_except(ui_ctx *ui, SDL_Rect outer, const SDL_Rect *holes, int n_holes, SDL_Color c);
 void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int thickness);      /* rectangle outline, thickness in px */
+void ui_draw_color(ui_ctx *ui, SDL_Color c); /* the renderer's draw colour, blending only when c is translucent */
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* thick anti-jag line (a quad) */
 void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float thickness, SDL_Color c); /* line with an arrow head at (x1, y1) */
 void ui_circle(ui_ctx *ui, float cx, float cy, float radius, SDL_Color c, int filled); /* disc or ring */

@@ -1,5 +1,6 @@
 /* ui_core.c - the toolkit's context, fonts, cached text, wrapped prose,
- * primitive shapes, the hover sink and the tooltip.
+ * fills and frames, the hover sink and the tooltip (lines, arrows and discs:
+ * ui_shapes.c).
  *
  * Text cache: every string drawn is rendered once by SDL2_ttf into a texture
  * and kept in a hash table with an LRU list (bounded; the least recently used
@@ -16,9 +17,6 @@
  * Must not: know about lessons, the trace or the model.
  */
 #include <math.h>
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -748,7 +746,7 @@ int ui_text_wrap(ui_ctx *ui, ui_face face, float size, SDL_Rect box, int scroll_
 /* ---- shapes ---- */
 
 /* Opaque colours skip blending: the software renderer fills much faster then. */
-static void set_color(ui_ctx *ui, SDL_Color c)
+void ui_draw_color(ui_ctx *ui, SDL_Color c)
 {
     SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
@@ -757,7 +755,7 @@ static void set_color(ui_ctx *ui, SDL_Color c)
 void ui_fill(ui_ctx *ui, SDL_Rect r, SDL_Color c)
 {
     r = rect_clamp(r);
-    set_color(ui, c);
+    ui_draw_color(ui, c);
     SDL_RenderFillRect(ui->r, &r);
 }
 
@@ -766,7 +764,7 @@ void ui_frame(ui_ctx *ui, SDL_Rect r, SDL_Color c, int t)
     if (t < 1) t = 1;
     if (t > UI_COORD_MAX) t = UI_COORD_MAX;
     r = rect_clamp(r);
-    set_color(ui, c);
+    ui_draw_color(ui, c);
     SDL_Rect rs[4] = {{r.x, r.y, r.w, t}, {r.x, r.y + r.h - t, r.w, t}, {r.x, r.y, t, r.h}, {r.x + r.w - t, r.y, t, r.h}};
     SDL_RenderFillRects(ui->r, rs, 4);
 }
@@ -777,113 +775,12 @@ void ui_panel(ui_ctx *ui, SDL_Rect r)
     ui_frame(ui, r, ui->theme->border, 1);
 }
 
-/* The prologue of ui_line and ui_arrow: 0 for a segment not to draw (a
- * non-finite end or thickness, or no length); else the ends clamped to the
- * coordinate limits, the thickness to [1, 1000], and the length in *len. */
-static int segment_prepare(float *x0, float *y0, float *x1, float *y1, float *th, float *len)
-{
-    if (!isfinite(*x0) || !isfinite(*y0) || !isfinite(*x1) || !isfinite(*y1) || !isfinite(*th)) return 0;
-    *x0 = ui_fclamp(*x0); *y0 = ui_fclamp(*y0); *x1 = ui_fclamp(*x1); *y1 = ui_fclamp(*y1);
-    *th = fminf(fmaxf(*th, 1.0f), 1000.0f);
-    float dx = *x1 - *x0, dy = *y1 - *y0;
-    *len = sqrtf(dx * dx + dy * dy);
-    return *len >= 1e-3f;
-}
-
-void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
-{
-    float len;
-    if (!segment_prepare(&x0, &y0, &x1, &y1, &th, &len)) return;
-    float dx = x1 - x0, dy = y1 - y0;
-    float nx = -dy / len * th * 0.5f, ny = dx / len * th * 0.5f;
-    SDL_Vertex v[4];
-    float px[4][2] = {{x0 + nx, y0 + ny}, {x0 - nx, y0 - ny}, {x1 - nx, y1 - ny}, {x1 + nx, y1 + ny}};
-    for (int i = 0; i < 4; i++) {
-        v[i].position.x = px[i][0]; v[i].position.y = px[i][1];
-        v[i].color = c; v[i].tex_coord.x = v[i].tex_coord.y = 0;
-    }
-    int idx[6] = {0, 1, 2, 0, 2, 3};
-    set_color(ui, c);
-    SDL_RenderGeometry(ui->r, NULL, v, 4, idx, 6);
-}
-
-void ui_arrow(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
-{
-    float len;
-    th = fmaxf(th, (float)ui_px(ui, 2)); /* an arrow is never thinner than 2 px: thin lines vanish on projectors */
-    if (!segment_prepare(&x0, &y0, &x1, &y1, &th, &len)) return;
-    float dx = x1 - x0, dy = y1 - y0;
-    float ux = dx / len, uy = dy / len;
-    float head = fmaxf(th * 3.5f, (float)ui_px(ui, 9));
-    if (head > len * 0.6f) head = len * 0.6f;
-    ui_line(ui, x0, y0, x1 - ux * head * 0.8f, y1 - uy * head * 0.8f, th, c);
-    SDL_Vertex v[3];
-    float pts[3][2] = {{x1, y1}, {x1 - ux * head - uy * head * 0.5f, y1 - uy * head + ux * head * 0.5f},
-                       {x1 - ux * head + uy * head * 0.5f, y1 - uy * head - ux * head * 0.5f}};
-    for (int i = 0; i < 3; i++) {
-        v[i].position.x = pts[i][0]; v[i].position.y = pts[i][1];
-        v[i].color = c; v[i].tex_coord.x = v[i].tex_coord.y = 0;
-    }
-    set_color(ui, c);
-    SDL_RenderGeometry(ui->r, NULL, v, 3, NULL, 0);
-}
-
-/* The n + 2 vertices and 3n indices of a disc of n triangles, its indices
- * counted from base (so several discs go in one SDL_RenderGeometry call). */
-static void disc_geometry(SDL_Vertex *v, int *idx, int base, float cx, float cy, float rad, int n, SDL_Color c)
-{
-    v[0].position.x = cx; v[0].position.y = cy; v[0].color = c; v[0].tex_coord.x = v[0].tex_coord.y = 0;
-    for (int i = 0; i <= n; i++) {
-        float a = 2.0f * (float)M_PI * (float)i / (float)n;
-        v[i + 1].position.x = cx + rad * cosf(a);
-        v[i + 1].position.y = cy + rad * sinf(a);
-        v[i + 1].color = c; v[i + 1].tex_coord.x = v[i + 1].tex_coord.y = 0;
-    }
-    for (int i = 0; i < n; i++) { idx[3 * i] = base; idx[3 * i + 1] = base + i + 1; idx[3 * i + 2] = base + i + 2; }
-}
-
-void ui_dots(ui_ctx *ui, const float *xy, int count, float rad, SDL_Color c)
-{
-    if (!xy || count <= 0 || !(rad > 0.0f) || !isfinite(rad)) return;
-    enum { N = 12, BATCH = 128 }; /* 12 triangles a dot, 128 dots a call */
-    SDL_Vertex v[BATCH * (N + 2)];
-    int idx[BATCH * N * 3], k = 0;
-    set_color(ui, c);
-    for (int i = 0; i < count; i++) {
-        float x = xy[2 * i], y = xy[2 * i + 1];
-        if (!isfinite(x) || !isfinite(y)) continue;
-        disc_geometry(v + k * (N + 2), idx + k * N * 3, k * (N + 2), ui_fclamp(x), ui_fclamp(y), ui_fclamp(rad), N, c);
-        if (++k == BATCH) { SDL_RenderGeometry(ui->r, NULL, v, k * (N + 2), idx, k * N * 3); k = 0; }
-    }
-    if (k) SDL_RenderGeometry(ui->r, NULL, v, k * (N + 2), idx, k * N * 3);
-}
-
-void ui_circle(ui_ctx *ui, float cx, float cy, float rad, SDL_Color c, int filled)
-{
-    if (!isfinite(cx) || !isfinite(cy) || !(rad > 0.0f) || !isfinite(rad)) return;
-    cx = ui_fclamp(cx); cy = ui_fclamp(cy); rad = ui_fclamp(rad);
-    int n = ui_f2i(fmaxf(12.0f, fminf(96.0f, rad * 1.5f)));
-    if (filled) {
-        SDL_Vertex v[98];
-        int idx[96 * 3];
-        disc_geometry(v, idx, 0, cx, cy, rad, n, c);
-        set_color(ui, c);
-        SDL_RenderGeometry(ui->r, NULL, v, n + 2, idx, n * 3);
-    } else {
-        float th = fmaxf(1.0f, (float)ui_px(ui, 2));
-        for (int i = 0; i < n; i++) {
-            float a0 = 2.0f * (float)M_PI * (float)i / (float)n, a1 = 2.0f * (float)M_PI * (float)(i + 1) / (float)n;
-            ui_line(ui, cx + rad * cosf(a0), cy + rad * sinf(a0), cx + rad * cosf(a1), cy + rad * sinf(a1), th, c);
-        }
-    }
-}
-
 void ui_hatch(ui_ctx *ui, SDL_Rect r, SDL_Color bg, SDL_Color fg)
 {
     ui_fill(ui, r, bg);
     int step = ui_px(ui, 6);
     if (step < 3) step = 3;
-    set_color(ui, fg);
+    ui_draw_color(ui, fg);
     /* Lines x - y = const, clipped to r by stepping along the diagonal. */
     for (int k = -r.h; k < r.w; k += step) {
         int x0 = r.x + k, y0 = r.y;
