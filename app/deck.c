@@ -231,6 +231,24 @@ static void wait_busy(app *a, int li, const volatile sig_atomic_t *stop)
     for (int i = 0; i < 6000 && !*stop && app_lesson_busy(a, li); i++) SDL_Delay(20);
 }
 
+/* The end of every exported image: its audit entry closed, then (unless
+ * --audit-only, which only counts it) the drawn surface s handed to the PNG
+ * writer under path. 0, or -1 (said on stderr when the audit ran out of memory). */
+static int finish_image(app *a, app_audit_log *audit, png_worker *pw, SDL_Surface *s, const char *path, int *count,
+                        const volatile sig_atomic_t *stop)
+{
+    if (audit && app_audit_image_end(audit, path) != 0) {
+        fprintf(stderr, _("transformer-lab: the layout audit ran out of memory\n"));
+        return -1;
+    }
+    if (*stop) return -1;
+    if (a->opt.audit_only) {
+        (*count)++;
+        return 0;
+    }
+    return png_worker_put(pw, s, path, count);
+}
+
 /* Draws and writes every wanted step; the slides also go into pdf and the
  * listing json (both NULL with --screens). */
 static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audit_log *audit, const volatile sig_atomic_t *stop,
@@ -251,10 +269,7 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
             slide_info si;
             draw_step(a, li, &si, audit);
             export_all_path(dir, li, k, n, path, sizeof path);
-            if (audit && app_audit_image_end(audit, path) != 0) {
-                fprintf(stderr, _("transformer-lab: the layout audit ran out of memory\n"));
-                rc = -1;
-            } else if (*stop || (!a->opt.audit_only && png_worker_put(&pw, s, path, count) != 0)) {
+            if (finish_image(a, audit, &pw, s, path, count, stop) != 0) {
                 rc = -1;
             } else if (pdf && deck_pdf_add(pdf, &si, s, a->theme, err, sizeof err) != 0) {
                 fprintf(stderr, "transformer-lab: %s\n", err);
@@ -262,7 +277,6 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
             }
             if (rc == 0 && json) json_slide(json, drawn, path, li, k, n, &si);
             if (rc == 0 && pdf && !si.caption[0]) fprintf(stderr, _("transformer-lab: warning: %s has no caption (lesson text %s)\n"), path, a->text_path);
-            if (rc == 0 && a->opt.audit_only) (*count)++;
             drawn++;
         }
     }
@@ -275,11 +289,7 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
         ui_text_bg(&a->ui, NULL);
         SDL_RenderPresent(a->r);
         a->overlay = OVERLAY_NONE;
-        if (audit && app_audit_image_end(audit, path) != 0) {
-            fprintf(stderr, "transformer-lab: the layout audit ran out of memory\n");
-            rc = -1;
-        } else if (!a->opt.audit_only && png_worker_put(&pw, s, path, count) != 0) rc = -1;
-        else if (a->opt.audit_only) (*count)++;
+        rc = finish_image(a, audit, &pw, s, path, count, stop);
     }
     if (png_worker_wait(&pw, count) != 0) rc = -1;
     png_worker_stop(&pw);

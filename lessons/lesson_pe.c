@@ -25,6 +25,7 @@
 
 #include "lesson.h"
 #include "lesson_layout.h"
+#include "kernels.h"
 #include "openq.h"
 
 #define N_DIMS 4
@@ -143,7 +144,7 @@ static void pe_changed(void *st, const lesson_ctx *ctx)
     if (s->k >= L) s->k = L - 1;
 }
 
-static float omega(int pair, int D) { return powf(10000.0f, -2.0f * (float)pair / (float)D); }
+static float omega(int pair, int D) { return (float)kern_pe_freq(pair, D); }
 
 /* The encoding as the continuous wave it samples: dimension dims[k] at any position x. */
 typedef struct { const int *dims; int D; } pe_wave;

@@ -320,12 +320,14 @@ void kern_relu_backward(float *dx, const float *dy, const float *y, int n)
     }
 }
 
+/* In double so every position up to 1024 is exact to float precision. */
+double kern_pe_freq(int i, int d) { return pow(10000.0, -(2.0 * i) / (double)d); }
+
 void kern_positional_encoding(float *pe, int len, int d)
 {
     for (int pos = 0; pos < len; pos++) {
         for (int i = 0; 2 * i < d; i++) {
-            /* Computed in double so every position up to 1024 is exact to float precision. */
-            const double freq = pow(10000.0, -(2.0 * i) / (double)d);
+            const double freq = kern_pe_freq(i, d);
             pe[(size_t)pos * d + 2 * i] = (float)sin(pos * freq);
             if (2 * i + 1 < d) pe[(size_t)pos * d + 2 * i + 1] = (float)cos(pos * freq);
         }

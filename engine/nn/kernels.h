@@ -43,6 +43,8 @@ void kern_layernorm_backward(float *dx, float *dg, float *db, const float *dy, c
 void kern_relu(float *y, const float *x, int n);
 void kern_relu_backward(float *dx, const float *dy, const float *y, int n);
 
+/* ωᵢ = 10000^(−2i/D), the angular frequency of PE pair i (dimensions 2i and 2i+1): the one place it is computed. */
+double kern_pe_freq(int i, int D);
 /* pe[L, D]: PE(pos, 2i) = sin(pos / 10000^(2i/D)), PE(pos, 2i+1) = cos(same), pos from 0. */
 void kern_positional_encoding(float *pe, int len, int d);
 

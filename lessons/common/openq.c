@@ -7,14 +7,13 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "kernels.h"
 #include "openq.h"
-
-double openq_omega(int i, int D) { return pow(10000.0, -(2.0 * i) / (double)D); }
 
 void openq_rotation_blocks(int k, int D, double *cs)
 {
     for (int i = 0; 2 * i < D; i++) {
-        double a = (double)k * openq_omega(i, D);
+        double a = (double)k * kern_pe_freq(i, D);
         cs[2 * i] = cos(a);
         if (2 * i + 1 < D) cs[2 * i + 1] = sin(a);
     }

@@ -17,8 +17,6 @@
 #ifndef OPENQ_H
 #define OPENQ_H
 
-/* ωᵢ of PE pair i for d_model D, as engine/nn/kernels.c's positional encoding: 10000^(−2i/D). */
-double openq_omega(int i, int D);
 
 /* The 2×2 blocks of R_k for d_model D: cs[2i] = cos(k·ωᵢ), cs[2i+1] = sin(k·ωᵢ), i = 0..D/2−1.
  * Block i maps the pair (sin, cos) of PE row pos to (s·c_k + c·s_k, c·c_k − s·s_k). */
