@@ -1,5 +1,5 @@
 /* chrome.c - one frame of the app: the layout for a size and zoom, the top bar
- * (sentence box, translation, buttons, status line with did-you-mean offers),
+ * (sentence box, translation, buttons with the language button, status line with did-you-mean offers),
  * the lesson list, the lesson's text panel and the toast, around the lesson's
  * own drawing (app_render). Drawing goes into whatever renderer is given
  * (window, or a software renderer for exports), so what is exported is what is drawn.
@@ -72,8 +72,14 @@ void app_layout_compute(app *a, ui_ctx *ui, int w, int h, app_layout *L)
     L->help_btn = (SDL_Rect){w - pad - btn_w, pad, btn_w, box_h};
     L->vocab_btn = (SDL_Rect){L->help_btn.x - pad - ui_px(ui, 96), pad, ui_px(ui, 96), box_h};
     L->ex_btn = (SDL_Rect){L->vocab_btn.x - pad - ui_px(ui, 118), pad, ui_px(ui, 118), box_h};
+    /* the language button: the next language's own name ("中文", "English"), none with one language */
+    const char *next = app_lang_next_name(a);
+    int lw = 0;
+    if (next[0]) ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, next, &lw, NULL);
+    lw = next[0] ? (lw + ui_px(ui, 24) > ui_px(ui, 64) ? lw + ui_px(ui, 24) : ui_px(ui, 64)) : 0;
+    L->lang_btn = (SDL_Rect){L->ex_btn.x - (lw ? pad + lw : 0), pad, lw, box_h};
     int box_x = L->menu_btn.x + L->menu_btn.w + pad;
-    int avail = L->ex_btn.x - pad - box_x;
+    int avail = L->lang_btn.x - pad - box_x;
     /* the box grows with the sentence (35%..60%), the translation gets the rest */
     int sw = 0;
     ui_text_size(ui, UI_SANS, UI_SIZE_BODY, a->tb ? a->tb->text : "", &sw, NULL);
@@ -137,7 +143,7 @@ static void draw_translation(app *a, ui_ctx *ui, const app_layout *L, int record
     int ty = b.y + b.h / 2;
     ui_text_bg(ui, &t->panel);
     int tx = b.x + b.w + ui_px(ui, 12);
-    int maxw = L->ex_btn.x - ui_px(ui, 8) - tx;
+    int maxw = L->lang_btn.x - ui_px(ui, 8) - tx;
     char buf[1200];
     if (!a->trace_ok) snprintf(buf, sizeof buf, "(%s)", a->trace_err[0] ? ui_tr_msg(a->trace_err) : _("no translation"));
     else if (strcmp(a->shown_sentence, s) != 0) snprintf(buf, sizeof buf, "\xE2\x80\xA6");
@@ -506,6 +512,7 @@ void app_render(app *a, ui_ctx *ui, int w, int h, int mx, int my, int record, in
     ui_fill(ui, (SDL_Rect){0, L.top.h - 1, w, 1}, t->border);
     ui_button(ui, L.menu_btn, "\xE2\x98\xB0", a->sidebar);
     draw_sentence_box(a, ui, &L, record);
+    if (L.lang_btn.w > 0) ui_button(ui, L.lang_btn, app_lang_next_name(a), 0);
     ui_button(ui, L.ex_btn, _("Examples (E)"), a->overlay == OVERLAY_EXAMPLES);
     ui_button(ui, L.vocab_btn, _("Words (V)"), a->overlay == OVERLAY_VOCAB);
     ui_button(ui, L.help_btn, "?", a->overlay == OVERLAY_HELP);

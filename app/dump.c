@@ -76,6 +76,9 @@ int app_dump(app *a, const char *path)
     put_field(f, "lesson_title", les->title);
     put_field(f, "lang", a->lang); /* the language shown (lesson texts and interface), and the title as shown in it */
     put_field(f, "lesson_title_shown", _(les->title));
+    put_field(f, "lang_button", app_lang_next_name(a)); /* the next language's name, where the interactive frame drew it */
+    fprintf(f, ",\n  \"lang_button_rect\": [%d, %d, %d, %d]", a->lay.lang_btn.x, a->lay.lang_btn.y, a->lay.lang_btn.w,
+            a->lay.lang_btn.h);
     fprintf(f, ",\n  \"step\": %d,\n  \"n_steps\": %d,\n  \"n_lessons\": %d,\n  \"sentence\": ", a->lstep[a->lesson],
             app_lesson_steps(a, a->lesson), lesson_registry_count);
     json_write_string(f, a->tb->text);

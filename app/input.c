@@ -263,6 +263,7 @@ static void mouse_click(app *a, int x, int y)
             return;
         }
     if (ui_point_in(L->menu_btn, x, y)) { app_toggle_sidebar(a); return; }
+    if (L->lang_btn.w > 0 && ui_point_in(L->lang_btn, x, y)) { app_lang_next(a); return; }
     if (ui_point_in(L->ex_btn, x, y)) { a->overlay = OVERLAY_EXAMPLES; return; }
     if (ui_point_in(L->vocab_btn, x, y)) { a->overlay = OVERLAY_VOCAB; return; }
     if (ui_point_in(L->help_btn, x, y)) { a->overlay = OVERLAY_HELP; return; }

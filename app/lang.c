@@ -7,7 +7,8 @@
  * The first language of a run is --lang when given, else the one remembered
  * in the settings file (settings.c), else the system locale's (app_args.c).
  * Ctrl+Shift+L and the language button switch to the next one at once, every
- * text redrawn, and remember it.
+ * text redrawn, and remember it. The button shows the next language's own name:
+ * the translation of "English" in its catalogue (a language without one: its code).
  *
  * Must not: draw, or parse lesson texts (app.c and narration.c do).
  */
@@ -118,13 +119,35 @@ void app_lang_first(app *a)
     if (app_lang_set(a, lang, err, sizeof err) != 0) fprintf(stderr, "transformer-lab: %s\n", err);
 }
 
-void app_lang_next(app *a)
+/* The language after the current one in app_lang_list's order (the first after the last). */
+static void lang_after(app *a, char out[APP_LANG_MAX])
 {
-    char langs[32][APP_LANG_MAX], err[1600];
+    char langs[32][APP_LANG_MAX];
     int n = app_lang_list(a->assets, langs, 32), k = 0;
     for (int i = 0; i < n; i++)
         if (strcmp(langs[i], a->lang) == 0) k = (i + 1) % n;
-    if (app_lang_set(a, langs[k], err, sizeof err) != 0) { app_toast(a, 2, "%s", err); return; }
+    memcpy(out, langs[k], APP_LANG_MAX);
+}
+
+const char *app_lang_next_name(app *a)
+{
+    if (strcmp(a->lang_next_for, a->lang) != 0) { /* the file is read once per language shown */
+        char next[APP_LANG_MAX], mo[1200];
+        lang_after(a, next);
+        snprintf(mo, sizeof mo, "%s/%s.mo", TLAB_LOCALE_DIR, next);
+        if (strcmp(next, a->lang) == 0) a->lang_next_name[0] = 0; /* one language: nothing to switch to */
+        else if (strcmp(next, "en") == 0 || ui_lang_peek(mo, "English", a->lang_next_name, sizeof a->lang_next_name) != 0)
+            snprintf(a->lang_next_name, sizeof a->lang_next_name, "%s", strcmp(next, "en") == 0 ? "English" : next);
+        memcpy(a->lang_next_for, a->lang, APP_LANG_MAX);
+    }
+    return a->lang_next_name;
+}
+
+void app_lang_next(app *a)
+{
+    char next[APP_LANG_MAX], err[1600];
+    lang_after(a, next);
+    if (app_lang_set(a, next, err, sizeof err) != 0) { app_toast(a, 2, "%s", err); return; }
     if (app_settings_set("lang", a->lang, err, sizeof err) != 0)
         app_toast(a, 2, _("Language not remembered: %s"), err);
     else app_toast(a, 1, _("Language: %s (Ctrl+Shift+L: the next one)"), _("English"));

@@ -51,7 +51,7 @@ static const char *const help_lines[][2] = {
     {N_("Ctrl+L"), N_("spotlight that follows the mouse")},
     {N_("Q"), N_("quiz: predict, then reveal (1-4 or A-D answer, Enter next)")},
     {N_("C"), N_("two sentences side by side: the same attention map, differences outlined")},
-    {N_("Ctrl+Shift+L"), N_("next language, remembered (English, 中文)")},
+    {N_("Ctrl+Shift+L"), N_("next language, remembered (or the language button)")},
     {N_("Ctrl+S or F12"), N_("save the screen as PNG")},
     {N_("Ctrl+Shift+S"), N_("save the step as a slide (no chrome, caption)")},
     {N_("Counting"), N_("layers, heads, steps from 1; positions and ids from 0 (as in the paper's PE)")},
@@ -89,21 +89,34 @@ static void overlay_record(app *a, int record, SDL_Rect r, int id)
     a->n_overlay_rects++;
 }
 
-static void draw_help(app *a, ui_ctx *ui, int w, int h, int pad, int lh)
+/* The help's height at ui's scale: its lines, and those the lesson's own keys take wrapped (*klines). */
+static int help_height(ui_ctx *ui, int w, const char *line, int *klines)
+{
+    int n = (int)(sizeof help_lines / sizeof help_lines[0]), pad = ui_px(ui, 18), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
+    *klines = 0;
+    if (line[0]) {
+        int lw = 0, bw = ui_px(ui, 900);
+        if (bw > w - 40) bw = w - 40;
+        ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, line, &lw, NULL);
+        *klines = lw / (bw - 2 * pad > 1 ? (bw - 2 * pad) * 9 / 10 : 1) + 1;
+    }
+    return pad * 3 + lh * (n + 2 + (*klines > 2 ? *klines : 2));
+}
+
+/* The keys; at a high zoom on a small screen the whole help is drawn smaller, so that every line shows. */
+static void draw_help(app *a, ui_ctx *ui, int w, int h)
 {
     const ui_theme *t = ui->theme;
     int n = (int)(sizeof help_lines / sizeof help_lines[0]);
     const char *lk = lesson_registry[a->lesson]->keys;
     char line[600] = "";
     int klines = 0; /* lines the lesson's own keys take, wrapped */
-    if (lk && *lk) {
-        snprintf(line, sizeof line, _("This lesson (%s): %s"), _(lesson_registry[a->lesson]->title), _(lk));
-        int lw = 0, bw = ui_px(ui, 900);
-        if (bw > w - 40) bw = w - 40;
-        ui_text_size(ui, UI_BOLD, UI_SIZE_BODY, line, &lw, NULL);
-        klines = lw / (bw - 2 * pad > 1 ? (bw - 2 * pad) * 9 / 10 : 1) + 1;
-    }
-    SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), pad * 3 + lh * (n + 2 + (klines > 2 ? klines : 2)));
+    if (lk && *lk) snprintf(line, sizeof line, _("This lesson (%s): %s"), _(lesson_registry[a->lesson]->title), _(lk));
+    float scale = ui->scale;
+    for (int tries = 0, need; tries < 4 && (need = help_height(ui, w, line, &klines)) > h - 40; tries++)
+        ui->scale *= (float)(h - 40) / (float)need;
+    int pad = ui_px(ui, 18), lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
+    SDL_Rect b = overlay_box(ui, w, h, ui_px(ui, 900), help_height(ui, w, line, &klines));
     ui_panel(ui, b);
     ui_text(ui, UI_BOLD, UI_SIZE_LARGE, b.x + pad, b.y + pad, t->text, UI_LEFT, _("Keys"));
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, b.x + b.w - pad, b.y + pad, t->text_dim, UI_RIGHT, _("Esc closes"));
@@ -116,6 +129,7 @@ static void draw_help(app *a, ui_ctx *ui, int w, int h, int pad, int lh)
     if (klines)
         ui_text_wrap(ui, UI_BOLD, UI_SIZE_BODY, (SDL_Rect){b.x + pad, b.y + pad + lh * 2 + n * lh, b.w - 2 * pad, (klines + 1) * lh}, 0,
                      t->warn, line);
+    ui->scale = scale;
 }
 
 /* The Examples dialog: one row per example that fits the vocabulary, its number, then the sentence wrapped
@@ -195,7 +209,7 @@ void app_draw_overlay(app *a, ui_ctx *ui, int w, int h, int record)
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_BODY);
     if (record) a->n_overlay_rects = 0;
     ui_text_bg(ui, &t->panel);
-    if (a->overlay == OVERLAY_HELP) draw_help(a, ui, w, h, pad, lh);
+    if (a->overlay == OVERLAY_HELP) draw_help(a, ui, w, h);
     else if (a->overlay == OVERLAY_EXAMPLES) draw_examples(a, ui, w, h, pad, lh, record);
     else if (a->overlay == OVERLAY_VOCAB) draw_vocab(a, ui, w, h, pad, record);
 }

@@ -75,7 +75,7 @@ enum { OVERLAY_NONE = 0, OVERLAY_HELP, OVERLAY_EXAMPLES, OVERLAY_VOCAB };
 enum { PRESENTER_SHOW = 0, PRESENTER_BLACK, PRESENTER_WHITE }; /* app.blank */
 
 typedef struct {
-    SDL_Rect top, sidebar, title, area, panel, box, menu_btn, ex_btn, vocab_btn, help_btn;
+    SDL_Rect top, sidebar, title, area, panel, box, menu_btn, lang_btn, ex_btn, vocab_btn, help_btn;
     SDL_Rect items[MAX_LESSONS];
     int item_lines[MAX_LESSONS];   /* 1, or 2 when the lesson's title wraps in the sidebar */
     SDL_Rect status;
@@ -114,6 +114,7 @@ typedef struct {
 typedef struct {
     app_options opt;
     char lang[APP_LANG_MAX];    /* the language shown (lang.c): lesson texts and the interface's catalogue */
+    char lang_next_for[APP_LANG_MAX], lang_next_name[64]; /* app_lang_next_name's answer while lang is lang_next_for */
     char assets[512];
     char fonts[700];            /* assets/fonts */
     SDL_Window *win;
@@ -251,6 +252,7 @@ int app_lang_list(const char *assets, char (*out)[APP_LANG_MAX], int max); /* th
 int app_lang_set(app *a, const char *lang, char *err, size_t err_len);   /* texts and catalogue in lang; 0, or -1 + message */
 void app_lang_first(app *a);   /* the run's first language: --lang, else the remembered one, else the locale's */
 void app_lang_next(app *a);    /* Ctrl+Shift+L: the next language, remembered in the settings */
+const char *app_lang_next_name(app *a); /* the language button's label: the next language's own name ("" with one language) */
 
 /* settings.c */
 int app_settings_path(char *dst, size_t n, int dir_only);          /* the settings file (or its folder); -1 without HOME */

@@ -336,6 +336,9 @@ void ui_format_value(double v, char *dst, size_t n);
  * assets/po/<lang>.po translates them and is compiled to a .mo at build time. */
 int ui_lang_load(const char *mo_path, char *err, size_t err_len);     /* 0, or -1 + message (the current catalogue stays) */
 void ui_lang_unload(void);                                              /* back to English */
+/* msgid's translation in the catalogue mo_path, which stays unloaded (the current one stays current):
+ * 0 with it in out, or -1 when the file is unreadable or does not translate msgid. */
+int ui_lang_peek(const char *mo_path, const char *msgid, char *out, size_t out_len);
 int ui_lang_count(void);                                                /* translated strings loaded (0: English) */
 const char *ui_tr(const char *msgid) __attribute__((format_arg(1)));    /* the translation, or msgid itself */
 /* key is "context\004msgid" (gettext's msgctxt): the translation, or the msgid part. */

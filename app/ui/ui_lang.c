@@ -20,6 +20,9 @@
  * text and conversions match the message (the one with the most literal
  * characters when several do) and fills the translation with the values.
  *
+ * ui_lang_peek reads one translation from a catalogue that is not loaded (the
+ * language button names the next language in that language's own words).
+ *
  * ui_tr_msg remembers its last 16 messages per catalogue (a message drawn every frame is
  * matched once). One catalogue at a time, global like gettext's: the language switch loads a
  * new one between frames (drawing happens on the main thread only).
@@ -113,7 +116,8 @@ void ui_lang_unload(void)
     g_cat.gen++;
 }
 
-int ui_lang_load(const char *mo_path, char *err, size_t err_len)
+/* A .mo file read and parsed: its bytes in *data (kept, the entries point into them). 0, or -1 with err. */
+static int mo_load(const char *mo_path, char **data, lang_entry **e, int *n, char *err, size_t err_len)
 {
     FILE *f = fopen(mo_path, "rb");
     if (!f) { snprintf(err, err_len, "cannot open %s: %s", mo_path, strerror(errno)); return -1; }
@@ -131,19 +135,40 @@ int ui_lang_load(const char *mo_path, char *err, size_t err_len)
     int bad = ferror(f);
     fclose(f);
     if (!d || bad) { free(d); snprintf(err, err_len, "cannot read %s", mo_path); return -1; }
-    lang_entry *e;
-    int n;
     char why[200];
-    if (mo_parse(d, size, &e, &n, why, sizeof why) != 0) {
+    if (mo_parse(d, size, e, n, why, sizeof why) != 0) {
         free(d);
         snprintf(err, err_len, "%s: %s", mo_path, why);
         return -1;
     }
+    *data = d;
+    return 0;
+}
+
+int ui_lang_load(const char *mo_path, char *err, size_t err_len)
+{
+    char *d;
+    lang_entry *e;
+    int n;
+    if (mo_load(mo_path, &d, &e, &n, err, err_len) != 0) return -1;
     ui_lang_unload();
     g_cat.data = d;
     g_cat.e = e;
     g_cat.n = n;
     return 0;
+}
+
+int ui_lang_peek(const char *mo_path, const char *msgid, char *out, size_t out_len)
+{
+    char *d, err[1];
+    lang_entry *e, key = {msgid, NULL};
+    int n;
+    if (out_len == 0 || mo_load(mo_path, &d, &e, &n, err, sizeof err) != 0) return -1;
+    const lang_entry *hit = n ? bsearch(&key, e, (size_t)n, sizeof *e, entry_cmp) : NULL;
+    if (hit) snprintf(out, out_len, "%s", hit->str);
+    free(e);
+    free(d);
+    return hit ? 0 : -1;
 }
 
 int ui_lang_count(void) { return g_cat.n; }

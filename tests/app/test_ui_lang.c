@@ -145,6 +145,16 @@ static void test_chinese_catalogue(void **st)
     snprintf(b, sizeof b, ui_tr("step %d / %d"), 2, 4);
     assert_string_equal(b, "\xE7\xAC\xAC 2 / 4 \xE6\xAD\xA5"); /* 第 2 / 4 步 */
     ui_lang_unload();
+    /* one translation read from a catalogue that stays unloaded (the language button's label) */
+    char name[64] = "", small[4] = "";
+    assert_int_equal(ui_lang_peek(TLAB_LOCALE_DIR "/zh.mo", "English", name, sizeof name), 0);
+    assert_string_equal(name, "\xE4\xB8\xAD\xE6\x96\x87"); /* 中文 */
+    assert_int_equal(ui_lang_count(), 0);                    /* English is still the language */
+    assert_string_equal(ui_tr("English"), "English");
+    assert_int_equal(ui_lang_peek(TLAB_LOCALE_DIR "/zh.mo", "English", small, sizeof small), 0);
+    assert_string_equal(small, "\xE4\xB8\xAD"); /* cut to the buffer, NUL-terminated */
+    assert_int_equal(ui_lang_peek(TLAB_LOCALE_DIR "/zh.mo", "no such message", name, sizeof name), -1);
+    assert_int_equal(ui_lang_peek("/nonexistent/zh.mo", "English", name, sizeof name), -1);
 }
 
 /* Contexts (C_) and messages the engine formatted in English (ui_tr_text): a hand-made
@@ -262,6 +272,23 @@ static void test_language_list(void **st)
     assert_string_equal(langs[2], "zh");
     assert_int_equal(app_lang_list("/nonexistent", langs, 8), 1); /* English is always there */
     assert_string_equal(langs[0], "en");
+    /* the language button names the next language in its own words: English -> pt_BR (no catalogue
+     * built: its code) -> zh (中文, from zh.mo) -> English */
+    app *a = calloc(1, sizeof *a);
+    assert_non_null(a);
+    snprintf(a->assets, sizeof a->assets, "%s", assets);
+    const char *order[][2] = {{"en", "pt_BR"}, {"pt_BR", "\xE4\xB8\xAD\xE6\x96\x87"}, {"zh", "English"}, {"en", "pt_BR"}};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        snprintf(a->lang, sizeof a->lang, "%s", order[i][0]);
+        assert_string_equal(app_lang_next_name(a), order[i][1]);
+        assert_string_equal(app_lang_next_name(a), order[i][1]); /* the same, remembered */
+    }
+    snprintf(a->assets, sizeof a->assets, "/nonexistent");
+    snprintf(a->lang, sizeof a->lang, "zh");
+    assert_string_equal(app_lang_next_name(a), "English"); /* only English left: still a way back */
+    snprintf(a->lang, sizeof a->lang, "en");
+    assert_string_equal(app_lang_next_name(a), ""); /* one language: no button */
+    free(a);
 }
 
 int main(void)

@@ -9,7 +9,8 @@
 #     (so the check itself works).
 #  2. Ctrl+Shift+L switches live (the dump's "lang" and shown title), writes
 #     settings.conf under XDG_CONFIG_HOME, a later run without --lang starts in the
-#     remembered language, and --lang en still wins over it.
+#     remembered language, and --lang en still wins over it. The top bar's language
+#     button ("中文" / "English") switches the same with a click, and fits at 1024x768 zoom 2.
 #  4. the command line speaks the run's language too: --help and a bad option's message
 #     in Chinese with --lang zh or LANG=zh_CN.UTF-8 (LC_ALL=C.UTF-8 wins: English; nothing remembered), and an
 #     engine's message (a model that is no safetensors file) translated at display time.
@@ -45,6 +46,8 @@ vocab = set(json.loads(json.loads(open(sys.argv[4], "rb").read(8 + int.from_byte
 def english(strings):
     found = []
     for s in strings:
+        if s == "English":
+            continue  # the language button: the next language's name in that language (checked in 2b)
         for msgid, rx in pats:
             if rx.match(s):
                 found.append((s, "catalogue: " + msgid[:50]))
@@ -83,6 +86,30 @@ expect 0 "$APP" --model "$MODEL" --script "$T/d.txt" --size 1280x800
 grep -q '"lang": "zh"' "$T/next.json" || fail "the next run did not start in the remembered zh"
 expect 0 "$APP" --model "$MODEL" --script "$T/d.txt" --size 1280x800 --lang en
 grep -q '"lang": "en"' "$T/next.json" || fail "--lang en did not win over the remembered zh"
+# 2b. the language button in the top bar: it names the next language in that language ("中文" in
+# English, "English" in Chinese), fits the top bar at 1024x768 zoom 2, and a click on it switches
+# (the dump's "lang") and is remembered; a second click goes back
+printf 'lesson 5\ndump %s\nquit\n' "$T/b0.json" > "$T/b0.txt"
+expect 0 "$APP" --model "$MODEL" --script "$T/b0.txt" --size 1024x768 --zoom 2 --lang en
+read -r bx by bw bh <<< "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(*d["lang_button_rect"]); assert d["lang_button"] == "中文", d["lang_button"]' "$T/b0.json")" ||
+  fail "the language button does not say 中文 in English: $(grep lang_button "$T/b0.json")"
+[ "$bw" -gt 0 ] && [ $((bx + bw)) -le 1024 ] && [ $((by + bh)) -le 100 ] || fail "the language button is not in the top bar: $bx $by $bw $bh"
+cx=$((bx + bw / 2)) cy=$((by + bh / 2))
+printf 'lesson 5\nclick %d %d\ndump %s\nclick %d %d\ndump %s\nquit\n' $cx $cy "$T/b1.json" $cx $cy "$T/b2.json" > "$T/b1.txt"
+rm -rf "$XDG_CONFIG_HOME"
+expect 0 "$APP" --model "$MODEL" --script "$T/b1.txt" --size 1024x768 --zoom 2 --lang en
+grep -q '"lang": "zh"' "$T/b1.json" || fail "a click on the language button did not switch to zh: $(grep lang "$T/b1.json")"
+grep -q '"lang_button": "English"' "$T/b1.json" || fail "in Chinese the button does not say English: $(grep lang_button "$T/b1.json")"
+grep -q '"lesson_title_shown": "缩放点积注意力"' "$T/b1.json" || fail "the title is not redrawn in Chinese after the click"
+grep -q '"lang": "en"' "$T/b2.json" || fail "a second click did not switch back to en: $(grep lang "$T/b2.json")"
+grep -qx 'lang = en' "$XDG_CONFIG_HOME/transformer-lab/settings.conf" || fail "the button's choice is not remembered"
+expect 0 "$APP" --model "$MODEL" --lang zh --export-all "$T/btn" --screens --lessons 5 --export-size 1024x768 --zoom 2 --audit-only
+python3 - "$T/btn/audit.json" <<'PY' || fail "the top bar with the language button at 1024x768 zoom 2 (zh)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any("English" in im["strings"] for im in d["images"]), "no English button drawn"
+assert d["total_overlaps"] == 0 and d["total_clipped"] == 0, [(i["file"], i["overlaps"], i["clipped"]) for i in d["images"] if i["overlaps"] or i["clipped"]]
+PY
 # 4. the command line: --help and its errors follow --lang and the locale; engine messages translated
 "$APP" --lang zh --help > "$T/help.txt" 2>&1 || fail "--lang zh --help failed"
 grep -q "^用法：transformer-lab" "$T/help.txt" || fail "--lang zh --help is not in Chinese: $(head -2 "$T/help.txt")"
