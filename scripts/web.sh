@@ -126,6 +126,7 @@ if [ -f build-web/CMakeCache.txt ]; then what="(only what changed)"; else what="
 echo "web: building the app for the browser in build-web/ $what ..." >&2
 { emcmake cmake -S . -B build-web -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLAB_BUILD_TESTS=OFF \
     -DCMAKE_PREFIX_PATH="$libs_dir" -DCMAKE_FIND_ROOT_PATH="$libs_dir" \
+    -DPython3_EXECUTABLE=/usr/bin/python3 \
   && cmake --build build-web -j"$(nproc)" "${targets[@]}"; } >>"$log" 2>&1 \
   || fail "building the app with emcc" "$log"
 html=build-web/transformer-lab.html

@@ -11,7 +11,9 @@
 # The training history (4 MB) stays out: the page has no trainer yet (engine/train_run.c
 # runs it on a thread, and the page has none), and the Training lesson reads the
 # history through the trainer.
-set(tlab_web_skip training-history.bin)
+# The catalogues' sources (po/) stay out too: the app reads the compiled .mo files.
+# Python: Debian's (scripts/web.sh passes /usr/bin/python3), for python3-fonttools.
+set(tlab_web_skip training-history.bin po/zh.po po/transformer-lab.pot)
 set(tlab_web_dir ${CMAKE_CURRENT_SOURCE_DIR}/web)
 target_sources(transformer-lab PRIVATE ${tlab_web_dir}/web.c)
 set_source_files_properties(${tlab_web_dir}/web.c PROPERTIES COMPILE_OPTIONS -std=gnu11) # EM_ASM needs GNU C
@@ -33,8 +35,8 @@ function(tlab_web_single target name)
   endforeach()
   add_custom_command(OUTPUT ${pack} ${pack_b64}
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
-            --also ${TLAB_MO_DIR} locale
-    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_asset_files} ${TLAB_MO_FILES}
+            --also ${TLAB_MO_DIR} locale --subset-fonts
+    DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_dir}/subset_fonts.py ${tlab_web_asset_files} ${TLAB_MO_FILES}
     COMMENT "packing assets/ for ${name}.html")
   add_custom_target(${target}-assets DEPENDS ${pack} ${pack_b64})
   add_dependencies(${target} ${target}-assets)
@@ -61,6 +63,9 @@ set_target_properties(transformer-lab-multi PROPERTIES SUFFIX ".html" OUTPUT_NAM
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/multi
   LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_asset_files};${TLAB_MO_FILES}")
 add_dependencies(transformer-lab-multi tlab_catalogues)
+set(tlab_web_exclude)
+foreach(s ${tlab_web_skip})
+  list(APPEND tlab_web_exclude "SHELL:--exclude-file ${CMAKE_SOURCE_DIR}/assets/${s}")
+endforeach()
 target_link_options(transformer-lab-multi PRIVATE ${tlab_web_link} "SHELL:--preload-file ${CMAKE_SOURCE_DIR}/assets@/assets"
-  "SHELL:--preload-file ${TLAB_MO_DIR}@/assets/locale"
-  "SHELL:--exclude-file ${CMAKE_SOURCE_DIR}/assets/${tlab_web_skip}")
+  "SHELL:--preload-file ${TLAB_MO_DIR}@/assets/locale" ${tlab_web_exclude})
