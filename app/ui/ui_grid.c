@@ -31,6 +31,26 @@ static float lsize(const ui_grid_spec *s) { return s->label_size > 0 ? s->label_
 /* Every grid but a thumbnail has a caption line: its colour range (and the axes of an attention map). */
 static int grid_has_caption(const ui_grid_spec *s) { return !s->no_hover && !s->labels_in_hover_only; }
 
+/* Row labels a line apart at least (a line holds its ink; closer, the ink of "big" touches "houses"): one
+ * every rthin-th row. Rows shorter than a line put the last labelled row's label, centred on its row, partly
+ * below it: when it would end below the rect, the rows get just short enough for it if that keeps rthin,
+ * else grid_labels leaves that label out (the hover still names the row). */
+static void grid_row_thin(const ui_grid_spec *s, ui_grid_geom *g, int lh)
+{
+    g->rthin = 1;
+    if (!s->row_labels) return;
+    while (g->rthin * g->ch < lh) g->rthin *= 2;
+    int last = (g->rows - 1) / g->rthin * g->rthin;
+    int over = g->cells.y + last * g->ch + (g->ch + lh + 1) / 2 - g->label_bottom;
+    if (over <= 0) return;
+    int ch = g->ch - (2 * over + 2 * last) / (2 * last + 1); /* the foot rises by (last + 1/2) px a px of row */
+    if (ch < 1 || g->rthin * ch < lh) return;
+    g->ch = ch;
+    if (s->square) g->cw = ch;
+    g->cells.w = g->cw * g->cols;
+    g->cells.h = ch * g->rows;
+}
+
 void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom *g)
 {
     memset(g, 0, sizeof *g);
@@ -95,6 +115,8 @@ void ui_grid_layout(ui_ctx *ui, SDL_Rect r, const ui_grid_spec *s, ui_grid_geom 
     g->cw = cw;
     g->ch = ch;
     g->cells = (SDL_Rect){r.x + g->label_w, r.y + g->title_h + g->head_h, cw * s->cols, ch * s->rows};
+    g->label_bottom = r.y + r.h;
+    grid_row_thin(s, g, lh);
 }
 
 int ui_grid_cell_at(const ui_grid_geom *g, int x, int y, int *row, int *col)
@@ -118,16 +140,19 @@ static void grid_labels(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g
 {
     const ui_theme *t = ui->theme;
     float ls = lsize(s);
-    int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls), rthin = 1, cthin = 1;
-    /* a label every rthin-th row: a line apart at least, a line holds its ink (closer, the ink of "big" touches "houses") */
-    while (rthin * g->ch < lh) rthin *= 2;
+    int gap = ui_px(ui, 5), lh = ui_line_height(ui, UI_SANS, ls), rthin = g->rthin, cthin = 1;
     for (int i = 0; s->row_labels && i < g->rows; i++) {
         if (i % rthin && i != s->highlight_row) continue;
         /* the highlighted row's label is always drawn: its thinned neighbours give way (as columns do) */
         if (rthin > 1 && s->highlight_row >= 0 && i != s->highlight_row && abs(i - s->highlight_row) < rthin) continue;
+        int cy = g->cells.y + i * g->ch + g->ch / 2, foot = g->label_bottom - (lh + 1) / 2;
+        if (cy > foot) { /* it would end below the rect (grid_row_thin): left out, or raised when highlighted */
+            if (i != s->highlight_row) continue;
+            cy = foot;
+        }
         SDL_Color c = i == s->highlight_row ? t->accent : t->text_dim;
-        ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, g->cells.y + i * g->ch + g->ch / 2, g->label_w - gap, c,
-                    UI_RIGHT | UI_MIDDLE, s->row_labels[i] ? s->row_labels[i] : "");
+        ui_text_fit(ui, UI_SANS, ls, g->cells.x - gap, cy, g->label_w - gap, c, UI_RIGHT | UI_MIDDLE,
+                    s->row_labels[i] ? s->row_labels[i] : "");
     }
     if (g->rotated) while (cthin * g->cw < lh) cthin *= 2;
     for (int i = 0; s->col_labels && i < g->cols; i++) {

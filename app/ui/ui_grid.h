@@ -50,6 +50,8 @@ typedef struct {
     int head_h;          /* pixels of column labels */
     int label_w;         /* pixels of row labels */
     int rotated;         /* 1: column labels are turned 90 degrees */
+    int rthin;           /* a row label every rthin-th row (a line apart at least) */
+    int label_bottom;    /* row labels end above this y (the rect's foot) */
 } ui_grid_geom;
 
 /* The grid of the rows x cols matrix at data (row after row: stride = cols), hovers

@@ -6,7 +6,9 @@
  * pushed container is clipped; ui_text_fit shrinks a label to the legal size
  * before it shortens it, and a shortening that a window-wide line would have
  * avoided is clipped; wrapped lines that do not fit their box are clipped,
- * unless the text scrolls; rotated labels get their turned box.
+ * unless the text scrolls; rotated labels get their turned box; a grid of 31
+ * rows a little over or under half a line tall keeps its thinned row labels
+ * (the last one included) inside its rect, at every height from 200 to 560 px.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "ui_grid.h"
 #include "ui_fixture.h"
 #include "test_util.h"
 
@@ -153,8 +156,39 @@ static void test_rotated(void **st)
     assert_int_equal(ui_audit_clipped(au), 1);
 }
 
+/* lesson 6 step 1's enlarged map on a 4K slide: 31 rows, every 2nd labelled, the last ('<eos>') centred on the
+ * last row reached below the grid's rect when rows were just over half a line */
+static void test_grid_row_labels(void **st)
+{
+    (void)st;
+    static float data[31 * 31];
+    static const char *labels[31];
+    for (int i = 0; i < 31; i++) labels[i] = i == 30 ? "gyp<eos>" : (i % 2 ? "big" : "the"); /* descenders: the ink reaches the line's foot */
+    int lh = ui_line_height(&ui, UI_SANS, UI_SIZE_SMALL), labelled_last = 0;
+    for (int h = 200; h <= 560; h++) {
+        ui_grid_spec s = ui_grid_matrix(data, 31, 31, "w");
+        s.row_labels = s.col_labels = labels;
+        s.square = 1;
+        s.no_hover = 1;
+        SDL_Rect r = {20, 10, 780, h};
+        ui_grid_geom g;
+        ui_grid_layout(&ui, r, &s, &g);
+        assert_true(g.cells.y + g.cells.h <= r.y + r.h);
+        begin();
+        ui_container_push(&ui, r);
+        ui_grid_draw(&ui, r, &s, NULL);
+        ui_container_pop(&ui);
+        assert_int_equal(ui_audit_finish(au), 0);
+        if (ui_audit_clipped(au)) fail_msg("h = %d: '%s' is cut (rows %d px, a line %d px)", h, ui_audit_clip(au, 0), g.ch, lh);
+        assert_int_equal(ui_audit_overlaps(au), 0);
+        labelled_last += g.rthin == 2 && g.cells.y + 30 * g.ch + g.ch / 2 <= g.label_bottom - (lh + 1) / 2;
+    }
+    assert_true(labelled_last > 0); /* the rows got shorter for '<eos>' at some heights, rather than losing it */
+}
+
 TEST_MAIN(setup, teardown,
           cmocka_unit_test(test_overlaps),
           cmocka_unit_test(test_clipped),
           cmocka_unit_test(test_fit_and_wrap),
-          cmocka_unit_test(test_rotated))
+          cmocka_unit_test(test_rotated),
+          cmocka_unit_test(test_grid_row_labels))

@@ -29,14 +29,11 @@ done; done; done; done
 for size in 1280x800 1920x1080; do for th in $THEMES; do
   CLEAN="$CLEAN slides-$size-z1-$th-long"
 done; done
-# In English, 92 of 96 are clean (2026-12-02, 17:35): every configuration but the
-# 30-word sentence as 3840x2160 slides at zoom 1.5 and 2 (lesson 6 step 1: the last row
-# label '<eos>' of the enlarged map reaches below the grid). Chinese keeps CLEAN above.
-CLEAN_EN=""
-for mode in screens slides; do for size in $SIZES; do for z in $ZOOMS; do for th in $THEMES; do for s in short long; do
-  case "$mode-$size-z$z-$s" in slides-3840x2160-z1.5-long|slides-3840x2160-z2-long) continue ;; esac
-  CLEAN_EN="$CLEAN_EN $mode-$size-z$z-$th-$s"
-done; done; done; done; done
+# In English all 96 are clean (2026-12-02, 20:10; the last 4 were the 30-word sentence as
+# 3840x2160 slides at zoom 1.5 and 2, where lesson 6 step 1's last row label '<eos>' reached
+# below its grid: ui_grid now keeps a thinned last row label inside the grid's rect).
+# Chinese keeps CLEAN above.
+CLEAN_EN=all
 # With an argument (a language code: test_layout_sweep_zh.sh passes zh) only the
 # REQUIRED configurations run, in that language (issue 18: Chinese must pass
 # wherever CLEAN requires English to).
