@@ -62,12 +62,13 @@ static void choose_view(app *a, int li, char *note, size_t n)
         head = (a->opt.slides_head - 1) % c->n_heads;
         snprintf(note, n, _("Layer %d, head %d of the %s (chosen with --slides-head)"), layer + 1, head + 1, attn_kind_name(kind));
     } else if (attn_view_best_head(&a->tr, kind, &layer, &head, &score) > 0) {
+        ui_num sn;
         if (kind == ATTN_CROSS)
-            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the clearest alignment of the %s (each row's largest weight is %.2f on average)"),
-                     layer + 1, head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
+            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the clearest alignment of the %s (each row's largest weight is %s on average)"),
+                     layer + 1, head + 1, nl * c->n_heads, attn_kind_name(kind), ui_fmts(&sn, score, 2));
         else
-            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the sharpest %s map (lowest mean entropy of a row, %.2f nats)"), layer + 1,
-                     head + 1, nl * c->n_heads, attn_kind_name(kind), (double)score);
+            snprintf(note, n, _("Layer %d, head %d (the best of its %d heads): the sharpest %s map (lowest mean entropy of a row, %s nats)"), layer + 1,
+                     head + 1, nl * c->n_heads, attn_kind_name(kind), ui_fmts(&sn, score, 3));
     }
     a->sel.layer = layer;
     a->sel.head = head;

@@ -230,7 +230,7 @@ static void draw_strip(const lesson_ctx *ctx, SDL_Rect r, const char *lab, int t
     ui_line(ui, (float)x0, (float)ay, (float)(x0 + w), (float)ay, 1, t->border);
     float ticks[3] = {lo / 1.05f, 0, hi / 1.05f};
     for (int i = 0; i < 3; i++) {
-        snprintf(b, sizeof b, "%.2f", (double)ticks[i]);
+        ui_fmt(ticks[i], 3, b, sizeof b);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, ui_f2i(XOF(ticks[i])), ay + 2, t->text_dim, UI_CENTER | UI_TOP, b);
     }
 #undef XOF
@@ -333,8 +333,9 @@ static void draw_gamma_beta(const lesson_ctx *ctx, const an_view *v, const addno
         glo = fminf(glo, g[d]); ghi = fmaxf(ghi, g[d]);
         blo = fminf(blo, bt[d]); bhi = fmaxf(bhi, bt[d]);
     }
-    snprintf(bt1, sizeof bt1, "\xCE\xB3 [%d]: %.2f \xE2\x80\xA6 %.2f", D, (double)glo, (double)ghi);
-    snprintf(bt2, sizeof bt2, "\xCE\xB2 [%d]: %.2f \xE2\x80\xA6 %.2f", D, (double)blo, (double)bhi);
+    ui_num n[4];
+    snprintf(bt1, sizeof bt1, "\xCE\xB3 [%d]: %s \xE2\x80\xA6 %s", D, ui_fmts(&n[0], glo, 3), ui_fmts(&n[1], ghi, 3));
+    snprintf(bt2, sizeof bt2, "\xCE\xB2 [%d]: %s \xE2\x80\xA6 %s", D, ui_fmts(&n[2], blo, 3), ui_fmts(&n[3], bhi, 3));
     b.title = bt1;
     ui_bars(ctx->ui, L->gamma, &b);
     b.values = bt;

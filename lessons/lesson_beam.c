@@ -97,11 +97,6 @@ static const beam_result *bm_result(const beam_state *cs, const lesson_ctx *ctx,
 
 /* ---------- text helpers ---------- */
 
-static void fmt_num(char *dst, size_t n, double v, int prec)
-{
-    snprintf(dst, n, "%s%.*f", v < 0 ? "\xE2\x88\x92" : "", prec, fabs(v));
-}
-
 /* Words of ids (no <eos>) as text. */
 static void ids_text(const lesson_ctx *ctx, const int *ids, int n, char *dst, size_t len)
 {
@@ -371,7 +366,7 @@ static void draw_node(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     char w[128], v[32];
     node_label(ctx, nd->token, w, sizeof w);
     if (e && e->status == BEAM_CUT) snprintf(w + strlen(w), sizeof w - strlen(w), " \xE2\x9C\x82");
-    fmt_num(v, sizeof v, nd->cum, 2);
+    ui_fmt(nd->cum, 3, v, sizeof v);
     SDL_Color tc = pruned ? th->text_dim : th->text;
     const int pad = ui_px(ui, 6);
     if (L->two_line) {
@@ -389,24 +384,26 @@ static void draw_node(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     }
     if (ui_mouse_in(ui, nd->r)) {
         const char *word = tok_vocab_word(ctx->vocab, nd->token);
+        ui_num n[3];
         if (pruned) {
             ui_hover_value(ui, nd->r, nd->cum,
-                           _("step %d, pruned candidate \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d; token log p %.6f): "
+                           _("step %d, pruned candidate \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d; token log p %s): "
                            "cumulative log P"),
-                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
+                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, ui_fmts(&n[0], nd->logp, 6));
         } else if (finished) {
             const beam_hyp *h = e->hyp >= 0 ? &r->hyps[e->hyp] : NULL;
             ui_hover_value(ui, nd->r, nd->cum,
-                           _("step %d, \xE2\x80\x9C%s\xE2\x80\x9D finished %s (rank %d; token log p %.6f; |Y| = %d, lp = %.4f, "
-                           "score = %.6f, hypothesis #%d): cumulative log P"),
+                           _("step %d, \xE2\x80\x9C%s\xE2\x80\x9D finished %s (rank %d; token log p %s; |Y| = %d, lp = %s, "
+                           "score = %s, hypothesis #%d): cumulative log P"),
                            nd->step + 1, word, e->status == BEAM_EOS ? _("with <eos>") : _("at the length limit"), nd->rank + 1,
-                           nd->logp, h ? h->len : nd->step + 1, h ? h->lp : 1.0, h ? h->score : nd->cum,
+                           ui_fmts(&n[0], nd->logp, 6), h ? h->len : nd->step + 1, ui_fmts(&n[1], h ? h->lp : 1.0, 4),
+                           ui_fmts(&n[2], h ? h->score : nd->cum, 6),
                            e->hyp + 1);
         } else {
             ui_hover_value(ui, nd->r, nd->cum,
-                           _("step %d, beam entry \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d candidates; token log p %.6f): "
+                           _("step %d, beam entry \xE2\x80\x9C%s\xE2\x80\x9D (rank %d of %d candidates; token log p %s): "
                            "cumulative log P"),
-                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, nd->logp);
+                           nd->step + 1, word, nd->rank + 1, r->steps[nd->step].n_candidates, ui_fmts(&n[0], nd->logp, 6));
         }
     }
 }
@@ -559,7 +556,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         const char *const names[4] = { _("log P(Y|X)"), _("|Y| (tokens, <eos> included)"), _("lp(Y)"), _("score = log P / lp") };
         for (int k = 0; k < 4; k++) {
             if (k == 1) snprintf(b, sizeof b, "%d", n);
-            else fmt_num(b, sizeof b, vals[k], k == 2 ? 3 : 3);
+            else ui_fmt(vals[k], 4, b, sizeof b);
             ui_text(ui, k == 3 && row == 1 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, xs[k] + ws[k], y, tc, UI_RIGHT, b);
             SDL_Rect hr = { xs[k], y, ws[k], lhs };
             if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, vals[k], "%s, %s", lab, names[k]);
@@ -576,8 +573,8 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
                      s->beam == 1 ? _(" (beam 1 is greedy: it keeps only the best word at each step)") : "");
         else {
             char s1[32], s2[32];
-            fmt_num(s1, sizeof s1, h->score, 3);
-            fmt_num(s2, sizeof s2, g_logp / beam_length_penalty(g_n, alpha), 3);
+            ui_fmt(h->score, 4, s1, sizeof s1);
+            ui_fmt(g_logp / beam_length_penalty(g_n, alpha), 4, s2, sizeof s2);
             snprintf(v, sizeof v, _("the beam differs from greedy: its best scores %s against greedy's %s%s"), s1, s2,
                      h->logp < g_logp ? _(" (lower log P but longer: the length penalty lets it win)") : "");
         }

@@ -147,8 +147,9 @@ static void di_draw(const void *st, const lesson_ctx *ctx)
     ui_button(ui, L->prev, _("\xE2\x97\x80 step  ( ; )"), 0);
     ui_button(ui, L->next, _("step \xE2\x96\xB6  ( ' )"), 0);
     int oid = tr->out_ids[step];
-    snprintf(f, sizeof f, _("step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %.3f)%s"), step + 1, T,
-             step + 1, step ? "s" : "", word(ctx, oid), (double)tr->probs[(size_t)step * V + oid], oid == TOK_EOS ? _(", done") : "");
+    ui_num pn;
+    snprintf(f, sizeof f, _("step %d of %d: reads %d token%s \xE2\x86\x92 predicts \xE2\x80\x9C%s\xE2\x80\x9D (p = %s)%s"), step + 1, T,
+             step + 1, step ? "s" : "", word(ctx, oid), ui_fmts(&pn, tr->probs[(size_t)step * V + oid], 3), oid == TOK_EOS ? _(", done") : "");
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L->step_note.x, L->step_note.y + L->step_note.h / 2, L->step_note.w, t->text,
                 UI_LEFT | UI_MIDDLE, f);
     draw_chips(ctx, L->chips, step);

@@ -152,18 +152,20 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
     int D = tr->cfg.d_model, S = tr->n_src, V = tr->cfg.vocab_size;
     double f = sqrt((double)D);
     char b[400];
-    snprintf(b, sizeof b, _("x\xE1\xB5\xA2 = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A" "d_model = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A%d = E[id\xE1\xB5\xA2] \xC2\xB7 %g"),
-             D, f);
+    ui_num fs, es;
+    ui_fmts(&fs, f, 4); /* √d_model: 8 */
+    snprintf(b, sizeof b, _("x\xE1\xB5\xA2 = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A" "d_model = E[id\xE1\xB5\xA2] \xC2\xB7 \xE2\x88\x9A%d = E[id\xE1\xB5\xA2] \xC2\xB7 %s"),
+             D, fs.s);
     ui_formula(ui, UI_SIZE_BODY, L->formula.x, L->formula.y, t->accent, UI_LEFT, b);
-    snprintf(b, sizeof b, _("E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   the ids [%d] pick %d rows   \xE2\x86\x92   \xC3\x97 %g   \xE2\x86\x92   [%d\xC3\x97%d]"),
-             V, D, S, S, f, S, D);
+    snprintf(b, sizeof b, _("E : [V\xC3\x97" "D] = [%d\xC3\x97%d]   \xE2\x86\x92   the ids [%d] pick %d rows   \xE2\x86\x92   \xC3\x97 %s   \xE2\x86\x92   [%d\xC3\x97%d]"),
+             V, D, S, S, fs.s, S, D);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->shapes.x, L->shapes.y, L->shapes.w, t->text, UI_LEFT, b);
 
     const char **labs = lesson_token_labels(ctx, tr->src_ids, S, LESSON_LABEL_ID);
     if (!labs) return;
     ui_heatmap_spec h = ui_heatmap_matrix(tr->enc_embed, S, D, UI_CMAP_DIVERGING, "E\xC2\xB7\xE2\x88\x9A" "d");
     h.row_labels = labs;
-    snprintf(b, sizeof b, _("E[ids] \xC3\x97 %g : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions"), f, S, D);
+    snprintf(b, sizeof b, _("E[ids] \xC3\x97 %s : [%d\xC3\x97%d]   rows: tokens (id), columns: dimensions"), fs.s, S, D);
     h.title = b;
     h.highlight_row = ctx->sel->token;
     ui_heatmap_out out;
@@ -192,23 +194,23 @@ static void draw_heat(const lesson_ctx *ctx, const emb_layout *L)
             ui_arrow(ui, (float)(eo.cells.x + eo.cells.w + ui_px(ui, 4)), y0, (float)(L->heat.x - ui_px(ui, 4)), y1,
                      (float)ui_px(ui, 1.5f), c);
         }
-        char f8[32];
-        snprintf(f8, sizeof f8, "\xC3\x97 %g", f);
+        char f8[64];
+        snprintf(f8, sizeof f8, "\xC3\x97 %s", fs.s);
         const int gx = L->strip.x + L->strip.w, gw = L->heat.x - gx; /* in the gap the arrows cross, under them */
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, gx + gw / 2, eo.cells.y + eo.cells.h, gw, t->accent, UI_CENTER | UI_BOTTOM, f8);
     }
     if (ehov) {
         int id = eo.hover_row, d = eo.hover_col;
         SDL_Rect cell = {eo.cells.x + d * eo.cell_w, eo.cells.y + id * eo.cell_h, eo.cell_w, eo.cell_h};
-        ui_hover_value(ui, cell, ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d], _("E[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), before \xC3\x97 %g"),
-                       id, d, tok_vocab_word(ctx->vocab, id), d, f);
+        ui_hover_value(ui, cell, ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d], _("E[%d][%d] (\xE2\x80\x9C%s\xE2\x80\x9D, dim %d), before \xC3\x97 %s"),
+                       id, d, tok_vocab_word(ctx->vocab, id), d, fs.s);
     }
     if (hovered) {
         int i = out.hover_row, d = out.hover_col, id = tr->src_ids[i];
         float e = ctx->params->embedding[(size_t)id * (size_t)D + (size_t)d];
         SDL_Rect cell = {out.cells.x + d * out.cell_w, out.cells.y + i * out.cell_h, out.cell_w, out.cell_h};
-        ui_hover_value(ui, cell, tr->enc_embed[i * D + d], _("\xE2\x80\x9C%s\xE2\x80\x9D position %d (id %d), dimension %d: E[%d][%d] \xC3\x97 %g = %.5f \xC3\x97 %g"),
-                       tok_vocab_word(ctx->vocab, id), i, id, d, id, d, f, (double)e, f);
+        ui_hover_value(ui, cell, tr->enc_embed[i * D + d], _("\xE2\x80\x9C%s\xE2\x80\x9D position %d (id %d), dimension %d: E[%d][%d] \xC3\x97 %s = %s \xC3\x97 %s"),
+                       tok_vocab_word(ctx->vocab, id), i, id, d, id, d, fs.s, ui_fmts(&es, e, 5), fs.s);
     }
     ui_text_wrap(ui, UI_SANS, UI_SIZE_SMALL, L->note, 0, t->text_dim,
                 _("English and German share this one vocabulary and this one matrix E, which the output layer reuses (tied weights, lesson 13). "
@@ -319,13 +321,12 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
             ui_text(ui, UI_SANS, UI_SIZE_SMALL, cand[c].x, cand[c].y, t->text_dim, UI_LEFT | UI_TOP, axn[a]);
         }
     }
-    int n = 0;
+    int n = 0, n_far = 0;
     emb_pt *pts = project_view(s, ctx, view, v, &n);
     float rs = (float)ui_px(ui, 2.5f), rl = (float)ui_px(ui, 6);
     int best = -1;
     float bestd = (float)ui_px(ui, 9) * (float)ui_px(ui, 9);
     float *far = lesson_floats(ctx, 2 * (size_t)(n > 0 ? n : 1)); /* the unlit words: one batch of dots */
-    int n_far = 0;
     for (int i = 0; far && i < n && pts[i].kind == 0; i++) { far[2 * n_far] = pts[i].x; far[2 * n_far + 1] = pts[i].y; n_far++; }
     ui_dots(ui, far, n_far, rs, ui_alpha(t->text_dim, 150));
     for (int i = 0; i < n; i++) {
@@ -362,9 +363,10 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     if (best >= 0) {
         const emb_pt *q = &pts[best];
         const float *c = &p->coords[q->id * 3];
+        ui_num n[3]; /* 4 significant digits: e2e_test_lesson_embedding reads them back */
         SDL_Rect anchor = {ui_f2i(q->x) - ui_f2i(rl), ui_f2i(q->y) - ui_f2i(rl), 2 * ui_f2i(rl), 2 * ui_f2i(rl)};
-        ui_hover_text(ui, anchor, _("\xE2\x80\x9C%s\xE2\x80\x9D (id %d) %s: PC1 %.3f, PC2 %.3f, PC3 %.3f"), tok_vocab_word(ctx->vocab, q->id), q->id,
-                      v == VIEW_AFTER ? _("after training") : _("before training"), (double)c[0], (double)c[1], (double)c[2]);
+        ui_hover_text(ui, anchor, _("\xE2\x80\x9C%s\xE2\x80\x9D (id %d) %s: PC1 %s, PC2 %s, PC3 %s"), tok_vocab_word(ctx->vocab, q->id), q->id,
+                      v == VIEW_AFTER ? _("after training") : _("before training"), ui_fmts(&n[0], c[0], 4), ui_fmts(&n[1], c[1], 4), ui_fmts(&n[2], c[2], 4));
     }
     free(pts);
     SDL_RenderSetClipRect(ui->r, &ctx->area);

@@ -587,7 +587,7 @@ static void draw_head_map(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r,
                                       : ui_cmap_color(UI_CMAP_VIRIDIS, (float)(sc.n - sc.n_exact), 0.0f, (float)sc.n);
             ui_fill(ui, cell, bg);
             char num[32];
-            if (loss) snprintf(num, sizeof num, "%.3f", fabs(v) < 5e-4 ? 0.0 : v);
+            if (loss) ui_fmt(fabs(v) < 5e-4 ? 0.0 : v, 3, num, sizeof num); /* below 0.0005: noise of the scorer, 0 */
             else snprintf(num, sizeof num, "%d", sc.n_exact);
             ui_text_bg(ui, &bg);
             ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL, cell.x + cell.w / 2, cell.y + cell.h / 2, cell.w - 4, ui_text_on(bg),

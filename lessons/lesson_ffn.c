@@ -136,7 +136,7 @@ static void hidden_map(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, co
     SDL_Rect bar = {c.x + c.w + ui_px(ui, 6), c.y, ui_px(ui, 14), c.h > ui_px(ui, 80) ? c.h : ui_px(ui, 80)};
     for (int k = 0; k < bar.h; k++)
         ui_fill(ui, (SDL_Rect){bar.x, bar.y + k, bar.w, 1}, ui_viridis(1.0f - (float)k / (float)(bar.h - 1)));
-    snprintf(b, sizeof b, "%.2f", (double)vmax);
+    ui_fmt(vmax, 3, b, sizeof b);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + bar.w + 3, bar.y, t->text_dim, UI_LEFT | UI_TOP, b);
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, bar.x + bar.w + 3, bar.y + bar.h, t->text_dim, UI_LEFT | UI_BOTTOM, "0");
     if (ui_mouse_in(ui, c)) {

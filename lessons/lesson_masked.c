@@ -147,11 +147,11 @@ static void label_cells(ui_ctx *ui, const ui_heatmap_out *o, const float *data, 
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) {
             float v = data[(size_t)r * stride + c];
-            char b[16];
+            char b[32];
             SDL_Color bg;
             if (isinf(v) && v < 0) { snprintf(b, sizeof b, "\xE2\x88\x92\xE2\x88\x9E"); bg = ui->theme->neg_inf; }
             else if (v == 0.0f) { snprintf(b, sizeof b, "0"); bg = ui_cmap_color(cmap, v, vmin, vmax); }
-            else if (full) { snprintf(b, sizeof b, "%.2f", (double)v); bg = ui_cmap_color(cmap, v, vmin, vmax); }
+            else if (full && ui_fmt_fit(ui, UI_MONO, size, v, o->cell_w - 2, b, sizeof b)) bg = ui_cmap_color(cmap, v, vmin, vmax);
             else continue;
             SDL_Color tc = isinf(v) ? ui->theme->text : ui_text_on(bg);
             ui_text(ui, UI_MONO, size, o->cells.x + c * o->cell_w + o->cell_w / 2, o->cells.y + r * o->cell_h + o->cell_h / 2, tc,

@@ -273,7 +273,8 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     br.h -= 2 * lh + top + ui_px(ui, 6); /* two lines under the bars, descenders included, inside the area */
     ui_bars(ui, br, &bs);
     float tv = v->a->out[(size_t)t_row * D + dim];
-    snprintf(b, sizeof b, _("sum %.5g = model's %.5g"), sum, (double)tv);
+    ui_num n[2];
+    snprintf(b, sizeof b, _("sum %s = model's %s"), ui_fmts(&n[0], sum, 5), ui_fmts(&n[1], tv, 5));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, br.x, br.y + br.h + 2, br.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, br.x, br.y + br.h + 2 + lh, br.w, t->text_dim, UI_LEFT,
                 _("every output number mixes all heads"));

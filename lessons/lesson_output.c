@@ -208,7 +208,8 @@ static void ws_h_strip(const lesson_ctx *ctx, const out_layout *L, const ui_heat
         ui_fill(ui, c, ui_cmap_color(UI_CMAP_DIVERGING, h[d], -hmax, hmax));
         if (ui_mouse_in(ui, c)) ui_hover_value(ui, c, h[d], _("h = dec_out[%d][%d] (step %d, dimension %d)"), t, d, t + 1, d);
     }
-    snprintf(title, sizeof title, "\xC2\xB1%.2f", (double)hmax);
+    ui_num hm;
+    snprintf(title, sizeof title, "\xC2\xB1%s", ui_fmts(&hm, hmax, 3));
     ui_text(ui, UI_SANS, UI_SIZE_SMALL, eo->cells.x + eo->cells.w + ui_px(ui, 6), sy + sh / 2, th->text_dim, UI_LEFT | UI_MIDDLE, title);
     ui_frame(ui, (SDL_Rect){eo->cells.x - 1, sy - 1, eo->cells.w + 2, sh + 2}, th->border, 1);
 }
@@ -223,22 +224,23 @@ static void ws_dots(const lesson_ctx *ctx, const out_layout *L, const ui_heatmap
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), eo->cells.y - ui_px(ui, 4), L->dots.w, th->text, UI_LEFT | UI_BOTTOM,
                 _("h\xC2\xB7" "E[w] = logit"));
     double max_err = 0;
+    ui_num n[2];
     for (int i = 0; i < k; i++) {
         double dot = lesson_output_dot(h, E + (size_t)ids[i] * D, D);
         double err = fabs(dot - (double)logits[ids[i]]);
         if (err > max_err) max_err = err;
         int y = eo->cells.y + i * eo->cell_h + eo->cell_h / 2;
         char b[64];
-        snprintf(b, sizeof b, "%s%.3f", dot < 0 ? "\xE2\x88\x92" : "", fabs(dot));
+        ui_fmt(dot, 4, b, sizeof b);
         SDL_Rect hr = {L->dots.x, y - eo->cell_h / 2, L->dots.w, eo->cell_h};
         ui_text_fit(ui, i == 0 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, L->dots.x + ui_px(ui, 8), y, L->dots.w, i == 0 ? th->accent : th->text,
                     UI_LEFT | UI_MIDDLE, b);
         if (ui_mouse_in(ui, hr))
-            ui_hover_value(ui, hr, dot, _("h\xC2\xB7" "E[%s] (id %d) = %.6f, the trace's logit[%d][%d] = %.6f; dot product"), tok_vocab_word(ctx->vocab, ids[i]),
-                           ids[i], dot, t, ids[i], (double)logits[ids[i]]);
+            ui_hover_value(ui, hr, dot, _("h\xC2\xB7" "E[%s] (id %d) = %s, the trace's logit[%d][%d] = %s; dot product"), tok_vocab_word(ctx->vocab, ids[i]),
+                           ids[i], ui_fmts(&n[0], dot, 6), t, ids[i], ui_fmts(&n[1], logits[ids[i]], 6));
     }
     char b[96];
-    snprintf(b, sizeof b, _("%s equals the trace's logits (max diff %.1e)"), max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", max_err);
+    snprintf(b, sizeof b, _("%s equals the trace's logits (max diff %s)"), max_err < 1e-3 ? "\xE2\x9C\x93" : "\xE2\x9C\x97", ui_fmts(&n[0], max_err, 2));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->e_map.x, eo->cells.y + eo->cells.h + ui_px(ui, 6), L->e_map.w + L->dots.w,
                 max_err < 1e-3 ? th->ok : th->error, UI_LEFT, b);
 }
@@ -266,10 +268,11 @@ static void ws_probs(const lesson_ctx *ctx, const out_layout *L, const int *ids,
     bs.show_values = 1;
     SDL_Rect br = bars_rect(ctx, L);
     int hb = ui_bars(ui, br, &bs);
+    ui_num n;
     if (hb >= 0) { /* a richer label than the widget's: word, id, logit, probability */
         SDL_Rect rr = bar_row(ctx, br, k, hb);
-        ui_hover_value(ui, rr, probs[ids[hb]], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %.6f, probability"), tok_vocab_word(ctx->vocab, ids[hb]),
-                       ids[hb], hb + 1, (double)logits[ids[hb]]);
+        ui_hover_value(ui, rr, probs[ids[hb]], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d, rank %d: logit %s, probability"), tok_vocab_word(ctx->vocab, ids[hb]),
+                       ids[hb], hb + 1, ui_fmts(&n, logits[ids[hb]], 6));
     }
     int pick = ids[0];
     int lhs = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
@@ -321,6 +324,7 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     int D = tr->cfg.d_model, V = tr->cfg.vocab_size;
     const float *logits = tr->logits + (size_t)t * V, *probs = tr->probs + (size_t)t * V;
     int pick = tr->out_ids[t];
+    ui_num n;
     const char **labs = malloc(sizeof(char *) * (size_t)V);
     float *xs = malloc(sizeof(float) * (size_t)V);
     if (!labs || !xs) { free(labs); free(xs); return; }
@@ -344,8 +348,8 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     int hi = ui_plot(ui, L->plot_logits, &p);
     SDL_Rect mr = {ui->mouse_x - 4, ui->mouse_y - 4, 8, 8};
     if (hi >= 0)
-        ui_hover_value(ui, mr, logits[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %.6g, logit"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
-                       (double)probs[hi]);
+        ui_hover_value(ui, mr, logits[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: probability %s, logit"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
+                       ui_fmts(&n, probs[hi], 6));
     ui_plot_spec q = p;
     q.ys[0] = probs;
     q.names[0] = _("probability = softmax(logits)");
@@ -355,8 +359,8 @@ static void draw_vocabulary(const lesson_ctx *ctx, const out_layout *L, int t)
     q.ymax = 1;
     hi = ui_plot(ui, L->plot_probs, &q);
     if (hi >= 0)
-        ui_hover_value(ui, mr, probs[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %.6f, probability"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
-                       (double)logits[hi]);
+        ui_hover_value(ui, mr, probs[hi], _("\xE2\x80\x9C%s\xE2\x80\x9D id %d at step %d: logit %s, probability"), tok_vocab_word(ctx->vocab, hi), hi, t + 1,
+                       ui_fmts(&n, logits[hi], 6));
     free(labs);
     free(xs);
 }
@@ -376,6 +380,7 @@ static void near_table(const lesson_ctx *ctx, const out_layout *L, const int *id
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, r.x, r.y, r.w, th->text, UI_LEFT, b);
     const char *head[5] = {_("word"), _("h\xC2\xB7" "E[w]"), _("softmax p"), _("\xE2\x80\x96" "E[w]\xE2\x80\x96"), _("cos \xCE\xB8")};
     int cx[5] = {0, 28, 46, 64, 82}; /* column starts, percent of the width */
+    ui_num n[2];
     int y = r.y + lh + ui_px(ui, 4);
     for (int c = 0; c < 5; c++)
         ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, r.x + r.w * cx[c] / 100, y, r.w * 17 / 100, th->text_dim, UI_LEFT, head[c]);
@@ -391,8 +396,8 @@ static void near_table(const lesson_ctx *ctx, const out_layout *L, const int *id
         }
         SDL_Rect hr = {r.x, y, r.w, rh};
         if (ui_mouse_in(ui, hr))
-            ui_hover_value(ui, hr, v[0], _("\xE2\x80\x9C%s\xE2\x80\x9D: h\xC2\xB7" "E[w] = %.6f (the trace's logit %.6f) = \xE2\x80\x96h\xE2\x80\x96\xC2\xB7\xE2\x80\x96" "E[w]\xE2\x80\x96\xC2\xB7" "cos \xCE\xB8; dot product"),
-                           tok_vocab_word(ctx->vocab, ids[i]), v[0], (double)tr->logits[(size_t)t * V + ids[i]]);
+            ui_hover_value(ui, hr, v[0], _("\xE2\x80\x9C%s\xE2\x80\x9D: h\xC2\xB7" "E[w] = %s (the trace's logit %s) = \xE2\x80\x96h\xE2\x80\x96\xC2\xB7\xE2\x80\x96" "E[w]\xE2\x80\x96\xC2\xB7" "cos \xCE\xB8; dot product"),
+                           tok_vocab_word(ctx->vocab, ids[i]), ui_fmts(&n[0], v[0], 6), ui_fmts(&n[1], tr->logits[(size_t)t * V + ids[i]], 6));
     }
 }
 

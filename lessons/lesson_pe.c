@@ -169,7 +169,8 @@ static void draw_waves(const pe_state *s, const lesson_ctx *ctx, const pe_layout
     for (int k = 0; k < N_DIMS; k++) {
         int d = s->dims[k];
         for (int i = 0; i < Lm; i++) ys[k * Lm + i] = tr->enc_pe[i * D + d];
-        snprintf(names[k], sizeof names[k], _("dim %d (%s, \xCF\x89=%.3g)"), d, d % 2 ? _("cos") : _("sin"), (double)omega(d / 2, D));
+        ui_num om;
+        snprintf(names[k], sizeof names[k], _("dim %d (%s, \xCF\x89=%s)"), d, d % 2 ? _("cos") : _("sin"), ui_fmts(&om, omega(d / 2, D), 3));
         p.ys[k] = ys + k * Lm;
         p.names[k] = names[k];
         char b[64];
@@ -250,10 +251,11 @@ static void draw_rotation(const pe_state *s, const lesson_ctx *ctx, const pe_lay
     while (measured < 0) measured += 2.0f * (float)M_PI;
     int ty = c.y + c.h;
     int sl = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
-    snprintf(b, sizeof b, _("turn k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %.4f = %.3f rad"), k, (double)w,
-             (double)fmodf(ang, 2.0f * (float)M_PI));
+    ui_num n[2];
+    snprintf(b, sizeof b, _("turn k\xC2\xB7\xCF\x89\xE1\xB5\xA2 = %d \xC3\x97 %s = %s rad"), k, ui_fmts(&n[0], w, 4),
+             ui_fmts(&n[1], fmodf(ang, 2.0f * (float)M_PI), 3));
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->left.x, ty, L->left.w, t->text, UI_LEFT, b);
-    snprintf(b, sizeof b, _("measured on the trace: %.3f rad"), (double)measured);
+    snprintf(b, sizeof b, _("measured on the trace: %s rad"), ui_fmts(&n[0], measured, 3));
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + sl, L->left.w, t->text, UI_LEFT, b);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L->left.x, ty + 2 * sl, L->left.w, t->text_dim, UI_LEFT,
                 _("PE(pos+k) = R(k\xC2\xB7\xCF\x89\xE1\xB5\xA2) PE(pos), for every pos"));

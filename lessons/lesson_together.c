@@ -281,7 +281,8 @@ static void stage_word(const lesson_ctx *ctx, const together_layout *L, float li
     const trace *tr = ctx->tr;
     int V = tr->cfg.vocab_size, id = tr->out_ids[t];
     char nums[200];
-    snprintf(nums, sizeof nums, "p = %.3f", (double)tr->probs[(size_t)t * V + id]);
+    ui_num p;
+    snprintf(nums, sizeof nums, "p = %s", ui_fmts(&p, tr->probs[(size_t)t * V + id], 3));
     SDL_Rect in = stage_frame(ctx, L->box[ST_WORD], ST_WORD, lit, current, nums);
     if (lit <= 0.05f) return;
     SDL_Color c = ui_alpha(ui->theme->accent, (Uint8)(255 * lit));

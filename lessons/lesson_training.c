@@ -84,9 +84,12 @@ static const char *status_line(const lesson_trainer_view *t, char *dst, size_t n
         snprintf(dst, n, _("Recorded run of the shipped model: %ld steps%s. Press start to train live from random weights."),
                  in->step, ex);
     else if (in->status == TRAIN_RUN_EMPTY) snprintf(dst, n, _("Random weights, nothing trained. Press start."));
-    else
-        snprintf(dst, n, _("%s: step %ld, loss %.3f, lr %.2e%s, %.1f s%s"), _(train_run_status_name(in->status)), in->step,
-                 in->loss, in->lr, ex, in->train_s, in->status == TRAIN_RUN_FAILED ? "" : "");
+    else {
+        ui_num a[3];
+        snprintf(dst, n, _("%s: step %ld, loss %s, lr %s%s, %s s%s"), _(train_run_status_name(in->status)), in->step,
+                 ui_fmts(&a[0], in->loss, 4), ui_fmts(&a[1], in->lr, 3), ex, ui_fmts(&a[2], in->train_s, 3),
+                 in->status == TRAIN_RUN_FAILED ? "" : "");
+    }
     return dst;
 }
 
@@ -297,9 +300,10 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
         if (mark < 0 && s >= t->info.step && t->info.step > 0) mark = i;
     }
     char title[200];
-    snprintf(title, sizeof title, _("learning rate = %g \xC2\xB7 1/\xE2\x88\x9A%d \xC2\xB7 min(1/\xE2\x88\x9Astep, step/(%d\xC2\xB7\xE2\x88\x9A%d)): "
+    ui_num sc;
+    snprintf(title, sizeof title, _("learning rate = %s \xC2\xB7 1/\xE2\x88\x9A%d \xC2\xB7 min(1/\xE2\x88\x9Astep, step/(%d\xC2\xB7\xE2\x88\x9A%d)): "
                                   "warm-up %d steps, then 1/\xE2\x88\x9Astep"),
-             (double)o->lr_scale, D, o->warmup, o->warmup, o->warmup);
+             ui_fmts(&sc, o->lr_scale, 3), D, o->warmup, o->warmup, o->warmup);
     ui_plot_spec p = steps_plot(xs, n, ys, _("lr"), NULL, NULL, title);
     p.highlight_x = mark;
     ui_plot(ctx->ui, inset(ctx, r), &p);
@@ -315,18 +319,20 @@ static void draw_adam(const lesson_ctx *ctx, SDL_Rect r)
     /* the rate at the marked step, from the schedule itself (the record's own lr is 0 before a live step) */
     const long at = ctx->training->info.step > 0 ? ctx->training->info.step : 1;
     char lr[32], eps[32], txt[1400];
+    ui_num be[2];
     ui_fmt(train_lr(at, h ? h->cfg.d_model : 64, o->warmup, o->lr_scale), 3, lr, sizeof lr);
     ui_fmt(o->adam_eps, 1, eps, sizeof eps);
     snprintf(txt, sizeof txt,
              _("# Warm-up\nAt first the weights are random and the gradients point in unreliable directions, so the learning rate "
              "starts tiny and grows linearly for %d steps (step/(%d\xC2\xB7\xE2\x88\x9A%d)), then decays as 1/\xE2\x88\x9Astep. The marker is "
              "where the run is now (step %ld, lr %s).\n"
-             "# Adam (\xCE\xB2\xE2\x82\x81 = %g, \xCE\xB2\xE2\x82\x82 = %g, \xCE\xB5 = %s)\n"
+             "# Adam (\xCE\xB2\xE2\x82\x81 = %s, \xCE\xB2\xE2\x82\x82 = %s, \xCE\xB5 = %s)\n"
              "m \xE2\x86\x90 \xCE\xB2\xE2\x82\x81 m + (1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x81) g,   v \xE2\x86\x90 \xCE\xB2\xE2\x82\x82 v + "
              "(1 \xE2\x88\x92 \xCE\xB2\xE2\x82\x82) g\xC2\xB2,   w \xE2\x86\x90 w \xE2\x88\x92 lr \xC2\xB7 m\xCC\x82 / (\xE2\x88\x9A"
              "v\xCC\x82 + \xCE\xB5). Each weight gets its own step size from the history of its gradients; \xCE\xB2\xE2\x82\x82 = 0.98 "
              "(not 0.999) forgets old gradients faster. Batches of %d sentences, sorted by length to waste little padding."),
-             o->warmup, o->warmup, o->warmup, ctx->training->info.step, lr, (double)o->beta1, (double)o->beta2, eps, o->batch);
+             o->warmup, o->warmup, o->warmup, ctx->training->info.step, lr, ui_fmts(&be[0], o->beta1, 3), ui_fmts(&be[1], o->beta2, 3), eps,
+             o->batch);
     float size = UI_SIZE_BODY;
     SDL_Rect fig, prose;
     ui_split_prose(ui, r, txt, &size, ui_px(ui, 160), r.h * 6 / 10, &fig, &prose);
@@ -359,7 +365,8 @@ static void draw_smoothing(const lesson_ctx *ctx, SDL_Rect r)
     snprintf(t1, sizeof t1, _("one-hot target for \xE2\x80\x9C%s\xE2\x80\x9D"), labels[0]);
     ui_fmt(q[gold], 3, on, sizeof on);
     ui_fmt(eps / (float)(V - 1), 3, off, sizeof off);
-    snprintf(t2, sizeof t2, _("smoothed, \xCE\xB5 = %g: %s, and %s on each of %d others"), (double)eps, on, off, V - 2);
+    ui_num e;
+    snprintf(t2, sizeof t2, _("smoothed, \xCE\xB5 = %s: %s, and %s on each of %d others"), ui_fmts(&e, eps, 3), on, off, V - 2);
     ui_bars_spec b = ui_bars_fixed(vals, n, labels, 0.0f, 1.2f, _("target")); /* room above 1 for the value label */
     b.title = t1, b.highlight = 0, b.show_values = 1;
     ui_bars(ctx->ui, top, &b);
@@ -385,17 +392,18 @@ static void draw_dropout(const lesson_ctx *ctx, SDL_Rect r)
     }
     const char *const rows[2] = {_("Sublayer(x)"), _("dropout(Sublayer(x))")};
     char title[160];
-    snprintf(title, sizeof title, _("residual dropout, p = %g"), (double)p);
+    ui_num pn;
+    snprintf(title, sizeof title, _("residual dropout, p = %s"), ui_fmts(&pn, p, 3));
     ui_heatmap_spec hm = ui_heatmap_matrix(m, 2, D, UI_CMAP_DIVERGING, _("value"));
     hm.row_labels = rows;
     hm.title = title;
     char s[900];
     snprintf(s, sizeof s,
              _("Above: encoder layer 1's self-attention output for the first word, and one dropout pattern. In training, every sub-layer's output loses a random %.0f%% of its values before it is added to the residual "
-             "stream: LayerNorm(x + Dropout(Sublayer(x))); the rest are scaled by 1/(1 \xE2\x88\x92 %g) so the sum keeps its size. "
+             "stream: LayerNorm(x + Dropout(Sublayer(x))); the rest are scaled by 1/(1 \xE2\x88\x92 %s) so the sum keeps its size. "
              "The same happens to embedding + positional encoding. A different pattern every step stops the model from "
              "relying on any single unit. When translating (every other lesson) dropout is off."),
-             100.0 * p, (double)p);
+             100.0 * p, pn.s);
     float size = UI_SIZE_BODY;
     SDL_Rect fig, txt;
     ui_split_prose(ui, r, s, &size, ui_px(ui, 120), r.h / 3, &fig, &txt);

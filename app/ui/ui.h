@@ -324,6 +324,10 @@ void ui_tooltip(ui_ctx *ui, int win_w, int win_h);
  * minus "−"; 0.001 <= |v| < 100000 in decimals (0.00504, 1.44, 768, 12345),
  * others as "5.3×10⁻⁵"; exact zero "0", "−∞" for a masked score, "NaN". */
 void ui_fmt(double v, int sig, char *dst, size_t n);
+/* ui_fmt into b, returning b->s: for printf arguments, e.g.
+ * ui_num a; snprintf(dst, n, _("p = %s"), ui_fmts(&a, p, 3)) (one ui_num per number of the call). */
+typedef struct { char s[48]; } ui_num;
+const char *ui_fmts(ui_num *b, double v, int sig);
 /* ui_fmt in at most max_w pixels: 3 significant digits, else 2, else 1; 0 (dst "") when none fits. */
 int ui_fmt_fit(ui_ctx *ui, ui_face face, float size, float v, int max_w, char *dst, size_t n);
 /* Tooltips: ui_fmt with six significant digits. */

@@ -62,6 +62,12 @@ void ui_fmt(double v, int sig, char *dst, size_t n)
     fmt_sci(dst, n, mant, e);
 }
 
+const char *ui_fmts(ui_num *b, double v, int sig)
+{
+    ui_fmt(v, sig, b->s, sizeof b->s);
+    return b->s;
+}
+
 void ui_format_value(double v, char *dst, size_t n) { ui_fmt(v, 6, dst, n); }
 
 int ui_fmt_fit(ui_ctx *ui, ui_face face, float size, float v, int max_w, char *dst, size_t n)

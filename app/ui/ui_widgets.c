@@ -753,8 +753,9 @@ static int plot_hover(ui_ctx *ui, const ui_plot_spec *s, const plot_geom *g)
     float px = plot_px(g, plot_x(s, bi)), py = plot_py(g, s->ys[bk][bi]);
     int rr = ui_px(ui, 6);
     ui_circle(ui, px, py, (float)rr, ui->theme->accent, 0);
-    ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%g",
-                   s->names[bk] ? s->names[bk] : "y", (double)plot_x(s, bi));
+    ui_num xn;
+    ui_hover_value(ui, (SDL_Rect){ui_f2i(px) - rr, ui_f2i(py) - rr, 2 * rr, 2 * rr}, s->ys[bk][bi], "%s at x=%s",
+                   s->names[bk] ? s->names[bk] : "y", ui_fmts(&xn, plot_x(s, bi), 6));
     return bi;
 }
 
@@ -871,7 +872,8 @@ void ui_slider(ui_ctx *ui, SDL_Rect r, const char *label, float value, float vmi
     const ui_theme *t = ui->theme;
     int hot = ui_mouse_in(ui, r);
     char b[96], v[48];
-    snprintf(v, sizeof v, fmt ? fmt : "%.2f", (double)value);
+    if (fmt) snprintf(v, sizeof v, fmt, (double)value); /* a lesson's own form, for a count */
+    else ui_fmt(value, 3, v, sizeof v);
     snprintf(b, sizeof b, "%s = %s", label ? label : "", v);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y, r.w, t->text, UI_LEFT, b);

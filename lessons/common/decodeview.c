@@ -204,7 +204,7 @@ static void draw_dist(const decodeview *d, const lesson_ctx *ctx, SDL_Rect r, in
             const SDL_Rect bar = {r.x + lab + s * (bw + num), mid - (s ? 0 : bh), (int)(bw * vals[s]), bh};
             ui_fill(ui, bar, s ? th->accent : th->text_dim);
             if (vals[s] > 0.0 && vals[s] < 0.001) snprintf(b, sizeof b, "<0.001");
-            else snprintf(b, sizeof b, "%.3f", vals[s]);
+            else ui_fmt(vals[s], 3, b, sizeof b);
             ui_text_fit(ui, UI_MONO, UI_SIZE_SMALL * 0.85f, r.x + lab + s * (bw + num) + bw + ui_px(ui, 4),
                         mid - (s ? -bh / 2 : bh / 2), num - ui_px(ui, 8), s ? th->accent : th->text_dim,
                         UI_LEFT | UI_MIDDLE, b);

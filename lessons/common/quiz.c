@@ -121,7 +121,7 @@ static float row_text(quiz_question *q, int k, const float *x, int n, int stride
         sum += f;
         if (i >= QUIZ_ROW_SHOWN) continue;
         c->row[i] = f;
-        if (at < len) at += (size_t)snprintf(dst + at, len - at, "%s%.2f", i ? "  " : "", (double)f);
+        if (at < len) at += (size_t)snprintf(dst + at, len - at, "%s%.2f", i ? "  " : "", (double)f); /* numfmt: weights in [0, 1] at two decimals, a row read as a row */
     }
     if (n > QUIZ_ROW_SHOWN && at < len) snprintf(dst + at, len - at, "  \xE2\x80\xA6");
     return sum;

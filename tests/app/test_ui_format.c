@@ -1,4 +1,4 @@
-/* test_ui_format.c - number formatting of tooltips and dumps
+/* test_ui_format.c - number formatting of tooltips, dumps and every drawn number (ui_fmt, ui_fmts)
  * (ui_format_value: six significant digits, exact "0", "−∞"), and the
  * heatmap's fractional cell sizes: a 256-column map fills its width (not
  * 256 x floor(w / 256)), a small map is not shrunk, and hovering every cell
@@ -73,6 +73,30 @@ static void test_fmt_sig(void **st)
     fmt_sig(1024.0, 3, "1024");
     fmt_sig(99999.7, 3, "1\xC3\x97" "10\xE2\x81\xB5");
     fmt_sig(1.0, 3, "1");
+    fmt_sig(-INFINITY, 3, "\xE2\x88\x92\xE2\x88\x9E");   /* a masked score: −∞ */
+    fmt_sig(-2.5e-5, 2, "\xE2\x88\x92" "2.5\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB5"); /* −2.5×10⁻⁵, never "-2.5e-05" */
+    fmt_sig(-7.0, 3, "\xE2\x88\x92" "7");                    /* U+2212, not '-' */
+    fmt_sig(0.0001, 1, "1\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB4");
+    fmt_sig(0.8, 3, "0.8");                                  /* a dropout p: "0.8", not "0.800000011920929" */
+    fmt_sig(0.8f, 3, "0.8");
+}
+
+/* ui_fmts: the same text, in the caller's buffer, for printf arguments (lessons print several
+ * numbers in one line: each has its own ui_num). */
+static void test_fmts(void **st)
+{
+    (void)st;
+    ui_num a, b;
+    char want[48];
+    const char *s = ui_fmts(&a, -0.000123456, 3), *t = ui_fmts(&b, 8.0, 4);
+    assert_ptr_equal(s, a.s);
+    ui_fmt(-0.000123456, 3, want, sizeof want);
+    assert_string_equal(s, want);
+    assert_string_equal(s, "\xE2\x88\x92" "1.23\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB4");
+    assert_string_equal(t, "8");
+    char line[96];
+    snprintf(line, sizeof line, "loss %s, lr %s", ui_fmts(&a, 1.23456, 4), ui_fmts(&b, 7.0e-4, 3));
+    assert_string_equal(line, "loss 1.235, lr 7\xC3\x97" "10\xE2\x81\xBB\xE2\x81\xB4");
 }
 
 static void test_format_small_buffer(void **st)
@@ -132,5 +156,6 @@ static void test_heatmap_fractional(void **st)
 TEST_MAIN(NULL, NULL,
           cmocka_unit_test(test_format_value),
           cmocka_unit_test(test_fmt_sig),
+          cmocka_unit_test(test_fmts),
           cmocka_unit_test(test_format_small_buffer),
           cmocka_unit_test_setup_teardown(test_heatmap_fractional, ui_setup, ui_teardown))

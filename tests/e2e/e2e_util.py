@@ -12,6 +12,8 @@ python3 costs about half a second here):
   png_levels(path)           distinct byte values of the decompressed pixel data
   tensor(path, name)         (shape, floats) of one tensor of a safetensors file
   cell(g, row, col)          the centre of cell (row, col) of a dumped grid {x, y, cw, ch}
+  UI_NUM, ui_number(text)    a regular expression for a number as ui_fmt draws it (true minus,
+                             "1.23×10⁻⁴", "−∞") and its value
   Lab(app, run, tmp, model)  runs the app's --script files and tlab-run in tmp:
       script(lines, name, size, theme, sentence) writes tmp/name.txt (+ quit), runs it
                              (with --sentence when given), fails on error
@@ -67,6 +69,20 @@ def hover_matches(pattern, regex):
         m = re.match(regex, hv["label"]) if hv else None
         if m:
             yield hv, m
+
+
+SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+UI_NUM = "([\u2212+]?[\\d.]+(?:\u00d710\u207b?[%s]+)?|[\u2212+]\u221e|NaN)" % SUP
+
+
+def ui_number(text):
+    """The value of a number in ui_fmt's form (app/ui/ui_format.c)."""
+    t = text.replace("\u2212", "-").replace("\u221e", "inf")
+    if "\u00d710" in t:
+        mant, ex = t.split("\u00d710")
+        e = int("".join(str(SUP.index(c)) if c in SUP else "-" for c in ex))
+        return float(mant) * 10.0 ** e
+    return float(t)
 
 
 def fail(msg):

@@ -95,8 +95,9 @@ for si, sent, tr in lab.each_trace(sentences):
     hv = load("q%d" % si)["hover"]
     if not hv or "(id %d)" % q["id"] not in hv["label"] or "after training" not in hv["label"]:
         fail("hovering the point of id %d at (%d, %d) gave %s" % (q["id"], q["x"], q["y"], hv))
-    m = re.search(r"PC1 (-?[\d.]+), PC2 (-?[\d.]+), PC3 (-?[\d.]+)", hv["label"])
-    if not m or any(abs(float(v) - c) > 1.5e-3 for v, c in zip(m.groups(), q["pc"])):
+    num = e2e_util.UI_NUM # ui_fmt's form at 4 significant digits: a true minus, "1.234×10⁻⁴"
+    m = re.search("PC1 %s, PC2 %s, PC3 %s" % (num, num, num), hv["label"])
+    if not m or any(abs(e2e_util.ui_number(v) - c) > 1e-3 * max(1.0, abs(c)) for v, c in zip(m.groups(), q["pc"])):
         fail("hover coordinates %s differ from the dump %s" % (hv["label"], q["pc"]))
 
 if seen[0] == seen[1]: fail("both sentences hovered the same tokens")
