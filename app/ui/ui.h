@@ -71,7 +71,7 @@ typedef struct ui_text_cache ui_text_cache;
 typedef struct ui_audit ui_audit;
 #define UI_MAX_CONTAINERS 16
 
-#define UI_N_FALLBACK 2
+#define UI_N_FALLBACK 3
 
 typedef struct {
     SDL_Renderer *r;
@@ -103,7 +103,7 @@ typedef struct {
 int ui_fonts_check(const char *font_dir, char *err, size_t err_len);    /* 0 when every font file opens; else -1 and a message */
 int ui_init(ui_ctx *ui, SDL_Renderer *r, const char *font_dir, const ui_theme *theme, char *err, size_t err_len); /* 0 or -1 + message; TTF_Init done inside */
 void ui_free(ui_ctx *ui);                                               /* fonts and cached textures; accepts NULL */
-void ui_cache_clear(ui_ctx *ui);                                        /* empties every bounded cache (textures, sizes, wrapped text, font sizes); call between frames */
+void ui_cache_clear(ui_ctx *ui);                                        /* empties every bounded cache (textures, sizes, wrapped text, font sizes) and retries missing fallback files; call between frames */
 void ui_begin_frame(ui_ctx *ui, int mouse_x, int mouse_y, double time); /* sets mouse and time, clears the hover sink */
 int ui_px(const ui_ctx *ui, float logical);                             /* logical size -> pixels (at least 1) */
 /* The one conversion of a float pixel position or length to int, for the toolkit

@@ -10,8 +10,8 @@
  * Chinese, Japanese or Korean. A string with a code point the face lacks is
  * cut into runs, each drawn (and measured) with the face or, for the glyphs
  * only they have, the first of WenQuanYi Micro Hei (assets/fonts/wqy-microhei.ttc,
- * CJK) and Symbola (assets/fonts/Symbola.ttf, symbols and emoji in black and
- * white) that has the glyph, and the runs are put side by side on the face's
+ * CJK), Symbola (assets/fonts/Symbola.ttf, symbols and emoji in black and
+ * white) and, in the web page only, a small early part of WenQuanYi that has the glyph, and the runs are put side by side on the face's
  * baseline. Pure ASCII skips all this.
  *
  * Must not: know about lessons, the trace or the model.
@@ -163,6 +163,7 @@ void ui_cache_clear(ui_ctx *ui)
     cache_release(ui->cache);
     memset(ui->cache, 0, sizeof *ui->cache);
     fonts_close(ui);
+    memset(ui->fb_missing, 0, sizeof ui->fb_missing); /* a fallback file may have arrived since (the web page's late block) */
 }
 
 void ui_begin_frame(ui_ctx *ui, int mx, int my, double time)
@@ -257,7 +258,10 @@ TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
     return f;
 }
 
-static const char *const fallback_files[UI_N_FALLBACK] = { "wqy-microhei.ttc", "Symbola.ttf" };
+/* The third exists only in the web page (app/web/subset_fonts.py): the WenQuanYi glyphs
+ * of the interface's own Chinese texts, in the page's first data block, so Chinese is
+ * drawn before the two big fonts of the late block are in (then ui_cache_clear). */
+static const char *const fallback_files[UI_N_FALLBACK] = { "wqy-microhei.ttc", "Symbola.ttf", "wqy-microhei-early.ttf" };
 #define MAX_RUNS 64
 
 /* Fallback font k at px pixels (opened on demand), or NULL when its file is missing. */

@@ -99,10 +99,14 @@ def main():
             js = f.read()
         with open(base + ".wasm", "rb") as f:
             wasm = f.read()
-        blocks = []
+        blocks, kept = [], []
         for block_id, path in data:
             with open(path, encoding="ascii") as f:
-                blocks.append(block(block_id, f.read(), arrived=True))
+                text = f.read()
+            if text:  # an empty one (a late block with nothing in it) is left out
+                blocks.append(block(block_id, text, arrived=True))
+                kept.append((block_id, path))
+        data = kept
         tag = re.search(r'<script[^>]*\bsrc="%s"[^>]*>\s*</script>' % re.escape(os.path.basename(base) + ".js"), html)
         if not tag:
             print("single_file.py: %s has no <script src=\"%s.js\">" % (src, os.path.basename(base)), file=sys.stderr)

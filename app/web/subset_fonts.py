@@ -7,6 +7,11 @@ has never comes from Symbola: dropping those glyphs changes no pixel. Of the .tt
 only face 0 is opened (TTF_OpenFont), so WenQuanYi goes in as that face alone, a
 TrueType file under the same name (FreeType reads the format from the bytes).
 Measured on Debian 12's fonts: Symbola 1.51 -> 1.17 MB gzip'd, WenQuanYi 2.32 -> 1.75 MB.
+
+The page also gets wqy-microhei-early.ttf: the WenQuanYi glyphs of the app's own texts
+(the lesson texts and the catalogues of assets/: 841 characters, 0.15 MB), packed in the
+page's first block, so Chinese is drawn at once while the two big fonts, in the late
+block, are still being read (ui_core.c tries it after the other two).
 """
 import io
 
@@ -14,7 +19,7 @@ from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
 
 DEJAVU = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf")
-CJK, SYMBOLS = "wqy-microhei.ttc", "Symbola.ttf"  # the fallback order of ui_core.c's fallback_files
+CJK, SYMBOLS, EARLY = "wqy-microhei.ttc", "Symbola.ttf", "wqy-microhei-early.ttf"  # ui_core.c's fallback_files
 
 
 def _cmap(font):
@@ -39,13 +44,15 @@ def _keep(font, unicodes):
     return out.getvalue()
 
 
-def subset(fonts_dir):
-    """{"fonts/<file>": bytes} for the two fallback fonts in fonts_dir."""
+def subset(fonts_dir, texts):
+    """{"fonts/<file>": bytes}: the two fallback fonts in fonts_dir and the early part of
+    WenQuanYi for the characters of texts (a str)."""
     path = lambda name: "%s/%s" % (fonts_dir, name)
     always = set.intersection(*[_cmap(TTFont(path(n))) for n in DEJAVU])
-    cjk = TTFont(path(CJK), fontNumber=0)
-    cjk_has = _cmap(cjk)
+    cjk_has = _cmap(TTFont(path(CJK), fontNumber=0))
     sym = TTFont(path(SYMBOLS))
     sym_has = _cmap(sym)
-    return {"fonts/" + CJK: _keep(cjk, cjk_has - always),
-            "fonts/" + SYMBOLS: _keep(sym, sym_has - cjk_has - always)}
+    used = {ord(c) for c in set(texts)}
+    return {"fonts/" + CJK: _keep(TTFont(path(CJK), fontNumber=0), cjk_has - always),
+            "fonts/" + SYMBOLS: _keep(sym, sym_has - cjk_has - always),
+            "fonts/" + EARLY: _keep(TTFont(path(CJK), fontNumber=0), (cjk_has & used) - always)}

@@ -6,7 +6,8 @@
  * (the composition) and SDL_TEXTINPUT (the result), which SDL's own emscripten
  * back end does not send; and two hooks for the
  * browser test (tests/web/) and BENCHMARKS.md, printed on the console: the state
- * dump of --script's dump command (app_dump) and the time of the drawn frames.
+ * dump of --script's dump command (app_dump) and the time of the drawn frames; and
+ * the page's late data block, which arrives after the app has started (tlab_web_late).
  * Without threads the Training lesson's trainer runs pumped: a few milliseconds of
  * its work per frame (train_run_pump), the same code as the desktop's thread.
  *
@@ -41,6 +42,16 @@ static void follow_browser_size(app *a)
     int ww, wh;
     SDL_GetWindowSize(a->win, &ww, &wh);
     if (w >= 100 && h >= 100 && (w != ww || h != wh)) app_set_window_size(a, w, h);
+}
+
+/* The page's late data block (app/web/pack_assets.py --late: the two big fallback
+ * fonts) is unpacked: a text drawn before with boxes for its missing glyphs is drawn
+ * again with them. Called by the page once, when that block is in after main started. */
+EMSCRIPTEN_KEEPALIVE void tlab_web_late(void)
+{
+    if (!web_app) return;
+    ui_cache_clear(&web_app->ui);
+    web_app->dirty = 1;
 }
 
 /* An input method's composition, from the page's hidden text field (see
@@ -104,7 +115,7 @@ static void web_turn(void *arg)
 void app_web_loop(app *a)
 {
     web_app = a;
-    EM_ASM({ performance.mark("tlab-app-ready"); }); /* the window open, the lessons made (window.c) */
+    EM_ASM({ performance.mark("tlab-app-ready"); Module.tlabStarted = 1; }); /* the window open, the lessons made (window.c) */
     SDL_SetWindowMinimumSize(a->win, 100, 100); /* the browser decides the size (a phone is narrower than 640) */
     follow_browser_size(a);
     emscripten_set_main_loop_arg(web_turn, a, 0, 1);

@@ -5,7 +5,8 @@
 #                          *.mo, at /assets/locale; pack_assets.py) gzip'd inside, so it
 #                          opens from disk, offline
 #   transformer-lab-nocjk  build-web/transformer-lab-nocjk.html, the same without the CJK
-#                          font (Chinese text then shows as boxes; 2.3 MB smaller)
+#                          font (2.3 MB smaller: only the app's own Chinese texts are drawn,
+#                          typed Chinese shows as boxes)
 #   transformer-lab-multi  build-web/multi/transformer-lab.{html,js,wasm,data}, to host
 # All link the same objects (main.c, tlab_app, app/web/web.c); single-threaded.
 # The training history (4 MB) stays out: the page has no trainer yet (engine/train_run.c
@@ -29,25 +30,26 @@ file(GLOB_RECURSE tlab_web_asset_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/ass
 function(tlab_web_single target name)
   set(pack ${CMAKE_BINARY_DIR}/${name}-assets.js)
   set(pack_b64 ${CMAKE_BINARY_DIR}/${name}-assets.b64) # written beside it: the files' bytes, for single_file.py
+  set(pack_late ${CMAKE_BINARY_DIR}/${name}-assets-late.b64) # and the late block's (the two big fallback fonts)
   set(skip)
   foreach(s ${ARGN})
     list(APPEND skip --skip ${s})
   endforeach()
-  add_custom_command(OUTPUT ${pack} ${pack_b64}
+  add_custom_command(OUTPUT ${pack} ${pack_b64} ${pack_late}
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/pack_assets.py ${pack} ${CMAKE_SOURCE_DIR}/assets ${skip}
-            --also ${TLAB_MO_DIR} locale --subset-fonts
+            --also ${TLAB_MO_DIR} locale --subset-fonts --late fonts/wqy-microhei.ttc --late fonts/Symbola.ttf
     DEPENDS ${tlab_web_dir}/pack_assets.py ${tlab_web_dir}/page_files.py ${tlab_web_dir}/subset_fonts.py ${tlab_web_asset_files} ${TLAB_MO_FILES}
     COMMENT "packing assets/ for ${name}.html")
-  add_custom_target(${target}-assets DEPENDS ${pack} ${pack_b64})
+  add_custom_target(${target}-assets DEPENDS ${pack} ${pack_b64} ${pack_late})
   add_dependencies(${target} ${target}-assets)
   # linked as three files into single-NAME/, then made one by single_file.py (the wasm gzip'd inside)
   set_target_properties(${target} PROPERTIES SUFFIX ".html" OUTPUT_NAME ${name}
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/single-${name}
-    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${pack_b64};${tlab_web_dir}/single_file.py;${tlab_web_dir}/page_files.py")
+    LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${pack};${pack_b64};${pack_late};${tlab_web_dir}/single_file.py;${tlab_web_dir}/page_files.py")
   target_link_options(${target} PRIVATE ${tlab_web_link} "SHELL:--pre-js ${pack}")
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${Python3_EXECUTABLE} ${tlab_web_dir}/single_file.py ${CMAKE_BINARY_DIR}/single-${name}/${name}.html
-            ${CMAKE_BINARY_DIR}/${name}.html --data tlab-assets=${pack_b64}
+            ${CMAKE_BINARY_DIR}/${name}.html --data tlab-assets=${pack_b64} --data tlab-assets-late=${pack_late}
     COMMENT "one file: ${name}.html")
 endfunction()
 
