@@ -327,6 +327,7 @@ static void draw_gamma_beta(const lesson_ctx *ctx, const an_view *v, const addno
     b.name = "\xCE\xB3";  /* hover: "γ[d]" = the norm's weight[d] */
     b.highlight = -1;
     b.use_cmap = 0;
+    b.axis = 1;
     char bt1[96], bt2[96];
     float glo = g[0], ghi = g[0], blo = bt[0], bhi = bt[0];
     for (int d = 1; d < D; d++) {

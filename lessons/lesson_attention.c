@@ -301,7 +301,6 @@ static void bars(ui_ctx *ui, SDL_Rect r, const float *vals, int n, const char *c
     ui_bars_spec b = ui_bars_fixed(vals, n, labels, lo, hi, name);
     b.title = title;
     b.highlight = highlight;
-    b.axis = 1;
     ui_bars(ui, r, &b);
 }
 

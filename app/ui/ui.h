@@ -266,12 +266,13 @@ typedef struct {
     int horizontal;          /* 1: bars grow to the right, labels on the left */
     int highlight;           /* index drawn in accent, -1 none */
     int show_values;         /* print the value at each bar */
-    int axis;                /* 1 (vertical bars): a value axis at the left, ticks at round values (ui_nice_ticks) */
+    int axis;                /* 1: a value axis with ticks at round values (ui_nice_ticks): at the left of vertical
+                              * bars, under horizontal ones; on in every chart ui_bars_fixed makes */
     ui_cmap cmap; int use_cmap; /* colour bars by value, else series[0] */
 } ui_bars_spec;
 int ui_bars(ui_ctx *ui, SDL_Rect r, const ui_bars_spec *s);             /* draws; returns hovered index or -1 */
 /* The bars of n values (labels: n strings or NULL) on the fixed range [vmin, vmax],
- * hovers named name, no bar highlighted, vertical, plain colour; the caller
+ * hovers named name, no bar highlighted, vertical, plain colour, with a value axis; the caller
  * then sets what this chart adds (title, highlight, horizontal, values shown). */
 ui_bars_spec ui_bars_fixed(const float *values, int n, const char *const *labels, float vmin, float vmax, const char *name);
 
