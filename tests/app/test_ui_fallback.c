@@ -3,7 +3,8 @@
  * CJK, Symbola for emoji) instead of boxes: two different characters must draw
  * differently (DejaVu's boxes are all the same), a mixed string measures as the
  * sum of its runs, pure ASCII is untouched, and with the fallback files missing
- * the app still draws (boxes) and says so in ui.fb_missing.
+ * the app still draws (boxes) and says so in ui.fb_missing; a fallback file that
+ * appears later (the web page's late block) is used after ui_cache_clear.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -132,8 +133,19 @@ static void test_fallback_missing(void **st)
     int w = 0;
     ui_text_size(&ui, UI_SANS, UI_SIZE_BODY, "a\xE4\xBD\xA0", &w, NULL);
     assert_true(w > 0);
+    /* the web page's late block: the file arrives after a miss; ui_cache_clear retries it */
+    char from[1200], to[1200];
+    snprintf(from, sizeof from, "%s/wqy-microhei.ttc", fonts);
+    snprintf(to, sizeof to, "%s/wqy-microhei.ttc", dir);
+    assert_int_equal(symlink(from, to), 0);
+    assert_true(draw_hash("\xE4\xBD\xA0") == a); /* still the box: a miss is remembered until told */
+    ui_cache_clear(&ui);
+    assert_int_equal(ui.fb_missing[0], 0);
+    assert_true(draw_hash("\xE4\xBD\xA0") != draw_hash("\xE5\xA5\xBD")); /* 你 and 好 now drawn */
+    assert_int_equal(ui.fb_missing[0], 0);
+    assert_true(ui.n_fb[0] >= 1);
+    unlink(to);
     for (int i = 0; i < 3; i++) {
-        char to[1200];
         snprintf(to, sizeof to, "%s/%s", dir, files[i]);
         unlink(to);
     }
