@@ -72,12 +72,17 @@ void app_training_free(app *a)
 }
 
 /* The weights to show into t->params: the live ones (when there are any) or a
- * snapshot. Returns their step, -1 when there are none. */
+ * snapshot. Returns their step, -1 when there are none. A web page with threads
+ * shows the newest snapshot for the live ones: copying those waits for the step,
+ * evaluation or corpus in flight, and the browser's thread must not wait (the page
+ * would freeze for seconds; app/web/web.c). */
 static long fetch_weights(app_training *t, int *shown)
 {
     long step = -1;
     *shown = t->view;
+#ifndef __EMSCRIPTEN_PTHREADS__
     if (t->view < 0) step = train_run_copy_weights(t->run, -1, &t->params);
+#endif
     if (step < 0 && t->hist.n_snaps > 0) {
         *shown = t->view >= 0 && t->view < t->hist.n_snaps ? t->view : t->hist.n_snaps - 1;
         step = train_run_copy_weights(t->run, *shown, &t->params);

@@ -1,5 +1,5 @@
 /* web.c - the app's side of the web page (scripts/web.sh builds it with emcc;
- * single-threaded): the browser runs the window's loop, one app_window_turn per
+ * single-threaded, or with threads in the hosting build of --threads): the browser runs the window's loop, one app_window_turn per
  * animation frame; the canvas follows the size of the browser's window; files the
  * app writes (screenshots, slides) are offered as downloads; typing through an input
  * method (IME: Chinese, Japanese, ...) reaches the sentence box as SDL_TEXTEDITING
@@ -9,7 +9,10 @@
  * dump of --script's dump command (app_dump) and the time of the drawn frames; and
  * the page's late data block, which arrives after the app has started (tlab_web_late).
  * Without threads the Training lesson's trainer runs pumped: a few milliseconds of
- * its work per frame (train_run_pump), the same code as the desktop's thread.
+ * its work per frame (train_run_pump), the same code as the desktop's thread; with
+ * threads (__EMSCRIPTEN_PTHREADS__: a cross-origin isolated page) it runs on its own
+ * thread as on the desktop and the pump returns at once. The console says which
+ * ("TLAB_THREADS n": the threads of a training step, 1 when pumped).
  *
  * Must not: hold a second copy of the loop, of an export or of the dump: it calls
  * the one in window.c, export.c, dump.c.
@@ -116,6 +119,12 @@ void app_web_loop(app *a)
 {
     web_app = a;
     EM_ASM({ performance.mark("tlab-app-ready"); Module.tlabStarted = 1; }); /* the window open, the lessons made (window.c) */
+#ifdef __EMSCRIPTEN_PTHREADS__
+    EM_ASM({ console.log("TLAB_THREADS " + $0 + " (the trainer and the scorer on threads of their own; cross-origin isolated: " + self.crossOriginIsolated + ")"); },
+           train_options_default().threads);
+#else
+    EM_ASM({ console.log("TLAB_THREADS 1 (no threads: the trainer and the scorer pumped a little per frame)"); });
+#endif
     SDL_SetWindowMinimumSize(a->win, 100, 100); /* the browser decides the size (a phone is narrower than 640) */
     follow_browser_size(a);
     emscripten_set_main_loop_arg(web_turn, a, 0, 1);

@@ -9,9 +9,14 @@
 #                          typed Chinese shows as boxes)
 #   transformer-lab-multi  build-web/multi/transformer-lab.{html,js,wasm,data}, to host
 # All link the same objects (main.c, tlab_app, app/web/web.c); single-threaded.
-# The training history (4 MB) stays out: the page has no trainer yet (engine/train_run.c
-# runs it on a thread, and the page has none), and the Training lesson reads the
-# history through the trainer.
+# With TLAB_WEB_THREADS (a second build tree, everything compiled and linked with -pthread
+# against libraries built with -pthread: scripts/web.sh --threads) only the hosting build,
+# with threads, into TLAB_WEB_HOST_DIR (build-web/threads/: .html .js .wasm .worker.js
+# .data): the trainer and the experiments' scorer run on threads (engine/train_run.c,
+# experiment.c: __EMSCRIPTEN_PTHREADS__); web_threads.js sends a page that is not
+# cross-origin isolated to the single-threaded build (../multi/).
+# The training history (4 MB) stays out: the Training lesson reads it through the trainer,
+# which in the page trains afresh.
 # The catalogues' sources (po/) stay out too: the app reads the compiled .mo files.
 # Python: Debian's (scripts/web.sh passes /usr/bin/python3), for python3-fonttools.
 set(tlab_web_skip training-history.bin po/zh.po po/transformer-lab.pot)
@@ -53,17 +58,24 @@ function(tlab_web_single target name)
     COMMENT "one file: ${name}.html")
 endfunction()
 
-find_package(Python3 REQUIRED COMPONENTS Interpreter)
-tlab_web_single(transformer-lab transformer-lab ${tlab_web_skip})
-add_executable(transformer-lab-nocjk EXCLUDE_FROM_ALL main.c ${tlab_web_dir}/web.c)
-target_link_libraries(transformer-lab-nocjk PRIVATE tlab_app)
-tlab_web_single(transformer-lab-nocjk transformer-lab-nocjk ${tlab_web_skip} fonts/wqy-microhei.ttc)
+option(TLAB_WEB_THREADS "The page with threads (needs cross-origin isolation; scripts/web.sh --threads)" OFF)
+set(TLAB_WEB_HOST_DIR ${CMAKE_BINARY_DIR}/multi CACHE PATH "Where transformer-lab-multi writes the hosting build")
+if(TLAB_WEB_THREADS) # started before main: the trainer, its steps' second thread (train.c), the scorer, a spare
+  list(APPEND tlab_web_link -pthread -sPTHREAD_POOL_SIZE=4 -sENVIRONMENT=web,worker
+    "SHELL:--pre-js ${tlab_web_dir}/web_threads.js")
+else()
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  tlab_web_single(transformer-lab transformer-lab ${tlab_web_skip})
+  add_executable(transformer-lab-nocjk EXCLUDE_FROM_ALL main.c ${tlab_web_dir}/web.c)
+  target_link_libraries(transformer-lab-nocjk PRIVATE tlab_app)
+  tlab_web_single(transformer-lab-nocjk transformer-lab-nocjk ${tlab_web_skip} fonts/wqy-microhei.ttc)
+endif()
 
 add_executable(transformer-lab-multi main.c ${tlab_web_dir}/web.c)
 target_link_libraries(transformer-lab-multi PRIVATE tlab_app)
 set_target_properties(transformer-lab-multi PROPERTIES SUFFIX ".html" OUTPUT_NAME transformer-lab
-  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/multi
-  LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_asset_files};${TLAB_MO_FILES}")
+  RUNTIME_OUTPUT_DIRECTORY ${TLAB_WEB_HOST_DIR}
+  LINK_DEPENDS "${tlab_web_dir}/shell.html;${tlab_web_dir}/web.js;${tlab_web_dir}/web_threads.js;${tlab_web_asset_files};${TLAB_MO_FILES}")
 add_dependencies(transformer-lab-multi tlab_catalogues)
 set(tlab_web_exclude)
 foreach(s ${tlab_web_skip})

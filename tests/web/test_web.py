@@ -28,9 +28,18 @@ descriptors 3 and 4: no port is opened at all). The test:
      Chinese character between typed words, and the app marks it an unknown word;
   8. asserts that the page made no network request (only file:, data:, blob:);
   9. closes Chromium (and kills it if it does not go) and removes its profile.
+With --threads it checks the threaded hosting build instead (build-web/threads/,
+scripts/web.sh --threads): scripts/web_serve.py serves build-web/ on 127.0.0.1 (a free
+port) with the cross-origin isolation headers; the page must be crossOriginIsolated and
+say it trains on 2 threads (console "TLAB_THREADS 2"), the typed sentence is translated,
+the trainer runs on threads (the page's running pthreads are counted while it trains:
+at least 2) and its loss falls as in 1-6, lesson 17 scores on its thread; then the same
+page served without the headers (python3 -m http.server) must open the single-threaded
+build (../multi/, "TLAB_THREADS 1"). Only requests to the server are allowed, and both
+servers are stopped afterwards.
 
 usage: test_web.py [--html FILE] [--no-tour] [--no-train] [--sentence TEXT --expect TRANSLATION] [--train-steps N]
-                   [--shots DIR] [--json FILE] [--timeout S]
+                   [--shots DIR] [--json FILE] [--timeout S] [--threads [--web-dir DIR]]
 Prints one line per check and the figures (first frame, frame p50/p95 per lesson);
 --json writes them for BENCHMARKS.md. Exit 0 when every check passes, else 1.
 """
@@ -92,6 +101,7 @@ class Browser:
         self.console = []
         self.requests = []
         self.session = None
+        self.expected_exception = None  # an exception the page throws on purpose (web_threads.js's stop)
 
     def _read(self, timeout):
         ready, _, _ = select.select([self.from_chrome], [], [], timeout)
@@ -115,7 +125,10 @@ class Browser:
             text = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
             self.console.append((time.time(), text))
         elif m == "Runtime.exceptionThrown":
-            self.console.append((time.time(), "EXCEPTION " + json.dumps(p.get("exceptionDetails", {}))[:400]))
+            full = json.dumps(p.get("exceptionDetails", {}))
+            text = full[:400]
+            expected = self.expected_exception and self.expected_exception in full
+            self.console.append((time.time(), ("EXPECTED EXCEPTION " if expected else "EXCEPTION ") + text))
         elif m == "Network.requestWillBeSent":
             self.requests.append(p.get("request", {}).get("url", ""))
         elif m == "Log.entryAdded":
@@ -286,13 +299,14 @@ def run(o, b, results):
         b.call(dom + ".enable")
     b.call("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1,
                                                    "mobile": False})
-    url = "file://" + os.path.abspath(o.html)
     t0 = time.time()
-    b.call("Page.navigate", {"url": url})
+    b.call("Page.navigate", {"url": o.url})
     first = float(b.wait_console("TLAB_FIRST_FRAME", o.timeout, t0))
     results["first_frame_ms"] = first
     results["load_wall_s"] = round(time.time() - t0, 2)
-    print("     first frame %.0f ms after navigation start (%s)" % (first, os.path.basename(o.html)), flush=True)
+    print("     first frame %.0f ms after navigation start (%s)" % (first, o.url), flush=True)
+    if o.threads:
+        threads_check(b, check, results, t0)
     marks = json.loads(evaluate(b, "JSON.stringify(performance.getEntriesByType('mark')"
                                    ".map(function (m) { return [m.name, Math.round(m.startTime)]; }))")["value"])
     results["load_marks_ms"] = dict(marks)  # where the time went (app/web/single_file.py, pack_assets.py, web.c)
@@ -317,22 +331,87 @@ def run(o, b, results):
     if not o.no_tour:
         tour(b, check, results, n_lessons, o.shots)
     # the language switch (issue 19 item 2)
-    lang_switch(b, check, results, o.shots)
+    if not o.threads:
+        lang_switch(b, check, results, o.shots)
     if not o.no_train:
-        # training in the page (no threads: the trainer is pumped a little per frame)
-        train(b, check, results, o.train_steps)
-        # lesson 17's held-out scores in the page (pumped too)
+        # training in the page (no threads: the trainer is pumped a little per frame; --threads: on its threads)
+        train(b, check, results, o.train_steps, o.threads)
+        # lesson 17's held-out scores in the page (pumped too, or on the scorer's thread)
         experiments(b, check, results)
 
-    # the browser's own paths: window size, theme, zoom, a PNG download, an input method
-    browser_checks(b, check, results)
+    if o.threads:  # the same page on a server without the isolation headers: the single-threaded build
+        not_isolated_check(b, check, results, o)
+    else:  # the browser's own paths: window size, theme, zoom, a PNG download, an input method
+        browser_checks(b, check, results)
 
     # nothing leaves the page
     b.pump(0.5)
-    bad = [u for u in b.requests if not u.startswith(ALLOWED_SCHEMES)]
-    check(not bad, "no network request (%d requests, all file:/data:/blob:)%s" %
-          (len(b.requests), "; requested: " + ", ".join(bad[:5]) if bad else ""))
+    bad = [u for u in b.requests if not u.startswith(o.allowed)]
+    check(not bad, "no network request (%d requests, all %s)%s" %
+          (len(b.requests), "/".join(o.allowed), "; requested: " + ", ".join(bad[:5]) if bad else ""))
     results["requests"] = len(b.requests)
+
+
+def threads_check(b, check, results, since):
+    """The threaded page: cross-origin isolated, and it says it trains on 2 threads."""
+    iso = evaluate(b, "self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'").get("value")
+    check(iso is True, "the page is cross-origin isolated (crossOriginIsolated, SharedArrayBuffer)")
+    said = b.wait_console("TLAB_THREADS", 10, since)
+    check(said.split()[0] == "2", "the page trains on 2 threads: TLAB_THREADS %s" % said)
+    results["threads"] = int(said.split()[0])
+
+
+def not_isolated_check(b, check, results, o):
+    """The threaded page from a server without the isolation headers (python3 -m http.server on 127.0.0.1)
+    opens the single-threaded hosting build beside it (../multi/), which runs: TLAB_THREADS 1."""
+    b.expected_exception = "threads need a cross-origin isolated page"
+    with Server([sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", o.web_dir, "0"],
+                "Serving HTTP on 127.0.0.1 port ") as plain:
+        o.allowed += (plain.url,)
+        t0 = time.time()
+        b.call("Page.navigate", {"url": plain.url + "threads/transformer-lab.html"})
+        b.wait_console("TLAB_NOT_ISOLATED", 30, t0)
+        said = b.wait_console("TLAB_THREADS", o.timeout, t0)
+        check(said.split()[0] == "1", "without the isolation headers the page opens the single-threaded build: "
+              "TLAB_THREADS %s" % said)
+        url = evaluate(b, "location.pathname").get("value")
+        check(url == "/multi/transformer-lab.html", "... which is ../multi/: %s" % url)
+        b.wait_console("TLAB_FIRST_FRAME", o.timeout, t0)
+        d = dump(b)
+        check(d["window"] == [WIDTH, HEIGHT], "... and draws: its window %s" % d["window"])
+
+
+class Server:
+    """A loopback web server (a child process in its own process group), stopped on leaving the with block.
+    It must print `ready` followed by its port on its first line."""
+
+    def __init__(self, argv, ready):
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     start_new_session=True)
+        line = ""
+        if select.select([self.proc.stdout], [], [], 20)[0]:
+            line = self.proc.stdout.readline()
+        if ready not in line:
+            self.stop()
+            raise Failed("the web server did not start: %r (exit %s)" % (line, self.proc.poll()))
+        port = int(line.split(ready, 1)[1].split()[0].strip("/ "))
+        self.url = "http://127.0.0.1:%d/" % port
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc.stdout.close()
 
 
 def tour(b, check, results, n_lessons, shots):
@@ -375,9 +454,11 @@ def tour(b, check, results, n_lessons, shots):
     print("     worst frame p95 %.2f ms (lesson %d %s)" % (worst["p95_ms"], worst["lesson"], worst["slug"]))
 
 
-def train(b, check, results, steps):
+def train(b, check, results, steps, threads=False):
     """Opens the Training lesson, presses G (start: random weights, the corpus) and
-    waits until the trainer has made `steps` steps; the loss must have fallen."""
+    waits until the trainer has made `steps` steps; the loss must have fallen. With
+    threads, the page's running pthreads (emscripten's PThread.runningWorkers) are
+    counted meanwhile: the trainer's thread and the second thread of its steps."""
     key(b, "Home")
     d = dump_when(b, lambda d: d["lesson_index"] == 0 and d["step"] == 0)
     for _ in range(200):  # PageDown through the steps until the Training lesson, one key at a time
@@ -391,15 +472,25 @@ def train(b, check, results, steps):
     check(t is not None and t["available"] == 1, "a trainer in the page: %s" % (t and t["message"]))
     t0 = time.time()
     key(b, "g")
-    d = dump_when(b, lambda d: d["training"]["step"] >= steps or d["training"]["status"] == "failed", timeout=600)
+    most = [0]
+
+    def count_threads(d):
+        if threads:
+            most[0] = max(most[0], evaluate(b, "Module.PThread.runningWorkers.length").get("value", 0))
+        return d["training"]["step"] >= steps or d["training"]["status"] == "failed"
+    d = dump_when(b, count_threads, timeout=600)
     t = d["training"]
     secs = time.time() - t0
+    if threads:
+        check(most[0] >= 2, "the trainer runs on threads: at most %d running at once (want 2 or more)" % most[0])
+        results["training_threads_seen"] = most[0]
     print("     training: %s, step %d after %.1f s (%.1f s training), loss %.3f -> %.3f, %d evaluations" %
           (t["status"], t["step"], secs, t["train_s"], t["first_loss"], t["last_loss"], t["evals"]), flush=True)
     check(t["status"] == "running" and t["step"] >= steps, "the trainer runs in the page: step %d of %d (%s)" %
           (t["step"], steps, t["message"]))
     check(t["last_loss"] < t["first_loss"] - 0.5, "the loss falls: %.3f -> %.3f" % (t["first_loss"], t["last_loss"]))
     results["training"] = {"steps": t["step"], "wall_s": round(secs, 1), "train_s": t["train_s"],
+                            "steps_per_s": round(t["step"] / t["train_s"], 2) if t["train_s"] > 0 else None,
                             "first_loss": t["first_loss"], "last_loss": t["last_loss"]}
     key(b, "k")  # pause: the page goes back to idle frames
 
@@ -630,16 +721,33 @@ def main():
     ap.add_argument("--shots", help="keep each lesson's screenshot (1/4 size) in this folder")
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--timeout", type=float, default=120, help="seconds to wait for the first frame")
+    ap.add_argument("--threads", action="store_true",
+                    help="check the threaded hosting build (WEB_DIR/threads/, served by scripts/web_serve.py) instead")
+    ap.add_argument("--web-dir", dest="web_dir", default=os.path.join(HERE, "..", "..", "build-web"),
+                    help="what --threads serves (holds threads/ and multi/)")
     o = ap.parse_args()
+    if o.threads:
+        o.html = os.path.join(o.web_dir, "threads", "transformer-lab.html")
+        o.no_tour = True
     if not os.path.isfile(o.html):
-        print("test_web: no %s (build it with ./scripts/web.sh)" % o.html, file=sys.stderr)
+        print("test_web: no %s (build it with ./scripts/web.sh%s)" % (o.html, " --threads" if o.threads else ""),
+              file=sys.stderr)
         return 1
     if o.shots:
         os.makedirs(o.shots, exist_ok=True)
     profile = tempfile.mkdtemp(prefix="tlab-web-test-")
     results = {"html": os.path.abspath(o.html), "html_bytes": os.path.getsize(o.html)}
-    b = Browser(o.chromium, profile)
+    o.url, o.allowed, server = "file://" + os.path.abspath(o.html), ALLOWED_SCHEMES, None
     rc = 0
+    try:
+        if o.threads:
+            server = Server([sys.executable, os.path.join(HERE, "..", "..", "scripts", "web_serve.py"), o.web_dir,
+                             "--port", "0", "--quiet"], "web_serve: http://127.0.0.1:")
+            o.url, o.allowed = server.url + "threads/transformer-lab.html", ALLOWED_SCHEMES + (server.url,)
+    except Failed as e:
+        print("test_web: FAILED: %s" % e, file=sys.stderr)
+        return 1
+    b = Browser(o.chromium, profile)
     try:
         run(o, b, results)
     except Failed as e:
@@ -652,6 +760,8 @@ def main():
         rc = 1
     finally:
         b.close()
+        if server:
+            server.stop()
         shutil.rmtree(profile, ignore_errors=True)
     if o.json:
         with open(o.json, "w") as f:
