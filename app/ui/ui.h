@@ -93,6 +93,11 @@ typedef struct {
     int fb_px[UI_N_FALLBACK][24];
     int n_fb[UI_N_FALLBACK];
     int fb_missing[UI_N_FALLBACK]; /* 1: that fallback file did not open (its glyphs show as boxes) */
+    /* each font file read whole once (faces, then fallbacks): every size opens from memory, so
+     * FreeType's glyph loads are no seek+read system calls (the 5 MB CJK file made them most of a
+     * Chinese export's time) */
+    void *font_data[UI_N_FACES + UI_N_FALLBACK];
+    size_t font_len[UI_N_FACES + UI_N_FALLBACK];
     ui_audit *audit;        /* the layout audit's record while one is attached (NULL: nothing recorded) */
     SDL_Rect boxes[UI_MAX_CONTAINERS]; /* ui_container_push's stack: the box the next text must stay in */
     int n_boxes;

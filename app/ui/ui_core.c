@@ -131,7 +131,8 @@ static void cache_release(ui_text_cache *c)
     }
 }
 
-/* Closes every opened font size of every face and fallback (they open again on demand). */
+/* Closes every opened font size of every face and fallback and frees the files' bytes
+ * (they are read and opened again on demand). */
 static void fonts_close(ui_ctx *ui)
 {
     for (int f = 0; f < UI_N_FACES; f++)
@@ -140,6 +141,11 @@ static void fonts_close(ui_ctx *ui)
     for (int k = 0; k < UI_N_FALLBACK; k++) {
         for (int i = 0; i < ui->n_fb[k]; i++) if (ui->fb_fonts[k][i]) TTF_CloseFont(ui->fb_fonts[k][i]);
         ui->n_fb[k] = 0;
+    }
+    for (int k = 0; k < UI_N_FACES + UI_N_FALLBACK; k++) {
+        SDL_free(ui->font_data[k]);
+        ui->font_data[k] = NULL;
+        ui->font_len[k] = 0;
     }
 }
 
@@ -234,6 +240,23 @@ size_t ui_text_cache_count(const ui_ctx *ui) { return ui && ui->cache ? ui->cach
 
 /* ---- fonts ---- */
 
+/* Font file `file` at px pixels, opened from its bytes (slot: where ui keeps them; read on
+ * first use). NULL when the file cannot be read or opened (TTF_GetError says why). */
+static TTF_Font *font_open(ui_ctx *ui, int slot, const char *file, int px)
+{
+    if (!ui->font_data[slot]) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", ui->font_dir, file);
+        size_t len = 0;
+        void *d = SDL_LoadFile(path, &len); /* freed with SDL_free (fonts_close) */
+        if (!d) { TTF_SetError("cannot read %s: %s", path, SDL_GetError()); return NULL; }
+        ui->font_data[slot] = d;
+        ui->font_len[slot] = len;
+    }
+    SDL_RWops *rw = SDL_RWFromConstMem(ui->font_data[slot], (int)ui->font_len[slot]);
+    return rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+}
+
 TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
 {
     if (face < 0 || face >= UI_N_FACES) face = UI_SANS;
@@ -248,9 +271,7 @@ TTF_Font *ui_font(ui_ctx *ui, ui_face face, float size)
             if (abs(ui->font_px[face][i] - px) < abs(ui->font_px[face][best] - px)) best = i;
         return ui->fonts[face][best];
     }
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ui->font_dir, face_files[face]);
-    TTF_Font *f = TTF_OpenFont(path, px);
+    TTF_Font *f = font_open(ui, face, face_files[face], px);
     if (!f) return NULL;
     ui->fonts[face][ui->n_fonts[face]] = f;
     ui->font_px[face][ui->n_fonts[face]] = px;
@@ -272,9 +293,7 @@ static TTF_Font *fallback_font(ui_ctx *ui, int k, int px)
     for (int i = 0; i < ui->n_fb[k]; i++)
         if (ui->fb_px[k][i] == px) return ui->fb_fonts[k][i];
     if (ui->n_fb[k] >= 24) return ui->fb_fonts[k][23]; /* full: any size beats boxes */
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", ui->font_dir, fallback_files[k]);
-    TTF_Font *f = TTF_OpenFont(path, px);
+    TTF_Font *f = font_open(ui, UI_N_FACES + k, fallback_files[k], px);
     if (!f) {
         ui->fb_missing[k] = 1;
         return NULL;
