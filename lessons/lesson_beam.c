@@ -261,6 +261,31 @@ static void place_column(const beam_result *r, bm_layout *L, int c, int s, int y
     }
 }
 
+/* The marker for the steps hidden right of the columns up to step index last: "step 7 ▶",
+ * "steps 7–32 ▶", or "" when none is hidden. */
+static void hidden_right(const beam_result *r, int last, char *b, size_t n)
+{
+    b[0] = 0;
+    if (last >= r->n_steps - 1) return;
+    if (last + 1 == r->n_steps - 1) snprintf(b, n, _("step %d \xE2\x96\xB6"), last + 2);
+    else snprintf(b, n, _("steps %d\xE2\x80\x93%d \xE2\x96\xB6"), last + 2, r->n_steps);
+}
+
+/* 1 when the marker for hidden later steps (right-aligned on the header line) would touch the
+ * header of the last of fit columns from first: the layout then shows a column less. */
+static int marker_hits_header(ui_ctx *ui, const beam_result *r, SDL_Rect T, int x0, int col_w, int gap, int first, int fit)
+{
+    char m[96], h[64];
+    int mw = 0, hw = 0;
+    hidden_right(r, first + fit - 1, m, sizeof m);
+    if (!m[0]) return 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, m, &mw, NULL);
+    snprintf(h, sizeof h, _("step %d"), first + fit);
+    ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, h, &hw, NULL);
+    int head_right = x0 + (fit - 1) * (col_w + gap) + col_w / 2 + hw / 2;
+    return head_right + ui_px(ui, 8) > T.x + T.w - mw;
+}
+
 /* The tree's geometry for result r around the shared decoding step. */
 static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layout *L)
 {
@@ -307,6 +332,10 @@ static void bm_layout_tree(const lesson_ctx *ctx, const beam_result *r, bm_layou
     if (fit > r->n_steps) fit = r->n_steps;
     int sel = lesson_clamp(ctx->sel->step, 0, r->n_steps - 1);
     int first = lesson_clamp(sel - fit / 2, 0, r->n_steps - fit);
+    while (fit > 1 && marker_hits_header(ui, r, T, T.x + root_w + gap, col_w, gap, first, fit)) {
+        fit--;
+        first = lesson_clamp(sel - fit / 2, 0, r->n_steps - fit);
+    }
     L->first = first;
     L->last = first + fit - 1;
     L->n_cols = fit;
@@ -443,9 +472,8 @@ static void draw_tree(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, R.x, R.y + R.h / 2, th->text_dim, UI_LEFT | UI_MIDDLE, b);
     }
     ui_text_bg(ui, NULL);
-    if (L->last < r->n_steps - 1) {
-        if (L->last + 1 == r->n_steps - 1) snprintf(b, sizeof b, _("step %d \xE2\x96\xB6"), L->last + 2);
-        else snprintf(b, sizeof b, _("steps %d\xE2\x80\x93%d \xE2\x96\xB6"), L->last + 2, r->n_steps);
+    hidden_right(r, L->last, b, sizeof b);
+    if (b[0]) {
         ui_text_bg(ui, &th->bg);
         ui_text(ui, UI_SANS, UI_SIZE_SMALL, L->tree.x + L->tree.w, L->tree.y, th->text_dim, UI_RIGHT, b);
         ui_text_bg(ui, NULL);

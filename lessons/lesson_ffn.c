@@ -197,7 +197,10 @@ static void zero_bars(const lesson_ctx *ctx, const ffn_view *vw, SDL_Rect r, con
     int y0 = r.y + lh + ui_px(ui, 2);
     int n = S + 1, gap = ui_px(ui, 2);
     int rh = (r.y + r.h - y0 - gap) / n;
-    if (rh < sh) rh = (r.y + r.h - y0 - gap - sh) / S; /* the token rows share what the "all" row leaves */
+    if (rh < sh) { /* rows thinner than a label: the first row's label, centred on it, would reach into the title */
+        y0 += sh / 2;
+        rh = (r.y + r.h - y0 - gap - sh) / S; /* the token rows share what the "all" row leaves */
+    }
     if (rh < 1) rh = 1;
     if (rh > ui_px(ui, 30)) rh = ui_px(ui, 30);
     const int all_h = rh < sh ? sh : rh;
