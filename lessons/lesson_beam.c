@@ -1,6 +1,6 @@
 /* lesson_beam.c - lesson 15, "Beam search": beyond greedy decoding, as the
  * paper decodes (section 6.1: beam size 4, length penalty alpha = 0.6, from
- * GNMT): score(Y) = log P(Y|X) / lp(Y), lp(Y) = (5 + |Y|)^alpha / 6^alpha.
+ * GNMT): score(Y) = log P(Y|X) / lp(Y), lp(Y) = (5 + |Y|)^α / 6^α.
  * It shows, for the live sentence:
  *   - the formula and the current beam size and alpha (keys - = and L, or the
  *     buttons; beam 1 is greedy);
@@ -395,7 +395,7 @@ static void draw_node(const lesson_ctx *ctx, const bm_layout *L, const beam_resu
     char w[128], v[32];
     node_label(ctx, nd->token, w, sizeof w);
     if (e && e->status == BEAM_CUT) snprintf(w + strlen(w), sizeof w - strlen(w), " \xE2\x9C\x82");
-    ui_fmt(nd->cum, 3, v, sizeof v);
+    ui_fmt_col(nd->cum, 2, v, sizeof v); /* the boxes of a step are a column too */
     SDL_Color tc = pruned ? th->text_dim : th->text;
     const int pad = ui_px(ui, 6);
     if (L->two_line) {
@@ -584,7 +584,7 @@ static void draw_table(const beam_state *s, const lesson_ctx *ctx, const bm_layo
         const char *const names[4] = { _("log P(Y|X)"), _("|Y| (tokens, <eos> included)"), _("lp(Y)"), _("score = log P / lp") };
         for (int k = 0; k < 4; k++) {
             if (k == 1) snprintf(b, sizeof b, "%d", n);
-            else ui_fmt(vals[k], 4, b, sizeof b);
+            else ui_fmt_col(vals[k], 3, b, sizeof b); /* a table: the points line up */
             ui_text(ui, k == 3 && row == 1 ? UI_BOLD : UI_MONO, UI_SIZE_SMALL, xs[k] + ws[k], y, tc, UI_RIGHT, b);
             SDL_Rect hr = { xs[k], y, ws[k], lhs };
             if (ui_mouse_in(ui, hr)) ui_hover_value(ui, hr, vals[k], "%s, %s", lab, names[k]);
@@ -624,7 +624,7 @@ static void bm_draw(const void *st, const lesson_ctx *ctx)
     const beam_result *r = bm_result(s, ctx, err, sizeof err);
     ui_text_bg(ui, &th->bg);
     ui_formula(ui, UI_SIZE_BODY, L.formula.x, L.formula.y, th->accent, UI_LEFT,
-               _("score(Y) = log P(Y|X) / lp(Y),    lp(Y) = (5 + |Y|)^\xCE\xB1 / (5 + 1)^\xCE\xB1"));
+               _("score(Y) = log P(Y|X) / lp(Y),    lp(Y) = (5 + |Y|)\xE1\xB5\x85 / (5 + 1)\xE1\xB5\x85"));
     char b[400];
     if (r)
         snprintf(b, sizeof b,

@@ -330,6 +330,10 @@ void ui_tooltip(ui_ctx *ui, int win_w, int win_h);
  * minus "−"; 0.001 <= |v| < 100000 in decimals (0.00504, 1.44, 768, 12345),
  * others as "5.3×10⁻⁵"; exact zero "0", "−∞" for a masked score, "NaN". */
 void ui_fmt(double v, int sig, char *dst, size_t n);
+/* A column of a table: dec decimals, zeros kept, so the points line up (−7.446 over
+ * −5.200); the true minus and −∞ as ui_fmt, which also takes a value the decimals
+ * would show as 0 (−5×10⁻⁴) or a huge one. */
+void ui_fmt_col(double v, int dec, char *dst, size_t n);
 /* ui_fmt into b, returning b->s: for printf arguments, e.g.
  * ui_num a; snprintf(dst, n, _("p = %s"), ui_fmts(&a, p, 3)) (one ui_num per number of the call). */
 typedef struct { char s[48]; } ui_num;

@@ -62,6 +62,15 @@ void ui_fmt(double v, int sig, char *dst, size_t n)
     fmt_sci(dst, n, mant, e);
 }
 
+void ui_fmt_col(double v, int dec, char *dst, size_t n)
+{
+    if (!dst || n == 0) return;
+    if (!isfinite(v) || (v != 0.0 && fabs(v) < 0.5 * pow(10.0, -dec)) || fabs(v) >= 1e6) { ui_fmt(v, 3, dst, n); return; }
+    if (dec < 0) dec = 0;
+    if (dec > 6) dec = 6;
+    snprintf(dst, n, "%s%.*f", v < 0 ? "\xE2\x88\x92" : "", dec, fabs(v));
+}
+
 const char *ui_fmts(ui_num *b, double v, int sig)
 {
     ui_fmt(v, sig, b->s, sizeof b->s);
