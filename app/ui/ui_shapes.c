@@ -29,10 +29,12 @@ static int segment_prepare(float *x0, float *y0, float *x1, float *y1, float *th
  * bounding box, so one quad from corner to corner of a 4K figure cost a
  * screen's worth of pixels (lesson 9's lines view: 45 ms a frame at 3840x2160
  * with a 30-word sentence). n pieces make the boxes' total about
- * |dx||dy|/n + th(|dx|+|dy|) + n th², least at n = sqrt(|dx||dy|)/th. The
+ * |dx||dy|/n + th(|dx|+|dy|) + n th², least at n = sqrt(|dx||dy|)/th; but each
+ * piece has a cost of its own, so none is shorter than UI_LINE_MIN_PIECE. The
  * pieces share their end vertices, and the rasteriser's top-left rule draws a
  * shared edge once, so a translucent line shows no seams. */
 #define UI_LINE_MAX_PIECES 64
+#define UI_LINE_MIN_PIECE 40.0f /* px: shorter pieces cost more in triangles than they save in pixels */
 
 void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_Color c)
 {
@@ -40,7 +42,7 @@ void ui_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float th, SDL_C
     if (!segment_prepare(&x0, &y0, &x1, &y1, &th, &len)) return;
     float dx = x1 - x0, dy = y1 - y0;
     float nx = -dy / len * th * 0.5f, ny = dx / len * th * 0.5f;
-    float pieces = ceilf(sqrtf(fabsf(dx) * fabsf(dy)) / th);
+    float pieces = ceilf(fminf(sqrtf(fabsf(dx) * fabsf(dy)) / th, len / UI_LINE_MIN_PIECE)); /* each triangle costs a scratch surface too */
     int n = pieces < 1.0f ? 1 : pieces > (float)UI_LINE_MAX_PIECES ? UI_LINE_MAX_PIECES : (int)pieces;
     SDL_Vertex v[2 * (UI_LINE_MAX_PIECES + 1)];
     int idx[6 * UI_LINE_MAX_PIECES];
