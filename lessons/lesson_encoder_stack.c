@@ -117,7 +117,7 @@ static void draw_lines(const lesson_ctx *ctx, int l, int h, const char *const *s
     float xl = (float)(r.x + lab_w), xr = (float)(r.x + r.w - lab_w);
     /* which query to emphasise: hovered left label, else the selected token */
     int focus = ctx->sel->token;
-    float thresh = S > 8 ? 1.5f / (float)S : 0.02f; /* long sentences: only weights well above uniform */
+    float thresh = S > 8 ? 2.0f / (float)S : 0.02f; /* long sentences: only weights at least twice uniform (1/S) */
     for (int i = 0; i < S; i++) {
         SDL_Rect hit = {r.x, top + ui_f2i((float)i * step), lab_w, ui_f2i(step) > 0 ? ui_f2i(step) : 1};
         if (ui_mouse_in(ui, hit)) focus = i;
