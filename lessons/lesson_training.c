@@ -276,6 +276,7 @@ static void draw_attention(const tr_state *s, const lesson_ctx *ctx, SDL_Rect r,
     hm.vmin = 0.0f;
     hm.vmax = 1.0f;
     hm.center = 1;
+    hm.attention = 1; /* its caption says query (row) → key (column), as every attention map */
     SDL_Rect body = {r.x, btn.y + btn.h + ui_px(ctx->ui, 4), r.w, r.h - btn.h - ui_px(ctx->ui, 4)};
     ui_heatmap(ctx->ui, inset(ctx, body), &hm, NULL);
 }
