@@ -165,6 +165,16 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
     }
     ui_plot_spec p = steps_plot(xs, n, tl, _("training (dropout on)"), h->n_evals > 0 ? vl : NULL, _("validation (dropout off)"),
                                 _("loss (validation: held-out sentences)"));
+    float top = 0.0f; /* a loss is never below 0: the axis starts there, so it always has a 0 tick */
+    for (int i = 0; i < n; i++) {
+        if (isfinite(tl[i]) && tl[i] > top) top = tl[i];
+        if (isfinite(vl[i]) && vl[i] > top) top = vl[i];
+    }
+    if (top > 0.0f) {
+        p.fixed_range = 1;
+        p.ymin = 0.0f;
+        p.ymax = top;
+    }
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
