@@ -11,8 +11,8 @@
  * cut into runs, each drawn (and measured) with the face or, for the glyphs
  * only they have, the first of WenQuanYi Micro Hei (assets/fonts/wqy-microhei.ttc,
  * CJK), Symbola (assets/fonts/Symbola.ttf, symbols and emoji in black and
- * white) and, in the web page only, a small early part of WenQuanYi that has the glyph, and the runs are put side by side on the face's
- * baseline. Pure ASCII skips all this.
+ * white) and, in the web page only, a small early part of WenQuanYi, that has
+ * the glyph, and the runs are put side by side on the face's baseline. Pure ASCII skips all this.
  *
  * Must not: know about lessons, the trace or the model.
  */

@@ -65,9 +65,9 @@ void ui_fmt(double v, int sig, char *dst, size_t n)
 void ui_fmt_col(double v, int dec, char *dst, size_t n)
 {
     if (!dst || n == 0) return;
-    if (!isfinite(v) || (v != 0.0 && fabs(v) < 0.5 * pow(10.0, -dec)) || fabs(v) >= 1e6) { ui_fmt(v, 3, dst, n); return; }
     if (dec < 0) dec = 0;
     if (dec > 6) dec = 6;
+    if (!isfinite(v) || (v != 0.0 && fabs(v) < 0.5 * pow(10.0, -dec)) || fabs(v) >= 1e6) { ui_fmt(v, 3, dst, n); return; }
     snprintf(dst, n, "%s%.*f", v < 0 ? "\xE2\x88\x92" : "", dec, fabs(v));
 }
 

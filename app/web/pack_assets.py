@@ -19,8 +19,8 @@ of it is parsed before the first frame). --late puts a file in a second block, O
 (id tlab-assets-late), placed after the first: the app starts as soon as the first block
 is in, while the parser still reads the second (the fallback fonts: 3.9 MB of the page);
 when the second is unpacked its files are written and the app is told (tlab_web_late,
-app/web/web.c), which draws nothing in a language that needs them until then. Writes OUT.js and OUT.b64 through temporary files (never a half-written one); prints
-the total sizes. Exit 1 with a message when a file cannot be read or written.
+app/web/web.c: a text drawn with boxes meanwhile is drawn again). Writes OUT.js and
+OUT.b64 through temporary files (never a half-written one); prints the total sizes. Exit 1 with a message when a file cannot be read or written.
 """
 import json
 import os
