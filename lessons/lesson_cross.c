@@ -128,7 +128,10 @@ static void cross_heatmap(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect
 }
 
 /* One small multiple of step 2 (ui_grid): word labels only while they fit
- * (at most 12 tokens a side), else none; hovers always name the words. */
+ * (at most 12 tokens a side), else none; hovers always name the words. The
+ * columns are named by the tokens the model reads, so an unknown word is
+ * "<unk>" there (its long "typed→<unk>" label would not fit; step 1 and the
+ * hovers show it). */
 static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r, int layer, int head, int row)
 {
     const trace *tr = ctx->tr;
@@ -139,7 +142,7 @@ static void cross_thumb(const cross_labels *s, const lesson_ctx *ctx, SDL_Rect r
     g.stride = L;
     int labels = s->n_rows <= 12 && s->n_src <= 12;
     g.row_labels = labels ? s->out : NULL;
-    g.col_labels = labels ? s->src : NULL;
+    g.col_labels = labels ? lesson_token_labels(ctx, tr->src_ids, s->n_src, LESSON_LABEL_WORD) : NULL;
     snprintf(title, sizeof title, _("layer %d \xC2\xB7 head %d"), layer + 1, head + 1);
     g.title = title;
     g.highlight_row = row;
@@ -364,7 +367,11 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
              K, s->n_rows, s->n_src, H);
     int fw = 0;
     ui_text_size(ui, UI_SANS, UI_SIZE_BODY, f, &fw, NULL);
-    if (fw > L.formula.w) *strchr(f, ';') = 0; /* narrow: the line under it says where Q, K and V come from */
+    if (fw > L.formula.w) { /* narrow: the line under it says where Q, K and V come from */
+        char *cut = strchr(f, ';');
+        if (!cut) cut = strstr(f, "\xEF\xBC\x9B"); /* a translation's full-width ； */
+        if (cut) *cut = 0;
+    }
     ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L.formula.x, L.formula.y, L.formula.w, t->accent, UI_LEFT, f);
     snprintf(f, sizeof f,
              _("Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "

@@ -616,7 +616,7 @@ static void draw_heads(const exp_state *s, const lesson_ctx *ctx, const exp_layo
     }
     const char *kind = ps == TRACE_SUB_ENC_SELF ? _("encoder self-attention") : ps == TRACE_SUB_DEC_SELF
                                                                               ? _("decoder masked self-attention")
-                                                                              : "cross-attention";
+                                                                              : _("cross-attention");
     if (s->pick_sub)
         snprintf(b, sizeof b, _("Your sentence without %s layer %d head %d: \xE2\x80\x9C%s\xE2\x80\x9D   (intact: "
                  "\xE2\x80\x9C%s\xE2\x80\x9D)"), kind, pl + 1, ph + 1, s->c->pick_text, s->c->text[0]);

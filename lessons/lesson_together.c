@@ -533,8 +533,13 @@ static void tog_draw(const void *st, const lesson_ctx *ctx)
     char b[400], words[300];
     tok_detokenize(ctx->vocab, tr->tgt_ids, t + 1, words, sizeof words);
     if (ctx->step == 0) {
-        snprintf(b, sizeof b, _("decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D"), t + 1,
-                 tr->n_tgt, words[0] ? words : _("(nothing yet)"), tok_vocab_word(ctx->vocab, tr->out_ids[t]));
+        const char *next = tok_vocab_word(ctx->vocab, tr->out_ids[t]);
+        if (words[0])
+            snprintf(b, sizeof b, _("decoding step %d of %d: the model has written \xE2\x80\x9C%s\xE2\x80\x9D and now writes \xE2\x80\x9C%s\xE2\x80\x9D"),
+                     t + 1, tr->n_tgt, words, next);
+        else
+            snprintf(b, sizeof b, _("decoding step %d of %d: nothing written yet, the model now writes \xE2\x80\x9C%s\xE2\x80\x9D"), t + 1,
+                     tr->n_tgt, next);
         ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, L.head.x, L.head.y, L.head.w, th->text, UI_LEFT, b);
         ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, L.head.x, L.head.y + ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), L.head.w, th->text_dim, UI_LEFT,
                     _("the encoder runs once per sentence; the decoder runs once per output word.   ; ' step   [ ] layer   , . head"));
