@@ -120,19 +120,21 @@ static void pca_update(emb_pca *p, const model_params *m)
     free(axes);
 }
 
-static void emb_changed(void *st, const lesson_ctx *ctx)
+/* View v's projection: a cache, made on the lesson's first use (not at start-up: the web page's first frame
+ * does not wait for it) and again when the model changed (pca_update compares the matrix it was made from). */
+static const emb_pca *emb_pca_get(const emb_state *cs, const lesson_ctx *ctx, int v)
 {
-    emb_state *s = st;
-    pca_update(&s->pca[VIEW_AFTER], ctx->params);
-    pca_update(&s->pca[VIEW_BEFORE], ctx->untrained);
+    emb_state *s = (emb_state *)cs; /* the cache is the only thing changed here */
+    pca_update(&s->pca[v], v == VIEW_AFTER ? ctx->params : ctx->untrained);
+    return &s->pca[v];
 }
 
 static int emb_init(void *st, const lesson_ctx *ctx)
 {
     emb_state *s = st;
+    (void)ctx;
     ui_camera_init(&s->cam);
     s->cam.distance = 3.6f;
-    emb_changed(s, ctx);
     return 0;
 }
 
@@ -240,7 +242,7 @@ static int word_kind(const trace *tr, int id)
 /* Projects every word of view v; returns a malloc'ed array of V points sorted far to near (NULL if none). */
 static emb_pt *project_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect view, int v, int *n)
 {
-    const emb_pca *p = &s->pca[v];
+    const emb_pca *p = emb_pca_get(s, ctx, v);
     *n = 0;
     if (!p->ok) return NULL;
     emb_pt *pts = malloc(sizeof(emb_pt) * (size_t)p->V);
@@ -275,7 +277,7 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
 {
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
-    const emb_pca *p = &s->pca[v];
+    const emb_pca *p = emb_pca_get(s, ctx, v);
     char b[300];
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_LARGE);
     ui_fill(ui, r, t->panel);
@@ -443,7 +445,7 @@ static int emb_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     EMB_PUT("\"heat\": [%d, %d, %d, %d], \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.4f}", L->heat.x,
             L->heat.y, L->heat.w, L->heat.h, (double)s->cam.yaw, (double)s->cam.pitch, (double)s->cam.distance);
     for (int v = 0; v < N_VIEWS; v++) {
-        const emb_pca *p = &s->pca[v];
+        const emb_pca *p = emb_pca_get(s, ctx, v);
         EMB_PUT(", \"%s\": {\"ok\": %d, \"rect\": [%d, %d, %d, %d], \"variance\": [%.6g, %.6g, %.6g], \"total\": %.6g, \"lit\": [",
                 v == VIEW_AFTER ? "after" : "before", p->ok, L->view[v].x, L->view[v].y, L->view[v].w, L->view[v].h,
                 (double)p->var[0], (double)p->var[1], (double)p->var[2], (double)p->total);
@@ -473,5 +475,5 @@ const lesson lesson_embedding = {
     .slug = "embedding", .title = N_("Token embedding"), .steps = 2,
     .keys = N_("step 2: drag to turn the 3-D view, mouse wheel to zoom"),
     .state_size = sizeof(emb_state), .layout_size = sizeof(emb_layout), .init = emb_init, .free = emb_free, .layout = emb_layout_of,
-    .on_trace_changed = emb_changed, .handle_event = emb_event, .draw = emb_draw, .dump_json = emb_dump,
+    .handle_event = emb_event, .draw = emb_draw, .dump_json = emb_dump,
 };

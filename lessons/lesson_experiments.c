@@ -73,6 +73,8 @@ typedef struct {
     const model_params *ev_params;  /* the model ev copied (pointer and a fingerprint of its weights) */
     double ev_print;
     char ev_err[200];
+    corpus_set set;                 /* the held-out test sentences (made on first use, see ensure_fresh) */
+    int set_made, set_failed;       /* corpus_generate was called; it failed (ev_err says why) */
     whatif *wi;                     /* your sentence under one experiment at a time */
     whatif *pe[4];                  /* A, B without PE; A, B intact */
     int stale;                      /* 1: text, pick_text and pe[] are not for the current trace, layer, pick */
@@ -83,7 +85,6 @@ typedef struct {
 } exp_cache;
 
 typedef struct {
-    corpus_set set;                 /* the held-out test sentences */
     exp_cache *c;                   /* computed on demand (see exp_cache) */
     int layer;                      /* step 1's layer, 0-based */
     int pick_sub, pick_layer, pick_head; /* step 3's head (pick_sub 0: the most important one) */
@@ -158,7 +159,7 @@ static void ensure_eval(const exp_state *s, const lesson_ctx *ctx)
     const double fp = weights_print(p);
     if (s->c->ev && s->c->ev_params == p && s->c->ev_print == fp) return;
     experiment_eval_free(s->c->ev);
-    s->c->ev = experiment_eval_new(p, ctx->vocab, &s->set, s->c->ev_err, sizeof s->c->ev_err);
+    s->c->ev = experiment_eval_new(p, ctx->vocab, &s->c->set, s->c->ev_err, sizeof s->c->ev_err);
     s->c->ev_params = p;
     s->c->ev_print = fp;
     if (s->c->ev) s->c->ev_err[0] = 0;
@@ -188,11 +189,17 @@ static void refresh_texts(const exp_state *s, const lesson_ctx *ctx)
                          s->c->err, sizeof s->c->err);
 }
 
-/* Brings the cache up to date with the trace, the model and the lesson's choices (draw, busy, dump). */
+/* Brings the cache up to date with the trace, the model and the lesson's choices (draw, busy, dump). The
+ * held-out set is made here, on the lesson's first use, not at start-up (the web page's first frame does not
+ * wait for it; the what-if handles make their traces on their first run too). */
 static void ensure_fresh(const exp_state *s, const lesson_ctx *ctx)
 {
     if (!s || !s->c || !ctx->params) return;
-    ensure_eval(s, ctx);
+    if (!s->c->set_made) {
+        s->c->set_made = 1;
+        s->c->set_failed = corpus_generate(&s->c->set, CORPUS_TEST, EXP_HELD_OUT, 1, s->c->ev_err, sizeof s->c->ev_err) != 0;
+    }
+    if (!s->c->set_failed) ensure_eval(s, ctx);
     if (!s->c->stale) return;
     refresh_texts(s, ctx);
     s->c->stale = 0;
@@ -201,15 +208,12 @@ static void ensure_fresh(const exp_state *s, const lesson_ctx *ctx)
 static int ex_init(void *st, const lesson_ctx *ctx)
 {
     exp_state *s = st;
-    char err[200];
+    (void)ctx;
     if (!(s->c = calloc(1, sizeof *s->c))) return -1;
     s->c->stale = 1;
-    if (corpus_generate(&s->set, CORPUS_TEST, EXP_HELD_OUT, 1, err, sizeof err) != 0) return -1;
-    const model_config *c = ctx && ctx->params ? &ctx->params->cfg : NULL;
-    s->c->wi = whatif_new(c);
-    for (int k = 0; k < 4; k++) s->c->pe[k] = whatif_new(c);
+    s->c->wi = whatif_new(NULL);
     for (int k = 0; k < 4; k++)
-        if (!s->c->pe[k]) return -1;
+        if (!(s->c->pe[k] = whatif_new(NULL))) return -1;
     return s->c->wi ? 0 : -1;
 }
 
@@ -221,8 +225,8 @@ static void ex_free(void *st)
         whatif_free(s->c->wi);
         for (int k = 0; k < 4; k++) whatif_free(s->c->pe[k]);
     }
+    if (s->c) corpus_set_free(&s->c->set);
     free(s->c);
-    corpus_set_free(&s->set);
 }
 
 /* A new trace (an edit, another model): only marks the translations stale; they are made when the lesson
@@ -287,10 +291,10 @@ static void draw_status(const exp_state *s, const lesson_ctx *ctx, SDL_Rect r)
         snprintf(b, sizeof b, _("The held-out scores are not available: %s"), s->c->ev_err[0] ? ui_tr_msg(s->c->ev_err) : _("no model"));
     else if (pending)
         snprintf(b, sizeof b, _("Scoring in the background: %d experiments still to run on %d held-out test sentences "
-                 "(the numbers fill in)"), pending, s->set.n);
+                 "(the numbers fill in)"), pending, s->c->set.n);
     else
         snprintf(b, sizeof b, _("Every experiment scored on the same %d held-out test sentences (never seen in training)"),
-                 s->set.n);
+                 s->c->set.n);
     ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x, r.y, r.w, !s->c->ev ? t->warn : t->text_dim, UI_LEFT, b);
 }
 
@@ -720,7 +724,7 @@ static int ex_dump(const void *st, const lesson_ctx *ctx, char *dst, size_t n)
     ex_layout(ctx, 0, &L);
     lesson_json j = {dst, n, 0};
     lesson_json_put(&j, "{\"layer\": %d, \"refreshes\": %d, \"pending\": %d, \"held_out\": %d, ", s->layer,
-                    s->c->refreshes, experiment_eval_pending(s->c->ev), s->set.n);
+                    s->c->refreshes, experiment_eval_pending(s->c->ev), s->c->set.n);
     lesson_json_rect(&j, "lay_next", L.lay_next);
     lesson_json_put(&j, ", ");
     lesson_json_rect(&j, "link_mask", L.link_mask);

@@ -18,14 +18,15 @@ struct beamview {
     int beam;
     double alpha;
     int runs;
-    beam_result res;
+    beam_result *res;            /* 0.8 MB: with the trace (beamview_new with cfg) or at the first search */
 };
 
 beamview *beamview_new(const model_config *cfg)
 {
     beamview *b = calloc(1, sizeof(beamview));
     if (!b || !cfg) return b;
-    if (trace_init(&b->tr, cfg) != 0) {
+    if (!(b->res = malloc(sizeof *b->res)) || trace_init(&b->tr, cfg) != 0) {
+        free(b->res);
         free(b);
         return NULL;
     }
@@ -37,12 +38,13 @@ void beamview_free(beamview *b)
 {
     if (!b) return;
     if (b->has_trace) trace_free(&b->tr);
+    free(b->res);
     free(b);
 }
 
 int beamview_runs(const beamview *b) { return b ? b->runs : 0; }
 
-const beam_result *beamview_last(const beamview *b) { return b && b->valid ? &b->res : NULL; }
+const beam_result *beamview_last(const beamview *b) { return b && b->valid ? b->res : NULL; }
 
 static int same_config(const model_config *a, const model_config *b)
 {
@@ -64,7 +66,11 @@ const beam_result *beamview_get(beamview *b, const model_params *p, const int *s
     }
     if (b->valid && b->params == p && b->n_src == n_src && b->beam == beam && b->alpha == alpha &&
         memcmp(b->src_ids, src_ids, sizeof(int) * (size_t)n_src) == 0)
-        return &b->res;
+        return b->res;
+    if (!b->res && !(b->res = malloc(sizeof *b->res))) {
+        if (err && err_len) snprintf(err, err_len, "beam search: out of memory for a trace");
+        return NULL;
+    }
     if (b->has_trace && !same_config(&b->tr.cfg, &p->cfg)) {
         trace_free(&b->tr);
         b->has_trace = 0;
@@ -80,12 +86,12 @@ const beam_result *beamview_get(beamview *b, const model_params *p, const int *s
     beam_opts o = { beam, alpha, 0 };
     b->valid = 0;
     b->runs++;
-    if (beam_search_work(p, src_ids, n_src, &o, &b->tr, &b->res, err, err_len) != 0) return NULL;
+    if (beam_search_work(p, src_ids, n_src, &o, &b->tr, b->res, err, err_len) != 0) return NULL;
     b->params = p;
     b->n_src = n_src;
     memcpy(b->src_ids, src_ids, sizeof(int) * (size_t)n_src);
     b->beam = beam;
     b->alpha = alpha;
     b->valid = 1;
-    return &b->res;
+    return b->res;
 }

@@ -20,9 +20,11 @@
 
 typedef struct whatif whatif;
 
-/* A handle. With cfg, its trace is allocated now, so that the memory a lesson holds
- * does not change with what the user does later (and a demonstration cannot fail
- * for memory in front of a class); with NULL, on the first run. NULL on no memory. */
+/* A handle. With cfg, its trace is allocated now (the memory it holds then does not
+ * change with what the user does later); with NULL, on the first run (what the
+ * lessons do: start-up, above all the web page's first frame, does not pay for
+ * traces of lessons not yet opened; a failed allocation is reported by the run).
+ * NULL on no memory. */
 whatif *whatif_new(const model_config *cfg);
 void whatif_free(whatif *w);  /* accepts NULL */
 
