@@ -373,6 +373,9 @@ static SDL_Surface *render_text(ui_ctx *ui, TTF_Font *f, int px, const char *s, 
         parts[r] = TTF_RenderUTF8_Blended(runs[r].font, part, col);
         if (!parts[r]) ok = 0;
         else tw += parts[r]->w;
+        /* a run of f keeps the ink SDL_ttf gives it below the descent (the "_" of
+         * "d_model" at small sizes), as a text drawn with f alone does */
+        if (ok && runs[r].font == f && parts[r]->h > th) th = parts[r]->h;
     }
     SDL_Surface *out = ok && tw > 0 ? SDL_CreateRGBSurfaceWithFormat(0, tw, th, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
     if (out) {
