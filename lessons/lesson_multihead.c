@@ -264,7 +264,7 @@ static int draw_dim_bars(const attn_view *v, const lesson_ctx *ctx, const mh_lay
     ui_bars_spec bs = ui_bars_fixed(vals, H + 1, bp, -bm, bm, _("part of out"));
     bs.show_values = 1;
     char b[256];
-    snprintf(b, sizeof b, "out[\"%s\"][%d], head by head", v->qlab[t_row], dim);
+    snprintf(b, sizeof b, _("out[\"%s\"][%d], head by head"), v->qlab[t_row], dim);
     int lh = ui_line_height(ui, UI_SANS, UI_SIZE_SMALL);
     SDL_Rect br = L->bars;
     ui_text_fit(ui, UI_BOLD, UI_SIZE_BODY, br.x, br.y, br.w, t->text, UI_LEFT, b);
