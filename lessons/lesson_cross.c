@@ -362,17 +362,14 @@ static void cross_draw(const void *st, const lesson_ctx *ctx)
     int layer = cross_layer(ctx), head = ctx->sel->head, row = cross_row(s, ctx);
     cross_layout L;
     cross_layout_compute(ctx, ctx->step, &L);
-    char f[400];
-    snprintf(f, sizeof f, _("weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads;  Q from the decoder, K V from the encoder"),
-             K, s->n_rows, s->n_src, H);
+    char f[400], whole[520];
+    snprintf(f, sizeof f, _("weights = softmax(Q K\xE1\xB5\x80 / \xE2\x88\x9A%d) : [%d\xC3\x97%d] per head, %d heads"), K, s->n_rows,
+             s->n_src, H);
+    /* the tail, where Q, K and V come from, only when it fits (narrow: the line under it says so) */
+    snprintf(whole, sizeof whole, _("%s;  Q from the decoder, K V from the encoder"), f);
     int fw = 0;
-    ui_text_size(ui, UI_SANS, UI_SIZE_BODY, f, &fw, NULL);
-    if (fw > L.formula.w) { /* narrow: the line under it says where Q, K and V come from */
-        char *cut = strchr(f, ';');
-        if (!cut) cut = strstr(f, "\xEF\xBC\x9B"); /* a translation's full-width ； */
-        if (cut) *cut = 0;
-    }
-    ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L.formula.x, L.formula.y, L.formula.w, t->accent, UI_LEFT, f);
+    ui_text_size(ui, UI_SANS, UI_SIZE_BODY, whole, &fw, NULL);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_BODY, L.formula.x, L.formula.y, L.formula.w, t->accent, UI_LEFT, fw <= L.formula.w ? whole : f);
     snprintf(f, sizeof f,
              _("Q = norm1.out \xC2\xB7 W_Q : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     "
              "K, V = memory \xC2\xB7 W_K, W_V : [%d\xC3\x97%d]\xC2\xB7[%d\xC3\x97%d] \xE2\x86\x92 [%d\xC3\x97%d]     rows: reads \xE2\x86\x92 produces"),

@@ -379,7 +379,7 @@ static int draw_step3(const attn_view *v, const lesson_ctx *ctx, const mh_layout
     double err, mean_max = mixing_numbers(v, v->row, parts, share, alone, norms, &err);
     char title[3][256];
     snprintf(title[0], sizeof title[0], _("with W_O: each head's share of out[\"%s\"][d] : [%d\xC3\x97%d]"), v->qlab[v->row], H, D);
-    snprintf(title[1], sizeof title[1], _("concat alone: column d is head d/%d's only : [%d\xC3\x97%d]"), v->dk, H, D);
+    snprintf(title[1], sizeof title[1], _("concat alone: column d is head \xE2\x8C\x8A" "d/%d\xE2\x8C\x8B+1's only : [%d\xC3\x97%d]"), v->dk, H, D);
     const float *m[2] = {share, alone};
     SDL_Rect r[2] = {L->mixed, L->alone};
     for (int i = 0; i < 2; i++) {

@@ -149,23 +149,6 @@ static ui_plot_spec steps_plot(const float *xs, int n, const float *a, const cha
     return p;
 }
 
-/* A plot of values that are never negative: its axis starts at 0 (so it
- * always has a 0 tick) and ends at the largest finite value of a[n] and b[n]
- * (b may be NULL). */
-static void from_zero(ui_plot_spec *p, const float *a, const float *b, int n)
-{
-    float top = 0.0f;
-    for (int i = 0; i < n; i++) {
-        if (isfinite(a[i]) && a[i] > top) top = a[i];
-        if (b && isfinite(b[i]) && b[i] > top) top = b[i];
-    }
-    if (top > 0.0f) {
-        p->fixed_range = 1;
-        p->ymin = 0.0f;
-        p->ymax = top;
-    }
-}
-
 /* Loss curves: training points, and validation as a step line over the same steps. */
 static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
 {
@@ -182,7 +165,7 @@ static void draw_loss(const lesson_ctx *ctx, SDL_Rect r)
     }
     ui_plot_spec p = steps_plot(xs, n, tl, _("training (dropout on)"), h->n_evals > 0 ? vl : NULL, _("validation (dropout off)"),
                                 _("loss (validation: held-out sentences)"));
-    from_zero(&p, tl, vl, n); /* a loss is never below 0 */
+    p.y_from_zero = 1; /* a loss is never below 0 */
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 
@@ -325,7 +308,7 @@ static void draw_schedule(const lesson_ctx *ctx, SDL_Rect r)
              ui_fmts(&sc, o->lr_scale, 3), D, o->warmup, o->warmup, o->warmup);
     ui_plot_spec p = steps_plot(xs, n, ys, _("lr"), NULL, NULL, title);
     p.highlight_x = mark;
-    from_zero(&p, ys, NULL, n); /* the warm-up starts near 0 */
+    p.y_from_zero = 1; /* the warm-up starts near 0 */
     ui_plot(ctx->ui, inset(ctx, r), &p);
 }
 

@@ -289,6 +289,7 @@ typedef struct {
     const float *xs;         /* NULL: 0..n-1 */
     const char *title, *x_label, *y_label;
     float ymin, ymax; int fixed_range;
+    int y_from_zero;         /* 1: the y range from the data, but from 0 (a loss, a rate: never below 0) */
     int markers;             /* 1: dots at the samples */
     int highlight_x;         /* sample index with a vertical marker, -1 none */
     /* A continuous function (a sine of the positional encoding): series k at

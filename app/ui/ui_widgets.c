@@ -498,6 +498,7 @@ static void plot_range(const ui_plot_spec *s, plot_geom *g)
         for (int i = 0; i < s->n; i++)
             if (isfinite(s->ys[k][i])) { g->ymin = fminf(g->ymin, s->ys[k][i]); g->ymax = fmaxf(g->ymax, s->ys[k][i]); }
     if (s->fixed_range || g->ymin > g->ymax) { g->ymin = s->ymin; g->ymax = s->ymax; }
+    else if (s->y_from_zero) g->ymin = fminf(g->ymin, 0.0f);
     if (g->ymax <= g->ymin) g->ymax = g->ymin + 1;
     g->xmin = plot_x(s, 0);
     g->xmax = plot_x(s, s->n - 1);
