@@ -4,9 +4,12 @@
  * train_run_pump on the caller's thread. The worker owns the train_state; while it
  * works outside the lock (`busy`: a step, an evaluation, the corpus) nobody
  * touches that state; everything shared (status, numbers, history) changes
- * only under the lock. A command that needs the worker idle (reset, start,
- * copying the current weights, loading a history) raises `waiters`, which
- * the worker honours before its next piece of work.
+ * only under the lock. A command that drops the state (start, reset, loading a
+ * history) never waits for the worker: it bumps `gen`, and a piece of work
+ * begun under an older gen is thrown away when it ends (the worker frees the
+ * state it worked on), so a page's Reset does not wait for the corpus. Copying
+ * the current weights needs the worker idle: it raises `waiters`, which the
+ * worker honours before its next piece of work.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,11 +28,12 @@ struct train_run {
     model_config cfg;
     bg_worker w;                  /* the thread (none when pumped), its lock (guards what follows) and condition */
     int busy, waiters, inject_nan;
+    long gen;                     /* bumped by every command that drops the state */
     train_run_info info;          /* published */
     train_history hist;           /* published */
     train_data data;              /* worker-owned once loaded */
     int data_ok;
-    train_state *st;              /* worker-owned while busy; else under the lock */
+    train_state *st;              /* worker-owned while busy (a command then leaves it to the worker); else under the lock */
     double t_next;                /* when the next throttled step may start */
 };
 
@@ -102,19 +106,19 @@ typedef struct {
     double val_loss, exact, tok_acc, secs;
 } step_result;
 
-static void evaluate(train_run *r, step_result *res)
+static void evaluate(train_run *r, train_state *st, step_result *res)
 {
     if (r->data.held.n <= 0) return;
-    res->val_loss = train_state_evaluate(r->st, r->data.held.ex, r->data.held.n, &res->tok_acc, &res->exact);
+    res->val_loss = train_state_evaluate(st, r->data.held.ex, r->data.held.n, &res->tok_acc, &res->exact);
     res->evaluated = 1;
 }
 
-static void one_step(train_run *r, int nan, step_result *res)
+static void one_step(train_run *r, train_state *st, int nan, step_result *res)
 {
     const double t0 = now_s();
-    if (nan) train_state_params(r->st)->memory[0] = NAN;
-    res->ok = train_state_step_once(r->st, &res->step) == 0;
-    if (res->ok && train_state_step(r->st) % r->o.eval_every == 0) evaluate(r, res);
+    if (nan) train_state_params(st)->memory[0] = NAN;
+    res->ok = train_state_step_once(st, &res->step) == 0;
+    if (res->ok && train_state_step(st) % r->o.eval_every == 0) evaluate(r, st, res);
     res->secs = now_s() - t0;
 }
 
@@ -168,27 +172,28 @@ static int fresh_history(train_run *r, char *msg, size_t n)
                               r->o.snap_every, msg, n);
 }
 
-/* PREPARING -> RUNNING (with the step-0 evaluation and snapshot) or FAILED. Lock held on entry and exit. */
+/* PREPARING -> RUNNING (with the step-0 evaluation and snapshot) or FAILED; nothing
+ * when a command came meanwhile. Lock held on entry and exit. */
 static void worker_prepare(train_run *r)
 {
     char msg[200] = "";
+    const long gen = r->gen;
     r->busy = 1;
     pthread_mutex_unlock(&r->w.mu);
     train_state *st = NULL;
     int rc = prepare(r, &st, msg, sizeof msg);
     step_result res = {0};
-    if (rc == 0) {
-        r->st = st;
-        evaluate(r, &res);
-    }
+    if (rc == 0) evaluate(r, st, &res);
     pthread_mutex_lock(&r->w.mu);
     r->busy = 0;
-    if (rc != 0) {
+    if (r->gen != gen) { /* reset or started again meanwhile: that command's status stands */
         train_state_free(st);
-        r->st = NULL;
+    } else if (rc != 0) {
+        train_state_free(st);
         r->info.status = TRAIN_RUN_FAILED;
         snprintf(r->info.message, sizeof r->info.message, N_("cannot start training: %s"), msg);
     } else {
+        r->st = st;
         if (res.evaluated) publish_eval(r, 0, &res);
         train_history_add_snapshot(&r->hist, 0, train_state_params(st)->memory);
         r->info.status = TRAIN_RUN_RUNNING;
@@ -232,18 +237,22 @@ static void timed_wait(train_run *r, double wait)
     pthread_cond_timedwait(&r->w.cv, &r->w.mu, &ts);
 }
 
-/* One step outside the lock, then published. Lock held on entry and exit. */
+/* One step outside the lock, then published; thrown away (the state freed) when a
+ * command dropped the state meanwhile. Lock held on entry and exit. */
 static void worker_step(train_run *r)
 {
     const int nan = r->inject_nan;
+    const long gen = r->gen;
+    train_state *st = r->st;
     r->inject_nan = 0;
     r->busy = 1;
     pthread_mutex_unlock(&r->w.mu);
     step_result res = {0};
-    one_step(r, nan, &res);
+    one_step(r, st, nan, &res);
     pthread_mutex_lock(&r->w.mu);
     r->busy = 0;
-    publish_step(r, &res);
+    if (r->gen != gen) train_state_free(st);
+    else publish_step(r, &res);
     changed(r);
 }
 
@@ -362,11 +371,13 @@ int train_run_compatible(const train_run *r, const model_params *p, const tok_vo
     return 0;
 }
 
-/* Drops the state (lock held, worker held). */
+/* Drops the state (lock held) without waiting: a state the worker is using
+ * now is its to free (it sees the new gen when its piece ends). */
 static void drop_state(train_run *r)
 {
-    train_state_free(r->st);
+    if (!r->busy) train_state_free(r->st);
     r->st = NULL;
+    r->gen++;
     r->info.step = 0;
     r->info.loss = r->info.lr = 0.0;
     r->info.eval_step = -1;
@@ -378,7 +389,6 @@ int train_run_start(train_run *r)
 {
     int rc = 0;
     pthread_mutex_lock(&r->w.mu);
-    hold_worker(r);
     drop_state(r);
     if (fresh_history(r, r->info.message, sizeof r->info.message) != 0) {
         r->info.status = TRAIN_RUN_FAILED;
@@ -387,7 +397,6 @@ int train_run_start(train_run *r)
         r->info.status = TRAIN_RUN_PREPARING;
         snprintf(r->info.message, sizeof r->info.message, N_("preparing: corpus and random weights"));
     }
-    release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->w.mu);
     return rc;
@@ -419,12 +428,10 @@ void train_run_resume(train_run *r)
 void train_run_reset(train_run *r)
 {
     pthread_mutex_lock(&r->w.mu);
-    hold_worker(r);
     drop_state(r);
     train_history_clear(&r->hist, r->o.snap_every); /* keeps its memory: a reset allocates nothing */
     r->info.status = TRAIN_RUN_EMPTY;
     snprintf(r->info.message, sizeof r->info.message, N_("reset: random weights, nothing trained"));
-    release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->w.mu);
 }
@@ -449,7 +456,6 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
         return -1;
     }
     pthread_mutex_lock(&r->w.mu);
-    hold_worker(r);
     drop_state(r);
     train_history_free(&r->hist);
     r->hist = h;
@@ -467,7 +473,6 @@ int train_run_load_history(train_run *r, const char *path, char *err, size_t err
     if (h.n_points > 0 && h.points[h.n_points - 1].step > r->info.step) r->info.step = h.points[h.n_points - 1].step;
     if (h.n_snaps > 0 && h.snaps[h.n_snaps - 1].step > r->info.step) r->info.step = h.snaps[h.n_snaps - 1].step;
     snprintf(r->info.message, sizeof r->info.message, N_("recorded history: %ld steps"), r->info.step);
-    release_worker(r);
     changed(r);
     pthread_mutex_unlock(&r->w.mu);
     return 0;
@@ -506,12 +511,13 @@ long train_run_copy_weights(train_run *r, int snapshot, model_params *dst)
     pthread_mutex_lock(&r->w.mu);
     if (dst->n_floats == r->hist.n_floats) {
         if (snapshot < 0) {
-            hold_worker(r);
+            const int held = r->st != NULL; /* the worker may be in a step of this state: wait for that one, not a preparation */
+            if (held) hold_worker(r);
             if (r->st) {
                 memcpy(dst->memory, train_state_params(r->st)->memory, dst->n_floats * sizeof(float));
                 step = train_state_step(r->st);
             }
-            release_worker(r);
+            if (held) release_worker(r);
         } else if (snapshot < r->hist.n_snaps) {
             memcpy(dst->memory, r->hist.snaps[snapshot].weights, dst->n_floats * sizeof(float));
             step = r->hist.snaps[snapshot].step;

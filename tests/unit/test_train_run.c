@@ -355,9 +355,17 @@ static void test_pause_reset_safety(void **state)
     train_run_pause(r);
     train_run_resume(r);
     train_run_start(r);
-    train_run_reset(r); /* while preparing */
+    sleep_ms(5); /* the worker is in the preparation now (the corpus takes longer than this) */
+    train_run_reset(r); /* while preparing: returns at once; the preparation in flight is thrown away */
     train_run_get_info(r, &in);
     assert_int_equal(in.status, TRAIN_RUN_EMPTY);
+    sleep_ms(500); /* the preparation has ended by now: it must not have started the run */
+    train_run_get_info(r, &in);
+    assert_int_equal(in.status, TRAIN_RUN_EMPTY);
+    assert_int_equal(in.step, 0);
+    assert_int_equal(in.eval_step, -1);
+    train_run_start(r);
+    train_run_start(r); /* twice: the second preparation is the one that counts */
     train_run_start(r);
     assert_int_equal(train_run_wait(r, 3, 240.0), TRAIN_RUN_RUNNING);
     train_run_pause(r);
