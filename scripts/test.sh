@@ -11,9 +11,13 @@
 #   4. the web build (scripts/web.sh: Debian's emscripten; the SDL2 libraries built
 #      from Debian's sources once, cached in ~/.cache/transformer-lab) driven in
 #      Debian's headless Chromium by tests/web/test_web.py (typing, translation, every
-#      lesson and step, screenshots, training in the page, no network request).
-#      TLAB_NO_WEB=1 skips it. A cold library build takes a few minutes (SDL2's
-#      configure checks come from scripts/web/sdl2-emscripten.cmake).
+#      lesson and step, screenshots, training in the page, no network request); then
+#      the threaded hosting build (web.sh --threads: the libraries again with -pthread,
+#      cached too) served with the cross-origin isolation headers (test_web.py
+#      --threads: training on threads, and the single-threaded build without the
+#      headers). TLAB_NO_WEB=1 skips the pass, TLAB_NO_WEB_THREADS=1 its threaded half.
+#      A cold library build takes a few minutes (SDL2's configure checks come from
+#      scripts/web/sdl2-emscripten.cmake and sdl2-emscripten-pthread.cmake).
 # One line per stage, with the time it took; build and install logs are kept in
 # build/logs/ and printed when a stage fails. Wall times measured on a fresh root
 # are in README.md and BENCHMARKS.md.
@@ -56,12 +60,18 @@ if [ "${TLAB_NO_FUZZ:-0}" != 1 ]; then
   done_stage "pass 3: fuzz build + replay"
 fi
 if [ "${TLAB_NO_WEB:-0}" != 1 ]; then
-  stage "web build (emscripten; the first time also the SDL2 libraries, cached: a few minutes)"
-  bash scripts/web.sh
+  web_threads=$([ "${TLAB_NO_WEB_THREADS:-0}" = 1 ] || echo --threads)
+  stage "web build${web_threads:+, with the threaded one} (emscripten; the first time also the SDL2 libraries, cached: a few minutes)"
+  bash scripts/web.sh $web_threads
   done_stage "web build"
   stage "pass 4 of 4: the web build in headless Chromium (tests/web/test_web.py)"
   python3 tests/web/test_web.py --json build/logs/web-test.json
   done_stage "pass 4: web test in Chromium"
+  if [ -n "$web_threads" ]; then
+    stage "pass 4, threaded: the hosting build with threads, served on 127.0.0.1 (test_web.py --threads)"
+    python3 tests/web/test_web.py --threads --json build/logs/web-test-threads.json
+    done_stage "pass 4: threaded page in Chromium"
+  fi
 fi
 echo
 echo "test.sh: all passed in $(($(date +%s) - t0)) s:" >&2

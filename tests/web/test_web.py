@@ -16,7 +16,8 @@ descriptors 3 and 4: no port is opened at all). The test:
      pixels change) and back;
   5. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
      little per frame: the page has no threads) has made --train-steps steps; the
-     training loss must have fallen (first point vs last, in the dump);
+     training loss must have fallen (first point vs last, in the dump); then G and at once R
+     (reset while it prepares): the run is empty and stays so;
   6. opens the Experiments lesson and waits for its first held-out scores (pumped too);
   7. the browser's own paths: the canvas follows the window's size (Emulation.
      setDeviceMetricsOverride to 1000x700 and back: the app's reported size follows);
@@ -493,6 +494,24 @@ def train(b, check, results, steps, threads=False):
                             "steps_per_s": round(t["step"] / t["train_s"], 2) if t["train_s"] > 0 else None,
                             "first_loss": t["first_loss"], "last_loss": t["last_loss"]}
     key(b, "k")  # pause: the page goes back to idle frames
+    # Reset right after Start, while the trainer prepares (random weights and the step-0 evaluation on
+    # threads: the worker's; pumped: a frame's turn): the run is empty at once and stays so, the
+    # preparation in flight thrown away; the longest frame meanwhile is a figure (with threads the
+    # page's thread does not wait for the preparation)
+    d = dump_when(b, lambda d: d["training"]["status"] == "paused")
+    frames(b)
+    key(b, "g")
+    key(b, "r")
+    d = dump_when(b, lambda d: d["training"]["status"] == "empty")
+    check(d["training"]["status"] == "empty" and d["training"]["step"] == 0,
+          "R right after G: the run is reset (%s, step %d)" % (d["training"]["status"], d["training"]["step"]))
+    b.pump(3.0)
+    d = dump(b)
+    check(d["training"]["status"] == "empty" and d["training"]["step"] == 0,
+          "... and 3 s later the preparation that was in flight has not started it (%s)" % d["training"]["message"])
+    n, _, _, mx = frames(b)
+    results["reset_while_preparing_max_frame_ms"] = mx
+    print("     the longest of the %d frames around Start + Reset: %.1f ms" % (n, mx), flush=True)
 
 
 def lang_switch(b, check, results, shots):
