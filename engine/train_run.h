@@ -9,9 +9,10 @@
  * Threads. The worker owns the parameters while it steps; nobody else reads
  * them then. A reader gets copies only, made under the lock:
  * train_run_copy_weights waits for the step in flight to end, and
- * train_run_history_copy copies the curves. Commands may come at any moment;
- * reset and start wait for the step in flight (a step, one evaluation or the
- * corpus generation) and then act. The same options (seed, threads) give the
+ * train_run_history_copy copies the curves. Commands may come at any moment
+ * and none waits for the piece of work in flight (a step, one evaluation or the
+ * corpus generation): reset, start and loading a history act at once, and that
+ * piece is thrown away when it ends. The same options (seed, threads) give the
  * same run, step for step, whatever the speed, pauses or readers: evaluations
  * and snapshots happen at fixed steps.
  *
