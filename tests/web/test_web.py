@@ -13,8 +13,8 @@ descriptors 3 and 4: no port is opened at all). The test:
      the lesson title's region differs between lessons; moves the mouse over the
      lesson (hover redraws) and reads the frame times (tlab_web_frames);
   4. switches to Chinese with Ctrl+Shift+L (the dump's lang and title, the title's
-     pixels change) and back with a mouse click on the language button (its rectangle
-     from the dump);
+     pixels change) and back with a mouse click on the language button (the dump
+     gives its rectangle);
   5. opens the Training lesson, presses G (start) and waits until the trainer (pumped a
      little per frame: the page has no threads) has made --train-steps steps; the
      training loss must have fallen (first point vs last, in the dump); then G and at once R
