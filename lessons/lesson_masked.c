@@ -12,8 +12,9 @@
  *     predictions change.
  *   2 the padding mask, once, as an illustration: this sentence and a second
  *     one of another length in a batch of two, padded with <pad>, and the
- *     [2 x L] key-padding mask with -inf on the <pad> columns (display only: the
- *     app always runs one sentence, so nothing is padded in the live trace).
+ *     [2 x W] key-padding mask (W: the longer one's length) with -inf on the
+ *     <pad> columns (display only: the app always runs one sentence, so nothing
+ *     is padded in the live trace).
  *
  * Reads the trace: dec[l].self.scaled, .masked, .weights, tgt_ids, out_ids,
  * n_tgt, src_ids, n_src. The row sums of future weights and the argmax shown
@@ -411,8 +412,9 @@ static void pad_mask(const lesson_ctx *ctx, const pad_batch *pb, SDL_Rect mr, in
     ui_ctx *ui = ctx->ui;
     const ui_theme *t = ui->theme;
     int lh = ui_line_height(ui, UI_BOLD, UI_SIZE_BODY), W = pb->W;
-    ui_text(ui, UI_BOLD, UI_SIZE_BODY, mr.x, mr.y, t->text, UI_LEFT,
-            _("key-padding mask [2\xC3\x97L]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns"));
+    char title[160];
+    snprintf(title, sizeof title, _("key-padding mask [2\xC3\x97%d]: 0 on real tokens, \xE2\x88\x92\xE2\x88\x9E on <pad> columns"), W);
+    ui_text(ui, UI_BOLD, UI_SIZE_BODY, mr.x, mr.y, t->text, UI_LEFT, title);
     int mh = (mr.h - lh - ui_px(ui, 4)) / 2;
     if (mh > ui_px(ui, 40)) mh = ui_px(ui, 40);
     for (int bb = 0; bb < 2; bb++) {
