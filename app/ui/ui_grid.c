@@ -190,7 +190,8 @@ static void grid_cells(ui_ctx *ui, const ui_grid_spec *s, const ui_grid_geom *g)
             else ui_fill(ui, cell, col);
             if (!vals) continue;
             char b[32];
-            if (!ui_fmt_fit(ui, UI_MONO, vsize, v, cell.w - 2, b, sizeof b)) continue;
+            /* a gap either side, or two long numbers side by side read as one ("0.002640.00758") */
+            if (!ui_fmt_fit(ui, UI_MONO, vsize, v, cell.w - ui_px(ui, 8), b, sizeof b)) continue;
             ui_text(ui, UI_MONO, vsize, cell.x + cell.w / 2, cell.y + cell.h / 2, isinf(v) ? ui->theme->text : ui_text_on(col), UI_CENTER | UI_MIDDLE, b);
         }
 }
