@@ -273,6 +273,30 @@ static int free_place(SDL_Rect panel, const SDL_Rect *placed, int n_placed, cons
     return -1;
 }
 
+/* The labels of the lit words of pts[0..n) (dots of radius rl), nearest first: each takes the first free
+ * place right, left, above or below its dot inside inner, and is added to placed[0..*n_placed) (at most 128). */
+static void word_labels(const lesson_ctx *ctx, const emb_pt *pts, int n, float rl, SDL_Rect inner, SDL_Rect *placed, int *n_placed)
+{
+    ui_ctx *ui = ctx->ui;
+    const ui_theme *t = ui->theme;
+    for (int i = n - 1; i >= 0; i--) {
+        const emb_pt *q = &pts[i];
+        if (q->kind == 0) continue;
+        const char *w = tok_vocab_word(ctx->vocab, q->id);
+        int tw, th, g = ui_f2i(rl) + ui_px(ui, 2);
+        ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, w, &tw, &th);
+        int bw = tw + ui_px(ui, 4), qx = ui_f2i(q->x), qy = ui_f2i(q->y);
+        SDL_Rect cand[6] = {{qx + g, qy - th / 2, bw, th}, {qx - g - bw, qy - th / 2, bw, th}, {qx - bw / 2, qy - g - th, bw, th},
+                            {qx - bw / 2, qy + g, bw, th}, {qx + g, qy - th - g / 2, bw, th}, {qx + g, qy + g / 2, bw, th}};
+        int c = free_place(inner, placed, *n_placed, cand, 6);
+        if (c < 0 || *n_placed >= 128) continue; /* crowded: the dot stays, hover names it */
+        SDL_Rect bg = cand[c];
+        placed[(*n_placed)++] = bg;
+        ui_fill(ui, bg, ui_alpha(t->panel, 190));
+        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, bg.x + ui_px(ui, 2), bg.y + th / 2, q->kind == 1 ? t->accent : t->series[1], UI_LEFT | UI_MIDDLE, w);
+    }
+}
+
 static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int v)
 {
     ui_ctx *ui = ctx->ui;
@@ -284,8 +308,9 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     ui_frame(ui, r, t->border, 1);
     const char *title = v == VIEW_AFTER ? (ctx->model_is_trained ? _("after training") : _("loaded model (untrained!)"))
                                         : _("before training");
-    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, r.x + ui_px(ui, 10), r.y + ui_px(ui, 6), v == VIEW_AFTER ? t->accent : t->text, UI_LEFT, title);
+    const SDL_Color title_c = v == VIEW_AFTER ? t->accent : t->text;
     if (!p->ok) {
+        ui_text(ui, UI_BOLD, UI_SIZE_LARGE, r.x + ui_px(ui, 10), r.y + ui_px(ui, 6), title_c, UI_LEFT, title);
         snprintf(b, sizeof b, "%s", p->err[0] ? p->err
                                   : v == VIEW_BEFORE ? _("the untrained weights (assets/model-untrained.safetensors) are not loaded")
                                                      : _("no embedding matrix"));
@@ -295,7 +320,9 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
     }
     snprintf(b, sizeof b, _("%s  \xC2\xB7  PC1\xE2\x80\x93" "3 hold %.0f%% of the variance"),
              v == VIEW_BEFORE ? _("seeded random start") : ctx->model_is_trained ? _("the trained weights") : _("the app runs untrained weights"), 100.0 * (p->var[0] + p->var[1] + p->var[2]) / (p->total > 0 ? p->total : 1));
-    int sub_w = ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, r.x + ui_px(ui, 10), r.y + ui_px(ui, 8) + lh, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
+    int sub_w = 0;
+    ui_text_size(ui, UI_SANS, UI_SIZE_SMALL, b, &sub_w, NULL);
+    if (sub_w > r.w - ui_px(ui, 20)) sub_w = r.w - ui_px(ui, 20);
     SDL_Rect view = {r.x, r.y + lh, r.w, r.h - lh};
     SDL_RenderSetClipRect(ui->r, &r);
     /* every label takes a free place: the subtitle's first, then the axes' names, then the words' */
@@ -344,24 +371,13 @@ static void draw_view(const emb_state *s, const lesson_ctx *ctx, SDL_Rect r, int
         float d2 = dx * dx + dy * dy;
         if (d2 <= bestd && ui_mouse_in(ui, r)) { bestd = d2; best = i; }
     }
-    /* labels of the lit words, after every dot so none is covered; each takes
-     * the first free place right, left, above or below its dot */
-    for (int i = n - 1; i >= 0; i--) {
-        const emb_pt *q = &pts[i];
-        if (q->kind == 0) continue;
-        const char *w = tok_vocab_word(ctx->vocab, q->id);
-        int tw, th, g = ui_f2i(rl) + ui_px(ui, 2);
-        ui_text_size(ui, UI_BOLD, UI_SIZE_SMALL, w, &tw, &th);
-        int bw = tw + ui_px(ui, 4), qx = ui_f2i(q->x), qy = ui_f2i(q->y);
-        SDL_Rect cand[6] = {{qx + g, qy - th / 2, bw, th}, {qx - g - bw, qy - th / 2, bw, th}, {qx - bw / 2, qy - g - th, bw, th},
-                            {qx - bw / 2, qy + g, bw, th}, {qx + g, qy - th - g / 2, bw, th}, {qx + g, qy + g / 2, bw, th}};
-        int c = free_place(inner, placed, n_placed, cand, 6);
-        if (c < 0 || n_placed >= 128) continue; /* crowded: the dot stays, hover names it */
-        SDL_Rect bg = cand[c];
-        placed[n_placed++] = bg;
-        ui_fill(ui, bg, ui_alpha(t->panel, 190));
-        ui_text(ui, UI_BOLD, UI_SIZE_SMALL, bg.x + ui_px(ui, 2), bg.y + th / 2, q->kind == 1 ? t->accent : t->series[1], UI_LEFT | UI_MIDDLE, w);
-    }
+    /* labels of the lit words, after every dot so none is covered */
+    word_labels(ctx, pts, n, rl, inner, placed, &n_placed);
+    /* the title and subtitle last, on the panel's colour: a dot of the cloud may lie under them */
+    ui_fill(ui, placed[0], t->panel);
+    ui_fill(ui, placed[1], t->panel);
+    ui_text(ui, UI_BOLD, UI_SIZE_LARGE, placed[0].x, placed[0].y, title_c, UI_LEFT, title);
+    ui_text_fit(ui, UI_SANS, UI_SIZE_SMALL, placed[1].x, placed[1].y, r.w - ui_px(ui, 20), t->text_dim, UI_LEFT, b);
     if (best >= 0) {
         const emb_pt *q = &pts[best];
         const float *c = &p->coords[q->id * 3];
