@@ -138,7 +138,7 @@ static void test_chinese_catalogue(void **st)
     char err[300];
     assert_int_equal(ui_lang_load(TLAB_LOCALE_DIR "/zh.mo", err, sizeof err), 0);
     assert_true(ui_lang_count() > 600);
-    assert_string_equal(ui_tr("Examples (E)"), "\xE4\xBE\x8B\xE5\x8F\xA5 (E)");     /* 例句 (E) */
+    assert_string_equal(ui_tr("Examples (E)"), "\xE4\xBE\x8B\xE5\x8F\xA5\xEF\xBC\x88" "E\xEF\xBC\x89"); /* 例句（E） */
     assert_string_equal(ui_tr("Beam search"), "\xE6\x9D\x9F\xE6\x90\x9C\xE7\xB4\xA2"); /* 束搜索 */
     assert_string_equal(ui_tr("English"), "\xE4\xB8\xAD\xE6\x96\x87");               /* the language's own name: 中文 */
     char b[64];
