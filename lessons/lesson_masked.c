@@ -130,7 +130,7 @@ static void veil_rows(ui_ctx *ui, const ui_heatmap_out *o, int from_row, int row
 
 
 /* Writes each cell's value into the cells of a drawn heatmap when they fit:
- * "0" for an exact zero, "−∞" for -INFINITY, else two decimals. */
+ * "0" for an exact zero, "−∞" for -INFINITY, else ui_fmt's digits when they fit (else nothing). */
 static void label_cells(ui_ctx *ui, const ui_heatmap_out *o, const float *data, int stride, int rows, int cols, ui_cmap cmap,
                         float vmin, float vmax)
 {
