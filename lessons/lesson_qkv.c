@@ -232,7 +232,7 @@ static void qkv_draw(const void *st, const lesson_ctx *ctx)
     snprintf(b, sizeof b, _("%s \xC2\xB7 layer %d/%d \xC2\xB7 head %d/%d   ([ ] , . M)"), attn_kind_name(s->mode),
              q.layer + 1, q.n_layers, q.head + 1, H);
     ui_text_fit(ui, UI_BOLD, UI_SIZE_SMALL, L->info.x, L->info.y, L->info.w, t->text, UI_LEFT, b);
-    const char *const short_modes[ATTN_N_KINDS] = {_("encoder self"), _("decoder self"), _("cross")};
+    const char *const short_modes[ATTN_N_KINDS] = {_("encoder self"), _("decoder self"), C_("attention button", "cross")};
     for (int m = 0; m < ATTN_N_KINDS; m++) ui_button(ui, L->mode_btn[m], short_modes[m], m == s->mode);
     ui_heatmap_out xo[2];
     draw_inputs(s, ctx, L, &q, labs, xo);
