@@ -9,7 +9,9 @@
  * Must not: overwrite a file (every file lands through afile, AFILE_NEW), or
  * draw (slide.c and chrome.c do).
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +25,26 @@
 #include "export.h"
 #include "json.h"
 #include "shell.h"
+
+/* Where the deck's messages go: stderr (--export-all), or, while the window saves
+ * a deck (app_save_deck), the first one into say_buf for the window's toast. */
+static char *say_buf;
+static size_t say_len;
+
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!say_buf) vfprintf(stderr, fmt, ap);
+    else if (!say_buf[0]) {
+        vsnprintf(say_buf, say_len, fmt, ap);
+        const char *pre = "transformer-lab: ";
+        size_t n = strlen(pre), m = strlen(say_buf);
+        if (!strncmp(say_buf, pre, n)) memmove(say_buf, say_buf + n, (m -= n) + 1);
+        if (m > 0 && say_buf[m - 1] == '\n') say_buf[m - 1] = 0;
+    }
+    va_end(ap);
+}
 
 /* The lessons whose slide shows one attention map (its selected head), which
  * kind, and on which step only (0: every step; lesson 11's step 2 is the
@@ -140,7 +162,7 @@ typedef struct {
     SDL_Surface *copy;          /* the image being written (a copy: the renderer draws on) */
     char path[1400], err[1200];
     const volatile sig_atomic_t *stop;
-    int busy, rc, quit;
+    int busy, rc, quit, now;     /* now: no thread (a page without threads): each image written when handed over */
     double cpu;                 /* the writer's CPU seconds, when it stopped */
 } png_worker;
 
@@ -166,10 +188,10 @@ static int png_worker_run(void *arg)
 static int png_worker_wait(png_worker *pw, int *count)
 {
     if (!pw->busy) return 0;
-    SDL_SemWait(pw->done);
+    if (!pw->now) SDL_SemWait(pw->done);
     pw->busy = 0;
     if (pw->rc == 0) { (*count)++; return 0; }
-    if (!*pw->stop) fprintf(stderr, "transformer-lab: %s\n", pw->err); /* never a partial PNG */
+    if (!*pw->stop) say("transformer-lab: %s\n", pw->err); /* never a partial PNG */
     return -1;
 }
 
@@ -182,7 +204,10 @@ static int png_worker_start(png_worker *pw, SDL_Surface *like, const volatile si
     pw->done = SDL_CreateSemaphore(0);
     if (pw->copy && pw->go && pw->done) pw->th = SDL_CreateThread(png_worker_run, "tlab-deck-png", pw);
     if (pw->th) return 0;
-    fprintf(stderr, _("transformer-lab: cannot start the PNG writer: %s\n"), SDL_GetError());
+#ifdef __EMSCRIPTEN__
+    if (pw->copy) { pw->now = 1; return 0; } /* the single-threaded page */
+#endif
+    say(_("transformer-lab: cannot start the PNG writer: %s\n"), SDL_GetError());
     return -1;
 }
 
@@ -205,6 +230,10 @@ static int png_worker_put(png_worker *pw, SDL_Surface *s, const char *path, int 
         memcpy((Uint8 *)pw->copy->pixels + (size_t)y * pw->copy->pitch, (Uint8 *)s->pixels + (size_t)y * s->pitch, (size_t)s->w * 4);
     snprintf(pw->path, sizeof pw->path, "%s", path);
     pw->busy = 1;
+    if (pw->now) {
+        pw->rc = export_save_png(pw->copy, pw->path, AFILE_NEW, pw->stop, pw->err, sizeof pw->err);
+        return 0;
+    }
     SDL_SemPost(pw->go);
     return 0;
 }
@@ -226,9 +255,13 @@ static void draw_step(app *a, int li, slide_info *si, app_audit_log *audit)
     SDL_RenderPresent(a->r);
 }
 
-/* Waits (up to 120 s) while lesson li's background work runs (lesson.busy), so its slides show results. */
+/* Waits (up to 120 s) while lesson li's background work runs (lesson.busy), so its slides show results.
+ * Not in a page without threads: that work runs between its frames, so the slide shows what is done. */
 static void wait_busy(app *a, int li, const volatile sig_atomic_t *stop)
 {
+#ifdef __EMSCRIPTEN__
+    if (!a->opt.export_all_dir || say_buf) return;
+#endif
     for (int i = 0; i < 6000 && !*stop && app_lesson_busy(a, li); i++) SDL_Delay(20);
 }
 
@@ -239,7 +272,7 @@ static int finish_image(app *a, app_audit_log *audit, png_worker *pw, SDL_Surfac
                         const volatile sig_atomic_t *stop)
 {
     if (audit && app_audit_image_end(audit, path) != 0) {
-        fprintf(stderr, _("transformer-lab: the layout audit ran out of memory\n"));
+        say(_("transformer-lab: the layout audit ran out of memory\n"));
         return -1;
     }
     if (*stop) return -1;
@@ -273,11 +306,11 @@ static int write_all(app *a, SDL_Surface *s, deck_pdf *pdf, FILE *json, app_audi
             if (finish_image(a, audit, &pw, s, path, count, stop) != 0) {
                 rc = -1;
             } else if (pdf && deck_pdf_add(pdf, &si, s, a->theme, err, sizeof err) != 0) {
-                fprintf(stderr, "transformer-lab: %s\n", err);
+                say("transformer-lab: %s\n", err);
                 rc = -1;
             }
             if (rc == 0 && json) json_slide(json, drawn, path, li, k, n, &si);
-            if (rc == 0 && pdf && !si.caption[0]) fprintf(stderr, _("transformer-lab: warning: %s has no caption (lesson text %s)\n"), path, a->text_path);
+            if (rc == 0 && pdf && !si.caption[0]) say(_("transformer-lab: warning: %s has no caption (lesson text %s)\n"), path, a->text_path);
             drawn++;
         }
     }
@@ -303,10 +336,10 @@ static int audit_finish(app_audit_log *L, const char *path)
 {
     char err[1200];
     if (app_audit_write(L, path, err, sizeof err) != 0) {
-        fprintf(stderr, "transformer-lab: %s\n", err);
+        say("transformer-lab: %s\n", err);
         return APP_EXIT_FAIL;
     }
-    fprintf(stderr, _("transformer-lab: layout audit of %d images: %ld overlapping pairs, %ld clipped texts (%s)\n"),
+    say(_("transformer-lab: layout audit of %d images: %ld overlapping pairs, %ld clipped texts (%s)\n"),
             L->images, L->overlaps, L->clipped, path);
     return APP_EXIT_OK;
 }
@@ -328,14 +361,14 @@ static int outputs_open(app *a, deck_out *o, int w, int h)
     snprintf(o->json_path, sizeof o->json_path, "%s/deck.json", dir);
     snprintf(o->audit_path, sizeof o->audit_path, "%s/audit.json", dir);
     if (a->opt.audit && app_audit_start(&o->audit, &a->ui) != 0) {
-        fprintf(stderr, _("transformer-lab: out of memory for the layout audit\n"));
+        say(_("transformer-lab: out of memory for the layout audit\n"));
         return -1;
     }
     if (a->opt.screens || a->opt.audit_only) return 0;
-    if (!deck_pdf_available()) fprintf(stderr, _("transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n"));
+    if (!deck_pdf_available() && !say_buf) say(_("transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n"));
     if ((deck_pdf_available() && !(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err))) ||
         afile_open(&o->json, o->json_path, AFILE_NEW, err, sizeof err) != 0) {
-        fprintf(stderr, "transformer-lab: %s\n", err);
+        say("transformer-lab: %s\n", err);
         return -1;
     }
     fprintf(o->json.fp, "{\"size\": [%d, %d], \"theme\": \"%s\", \"slides\": [", w, h, a->theme->name);
@@ -348,9 +381,9 @@ static int outputs_close(app *a, deck_out *o, int rc, int stopped)
     char err[1200];
     int ok = rc == APP_EXIT_OK && !stopped;
     if (o->json.fp) fprintf(o->json.fp, "\n]}\n");
-    if (ok && o->pdf && deck_pdf_finish(o->pdf, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
+    if (ok && o->pdf && deck_pdf_finish(o->pdf, err, sizeof err) != 0) { say("transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
     else if (!ok) deck_pdf_abort(o->pdf);
-    if (ok && o->json.fp && afile_commit(&o->json, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
+    if (ok && o->json.fp && afile_commit(&o->json, err, sizeof err) != 0) { say("transformer-lab: %s\n", err); ok = 0; rc = APP_EXIT_FAIL; }
     afile_abort(&o->json); /* nothing when committed */
     if (ok && a->opt.audit) rc = audit_finish(&o->audit, o->audit_path);
     app_audit_free(&o->audit);
@@ -371,26 +404,27 @@ int app_export_all(app *a)
     double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), writer_cpu = 0.0;
     for (int i = 0; i < 64; i++)
         if (((a->opt.lessons_mask >> i) & 1ULL) && i >= lesson_registry_count) { /* course number = registry place */
-            fprintf(stderr, _("transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n"), i, lesson_registry_count - 1);
+            say(_("transformer-lab: --lessons: there is no lesson %d (the course has 0 to %d)\n"), i, lesson_registry_count - 1);
             return APP_EXIT_USAGE;
         }
-    if (export_mkdir_p(dir, err, sizeof err) != 0) { fprintf(stderr, "transformer-lab: %s\n", err); return APP_EXIT_FAIL; }
+    if (export_mkdir_p(dir, err, sizeof err) != 0) { say("transformer-lab: %s\n", err); return APP_EXIT_FAIL; }
     int w = a->opt.export_w, h = a->opt.export_h;
     SDL_Surface *s;
     if (app_offscreen_open(a, w, h, &s, &a->r, &a->ui, err, sizeof err) != 0) {
-        fprintf(stderr, "transformer-lab: %s\n", err);
+        say("transformer-lab: %s\n", err);
         return APP_EXIT_FAIL;
     }
     a->w = w; a->h = h;
-    app_start_lessons(a);
+    if (!say_buf) app_start_lessons(a); /* the window's (app_save_deck) run already */
     int rc = APP_EXIT_OK, count = 0;
     char first[1400] = "";
     deck_out o;
     memset(&o, 0, sizeof o);
-    const volatile sig_atomic_t *stop = export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
+    static const volatile sig_atomic_t never = 0;
+    const volatile sig_atomic_t *stop = say_buf ? &never : export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
     int taken = names_taken(a, dir, first, sizeof first);
     if (taken) {
-        fprintf(stderr, taken > 1 ? _("transformer-lab: %s already exists (and more of the deck's names); --export-all never "
+        say(taken > 1 ? _("transformer-lab: %s already exists (and more of the deck's names); --export-all never "
                                       "overwrites a file: give a new or empty folder (nothing was written)\n")
                                   : _("transformer-lab: %s already exists; --export-all never overwrites a file: "
                                       "give a new or empty folder (nothing was written)\n"),
@@ -400,14 +434,63 @@ int app_export_all(app *a)
     if (rc == APP_EXIT_OK && write_all(a, s, o.pdf, o.json.fp, a->opt.audit ? &o.audit : NULL, stop, &count, &writer_cpu) != 0) rc = APP_EXIT_FAIL;
     rc = outputs_close(a, &o, rc, *stop != 0);
     if (*stop)
-        fprintf(stderr, _("transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n"),
+        say(_("transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n"),
                 *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
-    export_release_signals();
-    if (rc == APP_EXIT_OK && !a->opt.audit_only) /* the two threads' CPU: on two idle cores the wall time is about the larger */
-        fprintf(stderr, a->opt.screens ? _("transformer-lab: wrote %d images to %s in %.2f s (drawing %.2f s CPU, PNG writer %.2f s CPU)\n")
+    if (!say_buf) export_release_signals();
+    if (rc == APP_EXIT_OK && !a->opt.audit_only && !say_buf) /* the two threads' CPU: on two idle cores the wall time is about the larger */
+        say(a->opt.screens ? _("transformer-lab: wrote %d images to %s in %.2f s (drawing %.2f s CPU, PNG writer %.2f s CPU)\n")
                         : _("transformer-lab: wrote %d slides to %s and the deck deck.pdf in %.2f s (drawing and PDF %.2f s CPU, PNG writer %.2f s CPU)\n"),
                 count, dir, clock_s(CLOCK_MONOTONIC) - t0, clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, writer_cpu);
     app_offscreen_close(s, a->r, &a->ui);
     a->r = NULL;
     return *stop ? APP_EXIT_FAIL : rc;
+}
+
+/* Ctrl+Shift+D: the deck of --export-all (every lesson, every step, as slides at
+ * the export size; deck.json; deck.pdf where cairo is) into a new folder
+ * <export dir>/deck-<time>[-k], drawn off screen while the window waits. The
+ * window's renderer, ui, size, lesson, steps, selection and overlay are put
+ * back afterwards. 0 with the folder in dir, or -1 with the cause in err. */
+int app_save_deck(app *a, char *dir, size_t dir_len, char *err, size_t err_len)
+{
+    char base[256];
+    err[0] = 0;
+    if (export_mkdir_p(a->export_dir, err, err_len) != 0) return -1;
+    export_base_name("deck", time(NULL), base, sizeof base);
+    int made = -1;
+    for (int k = 1; k < 100 && made != 0; k++) { /* a new folder: never a deck mixed into another */
+        if (k == 1) snprintf(dir, dir_len, "%s/%s", a->export_dir, base);
+        else snprintf(dir, dir_len, "%s/%s-%d", a->export_dir, base, k);
+        made = mkdir(dir, 0755);
+        if (made != 0 && errno != EEXIST) break;
+    }
+    if (made != 0) {
+        snprintf(err, err_len, _("cannot make a folder for the deck in %s: %s"), a->export_dir, strerror(errno));
+        return -1;
+    }
+    SDL_Renderer *r = a->r;
+    ui_ctx ui = a->ui;
+    const app_options opt = a->opt;
+    const lesson_selection sel = a->sel;
+    int lstep[MAX_LESSONS], lesson = a->lesson, w = a->w, h = a->h, overlay = a->overlay;
+    memcpy(lstep, a->lstep, sizeof lstep);
+    a->opt.export_all_dir = dir;
+    a->opt.lessons_mask = 0;
+    a->opt.screens = a->opt.audit = a->opt.audit_only = 0;
+    a->overlay = OVERLAY_NONE;
+    say_buf = err;
+    say_len = err_len;
+    const int rc = app_export_all(a);
+    say_buf = NULL;
+    a->r = r;
+    a->ui = ui;
+    a->opt = opt;
+    a->w = w; a->h = h;
+    app_goto_lesson(a, lesson, 0);
+    memcpy(a->lstep, lstep, sizeof lstep);
+    a->sel = sel;
+    a->overlay = overlay;
+    if (rc == APP_EXIT_OK) return 0;
+    if (!err[0]) snprintf(err, err_len, _("the deck in %s is not complete"), dir);
+    return -1;
 }

@@ -137,6 +137,12 @@ static void global_key(app *a, const SDL_KeyboardEvent *k)
     if (ctrl) {
         switch (key) {
         case SDLK_s: do_export(a, shift); return;
+        case SDLK_d:
+            if (shift && !a->deck_pending) { /* the toast is drawn before the window waits for the deck */
+                a->deck_pending = 2;
+                app_toast(a, 0, _("Saving the deck: every step of every lesson as a slide \xE2\x80\xA6"));
+            }
+            return;
         case SDLK_q: a->running = 0; return;
         case SDLK_EQUALS: case SDLK_PLUS: case SDLK_KP_PLUS: a->zoom *= 1.1f; clamp_zoom(a); return;
         case SDLK_MINUS: case SDLK_KP_MINUS: a->zoom /= 1.1f; clamp_zoom(a); return;

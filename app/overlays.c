@@ -54,6 +54,7 @@ static const char *const help_lines[][2] = {
     {N_("Ctrl+Shift+L"), N_("next language, remembered (or the language button)")},
     {N_("Ctrl+S or F12"), N_("save the screen as PNG")},
     {N_("Ctrl+Shift+S"), N_("save the step as a slide (no chrome, caption)")},
+    {N_("Ctrl+Shift+D"), N_("save the deck: every step as a slide, in a new folder")},
     {N_("Counting"), N_("layers, heads, steps from 1; positions and ids from 0 (as in the paper's PE)")},
     {N_("F1 or ?"), N_("this help")},
     {N_("Esc"), N_("close overlays")},

@@ -177,7 +177,7 @@ typedef struct {
     double toast_until;
 
     Uint32 ev_export;
-    int export_pending, slide_pending;
+    int export_pending, slide_pending, deck_pending; /* deck: 2 = toast drawn first, 1 = save now */
     char export_dir[1024];
 
     int mx, my;                 /* mouse in pixels */
@@ -265,6 +265,7 @@ int app_window_turn(app *a);  /* one turn of the window's loop: -1 to go on, els
 #ifdef __EMSCRIPTEN__
 void app_web_loop(app *a);               /* app/web/web.c: hands the turns to the browser; never returns */
 void app_web_download(const char *path); /* offers a file of the page's file system as a download */
+void app_web_download_dir(const char *dir); /* offers a folder of it as one ZIP file */
 #endif
 void app_set_window_size(app *a, int w, int h);
 
@@ -359,5 +360,9 @@ void app_export_surface(app *a, SDL_Surface *s, const char *suffix);
 /* --export-all: every step of the chosen lessons as a slide (PNG) and the
  * PDF deck, or with --screens the full screens. An exit code. */
 int app_export_all(app *a);
+/* Ctrl+Shift+D: the same deck of every lesson into a new folder of the export
+ * folder, from the window (put back as it was). 0 with the folder in dir, or -1
+ * with the cause in err. */
+int app_save_deck(app *a, char *dir, size_t dir_len, char *err, size_t err_len);
 
 #endif

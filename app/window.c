@@ -53,6 +53,22 @@ void app_set_window_size(app *a, int w, int h)
     a->dirty = 1;
 }
 
+/* Ctrl+Shift+D, after a frame showed its toast: the deck, then what became of it. */
+static void save_deck(app *a)
+{
+    char dir[1100], err[1200];
+    a->deck_pending = 0;
+    if (app_save_deck(a, dir, sizeof dir, err, sizeof err) != 0) {
+        app_toast(a, 2, _("Saving the deck failed: %s"), ui_tr_msg(err));
+    } else {
+        app_toast(a, 1, _("Saved the deck in %s"), dir);
+#ifdef __EMSCRIPTEN__
+        app_web_download_dir(dir); /* the page's files vanish with it: one ZIP download */
+#endif
+    }
+    a->dirty = 1;
+}
+
 /* One turn of the loop: waits for events (up to a timeout that depends on what
  * is going on; never in the web page, whose browser calls one turn per frame),
  * handles them, steps the script or the monkey, and draws a frame when
@@ -111,6 +127,8 @@ int app_window_turn(app *a)
     }
     SDL_RenderPresent(a->r);
     a->frames_drawn++;
+    if (a->deck_pending == 1) save_deck(a);
+    if (a->deck_pending == 2) { a->deck_pending = 1; a->dirty = 1; } /* its toast is on screen now */
     return -1;
 }
 

@@ -140,6 +140,11 @@ void app_web_download(const char *path)
     EM_ASM({ Module.tlabDownload(UTF8ToString($0)); }, path); /* app/web/web.js */
 }
 
+void app_web_download_dir(const char *dir)
+{
+    EM_ASM({ Module.tlabDownloadDir(UTF8ToString($0)); }, dir); /* app/web/web.js */
+}
+
 /* The browser test's state dump: app_dump's JSON, on the console as one message
  * "TLAB_DUMP {...}". */
 EMSCRIPTEN_KEEPALIVE void tlab_web_dump(void)

@@ -104,6 +104,42 @@ done
 pngs 0 1280 800 "${shots[@]}"
 pngs 8 960 540 "$T/exports"/positional-encoding-step*-slide-*.png
 
+# ---- 1b. Ctrl+Shift+D: the deck (every step of every lesson as a slide, deck.json, deck.pdf when cairo is
+# in) in a new folder of the export folder; the window is left at its lesson and step; twice: two folders
+cat > "$T/s5.txt" <<EOF
+lesson positional-encoding
+key Right
+key ctrl+shift+d
+wait 3
+key ctrl+shift+d
+wait 3
+dump $T/deck-after.json
+quit
+EOF
+"$APP" --script "$T/s5.txt" --size 1280x800 --export-dir "$T/deckexp" --export-size 960x540 || fail "deck script failed"
+python3 - "$T" <<'EOF' || fail "Ctrl+Shift+D deck"
+import glob, json, os, sys
+t = sys.argv[1]
+d = json.load(open(t + "/deck-after.json"))
+assert (d["lesson_slug"], d["step"]) == ("positional-encoding", 1), ("the window moved", d["lesson_slug"], d["step"])
+want = sum(l["steps"] for l in d["lessons"])
+dirs = sorted(glob.glob(t + "/deckexp/deck-*"))
+assert len(dirs) == 2, ("two presses, two folders", dirs)
+for dr in dirs:
+    pngs = sorted(glob.glob(dr + "/*.png"))
+    assert len(pngs) == want, (dr, len(pngs), want)
+    listing = json.load(open(dr + "/deck.json"))
+    assert [s["file"] for s in listing["slides"]] == [os.path.basename(p) for p in pngs], dr
+    assert listing["size"] == [960, 540], listing["size"]
+    for p in pngs:
+        with open(p, "rb") as f:
+            h = f.read(24)
+        assert h[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(h[16:20], "big") == 960, p
+    assert os.path.getsize(dr + "/deck.pdf") > 10000, dr
+assert "Saved the deck in" in d.get("toast", ""), d.get("toast")
+print("Ctrl+Shift+D: %d slides and deck.json, deck.pdf in each of %s" % (want, [os.path.basename(x) for x in dirs]))
+EOF
+
 # ---- 2. keys typed into the box never navigate; undo; theme and zoom keys
 cat > "$T/s4.txt" <<EOF
 lesson tokens

@@ -26,6 +26,7 @@ descriptors 3 and 4: no port is opened at all). The test:
      is dark); Ctrl+= zooms (the dump's zoom, the lesson's pixels change; Ctrl+0 gives the
      same picture back); Ctrl+S offers the screen as a download (Browser.
      setDownloadBehavior into a temporary folder: a valid 1280x800 PNG of the lesson);
+     Ctrl+Shift+D the deck as one ZIP (a 1920x1080 slide per step, deck.json);
      an input method's composition (Input.imeSetComposition, then insertText) puts a
      Chinese character between typed words, and the app marks it an unknown word;
   8. asserts that the page made no network request (only file:, data:, blob:);
@@ -56,6 +57,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -662,19 +664,26 @@ def png_size(data):
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+def wait_download(b, folder, since, what, timeout):
+    """The page's next download after since (its console line TLAB_DOWNLOAD name bytes), once the file is
+    all in folder: (name, bytes, path)."""
+    try:
+        line = b.wait_console("TLAB_DOWNLOAD", timeout, since)
+    except Failed:
+        raise Failed("%s offered no download within %d s; the app says: %r" % (what, timeout, dump(b).get("toast")))
+    name, size = line.split()[0], int(line.split()[1])
+    path, end = os.path.join(folder, name), time.time() + 30
+    while not (os.path.isfile(path) and os.path.getsize(path) == size) and time.time() < end:
+        b.pump(0.2)
+    return name, size, path
+
+
 def export_check(b, check, results, folder):
     """Ctrl+S: the lesson's screen comes as a download, a valid PNG of the window's size, not blank."""
     b.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder}, session=False)
     since = time.time()
     key(b, "s", ctrl=True)
-    try:
-        line = b.wait_console("TLAB_DOWNLOAD", 60, since)
-    except Failed:
-        raise Failed("Ctrl+S offered no download within 60 s; the app says: %r" % dump(b).get("toast"))
-    name, size = line.split()[0], int(line.split()[1])
-    path, end = os.path.join(folder, name), time.time() + 30
-    while not (os.path.isfile(path) and os.path.getsize(path) == size) and time.time() < end:
-        b.pump(0.2)
+    name, _, path = wait_download(b, folder, since, "Ctrl+S", 60)
     check(os.path.isfile(path), "Ctrl+S offers the screen as a download: %s in %s" % (name, sorted(os.listdir(folder))))
     with open(path, "rb") as f:
         data = f.read()
@@ -692,6 +701,33 @@ def export_check(b, check, results, folder):
     colours, var = picture_stats(WIDTH, HEIGHT, rows[::8], bpp)
     check(colours > 50 and var > 100, "the PNG shows the lesson (%d colours, variance %.0f)" % (colours, var))
     results["export_png"] = {"name": name, "bytes": len(data)}
+
+
+def deck_check(b, check, results, folder):
+    """Ctrl+Shift+D: the deck (every step of every lesson as a slide, and deck.json) comes as one ZIP
+    download: the archive reads back (CRC-32s checked), a PNG per step in the order of deck.json, each
+    a 1920x1080 PNG; the page stays at its lesson and step."""
+    d0 = dump(b)
+    want = sum(l["steps"] for l in d0["lessons"])
+    since = time.time()
+    key(b, "D", ctrl=True, shift=True)
+    name, size, path = wait_download(b, folder, since, "Ctrl+Shift+D", 300)
+    check(os.path.isfile(path) and name.startswith("deck-") and name.endswith(".zip"),
+          "Ctrl+Shift+D offers the deck as one download: %s (%d bytes)" % (name, size))
+    with zipfile.ZipFile(path) as z:
+        bad = z.testzip()
+        names = z.namelist()
+        listing = json.loads(z.read(name[:-4] + "/deck.json"))
+        pngs = [n for n in names if n.endswith(".png")]
+        sizes = set(png_size(z.read(n)) for n in pngs)
+    check(bad is None, "the ZIP reads back, every CRC-32 right (%d files)" % len(names))
+    check(len(pngs) == want and [name[:-4] + "/" + s["file"] for s in listing["slides"]] == pngs,
+          "a slide per step, in deck.json's order: %d PNGs for %d steps" % (len(pngs), want))
+    check(sizes == {(1920, 1080)}, "the slides are 1920x1080 PNGs: %s" % sorted(sizes))
+    d = dump(b)
+    check((d["lesson_index"], d["step"]) == (d0["lesson_index"], d0["step"]),
+          "the page stays at its lesson and step (%d, %d)" % (d["lesson_index"], d["step"]))
+    results["deck_zip"] = {"name": name, "bytes": size, "slides": len(pngs), "wall_s": round(time.time() - since, 1)}
 
 
 def ime_check(b, check, results):
@@ -730,6 +766,7 @@ def browser_checks(b, check, results):
     folder = tempfile.mkdtemp(prefix="tlab-web-downloads-")
     try:
         export_check(b, check, results, folder)
+        deck_check(b, check, results, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ime_check(b, check, results)
