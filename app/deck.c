@@ -162,7 +162,7 @@ typedef struct {
     SDL_Surface *copy;          /* the image being written (a copy: the renderer draws on) */
     char path[1400], err[1200];
     const volatile sig_atomic_t *stop;
-    int busy, rc, quit, now;     /* now: no thread (a page without threads): each image written when handed over */
+    int busy, rc, quit, now;     /* now: no thread (in the page): each image written when handed over */
     double cpu;                 /* the writer's CPU seconds, when it stopped */
 } png_worker;
 
@@ -202,10 +202,11 @@ static int png_worker_start(png_worker *pw, SDL_Surface *like, const volatile si
     pw->copy = SDL_CreateRGBSurfaceWithFormat(0, like->w, like->h, 32, like->format->format);
     pw->go = SDL_CreateSemaphore(0);
     pw->done = SDL_CreateSemaphore(0);
+#ifdef __EMSCRIPTEN__ /* the page, with threads or not: a new thread could start only once its thread is free again */
+    if (pw->copy) { pw->now = 1; return 0; }
+#else
     if (pw->copy && pw->go && pw->done) pw->th = SDL_CreateThread(png_worker_run, "tlab-deck-png", pw);
     if (pw->th) return 0;
-#ifdef __EMSCRIPTEN__
-    if (pw->copy) { pw->now = 1; return 0; } /* the single-threaded page */
 #endif
     say(_("transformer-lab: cannot start the PNG writer: %s\n"), SDL_GetError());
     return -1;
