@@ -46,6 +46,9 @@ static void say(const char *fmt, ...)
     va_end(ap);
 }
 
+/* 1 while app_save_deck runs the export for the window (its lessons started, no signals caught, no waiting in the page). */
+static int for_window(void) { return say_buf != NULL; }
+
 /* The lessons whose slide shows one attention map (its selected head), which
  * kind, and on which step only (0: every step; lesson 11's step 2 is the
  * padding mask, no head). */
@@ -257,11 +260,12 @@ static void draw_step(app *a, int li, slide_info *si, app_audit_log *audit)
 }
 
 /* Waits (up to 120 s) while lesson li's background work runs (lesson.busy), so its slides show results.
- * Not in a page without threads: that work runs between its frames, so the slide shows what is done. */
+ * Not for the window in the page: that work runs between its frames (or on a thread the page's thread
+ * must not block on), so the slide shows what is done. */
 static void wait_busy(app *a, int li, const volatile sig_atomic_t *stop)
 {
 #ifdef __EMSCRIPTEN__
-    if (!a->opt.export_all_dir || say_buf) return;
+    if (for_window()) return;
 #endif
     for (int i = 0; i < 6000 && !*stop && app_lesson_busy(a, li); i++) SDL_Delay(20);
 }
@@ -366,7 +370,7 @@ static int outputs_open(app *a, deck_out *o, int w, int h)
         return -1;
     }
     if (a->opt.screens || a->opt.audit_only) return 0;
-    if (!deck_pdf_available() && !say_buf) say(_("transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n"));
+    if (!deck_pdf_available() && !for_window()) say(_("transformer-lab: PDF deck not available in this build: PNG slides and deck.json only\n"));
     if ((deck_pdf_available() && !(o->pdf = deck_pdf_open(o->pdf_path, w, h, a->fonts, err, sizeof err))) ||
         afile_open(&o->json, o->json_path, AFILE_NEW, err, sizeof err) != 0) {
         say("transformer-lab: %s\n", err);
@@ -416,13 +420,13 @@ int app_export_all(app *a)
         return APP_EXIT_FAIL;
     }
     a->w = w; a->h = h;
-    if (!say_buf) app_start_lessons(a); /* the window's (app_save_deck) run already */
+    if (!for_window()) app_start_lessons(a); /* the window's run already */
     int rc = APP_EXIT_OK, count = 0;
     char first[1400] = "";
     deck_out o;
     memset(&o, 0, sizeof o);
     static const volatile sig_atomic_t never = 0;
-    const volatile sig_atomic_t *stop = say_buf ? &never : export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
+    const volatile sig_atomic_t *stop = for_window() ? &never : export_catch_signals(); /* SIGINT/SIGTERM: stop between images */
     int taken = names_taken(a, dir, first, sizeof first);
     if (taken) {
         say(taken > 1 ? _("transformer-lab: %s already exists (and more of the deck's names); --export-all never "
@@ -437,8 +441,8 @@ int app_export_all(app *a)
     if (*stop)
         say(_("transformer-lab: stopped by %s after %d images (%s holds them; the one being drawn was not kept)\n"),
                 *stop == SIGINT ? "SIGINT" : "SIGTERM", count, dir);
-    if (!say_buf) export_release_signals();
-    if (rc == APP_EXIT_OK && !a->opt.audit_only && !say_buf) /* the two threads' CPU: on two idle cores the wall time is about the larger */
+    if (!for_window()) export_release_signals();
+    if (rc == APP_EXIT_OK && !a->opt.audit_only && !for_window()) /* the two threads' CPU: on two idle cores the wall time is about the larger */
         say(a->opt.screens ? _("transformer-lab: wrote %d images to %s in %.2f s (drawing %.2f s CPU, PNG writer %.2f s CPU)\n")
                         : _("transformer-lab: wrote %d slides to %s and the deck deck.pdf in %.2f s (drawing and PDF %.2f s CPU, PNG writer %.2f s CPU)\n"),
                 count, dir, clock_s(CLOCK_MONOTONIC) - t0, clock_s(CLOCK_THREAD_CPUTIME_ID) - c0, writer_cpu);
